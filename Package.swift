@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+// simrun has zero package dependencies by design: it must embed into any agent test suite.
+import PackageDescription
+
+let package = Package(
+    name: "simrun",
+    products: [
+        .library(name: "WorldModel", targets: ["WorldModel"]),
+        .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .executable(name: "simrun", targets: ["simrun"]),
+    ],
+    targets: [
+        .target(
+            name: "WorldModel",
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "Scenarios", dependencies: ["WorldModel"]),
+        .target(name: "Sandbox", dependencies: ["Scenarios", "WorldModel"]),
+        .executableTarget(name: "simrun", dependencies: ["Sandbox", "Scenarios", "WorldModel"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "WorldModel"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Scenarios", "WorldModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WorldModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

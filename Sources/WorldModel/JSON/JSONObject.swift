@@ -1,0 +1,159 @@
+/// A JSON object: unique string keys in insertion order.
+///
+/// Invariants: `keys` has no duplicates and `keys.count == values.count`. Lookup is linear for
+/// the small objects that dominate (rows, arguments, bodies) and hashed once an object grows
+/// past `indexThreshold` keys. Equality and hashing ignore key order.
+public struct JSONObject: Sendable {
+    /// The keys, in insertion order.
+    public private(set) var keys: [String]
+    /// The values, parallel to `keys`.
+    public private(set) var values: [JSON]
+    /// Key → position, kept only for large objects.
+    private var index: [String: Int]?
+
+    @usableFromInline static let indexThreshold = 12
+
+    /// An empty object.
+    public init() {
+        keys = []
+        values = []
+        index = nil
+    }
+
+    /// An object with room for `capacity` members.
+    public init(minimumCapacity capacity: Int) {
+        self.init()
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    /// An object from key–value pairs; a repeated key keeps its first position and last value.
+    public init(_ pairs: some Sequence<(String, JSON)>) {
+        self.init()
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    /// The number of members.
+    @inlinable
+    public var count: Int { keys.count }
+
+    /// Whether the object has no members.
+    @inlinable
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// The position of `key` in `keys`, if present.
+    public func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return keys.firstIndex(of: key)
+    }
+
+    /// The value for `key`; assigning `nil` removes the member, assigning a value to a new key
+    /// appends it.
+    public subscript(key: String) -> JSON? {
+        get {
+            guard let position = position(of: key) else { return nil }
+            return values[position]
+        }
+        set {
+            if let newValue {
+                updateValue(newValue, forKey: key)
+            } else {
+                removeValue(forKey: key)
+            }
+        }
+    }
+
+    /// Sets the value for `key`, appending the key if it is new; returns the old value.
+    @discardableResult
+    public mutating func updateValue(_ value: JSON, forKey key: String) -> JSON? {
+        if let position = position(of: key) {
+            let old = values[position]
+            values[position] = value
+            return old
+        }
+        appendNew(key: key, value: value)
+        return nil
+    }
+
+    /// Appends a member whose key the caller knows is not present yet; returns `false` (and
+    /// changes nothing) if it was present after all.
+    @discardableResult
+    public mutating func insertNew(key: String, value: JSON) -> Bool {
+        if position(of: key) != nil { return false }
+        appendNew(key: key, value: value)
+        return true
+    }
+
+    private mutating func appendNew(key: String, value: JSON) {
+        keys.append(key)
+        values.append(value)
+        if index != nil {
+            index![key] = keys.count - 1
+        } else if keys.count > Self.indexThreshold {
+            var built = [String: Int](minimumCapacity: keys.count * 2)
+            for (position, key) in keys.enumerated() { built[key] = position }
+            index = built
+        }
+    }
+
+    /// Removes the member for `key`, keeping the order of the others; returns its value.
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> JSON? {
+        guard let position = position(of: key) else { return nil }
+        keys.remove(at: position)
+        let old = values.remove(at: position)
+        if index != nil {
+            if keys.count > Self.indexThreshold {
+                var built = [String: Int](minimumCapacity: keys.count * 2)
+                for (position, key) in keys.enumerated() { built[key] = position }
+                index = built
+            } else {
+                index = nil
+            }
+        }
+        return old
+    }
+
+    /// The members in insertion order.
+    public var members: some RandomAccessCollection<(key: String, value: JSON)> {
+        keys.indices.lazy.map { (key: keys[$0], value: values[$0]) }
+    }
+
+    /// The positions of the members in canonical order: keys sorted by their UTF-8 bytes.
+    public var sortedPositions: [Int] {
+        keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+    }
+}
+
+extension JSONObject: Equatable {
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        if lhs.keys == rhs.keys { return lhs.values == rhs.values }
+        for (position, key) in lhs.keys.enumerated() {
+            guard let other = rhs[key], other == lhs.values[position] else { return false }
+        }
+        return true
+    }
+}
+
+extension JSONObject: Hashable {
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent: combine the members' own hashes commutatively.
+        var sum = 0
+        for position in keys.indices {
+            var member = Hasher()
+            member.combine(keys[position])
+            member.combine(values[position])
+            sum &+= member.finalize()
+        }
+        hasher.combine(count)
+        hasher.combine(sum)
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// An object literal; keys keep the order they are written in.
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self.init(elements)
+    }
+}
