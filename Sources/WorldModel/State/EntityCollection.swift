@@ -1,0 +1,151 @@
+/// One collection of the entity store: JSON-object rows keyed by their `id`, in insertion order.
+///
+/// Invariants: every row has a string `id` unique in the collection; `positions` maps each id
+/// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
+/// nothing until a step writes, and a write copies only the collection it touches.
+public struct EntityCollection: Sendable, Hashable {
+    /// The collection's name, e.g. `refunds`.
+    public let name: String
+    /// The rows in insertion order.
+    public private(set) var rows: [JSONObject]
+    private var positions: [String: Int]
+    /// Earlier versions of changed rows (newest last), at most `historyLimit` per row, for stale reads.
+    private var history: [String: [JSONObject]]
+    /// The id of the row created most recently by a step (not by the initial data).
+    public private(set) var lastCreatedID: String?
+    /// The next number the id counter hands out.
+    private var nextNumber: Int
+
+    /// How many earlier versions of a row are kept.
+    public static let historyLimit = 4
+
+    /// A collection holding `rows`; fails if a row lacks a string `id` or repeats one.
+    public init(name: String, rows: [JSONObject]) throws(EntityStoreError) {
+        self.name = name
+        self.rows = []
+        self.rows.reserveCapacity(rows.count)
+        positions = [:]
+        history = [:]
+        lastCreatedID = nil
+        nextNumber = 1
+        for (index, row) in rows.enumerated() {
+            guard let id = row["id"]?.stringValue else {
+                throw .missingID(collection: name, index: index)
+            }
+            guard positions[id] == nil else { throw .duplicateID(collection: name, id: id) }
+            positions[id] = self.rows.count
+            self.rows.append(row)
+        }
+        nextNumber = Self.firstFreeNumber(prefix: idPrefix, ids: self.rows.lazy.compactMap { $0["id"]?.stringValue })
+    }
+
+    /// The number of rows.
+    @inlinable public var count: Int { rows.count }
+
+    /// The row with `id`, if any.
+    public func row(id: String) -> JSONObject? {
+        guard let position = positions[id] else { return nil }
+        return rows[position]
+    }
+
+    /// Whether a row with `id` exists.
+    public func contains(id: String) -> Bool { positions[id] != nil }
+
+    /// The row created most recently by a step.
+    public var lastCreated: JSONObject? { lastCreatedID.flatMap(row(id:)) }
+
+    /// The versions of row `id` before its latest change, oldest first.
+    public func previousVersions(of id: String) -> [JSONObject] { history[id] ?? [] }
+
+    /// The prefix of generated ids: the collection's first letter and the first consonant after
+    /// it, upper-cased (`refunds` → `RF`, `charges` → `CH`, `notes` → `NT`).
+    public var idPrefix: String {
+        let letters = Array(name.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic })
+        guard let first = letters.first else { return "ID" }
+        let vowels: Set<Unicode.Scalar> = ["A", "E", "I", "O", "U", "Y"]
+        if let consonant = letters.dropFirst().first(where: { !vowels.contains($0) }) {
+            return String(first) + String(consonant)
+        }
+        return String(first)
+    }
+
+    /// Hands out the next generated id (`RF-3`), skipping ids already taken.
+    public mutating func generateID() -> String {
+        while true {
+            let id = "\(idPrefix)-\(nextNumber)"
+            nextNumber += 1
+            if positions[id] == nil { return id }
+        }
+    }
+
+    /// Inserts a new row; it must carry a string `id` not yet taken.
+    public mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
+        guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: rows.count) }
+        guard positions[id] == nil else { throw .duplicateID(collection: name, id: id) }
+        positions[id] = rows.count
+        rows.append(row)
+        lastCreatedID = id
+    }
+
+    /// Replaces row `id`, remembering its previous version; the id itself cannot change.
+    public mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) {
+        guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
+        guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
+        let old = rows[position]
+        if old == row { return }
+        var versions = history[id] ?? []
+        versions.append(old)
+        if versions.count > Self.historyLimit { versions.removeFirst(versions.count - Self.historyLimit) }
+        history[id] = versions
+        rows[position] = row
+    }
+
+    /// Removes row `id`; returns whether it existed.
+    @discardableResult
+    public mutating func remove(id: String) -> Bool {
+        guard let position = positions.removeValue(forKey: id) else { return false }
+        rows.remove(at: position)
+        for index in position..<rows.count {
+            if let moved = rows[index]["id"]?.stringValue { positions[moved] = index }
+        }
+        history[id] = nil
+        if lastCreatedID == id { lastCreatedID = nil }
+        return true
+    }
+
+    /// The rows as a JSON array (insertion order).
+    public var json: JSON { .array(rows.map(JSON.object)) }
+
+    private static func firstFreeNumber(prefix: String, ids: some Sequence<String>) -> Int {
+        var highest = 0
+        let marker = prefix + "-"
+        for id in ids where id.hasPrefix(marker) {
+            if let number = Int(id.dropFirst(marker.count)), number > highest { highest = number }
+        }
+        return highest + 1
+    }
+}
+
+/// A structural problem in the entity store: a row without id, a duplicate id, a missing row.
+public enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Row `index` of `collection` has no string `id`.
+    case missingID(collection: String, index: Int)
+    /// Two rows of `collection` share `id`.
+    case duplicateID(collection: String, id: String)
+    /// No row `id` in `collection`.
+    case notFound(collection: String, id: String)
+    /// An update tried to change a row's id.
+    case idChanged(collection: String, id: String)
+    /// No collection of that name.
+    case unknownCollection(String)
+
+    public var description: String {
+        switch self {
+        case .missingID(let collection, let index): "\(collection)[\(index)]: every row needs a string 'id'"
+        case .duplicateID(let collection, let id): "\(collection): duplicate id '\(id)'"
+        case .notFound(let collection, let id): "\(collection): no row with id '\(id)'"
+        case .idChanged(let collection, let id): "\(collection): the id of '\(id)' cannot be changed"
+        case .unknownCollection(let name): "unknown collection '\(name)'"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// The data part D of the latent state: named collections of rows, in declaration order.
+///
+/// A value type with copy-on-write storage: holding the initial store and assigning it to an
+/// episode is O(1), and a write copies only the collection it touches.
+public struct EntityStore: Sendable, Hashable {
+    /// The collections, in the order the scenario declares them.
+    public private(set) var collections: [EntityCollection]
+    private var positions: [String: Int]
+
+    /// An empty store.
+    public init() {
+        collections = []
+        positions = [:]
+    }
+
+    /// A store from named row lists, in the given order.
+    public init(_ data: [(name: String, rows: [JSONObject])]) throws(EntityStoreError) {
+        self.init()
+        for (name, rows) in data { try add(EntityCollection(name: name, rows: rows)) }
+    }
+
+    /// Adds a collection; its name must be new.
+    public mutating func add(_ collection: EntityCollection) throws(EntityStoreError) {
+        guard positions[collection.name] == nil else {
+            throw .duplicateID(collection: "data", id: collection.name)
+        }
+        positions[collection.name] = collections.count
+        collections.append(collection)
+    }
+
+    /// The collection names in declaration order.
+    public var names: [String] { collections.map(\.name) }
+
+    /// The position of a collection, for callers that resolve names once at load time.
+    public func index(of name: String) -> Int? { positions[name] }
+
+    /// The collection named `name`.
+    public subscript(name: String) -> EntityCollection? {
+        guard let position = positions[name] else { return nil }
+        return collections[position]
+    }
+
+    /// The collection at `index` (from `index(of:)`), readable and writable in place.
+    public subscript(index index: Int) -> EntityCollection {
+        get { collections[index] }
+        _modify { yield &collections[index] }
+    }
+
+    /// Applies `body` to the collection named `name` in place.
+    public mutating func modify<T>(_ name: String, _ body: (inout EntityCollection) throws(EntityStoreError) -> T) throws(EntityStoreError) -> T {
+        guard let position = positions[name] else { throw .unknownCollection(name) }
+        return try body(&collections[position])
+    }
+
+    /// The whole store as `{"collection": [rows…], …}`; canonical serialization sorts the names.
+    public var json: JSON {
+        var object = JSONObject(minimumCapacity: collections.count)
+        for collection in collections { object[collection.name] = collection.json }
+        return .object(object)
+    }
+}

@@ -1,0 +1,70 @@
+/// The latent state z of a world: what the agent never sees directly.
+///
+/// A value: copying it is a snapshot, and the initial state can be handed to any number of
+/// episodes in O(1).
+public struct WorldState: Sendable, Hashable {
+    /// The entity store D.
+    public var data: EntityStore
+    /// The virtual clock, in milliseconds since the episode began.
+    public var now: Int64
+    /// Per service (in `WorldSpec.services` order): regime, rate-limit bucket, calls so far.
+    public var services: [ServiceState]
+    /// Per tool (in `WorldSpec.tools` order): calls so far.
+    public var toolCalls: [Int]
+    /// Responses remembered by idempotency key: `tool`, NUL, key → response.
+    public var idempotentResponses: [String: Response]
+
+    /// Creates a state.
+    public init(data: EntityStore, now: Int64 = 0, services: [ServiceState], toolCalls: [Int]) {
+        self.data = data
+        self.now = now
+        self.services = services
+        self.toolCalls = toolCalls
+        idempotentResponses = [:]
+    }
+
+    /// SHA-256 (hex) of the canonical JSON of the data; equal data, equal hash, on every platform.
+    public var dataHash: String { SHA256.hexDigest(data.json.canonicalBytes) }
+
+    /// SHA-256 (hex) of everything observable about the latent state: data, clock, regimes,
+    /// buckets, counters and remembered idempotent responses, in canonical form.
+    public var stateHash: String { SHA256.hexDigest(json.canonicalBytes) }
+
+    /// The latent state as JSON (for hashes, traces and `--state-at`).
+    public var json: JSON {
+        var idempotency = JSONObject()
+        for key in idempotentResponses.keys.sorted() {
+            idempotency[key] = idempotentResponses[key]!.json
+        }
+        return [
+            "data": data.json,
+            "now_ms": .int(now),
+            "services": .array(services.map(\.json)),
+            "tool_calls": .array(toolCalls.map { .int($0) }),
+            "idempotency": .object(idempotency),
+        ]
+    }
+}
+
+/// The latent state of one service.
+public struct ServiceState: Sendable, Hashable {
+    /// The index of the current regime in the service's `RegimeChain`.
+    public var regime: Int
+    /// The rate-limit bucket, if the service has one.
+    public var bucket: TokenBucket?
+    /// How many calls the service has answered.
+    public var calls: Int
+
+    /// Creates a service state.
+    public init(regime: Int, bucket: TokenBucket?, calls: Int = 0) {
+        self.regime = regime
+        self.bucket = bucket
+        self.calls = calls
+    }
+
+    var json: JSON {
+        var object: JSONObject = ["regime": .int(regime), "calls": .int(calls)]
+        if let bucket { object["bucket"] = .string(String(describing: bucket)) }
+        return .object(object)
+    }
+}

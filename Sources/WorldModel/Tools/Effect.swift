@@ -1,0 +1,21 @@
+/// One declarative effect of a `custom` tool. Effects are applied in order and atomically:
+/// if any fails, none is kept.
+public indirect enum Effect: Sendable {
+    /// Changes the selected rows: `set` fields (nested paths allowed) and `append` to array fields.
+    case update(collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment])
+    /// Creates a row from `value`; its id comes from `key` or the collection's counter.
+    case create(collection: String, value: [FieldAssignment], key: Expression?)
+    /// Removes the selected rows.
+    case delete(collection: String, selector: RowSelector)
+    /// Applies `body` once per element of the array `items`, with the element bound to `variable`.
+    case forEach(items: Expression, variable: String, body: [Effect])
+
+    /// Whether the effect may remove or overwrite data.
+    public var isDestructive: Bool {
+        switch self {
+        case .update, .delete: true
+        case .create: false
+        case .forEach(_, _, let body): body.contains { $0.isDestructive }
+        }
+    }
+}

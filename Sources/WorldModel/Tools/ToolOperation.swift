@@ -1,0 +1,89 @@
+/// What calling a tool does to the entity store.
+public enum ToolOperation: Sendable {
+    /// Returns the row of `collection` whose id is `key` (404 if none).
+    case get(collection: String, key: Expression)
+    /// Returns the rows of `collection` matching `filter`, ordered, a page at a time.
+    case list(collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?)
+    /// Creates a row of `collection` from `value`; its id comes from `key` or the collection's counter.
+    case create(collection: String, value: [FieldAssignment], key: Expression?)
+    /// Changes the selected rows of `collection`.
+    case update(collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment])
+    /// Removes the selected rows of `collection`.
+    case delete(collection: String, selector: RowSelector)
+    /// Applies `effects` in order, atomically, and answers `returns` (or `{"ok": true}`).
+    case custom(effects: [Effect], returns: Expression?)
+
+    /// The collection the operation works on, if it has a single one.
+    public var collection: String? {
+        switch self {
+        case .get(let collection, _), .list(let collection, _, _, _), .create(let collection, _, _),
+            .update(let collection, _, _, _), .delete(let collection, _):
+            collection
+        case .custom: nil
+        }
+    }
+
+    /// `get` and `list` never change the world.
+    public var isReadOnly: Bool {
+        switch self {
+        case .get, .list: true
+        default: false
+        }
+    }
+
+    /// `delete`, `update` and `custom` operations that delete may remove or overwrite data.
+    public var isDestructive: Bool {
+        switch self {
+        case .get, .list, .create: false
+        case .update, .delete: true
+        case .custom(let effects, _): effects.contains { $0.isDestructive }
+        }
+    }
+
+    /// Operations whose repetition with the same arguments changes nothing more: plain `set` updates
+    /// and deletes.
+    public var isNaturallyIdempotent: Bool {
+        switch self {
+        case .update(_, _, _, let append): append.isEmpty
+        case .delete: true
+        default: false
+        }
+    }
+}
+
+/// How a list is ordered: by a field, ascending or descending; ties keep insertion order.
+public struct OrderBy: Sendable, Hashable {
+    /// The field name (a dotted path is allowed: `address.zip`).
+    public var field: [String]
+    /// Whether the order is descending (`-field`).
+    public var descending: Bool
+
+    /// Parses `field` or `-field`.
+    public init(_ text: String) {
+        descending = text.hasPrefix("-")
+        field = (descending ? String(text.dropFirst()) : text).split(separator: ".").map(String.init)
+    }
+}
+
+/// Which rows an update or delete touches: the row whose id is `key`, or every row where the
+/// predicate holds.
+public enum RowSelector: Sendable {
+    /// The row whose id is the expression's value (404 if none).
+    case key(Expression)
+    /// Every row for which the predicate (over `row`) is true; zero rows is not an error.
+    case matching(Expression)
+}
+
+/// One field assignment: a (possibly nested) field path and the expression giving its value.
+public struct FieldAssignment: Sendable {
+    /// The field path, e.g. `["address", "zip"]` for `address.zip`.
+    public var path: [String]
+    /// The value.
+    public var value: Expression
+
+    /// Creates an assignment to `path` (dotted text, e.g. `address.zip`).
+    public init(path: String, value: Expression) {
+        self.path = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        self.value = value
+    }
+}

@@ -1,0 +1,159 @@
+/// Applies declarative effects to a draft entity store, evaluating their expressions against
+/// the draft as it changes (so `last_created` sees a row created by an earlier effect).
+///
+/// The caller keeps the draft only if every effect succeeds: effects are all or nothing.
+struct EffectEvaluator {
+    let world: World
+    let state: WorldState
+    let arguments: JSON
+    /// Variables bound by `for_each`, innermost last.
+    var locals: [(name: String, value: JSON)] = []
+
+    init(world: World, state: WorldState, arguments: JSON) {
+        self.world = world
+        self.state = state
+        self.arguments = arguments
+    }
+
+    private func context(_ data: EntityStore) -> StepContext {
+        var context = StepContext(world: world, state: state)
+        context.data = data
+        return context
+    }
+
+    func value(_ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: String) throws(OperationFailure) -> JSON {
+        do throws(ExpressionRuntimeError) {
+            return try context(data).evaluate(expression, args: arguments, row: row, locals: locals)
+        } catch {
+            throw .runtime(error, in: what)
+        }
+    }
+
+    func holds(_ predicate: Expression, row: JSONObject, data: EntityStore) throws(OperationFailure) -> Bool {
+        try value(predicate, row: row, data: data, what: "filter") == .bool(true)
+    }
+
+    func id(from key: Expression, data: EntityStore) throws(OperationFailure) -> String {
+        switch try value(key, data: data, what: "key") {
+        case .string(let id): return id
+        case .number(let number) where number.isInteger: return number.description
+        case let other:
+            throw OperationFailure(response: .error(400, code: "bad_request", message: "expected an id string, got \(other.typeName)"))
+        }
+    }
+
+    func selectedIDs(_ collection: String, selector: RowSelector, data: EntityStore) throws(OperationFailure) -> [String] {
+        guard let rows = data[collection] else {
+            throw OperationFailure(response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+        }
+        switch selector {
+        case .key(let key):
+            let id = try id(from: key, data: data)
+            guard rows.contains(id: id) else {
+                throw OperationFailure(response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
+            }
+            return [id]
+        case .matching(let predicate):
+            var ids: [String] = []
+            for row in rows.rows where try holds(predicate, row: row, data: data) {
+                if let id = row["id"]?.stringValue { ids.append(id) }
+            }
+            return ids
+        }
+    }
+
+    mutating func create(_ collection: String, value fields: [FieldAssignment], key: Expression?, data: inout EntityStore) throws(OperationFailure) -> JSONObject {
+        var row = JSONObject(minimumCapacity: fields.count + 1)
+        let id: String
+        if let key {
+            id = try self.id(from: key, data: data)
+        } else {
+            do throws(EntityStoreError) {
+                id = try data.modify(collection) { $0.generateID() }
+            } catch {
+                throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+            }
+        }
+        row["id"] = .string(id)
+        for field in fields {
+            let newValue = try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))")
+            row = JSON.object(row).setting(newValue, at: field.path).objectValue ?? row
+        }
+        row["id"] = .string(id)
+        do throws(EntityStoreError) {
+            try data.modify(collection) { (rows) throws(EntityStoreError) in try rows.insert(row) }
+        } catch {
+            if case .duplicateID = error {
+                throw OperationFailure(response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(id)'"))
+            }
+            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+        }
+        return row
+    }
+
+    mutating func update(
+        _ collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment], data: inout EntityStore
+    ) throws(OperationFailure) -> [JSONObject] {
+        var updated: [JSONObject] = []
+        for id in try selectedIDs(collection, selector: selector, data: data) {
+            guard let original = data[collection]?.row(id: id) else { continue }
+            var row = JSON.object(original)
+            for assignment in set {
+                let newValue = try value(assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
+                row = row.setting(newValue, at: assignment.path)
+            }
+            for assignment in append {
+                let element = try value(assignment.value, row: original, data: data, what: "append.\(assignment.path.joined(separator: "."))")
+                var list = row.value(at: assignment.path) ?? .array([])
+                guard case .array(var elements) = list.isNull ? .array([]) : list else {
+                    throw OperationFailure(response: .error(
+                        422, code: "unprocessable", message: "cannot append to '\(assignment.path.joined(separator: "."))': it is \(list.typeName), not an array"))
+                }
+                elements.append(element)
+                list = .array(elements)
+                row = row.setting(list, at: assignment.path)
+            }
+            guard case .object(var object) = row else { continue }
+            object["id"] = .string(id)
+            do throws(EntityStoreError) {
+                try data.modify(collection) { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) }
+            } catch {
+                throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+            }
+            updated.append(object)
+        }
+        return updated
+    }
+
+    func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure) -> Int {
+        let ids = try selectedIDs(collection, selector: selector, data: data)
+        do throws(EntityStoreError) {
+            try data.modify(collection) { rows in
+                for id in ids { rows.remove(id: id) }
+            }
+        } catch {
+            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+        }
+        return ids.count
+    }
+
+    mutating func apply(_ effect: Effect, data: inout EntityStore) throws(OperationFailure) {
+        switch effect {
+        case .update(let collection, let selector, let set, let append):
+            _ = try update(collection, selector: selector, set: set, append: append, data: &data)
+        case .create(let collection, let value, let key):
+            _ = try create(collection, value: value, key: key, data: &data)
+        case .delete(let collection, let selector):
+            _ = try delete(collection, selector: selector, data: &data)
+        case .forEach(let items, let variable, let body):
+            guard case .array(let elements) = try value(items, data: data, what: "for_each") else {
+                throw OperationFailure(response: .error(422, code: "unprocessable", message: "for_each needs an array"))
+            }
+            for element in elements {
+                locals.append((variable, element))
+                defer { locals.removeLast() }
+                for inner in body { try apply(inner, data: &data) }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// The latent state as the expression language sees it during a step.
+///
+/// Engine expressions are compiled with a scope declaring, in this order, `args` (slot 0),
+/// `row` (slot 1), then the variables of enclosing `for_each` effects; `ExpressionScope.engine`
+/// builds such scopes and `evaluate` binds values the same way.
+struct StepContext: ExpressionContext {
+    let world: World
+    var data: EntityStore
+    let state: WorldState
+
+    init(world: World, state: WorldState) {
+        self.world = world
+        self.state = state
+        data = state.data
+    }
+
+    func rows(in collection: String) -> [JSONObject]? { data[collection]?.rows }
+
+    func row(in collection: String, id: JSON) -> JSONObject? {
+        switch id {
+        case .string(let text): data[collection]?.row(id: text)
+        case .number(let number) where number.isInteger: data[collection]?.row(id: number.description)
+        default: nil
+        }
+    }
+
+    func lastCreated(in collection: String) -> JSONObject? { data[collection]?.lastCreated }
+
+    var nowMilliseconds: Int64 { state.now }
+
+    func regime(of service: String) -> String? {
+        guard let index = world.spec.services.firstIndex(where: { $0.name == service }) else { return nil }
+        let chain = world.spec.services[index].regimes
+        return chain.regimes[state.services[index].regime].name
+    }
+
+    func callCount(of tool: String) -> Int {
+        world.toolIndex[tool].map { state.toolCalls[$0] } ?? 0
+    }
+
+    /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables.
+    func evaluate(
+        _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
+    ) throws(ExpressionRuntimeError) -> JSON {
+        var bindings = ExpressionBindings(names: ["args", "row"] + locals.map(\.name))
+        bindings.values[0] = args
+        if let row { bindings.values[1] = .object(row) }
+        for (offset, local) in locals.enumerated() { bindings.values[2 + offset] = local.value }
+        return try expression.evaluate(in: self, bindings: bindings)
+    }
+}
+
+extension ExpressionScope {
+    /// A scope for engine expressions: `args` typed by a tool's input schema, `row` typed by a
+    /// collection's fields (or null when there is no row), then `locals` in order.
+    public static func engine(
+        args: ExpressionType, row: ExpressionType, locals: [(String, ExpressionType)] = [],
+        collections: [String: ExpressionType], tools: Set<String>, services: Set<String>
+    ) -> ExpressionScope {
+        var scope = ExpressionScope(collections: collections, tools: tools, services: services)
+        scope.declare("args", as: args)
+        scope.declare("row", as: row)
+        for (name, type) in locals { scope.declare(name, as: type) }
+        return scope
+    }
+}

@@ -1,0 +1,168 @@
+/// What running a tool's operation produced.
+struct Execution {
+    var response: Response
+    /// Whether the entity store changed (or, for an idempotent replay, would have).
+    var committed: Bool
+    /// For lists: which rows the page showed, for the page faults.
+    var page: Page?
+}
+
+/// The rows behind one page of a list answer.
+struct Page {
+    var collection: String
+    /// Ids of all matching rows, in list order.
+    var matchingIDs: [String]
+    /// The offset of the first row of this page in `matchingIDs`.
+    var offset: Int
+    /// How many rows the page shows.
+    var count: Int
+}
+
+/// Why an operation could not be applied; becomes an error response, never a crash.
+struct OperationFailure: Error {
+    var response: Response
+
+    static func runtime(_ error: ExpressionRuntimeError, in what: String) -> OperationFailure {
+        OperationFailure(response: .error(500, code: "server_error", message: "\(what): \(error)"))
+    }
+}
+
+extension World {
+    /// Runs `tool`'s preconditions and operation against `state`, atomically.
+    func execute(_ tool: ToolSpec, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
+        let context = StepContext(world: self, state: state)
+        var idempotencyKey: String?
+        if let expression = tool.idempotencyKey {
+            switch try? context.evaluate(expression, args: arguments) {
+            case .string(let key)?: idempotencyKey = tool.name + "\u{0}" + key
+            case .number(let number)?: idempotencyKey = tool.name + "\u{0}" + number.description
+            default: idempotencyKey = nil
+            }
+            if let idempotencyKey, let remembered = state.idempotentResponses[idempotencyKey] {
+                return Execution(response: remembered, committed: false, page: nil)
+            }
+        }
+        for precondition in tool.requires {
+            let holds: Bool
+            do throws(ExpressionRuntimeError) {
+                holds = try context.evaluate(precondition.expression, args: arguments) == .bool(true)
+            } catch {
+                holds = false
+            }
+            if !holds {
+                let response = Response.error(
+                    precondition.status, code: Response.errorCode(for: precondition.status), message: precondition.message)
+                return Execution(response: response, committed: false, page: nil)
+            }
+        }
+        do throws(OperationFailure) {
+            var data = state.data
+            let (response, page) = try perform(tool.operation, tool: tool, arguments: arguments, data: &data, state: state)
+            let committed = !tool.isReadOnly && response.isSuccess && data != state.data
+            if committed { state.data = data }
+            if let idempotencyKey, response.isSuccess {
+                state.idempotentResponses[idempotencyKey] = response
+            }
+            return Execution(response: response, committed: committed, page: page)
+        } catch {
+            return Execution(response: error.response, committed: false, page: nil)
+        }
+    }
+
+    private func perform(
+        _ operation: ToolOperation, tool: ToolSpec, arguments: JSON, data: inout EntityStore, state: WorldState
+    ) throws(OperationFailure) -> (Response, Page?) {
+        var evaluator = EffectEvaluator(world: self, state: state, arguments: arguments)
+        switch operation {
+        case .get(let collection, let key):
+            let id = try evaluator.id(from: key, data: data)
+            guard let row = data[collection]?.row(id: id) else {
+                throw OperationFailure(response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
+            }
+            return (Response(status: 200, body: projected(row, tool.fields)), nil)
+
+        case .list(let collection, let filter, let orderBy, let pageSize):
+            return try list(collection, filter: filter, orderBy: orderBy, pageSize: pageSize, tool: tool, evaluator: evaluator, data: data)
+
+        case .create(let collection, let value, let key):
+            let row = try evaluator.create(collection, value: value, key: key, data: &data)
+            return (Response(status: 201, body: projected(row, tool.fields)), nil)
+
+        case .update(let collection, let selector, let set, let append):
+            let rows = try evaluator.update(collection, selector: selector, set: set, append: append, data: &data)
+            if case .key = selector, let row = rows.first {
+                return (Response(status: 200, body: projected(row, tool.fields)), nil)
+            }
+            return (Response(status: 200, body: ["updated": .int(rows.count)]), nil)
+
+        case .delete(let collection, let selector):
+            let count = try evaluator.delete(collection, selector: selector, data: &data)
+            return (Response(status: 200, body: ["deleted": .int(count)]), nil)
+
+        case .custom(let effects, let returns):
+            for effect in effects { try evaluator.apply(effect, data: &data) }
+            guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
+            var after = state
+            after.data = data
+            do throws(ExpressionRuntimeError) {
+                let value = try StepContext(world: self, state: after).evaluate(returns, args: arguments)
+                if case .object(let row) = value { return (Response(status: 200, body: projected(row, tool.fields)), nil) }
+                return (Response(status: 200, body: value), nil)
+            } catch {
+                throw .runtime(error, in: "returns")
+            }
+        }
+    }
+
+    private func list(
+        _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolSpec,
+        evaluator: EffectEvaluator, data: EntityStore
+    ) throws(OperationFailure) -> (Response, Page?) {
+        guard let rows = data[collection]?.rows else {
+            throw OperationFailure(response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+        }
+        var matching: [JSONObject] = []
+        for row in rows {
+            if let filter {
+                guard try evaluator.holds(filter, row: row, data: data) else { continue }
+            }
+            matching.append(row)
+        }
+        if let orderBy {
+            let keyed = matching.enumerated().map { ($0.offset, $0.element, JSON.object($0.element).value(at: orderBy.field)) }
+            matching = keyed.sorted { lhs, rhs in
+                let order = JSON.order(lhs.2, rhs.2)
+                if order == 0 { return lhs.0 < rhs.0 }
+                return orderBy.descending ? order > 0 : order < 0
+            }.map(\.1)
+        }
+        var offset = 0
+        if let cursor = evaluator.arguments["cursor"], !cursor.isNull {
+            guard let text = cursor.stringValue, let parsed = Pagination.offset(fromCursor: text), parsed <= matching.count else {
+                throw OperationFailure(response: .error(400, code: "invalid_cursor", message: "the cursor is not one this listing issued"))
+            }
+            offset = parsed
+        }
+        let size = pageSize ?? max(matching.count, 1)
+        let end = min(matching.count, offset + size)
+        let items = matching[offset..<end].map { projected($0, tool.fields) }
+        let nextCursor: JSON = end < matching.count ? .string(Pagination.cursor(forOffset: end)) : .null
+        let body: JSON = ["items": .array(items), "next_cursor": nextCursor, "total": .int(matching.count)]
+        let ids = matching.map { $0["id"]?.stringValue ?? "" }
+        return (Response(status: 200, body: body), Page(collection: collection, matchingIDs: ids, offset: offset, count: end - offset))
+    }
+
+    private func singular(_ collection: String) -> String {
+        collection.hasSuffix("s") ? String(collection.dropLast()) : collection
+    }
+}
+
+/// Opaque list cursors: `cur_<offset>`; stable, deterministic, and rejected when forged badly.
+enum Pagination {
+    static func cursor(forOffset offset: Int) -> String { "cur_\(offset)" }
+
+    static func offset(fromCursor cursor: String) -> Int? {
+        guard cursor.hasPrefix("cur_"), let offset = Int(cursor.dropFirst(4)), offset >= 0 else { return nil }
+        return offset
+    }
+}

@@ -1,0 +1,209 @@
+/// The result of one step: what the agent observes, and what happened underneath.
+public struct StepResult: Sendable, Hashable {
+    /// What the agent sees.
+    public var observation: Observation
+    /// Whether the call's effects were applied to the world (true for a timeout after commit).
+    public var committed: Bool
+    /// The name of the service's regime during the call.
+    public var regime: String
+}
+
+extension World {
+    /// Advances `state` by one call of `tool` with `arguments`.
+    ///
+    /// The pipeline: encode (validate the arguments; invalid calls answer 400 without reaching
+    /// the service), step the service's regime chain, decide which fault rules fire, apply the
+    /// rate limit, sample latency and service-level errors, run the operation atomically
+    /// (preconditions, effects, idempotency), apply response faults, render, and advance the
+    /// virtual clock by the latency. Every random decision draws from its own keyed stream of
+    /// `seed`.
+    public func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
+        guard let toolNumber = toolIndex[name] else {
+            let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
+            return StepResult(observation: Decoder.render(response, latencyMs: 0, faults: []), committed: false, regime: "")
+        }
+        let tool = spec.tools[toolNumber]
+        let serviceNumber = serviceOfTool[toolNumber]
+        let service = spec.services[serviceNumber]
+        state.toolCalls[toolNumber] += 1
+        let callNumber = state.toolCalls[toolNumber]
+
+        // Encoder: arguments against the input schema.
+        let violations = Encoder.validate(arguments, for: tool)
+        if !violations.isEmpty {
+            let response = Response.error(
+                400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
+                details: violations)
+            let regime = service.regimes.regimes[state.services[serviceNumber].regime].name
+            return StepResult(observation: Decoder.render(response, latencyMs: 0, faults: []), committed: false, regime: regime)
+        }
+
+        // Service dynamics: regime, latency, errors, rate limit.
+        state.services[serviceNumber].calls += 1
+        let serviceCall = state.services[serviceNumber].calls
+        var regimeStream = RandomStream(seed: seed, key: ["regime", .text(service.name), .number(Int64(serviceCall))])
+        let regimeNumber = service.regimes.next(
+            from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
+        state.services[serviceNumber].regime = regimeNumber
+        let regime = service.regimes.regimes[regimeNumber]
+        var latencyStream = RandomStream(seed: seed, key: ["latency", .text(service.name), .number(Int64(serviceCall))])
+        var latency = regime.latency.sample(using: &latencyStream)
+        var errorStream = RandomStream(seed: seed, key: ["error", .text(service.name), .number(Int64(serviceCall))])
+        let serviceError = regime.errors.sample(using: &errorStream)
+
+        let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
+        var faultIDs: [String] = []
+        var result: StepResult
+
+        func finish(_ response: Response, committed: Bool) -> StepResult {
+            StepResult(
+                observation: Decoder.render(response, latencyMs: latency, faults: faultIDs),
+                committed: committed, regime: regime.name)
+        }
+
+        if var bucket = state.services[serviceNumber].bucket {
+            let decision = bucket.tryTake(at: state.now)
+            state.services[serviceNumber].bucket = bucket
+            if let retryAfter = decision.retryAfterMs {
+                faultIDs.append("rate_limit:\(service.name)")
+                result = finish(Response.rateLimited(retryAfterMs: retryAfter), committed: false)
+                state.now += latency
+                return result
+            }
+        }
+
+        for rule in fired {
+            if case .latencySpike(let ms) = spec.faults[rule].kind {
+                latency += ms
+                faultIDs.append(spec.faults[rule].id)
+            }
+        }
+
+        // Calls that never reach the operation.
+        if let serviceError {
+            faultIDs.append("regime:\(service.name):\(regime.name)")
+            let response: Response
+            switch serviceError {
+            case .timeout:
+                latency = service.timeoutMs
+                response = .timeout(after: service.timeoutMs)
+            case .serverError: response = .error(500, code: "server_error", message: "internal server error")
+            case .badGateway: response = .error(502, code: "bad_gateway", message: "bad gateway")
+            case .rateLimited: response = Response.rateLimited(retryAfterMs: 1000)
+            }
+            result = finish(response, committed: false)
+            state.now += latency
+            return result
+        }
+        if latency > service.timeoutMs {
+            latency = service.timeoutMs
+            result = finish(.timeout(after: service.timeoutMs), committed: false)
+            state.now += latency
+            return result
+        }
+        for rule in fired {
+            let blocking: Response?
+            switch spec.faults[rule].kind {
+            case .timeout:
+                latency = service.timeoutMs
+                blocking = .timeout(after: service.timeoutMs)
+            case .serverError(let status, let html):
+                blocking = html ? .htmlError(status) : .error(status, code: Response.errorCode(for: status), message: "the service failed")
+            case .rateLimited(let retryAfterMs):
+                blocking = .rateLimited(retryAfterMs: retryAfterMs)
+            default:
+                blocking = nil
+            }
+            if let blocking {
+                faultIDs.append(spec.faults[rule].id)
+                result = finish(blocking, committed: false)
+                state.now += latency
+                return result
+            }
+        }
+
+        // The operation itself.
+        let deliverTwice = fired.contains { spec.faults[$0].kind == .duplicateDelivery }
+        var execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
+        if deliverTwice, execution.committed {
+            faultIDs.append(contentsOf: fired.filter { spec.faults[$0].kind == .duplicateDelivery }.map { spec.faults[$0].id })
+            _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
+        }
+
+        if execution.committed, let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
+            faultIDs.append(spec.faults[rule].id)
+            latency = service.timeoutMs
+            result = finish(.timeout(after: service.timeoutMs), committed: true)
+            state.now += latency
+            return result
+        }
+
+        // Decoder faults on successful answers.
+        if execution.response.isSuccess {
+            var rng = RandomStream(seed: seed, key: ["decode", .text(tool.name), .number(Int64(callNumber))])
+            for rule in fired {
+                let kind = spec.faults[rule].kind
+                guard kind.actsInDecoder else { continue }
+                let context = ResponseFaultContext(
+                    tool: tool, state: state, page: execution.page, fieldProjection: tool.fields)
+                if kind.apply(to: &execution.response, context: context, using: &rng) {
+                    faultIDs.append(spec.faults[rule].id)
+                }
+            }
+        }
+        let rendered = fired.contains { spec.faults[$0].kind == .malformedJSON } && execution.response.isSuccess
+        var observation = Decoder.render(execution.response, latencyMs: latency, faults: faultIDs)
+        if rendered, let rule = fired.first(where: { spec.faults[$0].kind == .malformedJSON }) {
+            var rng = RandomStream(seed: seed, key: ["malformed", .text(tool.name), .number(Int64(callNumber))])
+            observation.body = MalformedJSON.truncate(observation.body, using: &rng)
+            observation.faults.append(spec.faults[rule].id)
+        }
+        state.now += latency
+        return StepResult(observation: observation, committed: execution.committed, regime: regime.name)
+    }
+
+    /// The fault rules that fire on this call, in declaration order.
+    func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64) -> [Int] {
+        var fired: [Int] = []
+        for index in faultsOfTool[tool] {
+            let rule = spec.faults[index]
+            if let calls = rule.calls, !calls.contains(callNumber) { continue }
+            if let when = rule.when {
+                let context = StepContext(world: self, state: state)
+                guard (try? context.evaluate(when, args: arguments)) == .bool(true) else { continue }
+            }
+            var stream = RandomStream(
+                seed: seed, key: ["fault", .text(rule.id), .text(spec.tools[tool].name), .number(Int64(callNumber))])
+            if stream.nextDouble() < rule.probability { fired.append(index) }
+        }
+        return fired
+    }
+}
+
+extension Response {
+    /// 504 after the service's timeout.
+    static func timeout(after ms: Int64) -> Response {
+        .error(504, code: "timeout", message: "the request timed out after \(ms) ms")
+    }
+
+    /// 429 with `Retry-After` (whole seconds, rounded up) and `retry_after_ms` in the body.
+    static func rateLimited(retryAfterMs: Int64) -> Response {
+        let seconds = max(1, (retryAfterMs + 999) / 1000)
+        var response = Response.error(
+            429, code: "rate_limited", message: "too many requests; retry after \(seconds) s",
+            headers: [Header("Retry-After", String(seconds))])
+        if case .object(var body) = response.body, case .object(var error) = body["error"] {
+            error["retry_after_ms"] = .int(retryAfterMs)
+            body["error"] = .object(error)
+            response.body = .object(body)
+        }
+        return response
+    }
+
+    /// An HTML error page, as load balancers answer when the service behind them is down.
+    static func htmlError(_ status: Int) -> Response {
+        let title = status == 503 ? "503 Service Temporarily Unavailable" : status == 502 ? "502 Bad Gateway" : "\(status) Internal Server Error"
+        let page = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        return Response(status: status, body: .string(page), headers: [Header("Content-Type", "text/html")])
+    }
+}

@@ -1,0 +1,80 @@
+/// A compiled, immutable world: the specification plus the lookup tables the transition needs.
+///
+/// `World` is the step function's home: `step(_:tool:arguments:seed:)` advances a `WorldState`
+/// by one tool call and returns what the agent observes. It is pure: the same state, call and
+/// seed always give the same next state and observation.
+public struct World: Sendable {
+    /// The specification this world was compiled from.
+    public let spec: WorldSpec
+    /// The state every episode starts from.
+    public let initialState: WorldState
+
+    let toolIndex: [String: Int]
+    let serviceOfTool: [Int]
+    /// Per tool: the indices of fault rules that select it, in declaration order.
+    let faultsOfTool: [[Int]]
+
+    /// Compiles `spec`; fails if a tool names an unknown service.
+    public init(_ spec: WorldSpec) throws(WorldError) {
+        self.spec = spec
+        var toolIndex: [String: Int] = [:]
+        var serviceIndex: [String: Int] = [:]
+        for (index, service) in spec.services.enumerated() { serviceIndex[service.name] = index }
+        var serviceOfTool: [Int] = []
+        for (index, tool) in spec.tools.enumerated() {
+            guard toolIndex[tool.name] == nil else { throw .duplicateTool(tool.name) }
+            guard let service = serviceIndex[tool.service] else {
+                throw .unknownService(tool: tool.name, service: tool.service)
+            }
+            toolIndex[tool.name] = index
+            serviceOfTool.append(service)
+        }
+        self.toolIndex = toolIndex
+        self.serviceOfTool = serviceOfTool
+        faultsOfTool = spec.tools.indices.map { tool in
+            spec.faults.indices.filter { rule in
+                spec.faults[rule].target.selects(
+                    tool: spec.tools[tool].name, service: spec.services[serviceOfTool[tool]].name)
+            }
+        }
+        initialState = WorldState(
+            data: spec.initialData,
+            services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
+            toolCalls: Array(repeating: 0, count: spec.tools.count))
+    }
+
+    /// The tools, in declaration order.
+    public var tools: [ToolSpec] { spec.tools }
+
+    /// The tool named `name`.
+    public func tool(named name: String) -> ToolSpec? {
+        toolIndex[name].map { spec.tools[$0] }
+    }
+
+    /// The name of the current regime of every service, in declaration order.
+    public func regimes(in state: WorldState) -> [(service: String, regime: String)] {
+        spec.services.indices.map { (spec.services[$0].name, spec.services[$0].regimes.regimes[state.services[$0].regime].name) }
+    }
+
+    /// The same world with other fault rules (an overlay applied, or none at all).
+    public func replacingFaults(_ faults: [FaultRule]) throws(WorldError) -> World {
+        var spec = spec
+        spec.faults = faults
+        return try World(spec)
+    }
+}
+
+/// A world specification that cannot be compiled.
+public enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Two tools share a name.
+    case duplicateTool(String)
+    /// A tool names a service that does not exist.
+    case unknownService(tool: String, service: String)
+
+    public var description: String {
+        switch self {
+        case .duplicateTool(let name): "two tools are named '\(name)'"
+        case .unknownService(let tool, let service): "tool '\(tool)' names unknown service '\(service)'"
+        }
+    }
+}
