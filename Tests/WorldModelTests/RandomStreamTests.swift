@@ -7,29 +7,33 @@ struct RandomStreamTests {
     @Test("SplitMix64 matches the reference C implementation")
     func splitMixKnownAnswers() {
         var zero = SplitMix64(state: 0)
-        #expect((0..<5).map { _ in zero.next() } == [
-            0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F,
-            0xF88B_B8A8_724C_81EC, 0x1B39_896A_51A8_749B,
-        ])
+        #expect(
+            (0..<5).map { _ in zero.next() } == [
+                0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F,
+                0xF88B_B8A8_724C_81EC, 0x1B39_896A_51A8_749B,
+            ])
         var other = SplitMix64(state: 1_234_567)
-        #expect((0..<5).map { _ in other.next() } == [
-            0x599E_D017_FB08_FC85, 0x2C73_F084_5854_0FA5, 0x883E_BCE5_A3F2_7C77,
-            0x3FBE_F740_E917_7B3F, 0xE3B8_3467_08CB_5ECD,
-        ])
+        #expect(
+            (0..<5).map { _ in other.next() } == [
+                0x599E_D017_FB08_FC85, 0x2C73_F084_5854_0FA5, 0x883E_BCE5_A3F2_7C77,
+                0x3FBE_F740_E917_7B3F, 0xE3B8_3467_08CB_5ECD,
+            ])
     }
 
     @Test("xoshiro256** matches the reference C implementation")
     func xoshiroKnownAnswers() {
         var explicit = Xoshiro256StarStar(state: (1, 2, 3, 4))
-        #expect((0..<6).map { _ in explicit.next() } == [
-            0x0000_0000_0000_2D00, 0x0000_0000_0000_0000, 0x0000_0000_5A00_7080,
-            0x10E0_0000_0000_9D80, 0x10E0_B61C_E100_9D80, 0x0870_021C_E143_AD00,
-        ])
+        #expect(
+            (0..<6).map { _ in explicit.next() } == [
+                0x0000_0000_0000_2D00, 0x0000_0000_0000_0000, 0x0000_0000_5A00_7080,
+                0x10E0_0000_0000_9D80, 0x10E0_B61C_E100_9D80, 0x0870_021C_E143_AD00,
+            ])
         var seeded = Xoshiro256StarStar(seed: 42)
-        #expect((0..<6).map { _ in seeded.next() } == [
-            0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1,
-            0xECB8_AD47_03B3_60A1, 0xFDE6_DC7F_E2EC_5E64, 0xC50D_A531_0179_5238,
-        ])
+        #expect(
+            (0..<6).map { _ in seeded.next() } == [
+                0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1,
+                0xECB8_AD47_03B3_60A1, 0xFDE6_DC7F_E2EC_5E64, 0xC50D_A531_0179_5238,
+            ])
     }
 
     @Test("an all-zero xoshiro state is replaced by a working one")
@@ -45,11 +49,24 @@ struct RandomStreamTests {
             var copy = stream
             return (0..<3).map { _ in copy.next() }
         }
-        #expect(firstThree(RandomStream(seed: 42)) == [0x5D68_CF63_DDCF_2314, 0x9B65_0A27_E479_244B, 0x1009_8DBB_7350_E6EB])
-        #expect(firstThree(RandomStream(seed: 42, "billing", 7, "latency")) == [0x3986_A633_C68E_FC11, 0x10B0_2699_5461_0D02, 0x9B20_F1CB_3B93_E056])
-        #expect(firstThree(RandomStream(seed: 42, "a-long-service-name-x")) == [0x7A00_6D5D_D6B3_B56A, 0xBB5C_65FA_EE3C_FDAF, 0xE082_415A_14D6_9AD4])
-        #expect(firstThree(RandomStream(seed: 42, -1)) == [0x3695_05DF_DCA6_8438, 0x6386_D9E2_5168_E414, 0xA752_C08D_E723_1ED4])
-        #expect(firstThree(RandomStream(seed: 0, "crm")) == [0x8385_10F5_8050_ACF5, 0x9F9F_0A44_9FE4_7780, 0x78FD_C1DA_F9F4_9F67])
+        #expect(
+            firstThree(RandomStream(seed: 42)) == [0x5D68_CF63_DDCF_2314, 0x9B65_0A27_E479_244B, 0x1009_8DBB_7350_E6EB])
+        #expect(
+            firstThree(RandomStream(seed: 42, "billing", 7, "latency")) == [
+                0x3986_A633_C68E_FC11, 0x10B0_2699_5461_0D02, 0x9B20_F1CB_3B93_E056,
+            ])
+        #expect(
+            firstThree(RandomStream(seed: 42, "a-long-service-name-x")) == [
+                0x7A00_6D5D_D6B3_B56A, 0xBB5C_65FA_EE3C_FDAF, 0xE082_415A_14D6_9AD4,
+            ])
+        #expect(
+            firstThree(RandomStream(seed: 42, -1)) == [
+                0x3695_05DF_DCA6_8438, 0x6386_D9E2_5168_E414, 0xA752_C08D_E723_1ED4,
+            ])
+        #expect(
+            firstThree(RandomStream(seed: 0, "crm")) == [
+                0x8385_10F5_8050_ACF5, 0x9F9F_0A44_9FE4_7780, 0x78FD_C1DA_F9F4_9F67,
+            ])
     }
 
     @Test("the variadic and array initializers derive the same stream")
@@ -138,7 +155,10 @@ struct RandomStreamTests {
     @Test("non-positive bounds give zero instead of trapping")
     func degenerateBounds() {
         var stream = RandomStream(seed: 1)
-        let values = [stream.nextInt(below: 0), stream.nextInt(below: -5), Int(stream.nextUInt64(below: 0)), stream.nextInt(below: 1)]
+        let values = [
+            stream.nextInt(below: 0), stream.nextInt(below: -5), Int(stream.nextUInt64(below: 0)),
+            stream.nextInt(below: 1),
+        ]
         #expect(values == [0, 0, 0, 0])
     }
 

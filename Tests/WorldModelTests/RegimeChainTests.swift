@@ -111,15 +111,20 @@ struct RegimeChainTests {
             }
         }
         #expect(message { try RegimeChain(regimes: []) } == "regimes: expected at least one regime, found none")
-        #expect(message { try RegimeChain(regimes: [healthy, healthy]) } == "regimes: regime 'healthy' is declared twice")
+        #expect(
+            message { try RegimeChain(regimes: [healthy, healthy]) } == "regimes: regime 'healthy' is declared twice")
         #expect(
             message { try RegimeChain(regimes: [healthy, slow], initial: "broken") }
                 == "initial: unknown regime 'broken' (known regimes: 'healthy', 'slow')")
         #expect(
-            message { try RegimeChain(regimes: [healthy, slow], initial: "healthy", transitions: [("healthy", "slw", 0.1)]) }
+            message {
+                try RegimeChain(regimes: [healthy, slow], initial: "healthy", transitions: [("healthy", "slw", 0.1)])
+            }
                 == "transitions.healthy: unknown regime 'slw' (known regimes: 'healthy', 'slow')")
         #expect(
-            message { try RegimeChain(regimes: [healthy, slow], initial: "healthy", transitions: [("healthy", "slow", 1.5)]) }
+            message {
+                try RegimeChain(regimes: [healthy, slow], initial: "healthy", transitions: [("healthy", "slow", 1.5)])
+            }
                 == "transitions.healthy.slow: expected a probability in [0, 1], found 1.5")
         #expect(
             message {
@@ -131,7 +136,9 @@ struct RegimeChainTests {
             message { try RegimeChain(regimes: [healthy], initial: "healthy", schedules: [(100, 100, "healthy")]) }
                 == "schedule[0].to_ms: expected a time after from_ms (100), found 100")
         #expect(
-            message { try RegimeChain(regimes: [healthy], schedules: [RegimeChain.Schedule(fromMs: 0, toMs: 5, regime: 3)]) }
+            message {
+                try RegimeChain(regimes: [healthy], schedules: [RegimeChain.Schedule(fromMs: 0, toMs: 5, regime: 3)])
+            }
                 == "schedule[0].regime: unknown regime #3 (known regimes: 'healthy')")
         #expect(
             message { try RegimeChain(regimes: [Regime(name: "bad", latency: .fixed(ms: -3))]) }
@@ -187,7 +194,8 @@ struct TokenBucketTests {
     @Test("invalid parameters are rejected")
     func validation() {
         let capacity = #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 0, refillPerSecond: 1) }
-        #expect(capacity?.description == "rate_limit.capacity: expected a whole number of tokens in 1...1000000, found 0")
+        #expect(
+            capacity?.description == "rate_limit.capacity: expected a whole number of tokens in 1...1000000, found 0")
         #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 5, refillPerSecond: 0) }
         #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 5, refillPerSecond: .nan) }
         #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 5, refillPerSecond: -2) }

@@ -20,9 +20,11 @@ struct RegimePosteriorTests {
         #expect(last[0] > 0.99)
     }
 
-    @Test("a run of 500s after a degraded spell puts the mass on outage", arguments: [
-        RegimePosterior.LatencyEvidence.okCalls, .allCalls,
-    ])
+    @Test(
+        "a run of 500s after a degraded spell puts the mass on outage",
+        arguments: [
+            RegimePosterior.LatencyEvidence.okCalls, .allCalls,
+        ])
     func serverErrorsMeanOutage(evidence: RegimePosterior.LatencyEvidence) throws {
         let chain = try billingChain()
         var posterior = RegimePosterior(chain: chain, latencyEvidence: evidence)

@@ -67,13 +67,16 @@ struct LatencyDistributionTests {
         #expect(Self.samples(lognormal, 50, seed: 9) == Self.samples(lognormal, 50, seed: 9))
         #expect(Self.samples(lognormal, 50, seed: 9) != Self.samples(lognormal, 50, seed: 10))
         #expect(Self.samples(lognormal, 6, seed: 42) == PinnedSamples.lognormal)
-        #expect(Self.samples(.empirical(quantiles: [[0.5, 80], [1.0, 4000]]), 6, seed: 42) == PinnedSamples.empirical)
+        #expect(
+            Self.samples(.empirical(quantiles: [[0.5, 80], [1.0, 4000]]), 6, seed: 42) == PinnedSamples.empirical)
     }
 
-    @Test("sample probabilities are a distribution over whole milliseconds", arguments: [
-        LatencyDistribution.fixed(ms: 30), .uniform(min: 3, max: 9), .lognormal(median: 40, p99: 200),
-        .empirical(quantiles: [[0.5, 10], [0.6, 10], [0.9, 50], [0.95, 120]]),
-    ])
+    @Test(
+        "sample probabilities are a distribution over whole milliseconds",
+        arguments: [
+            LatencyDistribution.fixed(ms: 30), .uniform(min: 3, max: 9), .lognormal(median: 40, p99: 200),
+            .empirical(quantiles: [[0.5, 10], [0.6, 10], [0.9, 50], [0.95, 120]]),
+        ])
     func probabilitiesSumToOne(distribution: LatencyDistribution) {
         let total = (0...20_000).reduce(0.0) { $0 + distribution.probability(ofSample: Int64($1)) }
         #expect(abs(total - 1) < 1e-6)
@@ -91,17 +94,37 @@ struct LatencyDistributionTests {
         #expect(LatencyDistribution.uniform(min: 3, max: 6).probability(ofSample: 4) == 0.25)
     }
 
+    @Test("densities integrate to the continuous part of each distribution")
+    func densities() {
+        func integral(_ distribution: LatencyDistribution, upTo limit: Double) -> Double {
+            stride(from: 0.0, to: limit, by: 0.25).reduce(0) { $0 + distribution.density(at: $1 + 0.125) * 0.25 }
+        }
+        #expect(abs(integral(.lognormal(median: 40, p99: 200), upTo: 50_000) - 1) < 1e-3)
+        #expect(abs(integral(.uniform(min: 3, max: 9), upTo: 100) - 1) < 1e-9)
+        #expect(LatencyDistribution.fixed(ms: 30).density(at: 30) == 0)
+        // The first point's 0.5 is a point mass: only the 0.4 between 10 and 50 ms has a density.
+        let empirical = LatencyDistribution.empirical(quantiles: [[0.5, 10], [0.9, 50], [1.0, 50]])
+        #expect(abs(integral(empirical, upTo: 100) - 0.4) < 1e-9)
+        #expect(abs(empirical.density(at: 20) - 0.01) < 1e-12)
+        let lognormal = LatencyDistribution.lognormal(median: 120, p99: 900)
+        #expect(abs(lognormal.density(at: 120) - lognormal.probability(ofSample: 120)) < 1e-6)
+    }
+
     @Test("validation names the offending field")
     func validation() throws {
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.fixed(ms: -1).validate() }
         let error = #expect(throws: ServiceModelError.self) {
             try LatencyDistribution.lognormal(median: 2500, p99: 100).validate(path: "regimes.degraded.latency")
         }
-        #expect(error?.description == "regimes.degraded.latency.p99_ms: expected a finite latency ≥ median_ms (2500.0), found 100.0")
+        #expect(
+            error?.description
+                == "regimes.degraded.latency.p99_ms: expected a finite latency ≥ median_ms (2500.0), found 100.0")
         let unsorted = #expect(throws: ServiceModelError.self) {
             try LatencyDistribution.empirical(quantiles: [[0.9, 300], [0.5, 80]]).validate()
         }
-        #expect(unsorted?.description.hasPrefix("latency.quantiles[1]: expected a probability above the previous one") == true)
+        #expect(
+            unsorted?.description.hasPrefix("latency.quantiles[1]: expected a probability above the previous one")
+                == true)
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.empirical(quantiles: []).validate() }
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.uniform(min: 5, max: 4).validate() }
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.empirical(quantiles: [[0.5]]).validate() }
@@ -145,7 +168,9 @@ struct ServiceErrorRatesTests {
     @Test("validation rejects rates outside [0, 1] and sums above 1")
     func validation() throws {
         try ServiceErrorRates(serverError: 0.5, timeout: 0.5).validate()
-        let sum = #expect(throws: ServiceModelError.self) { try ServiceErrorRates(serverError: 0.7, timeout: 0.5).validate() }
+        let sum = #expect(throws: ServiceModelError.self) {
+            try ServiceErrorRates(serverError: 0.7, timeout: 0.5).validate()
+        }
         #expect(sum?.description == "errors: expected probabilities summing to at most 1, found a sum of 1.2")
         let negative = #expect(throws: ServiceModelError.self) { try ServiceErrorRates(badGateway: -0.1).validate() }
         #expect(negative?.description == "errors.bad_gateway: expected a probability in [0, 1], found -0.1")

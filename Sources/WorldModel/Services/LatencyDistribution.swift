@@ -100,6 +100,38 @@ public enum LatencyDistribution: Sendable, Hashable {
         }
     }
 
+    /// The probability density of the continuous (unrounded) latency at `x` ms, per ms.
+    ///
+    /// Point masses (`fixed`, a zero-width lognormal, the empirical first and last points and
+    /// segments with equal latencies) have no density and contribute 0; `uniform` is treated
+    /// as continuous over `[min − ½, max + ½)`, which rounds to the same samples. For likelihoods
+    /// of observed whole-millisecond latencies prefer `probability(ofSample:)`, which accounts
+    /// for point masses.
+    public func density(at x: Double) -> Double {
+        switch self {
+        case .fixed:
+            return 0
+        case .uniform:
+            let (low, high) = uniformBounds
+            guard x >= Double(low) - 0.5 && x < Double(high) + 0.5 else { return 0 }
+            return 1 / (Double(high) - Double(low) + 1)
+        case .lognormal:
+            guard x > 0, let (mu, sigma) = lognormalParameters, sigma > 0 else { return 0 }
+            let z = (Foundation.log(x) - mu) / sigma
+            return Foundation.exp(-0.5 * z * z) / (x * sigma * (2 * Double.pi).squareRoot())
+        case .empirical(let points):
+            var total = 0.0
+            for index in points.indices.dropLast() {
+                let a = points[index]
+                let b = points[index + 1]
+                if b.milliseconds > a.milliseconds && x >= a.milliseconds && x < b.milliseconds {
+                    total += (b.probability - a.probability) / (b.milliseconds - a.milliseconds)
+                }
+            }
+            return Swift.max(total, 0)
+        }
+    }
+
     /// Checks the parameters; `path` names this distribution in error messages.
     public func validate(path: String = "latency") throws(ServiceModelError) {
         switch self {

@@ -97,7 +97,8 @@ public struct RegimeChain: Sendable, Hashable {
                 }
                 let path = "transitions.\(names[source]).\(names[move.target])"
                 guard move.probability >= 0 && move.probability <= 1 else {
-                    throw .invalidValue(path: path, expected: "a probability in [0, 1]", found: move.probability.errorText)
+                    throw .invalidValue(
+                        path: path, expected: "a probability in [0, 1]", found: move.probability.errorText)
                 }
                 sum += move.probability
             }

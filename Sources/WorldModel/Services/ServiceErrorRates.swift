@@ -77,7 +77,8 @@ public struct ServiceErrorRates: Sendable, Hashable {
             }
         }
         guard total <= 1 + 1e-9 else {
-            throw .invalidValue(path: path, expected: "probabilities summing to at most 1", found: "a sum of \(total.errorText)")
+            throw .invalidValue(
+                path: path, expected: "probabilities summing to at most 1", found: "a sum of \(total.errorText)")
         }
     }
 }
