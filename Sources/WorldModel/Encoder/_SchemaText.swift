@@ -34,8 +34,9 @@ enum _SchemaText {
         return parts.joined(separator: ", ")
     }
 
-    /// `1 item`, `2 items`.
+    /// `1 item`, `2 items`, `2 properties`.
     static func count(_ n: Int, _ noun: String) -> String {
-        n == 1 ? "1 \(noun)" : "\(n) \(noun)s"
+        if n == 1 { return "1 \(noun)" }
+        return noun.hasSuffix("y") ? "\(n) \(noun.dropLast())ies" : "\(n) \(noun)s"
     }
 }
