@@ -243,6 +243,18 @@ struct JSONSchemaTests {
         #expect(!anchored.isValid("xCH-12"))
     }
 
+    @Test("pattern classes follow ECMA-262: \\d and \\w are ASCII, . is one scalar")
+    func patternSemantics() throws {
+        let digits = try schema(#"{"pattern": "^\\d+$"}"#)
+        #expect(digits.isValid("0123"))
+        #expect(!digits.isValid("٣"))
+        let word = try schema(#"{"pattern": "^\\w$"}"#)
+        #expect(!word.isValid("é"))
+        let one = try schema(#"{"pattern": "^.$"}"#)
+        #expect(one.isValid("😀"))
+        #expect(!one.isValid("e\u{301}"))
+    }
+
     // MARK: Arrays
 
     @Test("items and prefixItems validate elements by position")
@@ -384,6 +396,19 @@ struct JSONSchemaTests {
         #expect(s.isValid(["kind": "note"]))
         #expect(try violations(s, #"{"kind": "refund"}"#) == ["arguments: missing required property 'amount'"])
         #expect(try violations(s, #"{"kind": "note", "amount": 1}"#) == ["arguments.amount: no value is allowed here, got integer 1"])
+    }
+
+    @Test("the same violation reached through overlapping schemas is reported once")
+    func deduplicated() throws {
+        let s = try schema(
+            """
+            {"properties": {"op": {"enum": ["list"]}, "page_size": {}}, "additionalProperties": false,
+             "allOf": [{"if": {"properties": {"op": {"const": "list"}}},
+                        "then": {"properties": {"op": true, "page_size": {}}, "additionalProperties": false}}]}
+            """)
+        #expect(try violations(s, #"{"op": "list", "page_sise": 2}"#) == [
+            "arguments: unexpected property 'page_sise' (did you mean 'page_size'?)"
+        ])
     }
 
     // MARK: Boolean schemas and references

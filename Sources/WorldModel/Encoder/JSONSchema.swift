@@ -43,7 +43,7 @@ public struct JSONSchema: Sendable {
     public var json: JSON { sources[rootIndex] }
 
     /// Every way `instance` fails the schema, in a deterministic order (schema order, then the
-    /// instance's member order); empty when it is valid. Paths start at `root`
+    /// instance's member order), each reported once; empty when it is valid. Paths start at `root`
     /// (`arguments.items[2].sku`).
     ///
     /// A valid instance is recognised by the allocation-free `isValid` pass first, so the
@@ -56,7 +56,9 @@ public struct JSONSchema: Sendable {
             // Unreachable in principle; never report "invalid" without saying why.
             validator.report("schema", "does not match the schema")
         }
-        return validator.violations
+        // Overlapping schemas (an `allOf` of two closed objects) can say the same thing twice.
+        var seen: Set<JSONSchemaViolation> = []
+        return validator.violations.filter { seen.insert($0).inserted }
     }
 
     /// Whether `instance` satisfies the schema; stops at the first failure.

@@ -153,7 +153,9 @@ struct _SchemaCompiler {
         _ object: JSONObject, into index: Int, at location: [JSONPathSegment]
     ) throws(JSONSchemaError) {
         var slots: [_Keyword?] = []
-        var members = _ObjectMembers()
+        var properties: [(name: String, node: Int)] = []
+        var patternProperties: [(pattern: _SchemaPattern, node: Int)] = []
+        var additional: Int?
         var membersSlot: Int?
         var prefixItems: [Int] = []
         var restItems: Int?
@@ -182,27 +184,20 @@ struct _SchemaCompiler {
             case "type":
                 types = try Self.typeSet(value, at: here)
             case "properties":
-                let properties = try Self.object(value, at: here)
-                for (name, subschema) in properties.members {
-                    members.properties.append((name, try compile(subschema, at: here + [.key(name)])))
-                }
-                if members.properties.count > 12 {
-                    var lookup: [String: Int] = [:]
-                    for property in members.properties where lookup[property.name] == nil {
-                        lookup[property.name] = property.node
-                    }
-                    members.propertyLookup = lookup
+                let declared = try Self.object(value, at: here)
+                for (name, subschema) in declared.members {
+                    properties.append((name, try compile(subschema, at: here + [.key(name)])))
                 }
                 claim(&membersSlot, &slots)
             case "patternProperties":
-                let properties = try Self.object(value, at: here)
-                for (source, subschema) in properties.members {
+                let patterned = try Self.object(value, at: here)
+                for (source, subschema) in patterned.members {
                     let pattern = try Self.pattern(source, at: here + [.key(source)])
-                    members.patternProperties.append((pattern, try compile(subschema, at: here + [.key(source)])))
+                    patternProperties.append((pattern, try compile(subschema, at: here + [.key(source)])))
                 }
                 claim(&membersSlot, &slots)
             case "additionalProperties":
-                members.additional = try compile(value, at: here)
+                additional = try compile(value, at: here)
                 claim(&membersSlot, &slots)
             case "required":
                 guard case .array(let names) = value else {
@@ -290,6 +285,7 @@ struct _SchemaCompiler {
             }
         }
 
+        let members = _ObjectMembers(properties: properties, patternProperties: patternProperties, additional: additional)
         if let membersSlot { slots[membersSlot] = .members(members) }
         if let itemsSlot { slots[itemsSlot] = .items(prefix: prefixItems, rest: restItems) }
         if let containsSlot, let containsNode {
@@ -372,7 +368,10 @@ struct _SchemaCompiler {
 
     static func pattern(_ source: String, at location: [JSONPathSegment]) throws(JSONSchemaError) -> _SchemaPattern {
         do {
-            return _SchemaPattern(source: source, regex: try Regex(source))
+            // Closer to ECMA-262 (with the `u` flag): ASCII `\d` and `\w`, and matching by
+            // Unicode scalar rather than by grapheme cluster.
+            let regex = try Regex(source).asciiOnlyDigits().asciiOnlyWordCharacters().matchingSemantics(.unicodeScalar)
+            return _SchemaPattern(source: source, regex: regex)
         } catch {
             throw JSONSchemaError(segments: location, message: "invalid regular expression /\(source)/: \(error)")
         }

@@ -54,11 +54,18 @@ extension JSONNumber {
 
 /// A compiled `pattern`: the source text and the regular expression.
 ///
+/// A class so that `_Keyword` keeps a fixed, pointer-sized layout (`Regex` is a resilient
+/// type, which would otherwise make every keyword copy go through runtime witnesses).
 /// `Regex` is not declared `Sendable`, but a compiled regex is immutable after construction
 /// (its lazily lowered program is initialised atomically), so sharing it is safe.
-struct _SchemaPattern: @unchecked Sendable {
+final class _SchemaPattern: @unchecked Sendable {
     let source: String
     let regex: Regex<AnyRegexOutput>
+
+    init(source: String, regex: Regex<AnyRegexOutput>) {
+        self.source = source
+        self.regex = regex
+    }
 
     /// Unanchored search, as JSON Schema specifies.
     func matches(_ text: String) -> Bool {
@@ -67,12 +74,25 @@ struct _SchemaPattern: @unchecked Sendable {
 }
 
 /// `properties`, `patternProperties` and `additionalProperties` together, since the last
-/// depends on the first two.
-struct _ObjectMembers: Sendable {
-    var properties: [(name: String, node: Int)] = []
-    var propertyLookup: [String: Int]? = nil
-    var patternProperties: [(pattern: _SchemaPattern, node: Int)] = []
-    var additional: Int? = nil
+/// depends on the first two. A class so that keywords stay cheap to copy.
+final class _ObjectMembers: Sendable {
+    let properties: [(name: String, node: Int)]
+    let propertyLookup: [String: Int]?
+    let patternProperties: [(pattern: _SchemaPattern, node: Int)]
+    let additional: Int?
+
+    init(properties: [(name: String, node: Int)], patternProperties: [(pattern: _SchemaPattern, node: Int)], additional: Int?) {
+        self.properties = properties
+        self.patternProperties = patternProperties
+        self.additional = additional
+        if properties.count > 12 {
+            var lookup: [String: Int] = [:]
+            for property in properties where lookup[property.name] == nil { lookup[property.name] = property.node }
+            propertyLookup = lookup
+        } else {
+            propertyLookup = nil
+        }
+    }
 
     func declaredNode(for name: String) -> Int? {
         if let propertyLookup { return propertyLookup[name] }
