@@ -19,6 +19,8 @@ struct EditDistanceTests {
         #expect(closestMatch(to: "desciption", among: ["title", "description"]) == "description")
         #expect(closestMatch(to: "xyz", among: ["amount", "charge_id"]) == nil)
         #expect(closestMatch(to: "ab", among: [String]()) == nil)
+        #expect(closestMatch(to: "median", among: ["p99_ms", "median_ms"]) == "median_ms")
+        #expect(closestMatch(to: "id", among: ["identifier"]) == nil)
     }
 
     @Test("ties go to the first candidate")

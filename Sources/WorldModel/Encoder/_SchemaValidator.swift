@@ -376,6 +376,7 @@ struct _SchemaValidator {
     // MARK: Alternatives
 
     func enumMessage(_ values: [JSON], _ instance: JSON) -> String {
+        if values.isEmpty { return "no value is allowed here (the enum is empty), got \(_SchemaText.described(instance))" }
         var message =
             values.count == 1
             ? "expected \(_SchemaText.literal(values[0])), got \(_SchemaText.literal(instance))"

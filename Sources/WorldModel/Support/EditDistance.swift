@@ -30,7 +30,8 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 /// typo; `nil` otherwise.
 ///
 /// "Close enough" allows one edit for names up to 5 scalars, two up to 8, three beyond, and
-/// also accepts a case-insensitive exact match. Ties go to the candidate that comes first in
+/// also accepts a case-insensitive exact match, or one name being a prefix of the other when
+/// both have at least 4 scalars (`median` → `median_ms`). Ties go to the candidate that comes first in
 /// `candidates`, so the answer is deterministic as long as the sequence order is. A candidate
 /// equal to `name` is returned as is.
 public func closestMatch(to name: String, among candidates: some Sequence<String>) -> String? {
@@ -42,6 +43,11 @@ public func closestMatch(to name: String, among candidates: some Sequence<String
         if candidate == name { return candidate }
         var distance = editDistance(name, candidate)
         if candidate.lowercased() == lowered { distance = 0 }
+        if distance > threshold, length >= 4, candidate.hasPrefix(name) || name.hasPrefix(candidate),
+            min(length, candidate.unicodeScalars.count) >= 4
+        {
+            distance = threshold  // `median` for `median_ms`: a truncated or extended name
+        }
         guard distance <= threshold else { continue }
         if let current = best, distance >= current.distance { continue }
         best = (candidate, distance)
