@@ -57,7 +57,16 @@ extension JSON {
     }
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) -> Result<JSON, JSONParseError> {
-        var parser = _JSONParser(buffer: buffer, limits: limits)
+        guard let base = buffer.baseAddress else {
+            // An empty buffer may have no address; parse an empty document from a stand-in.
+            let standIn: UInt8 = 0
+            return withUnsafePointer(to: standIn) { parse(bytes: $0, count: 0, limits: limits) }
+        }
+        return parse(bytes: base, count: buffer.count, limits: limits)
+    }
+
+    private static func parse(bytes: UnsafePointer<UInt8>, count: Int, limits: JSONParseLimits) -> Result<JSON, JSONParseError> {
+        var parser = _JSONParser(bytes: bytes, count: count, limits: limits)
         do throws(JSONParseError) {
             return .success(try parser.parseDocument())
         } catch {
