@@ -15,6 +15,15 @@ public struct BenchmarkReport: Sendable {
         /// The speedup the candidate should reach, if any.
         public let target: Double?
 
+        /// A comparison of two measured benchmarks.
+        public init(group: String, label: String, candidate: BenchmarkResult, baseline: BenchmarkResult, target: Double?) {
+            self.group = group
+            self.label = label
+            self.candidate = candidate
+            self.baseline = baseline
+            self.target = target
+        }
+
         /// Baseline time over candidate time: 3.0 means the candidate is three times faster.
         public var speedup: Double {
             candidate.nanosecondsPerOperation > 0
@@ -62,8 +71,7 @@ public struct BenchmarkReport: Sendable {
             lines.append("")
             for comparison in comparisons {
                 var line =
-                    "\(comparison.group): \(comparison.label): \(comparison.candidate.name) is "
-                    + "\(Self.fixed(comparison.speedup, digits: 2))x as fast as \(comparison.baseline.name)"
+                    "\(comparison.group): \(comparison.label): \(Self.fixed(comparison.speedup, digits: 2))x as fast"
                 if let target = comparison.target {
                     line += " (target \(Self.fixed(target, digits: 0))x: \(comparison.meetsTarget ? "met" : "MISSED"))"
                 }

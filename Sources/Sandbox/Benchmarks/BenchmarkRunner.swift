@@ -87,6 +87,18 @@ public struct BenchmarkResult: Sendable, Hashable {
     /// Fastest batch's time per operation, in nanoseconds.
     public let bestNanosecondsPerOperation: Double
 
+    /// A measurement.
+    public init(
+        group: String, name: String, iterations: Int, nanosecondsPerOperation: Double,
+        bestNanosecondsPerOperation: Double
+    ) {
+        self.group = group
+        self.name = name
+        self.iterations = iterations
+        self.nanosecondsPerOperation = nanosecondsPerOperation
+        self.bestNanosecondsPerOperation = bestNanosecondsPerOperation
+    }
+
     /// Operations per second at the median time.
     public var operationsPerSecond: Double {
         nanosecondsPerOperation > 0 ? 1e9 / nanosecondsPerOperation : 0
