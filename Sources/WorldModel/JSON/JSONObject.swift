@@ -29,6 +29,13 @@ public struct JSONObject: Sendable {
         values.reserveCapacity(capacity)
     }
 
+    /// An object from keys the caller has checked to be unique (by bytes), with parallel values.
+    init(uniqueKeys keys: [String], values: [JSON]) {
+        self.keys = keys
+        self.values = values
+        self.index = keys.count > Self.indexThreshold ? Self.buildIndex(keys) : nil
+    }
+
     /// An object from key–value pairs; a repeated key keeps its first position and last value.
     public init(_ pairs: some Sequence<(String, JSON)>) {
         self.init()

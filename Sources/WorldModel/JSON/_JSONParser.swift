@@ -8,6 +8,11 @@ struct _JSONParser {
     let limits: JSONParseLimits
     var position = 0
     var depth = 0
+    /// Scratch stacks shared by all containers being parsed: elements and members are
+    /// collected here and copied once into an exactly sized array when the container closes,
+    /// instead of growing a fresh array per container.
+    var valueStack: [JSON] = []
+    var keyStack: [String] = []
 
     init(bytes: UnsafePointer<UInt8>, count: Int, limits: JSONParseLimits) {
         self.bytes = bytes
@@ -78,19 +83,20 @@ struct _JSONParser {
     mutating func parseArray() throws(JSONParseError) -> JSON {
         try enterContainer()
         position += 1
-        var elements: [JSON] = []
         skipWhitespace()
         if position < count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = valueStack.count
         while true {
             skipWhitespace()
             if position < count, bytes[position] == UInt8(ascii: "]") {
                 throw error(expected: "a value (trailing commas are not allowed)", found: "']'")
             }
-            elements.append(try parseValue())
+            let value = try parseValue()
+            valueStack.append(value)
             skipWhitespace()
             guard position < count else { throw error(expected: "',' or ']'", found: "end of input") }
             let byte = bytes[position]
@@ -99,6 +105,8 @@ struct _JSONParser {
             if byte == UInt8(ascii: "]") { break }
             throw error(expected: "',' or ']'", found: describe(at: position - 1), at: position - 1)
         }
+        let elements = Array(valueStack[base...])
+        valueStack.removeSubrange(base...)
         depth -= 1
         return .array(elements)
     }
@@ -106,13 +114,15 @@ struct _JSONParser {
     mutating func parseObject() throws(JSONParseError) -> JSON {
         try enterContainer()
         position += 1
-        var object = JSONObject()
         skipWhitespace()
         if position < count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let base = keyStack.count
+        // Duplicate detection: linear over this object's keys while it is small, hashed after.
+        var seen: Set<_JSONKey>? = nil
         while true {
             skipWhitespace()
             guard position < count, bytes[position] == UInt8(ascii: "\"") else {
@@ -123,6 +133,28 @@ struct _JSONParser {
             }
             let keyStart = position
             let key = try parseString()
+            let isDuplicate: Bool
+            if seen != nil {
+                isDuplicate = seen?.insert(_JSONKey(key)).inserted == false
+            } else {
+                var found = false
+                var index = base
+                while index < keyStack.count {
+                    if keyStack[index] == key && _JSONKey.sameBytes(keyStack[index], key) {
+                        found = true
+                        break
+                    }
+                    index += 1
+                }
+                isDuplicate = found
+                if !found, keyStack.count - base >= JSONObject.indexThreshold {
+                    seen = Set(keyStack[base...].map(_JSONKey.init))
+                    seen?.insert(_JSONKey(key))
+                }
+            }
+            if isDuplicate {
+                throw error(expected: "unique object keys", found: "a second \(JSON.string(key).canonicalText)", at: keyStart)
+            }
             skipWhitespace()
             guard position < count, bytes[position] == UInt8(ascii: ":") else {
                 throw error(expected: "':'", found: describe(at: position))
@@ -130,9 +162,8 @@ struct _JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            if !object.insertNew(key: key, value: value) {
-                throw error(expected: "unique object keys", found: "a second \(JSON.string(key).canonicalText)", at: keyStart)
-            }
+            keyStack.append(key)
+            valueStack.append(value)
             skipWhitespace()
             guard position < count else { throw error(expected: "',' or '}'", found: "end of input") }
             let byte = bytes[position]
@@ -141,6 +172,10 @@ struct _JSONParser {
             if byte == UInt8(ascii: "}") { break }
             throw error(expected: "',' or '}'", found: describe(at: position - 1), at: position - 1)
         }
+        let valueBase = valueStack.count - (keyStack.count - base)
+        let object = JSONObject(uniqueKeys: Array(keyStack[base...]), values: Array(valueStack[valueBase...]))
+        keyStack.removeSubrange(base...)
+        valueStack.removeSubrange(valueBase...)
         depth -= 1
         return .object(object)
     }
