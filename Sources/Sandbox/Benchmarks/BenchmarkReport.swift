@@ -16,7 +16,9 @@ public struct BenchmarkReport: Sendable {
         public let target: Double?
 
         /// A comparison of two measured benchmarks.
-        public init(group: String, label: String, candidate: BenchmarkResult, baseline: BenchmarkResult, target: Double?) {
+        public init(
+            group: String, label: String, candidate: BenchmarkResult, baseline: BenchmarkResult, target: Double?
+        ) {
             self.group = group
             self.label = label
             self.candidate = candidate
@@ -107,7 +109,10 @@ public struct BenchmarkReport: Sendable {
                 "meets_target": .bool(comparison.meetsTarget),
             ]
         }
-        return ["benchmarks": .array(benchmarks), "comparisons": .array(ratios), "meets_all_targets": .bool(meetsAllTargets)]
+        return [
+            "benchmarks": .array(benchmarks), "comparisons": .array(ratios),
+            "meets_all_targets": .bool(meetsAllTargets),
+        ]
     }
 
     static func rounded(_ value: Double, digits: Int) -> Double {

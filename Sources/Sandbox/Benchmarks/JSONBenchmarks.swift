@@ -37,9 +37,11 @@ public enum JSONBenchmarks {
             ]
             comparisons += [
                 BenchmarkComparison(
-                    "parse \(label), simrun vs JSONSerialization", candidate: parseSimrun, baseline: parseFoundation, target: 2),
+                    "parse \(label), simrun vs JSONSerialization", candidate: parseSimrun, baseline: parseFoundation,
+                    target: 2),
                 BenchmarkComparison(
-                    "canonical serialize \(label), simrun vs JSONSerialization(.sortedKeys)", candidate: writeSimrun, baseline: writeFoundation, target: 10),
+                    "canonical serialize \(label), simrun vs JSONSerialization(.sortedKeys)", candidate: writeSimrun,
+                    baseline: writeFoundation, target: 10),
             ]
         }
         return BenchmarkGroup("json", benchmarks: benchmarks, comparisons: comparisons)
@@ -77,8 +79,10 @@ public enum JSONBenchmarks {
         var index = 0
         while size < targetBytes {
             let items: [JSON] = (0..<Int(next() % 3 + 1)).map { _ in
-                ["sku": .string("SKU-\(next() % 10_000)"), "qty": .int(Int(next() % 5 + 1)),
-                 "price": .double(Double(next() % 100_000) / 100)]
+                [
+                    "sku": .string("SKU-\(next() % 10_000)"), "qty": .int(Int(next() % 5 + 1)),
+                    "price": .double(Double(next() % 100_000) / 100),
+                ]
             }
             let record: JSON = [
                 "id": .string("O-\(index)"),
@@ -89,8 +93,10 @@ public enum JSONBenchmarks {
                 "items": .array(items),
                 "created_ms": .int(Int64(1_700_000_000_000 + Int64(next() % 100_000_000))),
                 "flags": [.bool(next() % 2 == 0), .bool(next() % 3 == 0)],
-                "geo": ["lat": .double(Double(Int64(next() % 180_000_000) - 90_000_000) / 1e6),
-                        "lon": .double(Double(Int64(next() % 360_000_000) - 180_000_000) / 1e6)],
+                "geo": [
+                    "lat": .double(Double(Int64(next() % 180_000_000) - 90_000_000) / 1e6),
+                    "lon": .double(Double(Int64(next() % 360_000_000) - 180_000_000) / 1e6),
+                ],
                 "note": notes[Int(next() % UInt64(notes.count))],
             ]
             size += insertionOrderBytes(record).count + 1

@@ -56,7 +56,9 @@ extension JSON {
         self = try result.get()
     }
 
-    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) -> Result<JSON, JSONParseError> {
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) -> Result<
+        JSON, JSONParseError
+    > {
         guard let base = buffer.baseAddress else {
             // An empty buffer may have no address; parse an empty document from a stand-in.
             let standIn: UInt8 = 0
@@ -65,7 +67,9 @@ extension JSON {
         return parse(bytes: base, count: buffer.count, limits: limits)
     }
 
-    private static func parse(bytes: UnsafePointer<UInt8>, count: Int, limits: JSONParseLimits) -> Result<JSON, JSONParseError> {
+    private static func parse(bytes: UnsafePointer<UInt8>, count: Int, limits: JSONParseLimits) -> Result<
+        JSON, JSONParseError
+    > {
         var parser = _JSONParser(bytes: bytes, count: count, limits: limits)
         do throws(JSONParseError) {
             return .success(try parser.parseDocument())

@@ -57,7 +57,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// The 0-based array index a token denotes: `0` or digits without a leading zero.
     static func arrayIndex(_ token: String) -> Int? {
-        guard let first = token.utf8.first, token.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+        guard let first = token.utf8.first,
+            token.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
             first != UInt8(ascii: "0") || token.utf8.count == 1
         else { return nil }
         return Int(token)
@@ -168,7 +169,8 @@ extension JSON {
             if index == elements.count {
                 elements.append(newValue)
             } else {
-                try set(newValue, in: &elements[index], tokens: rest, pointer: pointer, path: path.appending(index: index))
+                try set(
+                    newValue, in: &elements[index], tokens: rest, pointer: pointer, path: path.appending(index: index))
             }
         default:
             throw .notAContainer(pointer: pointer.description, at: path, found: target.typeName)

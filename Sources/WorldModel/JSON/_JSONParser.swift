@@ -153,7 +153,8 @@ struct _JSONParser {
                 }
             }
             if isDuplicate {
-                throw error(expected: "unique object keys", found: "a second \(JSON.string(key).canonicalText)", at: keyStart)
+                throw error(
+                    expected: "unique object keys", found: "a second \(JSON.string(key).canonicalText)", at: keyStart)
             }
             skipWhitespace()
             guard position < count, bytes[position] == UInt8(ascii: ":") else {
@@ -324,7 +325,8 @@ struct _JSONParser {
             Self.appendUTF8(scalar, to: &buffer)
         default:
             throw error(
-                expected: #"a valid escape (\" \\ \/ \b \f \n \r \t \uXXXX)"#, found: "'\\' followed by \(describe(at: position - 1))",
+                expected: #"a valid escape (\" \\ \/ \b \f \n \r \t \uXXXX)"#,
+                found: "'\\' followed by \(describe(at: position - 1))",
                 at: escapeStart)
         }
     }
@@ -452,7 +454,8 @@ struct _JSONParser {
                 }
                 if !negative, magnitude <= UInt64(Int64.max) { return .integer(Int64(magnitude)) }
             }
-            return .bigInteger(String(decoding: UnsafeBufferPointer(start: bytes + start, count: position - start), as: UTF8.self))
+            return .bigInteger(
+                String(decoding: UnsafeBufferPointer(start: bytes + start, count: position - start), as: UTF8.self))
         }
         // Clinger's fast path: an exact significand below 2^53 and an exact power of ten give a
         // correctly rounded result with one IEEE operation.

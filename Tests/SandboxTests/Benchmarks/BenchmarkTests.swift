@@ -6,7 +6,8 @@ import WorldModel
 @Suite("Benchmarks")
 struct BenchmarkTests {
     static func result(_ name: String, ns: Double) -> BenchmarkResult {
-        BenchmarkResult(group: "g", name: name, iterations: 10, nanosecondsPerOperation: ns, bestNanosecondsPerOperation: ns)
+        BenchmarkResult(
+            group: "g", name: name, iterations: 10, nanosecondsPerOperation: ns, bestNanosecondsPerOperation: ns)
     }
 
     @Test("the runner measures every benchmark and pairs comparisons by name")
@@ -24,7 +25,8 @@ struct BenchmarkTests {
                     BenchmarkComparison("unknown", candidate: "nope", baseline: "slow"),
                 ])
         ])
-        let runner = BenchmarkRunner(budget: .milliseconds(5), warmUp: .milliseconds(2), minimumBatch: .microseconds(100))
+        let runner = BenchmarkRunner(
+            budget: .milliseconds(5), warmUp: .milliseconds(2), minimumBatch: .microseconds(100))
         let report = runner.run(suite)
         #expect(report.results.map(\.name) == ["fast", "slow"])
         #expect(report.results.allSatisfy { $0.iterations > 0 && $0.nanosecondsPerOperation > 0 })
@@ -35,11 +37,13 @@ struct BenchmarkTests {
     @Test("comparisons compute the speedup and whether the target is met")
     func comparisonTargets() {
         let met = BenchmarkReport.Comparison(
-            group: "g", label: "x", candidate: Self.result("a", ns: 100), baseline: Self.result("b", ns: 250), target: 2)
+            group: "g", label: "x", candidate: Self.result("a", ns: 100), baseline: Self.result("b", ns: 250), target: 2
+        )
         #expect(met.speedup == 2.5)
         #expect(met.meetsTarget)
         let missed = BenchmarkReport.Comparison(
-            group: "g", label: "x", candidate: Self.result("a", ns: 100), baseline: Self.result("b", ns: 150), target: 2)
+            group: "g", label: "x", candidate: Self.result("a", ns: 100), baseline: Self.result("b", ns: 150), target: 2
+        )
         #expect(!missed.meetsTarget)
         #expect(!BenchmarkReport(results: [], comparisons: [met, missed]).meetsAllTargets)
     }

@@ -38,7 +38,9 @@ struct JSONConformanceTests {
         .init("y_number_0e+1", "[0e+1]"),
         .init("y_number_0e1", "[0e1]"),
         .init("y_number_after_space", "[ 4]"),
-        .init("y_number_double_close_to_zero", "[-0.000000000000000000000000000000000000000000000000000000000000000000000000000001]"),
+        .init(
+            "y_number_double_close_to_zero",
+            "[-0.000000000000000000000000000000000000000000000000000000000000000000000000000001]"),
         .init("y_number_int_with_exp", "[20e1]"),
         .init("y_number_minus_zero", "[-0]"),
         .init("y_number_negative_int", "[-123]"),
@@ -61,7 +63,10 @@ struct JSONConformanceTests {
         .init("y_object_empty_key", "{\"\":0}"),
         .init("y_object_escaped_null_in_key", "{\"foo\\u0000bar\": 42}"),
         .init("y_object_extreme_numbers", "{ \"min\": -1.0e+28, \"max\": 1.0e+28 }"),
-        .init("y_object_long_strings", "{\"x\":[{\"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}], \"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"),
+        .init(
+            "y_object_long_strings",
+            "{\"x\":[{\"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}], \"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"
+        ),
         .init("y_object_simple", "{\"a\":[]}"),
         .init("y_object_string_unicode", "{\"title\":\"\\u041f\\u043e\\u043b\\u0442\\u043e\\u0440\\u0430 \" }"),
         .init("y_object_with_newlines", "{\n\"a\": \"b\"\n}"),
@@ -212,10 +217,12 @@ struct JSONConformanceTests {
         .init("n_object_duplicate_key", "{\"a\":1,\"a\":2}"),
         .init("n_object_duplicate_key_same_value", "{\"a\":\"b\",\"a\":\"b\"}"),
         .init("n_object_duplicate_key_escaped", "{\"a\":1,\"\\u0061\":2}"),
-        .init("n_object_duplicate_key_large_object",
+        .init(
+            "n_object_duplicate_key_large_object",
             "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k7\":0}"),
         .init("n_structure_nested_513", String(repeating: "[", count: 513) + String(repeating: "]", count: 513)),
-        .init("n_structure_nested_objects_513",
+        .init(
+            "n_structure_nested_objects_513",
             String(repeating: "{\"a\":", count: 513) + "1" + String(repeating: "}", count: 513)),
         .init("n_structure_100000_opening_arrays", String(repeating: "[", count: 100_000)),
     ]
@@ -287,8 +294,9 @@ struct JSONConformanceTests {
         #expect(try JSON(parsing: #""\u00e9\u20AC""#) == "\u{E9}\u{20AC}")
         #expect(try JSON(parsing: "[-0]") == [0])
         #expect(try JSON(parsing: "[1E22]") == [.double(1e22)])
-        #expect(try JSON(parsing: "-0.000000000000000000000000000000000000000000000000000000000000000000000000000001")
-            == .double(-1e-78))
+        #expect(
+            try JSON(parsing: "-0.000000000000000000000000000000000000000000000000000000000000000000000000000001")
+                == .double(-1e-78))
         #expect(try JSON(parsing: "[1e-999999999999]") == [.double(0)])
     }
 

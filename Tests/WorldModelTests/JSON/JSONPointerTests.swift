@@ -74,15 +74,23 @@ struct JSONPointerTests {
         let missing = try #require(throws: JSONPointerError.self) {
             try document.value(at: JSONPointer("/tools/0/effects/0/set/state"))
         }
-        #expect(missing == .notFound(pointer: "/tools/0/effects/0/set/state", at: JSONPath([
-            .key("tools"), .index(0), .key("effects"), .index(0), .key("set"), .key("state"),
-        ])))
-        #expect(missing.description == #"JSON Pointer "/tools/0/effects/0/set/state": nothing at tools[0].effects[0].set.state"#)
+        #expect(
+            missing
+                == .notFound(
+                    pointer: "/tools/0/effects/0/set/state",
+                    at: JSONPath([
+                        .key("tools"), .index(0), .key("effects"), .index(0), .key("set"), .key("state"),
+                    ])))
+        #expect(
+            missing.description
+                == #"JSON Pointer "/tools/0/effects/0/set/state": nothing at tools[0].effects[0].set.state"#)
 
         let scalar = try #require(throws: JSONPointerError.self) {
             try document.value(at: JSONPointer("/tools/0/name/x"))
         }
-        #expect(scalar.description == #"JSON Pointer "/tools/0/name/x": expected an object or array at tools[0].name, found string"#)
+        #expect(
+            scalar.description
+                == #"JSON Pointer "/tools/0/name/x": expected an object or array at tools[0].name, found string"#)
 
         let index = try #require(throws: JSONPointerError.self) { try document.value(at: JSONPointer("/tools/first")) }
         #expect(index == .invalidIndex(pointer: "/tools/first", token: "first", at: JSONPath([.key("tools")])))
