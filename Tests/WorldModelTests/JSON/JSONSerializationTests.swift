@@ -159,4 +159,45 @@ struct JSONSerializationTests {
         object["\u{E9}"] = 2
         #expect(object.count == 7)
     }
+
+    @Test("number parsing and printing agree with the standard library on generated values")
+    func differentialNumbers() throws {
+        var state: UInt64 = 0x1234_5678_9ABC_DEF0
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        for _ in 0..<2000 {
+            // Decimal text with up to 20 significant digits and exponents around the fast path.
+            let digits = String(next() % 100_000_000_000_000_000)
+            let split = Int(next() % UInt64(digits.count + 1))
+            let integer = split == 0 ? "0" : String(digits.prefix(split)).drop { $0 == "0" }
+            let fraction = digits.dropFirst(split)
+            let exponent = Int(next() % 61) - 30
+            let sign = next() % 2 == 0 ? "-" : ""
+            let text = sign + (integer.isEmpty ? "0" : String(integer)) + "." + (fraction.isEmpty ? "5" : fraction)
+                + "e\(exponent)"
+            let parsed = try JSON(parsing: text)
+            #expect(parsed.doubleValue?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+        for _ in 0..<2000 {
+            let bits = Double(bitPattern: next())
+            let integral = Double(Int64(bitPattern: next()) >> Int(next() % 64))
+            for value in [bits, integral] where value.isFinite {
+                #expect(JSON.double(value).canonicalText == value.description)
+                #expect(try JSON(parsing: JSON.double(value).canonicalText).doubleValue?.bitPattern == value.bitPattern)
+            }
+        }
+    }
+
+    @Test("raw non-ASCII text mixed with escapes decodes exactly")
+    func mixedEscapes() throws {
+        #expect(try JSON(parsing: "\"caf\u{E9}\\n\u{1F600}\\u00e9\"") == .string("caf\u{E9}\n\u{1F600}\u{E9}"))
+        // A non-contiguous byte collection takes the copying path.
+        let lazyBytes = Array("[1, \"x\"]".utf8).lazy.map { $0 }
+        #expect(try JSON(parsing: lazyBytes) == [1, "x"])
+    }
 }
