@@ -204,7 +204,7 @@ struct _JSONParser {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(position - start + 16)
         buffer.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: position - start))
-        var rawStart = position
+        var rawStart = start  // raw bytes not yet validated begin here
         while true {
             guard position < count else {
                 throw error(expected: "'\"' to close the string that starts here", found: "end of input", at: quote)

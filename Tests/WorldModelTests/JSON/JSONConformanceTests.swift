@@ -237,6 +237,8 @@ struct JSONConformanceTests {
         .init("n_string_above_U+10FFFF", bytes: [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22]),
         .init("n_string_truncated_sequence", bytes: [0x22, 0xE2, 0x82, 0x22]),
         .init("n_string_invalid_utf8_after_escape", bytes: [0x22, 0x5C, 0x6E, 0xFE, 0x22]),
+        .init("n_string_invalid_utf8_before_escape", bytes: [0x22, 0x61, 0xFF, 0x5C, 0x6E, 0x22]),
+        .init("n_string_truncated_sequence_before_escape", bytes: [0x22, 0xC3, 0x5C, 0x6E, 0x22]),
         .init("n_structure_invalid_utf8_outside_string", bytes: [0x5B, 0xE5, 0x5D]),
         .init("n_structure_nul_byte_after_value", bytes: [0x5B, 0x5D, 0x00]),
     ]
