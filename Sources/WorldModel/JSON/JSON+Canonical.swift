@@ -16,27 +16,45 @@ extension JSON {
     /// Appends the canonical form to `output`.
     public func writeCanonical(into output: inout [UInt8]) {
         switch self {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let value): output.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        case .null: Self.append("null", to: &output)
+        case .bool(let value): Self.append(value ? "true" : "false", to: &output)
         case .number(let number): number.write(into: &output)
         case .string(let string): Self.writeEscaped(string, into: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
+            var first = true
+            for element in elements {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
                 element.writeCanonical(into: &output)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            for (index, position) in object.sortedPositions.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeEscaped(object.keys[position], into: &output)
-                output.append(UInt8(ascii: ":"))
-                object.values[position].writeCanonical(into: &output)
+            let keys = object.keys
+            let values = object.values
+            if object.keysAreSorted {
+                for position in keys.indices {
+                    if position > 0 { output.append(UInt8(ascii: ",")) }
+                    Self.writeEscaped(keys[position], into: &output)
+                    output.append(UInt8(ascii: ":"))
+                    values[position].writeCanonical(into: &output)
+                }
+            } else {
+                for (index, position) in object.sortedPositions.enumerated() {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    Self.writeEscaped(keys[position], into: &output)
+                    output.append(UInt8(ascii: ":"))
+                    values[position].writeCanonical(into: &output)
+                }
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    @inline(__always)
+    static func append(_ literal: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Human-readable text: canonical key order, two-space indentation, one member per line.
@@ -80,39 +98,102 @@ extension JSON {
     /// Appends `string` as a JSON string literal with canonical escaping.
     public static func writeEscaped(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(digits[Int(byte >> 4)])
-                output.append(digits[Int(byte & 0xF)])
-            default: output.append(byte)
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            // Copy runs of bytes that need no escaping in one go.
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
+                if runStart < index {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                }
+                writeEscape(byte, into: &output)
+                index += 1
+                runStart = index
+            }
+            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+        }
+        if done == nil {
+            for byte in string.utf8 {
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                    output.append(byte)
+                } else {
+                    writeEscape(byte, into: &output)
+                }
             }
         }
         output.append(UInt8(ascii: "\""))
     }
+
+    /// Appends the escape sequence for a quote, backslash or control byte.
+    private static func writeEscape(_ byte: UInt8, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
+        case 0x08: output.append(UInt8(ascii: "b"))
+        case 0x0C: output.append(UInt8(ascii: "f"))
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        default:
+            output.append(UInt8(ascii: "u"))
+            output.append(UInt8(ascii: "0"))
+            output.append(UInt8(ascii: "0"))
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 0xF))
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 }
 
 extension JSONNumber {
-    /// Appends the number's JSON text to `output`.
+    /// Appends the number's JSON text (exactly `description`) to `output`.
     public func write(into output: inout [UInt8]) {
         switch self {
         case .integer(let value):
-            if value >= 0 && value < 10 {
-                output.append(UInt8(ascii: "0") + UInt8(value))
+            Self.writeInteger(value, into: &output)
+        case .double(let value):
+            // Integral values below 2^53 print as `digits.0`, exactly as `Double.description`
+            // does; this avoids building a String for the common case.
+            if value.isFinite, value.rounded(.towardZero) == value, value.magnitude < 9_007_199_254_740_992 {
+                if value == 0, value.sign == .minus { output.append(UInt8(ascii: "-")) }
+                Self.writeInteger(Int64(value), into: &output)
+                output.append(UInt8(ascii: "."))
+                output.append(UInt8(ascii: "0"))
             } else {
-                output.append(contentsOf: String(value).utf8)
+                output.append(contentsOf: description.utf8)
             }
-        default:
-            output.append(contentsOf: description.utf8)
+        case .bigInteger(let text):
+            output.append(contentsOf: text.utf8)
+        }
+    }
+
+    /// Appends the decimal digits of `value`.
+    static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var index = 20
+            repeat {
+                index -= 1
+                let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 10)
+                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remainder)
+                magnitude = quotient
+            } while magnitude != 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index..<20]))
         }
     }
 }

@@ -40,9 +40,11 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
 extension JSON {
     /// Parses a complete JSON document (RFC 8259, strictly: no trailing commas, comments,
     /// leading zeros, control characters in strings, invalid escapes, lone surrogates,
-    /// duplicate object keys, or anything after the value).
+    /// duplicate object keys, invalid UTF-8, or anything after the value), within `limits`.
+    /// Integers in `Int64` range become `.integer`, larger ones `.bigInteger` with their exact
+    /// text; other numbers become correctly rounded `.double`s (out-of-range ones are errors).
     public init(parsing bytes: some Collection<UInt8>, limits: JSONParseLimits = .default) throws(JSONParseError) {
-        let result: Result<JSON, JSONParseError> =
+        let result: ParseResult =
             bytes.withContiguousStorageIfAvailable { buffer in
                 Self.parse(buffer, limits: limits)
             } ?? Array(bytes).withUnsafeBufferPointer { Self.parse($0, limits: limits) }
@@ -52,12 +54,23 @@ extension JSON {
     /// Parses a complete JSON document from text; see `init(parsing:limits:)`.
     public init(parsing text: String, limits: JSONParseLimits = .default) throws(JSONParseError) {
         var text = text
-        let result: Result<JSON, JSONParseError> = text.withUTF8 { Self.parse($0, limits: limits) }
+        let result: ParseResult = text.withUTF8 { Self.parse($0, limits: limits) }
         self = try result.get()
     }
 
-    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) -> Result<JSON, JSONParseError> {
-        var parser = _JSONParser(buffer: buffer, limits: limits)
+    private typealias ParseResult = Result<JSON, JSONParseError>
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONParseLimits) -> ParseResult {
+        guard let base = buffer.baseAddress else {
+            // An empty buffer may have no address; parse an empty document from a stand-in.
+            let standIn: UInt8 = 0
+            return withUnsafePointer(to: standIn) { parse(bytes: $0, count: 0, limits: limits) }
+        }
+        return parse(bytes: base, count: buffer.count, limits: limits)
+    }
+
+    private static func parse(bytes: UnsafePointer<UInt8>, count: Int, limits: JSONParseLimits) -> ParseResult {
+        var parser = _JSONParser(bytes: bytes, count: count, limits: limits)
         do throws(JSONParseError) {
             return .success(try parser.parseDocument())
         } catch {

@@ -112,6 +112,23 @@ extension JSON {
     }
 }
 
+extension JSON {
+    /// Structural equality: strings and keys compare by their Unicode scalars (UTF-8 bytes), as
+    /// JSON defines them, not by Swift's canonical equivalence; numbers compare numerically;
+    /// object member order is ignored.
+    public static func == (lhs: JSON, rhs: JSON) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b && _JSONKey.sameBytes(a, b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+}
+
 extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral

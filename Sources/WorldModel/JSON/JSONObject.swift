@@ -1,15 +1,17 @@
 /// A JSON object: unique string keys in insertion order.
 ///
-/// Invariants: `keys` has no duplicates and `keys.count == values.count`. Lookup is linear for
-/// the small objects that dominate (rows, arguments, bodies) and hashed once an object grows
-/// past `indexThreshold` keys. Equality and hashing ignore key order.
+/// Invariants: `keys` has no duplicates and `keys.count == values.count`. Keys are compared by
+/// their UTF-8 bytes, as JSON requires (not by Swift's Unicode canonical equivalence, under
+/// which `"é"` and `"e\u{301}"` would be the same key). Lookup is linear for the small objects
+/// that dominate (rows, arguments, bodies) and hashed once an object grows past
+/// `indexThreshold` keys. Equality and hashing ignore key order.
 public struct JSONObject: Sendable {
     /// The keys, in insertion order.
     public private(set) var keys: [String]
     /// The values, parallel to `keys`.
     public private(set) var values: [JSON]
     /// Key → position, kept only for large objects.
-    private var index: [String: Int]?
+    private var index: [_JSONKey: Int]?
 
     @usableFromInline static let indexThreshold = 12
 
@@ -25,6 +27,13 @@ public struct JSONObject: Sendable {
         self.init()
         keys.reserveCapacity(capacity)
         values.reserveCapacity(capacity)
+    }
+
+    /// An object from keys the caller has checked to be unique (by bytes), with parallel values.
+    init(uniqueKeys keys: [String], values: [JSON]) {
+        self.keys = keys
+        self.values = values
+        self.index = keys.count > Self.indexThreshold ? Self.buildIndex(keys) : nil
     }
 
     /// An object from key–value pairs; a repeated key keeps its first position and last value.
@@ -43,8 +52,9 @@ public struct JSONObject: Sendable {
 
     /// The position of `key` in `keys`, if present.
     public func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return keys.firstIndex(of: key)
+        if let index { return index[_JSONKey(key)] }
+        // `==` first: it is fast and never false for byte-equal strings.
+        return keys.firstIndex { $0 == key && _JSONKey.sameBytes($0, key) }
     }
 
     /// The value for `key`; assigning `nil` removes the member, assigning a value to a new key
@@ -88,12 +98,16 @@ public struct JSONObject: Sendable {
         keys.append(key)
         values.append(value)
         if index != nil {
-            index![key] = keys.count - 1
+            index?[_JSONKey(key)] = keys.count - 1
         } else if keys.count > Self.indexThreshold {
-            var built = [String: Int](minimumCapacity: keys.count * 2)
-            for (position, key) in keys.enumerated() { built[key] = position }
-            index = built
+            index = Self.buildIndex(keys)
         }
+    }
+
+    private static func buildIndex(_ keys: [String]) -> [_JSONKey: Int] {
+        var built = [_JSONKey: Int](minimumCapacity: keys.count * 2)
+        for (position, key) in keys.enumerated() { built[_JSONKey(key)] = position }
+        return built
     }
 
     /// Removes the member for `key`, keeping the order of the others; returns its value.
@@ -104,9 +118,7 @@ public struct JSONObject: Sendable {
         let old = values.remove(at: position)
         if index != nil {
             if keys.count > Self.indexThreshold {
-                var built = [String: Int](minimumCapacity: keys.count * 2)
-                for (position, key) in keys.enumerated() { built[key] = position }
-                index = built
+                index = Self.buildIndex(keys)
             } else {
                 index = nil
             }
@@ -121,14 +133,28 @@ public struct JSONObject: Sendable {
 
     /// The positions of the members in canonical order: keys sorted by their UTF-8 bytes.
     public var sortedPositions: [Int] {
-        keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+        if keysAreSorted { return Array(keys.indices) }
+        return keys.indices.sorted { _JSONKey.precedes(keys[$0], keys[$1]) }
+    }
+
+    /// Whether `keys` is already in canonical order (true for documents written canonically),
+    /// so serializers can skip sorting.
+    public var keysAreSorted: Bool {
+        var position = 1
+        while position < keys.count {
+            if !_JSONKey.precedes(keys[position - 1], keys[position]) { return false }
+            position += 1
+        }
+        return true
     }
 }
 
 extension JSONObject: Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        if lhs.keys == rhs.keys { return lhs.values == rhs.values }
+        if lhs.keys.elementsEqual(rhs.keys, by: { $0 == $1 && _JSONKey.sameBytes($0, $1) }) {
+            return lhs.values == rhs.values
+        }
         for (position, key) in lhs.keys.enumerated() {
             guard let other = rhs[key], other == lhs.values[position] else { return false }
         }
@@ -155,5 +181,46 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
     /// An object literal; keys keep the order they are written in.
     public init(dictionaryLiteral elements: (String, JSON)...) {
         self.init(elements)
+    }
+}
+
+/// An object key compared by its UTF-8 bytes.
+struct _JSONKey: Hashable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    static func == (lhs: _JSONKey, rhs: _JSONKey) -> Bool {
+        lhs.string == rhs.string && sameBytes(lhs.string, rhs.string)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        // Byte-equal strings are canonically equivalent, so String's hash is consistent with `==`.
+        hasher.combine(string)
+    }
+
+    /// Whether two strings have the same UTF-8 bytes.
+    @inline(__always)
+    static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
+    /// Whether `lhs` sorts before `rhs` by UTF-8 bytes (the canonical key order).
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                let shared = Swift.min(left.count, right.count)
+                var index = 0
+                while index < shared {
+                    let a = left[index]
+                    let b = right[index]
+                    if a != b { return a < b }
+                    index += 1
+                }
+                return left.count < right.count
+            }
+        }
+        if let fast, let result = fast { return result }
+        return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 }

@@ -1,0 +1,136 @@
+import WorldModel
+
+/// The results of a benchmark run, rendered as a text table or as JSON.
+public struct BenchmarkReport: Sendable {
+    /// A measured speed ratio between two benchmarks.
+    public struct Comparison: Sendable, Hashable {
+        /// The group both benchmarks belong to.
+        public let group: String
+        /// What is compared.
+        public let label: String
+        /// The benchmark expected to be faster.
+        public let candidate: BenchmarkResult
+        /// The benchmark it is measured against.
+        public let baseline: BenchmarkResult
+        /// The speedup the candidate should reach, if any.
+        public let target: Double?
+
+        /// A comparison of two measured benchmarks.
+        public init(
+            group: String, label: String, candidate: BenchmarkResult, baseline: BenchmarkResult, target: Double?
+        ) {
+            self.group = group
+            self.label = label
+            self.candidate = candidate
+            self.baseline = baseline
+            self.target = target
+        }
+
+        /// Baseline time over candidate time: 3.0 means the candidate is three times faster.
+        public var speedup: Double {
+            candidate.nanosecondsPerOperation > 0
+                ? baseline.nanosecondsPerOperation / candidate.nanosecondsPerOperation : 0
+        }
+
+        /// Whether the speedup reaches the target (true when there is none).
+        public var meetsTarget: Bool { target.map { speedup >= $0 } ?? true }
+    }
+
+    /// Every benchmark's measurement, in run order.
+    public let results: [BenchmarkResult]
+    /// The ratios between benchmarks, in declaration order.
+    public let comparisons: [Comparison]
+
+    /// A report from results and comparisons.
+    public init(results: [BenchmarkResult], comparisons: [Comparison]) {
+        self.results = results
+        self.comparisons = comparisons
+    }
+
+    /// Whether every comparison with a target reaches it.
+    public var meetsAllTargets: Bool { comparisons.allSatisfy(\.meetsTarget) }
+
+    /// A table for people: one row per benchmark, then one line per comparison.
+    public var text: String {
+        var rows: [[String]] = [["group", "benchmark", "ns/op", "ops/s", "iterations"]]
+        for result in results {
+            rows.append([
+                result.group, result.name, Self.fixed(result.nanosecondsPerOperation, digits: 0),
+                Self.fixed(result.operationsPerSecond, digits: 0), String(result.iterations),
+            ])
+        }
+        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var lines: [String] = []
+        for (index, row) in rows.enumerated() {
+            let cells = row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return column < 2 ? cell + padding : padding + cell
+            }
+            lines.append(cells.joined(separator: "  "))
+            if index == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        if !comparisons.isEmpty {
+            lines.append("")
+            for comparison in comparisons {
+                var line =
+                    "\(comparison.group): \(comparison.label): \(Self.fixed(comparison.speedup, digits: 2))x as fast"
+                if let target = comparison.target {
+                    line += " (target \(Self.fixed(target, digits: 0))x: \(comparison.meetsTarget ? "met" : "MISSED"))"
+                }
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report as JSON for programs:
+    /// `{"benchmarks": [{"group", "name", "ns_per_op", "best_ns_per_op", "ops_per_s", "iterations"}],
+    ///   "comparisons": [{"group", "label", "candidate", "baseline", "speedup", "target", "meets_target"}],
+    ///   "meets_all_targets": Bool}`.
+    public var json: JSON {
+        let benchmarks: [JSON] = results.map { result in
+            [
+                "group": .string(result.group),
+                "name": .string(result.name),
+                "ns_per_op": .double(Self.rounded(result.nanosecondsPerOperation, digits: 1)),
+                "best_ns_per_op": .double(Self.rounded(result.bestNanosecondsPerOperation, digits: 1)),
+                "ops_per_s": .double(Self.rounded(result.operationsPerSecond, digits: 1)),
+                "iterations": .int(result.iterations),
+            ]
+        }
+        let ratios: [JSON] = comparisons.map { comparison in
+            [
+                "group": .string(comparison.group),
+                "label": .string(comparison.label),
+                "candidate": .string(comparison.candidate.name),
+                "baseline": .string(comparison.baseline.name),
+                "speedup": .double(Self.rounded(comparison.speedup, digits: 2)),
+                "target": comparison.target.map { JSON.double($0) } ?? .null,
+                "meets_target": .bool(comparison.meetsTarget),
+            ]
+        }
+        return [
+            "benchmarks": .array(benchmarks), "comparisons": .array(ratios),
+            "meets_all_targets": .bool(meetsAllTargets),
+        ]
+    }
+
+    static func rounded(_ value: Double, digits: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        return (value * scale).rounded() / scale
+    }
+
+    /// `value` with exactly `digits` decimals, without Foundation's locale-aware formatting.
+    static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return String(describing: value) }
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int64((value.magnitude * Double(scale)).rounded())
+        let whole = String(scaled / scale)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard digits > 0 else { return sign + whole }
+        let fraction = String(scaled % scale)
+        return sign + whole + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+    }
+}

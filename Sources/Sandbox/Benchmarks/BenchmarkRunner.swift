@@ -1,0 +1,106 @@
+/// Runs benchmarks for a time budget each, after a warm-up, and measures time per operation.
+public struct BenchmarkRunner: Sendable {
+    /// Measuring time per benchmark (after warm-up).
+    public var budget: Duration
+    /// Warm-up time per benchmark, not measured.
+    public var warmUp: Duration
+    /// The shortest batch: operations are timed in batches at least this long so that clock
+    /// reads do not distort fast operations.
+    public var minimumBatch: Duration
+
+    /// A runner; the defaults keep a full `simrun bench` under about ten seconds.
+    public init(
+        budget: Duration = .milliseconds(500), warmUp: Duration = .milliseconds(100),
+        minimumBatch: Duration = .milliseconds(5)
+    ) {
+        self.budget = budget
+        self.warmUp = warmUp
+        self.minimumBatch = minimumBatch
+    }
+
+    /// Runs every group of `suite` in order.
+    public func run(_ suite: BenchmarkSuite) -> BenchmarkReport {
+        var results: [BenchmarkResult] = []
+        var comparisons: [BenchmarkReport.Comparison] = []
+        for group in suite.groups {
+            var groupResults: [String: BenchmarkResult] = [:]
+            for benchmark in group.benchmarks {
+                let result = run(benchmark, group: group.name)
+                results.append(result)
+                groupResults[benchmark.name] = result
+            }
+            for comparison in group.comparisons {
+                guard let candidate = groupResults[comparison.candidate],
+                    let baseline = groupResults[comparison.baseline]
+                else { continue }
+                comparisons.append(
+                    BenchmarkReport.Comparison(
+                        group: group.name, label: comparison.label, candidate: candidate, baseline: baseline,
+                        target: comparison.target))
+            }
+        }
+        return BenchmarkReport(results: results, comparisons: comparisons)
+    }
+
+    /// Measures one benchmark: warm-up, batch-size calibration, then timed batches until the
+    /// budget is spent. The reported time per operation is the median over batches.
+    public func run(_ benchmark: Benchmark, group: String) -> BenchmarkResult {
+        let clock = ContinuousClock()
+        // Warm-up, which also calibrates how many operations make a batch.
+        var batchSize = 1
+        let warmUpEnd = clock.now.advanced(by: warmUp)
+        repeat {
+            let elapsed = clock.measure { for _ in 0..<batchSize { benchmark.run() } }
+            if elapsed < minimumBatch { batchSize *= 2 }
+        } while clock.now < warmUpEnd
+        var perOperation: [Double] = []
+        var iterations = 0
+        let end = clock.now.advanced(by: budget)
+        repeat {
+            let elapsed = clock.measure { for _ in 0..<batchSize { benchmark.run() } }
+            perOperation.append(Self.nanoseconds(elapsed) / Double(batchSize))
+            iterations += batchSize
+        } while clock.now < end
+        perOperation.sort()
+        return BenchmarkResult(
+            group: group, name: benchmark.name, iterations: iterations,
+            nanosecondsPerOperation: perOperation[perOperation.count / 2],
+            bestNanosecondsPerOperation: perOperation[0])
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+    }
+}
+
+/// The measurement of one benchmark.
+public struct BenchmarkResult: Sendable, Hashable {
+    /// The benchmark's group.
+    public let group: String
+    /// The benchmark's name.
+    public let name: String
+    /// How many operations were timed (warm-up excluded).
+    public let iterations: Int
+    /// Median time per operation over the timed batches, in nanoseconds.
+    public let nanosecondsPerOperation: Double
+    /// Fastest batch's time per operation, in nanoseconds.
+    public let bestNanosecondsPerOperation: Double
+
+    /// A measurement.
+    public init(
+        group: String, name: String, iterations: Int, nanosecondsPerOperation: Double,
+        bestNanosecondsPerOperation: Double
+    ) {
+        self.group = group
+        self.name = name
+        self.iterations = iterations
+        self.nanosecondsPerOperation = nanosecondsPerOperation
+        self.bestNanosecondsPerOperation = bestNanosecondsPerOperation
+    }
+
+    /// Operations per second at the median time.
+    public var operationsPerSecond: Double {
+        nanosecondsPerOperation > 0 ? 1e9 / nanosecondsPerOperation : 0
+    }
+}

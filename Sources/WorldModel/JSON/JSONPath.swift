@@ -1,0 +1,94 @@
+/// A location inside a JSON document, for error messages and lookups.
+///
+/// Rendered in the dotted form scenario authors read: `tools[2].effects[0].set.status`. Keys
+/// that are not identifier-like (letters, digits and `_`, not starting with a digit) use the
+/// bracket form `["weird key"]`. The root renders as `(root)`.
+public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    /// One step: an object member or an array element.
+    public enum Component: Sendable, Hashable {
+        /// The member named by the key.
+        case key(String)
+        /// The element at a 0-based index.
+        case index(Int)
+    }
+
+    /// The steps from the root, outermost first.
+    public var components: [Component]
+
+    /// A path from its components.
+    public init(_ components: [Component] = []) {
+        self.components = components
+    }
+
+    /// The document itself.
+    public static let root = JSONPath()
+
+    /// Whether this is the root.
+    public var isRoot: Bool { components.isEmpty }
+
+    /// This path extended by an object member.
+    public func appending(key: String) -> JSONPath {
+        var path = self
+        path.components.append(.key(key))
+        return path
+    }
+
+    /// This path extended by an array element.
+    public func appending(index: Int) -> JSONPath {
+        var path = self
+        path.components.append(.index(index))
+        return path
+    }
+
+    /// The path without its last step (the root stays the root).
+    public var parent: JSONPath {
+        var path = self
+        if !path.components.isEmpty { path.components.removeLast() }
+        return path
+    }
+
+    /// The same location as an RFC 6901 JSON Pointer.
+    public var pointer: JSONPointer {
+        JSONPointer(
+            tokens: components.map { component in
+                switch component {
+                case .key(let key): key
+                case .index(let index): String(index)
+                }
+            })
+    }
+
+    /// Dotted form, e.g. `tools[2].effects[0].set.status`, `data["order id"]`, `[0].name`;
+    /// `(root)` for the root.
+    public var description: String {
+        if components.isEmpty { return "(root)" }
+        var text = ""
+        for component in components {
+            switch component {
+            case .index(let index):
+                text += "[\(index)]"
+            case .key(let key) where Self.isIdentifierLike(key):
+                if !text.isEmpty { text += "." }
+                text += key
+            case .key(let key):
+                text += "[\(JSON.string(key).canonicalText)]"
+            }
+        }
+        return text
+    }
+
+    /// Whether `key` can be written bare: ASCII letters, digits and `_`, not starting with a digit.
+    static func isIdentifierLike(_ key: String) -> Bool {
+        guard let first = key.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+            return false
+        }
+        return key.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                true
+            default: false
+            }
+        }
+    }
+}
