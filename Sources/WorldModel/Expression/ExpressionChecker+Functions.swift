@@ -29,7 +29,7 @@ extension ExpressionChecker {
     /// Checks a non-lambda argument.
     private mutating func value(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> Checked {
         if isLambda(syntax) {
-            throw error("\(function)() does not take a lambda here", at: syntax.offset)
+            throw error("\(function)() does not take a lambda here", at: syntax.startOffset)
         }
         return try check(syntax)
     }
@@ -48,7 +48,7 @@ extension ExpressionChecker {
         if case .literal(.string(let name)) = syntax.kind {
             guard let rowType = scope.collections[name] else {
                 throw error(
-                    "unknown collection '\(name)'", at: syntax.offset,
+                    "unknown collection '\(name)'", at: syntax.startOffset,
                     suggestion: ExpressionSuggestions.didYouMean(name, among: scope.collections.keys))
             }
             referencedCollections.insert(name)
@@ -95,7 +95,7 @@ extension ExpressionChecker {
         if let source = try rowSource(syntax, of: function) { return (source, nil) }
         let checked = try value(syntax, of: function)
         if checked.type == .string && !lastIsLambda { return (.dynamic(checked), nil) }
-        try requireArray(checked, of: function, at: syntax.offset)
+        try requireArray(checked, of: function, at: syntax.startOffset)
         return (nil, checked)
     }
 
@@ -119,7 +119,7 @@ extension ExpressionChecker {
 
     private func requireLambda(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> (String, ExpressionSyntax) {
         guard case .lambda(let parameter, let body) = syntax.kind else {
-            throw error("\(function)() over an array needs a lambda such as 'x -> x > 0' as its last argument", at: syntax.offset)
+            throw error("\(function)() over an array needs a lambda such as 'x -> x > 0' as its last argument", at: syntax.startOffset)
         }
         return (parameter, body)
     }
@@ -141,7 +141,7 @@ extension ExpressionChecker {
         case "map":
             try arity(name, arguments, 2...2, at: offset)
             let array = try value(arguments[0], of: name)
-            try requireArray(array, of: name, at: arguments[0].offset)
+            try requireArray(array, of: name, at: arguments[0].startOffset)
             let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
             let (slot, body) = try bind(parameter, elementType(array.type), in: bodySyntax)
             let (arrayCode, bodyCode, step) = (array.code, body.code, body.cost + 1)
@@ -187,7 +187,7 @@ extension ExpressionChecker {
                 !known.contains(literal)
             {
                 throw error(
-                    "unknown \(isTool ? "tool" : "service") '\(literal)'", at: arguments[0].offset,
+                    "unknown \(isTool ? "tool" : "service") '\(literal)'", at: arguments[0].startOffset,
                     suggestion: ExpressionSuggestions.didYouMean(literal, among: known))
             }
             let code = argument.code
@@ -214,7 +214,7 @@ extension ExpressionChecker {
             try arity(name, arguments, 2...2, at: offset)
             let hay = try value(arguments[0], of: name)
             let needle = try value(arguments[1], of: name)
-            try require(hay.type, [.array(.any), .string, .openObject], "contains() needs an array, string or object", at: arguments[0].offset)
+            try require(hay.type, [.array(.any), .string, .openObject], "contains() needs an array, string or object", at: arguments[0].startOffset)
             let (h, n) = (hay.code, needle.code)
             return derived(.boolean, [hay, needle]) { frame throws(ExpressionRuntimeError) in
                 let container = try h(&frame)
@@ -223,9 +223,9 @@ extension ExpressionChecker {
         case "round":
             try arity(name, arguments, 1...2, at: offset)
             let number = try value(arguments[0], of: name)
-            try require(number.type, [.number], "round() needs a number", at: arguments[0].offset)
+            try require(number.type, [.number], "round() needs a number", at: arguments[0].startOffset)
             let digits = arguments.count == 2 ? try value(arguments[1], of: name) : constant(.int(0), .number)
-            try require(digits.type, [.number], "round() digits must be a number", at: arguments.last?.offset ?? offset)
+            try require(digits.type, [.number], "round() digits must be a number", at: arguments.last?.startOffset ?? offset)
             let (x, d) = (number.code, digits.code)
             return derived(.number, [number, digits]) { frame throws(ExpressionRuntimeError) in
                 let value = try x(&frame)
@@ -238,7 +238,7 @@ extension ExpressionChecker {
             for argument in arguments { parts.append(try value(argument, of: name)) }
             if parts.count == 2 {
                 for (part, syntax) in zip(parts, arguments) {
-                    try require(part.type, [.number], "\(name)() needs numbers", at: syntax.offset)
+                    try require(part.type, [.number], "\(name)() needs numbers", at: syntax.startOffset)
                 }
                 let (a, b) = (parts[0].code, parts[1].code)
                 return derived(.number, parts) { frame throws(ExpressionRuntimeError) in
@@ -246,7 +246,7 @@ extension ExpressionChecker {
                     return try Builtins.extreme([first, try b(&frame)], max: isMax)
                 }
             }
-            try require(parts[0].type, [.array(.any)], "\(name)() needs two numbers or an array of numbers", at: arguments[0].offset)
+            try require(parts[0].type, [.array(.any)], "\(name)() needs two numbers or an array of numbers", at: arguments[0].startOffset)
             let array = parts[0].code
             return derived(.number, parts) { frame throws(ExpressionRuntimeError) in
                 try Builtins.extreme(Builtins.elements(array(&frame), for: isMax ? "max" : "min"), max: isMax)
@@ -265,7 +265,7 @@ extension ExpressionChecker {
 
     private mutating func stringArgument(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> Checked {
         let checked = try value(syntax, of: function)
-        try require(checked.type, [.string], "\(function)() needs a name string", at: syntax.offset)
+        try require(checked.type, [.string], "\(function)() needs a name string", at: syntax.startOffset)
         return checked
     }
 
@@ -276,7 +276,7 @@ extension ExpressionChecker {
         try arity(name, arguments, 1...1, at: offset)
         let argument = try value(arguments[0], of: name)
         let described = accepts.map(\.description).joined(separator: " or ")
-        try require(argument.type, accepts, "\(name)() needs a \(described)", at: arguments[0].offset)
+        try require(argument.type, accepts, "\(name)() needs a \(described)", at: arguments[0].startOffset)
         let code = argument.code
         return derived(result, [argument]) { frame throws(ExpressionRuntimeError) in try operation(code(&frame)) }
     }
@@ -303,7 +303,7 @@ extension ExpressionChecker {
 
         if let source {
             let (slot, predicate) = try bind("row", rowType(source), in: try rowPredicateSyntax(arguments[1], of: name))
-            try requireBoolean(predicate, predicateWhat, at: arguments[1].offset)
+            try requireBoolean(predicate, predicateWhat, at: arguments[1].startOffset)
             let (rows, test, step) = (Self.rowsCode(source, name), predicate.code, predicate.cost + 1)
             let counting = mode == .count
             return Checked(type: counting ? .number : .boolean, code: { frame throws(ExpressionRuntimeError) in
@@ -320,12 +320,12 @@ extension ExpressionChecker {
             }, cost: 1 + sourceCost(source) + predicate.cost, constant: nil)
         }
 
-        guard let array else { throw error("\(name)() needs an array", at: arguments[0].offset) }
-        try requireArray(array, of: name, at: arguments[0].offset)
+        guard let array else { throw error("\(name)() needs an array", at: arguments[0].startOffset) }
+        try requireArray(array, of: name, at: arguments[0].startOffset)
         let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
         let element = elementType(array.type)
         let (slot, predicate) = try bind(parameter, element, in: bodySyntax)
-        try requireBoolean(predicate, predicateWhat, at: bodySyntax.offset)
+        try requireBoolean(predicate, predicateWhat, at: bodySyntax.startOffset)
         let (arrayCode, test, step) = (array.code, predicate.code, predicate.cost + 1)
         let type: ExpressionType =
             switch mode {
@@ -360,7 +360,7 @@ extension ExpressionChecker {
     /// A collection predicate is an expression over `row`, not a lambda.
     private func rowPredicateSyntax(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> ExpressionSyntax {
         if isLambda(syntax) {
-            throw error("\(function)() over a collection takes an expression over 'row', not a lambda", at: syntax.offset)
+            throw error("\(function)() over a collection takes an expression over 'row', not a lambda", at: syntax.startOffset)
         }
         return syntax
     }
@@ -374,7 +374,7 @@ extension ExpressionChecker {
             try arity("sum", arguments, 2...3, at: offset)
             let type = rowType(source)
             let (slot, term) = try bind("row", type, in: try rowPredicateSyntax(arguments[1], of: "sum"))
-            try require(term.type, [.number], "the term of sum() must be a number", at: arguments[1].offset)
+            try require(term.type, [.number], "the term of sum() must be a number", at: arguments[1].startOffset)
             var filter: Checked?
             if arguments.count == 3 {
                 let predicateSyntax = try rowPredicateSyntax(arguments[2], of: "sum")
@@ -382,7 +382,7 @@ extension ExpressionChecker {
                 locals.append(("row", slot, type))
                 defer { locals.removeLast() }
                 let predicate = try check(predicateSyntax)
-                try requireBoolean(predicate, "the predicate of sum()", at: arguments[2].offset)
+                try requireBoolean(predicate, "the predicate of sum()", at: arguments[2].startOffset)
                 filter = predicate
             }
             let (rows, termCode, filterCode) = (Self.rowsCode(source, "sum"), term.code, filter?.code)
@@ -398,7 +398,7 @@ extension ExpressionChecker {
                 return total
             }, cost: 1 + sourceCost(source) + step, constant: nil)
         }
-        guard let array else { throw error("sum() needs an array", at: arguments[0].offset) }
+        guard let array else { throw error("sum() needs an array", at: arguments[0].startOffset) }
         try arity("sum", arguments, 1...2, at: offset)
         if arguments.count == 1 {
             let code = array.code
@@ -412,7 +412,7 @@ extension ExpressionChecker {
         }
         let (parameter, bodySyntax) = try requireLambda(arguments[1], of: "sum")
         let (slot, term) = try bind(parameter, elementType(array.type), in: bodySyntax)
-        try require(term.type, [.number], "the term of sum() must be a number", at: bodySyntax.offset)
+        try require(term.type, [.number], "the term of sum() must be a number", at: bodySyntax.startOffset)
         let (arrayCode, termCode, step) = (array.code, term.code, term.cost + 1)
         return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
             var total = JSON.int(0)

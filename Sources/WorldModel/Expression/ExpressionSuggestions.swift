@@ -6,7 +6,8 @@ enum ExpressionSuggestions {
         let threshold = max(1, (name.count + 2) / 3)
         let scored = candidates.compactMap { candidate -> (Int, String)? in
             let distance = editDistance(name, candidate)
-            return distance <= threshold && candidate != name ? (distance, candidate) : nil
+            let isPrefix = min(name.count, candidate.count) >= 3 && (candidate.hasPrefix(name) || name.hasPrefix(candidate))
+            return (distance <= threshold || isPrefix) && candidate != name ? (distance, candidate) : nil
         }
         let sorted = scored.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
         return Array(sorted.prefix(limit).map(\.1))

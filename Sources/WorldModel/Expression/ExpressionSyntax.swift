@@ -32,4 +32,12 @@ struct ExpressionSyntax: Sendable {
 
     var kind: Kind
     var offset: Int
+
+    /// The offset where the node's text begins (its leftmost operand's start).
+    var startOffset: Int {
+        switch kind {
+        case .member(let base, _), .index(let base, _), .binary(_, let base, _): base.startOffset
+        default: offset
+        }
+    }
 }
