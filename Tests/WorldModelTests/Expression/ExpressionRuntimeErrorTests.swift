@@ -25,7 +25,7 @@ struct ExpressionRuntimeErrorTests {
         .init("v.k && true", .typeMismatch("'&&' needs a boolean, got string 'value'")),
         .init("!v.n", .typeMismatch("'!' needs a boolean, got null")),
         .init("v.k + 1", .typeMismatch("'+' needs two numbers, two strings or two arrays, got string 'value' and integer 1")),
-        .init("args.missing_optional_in_v + 1", .typeMismatch("")),
+        .init("args.missing_optional_in_v + 1", .typeMismatch("got null and integer 1")),
         .init("len(v.n)", .typeMismatch("len() needs a string, array or object, got null")),
         .init("count('' + v.k, true)", .unknownCollection("value")),
         .init("get(v.k, 1)", .unknownCollection("value")),
