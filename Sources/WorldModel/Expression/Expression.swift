@@ -1,0 +1,91 @@
+/// A compiled, type-checked expression of the scenario language, ready to evaluate many times.
+///
+/// Compile once at load with `Expression.compile(_:in:)`; evaluate per call with the world state
+/// and the variables' values. Semantics, in short:
+/// - **Values** are JSON. Literals: `'text'` (escapes `\'` and `\\`), integers, doubles, `true`,
+///   `false`, `null`, arrays `[1, 'a']`.
+/// - **Access**: `a.b` on an object without `b` is `null`; `.b` or `[i]` on `null` is `null`
+///   (null-propagating); on any other non-object (non-array for `[i]`) it is a type error.
+///   An out-of-range index is `null`; `obj['key']` reads a member.
+/// - **Equality** `==`/`!=` compares any values structurally, numbers numerically (`1 == 1.0`).
+///   **Order** `< <= > >=` needs two numbers or two strings (UTF-8 byte order).
+/// - **Logic** `&&`/`||` short-circuit and need booleans; `!` needs a boolean.
+/// - **Arithmetic**: integer op integer stays an integer when exact and without overflow
+///   (overflow gives a double); `/` gives an integer only when both are integers and it divides
+///   exactly; `/` or `%` by zero is an error; `+` also concatenates strings and arrays.
+/// - **`in`**: element of an array, substring of a string, key of an object.
+/// - **Functions**: `count`, `exists`, `sum` over a collection (`'name'`, with `row` bound to
+///   each row, shadowing an outer `row`) or an array with a lambda; `all`, `any`, `map`,
+///   `filter` over arrays with a lambda `x -> …`; `get`, `last_created`, `len`, `lower`,
+///   `upper`, `contains`, `round`, `abs`, `min`, `max`, `now`, `calls`, `regime`.
+/// - **Cost**: every evaluation is charged its node count plus, per row or element a loop
+///   visits, the node count of the loop's body; past the budget it fails with `costExceeded`.
+public struct Expression: Sendable {
+    /// The default evaluation budget in steps.
+    public static let defaultBudget = 1_000_000
+
+    /// The source text the expression was compiled from.
+    public let source: String
+    /// The static type of the result (`any` when unknown).
+    public let type: ExpressionType
+    /// The value, when the expression depends on no variable and no world state.
+    public let constantValue: JSON?
+    /// Scope variables the expression reads (lambda parameters and `row` of a collection
+    /// function are not included).
+    public let referencedVariables: Set<String>
+    /// Collections named literally by `count`, `exists`, `sum`, `get` or `last_created`.
+    public let referencedCollections: Set<String>
+
+    let code: _ExpressionCode
+    /// Nodes in the expression, charged once per evaluation.
+    let staticCost: Int
+    /// Scope variables the bindings must hold.
+    let variableCount: Int
+    /// Slots needed during evaluation, scope variables included.
+    let slotCount: Int
+
+    /// Whether the expression always yields the same value (`constantValue` is set).
+    public var isConstant: Bool { constantValue != nil }
+
+    /// Parses, type-checks and compiles `source` against the names in `scope`.
+    public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope()) throws(ExpressionCompileError) -> Expression {
+        let syntax = try ExpressionParser.parse(source)
+        var checker = ExpressionChecker(source: source, scope: scope)
+        let root = try checker.check(syntax)
+        return Expression(
+            source: source, type: root.type, constantValue: root.constant,
+            referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
+            code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount)
+    }
+
+    /// Evaluates against the world state `context` with the variables in `bindings`
+    /// (made from the scope the expression was compiled in).
+    public func evaluate(
+        _ context: some ExpressionContext, _ bindings: ExpressionBindings, budget: Int = Expression.defaultBudget
+    ) throws(ExpressionRuntimeError) -> JSON {
+        if let constantValue { return constantValue }
+        guard bindings.values.count >= variableCount else {
+            throw .bindingsMismatch(expected: variableCount, found: bindings.values.count)
+        }
+        var frame = _ExpressionFrame(slots: bindings.values, context: context, steps: 0, budget: budget)
+        if slotCount > frame.slots.count {
+            frame.slots.append(contentsOf: repeatElement(.null, count: slotCount - frame.slots.count))
+        }
+        try frame.charge(staticCost)
+        return try code(&frame)
+    }
+
+    /// Evaluates without world state (collection functions see no collections, `now()` is 0).
+    public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget) throws(ExpressionRuntimeError) -> JSON {
+        try evaluate(_NoExpressionContext(), bindings, budget: budget)
+    }
+
+    /// Evaluates a condition (filter, precondition, check): the result must be a boolean.
+    public func evaluateCondition(
+        _ context: some ExpressionContext, _ bindings: ExpressionBindings, budget: Int = Expression.defaultBudget
+    ) throws(ExpressionRuntimeError) -> Bool {
+        let value = try evaluate(context, bindings, budget: budget)
+        guard case .bool(let flag) = value else { throw .notABoolean(_ExpressionOperations.describe(value)) }
+        return flag
+    }
+}

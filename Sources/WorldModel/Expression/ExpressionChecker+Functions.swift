@@ -1,0 +1,427 @@
+/// Built-in functions: arity and type checks, collection and array modes, lambdas.
+extension ExpressionChecker {
+    /// Every built-in function name.
+    static let functionNames: Set<String> = [
+        "count", "exists", "sum", "get", "last_created", "len", "lower", "upper", "contains", "round", "abs", "min",
+        "max", "now", "calls", "regime", "all", "any", "map", "filter",
+    ]
+
+    /// Where a collection function's rows come from.
+    private enum RowSource {
+        /// A literal collection name, checked against the scope.
+        case named(String, rowType: ExpressionType)
+        /// A string computed at run time; checked when evaluated.
+        case dynamic(Checked)
+    }
+
+    private func arity(_ name: String, _ arguments: [ExpressionSyntax], _ range: ClosedRange<Int>, at offset: Int) throws(ExpressionCompileError) {
+        guard range.contains(arguments.count) else {
+            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            throw error("\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)", at: offset)
+        }
+    }
+
+    private func isLambda(_ syntax: ExpressionSyntax) -> Bool {
+        if case .lambda = syntax.kind { return true }
+        return false
+    }
+
+    /// Checks a non-lambda argument.
+    private mutating func value(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> Checked {
+        if isLambda(syntax) {
+            throw error("\(function)() does not take a lambda here", at: syntax.startOffset)
+        }
+        return try check(syntax)
+    }
+
+    /// Checks `body` with `name` bound to a fresh slot of type `type`.
+    private mutating func bind(_ name: String, _ type: ExpressionType, in body: ExpressionSyntax) throws(ExpressionCompileError) -> (slot: Int, body: Checked) {
+        let slot = slotCount
+        slotCount += 1
+        locals.append((name, slot, type))
+        defer { locals.removeLast() }
+        return (slot, try check(body))
+    }
+
+    /// A literal collection name (checked against the scope) or a computed string.
+    private mutating func rowSource(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> RowSource? {
+        if case .literal(.string(let name)) = syntax.kind {
+            guard let rowType = scope.collections[name] else {
+                throw error(
+                    "unknown collection '\(name)'", at: syntax.startOffset,
+                    suggestion: ExpressionSuggestions.didYouMean(name, among: scope.collections.keys))
+            }
+            referencedCollections.insert(name)
+            return .named(name, rowType: rowType)
+        }
+        return nil
+    }
+
+    private static func rowsCode(_ source: RowSource, _ function: String) -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSONObject] {
+        switch source {
+        case .named(let name, _):
+            return { frame throws(ExpressionRuntimeError) in
+                guard let rows = frame.context.rows(in: name) else { throw .unknownCollection(name) }
+                return rows
+            }
+        case .dynamic(let checked):
+            let code = checked.code
+            return { frame throws(ExpressionRuntimeError) in
+                let name = try Builtins.name(code(&frame), for: function)
+                guard let rows = frame.context.rows(in: name) else { throw .unknownCollection(name) }
+                return rows
+            }
+        }
+    }
+
+    private static func nameCode(_ source: RowSource, _ function: String) -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> String {
+        switch source {
+        case .named(let name, _): return { _ in name }
+        case .dynamic(let checked):
+            let code = checked.code
+            return { frame throws(ExpressionRuntimeError) in try Builtins.name(code(&frame), for: function) }
+        }
+    }
+
+    private func sourceCost(_ source: RowSource) -> Int {
+        if case .dynamic(let checked) = source { return checked.cost }
+        return 1
+    }
+
+    /// The first argument of a collection function as a row source, or nil when it is an array.
+    private mutating func collectionOrArray(
+        _ syntax: ExpressionSyntax, of function: String, lastIsLambda: Bool
+    ) throws(ExpressionCompileError) -> (RowSource?, Checked?) {
+        if let source = try rowSource(syntax, of: function) { return (source, nil) }
+        let checked = try value(syntax, of: function)
+        if checked.type == .string && !lastIsLambda { return (.dynamic(checked), nil) }
+        try requireArray(checked, of: function, at: syntax.startOffset)
+        return (nil, checked)
+    }
+
+    private func requireArray(_ checked: Checked, of function: String, at offset: Int) throws(ExpressionCompileError) {
+        switch checked.type {
+        case .any, .array: return
+        default:
+            throw error("\(function)() needs a collection name or an array, got \(checked.type)", at: offset)
+        }
+    }
+
+    private func elementType(_ type: ExpressionType) -> ExpressionType {
+        if case .array(let element) = type { return element }
+        return .any
+    }
+
+    private func rowType(_ source: RowSource) -> ExpressionType {
+        if case .named(_, let rowType) = source { return rowType }
+        return .openObject
+    }
+
+    private func requireLambda(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> (String, ExpressionSyntax) {
+        guard case .lambda(let parameter, let body) = syntax.kind else {
+            throw error("\(function)() over an array needs a lambda such as 'x -> x > 0' as its last argument", at: syntax.startOffset)
+        }
+        return (parameter, body)
+    }
+
+    private func requireBoolean(_ checked: Checked, _ what: String, at offset: Int) throws(ExpressionCompileError) {
+        if checked.type != .any, checked.type != .boolean {
+            throw error("\(what) must be a boolean, got \(checked.type)", at: offset)
+        }
+    }
+
+    // MARK: Dispatch
+
+    mutating func call(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked {
+        switch name {
+        case "count", "exists", "all", "any", "filter":
+            return try quantifier(name, arguments, at: offset)
+        case "sum":
+            return try sum(arguments, at: offset)
+        case "map":
+            try arity(name, arguments, 2...2, at: offset)
+            let array = try value(arguments[0], of: name)
+            try requireArray(array, of: name, at: arguments[0].startOffset)
+            let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
+            let (slot, body) = try bind(parameter, elementType(array.type), in: bodySyntax)
+            let (arrayCode, bodyCode, step) = (array.code, body.code, body.cost + 1)
+            return Checked(type: .array(body.type), code: { frame throws(ExpressionRuntimeError) in
+                let elements = try Builtins.elements(arrayCode(&frame), for: "map")
+                var result: [JSON] = []
+                result.reserveCapacity(elements.count)
+                for element in elements {
+                    try frame.charge(step)
+                    frame.slots[slot] = element
+                    result.append(try bodyCode(&frame))
+                }
+                return .array(result)
+            }, cost: 1 + array.cost + body.cost, constant: nil)
+        case "get":
+            try arity(name, arguments, 2...2, at: offset)
+            let source = try namedOrDynamic(arguments[0], of: name)
+            let id = try value(arguments[1], of: name)
+            let (nameCode, idCode) = (Self.nameCode(source, name), id.code)
+            return Checked(type: rowType(source), code: { frame throws(ExpressionRuntimeError) in
+                let collection = try nameCode(&frame)
+                let key = try idCode(&frame)
+                guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
+                return frame.context.row(in: collection, id: key).map(JSON.object) ?? .null
+            }, cost: 1 + sourceCost(source) + id.cost, constant: nil)
+        case "last_created":
+            try arity(name, arguments, 1...1, at: offset)
+            let source = try namedOrDynamic(arguments[0], of: name)
+            let nameCode = Self.nameCode(source, name)
+            return Checked(type: rowType(source), code: { frame throws(ExpressionRuntimeError) in
+                let collection = try nameCode(&frame)
+                guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
+                return frame.context.lastCreated(in: collection).map(JSON.object) ?? .null
+            }, cost: 1 + sourceCost(source), constant: nil)
+        case "now":
+            try arity(name, arguments, 0...0, at: offset)
+            return Checked(type: .number, code: { frame in .int(frame.context.nowMilliseconds) }, cost: 1, constant: nil)
+        case "calls", "regime":
+            try arity(name, arguments, 1...1, at: offset)
+            let isTool = name == "calls"
+            let argument = try stringArgument(arguments[0], of: name)
+            if case .string(let literal)? = argument.constant, let known = isTool ? scope.tools : scope.services,
+                !known.contains(literal)
+            {
+                throw error(
+                    "unknown \(isTool ? "tool" : "service") '\(literal)'", at: arguments[0].startOffset,
+                    suggestion: ExpressionSuggestions.didYouMean(literal, among: known))
+            }
+            let code = argument.code
+            if isTool {
+                return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
+                    .int(frame.context.callCount(of: try Builtins.name(code(&frame), for: "calls")))
+                }, cost: 1 + argument.cost, constant: nil)
+            }
+            return Checked(type: .string, code: { frame throws(ExpressionRuntimeError) in
+                let service = try Builtins.name(code(&frame), for: "regime")
+                guard let regime = frame.context.regime(of: service) else { throw .unknownService(service) }
+                return .string(regime)
+            }, cost: 1 + argument.cost, constant: nil)
+        case "len":
+            return try unaryFunction(name, arguments, at: offset, accepts: [.string, .array(.any), .openObject], result: .number, Builtins.len)
+        case "lower", "upper":
+            let upper = name == "upper"
+            return try unaryFunction(name, arguments, at: offset, accepts: [.string], result: .string) {
+                value throws(ExpressionRuntimeError) in try Builtins.changeCase(value, upper: upper)
+            }
+        case "abs":
+            return try unaryFunction(name, arguments, at: offset, accepts: [.number], result: .number, Builtins.abs)
+        case "contains":
+            try arity(name, arguments, 2...2, at: offset)
+            let hay = try value(arguments[0], of: name)
+            let needle = try value(arguments[1], of: name)
+            try require(hay.type, [.array(.any), .string, .openObject], "contains() needs an array, string or object", at: arguments[0].startOffset)
+            let (h, n) = (hay.code, needle.code)
+            return derived(.boolean, [hay, needle]) { frame throws(ExpressionRuntimeError) in
+                let container = try h(&frame)
+                return try Builtins.contains(container, n(&frame))
+            }
+        case "round":
+            try arity(name, arguments, 1...2, at: offset)
+            let number = try value(arguments[0], of: name)
+            try require(number.type, [.number], "round() needs a number", at: arguments[0].startOffset)
+            let digits = arguments.count == 2 ? try value(arguments[1], of: name) : constant(.int(0), .number)
+            try require(digits.type, [.number], "round() digits must be a number", at: arguments.last?.startOffset ?? offset)
+            let (x, d) = (number.code, digits.code)
+            return derived(.number, [number, digits]) { frame throws(ExpressionRuntimeError) in
+                let value = try x(&frame)
+                return try Builtins.round(value, d(&frame))
+            }
+        case "min", "max":
+            try arity(name, arguments, 1...2, at: offset)
+            let isMax = name == "max"
+            var parts: [Checked] = []
+            for argument in arguments { parts.append(try value(argument, of: name)) }
+            if parts.count == 2 {
+                for (part, syntax) in zip(parts, arguments) {
+                    try require(part.type, [.number], "\(name)() needs numbers", at: syntax.startOffset)
+                }
+                let (a, b) = (parts[0].code, parts[1].code)
+                return derived(.number, parts) { frame throws(ExpressionRuntimeError) in
+                    let first = try a(&frame)
+                    return try Builtins.extreme([first, try b(&frame)], max: isMax)
+                }
+            }
+            try require(parts[0].type, [.array(.any)], "\(name)() needs two numbers or an array of numbers", at: arguments[0].startOffset)
+            let array = parts[0].code
+            return derived(.number, parts) { frame throws(ExpressionRuntimeError) in
+                try Builtins.extreme(Builtins.elements(array(&frame), for: isMax ? "max" : "min"), max: isMax)
+            }
+        default:
+            throw error(
+                "unknown function '\(name)'", at: offset,
+                suggestion: ExpressionSuggestions.didYouMean(name, among: Self.functionNames))
+        }
+    }
+
+    private mutating func namedOrDynamic(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> RowSource {
+        if let source = try rowSource(syntax, of: function) { return source }
+        return .dynamic(try stringArgument(syntax, of: function))
+    }
+
+    private mutating func stringArgument(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> Checked {
+        let checked = try value(syntax, of: function)
+        try require(checked.type, [.string], "\(function)() needs a name string", at: syntax.startOffset)
+        return checked
+    }
+
+    private mutating func unaryFunction(
+        _ name: String, _ arguments: [ExpressionSyntax], at offset: Int, accepts: [ExpressionType], result: ExpressionType,
+        _ operation: @escaping @Sendable (JSON) throws(ExpressionRuntimeError) -> JSON
+    ) throws(ExpressionCompileError) -> Checked {
+        try arity(name, arguments, 1...1, at: offset)
+        let argument = try value(arguments[0], of: name)
+        let described = accepts.map(\.description).joined(separator: " or ")
+        try require(argument.type, accepts, "\(name)() needs a \(described)", at: arguments[0].startOffset)
+        let code = argument.code
+        return derived(result, [argument]) { frame throws(ExpressionRuntimeError) in try operation(code(&frame)) }
+    }
+
+    // MARK: Iteration
+
+    /// `count`, `exists` (collections or arrays), `all`, `any`, `filter` (arrays).
+    private mutating func quantifier(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked {
+        try arity(name, arguments, 2...2, at: offset)
+        let collectionAllowed = name == "count" || name == "exists"
+        let (source, array) =
+            collectionAllowed
+            ? try collectionOrArray(arguments[0], of: name, lastIsLambda: isLambda(arguments[1]))
+            : (nil, try value(arguments[0], of: name))
+        enum Mode { case count, exists, all, filter }
+        let mode: Mode =
+            switch name {
+            case "count": .count
+            case "exists", "any": .exists
+            case "all": .all
+            default: .filter
+            }
+        let predicateWhat = "the predicate of \(name)()"
+
+        if let source {
+            let (slot, predicate) = try bind("row", rowType(source), in: try rowPredicateSyntax(arguments[1], of: name))
+            try requireBoolean(predicate, predicateWhat, at: arguments[1].startOffset)
+            let (rows, test, step) = (Self.rowsCode(source, name), predicate.code, predicate.cost + 1)
+            let counting = mode == .count
+            return Checked(type: counting ? .number : .boolean, code: { frame throws(ExpressionRuntimeError) in
+                var matches = 0
+                for row in try rows(&frame) {
+                    try frame.charge(step)
+                    frame.slots[slot] = .object(row)
+                    if try Ops.boolean(test(&frame), for: predicateWhat) {
+                        if !counting { return .bool(true) }
+                        matches += 1
+                    }
+                }
+                return counting ? .int(matches) : .bool(false)
+            }, cost: 1 + sourceCost(source) + predicate.cost, constant: nil)
+        }
+
+        guard let array else { throw error("\(name)() needs an array", at: arguments[0].startOffset) }
+        try requireArray(array, of: name, at: arguments[0].startOffset)
+        let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
+        let element = elementType(array.type)
+        let (slot, predicate) = try bind(parameter, element, in: bodySyntax)
+        try requireBoolean(predicate, predicateWhat, at: bodySyntax.startOffset)
+        let (arrayCode, test, step) = (array.code, predicate.code, predicate.cost + 1)
+        let type: ExpressionType =
+            switch mode {
+            case .count: .number
+            case .filter: .array(element)
+            default: .boolean
+            }
+        return Checked(type: type, code: { frame throws(ExpressionRuntimeError) in
+            let elements = try Builtins.elements(arrayCode(&frame), for: name)
+            var matches = 0
+            var kept: [JSON] = []
+            for value in elements {
+                try frame.charge(step)
+                frame.slots[slot] = value
+                let holds = try Ops.boolean(test(&frame), for: predicateWhat)
+                switch mode {
+                case .exists: if holds { return .bool(true) }
+                case .all: if !holds { return .bool(false) }
+                case .count: if holds { matches += 1 }
+                case .filter: if holds { kept.append(value) }
+                }
+            }
+            switch mode {
+            case .exists: return .bool(false)
+            case .all: return .bool(true)
+            case .count: return .int(matches)
+            case .filter: return .array(kept)
+            }
+        }, cost: 1 + array.cost + predicate.cost, constant: nil)
+    }
+
+    /// A collection predicate is an expression over `row`, not a lambda.
+    private func rowPredicateSyntax(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> ExpressionSyntax {
+        if isLambda(syntax) {
+            throw error("\(function)() over a collection takes an expression over 'row', not a lambda", at: syntax.startOffset)
+        }
+        return syntax
+    }
+
+    /// `sum('coll', expr[, pred])`, `sum(xs)`, `sum(xs, x -> e)`.
+    private mutating func sum(_ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked {
+        try arity("sum", arguments, 1...3, at: offset)
+        let lastIsLambda = arguments.count > 1 && isLambda(arguments[arguments.count - 1])
+        let (source, array) = try collectionOrArray(arguments[0], of: "sum", lastIsLambda: lastIsLambda)
+        if let source {
+            try arity("sum", arguments, 2...3, at: offset)
+            let type = rowType(source)
+            let (slot, term) = try bind("row", type, in: try rowPredicateSyntax(arguments[1], of: "sum"))
+            try require(term.type, [.number], "the term of sum() must be a number", at: arguments[1].startOffset)
+            var filter: Checked?
+            if arguments.count == 3 {
+                let predicateSyntax = try rowPredicateSyntax(arguments[2], of: "sum")
+                // The filter sees the same `row` slot as the term.
+                locals.append(("row", slot, type))
+                defer { locals.removeLast() }
+                let predicate = try check(predicateSyntax)
+                try requireBoolean(predicate, "the predicate of sum()", at: arguments[2].startOffset)
+                filter = predicate
+            }
+            let (rows, termCode, filterCode) = (Self.rowsCode(source, "sum"), term.code, filter?.code)
+            let step = term.cost + (filter?.cost ?? 0) + 1
+            return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
+                var total = JSON.int(0)
+                for row in try rows(&frame) {
+                    try frame.charge(step)
+                    frame.slots[slot] = .object(row)
+                    if let filterCode, !(try Ops.boolean(filterCode(&frame), for: "the predicate of sum()")) { continue }
+                    try Builtins.accumulate(&total, termCode(&frame))
+                }
+                return total
+            }, cost: 1 + sourceCost(source) + step, constant: nil)
+        }
+        guard let array else { throw error("sum() needs an array", at: arguments[0].startOffset) }
+        try arity("sum", arguments, 1...2, at: offset)
+        if arguments.count == 1 {
+            let code = array.code
+            return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
+                let elements = try Builtins.elements(code(&frame), for: "sum")
+                try frame.charge(elements.count)
+                var total = JSON.int(0)
+                for element in elements { try Builtins.accumulate(&total, element) }
+                return total
+            }, cost: 1 + array.cost, constant: nil)
+        }
+        let (parameter, bodySyntax) = try requireLambda(arguments[1], of: "sum")
+        let (slot, term) = try bind(parameter, elementType(array.type), in: bodySyntax)
+        try require(term.type, [.number], "the term of sum() must be a number", at: bodySyntax.startOffset)
+        let (arrayCode, termCode, step) = (array.code, term.code, term.cost + 1)
+        return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
+            var total = JSON.int(0)
+            for element in try Builtins.elements(arrayCode(&frame), for: "sum") {
+                try frame.charge(step)
+                frame.slots[slot] = element
+                try Builtins.accumulate(&total, termCode(&frame))
+            }
+            return total
+        }, cost: 1 + array.cost + term.cost, constant: nil)
+    }
+}

@@ -1,0 +1,35 @@
+/// The world state an expression reads through `count`, `exists`, `sum`, `get`,
+/// `last_created`, `now`, `calls` and `regime`. The latent state implements it.
+///
+/// Conforming types should be small (a reference, or a struct of at most three words that holds
+/// its storage by reference) so that passing one to `Expression.evaluate` does not allocate.
+public protocol ExpressionContext {
+    /// The rows of a collection in insertion order, or `nil` when there is no such collection.
+    func rows(in collection: String) -> [JSONObject]?
+    /// The row of a collection whose `id` equals `id`, or `nil`.
+    func row(in collection: String, id: JSON) -> JSONObject?
+    /// The row most recently created in a collection, or `nil`.
+    func lastCreated(in collection: String) -> JSONObject?
+    /// Current virtual time in milliseconds.
+    var nowMilliseconds: Int64 { get }
+    /// The current regime of a service, or `nil` when there is no such service.
+    func regime(of service: String) -> String?
+    /// How many times a tool has been called so far in the episode.
+    func callCount(of tool: String) -> Int
+}
+
+extension ExpressionContext {
+    /// Default: a linear scan of `rows(in:)` comparing each row's `id` structurally.
+    public func row(in collection: String, id: JSON) -> JSONObject? {
+        rows(in: collection)?.first { $0["id"] == id }
+    }
+}
+
+/// The context used when none is given: no collections, time zero, no calls.
+struct _NoExpressionContext: ExpressionContext {
+    func rows(in collection: String) -> [JSONObject]? { nil }
+    func lastCreated(in collection: String) -> JSONObject? { nil }
+    var nowMilliseconds: Int64 { 0 }
+    func regime(of service: String) -> String? { nil }
+    func callCount(of tool: String) -> Int { 0 }
+}

@@ -1,0 +1,43 @@
+/// The syntax tree of an expression as parsed, before names are resolved.
+///
+/// Every node keeps the UTF-8 offset of the token that best locates it in error messages
+/// (the operator of a binary expression, the field name of a member access, …).
+struct ExpressionSyntax: Sendable {
+    /// Binary operators, in the language's own spelling.
+    enum BinaryOperator: String, Sendable {
+        case or = "||", and = "&&"
+        case equal = "==", notEqual = "!="
+        case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+        case `in` = "in"
+        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    }
+
+    /// Unary operators.
+    enum UnaryOperator: String, Sendable {
+        case not = "!", negate = "-"
+    }
+
+    /// The node's shape.
+    indirect enum Kind: Sendable {
+        case literal(JSON)
+        case array([ExpressionSyntax])
+        case name(String)
+        case member(ExpressionSyntax, String)
+        case index(ExpressionSyntax, ExpressionSyntax)
+        case unary(UnaryOperator, ExpressionSyntax)
+        case binary(BinaryOperator, ExpressionSyntax, ExpressionSyntax)
+        case call(String, [ExpressionSyntax])
+        case lambda(parameter: String, body: ExpressionSyntax)
+    }
+
+    var kind: Kind
+    var offset: Int
+
+    /// The offset where the node's text begins (its leftmost operand's start).
+    var startOffset: Int {
+        switch kind {
+        case .member(let base, _), .index(let base, _), .binary(_, let base, _): base.startOffset
+        default: offset
+        }
+    }
+}
