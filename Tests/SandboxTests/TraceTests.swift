@@ -107,6 +107,16 @@ struct TraceTests {
         }
     }
 
+    @Test("a failing device gives a write error naming the file", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func writeFailure() {
+        #expect {
+            try TraceWriter(path: "/dev/full", header: RecordFixtures.header())
+        } throws: { error in
+            guard case .writeFailed(let path, let reason) = error as? TraceWriteError else { return false }
+            return path == "/dev/full" && !reason.isEmpty
+        }
+    }
+
     @Test("a file cut mid-line reports a truncated last line with the complete steps")
     func truncated() throws {
         let path = RecordFixtures.temporaryPath()

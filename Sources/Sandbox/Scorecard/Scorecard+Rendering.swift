@@ -32,7 +32,8 @@ extension Scorecard {
         let shape =
             trialsAreUniform
             ? "\(taskCount) \(unit)\(taskCount == 1 ? "" : "s") x \(k) trial\(k == 1 ? "" : "s")"
-            : "\(taskCount) \(unit)\(taskCount == 1 ? "" : "s"), \(k) to \(taskTrials.map(\.trials).max() ?? k) trials each"
+            : "\(taskCount) \(unit)\(taskCount == 1 ? "" : "s"), "
+                + "\(k) to \(taskTrials.map(\.trials).max() ?? k) trials each"
         row("episodes", "\(episodeCount) (\(shape))")
         row("passed", "\(passedCount)/\(episodeCount) (\(_TextFormatting.percent(passedCount, of: episodeCount)))")
         row(
@@ -67,7 +68,8 @@ extension Scorecard {
             lines.append("")
             lines.append("failing episodes")
             for episode in failing {
-                let checks = episode.failedCheckNames.isEmpty ? "failed" : episode.failedCheckNames.joined(separator: ", ")
+                let names = episode.failedCheckNames
+                let checks = names.isEmpty ? "failed" : names.joined(separator: ", ")
                 lines.append("  \(episode.scenario) seed \(episode.seed) trial \(episode.trial): \(checks)")
                 if let trace = episode.tracePath { lines.append("    trace   \(trace)") }
                 if !episode.replayCommand.isEmpty { lines.append("    replay  \(episode.replayCommand)") }

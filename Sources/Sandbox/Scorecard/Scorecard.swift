@@ -86,7 +86,9 @@ public struct Scorecard: Sendable, Hashable {
             ? 0 : taskTrials.reduce(0.0) { $0 + Double($1.passed) / Double($1.trials) } / Double(taskTrials.count)
         self.taskTrials = taskTrials.map { TaskTally(trials: $0.trials, passed: $0.passed) }
 
-        checkFailures = Self.counted(sorted.flatMap(\.failedCheckNames)).map { CheckFailureCount(name: $0.0, count: $0.1) }
+        checkFailures = Self.counted(sorted.flatMap(\.failedCheckNames)).map {
+            CheckFailureCount(name: $0.0, count: $0.1)
+        }
         faultCounts = Self.counted(sorted.flatMap(\.faultsFired)).map { FaultCount(id: $0.0, count: $0.1) }
 
         let latencies = sorted.flatMap(\.callLatenciesMs).sorted()

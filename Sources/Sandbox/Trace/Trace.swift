@@ -44,7 +44,9 @@ public struct Trace: Sendable, Hashable {
     }
 
     /// Parses and validates trace bytes; `source` names them in errors.
-    public init(bytes: [UInt8], source: String = "<trace>", allowingTruncatedTail: Bool = false) throws(TraceReadError) {
+    public init(
+        bytes: [UInt8], source: String = "<trace>", allowingTruncatedTail: Bool = false
+    ) throws(TraceReadError) {
         guard !bytes.isEmpty else { throw .empty(path: source) }
         // Split into lines; a final segment with no line feed is the only one that can be cut short.
         var lines: [ArraySlice<UInt8>] = []

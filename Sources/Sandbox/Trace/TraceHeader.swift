@@ -147,7 +147,9 @@ public struct TraceHeader: Sendable, Hashable {
             "format": .string(Self.format),
             "version": .int(version),
             "engine": .string(engine),
-            "scenario": ["name": .string(scenario.name), "path": .string(scenario.path), "sha256": .string(scenario.sha256)],
+            "scenario": [
+                "name": .string(scenario.name), "path": .string(scenario.path), "sha256": .string(scenario.sha256),
+            ],
             "seed": seed.json,
             "agent": .string(agent.rawValue),
             "trial": .int(trial),
