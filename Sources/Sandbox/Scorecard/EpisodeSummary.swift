@@ -79,7 +79,7 @@ public struct EpisodeSummary: Sendable, Hashable {
     public var json: JSON {
         [
             "scenario": .string(scenario),
-            "seed": seed.json,
+            "seed": seed._recordJSON,
             "trial": .int(trial),
             "passed": .bool(passed),
             "failed_checks": .array(failedChecks.map(\.json)),

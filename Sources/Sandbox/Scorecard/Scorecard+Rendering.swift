@@ -103,7 +103,7 @@ extension Scorecard {
                 failingEpisodes.map { episode in
                     [
                         "scenario": .string(episode.scenario),
-                        "seed": episode.seed.json,
+                        "seed": episode.seed._recordJSON,
                         "trial": .int(episode.trial),
                         "failed_checks": .array(episode.failedCheckNames.map(JSON.string)),
                         "trace": episode.tracePath.map(JSON.string) ?? .null,

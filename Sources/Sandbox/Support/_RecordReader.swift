@@ -75,7 +75,7 @@ struct _RecordReader {
 
     mutating func uint64(_ key: String) throws(RecordDecodingError) -> UInt64 {
         let value = try value(key)
-        guard let number = value.numberValue, let seed = UInt64(json: number) else {
+        guard let number = value.numberValue, let seed = UInt64(_recordNumber: number) else {
             throw mismatch(key, "an integer from 0 to 18446744073709551615", value)
         }
         return seed
@@ -141,7 +141,7 @@ struct _RecordReader {
 
 extension UInt64 {
     /// The exact value of a non-negative JSON integer that fits in 64 bits.
-    init?(json number: JSONNumber) {
+    init?(_recordNumber number: JSONNumber) {
         switch number {
         case .integer(let value):
             guard value >= 0 else { return nil }
@@ -155,7 +155,7 @@ extension UInt64 {
     }
 
     /// The value as a JSON integer, using the exact decimal form beyond `Int64.max`.
-    var json: JSON {
+    var _recordJSON: JSON {
         if let small = Int64(exactly: self) { return .int(small) }
         return .number(.bigInteger(String(self)))
     }

@@ -150,7 +150,7 @@ public struct TraceHeader: Sendable, Hashable {
             "scenario": [
                 "name": .string(scenario.name), "path": .string(scenario.path), "sha256": .string(scenario.sha256),
             ],
-            "seed": seed.json,
+            "seed": seed._recordJSON,
             "agent": .string(agent.rawValue),
             "trial": .int(trial),
             "faults": [
