@@ -14,7 +14,7 @@ extension FieldFault {
         if case .array(var items)? = response.body["items"], response.body["next_cursor"] != nil {
             let candidates = items.indices.filter { items[$0].value(at: path) != nil }
             guard !candidates.isEmpty else { return false }
-            let chosen = candidates[Int(rng.nextInt(below: UInt64(candidates.count)))]
+            let chosen = candidates[rng.nextInt(below: candidates.count)]
             guard let changed = transform(items[chosen], path: path, using: &rng) else { return false }
             items[chosen] = changed
             response.body = response.body.setting(.array(items), at: ["items"])

@@ -2,7 +2,7 @@
 struct PageGap: ResponseFault {
     func apply(to response: inout Response, context: ResponseFaultContext, using rng: inout RandomStream) -> Bool {
         guard context.page != nil, case .array(var items)? = response.body["items"], !items.isEmpty else { return false }
-        items.remove(at: Int(rng.nextInt(below: UInt64(items.count))))
+        items.remove(at: rng.nextInt(below: items.count))
         response.body = response.body.setting(.array(items), at: ["items"])
         return true
     }
@@ -16,7 +16,7 @@ struct PageDuplicate: ResponseFault {
         if page.offset > 0, let row = context.state.data[page.collection]?.row(id: page.matchingIDs[page.offset - 1]) {
             items.insert(projected(row, context.fieldProjection), at: 0)
         } else if !items.isEmpty {
-            let index = Int(rng.nextInt(below: UInt64(items.count)))
+            let index = rng.nextInt(below: items.count)
             items.insert(items[index], at: index + 1)
         } else {
             return false
@@ -89,7 +89,7 @@ enum MalformedJSON {
         // Cut somewhere in the first 90%, never at the very end; a strict prefix of a JSON object
         // or array never parses.
         let limit = max(1, bytes.count * 9 / 10)
-        let cut = 1 + Int(rng.nextInt(below: UInt64(limit)))
+        let cut = 1 + rng.nextInt(below: limit)
         var prefix = Array(bytes[0..<min(cut, bytes.count - 1)])
         // Do not split a UTF-8 sequence.
         while let last = prefix.last, last & 0xC0 == 0x80 { prefix.removeLast() }

@@ -46,7 +46,7 @@ struct StepContext: ExpressionContext {
         bindings.values[0] = args
         if let row { bindings.values[1] = .object(row) }
         for (offset, local) in locals.enumerated() { bindings.values[2 + offset] = local.value }
-        return try expression.evaluate(in: self, bindings: bindings)
+        return try expression.evaluate(self, bindings)
     }
 }
 

@@ -41,14 +41,14 @@ extension World {
         // Service dynamics: regime, latency, errors, rate limit.
         state.services[serviceNumber].calls += 1
         let serviceCall = state.services[serviceNumber].calls
-        var regimeStream = RandomStream(seed: seed, key: ["regime", .text(service.name), .number(Int64(serviceCall))])
+        var regimeStream = RandomStream(seed: seed, key: ["regime", .string(service.name), .integer(Int64(serviceCall))])
         let regimeNumber = service.regimes.next(
             from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
         state.services[serviceNumber].regime = regimeNumber
         let regime = service.regimes.regimes[regimeNumber]
-        var latencyStream = RandomStream(seed: seed, key: ["latency", .text(service.name), .number(Int64(serviceCall))])
+        var latencyStream = RandomStream(seed: seed, key: ["latency", .string(service.name), .integer(Int64(serviceCall))])
         var latency = regime.latency.sample(using: &latencyStream)
-        var errorStream = RandomStream(seed: seed, key: ["error", .text(service.name), .number(Int64(serviceCall))])
+        var errorStream = RandomStream(seed: seed, key: ["error", .string(service.name), .integer(Int64(serviceCall))])
         let serviceError = regime.errors.sample(using: &errorStream)
 
         let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
@@ -64,7 +64,7 @@ extension World {
         if var bucket = state.services[serviceNumber].bucket {
             let decision = bucket.tryTake(at: state.now)
             state.services[serviceNumber].bucket = bucket
-            if let retryAfter = decision.retryAfterMs {
+            if case .retryAfter(let retryAfter) = decision {
                 faultIDs.append("rate_limit:\(service.name)")
                 result = finish(Response.rateLimited(retryAfterMs: retryAfter), committed: false)
                 state.now += latency
@@ -140,7 +140,7 @@ extension World {
 
         // Decoder faults on successful answers.
         if execution.response.isSuccess {
-            var rng = RandomStream(seed: seed, key: ["decode", .text(tool.name), .number(Int64(callNumber))])
+            var rng = RandomStream(seed: seed, key: ["decode", .string(tool.name), .integer(Int64(callNumber))])
             for rule in fired {
                 let kind = spec.faults[rule].kind
                 guard kind.actsInDecoder else { continue }
@@ -154,7 +154,7 @@ extension World {
         let rendered = fired.contains { spec.faults[$0].kind == .malformedJSON } && execution.response.isSuccess
         var observation = Decoder.render(execution.response, latencyMs: latency, faults: faultIDs)
         if rendered, let rule = fired.first(where: { spec.faults[$0].kind == .malformedJSON }) {
-            var rng = RandomStream(seed: seed, key: ["malformed", .text(tool.name), .number(Int64(callNumber))])
+            var rng = RandomStream(seed: seed, key: ["malformed", .string(tool.name), .integer(Int64(callNumber))])
             observation.body = MalformedJSON.truncate(observation.body, using: &rng)
             observation.faults.append(spec.faults[rule].id)
         }
@@ -173,7 +173,7 @@ extension World {
                 guard (try? context.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
             var stream = RandomStream(
-                seed: seed, key: ["fault", .text(rule.id), .text(spec.tools[tool].name), .number(Int64(callNumber))])
+                seed: seed, key: ["fault", .string(rule.id), .string(spec.tools[tool].name), .integer(Int64(callNumber))])
             if stream.nextDouble() < rule.probability { fired.append(index) }
         }
         return fired

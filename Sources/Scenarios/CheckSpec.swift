@@ -1,0 +1,26 @@
+/// One check of a scenario's verdict.
+public struct CheckSpec: Sendable {
+    /// The check's name as written, shown in verdicts.
+    public var name: String
+    /// What is checked.
+    public var kind: Kind
+
+    /// Creates a check.
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    /// The kinds of checks.
+    public enum Kind: Sendable {
+        /// An expression that must be true on the final state.
+        case expect(Expression)
+        /// An expression that must be true after every step.
+        case always(Expression)
+        /// Bounds on how often a tool was called (optionally only calls answered `status`).
+        case calls(tool: String, min: Int?, max: Int?, status: Int?)
+        /// Conditions on the agent's final answer: every `contains` text (case-insensitive) and
+        /// the `regex`, if given.
+        case answer(contains: [String], regex: String?)
+    }
+}

@@ -1,0 +1,68 @@
+/// The names a scenario declares, gathered before its expressions are compiled, so that every
+/// reference can be checked (and misspellings get suggestions).
+struct Catalog {
+    /// Collections with the fields their rows can have, in declaration order.
+    var collections: [(name: String, fields: [String])]
+    var services: [String]
+    var tools: [String] = []
+    var toolSpecs: [ToolSpec] = []
+
+    init(data: [(name: String, rows: [JSONObject])], services: [String]) {
+        collections = data.map { collection in
+            var fields: [String] = ["id"]
+            for row in collection.rows {
+                for key in row.keys where !fields.contains(key) { fields.append(key) }
+            }
+            return (collection.name, fields)
+        }
+        self.services = services
+    }
+
+    var collectionNames: [String] { collections.map(\.name) }
+
+    func fields(of collection: String) -> [String]? {
+        collections.first { $0.name == collection }?.fields
+    }
+
+    /// Adds fields that tools create or set, so `row.refunded_at` type-checks when only an
+    /// effect ever writes it.
+    mutating func collectFields(fromTools tools: [JSON]) {
+        func add(_ collection: String?, _ fieldsObject: JSON?) {
+            guard let collection, let index = collections.firstIndex(where: { $0.name == collection }),
+                case .object(let object)? = fieldsObject
+            else { return }
+            for key in object.keys {
+                let field = String(key.split(separator: ".").first ?? Substring(key))
+                if !collections[index].fields.contains(field) { collections[index].fields.append(field) }
+            }
+        }
+        func visit(_ effect: JSON) {
+            add(effect["update"]?.stringValue, effect["set"])
+            add(effect["update"]?.stringValue, effect["append"])
+            add(effect["create"]?.stringValue, effect["value"])
+            for inner in effect["do"]?.arrayValue ?? [] { visit(inner) }
+        }
+        for tool in tools {
+            let collection = tool["collection"]?.stringValue
+            add(collection, tool["value"])
+            add(collection, tool["set"])
+            add(collection, tool["append"])
+            for effect in tool["effects"]?.arrayValue ?? [] { visit(effect) }
+        }
+    }
+
+    /// Row types of every collection, for expression scopes.
+    var collectionTypes: [String: ExpressionType] {
+        var types: [String: ExpressionType] = [:]
+        for collection in collections { types[collection.name] = .record(collection.fields) }
+        return types
+    }
+
+    /// The scope of a tool's expressions: `args` from its input schema, `row` from `collection`.
+    func scope(args: ExpressionType, rowOf collection: String?, locals: [(String, ExpressionType)] = []) -> ExpressionScope {
+        let row: ExpressionType = collection.flatMap { collectionTypes[$0] } ?? .null
+        return .engine(
+            args: args, row: row, locals: locals, collections: collectionTypes,
+            tools: Set(tools), services: Set(services))
+    }
+}

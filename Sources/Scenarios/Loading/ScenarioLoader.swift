@@ -1,0 +1,178 @@
+import Foundation
+
+/// Loads scenario files (format version 1) into validated `Scenario` values.
+///
+/// Every mistake is reported with the file, the JSON path, what was expected and what was
+/// found, and a suggestion when a name is close; all mistakes at once, in file order.
+public enum ScenarioLoader {
+    /// The scenario format version this build reads.
+    public static let formatVersion: Int64 = 1
+
+    /// Loads the scenario at `path`; with `overlay`, fault rules are added, replaced or disabled
+    /// by id; with `faults: .none`, the world has no fault rules at all.
+    public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError) -> Scenario {
+        let bytes = try readFile(path)
+        var scenario = try load(bytes: bytes, file: path)
+        scenario.path = path
+        try apply(faults, to: &scenario)
+        return scenario
+    }
+
+    /// Loads a scenario from the bytes of a file; `file` names it in messages.
+    public static func load(bytes: [UInt8], file: String) throws(ScenarioLoadError) -> Scenario {
+        let document: JSON
+        do throws(JSONParseError) {
+            document = try JSON(parsing: bytes)
+        } catch {
+            throw ScenarioLoadError(issues: [ScenarioIssue(file: file, path: "", message: "not valid JSON: \(error)")])
+        }
+        return try load(document, file: file)
+    }
+
+    /// Loads a scenario from a parsed document; `file` names it in messages.
+    public static func load(_ document: JSON, file: String) throws(ScenarioLoadError) -> Scenario {
+        var reader = ScenarioReader(file: file)
+        let scenario = reader.readScenario(document)
+        guard reader.issues.isEmpty, let scenario else {
+            throw ScenarioLoadError(issues: reader.issues.isEmpty
+                ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")] : reader.issues)
+        }
+        return scenario
+    }
+
+    /// Applies a fault selection to a loaded scenario.
+    public static func apply(_ selection: FaultSelection, to scenario: inout Scenario) throws(ScenarioLoadError) {
+        let file = scenario.path ?? scenario.name
+        let rules: [FaultRule]
+        switch selection {
+        case .scenario: return
+        case .none: rules = []
+        case .overlay(let path):
+            let overlay = try FaultOverlay.load(contentsOf: path, for: scenario)
+            rules = overlay.apply(to: scenario.world.spec.faults)
+        }
+        do throws(WorldError) {
+            scenario.world = try scenario.world.replacingFaults(rules)
+        } catch {
+            throw ScenarioLoadError(issues: [ScenarioIssue(file: file, path: "faults", message: error.description)])
+        }
+    }
+
+    static func readFile(_ path: String) throws(ScenarioLoadError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let message = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot be read"
+            throw ScenarioLoadError(issues: [ScenarioIssue(file: path, path: "", message: message)])
+        }
+        return [UInt8](data)
+    }
+}
+
+/// Which fault rules an episode uses.
+public enum FaultSelection: Sendable, Hashable {
+    /// The scenario's own rules.
+    case scenario
+    /// The scenario's rules changed by an overlay file (`--faults FILE`).
+    case overlay(path: String)
+    /// No fault rules at all (`--no-faults`); regimes still behave as written.
+    case none
+}
+
+extension ScenarioReader {
+    static let topLevelKeys = [
+        "simrun", "name", "title", "description", "task", "data", "services", "tools", "faults", "checks", "solution",
+    ]
+
+    mutating func readScenario(_ document: JSON) -> Scenario? {
+        guard let root = object(document, "", allowed: Self.topLevelKeys, required: ["simrun", "name", "task", "services", "tools", "checks", "solution"]) else {
+            return nil
+        }
+        if let version = root["simrun"] {
+            if integer(version, "simrun") != ScenarioLoader.formatVersion, case .number = version {
+                report("simrun", "this build reads scenario format version \(ScenarioLoader.formatVersion), found \(version)")
+            }
+        }
+        let name = string(root["name"], "name", nonEmpty: true) ?? ""
+        let title = string(root["title"], "title") ?? name
+        let description = string(root["description"], "description") ?? ""
+        let task = readTask(root["task"])
+
+        let data = readData(root["data"])
+        let services = readServices(root["services"])
+        var catalog = Catalog(data: data, services: services.map(\.name))
+        catalog.collectFields(fromTools: root["tools"]?.arrayValue ?? [])
+        catalog.tools = root["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        let tools = readTools(root["tools"], catalog: catalog)
+        catalog.toolSpecs = tools
+        let faults = readFaults(root["faults"], path: "faults", catalog: catalog)
+        let checks = readChecks(root["checks"], catalog: catalog)
+        let solution = readSolution(root["solution"], catalog: catalog)
+
+        guard issues.isEmpty else { return nil }
+        let store: EntityStore
+        do throws(EntityStoreError) {
+            store = try EntityStore(data.map { ($0.name, $0.rows) })
+        } catch {
+            report("data", error.description)
+            return nil
+        }
+        let world: World
+        do throws(WorldError) {
+            world = try World(WorldSpec(initialData: store, services: services, tools: tools, faults: faults))
+        } catch {
+            report("tools", error.description)
+            return nil
+        }
+        return Scenario(
+            name: name, title: title, description: description, task: task ?? ScenarioTask(instruction: ""),
+            world: world, checks: checks, solution: solution,
+            sha256: SHA256.hexDigest(document.canonicalBytes), path: nil, document: document)
+    }
+
+    mutating func readTask(_ value: JSON?) -> ScenarioTask? {
+        guard let task = object(value, "task", allowed: ["instruction", "max_steps", "deadline_ms"], required: ["instruction"]) else {
+            return nil
+        }
+        let instruction = string(task["instruction"], "task.instruction", nonEmpty: true) ?? ""
+        let maxSteps = integer(task["max_steps"], "task.max_steps", in: 1...1_000_000) ?? 50
+        let deadline = integer(task["deadline_ms"], "task.deadline_ms", in: 1...Int64(1) << 50) ?? 600_000
+        return ScenarioTask(instruction: instruction, maxSteps: Int(maxSteps), deadlineMs: deadline)
+    }
+
+    mutating func readData(_ value: JSON?) -> [(name: String, rows: [JSONObject])] {
+        guard let value else { return [] }
+        guard case .object(let data) = value else {
+            report("data", "expected an object of collections (name → array of rows), found \(Self.describe(value))")
+            return []
+        }
+        var collections: [(name: String, rows: [JSONObject])] = []
+        for (name, rowsValue) in data.members {
+            let path = Self.join("data", name)
+            guard let rows = array(rowsValue, path) else { continue }
+            var objects: [JSONObject] = []
+            var seen: Set<String> = []
+            for (index, row) in rows.enumerated() {
+                let rowPath = Self.join(path, index)
+                guard case .object(let object) = row else {
+                    report(rowPath, "expected a row (an object), found \(Self.describe(row))")
+                    continue
+                }
+                guard let id = object["id"] else {
+                    report(rowPath, "missing required key 'id' (every row needs a string id)")
+                    continue
+                }
+                guard case .string(let text) = id else {
+                    report(Self.join(rowPath, "id"), "expected a string id, found \(Self.describe(id))")
+                    continue
+                }
+                if !seen.insert(text).inserted {
+                    report(Self.join(rowPath, "id"), "duplicate id '\(text)' in \(name)")
+                }
+                objects.append(object)
+            }
+            collections.append((name, objects))
+        }
+        return collections
+    }
+}

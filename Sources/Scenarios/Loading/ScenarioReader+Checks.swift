@@ -1,0 +1,179 @@
+extension ScenarioReader {
+    static let checkKinds = ["expect", "always", "calls", "answer"]
+
+    mutating func readChecks(_ value: JSON?, catalog: Catalog) -> [CheckSpec] {
+        guard let elements = array(value, "checks") else { return [] }
+        if elements.isEmpty { report("checks", "expected at least one check (a scenario without checks cannot fail)") }
+        var checks: [CheckSpec] = []
+        var names: Set<String> = []
+        let scope = catalog.scope(args: .null, rowOf: nil)
+        for (index, element) in elements.enumerated() {
+            let path = Self.join("checks", index)
+            guard case .object(let raw) = element else {
+                report(path, "expected a check (an object), found \(Self.describe(element))")
+                continue
+            }
+            let kinds = Self.checkKinds.filter { raw[$0] != nil }
+            guard kinds.count == 1, let kind = kinds.first else {
+                report(path, kinds.isEmpty
+                    ? "a check needs one of 'expect', 'always', 'calls', 'answer'"
+                    : "a check has exactly one of 'expect', 'always', 'calls', 'answer', found \(kinds.joined(separator: " and "))")
+                _ = object(element, path, allowed: ["name", "description"] + Self.checkKinds)
+                continue
+            }
+            guard let check = object(element, path, allowed: ["name", "description", kind], required: ["name"]) else { continue }
+            guard let name = string(check["name"], Self.join(path, "name"), nonEmpty: true) else { continue }
+            if !names.insert(name).inserted { report(Self.join(path, "name"), "another check is already named '\(name)'") }
+            switch kind {
+            case "expect", "always":
+                if let expression = expression(check[kind], Self.join(path, kind), scope: scope) {
+                    if expression.type != .boolean && expression.type != .any {
+                        report(Self.join(path, kind), "a check must be a condition (true or false), but this gives \(expression.type)")
+                    }
+                    checks.append(CheckSpec(name: name, kind: kind == "expect" ? .expect(expression) : .always(expression)))
+                }
+            case "calls":
+                let callsPath = Self.join(path, "calls")
+                guard let calls = object(check["calls"], callsPath, allowed: ["tool", "min", "max", "status"], required: ["tool"]) else { continue }
+                let tool = string(calls["tool"], Self.join(callsPath, "tool"))
+                if let tool, !catalog.tools.contains(tool) {
+                    report(Self.join(callsPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    continue
+                }
+                let min = integer(calls["min"], Self.join(callsPath, "min"), in: 0...1_000_000)
+                let max = integer(calls["max"], Self.join(callsPath, "max"), in: 0...1_000_000)
+                let status = integer(calls["status"], Self.join(callsPath, "status"), in: 100...599)
+                if calls["min"] == nil && calls["max"] == nil { report(callsPath, "give 'min', 'max' or both") }
+                if let min, let max, min > max { report(callsPath, "min (\(min)) is greater than max (\(max))") }
+                if let tool {
+                    checks.append(CheckSpec(name: name, kind: .calls(tool: tool, min: min.map(Int.init), max: max.map(Int.init), status: status.map(Int.init))))
+                }
+            default:
+                let answerPath = Self.join(path, "answer")
+                guard let answer = object(check["answer"], answerPath, allowed: ["contains", "regex"]) else { continue }
+                var contains: [String] = []
+                if let value = answer["contains"] {
+                    if case .string(let text) = value {
+                        contains = [text]
+                    } else {
+                        contains = readStrings(value, Self.join(answerPath, "contains")) ?? []
+                    }
+                }
+                let regex = string(answer["regex"], Self.join(answerPath, "regex"))
+                if let regex, (try? Regex(regex)) == nil {
+                    report(Self.join(answerPath, "regex"), "not a valid regular expression: \(regex)")
+                }
+                if answer["contains"] == nil && answer["regex"] == nil { report(answerPath, "give 'contains', 'regex' or both") }
+                checks.append(CheckSpec(name: name, kind: .answer(contains: contains, regex: regex)))
+            }
+        }
+        return checks
+    }
+
+    mutating func readSolution(_ value: JSON?, catalog: Catalog) -> [SolutionStep] {
+        guard let value else { return [] }
+        let steps = readSolutionSteps(value, "solution", catalog: catalog, locals: [])
+        if !containsAnswer(steps) {
+            report("solution", "the solution must end with an answer step ({\"answer\": \"…\"})")
+        }
+        return steps
+    }
+
+    private func containsAnswer(_ steps: [SolutionStep]) -> Bool {
+        steps.contains { if case .answer = $0 { true } else { false } }
+    }
+
+    mutating func readSolutionSteps(_ value: JSON, _ path: String, catalog: Catalog, locals: [String]) -> [SolutionStep] {
+        guard let elements = array(value, path) else { return [] }
+        var scope = ExpressionScope(collections: [:], tools: Set(catalog.tools), services: Set(catalog.services))
+        scope.declare("saved", as: .openObject)
+        for local in locals { scope.declare(local, as: .any) }
+        var steps: [SolutionStep] = []
+        for (index, element) in elements.enumerated() {
+            let stepPath = Self.join(path, index)
+            guard case .object(let raw) = element else {
+                report(stepPath, "expected a step (an object with 'tool', 'for_each' or 'answer'), found \(Self.describe(element))")
+                continue
+            }
+            if raw["answer"] != nil {
+                guard let step = object(element, stepPath, allowed: ["answer"]) else { continue }
+                if let text = string(step["answer"], Self.join(stepPath, "answer")), let template = readTemplate(text, Self.join(stepPath, "answer"), scope: scope) {
+                    steps.append(.answer(template))
+                }
+            } else if raw["for_each"] != nil {
+                guard let step = object(element, stepPath, allowed: ["for_each", "as", "do"], required: ["as", "do"]) else { continue }
+                let items = expression(step["for_each"], Self.join(stepPath, "for_each"), scope: scope)
+                guard let variable = string(step["as"], Self.join(stepPath, "as"), nonEmpty: true), let body = step["do"] else { continue }
+                let inner = readSolutionSteps(body, Self.join(stepPath, "do"), catalog: catalog, locals: locals + [variable])
+                if let items { steps.append(.forEach(items: items, variable: variable, steps: inner)) }
+            } else {
+                guard let step = object(element, stepPath, allowed: ["tool", "args", "args_from", "save", "paginate"], required: ["tool"]) else { continue }
+                guard let tool = string(step["tool"], Self.join(stepPath, "tool")) else { continue }
+                guard let spec = catalog.toolSpecs.first(where: { $0.name == tool }) else {
+                    report(Self.join(stepPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    continue
+                }
+                let arguments = step["args"].flatMap { object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? []) } ?? JSONObject()
+                var argumentsFrom: [(name: String, value: Expression)] = []
+                if let from = step["args_from"], case .object(let fromObject) = from {
+                    for (name, source) in fromObject.members {
+                        if let expression = expression(source, Self.join(Self.join(stepPath, "args_from"), name), scope: scope) {
+                            argumentsFrom.append((name, expression))
+                        }
+                    }
+                } else if let from = step["args_from"] {
+                    report(Self.join(stepPath, "args_from"), "expected an object of argument → expression, found \(Self.describe(from))")
+                }
+                if argumentsFrom.isEmpty {
+                    for violation in spec.inputSchema.validate(.object(arguments), at: Self.join(stepPath, "args")) {
+                        report(violation.path, violation.message)
+                    }
+                }
+                let save = string(step["save"], Self.join(stepPath, "save"), nonEmpty: true)
+                let paginate = bool(step["paginate"], Self.join(stepPath, "paginate")) ?? false
+                if paginate, case .list = spec.operation {} else if paginate {
+                    report(Self.join(stepPath, "paginate"), "only list tools paginate; '\(tool)' is a \(spec.operation.name) tool")
+                }
+                steps.append(.call(tool: tool, arguments: arguments, argumentsFrom: argumentsFrom, save: save, paginate: paginate))
+            }
+        }
+        return steps
+    }
+
+    /// Splits `text` at `{{expression}}` placeholders and compiles each.
+    mutating func readTemplate(_ text: String, _ path: String, scope: ExpressionScope) -> AnswerTemplate? {
+        var parts: [AnswerTemplate.Part] = []
+        var rest = Substring(text)
+        var failed = false
+        while let open = rest.range(of: "{{") {
+            if !rest[..<open.lowerBound].isEmpty { parts.append(.text(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                report(path, "a '{{' placeholder is not closed with '}}'")
+                return nil
+            }
+            let source = String(rest[open.upperBound..<close.lowerBound])
+            if let expression = expression(.string(source), path, scope: scope) {
+                parts.append(.expression(expression))
+            } else {
+                failed = true
+            }
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        return failed ? nil : AnswerTemplate(parts: parts)
+    }
+}
+
+extension ToolOperation {
+    /// The op's name as written in scenario files.
+    public var name: String {
+        switch self {
+        case .get: "get"
+        case .list: "list"
+        case .create: "create"
+        case .update: "update"
+        case .delete: "delete"
+        case .custom: "custom"
+        }
+    }
+}

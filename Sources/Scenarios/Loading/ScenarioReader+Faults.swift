@@ -1,0 +1,111 @@
+extension ScenarioReader {
+    static let faultCommonKeys = ["id", "kind", "tool", "service", "when", "calls", "p", "description"]
+    static let faultParameters: [String: (allowed: [String], required: [String])] = [
+        "latency_spike": (["ms"], ["ms"]),
+        "server_error": (["status", "html"], []),
+        "rate_limited": (["retry_after_ms"], []),
+        "missing_field": (["field"], ["field"]),
+        "null_field": (["field"], ["field"]),
+        "wrong_type": (["field"], ["field"]),
+        "renamed_field": (["field", "to"], ["field", "to"]),
+        "injection": (["field", "text"], ["field", "text"]),
+    ]
+
+    /// Reads fault rules at `path` (a scenario's `faults`, or an overlay's).
+    mutating func readFaults(_ value: JSON?, path: String, catalog: Catalog) -> [FaultRule] {
+        guard let value, let elements = array(value, path) else { return [] }
+        var rules: [FaultRule] = []
+        var ids: Set<String> = []
+        for (index, element) in elements.enumerated() {
+            if let rule = readFault(element, Self.join(path, index), catalog: catalog) {
+                if !ids.insert(rule.id).inserted {
+                    report(Self.join(Self.join(path, index), "id"), "another fault rule already has id '\(rule.id)'")
+                    continue
+                }
+                rules.append(rule)
+            }
+        }
+        return rules
+    }
+
+    mutating func readFault(_ element: JSON, _ path: String, catalog: Catalog) -> FaultRule? {
+        let kindName = element["kind"].flatMap { choice($0, Self.join(path, "kind"), FaultKind.allNames) }
+        let parameters = kindName.flatMap { Self.faultParameters[$0] } ?? ([], [])
+        let allowed = Self.faultCommonKeys + (kindName == nil ? Self.faultParameters.values.flatMap(\.allowed) : parameters.allowed)
+        guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else { return nil }
+        let id = string(rule["id"], Self.join(path, "id"), nonEmpty: true)
+
+        var target: FaultTarget?
+        var argsType: ExpressionType = .openObject
+        switch (rule["tool"], rule["service"]) {
+        case (let tool?, nil):
+            if let name = string(tool, Self.join(path, "tool")) {
+                if name == "*" {
+                    target = .all
+                } else if let spec = catalog.toolSpecs.first(where: { $0.name == name }) {
+                    target = .tool(name)
+                    argsType = ExpressionType(jsonSchema: spec.inputSchemaJSON)
+                } else {
+                    report(Self.join(path, "tool"), "unknown tool '\(name)'\(Self.suggestion(name, among: catalog.tools)) (or \"*\" for every tool)")
+                }
+            }
+        case (nil, let service?):
+            if let name = string(service, Self.join(path, "service")) {
+                if name == "*" {
+                    target = .all
+                } else if catalog.services.contains(name) {
+                    target = .service(name)
+                } else {
+                    report(Self.join(path, "service"), "unknown service '\(name)'\(Self.suggestion(name, among: catalog.services))")
+                }
+            }
+        case (nil, nil):
+            report(path, "missing 'tool' or 'service' (which calls the rule applies to; \"*\" for all)")
+        default:
+            report(path, "give either 'tool' or 'service', not both")
+        }
+
+        let when = expression(rule["when"], Self.join(path, "when"), scope: catalog.scope(args: argsType, rowOf: nil))
+        var calls: [Int]?
+        if let callsValue = rule["calls"], let elements = array(callsValue, Self.join(path, "calls")) {
+            calls = elements.enumerated().compactMap { integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init) }
+        }
+        let probability = rule["p"].map { self.probability($0, Self.join(path, "p")) } ?? 1
+
+        var kind: FaultKind?
+        let field = string(rule["field"], Self.join(path, "field"), nonEmpty: true)
+        switch kindName {
+        case "latency_spike":
+            kind = integer(rule["ms"], Self.join(path, "ms"), in: 1...86_400_000).map { .latencySpike(ms: $0) }
+        case "timeout": kind = .timeout
+        case "timeout_after_commit": kind = .timeoutAfterCommit
+        case "server_error":
+            let status = rule["status"].map { integer($0, Self.join(path, "status"), in: 500...599) } ?? 503
+            let html = rule["html"].map { bool($0, Self.join(path, "html")) } ?? false
+            if let status, let html { kind = .serverError(status: Int(status), html: html) }
+        case "rate_limited":
+            let retry = rule["retry_after_ms"].map { integer($0, Self.join(path, "retry_after_ms"), in: 1...86_400_000) } ?? 1000
+            kind = retry.map { .rateLimited(retryAfterMs: $0) }
+        case "malformed_json": kind = .malformedJSON
+        case "error_in_ok": kind = .errorInOK
+        case "missing_field": kind = field.map { .missingField(field: $0) }
+        case "null_field": kind = field.map { .nullField(field: $0) }
+        case "wrong_type": kind = field.map { .wrongType(field: $0) }
+        case "renamed_field":
+            let to = string(rule["to"], Self.join(path, "to"), nonEmpty: true)
+            if let field, let to { kind = .renamedField(field: field, to: to) }
+        case "stale_read": kind = .staleRead
+        case "page_gap": kind = .pageGap
+        case "page_duplicate": kind = .pageDuplicate
+        case "empty_result": kind = .emptyResult
+        case "duplicate_delivery": kind = .duplicateDelivery
+        case "injection":
+            let text = string(rule["text"], Self.join(path, "text"), nonEmpty: true)
+            if let field, let text { kind = .injection(field: field, text: text) }
+        default: kind = nil
+        }
+        guard let id, let target, let kind, let probability else { return nil }
+        if rule["when"] != nil && when == nil { return nil }
+        return FaultRule(id: id, target: target, kind: kind, when: when, calls: calls, probability: probability)
+    }
+}

@@ -1,0 +1,43 @@
+@_exported import WorldModel
+
+/// A loaded, validated scenario: the task, the compiled world, the checks that decide the
+/// verdict and the reference solution.
+public struct Scenario: Sendable {
+    /// The scenario's short name, e.g. `crm-refund`.
+    public var name: String
+    /// A one-line title.
+    public var title: String
+    /// What the scenario is about, for people.
+    public var description: String
+    /// What the agent is asked to do, and its budgets.
+    public var task: ScenarioTask
+    /// The compiled world: data, services, tools and faults.
+    public var world: World
+    /// The checks that decide the verdict, in file order.
+    public var checks: [CheckSpec]
+    /// The reference path that passes in a fault-free world.
+    public var solution: [SolutionStep]
+    /// SHA-256 (hex) of the canonical form of the scenario file: the scenario's identity in traces.
+    public var sha256: String
+    /// The file the scenario was loaded from, if any.
+    public var path: String?
+    /// The scenario document as loaded.
+    public var document: JSON
+}
+
+/// What the agent is asked to do, with its step and virtual-time budgets.
+public struct ScenarioTask: Sendable, Hashable {
+    /// The instruction given to the agent.
+    public var instruction: String
+    /// The most tool calls an episode may make; more fails the built-in budget check.
+    public var maxSteps: Int
+    /// The virtual-time budget in milliseconds.
+    public var deadlineMs: Int64
+
+    /// Creates a task.
+    public init(instruction: String, maxSteps: Int = 50, deadlineMs: Int64 = 600_000) {
+        self.instruction = instruction
+        self.maxSteps = maxSteps
+        self.deadlineMs = deadlineMs
+    }
+}

@@ -1,0 +1,28 @@
+/// One step of a scenario's reference solution; the built-in reference agents follow them.
+public indirect enum SolutionStep: Sendable {
+    /// Call `tool` with `arguments`, overridden by `argumentsFrom` (expressions over `saved` and
+    /// loop variables); keep the parsed body as `saved.<save>`; with `paginate`, follow
+    /// `next_cursor` and keep `{"items": [all items]}`.
+    case call(tool: String, arguments: JSONObject, argumentsFrom: [(name: String, value: Expression)], save: String?, paginate: Bool)
+    /// Repeat `steps` for each element of the array `items`, bound to `variable`.
+    case forEach(items: Expression, variable: String, steps: [SolutionStep])
+    /// Give the final answer; `{{expression}}` placeholders are filled from `saved`.
+    case answer(AnswerTemplate)
+}
+
+/// An answer text with `{{expression}}` placeholders.
+public struct AnswerTemplate: Sendable {
+    /// The parts of the text, in order.
+    public var parts: [Part]
+
+    /// A literal run of text or an expression to evaluate and insert.
+    public enum Part: Sendable {
+        /// Literal text.
+        case text(String)
+        /// An expression whose value is inserted (strings as-is, other values as JSON).
+        case expression(Expression)
+    }
+
+    /// Creates a template from parts.
+    public init(parts: [Part]) { self.parts = parts }
+}

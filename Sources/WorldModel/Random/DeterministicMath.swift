@@ -1,0 +1,71 @@
+/// `log` and `exp` computed with IEEE-754 basic operations only, so they give the same bits on
+/// every platform.
+///
+/// The platform `libm` functions are not correctly rounded and differ between glibc, Apple's
+/// libm and others in the last bit; a sample that lands on a rounding boundary would then
+/// differ between machines and break byte-identical traces. These are ports of FreeBSD's
+/// msun (`e_log.c`, `e_exp.c`, from Sun's fdlibm): error below 1 ulp, identical everywhere
+/// since Swift never fuses multiply-adds on its own.
+public enum DeterministicMath {
+    /// The natural logarithm. `log(0) = -∞`, negative and NaN inputs give NaN, `log(∞) = ∞`.
+    public static func log(_ x: Double) -> Double {
+        if x.isNaN || x < 0 { return .nan }
+        if x == 0 { return -.infinity }
+        if x == .infinity { return .infinity }
+        // x = 2^k · m with m in [1, 2) (subnormals included), moved to [√2/2, √2).
+        var k = Double(x.exponent)
+        var m = x.significand
+        if m > 1.414_213_562_373_095_1 {
+            m *= 0.5
+            k += 1
+        }
+        let f = m - 1
+        let ln2Hi = 6.931_471_803_691_238_164_90e-01
+        let ln2Lo = 1.908_214_929_270_587_700_02e-10
+        let lg1 = 6.666_666_666_666_735_130e-01
+        let lg2 = 3.999_999_999_940_941_908e-01
+        let lg3 = 2.857_142_874_366_239_149e-01
+        let lg4 = 2.222_219_843_214_978_396e-01
+        let lg5 = 1.818_357_216_161_805_012e-01
+        let lg6 = 1.531_383_769_920_937_332e-01
+        let lg7 = 1.479_819_860_511_658_591e-01
+        let s = f / (2 + f)
+        let z = s * s
+        let w = z * z
+        let t1 = w * (lg2 + w * (lg4 + w * lg6))
+        let t2 = z * (lg1 + w * (lg3 + w * (lg5 + w * lg7)))
+        let r = t2 + t1
+        let hfsq = 0.5 * f * f
+        return k * ln2Hi - ((hfsq - (s * (hfsq + r) + k * ln2Lo)) - f)
+    }
+
+    /// The exponential function. Overflows to `∞` above ~709.78, underflows to 0 below
+    /// ~-745.13; NaN stays NaN.
+    public static func exp(_ x: Double) -> Double {
+        if x.isNaN { return .nan }
+        if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
+        if x < -7.451_332_191_019_411_084_20e+02 { return 0 }
+        let ln2Hi = 6.931_471_803_691_238_164_90e-01
+        let ln2Lo = 1.908_214_929_270_587_700_02e-10
+        let invLn2 = 1.442_695_040_888_963_387_00e+00
+        let p1 = 1.666_666_666_666_660_190_37e-01
+        let p2 = -2.777_777_777_701_559_338_42e-03
+        let p3 = 6.613_756_321_437_934_361_17e-05
+        let p4 = -1.653_390_220_546_525_153_90e-06
+        let p5 = 4.138_136_797_057_238_460_39e-08
+        // x = k·ln2 + r with |r| <= ln2/2.
+        let k = (x * invLn2).rounded(.toNearestOrAwayFromZero)
+        let hi = x - k * ln2Hi
+        let lo = k * ln2Lo
+        let r = hi - lo
+        let t = r * r
+        let c = r - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
+        let y = 1 - ((lo - (r * c) / (2 - c)) - hi)
+        // Scale by 2^k in two exact steps so a subnormal result is rounded only once.
+        let ki = Int(k)
+        if ki < -1000 {
+            return Double(sign: .plus, exponent: ki + 1000, significand: y) * 0x1.0p-1000
+        }
+        return Double(sign: .plus, exponent: ki, significand: y)
+    }
+}

@@ -1,0 +1,24 @@
+/// One hidden operating mode of a service (e.g. healthy, degraded, outage): how slow it is and
+/// how often it fails while in that mode.
+public struct Regime: Sendable, Hashable {
+    /// The regime's name, unique within its service (`healthy`).
+    public var name: String
+    /// The latency of calls served in this regime.
+    public var latency: LatencyDistribution
+    /// The service-error probabilities of calls served in this regime.
+    public var errors: ServiceErrorRates
+
+    /// A regime; without `errors` it never fails.
+    public init(name: String, latency: LatencyDistribution, errors: ServiceErrorRates = .none) {
+        self.name = name
+        self.latency = latency
+        self.errors = errors
+    }
+
+    /// Checks the latency distribution and error rates; `path` names the regime
+    /// (`regimes.healthy`).
+    public func validate(path: String) throws(ServiceModelError) {
+        try latency.validate(path: "\(path).latency")
+        try errors.validate(path: "\(path).errors")
+    }
+}
