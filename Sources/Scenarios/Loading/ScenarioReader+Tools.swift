@@ -116,7 +116,7 @@ extension ScenarioReader {
         do throws(JSONSchemaError) {
             return (value, try JSONSchema(value))
         } catch {
-            report(error.path.isEmpty ? path : "\(path).\(error.path)", error.message)
+            report(JSONPathSegment.render(error.segments, under: path), error.message)
             return (value, nil)
         }
     }

@@ -1,0 +1,137 @@
+/// One run of an agent against a scenario: the embedding API.
+///
+/// ```swift
+/// let scenario = try ScenarioLoader.load(contentsOf: "scenarios/crm-refund.json")
+/// let episode = Episode(scenario: scenario, seed: 7)
+/// let charges = await episode.call("billing_list_charges", arguments: ["customer_id": "C-1042"])
+/// let verdict = await episode.finish(answer: "Refunded CH-2.")
+/// #expect(verdict.passed)
+/// ```
+///
+/// Agent time is an input: the virtual time that passes between a response and the next call
+/// is the agent's think time. Pass it explicitly (`thinkTimeMs:`), or sleep on `clock`
+/// (`try await episode.clock.sleep(for: .seconds(2))`), which advances virtual time at once.
+public actor Episode {
+    /// The scenario being played.
+    public nonisolated let scenario: Scenario
+    /// The episode's seed.
+    public nonisolated let seed: UInt64
+    /// The episode's virtual clock; sleeping on it is agent think time.
+    public nonisolated let clock: VirtualClock
+    private var engine: EpisodeEngine
+    private var trace: TraceWriter?
+    private var traceHeader: TraceHeader?
+    private var finalVerdict: Verdict?
+
+    /// Opens an episode of `scenario` with `seed` under `policy`; with `tracePath`, every step is
+    /// written to a JSON Lines trace as it happens.
+    public init(
+        scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, tracePath: String? = nil,
+        agent: TraceHeader.Agent = .embedded
+    ) throws(EpisodeError) {
+        self.scenario = scenario
+        self.seed = seed
+        clock = VirtualClock()
+        engine = EpisodeEngine(scenario: scenario, seed: seed, policy: policy, recordsStateHashes: tracePath != nil)
+        if let tracePath {
+            let header = TraceHeader(
+                scenario: scenario, seed: seed, agent: agent, trial: 1, policy: policy, thinkTime: .explicit)
+            do throws(TraceWriteError) {
+                trace = try TraceWriter(path: tracePath, header: header)
+            } catch {
+                throw .trace(error)
+            }
+            traceHeader = header
+        }
+    }
+
+    /// The tools the agent may call, in the scenario's order.
+    public nonisolated var tools: [ToolDescriptor] { scenario.world.tools.map(ToolDescriptor.init) }
+
+    /// The task instruction.
+    public nonisolated var instruction: String { scenario.task.instruction }
+
+    /// Virtual milliseconds since the episode began.
+    public var now: Int64 { engine.now }
+
+    /// The calls so far.
+    public var steps: [TraceStep] { engine.steps }
+
+    /// The latent state now (for assertions in tests; agents never see it).
+    public var state: WorldState { engine.state }
+
+    /// Calls `tool` with `arguments` and returns what the agent observes. `thinkTimeMs` is the
+    /// agent's time since its last response; when `nil`, the time slept on `clock` counts.
+    /// Calls after `finish` answer 409 and change nothing.
+    public func call(_ tool: String, arguments: JSON = [:], thinkTimeMs: Int64? = nil) async -> Observation {
+        guard finalVerdict == nil else {
+            return Decoder.render(.error(409, code: "episode_finished", message: "the episode is over"), latencyMs: 0, faults: [])
+        }
+        let think = thinkTimeMs ?? max(0, clock.milliseconds - engine.now)
+        var approved: Bool?
+        if engine.needsApproval(tool: tool, arguments: arguments) {
+            switch engine.policy.approvals {
+            case .auto: approved = true
+            case .deny: approved = false
+            case .callback(let decide):
+                approved = await decide(ApprovalRequest(tool: tool, arguments: arguments, step: engine.steps.count + 1))
+            }
+        }
+        let observation = engine.call(tool, arguments: arguments, thinkMs: think, approved: approved)
+        clock.advance(to: VirtualInstant(milliseconds: engine.now))
+        if let trace, let step = engine.steps.last {
+            try? trace.append(step)
+        }
+        return observation
+    }
+
+    /// Ends the episode with the agent's final answer and returns the verdict; calling it again
+    /// returns the same verdict.
+    @discardableResult
+    public func finish(answer: String?) -> Verdict {
+        if let finalVerdict { return finalVerdict }
+        let verdict = engine.verdict(answer: answer)
+        finalVerdict = verdict
+        if let trace {
+            try? trace.finish(verdict)
+            trace.close()
+        }
+        return verdict
+    }
+
+    /// The verdict, once `finish` was called.
+    public var verdict: Verdict? { finalVerdict }
+}
+
+/// Why an episode could not be opened.
+public enum EpisodeError: Error, Sendable, CustomStringConvertible {
+    /// The trace file could not be written.
+    case trace(TraceWriteError)
+
+    public var description: String {
+        switch self {
+        case .trace(let error): "cannot write the trace: \(error)"
+        }
+    }
+}
+
+extension TraceHeader {
+    /// The header of an episode of `scenario`.
+    public init(
+        scenario: Scenarios.Scenario, seed: UInt64, agent: Agent, trial: Int, policy: EpisodePolicy, thinkTime: ThinkTime,
+        faults: Faults = Faults(mode: .scenario)
+    ) {
+        self.init(
+            engine: SimrunVersion.current,
+            scenario: Scenario(name: scenario.name, path: scenario.path ?? "", sha256: scenario.sha256),
+            seed: seed, agent: agent, trial: trial, faults: faults,
+            policy: Policy(approvals: .init(rawValue: policy.approvals.name) ?? .auto, scopes: policy.scopes.map { $0.sorted() }),
+            thinkTime: thinkTime)
+    }
+}
+
+/// The engine's version, recorded in traces.
+public enum SimrunVersion {
+    /// `0.1.0`.
+    public static let current = "0.1.0"
+}

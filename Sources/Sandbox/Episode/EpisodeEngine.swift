@@ -1,0 +1,80 @@
+/// The synchronous heart of an episode: policy, world step, `always` checks and step records.
+///
+/// `Episode` wraps it for async embedding code; reference agents, the runner and replay drive it
+/// directly. A value type: copying it snapshots the whole episode.
+public struct EpisodeEngine: Sendable {
+    /// The scenario being played (with the fault selection already applied).
+    public let scenario: Scenario
+    /// The world seed every random decision derives from.
+    public let seed: UInt64
+    /// Scopes and approvals.
+    public let policy: EpisodePolicy
+    /// The latent state now.
+    public private(set) var state: WorldState
+    /// Every call so far, as recorded in traces.
+    public private(set) var steps: [TraceStep] = []
+    /// Whether each step records the SHA-256 of the latent state (traces and replay need it).
+    public let recordsStateHashes: Bool
+    private var checks: CheckEvaluator
+
+    /// Starts an episode at time zero.
+    public init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true) {
+        self.scenario = scenario
+        self.seed = seed
+        self.policy = policy
+        self.recordsStateHashes = recordsStateHashes
+        state = scenario.world.initialState
+        checks = CheckEvaluator(scenario: scenario)
+    }
+
+    /// The tools, in the scenario's order.
+    public var tools: [ToolDescriptor] { scenario.world.tools.map(ToolDescriptor.init) }
+
+    /// Virtual milliseconds since the episode began.
+    public var now: Int64 { state.now }
+
+    /// Whether a call of `tool` with `arguments` is gated by approval in the current state.
+    public func needsApproval(tool: String, arguments: JSON) -> Bool {
+        guard let spec = scenario.world.tool(named: tool) else { return false }
+        return scenario.world.needsApproval(spec, arguments: arguments, in: state)
+    }
+
+    /// Makes one call after `thinkMs` of agent time. `approved` is the decision for a gated call
+    /// (`nil` when the call is not gated); the policy's scopes are enforced here.
+    public mutating func call(_ tool: String, arguments: JSON, thinkMs: Int64, approved: Bool?) -> Observation {
+        state.now += max(0, thinkMs)
+        let at = state.now
+        let spec = scenario.world.tool(named: tool)
+        var decision: TraceStep.PolicyDecision = approved == true ? .approved : .allowed
+        var observation: Observation
+        var committed = false
+        var regime = ""
+        if let spec, let scope = spec.scope, let granted = policy.scopes, !granted.contains(scope) {
+            decision = .scopeDenied
+            observation = Decoder.render(
+                .error(403, code: "forbidden", message: "this agent was not granted scope '\(scope)'"), latencyMs: 0, faults: [])
+        } else if approved == false {
+            decision = .approvalDenied
+            observation = Decoder.render(
+                .error(403, code: "approval_denied", message: "the call needs approval, and it was refused"), latencyMs: 0, faults: [])
+        } else {
+            let result = scenario.world.step(&state, tool: tool, arguments: arguments, seed: seed)
+            observation = result.observation
+            committed = result.committed
+            regime = result.regime
+        }
+        let step = TraceStep(
+            index: steps.count + 1, thinkMs: max(0, thinkMs), atMs: at, tool: tool, arguments: arguments, policy: decision,
+            faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
+            headers: observation.headers.map { TraceStep.HeaderField($0.name, $0.value) }, body: observation.body,
+            committed: committed, regime: regime, stateHash: recordsStateHashes ? state.stateHash : "")
+        steps.append(step)
+        checks.observe(step: step, world: scenario.world, state: state)
+        return observation
+    }
+
+    /// The verdict for `answer` on the state now; the episode may go on (it is not changed).
+    public func verdict(answer: String?) -> Verdict {
+        checks.verdict(answer: answer, steps: steps, world: scenario.world, state: state, task: scenario.task)
+    }
+}

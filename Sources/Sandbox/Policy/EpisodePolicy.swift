@@ -1,0 +1,47 @@
+/// What an episode allows: the capability scopes it grants and how approval-gated calls are
+/// decided.
+public struct EpisodePolicy: Sendable {
+    /// The scopes granted; `nil` grants every scope. A call of a tool whose scope is not granted
+    /// answers 403 and fails the built-in scope check.
+    public var scopes: Set<String>?
+    /// How calls whose `approval` expression is true are decided.
+    public var approvals: ApprovalPolicy
+
+    /// Creates a policy; by default every scope is granted and approvals are automatic.
+    public init(scopes: Set<String>? = nil, approvals: ApprovalPolicy = .auto) {
+        self.scopes = scopes
+        self.approvals = approvals
+    }
+
+    /// Grants every scope and approves automatically (recorded in the trace).
+    public static let permissive = EpisodePolicy()
+}
+
+/// How approval-gated calls are decided.
+public enum ApprovalPolicy: Sendable {
+    /// Every gated call is approved (and the approval recorded).
+    case auto
+    /// Every gated call is refused with 403 `approval_denied`.
+    case deny
+    /// The embedding code decides each request.
+    case callback(@Sendable (ApprovalRequest) async -> Bool)
+
+    /// The name recorded in traces: `auto`, `deny` or `callback`.
+    public var name: String {
+        switch self {
+        case .auto: "auto"
+        case .deny: "deny"
+        case .callback: "callback"
+        }
+    }
+}
+
+/// A call waiting for approval.
+public struct ApprovalRequest: Sendable, Hashable {
+    /// The tool being called.
+    public var tool: String
+    /// Its arguments.
+    public var arguments: JSON
+    /// The 1-based step number the call would be.
+    public var step: Int
+}
