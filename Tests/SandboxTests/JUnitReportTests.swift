@@ -16,7 +16,9 @@ struct JUnitReportTests {
         let failing = EpisodeSummary(
             scenario: awkward, seed: 7, trial: 2, passed: false,
             failedChecks: [
-                CheckResult(name: "never <over>-refund", kind: .always, passed: false, evidence: "broke at step 7\nsum 240 > 120"),
+                CheckResult(
+                    name: "never <over>-refund", kind: .always, passed: false,
+                    evidence: "broke at step 7\nsum 240 > 120"),
                 CheckResult(name: "no deletes", kind: .calls, passed: false, evidence: "called 3 times, max 0"),
             ],
             callLatenciesMs: [10], faultsFired: [], virtualTimeMs: 2150, tracePath: "traces/a&b.jsonl",
@@ -43,9 +45,18 @@ struct JUnitReportTests {
     @Test("one suite per scenario, one case per seed and trial, with counts and virtual times")
     func layout() {
         let xml = JUnitReport.xml(for: Self.card)
-        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"simrun\" tests=\"3\" failures=\"1\" errors=\"0\" time=\"14.535\">\n"))
-        #expect(xml.contains("  <testsuite name=\"billing-outage\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"12.345\">\n    <testcase name=\"seed 3 trial 1\" classname=\"billing-outage\" time=\"12.345\"/>\n"))
-        #expect(xml.contains("<testcase name=\"seed 7 trial 1\" classname=\"refund &quot;dup&quot; &lt;&amp;&gt; &apos;x&apos;\\u0007\" time=\"0.040\"/>"))
+        #expect(
+            xml.hasPrefix(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"simrun\" tests=\"3\" failures=\"1\" errors=\"0\" time=\"14.535\">\n"
+            ))
+        #expect(
+            xml.contains(
+                "  <testsuite name=\"billing-outage\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"12.345\">\n    <testcase name=\"seed 3 trial 1\" classname=\"billing-outage\" time=\"12.345\"/>\n"
+            ))
+        #expect(
+            xml.contains(
+                "<testcase name=\"seed 7 trial 1\" classname=\"refund &quot;dup&quot; &lt;&amp;&gt; &apos;x&apos;\\u0007\" time=\"0.040\"/>"
+            ))
         #expect(xml.hasSuffix("</testsuites>\n"))
         let billing = xml.range(of: "<testsuite name=\"billing-outage\"")?.lowerBound
         let refund = xml.range(of: "<testsuite name=\"refund")?.lowerBound
@@ -61,7 +72,10 @@ struct JUnitReportTests {
             #expect(root.name == "testsuites")
             #expect(root.attribute(forName: "tests")?.stringValue == "3")
             let suites = root.elements(forName: "testsuite")
-            #expect(suites.map { $0.attribute(forName: "name")?.stringValue } == ["billing-outage", "refund \"dup\" <&> 'x'\\u0007"])
+            #expect(
+                suites.map { $0.attribute(forName: "name")?.stringValue } == [
+                    "billing-outage", "refund \"dup\" <&> 'x'\\u0007",
+                ])
             let cases = suites[1].elements(forName: "testcase")
             #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == ["seed 7 trial 1", "seed 7 trial 2"])
             #expect(suites[1].attribute(forName: "failures")?.stringValue == "1")

@@ -11,7 +11,9 @@ struct ScorecardTests {
         let path = "traces/\(scenario)/seed-\(seed)-trial-\(trial).jsonl"
         return EpisodeSummary(
             scenario: scenario, seed: seed, trial: trial, passed: failed.isEmpty,
-            failedChecks: failed.map { CheckResult(name: $0, kind: .expect, passed: false, evidence: "\($0) was false") },
+            failedChecks: failed.map {
+                CheckResult(name: $0, kind: .expect, passed: false, evidence: "\($0) was false")
+            },
             callLatenciesMs: latencies, faultsFired: faults, virtualTimeMs: 1500, tracePath: path,
             replayCommand: EpisodeSummary.replayCommand(forTrace: path))
     }

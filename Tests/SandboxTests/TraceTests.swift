@@ -55,7 +55,10 @@ struct TraceTests {
             lines[0]
                 == #"{"agent":"robust","engine":"0.1.0","faults":{"mode":"overlay","overlay_path":"faults/lossy.json","overlay_sha256":"\#(RecordFixtures.hashB)"},"format":"simrun-trace","policy":{"approvals":"auto","scopes":["billing:read","billing:write"]},"scenario":{"name":"crm-refund","path":"scenarios/crm-refund.json","sha256":"\#(RecordFixtures.hashA)"},"seed":7,"think_time":"explicit","trial":1,"type":"header","version":1}"#
         )
-        #expect(lines[1].hasPrefix(#"{"arguments":{"amount":120.0,"charge_id":"CH-2","note":"line\nbreak \"quoted\" \u0001"},"at_ms":1000,"body":"<html>"#))
+        #expect(
+            lines[1].hasPrefix(
+                #"{"arguments":{"amount":120.0,"charge_id":"CH-2","note":"line\nbreak \"quoted\" \u0001"},"at_ms":1000,"body":"<html>"#
+            ))
         #expect(lines[1].contains(#""headers":[["Content-Type","text/html"],["Retry-After","2"]]"#))
         #expect(lines[3].hasPrefix(#"{"answer":"Refunded CH-2.","#))
         #expect(lines[3].hasSuffix(#""type":"verdict","virtual_time_ms":2150}"#))
@@ -107,7 +110,9 @@ struct TraceTests {
         }
     }
 
-    @Test("a failing device gives a write error naming the file", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    @Test(
+        "a failing device gives a write error naming the file",
+        .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func writeFailure() {
         #expect {
             try TraceWriter(path: "/dev/full", header: RecordFixtures.header())
@@ -147,7 +152,10 @@ struct TraceTests {
 
         var broken = lines
         broken[2] = broken[2].replacingOccurrences(of: #""status":200"#, with: #""status":"200""#)
-        #expect(throws: TraceReadError.malformedLine(path: "t.jsonl", line: 3, reason: #"step.status: expected an integer, found string "200""#)) {
+        #expect(
+            throws: TraceReadError.malformedLine(
+                path: "t.jsonl", line: 3, reason: #"step.status: expected an integer, found string "200""#)
+        ) {
             try Trace(bytes: Array(broken.joined().utf8), source: "t.jsonl")
         }
 
@@ -168,13 +176,18 @@ struct TraceTests {
 
         broken = lines
         broken.insert(broken[0], at: 2)
-        #expect(throws: TraceReadError.unexpectedRecord(path: "t.jsonl", line: 3, reason: "a second header; a trace has one")) {
+        #expect(
+            throws: TraceReadError.unexpectedRecord(
+                path: "t.jsonl", line: 3, reason: "a second header; a trace has one")
+        ) {
             try Trace(bytes: Array(broken.joined().utf8), source: "t.jsonl")
         }
 
         broken = lines
         broken.append(broken[1])
-        #expect(throws: TraceReadError.unexpectedRecord(path: "t.jsonl", line: 6, reason: "nothing may follow the verdict")) {
+        #expect(
+            throws: TraceReadError.unexpectedRecord(path: "t.jsonl", line: 6, reason: "nothing may follow the verdict")
+        ) {
             try Trace(bytes: Array(broken.joined().utf8), source: "t.jsonl")
         }
 
@@ -202,7 +215,9 @@ struct TraceTests {
         #expect(throws: TraceReadError.missingHeader(path: "t", line: 1, found: "step")) {
             try Trace(bytes: Array((lines[1] + lines[2]).utf8), source: "t")
         }
-        #expect(throws: TraceReadError.notATrace(path: "t", reason: "line 1 has no \"format\": \"simrun-trace\" member")) {
+        #expect(
+            throws: TraceReadError.notATrace(path: "t", reason: "line 1 has no \"format\": \"simrun-trace\" member")
+        ) {
             try Trace(bytes: Array("{\"simrun\": 1, \"name\": \"crm-refund\"}\n".utf8), source: "t")
         }
         #expect {

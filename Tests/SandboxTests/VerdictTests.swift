@@ -39,7 +39,9 @@ struct VerdictTests {
         }
         json = RecordFixtures.verdict.json.objectValue ?? [:]
         json["extra"] = 1
-        #expect(throws: RecordDecodingError(path: "verdict.extra", expected: "no such member", found: "an unknown member")) {
+        #expect(
+            throws: RecordDecodingError(path: "verdict.extra", expected: "no such member", found: "an unknown member")
+        ) {
             try Verdict(json: .object(json))
         }
         json = RecordFixtures.verdict.json.objectValue ?? [:]
