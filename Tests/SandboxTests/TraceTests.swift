@@ -227,6 +227,9 @@ struct TraceTests {
             return reason.hasPrefix("line 1 is not JSON")
         }
         #expect(throws: TraceReadError.empty(path: "t")) { try Trace(bytes: [], source: "t") }
+        #expect(throws: TraceReadError.notATrace(path: "t", reason: "line 1 is empty, expected a trace header")) {
+            try Trace(bytes: [0x0A], source: "t")
+        }
         #expect {
             try Trace(contentsOfFile: "/nonexistent/simrun/trace.jsonl")
         } throws: { error in

@@ -62,7 +62,10 @@ public struct Trace: Sendable, Hashable {
         var verdict: Verdict?
 
         func parse(_ line: ArraySlice<UInt8>, number: Int) throws(TraceReadError) -> JSON {
-            guard !line.isEmpty else { throw .malformedLine(path: source, line: number, reason: "empty line") }
+            guard !line.isEmpty else {
+                if number == 1 { throw .notATrace(path: source, reason: "line 1 is empty, expected a trace header") }
+                throw .malformedLine(path: source, line: number, reason: "empty line")
+            }
             do {
                 return try JSON(parsing: line)
             } catch {
