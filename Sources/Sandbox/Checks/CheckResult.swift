@@ -1,0 +1,53 @@
+import WorldModel
+
+/// The outcome of one check of a scenario in one episode, with the evidence for it.
+///
+/// Evidence is written for people and says what was observed, e.g.
+/// `count('refunds', …) was 2, expected true`, `broke at step 7`, `called 3 times, max 0`.
+public struct CheckResult: Sendable, Hashable {
+    /// Where a check comes from: the scenario's check kinds, or one simrun always applies.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// An `expect` check on the final state.
+        case expect
+        /// An `always` invariant checked after every step.
+        case always
+        /// A `calls` bound on how often a tool was called.
+        case calls
+        /// An `answer` check on the agent's final answer.
+        case answer
+        /// A built-in check: calls in scope, approvals respected, step and deadline limits.
+        case builtin
+    }
+
+    /// The check's name as written in the scenario (or the built-in check's name).
+    public var name: String
+    /// Which kind of check this is.
+    public var kind: Kind
+    /// Whether the check passed.
+    public var passed: Bool
+    /// What was observed, in words; may be empty for a passing check.
+    public var evidence: String
+
+    /// Creates a check result.
+    public init(name: String, kind: Kind, passed: Bool, evidence: String) {
+        self.name = name
+        self.kind = kind
+        self.passed = passed
+        self.evidence = evidence
+    }
+
+    /// The JSON form: `{"evidence","kind","name","passed"}`.
+    public var json: JSON {
+        ["name": .string(name), "kind": .string(kind.rawValue), "passed": .bool(passed), "evidence": .string(evidence)]
+    }
+
+    /// Decodes the JSON form; `path` prefixes error paths (e.g. `checks[2]`).
+    public init(json: JSON, path: String = "check") throws(RecordDecodingError) {
+        var reader = try _RecordReader(json, path: path)
+        name = try reader.string("name")
+        kind = try reader.choice("kind", Kind.self)
+        passed = try reader.bool("passed")
+        evidence = try reader.string("evidence")
+        try reader.finish()
+    }
+}

@@ -1,0 +1,52 @@
+import WorldModel
+
+/// One line of a trace: the header, a step, or the verdict.
+public enum TraceRecord: Sendable, Hashable {
+    /// The first line.
+    case header(TraceHeader)
+    /// One tool call.
+    case step(TraceStep)
+    /// The last line of a finished episode.
+    case verdict(Verdict)
+
+    /// The JSON form; every record has a `type` member (`header`, `step`, `verdict`).
+    public var json: JSON {
+        switch self {
+        case .header(let header): return header.json
+        case .step(let step): return step.json
+        case .verdict(let verdict):
+            var members = verdict.jsonMembers
+            members["type"] = "verdict"
+            return .object(members)
+        }
+    }
+
+    /// The record as one line of the file: canonical JSON and a line feed. Canonical JSON
+    /// escapes every control character, so the line never contains another line feed.
+    public var line: [UInt8] {
+        var bytes = json.canonicalBytes
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// Decodes a record by its `type` member.
+    public init(json: JSON) throws(RecordDecodingError) {
+        guard case .object(let object) = json else {
+            throw RecordDecodingError(path: "record", expected: "an object", found: RecordDecodingError.describe(json))
+        }
+        switch object["type"] {
+        case .string("header"): self = .header(try TraceHeader(json: json))
+        case .string("step"): self = .step(try TraceStep(json: json))
+        case .string("verdict"):
+            var reader = try _RecordReader(json, path: "verdict")
+            _ = try reader.string("type")
+            let verdict = try Verdict(reader: &reader)
+            try reader.finish()
+            self = .verdict(verdict)
+        case let other:
+            throw RecordDecodingError(
+                path: "type", expected: "\"header\", \"step\" or \"verdict\"",
+                found: other.map(RecordDecodingError.describe) ?? "missing")
+        }
+    }
+}

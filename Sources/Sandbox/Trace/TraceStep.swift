@@ -1,0 +1,150 @@
+import WorldModel
+
+/// One tool call in a trace: what the agent sent, when, what policy and faults did, exactly
+/// what it saw back, and the hash of the latent state afterwards.
+///
+/// JSON form (keys sorted by the canonical serializer):
+/// `{"type":"step","index":1,"think_ms":0,"at_ms":0,"tool":"…","arguments":{…},
+///   "policy":"allowed","faults":["…"],"status":200,"latency_ms":120,
+///   "headers":[["Content-Type","application/json"]],"body":"…","committed":true,
+///   "regime":"healthy","state_hash":"<sha256 hex>"}`
+public struct TraceStep: Sendable, Hashable {
+    /// One response header as recorded: name and value, in the order the agent saw them.
+    public struct HeaderField: Sendable, Hashable {
+        /// The header name, e.g. `Retry-After`.
+        public var name: String
+        /// The header value.
+        public var value: String
+
+        /// Creates a header field.
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// What the episode's policy decided about the call before it reached the world.
+    public enum PolicyDecision: String, Sendable, Hashable, CaseIterable {
+        /// In scope and needing no approval.
+        case allowed
+        /// Refused: the tool's scope was not granted.
+        case scopeDenied = "scope_denied"
+        /// Refused: the call needed approval and did not get it.
+        case approvalDenied = "approval_denied"
+        /// The call needed approval and got it.
+        case approved
+    }
+
+    /// The 1-based position of the call in the episode.
+    public var index: Int
+    /// Virtual milliseconds the agent spent between the previous response and this call.
+    public var thinkMs: Int64
+    /// The virtual time at which the call was made, in milliseconds.
+    public var atMs: Int64
+    /// The tool name as the agent sent it.
+    public var tool: String
+    /// The arguments exactly as the agent sent them (normally an object).
+    public var arguments: JSON
+    /// The policy decision.
+    public var policy: PolicyDecision
+    /// Ids of the fault rules (or `regime:<name>`) that shaped the response.
+    public var faults: [String]
+    /// The HTTP-like status the agent saw.
+    public var status: Int
+    /// The virtual latency of the call, in milliseconds.
+    public var latencyMs: Int64
+    /// The response headers, in order.
+    public var headers: [HeaderField]
+    /// The body exactly as the agent saw it.
+    public var body: String
+    /// Whether the call's effects were applied to the world.
+    public var committed: Bool
+    /// The regime of the tool's service when the call was handled.
+    public var regime: String
+    /// SHA-256 of the latent state after the call, as 64 lowercase hex digits.
+    public var stateHash: String
+
+    /// Creates a step.
+    public init(
+        index: Int, thinkMs: Int64, atMs: Int64, tool: String, arguments: JSON, policy: PolicyDecision,
+        faults: [String], status: Int, latencyMs: Int64, headers: [HeaderField], body: String,
+        committed: Bool, regime: String, stateHash: String
+    ) {
+        self.index = index
+        self.thinkMs = thinkMs
+        self.atMs = atMs
+        self.tool = tool
+        self.arguments = arguments
+        self.policy = policy
+        self.faults = faults
+        self.status = status
+        self.latencyMs = latencyMs
+        self.headers = headers
+        self.body = body
+        self.committed = committed
+        self.regime = regime
+        self.stateHash = stateHash
+    }
+
+    /// The JSON form, including `"type":"step"`.
+    public var json: JSON {
+        [
+            "type": "step",
+            "index": .int(index),
+            "think_ms": .int(thinkMs),
+            "at_ms": .int(atMs),
+            "tool": .string(tool),
+            "arguments": arguments,
+            "policy": .string(policy.rawValue),
+            "faults": .array(faults.map(JSON.string)),
+            "status": .int(status),
+            "latency_ms": .int(latencyMs),
+            "headers": .array(headers.map { [.string($0.name), .string($0.value)] }),
+            "body": .string(body),
+            "committed": .bool(committed),
+            "regime": .string(regime),
+            "state_hash": .string(stateHash),
+        ]
+    }
+
+    /// Decodes the JSON form.
+    public init(json: JSON) throws(RecordDecodingError) {
+        var reader = try _RecordReader(json, path: "step")
+        let type = try reader.string("type")
+        guard type == "step" else {
+            throw RecordDecodingError(path: "step.type", expected: "\"step\"", found: "\"\(type)\"")
+        }
+        index = try reader.int("index", minimum: 1)
+        thinkMs = try reader.int64("think_ms", minimum: 0)
+        atMs = try reader.int64("at_ms", minimum: 0)
+        tool = try reader.string("tool")
+        arguments = try reader.value("arguments")
+        policy = try reader.choice("policy", PolicyDecision.self)
+        faults = try reader.strings("faults")
+        status = try reader.int("status")
+        latencyMs = try reader.int64("latency_ms", minimum: 0)
+        var headers: [HeaderField] = []
+        for (position, element) in try reader.array("headers").enumerated() {
+            guard let pair = element.arrayValue, pair.count == 2, let name = pair[0].stringValue,
+                let value = pair[1].stringValue
+            else {
+                throw RecordDecodingError(
+                    path: "step.headers[\(position)]", expected: "a [name, value] pair of strings",
+                    found: RecordDecodingError.describe(element))
+            }
+            headers.append(HeaderField(name, value))
+        }
+        self.headers = headers
+        body = try reader.string("body")
+        committed = try reader.bool("committed")
+        regime = try reader.string("regime")
+        stateHash = try reader.sha256("state_hash")
+        try reader.finish()
+    }
+
+    /// The value of the first header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+}
