@@ -176,3 +176,16 @@ extension ScenarioReader {
         return collections
     }
 }
+
+extension ScenarioLoader {
+    /// The file a scenario argument names: the path itself when it exists, otherwise the shipped
+    /// scenario `scenarios/NAME.json` (so `simrun run crm-refund` works from the project root).
+    public static func resolve(_ argument: String) -> String {
+        if FileManager.default.fileExists(atPath: argument) { return argument }
+        let shipped = "scenarios/\(argument).json"
+        if !argument.contains("/"), !argument.hasSuffix(".json"), FileManager.default.fileExists(atPath: shipped) {
+            return shipped
+        }
+        return argument
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The result of validating one scenario file.
+public struct ScenarioValidation: Sendable {
+    /// The file as named.
+    public var file: String
+    /// The scenario, if it loaded.
+    public var scenario: Scenario?
+    /// Every problem found: load errors, or a solution that fails its checks.
+    public var issues: [ScenarioIssue]
+    /// The verdict of the reference solution in a fault-free world, if it ran.
+    public var solutionVerdict: Verdict?
+
+    /// Whether the file is a valid, solvable scenario.
+    public var isValid: Bool { issues.isEmpty }
+}
+
+/// Validates scenario files: format, expressions, cross-references, and that the reference
+/// solution passes every check in a fault-free world (a scenario no one can solve is broken).
+public enum ScenarioValidator {
+    /// The seed the solution is proven on.
+    public static let solutionSeed: UInt64 = 1
+
+    /// Validates the scenario at `file`.
+    public static func validate(file: String) -> ScenarioValidation {
+        let scenario: Scenario
+        do throws(ScenarioLoadError) {
+            scenario = try ScenarioLoader.load(contentsOf: file)
+        } catch {
+            return ScenarioValidation(file: file, scenario: nil, issues: error.issues, solutionVerdict: nil)
+        }
+        var idealized = scenario
+        idealized.world = scenario.world.idealized()
+        let verdict = solve(idealized)
+        var issues: [ScenarioIssue] = []
+        if !verdict.passed {
+            let failures = verdict.failedChecks.map { "'\($0.name)' (\($0.evidence))" }.joined(separator: "; ")
+            issues.append(ScenarioIssue(
+                file: file, path: "solution",
+                message: "the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): \(failures)"))
+        }
+        return ScenarioValidation(file: file, scenario: scenario, issues: issues, solutionVerdict: verdict)
+    }
+
+    /// The verdict of the scripted solution on `scenario` as given (validation passes an
+    /// idealized world, see `World.idealized()`).
+    public static func solve(_ scenario: Scenario, seed: UInt64 = solutionSeed) -> Verdict {
+        var engine = EpisodeEngine(scenario: scenario, seed: seed, recordsStateHashes: false)
+        let answer = SolutionFollower(style: .scripted).play(&engine)
+        return engine.verdict(answer: answer)
+    }
+
+    /// The scenario files in `directory` (`*.json` except `schema.json`), sorted by name.
+    public static func scenarioFiles(in directory: String) throws(ScenarioLoadError) -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw ScenarioLoadError(issues: [ScenarioIssue(file: directory, path: "", message: "cannot list the directory")])
+        }
+        return names.filter { $0.hasSuffix(".json") && $0 != "schema.json" }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .map { directory.hasSuffix("/") ? directory + $0 : "\(directory)/\($0)" }
+    }
+}

@@ -1,0 +1,45 @@
+import Sandbox
+
+/// `simrun list`: the scenarios in a directory, as a table.
+enum ListCommand: Command {
+    static let name = "list"
+    static let abstract = "list the scenarios in a directory with title, tools, faults and checks"
+    static let help = """
+        usage: simrun list [DIR]
+
+        Lists every scenario file in DIR (default: scenarios) with its name, tool, fault-rule and
+        check counts and title. Files that do not load are listed with their first problem.
+
+        """
+
+    static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
+        let directories = try arguments.positionals()
+        guard directories.count <= 1 else { throw UsageError(command: name, message: "give at most one DIR") }
+        let directory = directories.first ?? "scenarios"
+        let files = try ScenarioValidator.scenarioFiles(in: directory)
+        var rows: [[String]] = [["NAME", "TOOLS", "FAULTS", "CHECKS", "TITLE"]]
+        var broken = false
+        for file in files {
+            do throws(ScenarioLoadError) {
+                let scenario = try ScenarioLoader.load(contentsOf: file)
+                rows.append([
+                    scenario.name, String(scenario.world.tools.count), String(scenario.world.spec.faults.count),
+                    String(scenario.checks.count), scenario.title,
+                ])
+            } catch {
+                broken = true
+                rows.append([String(file.split(separator: "/").last ?? ""), "-", "-", "-", "does not load: \(error.issues.first?.description ?? "")"])
+            }
+        }
+        if files.isEmpty { Terminal.error("simrun list: no scenario files in \(directory)\n") }
+        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let cells = (0..<4).map { column in
+                column == 0 ? row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - row[column].count) + row[column]
+            }
+            Terminal.out((cells + [row[4]]).joined(separator: "  ") + "\n")
+        }
+        return broken ? .badInput : .success
+    }
+}
