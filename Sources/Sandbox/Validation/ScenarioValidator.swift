@@ -11,7 +11,10 @@ public struct ScenarioValidation: Sendable {
     /// The verdict of the reference solution in a fault-free world, if it ran.
     public var solutionVerdict: Verdict?
 
-    /// Whether the file is a valid, solvable scenario.
+    /// Whether the file is a JSON Schema (such as `scenarios/schema.json`) rather than a scenario.
+    public var isSchema = false
+
+    /// Whether the file is a valid, solvable scenario (or a valid JSON Schema).
     public var isValid: Bool { issues.isEmpty }
 }
 
@@ -23,6 +26,9 @@ public enum ScenarioValidator {
 
     /// Validates the scenario at `file`.
     public static func validate(file: String) -> ScenarioValidation {
+        if let schemaIssues = schemaFileIssues(file) {
+            return ScenarioValidation(file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
+        }
         let scenario: Scenario
         do throws(ScenarioLoadError) {
             scenario = try ScenarioLoader.load(contentsOf: file)
@@ -40,6 +46,21 @@ public enum ScenarioValidator {
                 message: "the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): \(failures)"))
         }
         return ScenarioValidation(file: file, scenario: scenario, issues: issues, solutionVerdict: verdict)
+    }
+
+    /// For a file that declares `$schema` (the scenario format's JSON Schema lives beside the
+    /// scenarios, so `simrun validate scenarios/*.json` meets it): the problems compiling it as a
+    /// schema, or `nil` when the file is not a schema.
+    static func schemaFileIssues(_ file: String) -> [ScenarioIssue]? {
+        guard let data = FileManager.default.contents(atPath: file), let document = try? JSON(parsing: [UInt8](data)),
+            document["$schema"] != nil
+        else { return nil }
+        do throws(JSONSchemaError) {
+            _ = try JSONSchema(document)
+            return []
+        } catch {
+            return [ScenarioIssue(file: file, path: error.path, message: error.message)]
+        }
     }
 
     /// The verdict of the scripted solution on `scenario` as given (validation passes an

@@ -21,7 +21,9 @@ enum ValidateCommand: Command {
         var allValid = true
         for file in files {
             let result = ScenarioValidator.validate(file: ScenarioLoader.resolve(file))
-            if result.isValid, let scenario = result.scenario, let verdict = result.solutionVerdict {
+            if result.isValid, result.isSchema {
+                Terminal.out("ok   \(file): a JSON Schema (compiles)\n")
+            } else if result.isValid, let scenario = result.scenario, let verdict = result.solutionVerdict {
                 Terminal.out("ok   \(file): \(scenario.name) — \(scenario.world.tools.count) tools, \(scenario.world.spec.faults.count) fault rules, \(scenario.checks.count) checks; solution passes in \(verdict.steps) steps\n")
             } else {
                 allValid = false
