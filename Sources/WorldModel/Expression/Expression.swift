@@ -43,6 +43,8 @@ public struct Expression: Sendable {
     let variableCount: Int
     /// Slots needed during evaluation, scope variables included.
     let slotCount: Int
+    /// Whether evaluation reads the world state; when not, the context is not even stored.
+    let usesContext: Bool
 
     /// Whether the expression always yields the same value (`constantValue` is set).
     public var isConstant: Bool { constantValue != nil }
@@ -55,7 +57,8 @@ public struct Expression: Sendable {
         return Expression(
             source: source, type: root.type, constantValue: root.constant,
             referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
-            code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount)
+            code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount,
+            usesContext: checker.usesContext)
     }
 
     /// Evaluates against the world state `context` with the variables in `bindings`
@@ -67,7 +70,8 @@ public struct Expression: Sendable {
         guard bindings.values.count >= variableCount else {
             throw .bindingsMismatch(expected: variableCount, found: bindings.values.count)
         }
-        var frame = _ExpressionFrame(slots: bindings.values, context: context, steps: 0, budget: budget)
+        var frame = _ExpressionFrame(
+            slots: bindings.values, storedContext: usesContext ? context : nil, steps: 0, budget: budget)
         if slotCount > frame.slots.count {
             frame.slots.append(contentsOf: repeatElement(.null, count: slotCount - frame.slots.count))
         }

@@ -52,6 +52,7 @@ extension ExpressionChecker {
                     suggestion: ExpressionSuggestions.didYouMean(name, among: scope.collections.keys))
             }
             referencedCollections.insert(name)
+            usesContext = true
             return .named(name, rowType: rowType)
         }
         return nil
@@ -94,7 +95,10 @@ extension ExpressionChecker {
     ) throws(ExpressionCompileError) -> (RowSource?, Checked?) {
         if let source = try rowSource(syntax, of: function) { return (source, nil) }
         let checked = try value(syntax, of: function)
-        if checked.type == .string && !lastIsLambda { return (.dynamic(checked), nil) }
+        if checked.type == .string && !lastIsLambda {
+            usesContext = true
+            return (.dynamic(checked), nil)
+        }
         try requireArray(checked, of: function, at: syntax.startOffset)
         return (nil, checked)
     }
@@ -177,9 +181,11 @@ extension ExpressionChecker {
                 return frame.context.lastCreated(in: collection).map(JSON.object) ?? .null
             }, cost: 1 + sourceCost(source), constant: nil)
         case "now":
+            usesContext = true
             try arity(name, arguments, 0...0, at: offset)
             return Checked(type: .number, code: { frame in .int(frame.context.nowMilliseconds) }, cost: 1, constant: nil)
         case "calls", "regime":
+            usesContext = true
             try arity(name, arguments, 1...1, at: offset)
             let isTool = name == "calls"
             let argument = try stringArgument(arguments[0], of: name)
@@ -260,6 +266,7 @@ extension ExpressionChecker {
 
     private mutating func namedOrDynamic(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> RowSource {
         if let source = try rowSource(syntax, of: function) { return source }
+        usesContext = true
         return .dynamic(try stringArgument(syntax, of: function))
     }
 

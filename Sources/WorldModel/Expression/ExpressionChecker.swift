@@ -14,6 +14,8 @@ struct ExpressionChecker {
         var constant: JSON?
         /// The scope slot, when the node is just a variable read (enables fused fast paths).
         var slot: Int?
+        /// The slot and key, when the node is `variable.field` (enables fused fast paths).
+        var slotMember: (slot: Int, key: String)?
     }
 
     typealias Ops = _ExpressionOperations
@@ -27,6 +29,8 @@ struct ExpressionChecker {
     var slotCount: Int
     var referencedVariables: Set<String> = []
     var referencedCollections: Set<String> = []
+    /// Whether any node reads the world state.
+    var usesContext = false
 
     init(source: String, scope: ExpressionScope) {
         self.source = source
@@ -44,7 +48,7 @@ struct ExpressionChecker {
         var checked = try checkUnfolded(syntax)
         if checked.constant == nil { return checked }
         // Fold: evaluate once now.
-        var frame = _ExpressionFrame(slots: [], context: _NoExpressionContext(), steps: 0, budget: .max)
+        var frame = _ExpressionFrame(slots: [], storedContext: nil, steps: 0, budget: .max)
         do {
             let value = try checked.code(&frame)
             checked.constant = value
@@ -87,9 +91,11 @@ struct ExpressionChecker {
             let base = try check(baseSyntax)
             let type = try memberType(of: base.type, key, baseSyntax: baseSyntax, at: syntax.offset)
             if let slot = base.slot {
-                return derived(type, [base]) { frame throws(ExpressionRuntimeError) in
-                    try Ops.member(frame.slots[slot], key)
+                var checked = derived(type, [base]) { frame throws(ExpressionRuntimeError) in
+                    try Ops.member(ofSlot: slot, key, in: frame.slots)
                 }
+                checked.slotMember = (slot, key)
+                return checked
             }
             let baseCode = base.code
             return derived(type, [base]) { frame throws(ExpressionRuntimeError) in
@@ -229,8 +235,17 @@ struct ExpressionChecker {
             }
         case .equal, .notEqual:
             let negate = op == .notEqual
-            if let slotL = lhs.slot, let slotR = rhs.slot {
-                return derived(.boolean, [lhs, rhs]) { frame in .bool((frame.slots[slotL] == frame.slots[slotR]) != negate) }
+            // Fused fast paths for the shapes filters are made of: `row.a == args.b`, `row.a == 'x'`.
+            if let (slotL, keyL) = lhs.slotMember, let (slotR, keyR) = rhs.slotMember {
+                return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
+                    let left = try Ops.member(ofSlot: slotL, keyL, in: frame.slots)
+                    return .bool((left == (try Ops.member(ofSlot: slotR, keyR, in: frame.slots))) != negate)
+                }
+            }
+            if let (slot, key) = lhs.slotMember, let value = rhs.constant {
+                return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
+                    .bool((try Ops.member(ofSlot: slot, key, in: frame.slots) == value) != negate)
+                }
             }
             return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
                 let left = try l(&frame)

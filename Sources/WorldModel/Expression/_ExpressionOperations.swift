@@ -12,6 +12,20 @@ enum _ExpressionOperations {
         }
     }
 
+    /// `slots[slot].key`, read in place so the object's storage is not retained.
+    @inline(__always)
+    static func member(ofSlot slot: Int, _ key: String, in slots: [JSON]) throws(ExpressionRuntimeError) -> JSON {
+        try slots.withUnsafeBufferPointer { buffer throws(ExpressionRuntimeError) -> JSON in
+            switch buffer[slot] {
+            case .object(let object):
+                guard let position = object.position(of: key) else { return .null }
+                return object.values[position]
+            case .null: return .null
+            default: throw .typeMismatch("cannot read field '\(key)' of \(describe(buffer[slot]))")
+            }
+        }
+    }
+
     /// `base[index]`: array by integer (out of range → `null`), object by string key
     /// (missing → `null`), `null` base → `null`.
     static func index(_ base: JSON, _ index: JSON) throws(ExpressionRuntimeError) -> JSON {
