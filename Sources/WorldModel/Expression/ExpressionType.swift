@@ -61,14 +61,18 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
         return .object(fields: fields, open: open)
     }
 
-    /// The type of a sample value (objects closed, arrays typed by their first element).
+    /// The type of a sample value (objects closed; arrays typed by their elements when they all
+    /// share one type, else `array` of `any`).
     public init(of value: JSON) {
         switch value {
         case .null: self = .null
         case .bool: self = .boolean
         case .number: self = .number
         case .string: self = .string
-        case .array(let elements): self = .array(elements.first.map { ExpressionType(of: $0) } ?? .any)
+        case .array(let elements):
+            let types = elements.map { ExpressionType(of: $0) }
+            let first = types.first ?? .any
+            self = .array(types.allSatisfy { $0 == first } ? first : .any)
         case .object(let object):
             var fields: [String: ExpressionType] = [:]
             for (key, value) in object.members { fields[key] = ExpressionType(of: value) }

@@ -32,6 +32,8 @@ struct ExpressionRuntimeErrorTests {
         .init("regime(v.k)", .unknownService("value")),
         .init("all(v.k, x -> true)", .typeMismatch("all() needs an array, got string 'value'")),
         .init("all(xs, x -> v.k)", .typeMismatch("the predicate of all() needs a boolean, got string 'value'")),
+        .init("count('charges', v.k)", .typeMismatch("the predicate of count() needs a boolean, got string 'value'")),
+        .init("sum('charges', v.k)", .typeMismatch("sum() needs numbers, got string 'value'")),
         .init("round(args.amount, 99)", .invalidArgument("round() digits must be an integer from -15 to 15, got integer 99")),
         .init("sum(items, i -> i.sku)", .typeMismatch("sum() needs numbers, got string 'A'")),
         .init("args.amount * 1e308 * 10", .numberOutOfRange("1.2e+310")),
