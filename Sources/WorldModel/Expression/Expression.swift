@@ -50,7 +50,9 @@ public struct Expression: Sendable {
     public var isConstant: Bool { constantValue != nil }
 
     /// Parses, type-checks and compiles `source` against the names in `scope`.
-    public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope()) throws(ExpressionCompileError) -> Expression {
+    public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope())
+        throws(ExpressionCompileError) -> Expression
+    {
         let syntax = try ExpressionParser.parse(source)
         var checker = ExpressionChecker(source: source, scope: scope)
         let root = try checker.check(syntax)
@@ -80,7 +82,9 @@ public struct Expression: Sendable {
     }
 
     /// Evaluates without world state (collection functions see no collections, `now()` is 0).
-    public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget) throws(ExpressionRuntimeError) -> JSON {
+    public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget)
+        throws(ExpressionRuntimeError) -> JSON
+    {
         try evaluate(_NoExpressionContext(), bindings, budget: budget)
     }
 

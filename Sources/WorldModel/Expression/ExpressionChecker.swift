@@ -66,7 +66,8 @@ struct ExpressionChecker {
     /// A node whose value is a pure function of its operands: constant when they all are.
     func derived(_ type: ExpressionType, _ parts: [Checked], _ code: @escaping _ExpressionCode) -> Checked {
         let isConstant = parts.allSatisfy { $0.constant != nil }
-        return Checked(type: type, code: code, cost: 1 + parts.reduce(0) { $0 + $1.cost }, constant: isConstant ? .null : nil)
+        return Checked(
+            type: type, code: code, cost: 1 + parts.reduce(0) { $0 + $1.cost }, constant: isConstant ? .null : nil)
     }
 
     private mutating func checkUnfolded(_ syntax: ExpressionSyntax) throws(ExpressionCompileError) -> Checked {
@@ -145,7 +146,8 @@ struct ExpressionChecker {
             referencedVariables.insert(name)
             let index = slot.index
             return Checked(
-                type: scope.variables[index].type, code: { frame in frame.slots[index] }, cost: 1, constant: nil, slot: index)
+                type: scope.variables[index].type, code: { frame in frame.slots[index] }, cost: 1, constant: nil,
+                slot: index)
         }
         let names = scope.variables.map(\.name) + locals.map(\.name)
         var options = ExpressionSuggestions.closest(to: name, among: Set(names)).map { "'\($0)'" }
@@ -153,7 +155,9 @@ struct ExpressionChecker {
             options.append("'\(variable.name).\(name)'")
         }
         options.append("the string \"'\(name)'\"")
-        let message = Self.functionNames.contains(name) ? "'\(name)' is a function; call it as \(name)(…)" : "unknown name '\(name)'"
+        let message =
+            Self.functionNames.contains(name)
+            ? "'\(name)' is a function; call it as \(name)(…)" : "unknown name '\(name)'"
         throw error(message, at: offset, suggestion: ExpressionSuggestions.didYouMean(options))
     }
 
@@ -206,7 +210,9 @@ struct ExpressionChecker {
     }
 
     /// Fails unless `type` is `any` or one of `allowed`.
-    func require(_ type: ExpressionType, _ allowed: [ExpressionType], _ message: String, at offset: Int) throws(ExpressionCompileError) {
+    func require(_ type: ExpressionType, _ allowed: [ExpressionType], _ message: String, at offset: Int)
+        throws(ExpressionCompileError)
+    {
         if type == .any { return }
         for candidate in allowed {
             if candidate == type { return }
@@ -262,7 +268,9 @@ struct ExpressionChecker {
                 return .bool(try Ops.compare(op, left, r(&frame)))
             }
         case .in:
-            try require(rhs.type, [.array(.any), .string, .openObject], "'in' needs an array, string or object on the right", at: offset)
+            try require(
+                rhs.type, [.array(.any), .string, .openObject], "'in' needs an array, string or object on the right",
+                at: offset)
             if rhs.type == .string || rhs.type.isObjectLike && rhs.type != .any && rhs.type != .null {
                 try require(lhs.type, [.string], "'in' on a \(rhs.type) needs a string on the left", at: offset)
             }
@@ -293,7 +301,9 @@ struct ExpressionChecker {
         }
     }
 
-    private func additionType(_ lhs: ExpressionType, _ rhs: ExpressionType, at offset: Int) throws(ExpressionCompileError) -> ExpressionType {
+    private func additionType(_ lhs: ExpressionType, _ rhs: ExpressionType, at offset: Int)
+        throws(ExpressionCompileError) -> ExpressionType
+    {
         func addable(_ type: ExpressionType) -> Bool {
             switch type {
             case .any, .number, .string, .array: true

@@ -22,7 +22,9 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
 
     /// A closed object whose fields have type `any`; e.g. the rows of a collection.
     public static func record(_ fieldNames: some Sequence<String>) -> ExpressionType {
-        .object(fields: Dictionary(fieldNames.map { ($0, ExpressionType.any) }, uniquingKeysWith: { first, _ in first }), open: false)
+        .object(
+            fields: Dictionary(fieldNames.map { ($0, ExpressionType.any) }, uniquingKeysWith: { first, _ in first }),
+            open: false)
     }
 
     /// An object of which nothing is known.
