@@ -43,19 +43,24 @@ public struct Expression: Sendable {
     let variableCount: Int
     /// Slots needed during evaluation, scope variables included.
     let slotCount: Int
+    /// Whether evaluation reads the world state; when not, the context is not even stored.
+    let usesContext: Bool
 
     /// Whether the expression always yields the same value (`constantValue` is set).
     public var isConstant: Bool { constantValue != nil }
 
     /// Parses, type-checks and compiles `source` against the names in `scope`.
-    public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope()) throws(ExpressionCompileError) -> Expression {
+    public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope())
+        throws(ExpressionCompileError) -> Expression
+    {
         let syntax = try ExpressionParser.parse(source)
         var checker = ExpressionChecker(source: source, scope: scope)
         let root = try checker.check(syntax)
         return Expression(
             source: source, type: root.type, constantValue: root.constant,
             referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
-            code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount)
+            code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount,
+            usesContext: checker.usesContext)
     }
 
     /// Evaluates against the world state `context` with the variables in `bindings`
@@ -67,7 +72,8 @@ public struct Expression: Sendable {
         guard bindings.values.count >= variableCount else {
             throw .bindingsMismatch(expected: variableCount, found: bindings.values.count)
         }
-        var frame = _ExpressionFrame(slots: bindings.values, context: context, steps: 0, budget: budget)
+        var frame = _ExpressionFrame(
+            slots: bindings.values, storedContext: usesContext ? context : nil, steps: 0, budget: budget)
         if slotCount > frame.slots.count {
             frame.slots.append(contentsOf: repeatElement(.null, count: slotCount - frame.slots.count))
         }
@@ -76,7 +82,9 @@ public struct Expression: Sendable {
     }
 
     /// Evaluates without world state (collection functions see no collections, `now()` is 0).
-    public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget) throws(ExpressionRuntimeError) -> JSON {
+    public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget)
+        throws(ExpressionRuntimeError) -> JSON
+    {
         try evaluate(_NoExpressionContext(), bindings, budget: budget)
     }
 

@@ -14,10 +14,16 @@ extension ExpressionChecker {
         case dynamic(Checked)
     }
 
-    private func arity(_ name: String, _ arguments: [ExpressionSyntax], _ range: ClosedRange<Int>, at offset: Int) throws(ExpressionCompileError) {
+    private func arity(_ name: String, _ arguments: [ExpressionSyntax], _ range: ClosedRange<Int>, at offset: Int)
+        throws(ExpressionCompileError)
+    {
         guard range.contains(arguments.count) else {
-            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-            throw error("\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)", at: offset)
+            let expected =
+                range.lowerBound == range.upperBound
+                ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            throw error(
+                "\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)",
+                at: offset)
         }
     }
 
@@ -27,7 +33,9 @@ extension ExpressionChecker {
     }
 
     /// Checks a non-lambda argument.
-    private mutating func value(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> Checked {
+    private mutating func value(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
+        -> Checked
+    {
         if isLambda(syntax) {
             throw error("\(function)() does not take a lambda here", at: syntax.startOffset)
         }
@@ -35,7 +43,9 @@ extension ExpressionChecker {
     }
 
     /// Checks `body` with `name` bound to a fresh slot of type `type`.
-    private mutating func bind(_ name: String, _ type: ExpressionType, in body: ExpressionSyntax) throws(ExpressionCompileError) -> (slot: Int, body: Checked) {
+    private mutating func bind(_ name: String, _ type: ExpressionType, in body: ExpressionSyntax)
+        throws(ExpressionCompileError) -> (slot: Int, body: Checked)
+    {
         let slot = slotCount
         slotCount += 1
         locals.append((name, slot, type))
@@ -44,7 +54,9 @@ extension ExpressionChecker {
     }
 
     /// A literal collection name (checked against the scope) or a computed string.
-    private mutating func rowSource(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> RowSource? {
+    private mutating func rowSource(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
+        -> RowSource?
+    {
         if case .literal(.string(let name)) = syntax.kind {
             guard let rowType = scope.collections[name] else {
                 throw error(
@@ -52,12 +64,15 @@ extension ExpressionChecker {
                     suggestion: ExpressionSuggestions.didYouMean(name, among: scope.collections.keys))
             }
             referencedCollections.insert(name)
+            usesContext = true
             return .named(name, rowType: rowType)
         }
         return nil
     }
 
-    private static func rowsCode(_ source: RowSource, _ function: String) -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSONObject] {
+    private static func rowsCode(_ source: RowSource, _ function: String)
+        -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSONObject]
+    {
         switch source {
         case .named(let name, _):
             return { frame throws(ExpressionRuntimeError) in
@@ -74,7 +89,9 @@ extension ExpressionChecker {
         }
     }
 
-    private static func nameCode(_ source: RowSource, _ function: String) -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> String {
+    private static func nameCode(_ source: RowSource, _ function: String)
+        -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> String
+    {
         switch source {
         case .named(let name, _): return { _ in name }
         case .dynamic(let checked):
@@ -94,7 +111,10 @@ extension ExpressionChecker {
     ) throws(ExpressionCompileError) -> (RowSource?, Checked?) {
         if let source = try rowSource(syntax, of: function) { return (source, nil) }
         let checked = try value(syntax, of: function)
-        if checked.type == .string && !lastIsLambda { return (.dynamic(checked), nil) }
+        if checked.type == .string && !lastIsLambda {
+            usesContext = true
+            return (.dynamic(checked), nil)
+        }
         try requireArray(checked, of: function, at: syntax.startOffset)
         return (nil, checked)
     }
@@ -117,9 +137,13 @@ extension ExpressionChecker {
         return .openObject
     }
 
-    private func requireLambda(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> (String, ExpressionSyntax) {
+    private func requireLambda(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> (
+        String, ExpressionSyntax
+    ) {
         guard case .lambda(let parameter, let body) = syntax.kind else {
-            throw error("\(function)() over an array needs a lambda such as 'x -> x > 0' as its last argument", at: syntax.startOffset)
+            throw error(
+                "\(function)() over an array needs a lambda such as 'x -> x > 0' as its last argument",
+                at: syntax.startOffset)
         }
         return (parameter, body)
     }
@@ -132,7 +156,9 @@ extension ExpressionChecker {
 
     // MARK: Dispatch
 
-    mutating func call(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked {
+    mutating func call(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError)
+        -> Checked
+    {
         switch name {
         case "count", "exists", "all", "any", "filter":
             return try quantifier(name, arguments, at: offset)
@@ -145,41 +171,50 @@ extension ExpressionChecker {
             let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
             let (slot, body) = try bind(parameter, elementType(array.type), in: bodySyntax)
             let (arrayCode, bodyCode, step) = (array.code, body.code, body.cost + 1)
-            return Checked(type: .array(body.type), code: { frame throws(ExpressionRuntimeError) in
-                let elements = try Builtins.elements(arrayCode(&frame), for: "map")
-                var result: [JSON] = []
-                result.reserveCapacity(elements.count)
-                for element in elements {
-                    try frame.charge(step)
-                    frame.slots[slot] = element
-                    result.append(try bodyCode(&frame))
-                }
-                return .array(result)
-            }, cost: 1 + array.cost + body.cost, constant: nil)
+            return Checked(
+                type: .array(body.type),
+                code: { frame throws(ExpressionRuntimeError) in
+                    let elements = try Builtins.elements(arrayCode(&frame), for: "map")
+                    var result: [JSON] = []
+                    result.reserveCapacity(elements.count)
+                    for element in elements {
+                        try frame.charge(step)
+                        frame.slots[slot] = element
+                        result.append(try bodyCode(&frame))
+                    }
+                    return .array(result)
+                }, cost: 1 + array.cost + body.cost, constant: nil)
         case "get":
             try arity(name, arguments, 2...2, at: offset)
             let source = try namedOrDynamic(arguments[0], of: name)
             let id = try value(arguments[1], of: name)
             let (nameCode, idCode) = (Self.nameCode(source, name), id.code)
-            return Checked(type: rowType(source), code: { frame throws(ExpressionRuntimeError) in
-                let collection = try nameCode(&frame)
-                let key = try idCode(&frame)
-                guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
-                return frame.context.row(in: collection, id: key).map(JSON.object) ?? .null
-            }, cost: 1 + sourceCost(source) + id.cost, constant: nil)
+            return Checked(
+                type: rowType(source),
+                code: { frame throws(ExpressionRuntimeError) in
+                    let collection = try nameCode(&frame)
+                    let key = try idCode(&frame)
+                    guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
+                    return frame.context.row(in: collection, id: key).map(JSON.object) ?? .null
+                }, cost: 1 + sourceCost(source) + id.cost, constant: nil)
         case "last_created":
             try arity(name, arguments, 1...1, at: offset)
             let source = try namedOrDynamic(arguments[0], of: name)
             let nameCode = Self.nameCode(source, name)
-            return Checked(type: rowType(source), code: { frame throws(ExpressionRuntimeError) in
-                let collection = try nameCode(&frame)
-                guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
-                return frame.context.lastCreated(in: collection).map(JSON.object) ?? .null
-            }, cost: 1 + sourceCost(source), constant: nil)
+            return Checked(
+                type: rowType(source),
+                code: { frame throws(ExpressionRuntimeError) in
+                    let collection = try nameCode(&frame)
+                    guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
+                    return frame.context.lastCreated(in: collection).map(JSON.object) ?? .null
+                }, cost: 1 + sourceCost(source), constant: nil)
         case "now":
+            usesContext = true
             try arity(name, arguments, 0...0, at: offset)
-            return Checked(type: .number, code: { frame in .int(frame.context.nowMilliseconds) }, cost: 1, constant: nil)
+            return Checked(
+                type: .number, code: { frame in .int(frame.context.nowMilliseconds) }, cost: 1, constant: nil)
         case "calls", "regime":
+            usesContext = true
             try arity(name, arguments, 1...1, at: offset)
             let isTool = name == "calls"
             let argument = try stringArgument(arguments[0], of: name)
@@ -192,17 +227,23 @@ extension ExpressionChecker {
             }
             let code = argument.code
             if isTool {
-                return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
-                    .int(frame.context.callCount(of: try Builtins.name(code(&frame), for: "calls")))
-                }, cost: 1 + argument.cost, constant: nil)
+                return Checked(
+                    type: .number,
+                    code: { frame throws(ExpressionRuntimeError) in
+                        .int(frame.context.callCount(of: try Builtins.name(code(&frame), for: "calls")))
+                    }, cost: 1 + argument.cost, constant: nil)
             }
-            return Checked(type: .string, code: { frame throws(ExpressionRuntimeError) in
-                let service = try Builtins.name(code(&frame), for: "regime")
-                guard let regime = frame.context.regime(of: service) else { throw .unknownService(service) }
-                return .string(regime)
-            }, cost: 1 + argument.cost, constant: nil)
+            return Checked(
+                type: .string,
+                code: { frame throws(ExpressionRuntimeError) in
+                    let service = try Builtins.name(code(&frame), for: "regime")
+                    guard let regime = frame.context.regime(of: service) else { throw .unknownService(service) }
+                    return .string(regime)
+                }, cost: 1 + argument.cost, constant: nil)
         case "len":
-            return try unaryFunction(name, arguments, at: offset, accepts: [.string, .array(.any), .openObject], result: .number, Builtins.len)
+            return try unaryFunction(
+                name, arguments, at: offset, accepts: [.string, .array(.any), .openObject], result: .number,
+                Builtins.len)
         case "lower", "upper":
             let upper = name == "upper"
             return try unaryFunction(name, arguments, at: offset, accepts: [.string], result: .string) {
@@ -214,7 +255,9 @@ extension ExpressionChecker {
             try arity(name, arguments, 2...2, at: offset)
             let hay = try value(arguments[0], of: name)
             let needle = try value(arguments[1], of: name)
-            try require(hay.type, [.array(.any), .string, .openObject], "contains() needs an array, string or object", at: arguments[0].startOffset)
+            try require(
+                hay.type, [.array(.any), .string, .openObject], "contains() needs an array, string or object",
+                at: arguments[0].startOffset)
             let (h, n) = (hay.code, needle.code)
             return derived(.boolean, [hay, needle]) { frame throws(ExpressionRuntimeError) in
                 let container = try h(&frame)
@@ -225,7 +268,8 @@ extension ExpressionChecker {
             let number = try value(arguments[0], of: name)
             try require(number.type, [.number], "round() needs a number", at: arguments[0].startOffset)
             let digits = arguments.count == 2 ? try value(arguments[1], of: name) : constant(.int(0), .number)
-            try require(digits.type, [.number], "round() digits must be a number", at: arguments.last?.startOffset ?? offset)
+            try require(
+                digits.type, [.number], "round() digits must be a number", at: arguments.last?.startOffset ?? offset)
             let (x, d) = (number.code, digits.code)
             return derived(.number, [number, digits]) { frame throws(ExpressionRuntimeError) in
                 let value = try x(&frame)
@@ -246,7 +290,9 @@ extension ExpressionChecker {
                     return try Builtins.extreme([first, try b(&frame)], max: isMax)
                 }
             }
-            try require(parts[0].type, [.array(.any)], "\(name)() needs two numbers or an array of numbers", at: arguments[0].startOffset)
+            try require(
+                parts[0].type, [.array(.any)], "\(name)() needs two numbers or an array of numbers",
+                at: arguments[0].startOffset)
             let array = parts[0].code
             return derived(.number, parts) { frame throws(ExpressionRuntimeError) in
                 try Builtins.extreme(Builtins.elements(array(&frame), for: isMax ? "max" : "min"), max: isMax)
@@ -258,19 +304,25 @@ extension ExpressionChecker {
         }
     }
 
-    private mutating func namedOrDynamic(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> RowSource {
+    private mutating func namedOrDynamic(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
+        -> RowSource
+    {
         if let source = try rowSource(syntax, of: function) { return source }
+        usesContext = true
         return .dynamic(try stringArgument(syntax, of: function))
     }
 
-    private mutating func stringArgument(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> Checked {
+    private mutating func stringArgument(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
+        -> Checked
+    {
         let checked = try value(syntax, of: function)
         try require(checked.type, [.string], "\(function)() needs a name string", at: syntax.startOffset)
         return checked
     }
 
     private mutating func unaryFunction(
-        _ name: String, _ arguments: [ExpressionSyntax], at offset: Int, accepts: [ExpressionType], result: ExpressionType,
+        _ name: String, _ arguments: [ExpressionSyntax], at offset: Int, accepts: [ExpressionType],
+        result: ExpressionType,
         _ operation: @escaping @Sendable (JSON) throws(ExpressionRuntimeError) -> JSON
     ) throws(ExpressionCompileError) -> Checked {
         try arity(name, arguments, 1...1, at: offset)
@@ -284,7 +336,9 @@ extension ExpressionChecker {
     // MARK: Iteration
 
     /// `count`, `exists` (collections or arrays), `all`, `any`, `filter` (arrays).
-    private mutating func quantifier(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked {
+    private mutating func quantifier(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int)
+        throws(ExpressionCompileError) -> Checked
+    {
         try arity(name, arguments, 2...2, at: offset)
         let collectionAllowed = name == "count" || name == "exists"
         let (source, array) =
@@ -306,18 +360,20 @@ extension ExpressionChecker {
             try requireBoolean(predicate, predicateWhat, at: arguments[1].startOffset)
             let (rows, test, step) = (Self.rowsCode(source, name), predicate.code, predicate.cost + 1)
             let counting = mode == .count
-            return Checked(type: counting ? .number : .boolean, code: { frame throws(ExpressionRuntimeError) in
-                var matches = 0
-                for row in try rows(&frame) {
-                    try frame.charge(step)
-                    frame.slots[slot] = .object(row)
-                    if try Ops.boolean(test(&frame), for: predicateWhat) {
-                        if !counting { return .bool(true) }
-                        matches += 1
+            return Checked(
+                type: counting ? .number : .boolean,
+                code: { frame throws(ExpressionRuntimeError) in
+                    var matches = 0
+                    for row in try rows(&frame) {
+                        try frame.charge(step)
+                        frame.slots[slot] = .object(row)
+                        if try Ops.boolean(test(&frame), for: predicateWhat) {
+                            if !counting { return .bool(true) }
+                            matches += 1
+                        }
                     }
-                }
-                return counting ? .int(matches) : .bool(false)
-            }, cost: 1 + sourceCost(source) + predicate.cost, constant: nil)
+                    return counting ? .int(matches) : .bool(false)
+                }, cost: 1 + sourceCost(source) + predicate.cost, constant: nil)
         }
 
         guard let array else { throw error("\(name)() needs an array", at: arguments[0].startOffset) }
@@ -333,40 +389,46 @@ extension ExpressionChecker {
             case .filter: .array(element)
             default: .boolean
             }
-        return Checked(type: type, code: { frame throws(ExpressionRuntimeError) in
-            let elements = try Builtins.elements(arrayCode(&frame), for: name)
-            var matches = 0
-            var kept: [JSON] = []
-            for value in elements {
-                try frame.charge(step)
-                frame.slots[slot] = value
-                let holds = try Ops.boolean(test(&frame), for: predicateWhat)
-                switch mode {
-                case .exists: if holds { return .bool(true) }
-                case .all: if !holds { return .bool(false) }
-                case .count: if holds { matches += 1 }
-                case .filter: if holds { kept.append(value) }
+        return Checked(
+            type: type,
+            code: { frame throws(ExpressionRuntimeError) in
+                let elements = try Builtins.elements(arrayCode(&frame), for: name)
+                var matches = 0
+                var kept: [JSON] = []
+                for value in elements {
+                    try frame.charge(step)
+                    frame.slots[slot] = value
+                    let holds = try Ops.boolean(test(&frame), for: predicateWhat)
+                    switch mode {
+                    case .exists: if holds { return .bool(true) }
+                    case .all: if !holds { return .bool(false) }
+                    case .count: if holds { matches += 1 }
+                    case .filter: if holds { kept.append(value) }
+                    }
                 }
-            }
-            switch mode {
-            case .exists: return .bool(false)
-            case .all: return .bool(true)
-            case .count: return .int(matches)
-            case .filter: return .array(kept)
-            }
-        }, cost: 1 + array.cost + predicate.cost, constant: nil)
+                switch mode {
+                case .exists: return .bool(false)
+                case .all: return .bool(true)
+                case .count: return .int(matches)
+                case .filter: return .array(kept)
+                }
+            }, cost: 1 + array.cost + predicate.cost, constant: nil)
     }
 
     /// A collection predicate is an expression over `row`, not a lambda.
-    private func rowPredicateSyntax(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> ExpressionSyntax {
+    private func rowPredicateSyntax(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
+        -> ExpressionSyntax
+    {
         if isLambda(syntax) {
-            throw error("\(function)() over a collection takes an expression over 'row', not a lambda", at: syntax.startOffset)
+            throw error(
+                "\(function)() over a collection takes an expression over 'row', not a lambda", at: syntax.startOffset)
         }
         return syntax
     }
 
     /// `sum('coll', expr[, pred])`, `sum(xs)`, `sum(xs, x -> e)`.
-    private mutating func sum(_ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked {
+    private mutating func sum(_ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked
+    {
         try arity("sum", arguments, 1...3, at: offset)
         let lastIsLambda = arguments.count > 1 && isLambda(arguments[arguments.count - 1])
         let (source, array) = try collectionOrArray(arguments[0], of: "sum", lastIsLambda: lastIsLambda)
@@ -387,41 +449,49 @@ extension ExpressionChecker {
             }
             let (rows, termCode, filterCode) = (Self.rowsCode(source, "sum"), term.code, filter?.code)
             let step = term.cost + (filter?.cost ?? 0) + 1
-            return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
-                var total = JSON.int(0)
-                for row in try rows(&frame) {
-                    try frame.charge(step)
-                    frame.slots[slot] = .object(row)
-                    if let filterCode, !(try Ops.boolean(filterCode(&frame), for: "the predicate of sum()")) { continue }
-                    try Builtins.accumulate(&total, termCode(&frame))
-                }
-                return total
-            }, cost: 1 + sourceCost(source) + step, constant: nil)
+            return Checked(
+                type: .number,
+                code: { frame throws(ExpressionRuntimeError) in
+                    var total = JSON.int(0)
+                    for row in try rows(&frame) {
+                        try frame.charge(step)
+                        frame.slots[slot] = .object(row)
+                        if let filterCode, !(try Ops.boolean(filterCode(&frame), for: "the predicate of sum()")) {
+                            continue
+                        }
+                        try Builtins.accumulate(&total, termCode(&frame))
+                    }
+                    return total
+                }, cost: 1 + sourceCost(source) + step, constant: nil)
         }
         guard let array else { throw error("sum() needs an array", at: arguments[0].startOffset) }
         try arity("sum", arguments, 1...2, at: offset)
         if arguments.count == 1 {
             let code = array.code
-            return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
-                let elements = try Builtins.elements(code(&frame), for: "sum")
-                try frame.charge(elements.count)
-                var total = JSON.int(0)
-                for element in elements { try Builtins.accumulate(&total, element) }
-                return total
-            }, cost: 1 + array.cost, constant: nil)
+            return Checked(
+                type: .number,
+                code: { frame throws(ExpressionRuntimeError) in
+                    let elements = try Builtins.elements(code(&frame), for: "sum")
+                    try frame.charge(elements.count)
+                    var total = JSON.int(0)
+                    for element in elements { try Builtins.accumulate(&total, element) }
+                    return total
+                }, cost: 1 + array.cost, constant: nil)
         }
         let (parameter, bodySyntax) = try requireLambda(arguments[1], of: "sum")
         let (slot, term) = try bind(parameter, elementType(array.type), in: bodySyntax)
         try require(term.type, [.number], "the term of sum() must be a number", at: bodySyntax.startOffset)
         let (arrayCode, termCode, step) = (array.code, term.code, term.cost + 1)
-        return Checked(type: .number, code: { frame throws(ExpressionRuntimeError) in
-            var total = JSON.int(0)
-            for element in try Builtins.elements(arrayCode(&frame), for: "sum") {
-                try frame.charge(step)
-                frame.slots[slot] = element
-                try Builtins.accumulate(&total, termCode(&frame))
-            }
-            return total
-        }, cost: 1 + array.cost + term.cost, constant: nil)
+        return Checked(
+            type: .number,
+            code: { frame throws(ExpressionRuntimeError) in
+                var total = JSON.int(0)
+                for element in try Builtins.elements(arrayCode(&frame), for: "sum") {
+                    try frame.charge(step)
+                    frame.slots[slot] = element
+                    try Builtins.accumulate(&total, termCode(&frame))
+                }
+                return total
+            }, cost: 1 + array.cost + term.cost, constant: nil)
     }
 }

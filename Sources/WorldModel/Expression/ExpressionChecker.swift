@@ -14,6 +14,8 @@ struct ExpressionChecker {
         var constant: JSON?
         /// The scope slot, when the node is just a variable read (enables fused fast paths).
         var slot: Int?
+        /// The slot and key, when the node is `variable.field` (enables fused fast paths).
+        var slotMember: (slot: Int, key: String)?
     }
 
     typealias Ops = _ExpressionOperations
@@ -27,6 +29,8 @@ struct ExpressionChecker {
     var slotCount: Int
     var referencedVariables: Set<String> = []
     var referencedCollections: Set<String> = []
+    /// Whether any node reads the world state.
+    var usesContext = false
 
     init(source: String, scope: ExpressionScope) {
         self.source = source
@@ -44,7 +48,7 @@ struct ExpressionChecker {
         var checked = try checkUnfolded(syntax)
         if checked.constant == nil { return checked }
         // Fold: evaluate once now.
-        var frame = _ExpressionFrame(slots: [], context: _NoExpressionContext(), steps: 0, budget: .max)
+        var frame = _ExpressionFrame(slots: [], storedContext: nil, steps: 0, budget: .max)
         do {
             let value = try checked.code(&frame)
             checked.constant = value
@@ -62,7 +66,8 @@ struct ExpressionChecker {
     /// A node whose value is a pure function of its operands: constant when they all are.
     func derived(_ type: ExpressionType, _ parts: [Checked], _ code: @escaping _ExpressionCode) -> Checked {
         let isConstant = parts.allSatisfy { $0.constant != nil }
-        return Checked(type: type, code: code, cost: 1 + parts.reduce(0) { $0 + $1.cost }, constant: isConstant ? .null : nil)
+        return Checked(
+            type: type, code: code, cost: 1 + parts.reduce(0) { $0 + $1.cost }, constant: isConstant ? .null : nil)
     }
 
     private mutating func checkUnfolded(_ syntax: ExpressionSyntax) throws(ExpressionCompileError) -> Checked {
@@ -87,9 +92,11 @@ struct ExpressionChecker {
             let base = try check(baseSyntax)
             let type = try memberType(of: base.type, key, baseSyntax: baseSyntax, at: syntax.offset)
             if let slot = base.slot {
-                return derived(type, [base]) { frame throws(ExpressionRuntimeError) in
-                    try Ops.member(frame.slots[slot], key)
+                var checked = derived(type, [base]) { frame throws(ExpressionRuntimeError) in
+                    try Ops.member(ofSlot: slot, key, in: frame.slots)
                 }
+                checked.slotMember = (slot, key)
+                return checked
             }
             let baseCode = base.code
             return derived(type, [base]) { frame throws(ExpressionRuntimeError) in
@@ -139,7 +146,8 @@ struct ExpressionChecker {
             referencedVariables.insert(name)
             let index = slot.index
             return Checked(
-                type: scope.variables[index].type, code: { frame in frame.slots[index] }, cost: 1, constant: nil, slot: index)
+                type: scope.variables[index].type, code: { frame in frame.slots[index] }, cost: 1, constant: nil,
+                slot: index)
         }
         let names = scope.variables.map(\.name) + locals.map(\.name)
         var options = ExpressionSuggestions.closest(to: name, among: Set(names)).map { "'\($0)'" }
@@ -147,7 +155,9 @@ struct ExpressionChecker {
             options.append("'\(variable.name).\(name)'")
         }
         options.append("the string \"'\(name)'\"")
-        let message = Self.functionNames.contains(name) ? "'\(name)' is a function; call it as \(name)(…)" : "unknown name '\(name)'"
+        let message =
+            Self.functionNames.contains(name)
+            ? "'\(name)' is a function; call it as \(name)(…)" : "unknown name '\(name)'"
         throw error(message, at: offset, suggestion: ExpressionSuggestions.didYouMean(options))
     }
 
@@ -200,7 +210,9 @@ struct ExpressionChecker {
     }
 
     /// Fails unless `type` is `any` or one of `allowed`.
-    func require(_ type: ExpressionType, _ allowed: [ExpressionType], _ message: String, at offset: Int) throws(ExpressionCompileError) {
+    func require(_ type: ExpressionType, _ allowed: [ExpressionType], _ message: String, at offset: Int)
+        throws(ExpressionCompileError)
+    {
         if type == .any { return }
         for candidate in allowed {
             if candidate == type { return }
@@ -229,8 +241,17 @@ struct ExpressionChecker {
             }
         case .equal, .notEqual:
             let negate = op == .notEqual
-            if let slotL = lhs.slot, let slotR = rhs.slot {
-                return derived(.boolean, [lhs, rhs]) { frame in .bool((frame.slots[slotL] == frame.slots[slotR]) != negate) }
+            // Fused fast paths for the shapes filters are made of: `row.a == args.b`, `row.a == 'x'`.
+            if let (slotL, keyL) = lhs.slotMember, let (slotR, keyR) = rhs.slotMember {
+                return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
+                    let left = try Ops.member(ofSlot: slotL, keyL, in: frame.slots)
+                    return .bool((left == (try Ops.member(ofSlot: slotR, keyR, in: frame.slots))) != negate)
+                }
+            }
+            if let (slot, key) = lhs.slotMember, let value = rhs.constant {
+                return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
+                    .bool((try Ops.member(ofSlot: slot, key, in: frame.slots) == value) != negate)
+                }
             }
             return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
                 let left = try l(&frame)
@@ -247,7 +268,9 @@ struct ExpressionChecker {
                 return .bool(try Ops.compare(op, left, r(&frame)))
             }
         case .in:
-            try require(rhs.type, [.array(.any), .string, .openObject], "'in' needs an array, string or object on the right", at: offset)
+            try require(
+                rhs.type, [.array(.any), .string, .openObject], "'in' needs an array, string or object on the right",
+                at: offset)
             if rhs.type == .string || rhs.type.isObjectLike && rhs.type != .any && rhs.type != .null {
                 try require(lhs.type, [.string], "'in' on a \(rhs.type) needs a string on the left", at: offset)
             }
@@ -278,7 +301,9 @@ struct ExpressionChecker {
         }
     }
 
-    private func additionType(_ lhs: ExpressionType, _ rhs: ExpressionType, at offset: Int) throws(ExpressionCompileError) -> ExpressionType {
+    private func additionType(_ lhs: ExpressionType, _ rhs: ExpressionType, at offset: Int)
+        throws(ExpressionCompileError) -> ExpressionType
+    {
         func addable(_ type: ExpressionType) -> Bool {
             switch type {
             case .any, .number, .string, .array: true

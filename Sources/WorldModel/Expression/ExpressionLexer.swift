@@ -58,7 +58,8 @@ struct ExpressionLexer {
             if peek(1) == UInt8(ascii: "=") { return single(.equal, length: 2) }
             throw error("unexpected '='", at: start, suggestion: "use '==' to compare")
         case UInt8(ascii: "<"): return peek(1) == UInt8(ascii: "=") ? single(.lessEqual, length: 2) : single(.less)
-        case UInt8(ascii: ">"): return peek(1) == UInt8(ascii: "=") ? single(.greaterEqual, length: 2) : single(.greater)
+        case UInt8(ascii: ">"):
+            return peek(1) == UInt8(ascii: "=") ? single(.greaterEqual, length: 2) : single(.greater)
         case UInt8(ascii: "&"):
             if peek(1) == UInt8(ascii: "&") { return single(.and, length: 2) }
             throw error("unexpected '&'", at: start, suggestion: "use '&&'")
@@ -67,7 +68,8 @@ struct ExpressionLexer {
             throw error("unexpected '|'", at: start, suggestion: "use '||'")
         case UInt8(ascii: "'"): return try string(start: start)
         case UInt8(ascii: "\""):
-            throw error("strings are written in single quotes", at: start, suggestion: "write 'text' instead of \"text\"")
+            throw error(
+                "strings are written in single quotes", at: start, suggestion: "write 'text' instead of \"text\"")
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return try number(start: start)
         default:
             if Self.isIdentifierStart(byte) { return identifier(start: start) }
@@ -78,7 +80,8 @@ struct ExpressionLexer {
     }
 
     private static func isIdentifierStart(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || byte == UInt8(ascii: "_")
     }
 
@@ -140,7 +143,8 @@ struct ExpressionLexer {
             if byte == UInt8(ascii: "'") { break }
             if byte == UInt8(ascii: "\\") {
                 guard let escaped = peek(), escaped == UInt8(ascii: "'") || escaped == UInt8(ascii: "\\") else {
-                    throw error("unknown escape in string", at: position - 1, suggestion: "only \\' and \\\\ are escapes")
+                    throw error(
+                        "unknown escape in string", at: position - 1, suggestion: "only \\' and \\\\ are escapes")
                 }
                 position += 1
                 text.append(escaped)

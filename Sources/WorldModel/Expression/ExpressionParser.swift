@@ -19,7 +19,8 @@ struct ExpressionParser {
         if parser.current.kind == .end { throw parser.error("empty expression", at: 0) }
         let syntax = try parser.expression()
         if parser.current.kind != .end {
-            throw parser.error("unexpected \(parser.current.display) after the end of the expression", at: parser.current.offset)
+            throw parser.error(
+                "unexpected \(parser.current.display) after the end of the expression", at: parser.current.offset)
         }
         return syntax
     }
@@ -97,7 +98,8 @@ struct ExpressionParser {
     }
 
     private mutating func equality() throws(ExpressionCompileError) -> ExpressionSyntax {
-        try binaryLevel([.equal: .equal, .notEqual: .notEqual]) { (p: inout ExpressionParser) throws(ExpressionCompileError) in
+        try binaryLevel([.equal: .equal, .notEqual: .notEqual]) {
+            (p: inout ExpressionParser) throws(ExpressionCompileError) in
             try p.comparison()
         }
     }
@@ -109,11 +111,14 @@ struct ExpressionParser {
     }
 
     private mutating func membership() throws(ExpressionCompileError) -> ExpressionSyntax {
-        try binaryLevel([.keywordIn: .in]) { (p: inout ExpressionParser) throws(ExpressionCompileError) in try p.additive() }
+        try binaryLevel([.keywordIn: .in]) { (p: inout ExpressionParser) throws(ExpressionCompileError) in
+            try p.additive()
+        }
     }
 
     private mutating func additive() throws(ExpressionCompileError) -> ExpressionSyntax {
-        try binaryLevel([.plus: .add, .minus: .subtract]) { (p: inout ExpressionParser) throws(ExpressionCompileError) in
+        try binaryLevel([.plus: .add, .minus: .subtract]) {
+            (p: inout ExpressionParser) throws(ExpressionCompileError) in
             try p.multiplicative()
         }
     }

@@ -6,7 +6,8 @@ enum ExpressionSuggestions {
         let threshold = max(1, (name.count + 2) / 3)
         let scored = candidates.compactMap { candidate -> (Int, String)? in
             let distance = editDistance(name, candidate)
-            let isPrefix = min(name.count, candidate.count) >= 3 && (candidate.hasPrefix(name) || name.hasPrefix(candidate))
+            let isPrefix =
+                min(name.count, candidate.count) >= 3 && (candidate.hasPrefix(name) || name.hasPrefix(candidate))
             return (distance <= threshold || isPrefix) && candidate != name ? (distance, candidate) : nil
         }
         let sorted = scored.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
@@ -26,7 +27,8 @@ enum ExpressionSuggestions {
 
     /// Optimal-string-alignment distance over characters.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        let a = Array(a.lowercased())
+        let b = Array(b.lowercased())
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -5,16 +5,26 @@
 struct ExpressionSyntax: Sendable {
     /// Binary operators, in the language's own spelling.
     enum BinaryOperator: String, Sendable {
-        case or = "||", and = "&&"
-        case equal = "==", notEqual = "!="
-        case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+        case or = "||"
+        case and = "&&"
+        case equal = "=="
+        case notEqual = "!="
+        case less = "<"
+        case lessEqual = "<="
+        case greater = ">"
+        case greaterEqual = ">="
         case `in` = "in"
-        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+        case add = "+"
+        case subtract = "-"
+        case multiply = "*"
+        case divide = "/"
+        case remainder = "%"
     }
 
     /// Unary operators.
     enum UnaryOperator: String, Sendable {
-        case not = "!", negate = "-"
+        case not = "!"
+        case negate = "-"
     }
 
     /// The node's shape.

@@ -22,7 +22,9 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
 
     /// A closed object whose fields have type `any`; e.g. the rows of a collection.
     public static func record(_ fieldNames: some Sequence<String>) -> ExpressionType {
-        .object(fields: Dictionary(fieldNames.map { ($0, ExpressionType.any) }, uniquingKeysWith: { first, _ in first }), open: false)
+        .object(
+            fields: Dictionary(fieldNames.map { ($0, ExpressionType.any) }, uniquingKeysWith: { first, _ in first }),
+            open: false)
     }
 
     /// An object of which nothing is known.
@@ -61,14 +63,18 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
         return .object(fields: fields, open: open)
     }
 
-    /// The type of a sample value (objects closed, arrays typed by their first element).
+    /// The type of a sample value (objects closed; arrays typed by their elements when they all
+    /// share one type, else `array` of `any`).
     public init(of value: JSON) {
         switch value {
         case .null: self = .null
         case .bool: self = .boolean
         case .number: self = .number
         case .string: self = .string
-        case .array(let elements): self = .array(elements.first.map { ExpressionType(of: $0) } ?? .any)
+        case .array(let elements):
+            let types = elements.map { ExpressionType(of: $0) }
+            let first = types.first ?? .any
+            self = .array(types.allSatisfy { $0 == first } ? first : .any)
         case .object(let object):
             var fields: [String: ExpressionType] = [:]
             for (key, value) in object.members { fields[key] = ExpressionType(of: value) }

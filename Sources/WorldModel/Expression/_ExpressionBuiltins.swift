@@ -26,14 +26,17 @@ enum _ExpressionBuiltins {
         guard case .number(let number) = value else {
             throw .typeMismatch("round() needs a number, got \(Ops.describe(value))")
         }
-        guard case .number(let digitsNumber) = digits, let places = digitsNumber.int64Value, (-15...15).contains(places) else {
+        guard case .number(let digitsNumber) = digits, let places = digitsNumber.int64Value, (-15...15).contains(places)
+        else {
             throw .invalidArgument("round() digits must be an integer from -15 to 15, got \(Ops.describe(digits))")
         }
         if number.isInteger, places >= 0 { return value }
         var scale = 1.0
         for _ in 0..<Swift.abs(places) { scale *= 10 }
         let x = number.doubleValue
-        let rounded = places >= 0 ? (x * scale).rounded(.toNearestOrAwayFromZero) / scale
+        let rounded =
+            places >= 0
+            ? (x * scale).rounded(.toNearestOrAwayFromZero) / scale
             : (x / scale).rounded(.toNearestOrAwayFromZero) * scale
         if places <= 0, let exact = Int64(exactly: rounded) { return .int(exact) }
         return try Ops.finite(rounded, "round(\(number), \(places))")

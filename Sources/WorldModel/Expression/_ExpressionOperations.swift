@@ -12,6 +12,20 @@ enum _ExpressionOperations {
         }
     }
 
+    /// `slots[slot].key`, read in place so the object's storage is not retained.
+    @inline(__always)
+    static func member(ofSlot slot: Int, _ key: String, in slots: [JSON]) throws(ExpressionRuntimeError) -> JSON {
+        try slots.withUnsafeBufferPointer { buffer throws(ExpressionRuntimeError) -> JSON in
+            switch buffer[slot] {
+            case .object(let object):
+                guard let position = object.position(of: key) else { return .null }
+                return object.values[position]
+            case .null: return .null
+            default: throw .typeMismatch("cannot read field '\(key)' of \(describe(buffer[slot]))")
+            }
+        }
+    }
+
     /// `base[index]`: array by integer (out of range → `null`), object by string key
     /// (missing → `null`), `null` base → `null`.
     static func index(_ base: JSON, _ index: JSON) throws(ExpressionRuntimeError) -> JSON {
@@ -53,7 +67,9 @@ enum _ExpressionOperations {
     }
 
     /// `<`, `<=`, `>`, `>=` on two numbers, or two strings in UTF-8 byte order.
-    static func compare(_ op: ExpressionSyntax.BinaryOperator, _ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> Bool {
+    static func compare(_ op: ExpressionSyntax.BinaryOperator, _ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError)
+        -> Bool
+    {
         let order: Int
         switch (lhs, rhs) {
         case (.number(let a), .number(let b)):
@@ -61,7 +77,8 @@ enum _ExpressionOperations {
         case (.string(let a), .string(let b)):
             order = a == b ? 0 : (a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1)
         default:
-            throw .typeMismatch("'\(op.rawValue)' needs two numbers or two strings, got \(describe(lhs)) and \(describe(rhs))")
+            throw .typeMismatch(
+                "'\(op.rawValue)' needs two numbers or two strings, got \(describe(lhs)) and \(describe(rhs))")
         }
         switch op {
         case .less: return order < 0
@@ -73,7 +90,9 @@ enum _ExpressionOperations {
 
     /// `element in container`: an equal element of an array, a substring of a string, a key of
     /// an object.
-    static func contains(_ container: JSON, _ element: JSON, what: String = "'in'") throws(ExpressionRuntimeError) -> Bool {
+    static func contains(_ container: JSON, _ element: JSON, what: String = "'in'") throws(ExpressionRuntimeError)
+        -> Bool
+    {
         switch (container, element) {
         case (.array(let elements), _): return elements.contains(element)
         case (.string(let text), .string(let part)): return part.isEmpty || text.contains(part)
@@ -94,7 +113,9 @@ enum _ExpressionOperations {
         return .number(.double(value))
     }
 
-    private static func numbers(_ op: String, _ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> (JSONNumber, JSONNumber) {
+    private static func numbers(_ op: String, _ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> (
+        JSONNumber, JSONNumber
+    ) {
         guard case .number(let a) = lhs, case .number(let b) = rhs else {
             throw .typeMismatch("'\(op)' needs two numbers, got \(describe(lhs)) and \(describe(rhs))")
         }
@@ -113,7 +134,8 @@ enum _ExpressionOperations {
         case (.string(let a), .string(let b)): return .string(a + b)
         case (.array(let a), .array(let b)): return .array(a + b)
         default:
-            throw .typeMismatch("'+' needs two numbers, two strings or two arrays, got \(describe(lhs)) and \(describe(rhs))")
+            throw .typeMismatch(
+                "'+' needs two numbers, two strings or two arrays, got \(describe(lhs)) and \(describe(rhs))")
         }
     }
 

@@ -108,11 +108,12 @@ struct ExpressionCompileErrorTests {
             try Expression.compile("row.stauts == 'x'", in: exampleScope())
         }
         #expect(error.summary == "column 5: unknown field 'stauts' of row (did you mean 'status'?)")
-        #expect(error.description == """
-            column 5: unknown field 'stauts' of row (did you mean 'status'?)
-                row.stauts == 'x'
-                    ^
-            """)
+        #expect(
+            error.description == """
+                column 5: unknown field 'stauts' of row (did you mean 'status'?)
+                    row.stauts == 'x'
+                        ^
+                """)
         #expect(error.source == "row.stauts == 'x'")
         #expect(error.offset == 4)
     }
@@ -124,7 +125,9 @@ struct ExpressionCompileErrorTests {
         #expect(error.message.contains("nested too deeply"))
         let negations = String(repeating: "!", count: 10_000) + "true"
         #expect(throws: ExpressionCompileError.self) { try Expression.compile(negations) }
-        #expect(try Expression.compile(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30)).evaluate() == 1)
+        #expect(
+            try Expression.compile(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30))
+                .evaluate() == 1)
     }
 
     @Test("open objects and 'any' accept unknown fields")

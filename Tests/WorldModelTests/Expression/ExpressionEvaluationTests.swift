@@ -101,6 +101,9 @@ struct ExpressionEvaluationTests {
         .init("1 + 1 in [2]", true),
         .init("'a' + 'b' in ['ab']", true),
         .init("args.charge_id == 'CH-2' && args.amount > 100", true),
+        .init("'a' in ['a'] == true", true),
+        .init("[1, 'a'][1] + 'x'", "ax"),
+        .init("[[1], ['b']][1][0] + 'c'", "bc"),
     ]
 
     static let shortCircuit: [ExpressionCase] = [

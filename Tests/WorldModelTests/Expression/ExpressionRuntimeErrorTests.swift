@@ -24,7 +24,9 @@ struct ExpressionRuntimeErrorTests {
         .init("v.n < 1", .typeMismatch("'<' needs two numbers or two strings, got null and integer 1")),
         .init("v.k && true", .typeMismatch("'&&' needs a boolean, got string 'value'")),
         .init("!v.n", .typeMismatch("'!' needs a boolean, got null")),
-        .init("v.k + 1", .typeMismatch("'+' needs two numbers, two strings or two arrays, got string 'value' and integer 1")),
+        .init(
+            "v.k + 1",
+            .typeMismatch("'+' needs two numbers, two strings or two arrays, got string 'value' and integer 1")),
         .init("args.missing_optional_in_v + 1", .typeMismatch("got null and integer 1")),
         .init("len(v.n)", .typeMismatch("len() needs a string, array or object, got null")),
         .init("count('' + v.k, true)", .unknownCollection("value")),
@@ -32,7 +34,11 @@ struct ExpressionRuntimeErrorTests {
         .init("regime(v.k)", .unknownService("value")),
         .init("all(v.k, x -> true)", .typeMismatch("all() needs an array, got string 'value'")),
         .init("all(xs, x -> v.k)", .typeMismatch("the predicate of all() needs a boolean, got string 'value'")),
-        .init("round(args.amount, 99)", .invalidArgument("round() digits must be an integer from -15 to 15, got integer 99")),
+        .init("count('charges', v.k)", .typeMismatch("the predicate of count() needs a boolean, got string 'value'")),
+        .init("sum('charges', v.k)", .typeMismatch("sum() needs numbers, got string 'value'")),
+        .init(
+            "round(args.amount, 99)",
+            .invalidArgument("round() digits must be an integer from -15 to 15, got integer 99")),
         .init("sum(items, i -> i.sku)", .typeMismatch("sum() needs numbers, got string 'A'")),
         .init("args.amount * 1e308 * 10", .numberOutOfRange("1.2e+310")),
     ]
@@ -64,7 +70,8 @@ struct ExpressionRuntimeErrorTests {
     func descriptions() {
         #expect(ExpressionRuntimeError.divisionByZero.description == "division by zero")
         #expect(ExpressionRuntimeError.unknownCollection("x").description == "unknown collection 'x'")
-        #expect(ExpressionRuntimeError.costExceeded(budget: 10).description == "evaluation exceeded its budget of 10 steps")
+        #expect(
+            ExpressionRuntimeError.costExceeded(budget: 10).description == "evaluation exceeded its budget of 10 steps")
         #expect(ExpressionRuntimeError.typeMismatch("a").description == "type mismatch: a")
     }
 

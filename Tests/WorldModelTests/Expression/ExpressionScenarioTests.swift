@@ -11,7 +11,9 @@ struct ExpressionScenarioTests {
         scope.declareCollection("customers", fields: ["id", "name", "email", "tier"])
         scope.declareCollection("charges", fields: ["id", "order_id", "customer_id", "amount", "status"])
         scope.declareCollection("refunds", fields: ["id", "charge_id", "amount", "at"])
-        scope.tools = ["billing_list_charges", "billing_refund", "crm_delete_customer", "crm_get_customer", "crm_get_ticket"]
+        scope.tools = [
+            "billing_list_charges", "billing_refund", "crm_delete_customer", "crm_get_customer", "crm_get_ticket",
+        ]
         scope.services = ["billing"]
         return scope
     }
@@ -65,7 +67,8 @@ struct ExpressionScenarioTests {
         #expect(try value("args.charge_id") == "CH-2")
         #expect(try value("args.amount") == 120.0)
         #expect(try value("now()") == 2500)
-        #expect(try value("last_created('refunds')") == ["id": "RF-1", "charge_id": "CH-2", "amount": 120.0, "at": 1500])
+        #expect(
+            try value("last_created('refunds')") == ["id": "RF-1", "charge_id": "CH-2", "amount": 120.0, "at": 1500])
         #expect(try value("args.idempotency_key") == "refund-CH-2")
         #expect(try value("args.amount > 500") == false)
         bindings["args"] = ["charge_id": "CH-1", "amount": 900]
@@ -87,8 +90,12 @@ struct ExpressionScenarioTests {
             #expect(try check.evaluateCondition(ExpressionTestWorld.example, bindings), "\(source)")
             #expect(check.referencedVariables.isEmpty)
         }
-        #expect(try Expression.compile("regime('billing')", in: scope).evaluate(ExpressionTestWorld.example, bindings) == "degraded")
-        #expect(try Expression.compile("calls('crm_delete_customer') == 0", in: scope).evaluate(ExpressionTestWorld.example, bindings) == true)
+        #expect(
+            try Expression.compile("regime('billing')", in: scope).evaluate(ExpressionTestWorld.example, bindings)
+                == "degraded")
+        #expect(
+            try Expression.compile("calls('crm_delete_customer') == 0", in: scope).evaluate(
+                ExpressionTestWorld.example, bindings) == true)
     }
 
     @Test("a typo in a scenario expression is caught with a suggestion")
