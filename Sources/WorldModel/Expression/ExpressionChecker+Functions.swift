@@ -340,11 +340,7 @@ extension ExpressionChecker {
         throws(ExpressionCompileError) -> Checked
     {
         try arity(name, arguments, 2...2, at: offset)
-        let collectionAllowed = name == "count" || name == "exists"
-        let (source, array) =
-            collectionAllowed
-            ? try collectionOrArray(arguments[0], of: name, lastIsLambda: isLambda(arguments[1]))
-            : (nil, try value(arguments[0], of: name))
+        let (source, array) = try collectionOrArray(arguments[0], of: name, lastIsLambda: isLambda(arguments[1]))
         enum Mode { case count, exists, all, filter }
         let mode: Mode =
             switch name {
@@ -356,23 +352,43 @@ extension ExpressionChecker {
         let predicateWhat = "the predicate of \(name)()"
 
         if let source {
-            let (slot, predicate) = try bind("row", rowType(source), in: try rowPredicateSyntax(arguments[1], of: name))
+            // Over a collection: a predicate over `row`, or a lambda whose parameter is the row.
+            let (parameter, predicateSyntax): (String, ExpressionSyntax) =
+                if case .lambda(let parameter, let body) = arguments[1].kind { (parameter, body) } else {
+                    ("row", arguments[1])
+                }
+            let (slot, predicate) = try bind(parameter, rowType(source), in: predicateSyntax)
             try requireBoolean(predicate, predicateWhat, at: arguments[1].startOffset)
             let (rows, test, step) = (Self.rowsCode(source, name), predicate.code, predicate.cost + 1)
-            let counting = mode == .count
+            let type: ExpressionType =
+                switch mode {
+                case .count: .number
+                case .filter: .array(rowType(source))
+                default: .boolean
+                }
             return Checked(
-                type: counting ? .number : .boolean,
+                type: type,
                 code: { frame throws(ExpressionRuntimeError) in
                     var matches = 0
+                    var kept: [JSON] = []
                     for row in try rows(&frame) {
                         try frame.charge(step)
-                        frame.slots[slot] = .object(row)
-                        if try Ops.boolean(test(&frame), for: predicateWhat) {
-                            if !counting { return .bool(true) }
-                            matches += 1
+                        let value = JSON.object(row)
+                        frame.slots[slot] = value
+                        let holds = try Ops.boolean(test(&frame), for: predicateWhat)
+                        switch mode {
+                        case .exists: if holds { return .bool(true) }
+                        case .all: if !holds { return .bool(false) }
+                        case .count: if holds { matches += 1 }
+                        case .filter: if holds { kept.append(value) }
                         }
                     }
-                    return counting ? .int(matches) : .bool(false)
+                    switch mode {
+                    case .exists: return .bool(false)
+                    case .all: return .bool(true)
+                    case .count: return .int(matches)
+                    case .filter: return .array(kept)
+                    }
                 }, cost: 1 + sourceCost(source) + predicate.cost, constant: nil)
         }
 

@@ -146,6 +146,12 @@ struct ExpressionEvaluationTests {
     static let collections: [ExpressionCase] = [
         .init("count('charges', row.status == 'captured')", 2),
         .init("count('charges', true)", 3),
+        .init("count('charges', c -> c.amount > 100)", 2),
+        .init("all('charges', c -> c.amount > 10)", true),
+        .init("all('charges', row.status == 'captured')", false),
+        .init("any('charges', c -> c.status == 'refunded' && c.id == 'CH-2')", true),
+        .init("len(filter('charges', c -> c.customer_id == 'C-7'))", 1),
+        .init("all('charges', c -> exists('charges', row.order_id == c.order_id))", true),
         .init("count('notes', true)", 0),
         .init("exists('charges', row.id == args.charge_id)", true),
         .init("exists('charges', row.id == 'CH-9')", false),
