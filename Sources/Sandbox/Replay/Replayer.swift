@@ -1,0 +1,168 @@
+/// Re-executes a recorded episode and proves every observation and state hash identical.
+///
+/// The trace carries everything the world depends on: the scenario's identity (its SHA-256),
+/// the seed and trial, the fault selection, the policy, and per step the agent's think time,
+/// tool, arguments and approval decision. Replay feeds the same actions to a fresh episode and
+/// compares what comes out, step by step; the first difference is reported precisely.
+public enum Replayer {
+    /// One replayed step: the recorded step and the step as re-executed, with the data before it.
+    public struct ReplayedStep: Sendable {
+        /// The step as recorded.
+        public var recorded: TraceStep
+        /// The step as re-executed.
+        public var replayed: TraceStep
+        /// The entity store before the step.
+        public var dataBefore: EntityStore
+        /// The entity store after the step.
+        public var dataAfter: EntityStore
+    }
+
+    /// The result of a replay.
+    public struct Report: Sendable {
+        /// The scenario the trace was replayed on.
+        public var scenario: Scenario
+        /// The steps re-executed, up to and including a divergence.
+        public var steps: [ReplayedStep]
+        /// The first difference, or `nil` when the replay is identical.
+        public var divergence: Divergence?
+        /// The verdict recomputed from the replay (when the trace has a verdict line).
+        public var verdict: Verdict?
+        /// The data after every step: index 0 is the initial data.
+        public var dataAfterStep: [EntityStore]
+
+        /// Whether every step (and the verdict) matched.
+        public var isIdentical: Bool { divergence == nil }
+    }
+
+    /// Where a replay first differs from the trace.
+    public struct Divergence: Sendable, Hashable, CustomStringConvertible {
+        /// The 1-based step, or `nil` for the verdict.
+        public var step: Int?
+        /// The field that differs, as named in the trace format (`status`, `body`, `state_hash`…).
+        public var field: String
+        /// The recorded value.
+        public var expected: String
+        /// The value the replay produced.
+        public var actual: String
+
+        public var description: String {
+            let place = step.map { "step \($0)" } ?? "verdict"
+            return "diverged at \(place), field \(field)\n  expected: \(expected)\n  actual:   \(actual)"
+        }
+    }
+
+    /// Replays `trace`. The scenario is read from `scenarioPath`, or from the path the trace
+    /// names; it must be the same scenario (same SHA-256 of its canonical form).
+    public static func replay(_ trace: Trace, scenarioPath: String? = nil) throws(ReplayError) -> Report {
+        let header = trace.header
+        let path = scenarioPath ?? header.scenario.path
+        guard !path.isEmpty else { throw .noScenarioPath }
+        var scenario = try loading { () throws(ScenarioLoadError) in try ScenarioLoader.load(contentsOf: path) }
+        guard scenario.sha256 == header.scenario.sha256 else {
+            throw .scenarioChanged(path: path, recorded: header.scenario.sha256, current: scenario.sha256)
+        }
+        switch header.faults.mode {
+        case .scenario:
+            break
+        case .none:
+            try loading { () throws(ScenarioLoadError) in try ScenarioLoader.apply(.none, to: &scenario) }
+        case .overlay:
+            guard let overlayPath = header.faults.overlayPath else { throw .noOverlayPath }
+            let overlay = try loading { () throws(ScenarioLoadError) in
+                try FaultOverlay.load(contentsOf: overlayPath, for: scenario)
+            }
+            if let recorded = header.faults.overlaySHA256, recorded != overlay.sha256 {
+                throw .overlayChanged(path: overlayPath, recorded: recorded, current: overlay.sha256)
+            }
+            try loading { () throws(ScenarioLoadError) in
+                try ScenarioLoader.apply(.overlay(path: overlayPath), to: &scenario)
+            }
+        }
+        let policy = EpisodePolicy(scopes: header.policy.scopes.map(Set.init), approvals: .auto)
+        var engine = EpisodeEngine(
+            scenario: scenario, seed: RunPlan.worldSeed(seed: header.seed, trial: header.trial), policy: policy)
+        var steps: [ReplayedStep] = []
+        var data = [engine.state.data]
+        for recorded in trace.steps {
+            let before = engine.state.data
+            let approved: Bool? =
+                switch recorded.policy {
+                case .approved: true
+                case .approvalDenied: false
+                case .allowed, .scopeDenied: nil
+                }
+            _ = engine.call(recorded.tool, arguments: recorded.arguments, thinkMs: recorded.thinkMs, approved: approved)
+            guard let replayed = engine.steps.last else { break }
+            steps.append(ReplayedStep(recorded: recorded, replayed: replayed, dataBefore: before, dataAfter: engine.state.data))
+            data.append(engine.state.data)
+            if let divergence = compare(recorded, replayed) {
+                return Report(scenario: scenario, steps: steps, divergence: divergence, verdict: nil, dataAfterStep: data)
+            }
+        }
+        var verdict: Verdict?
+        var divergence: Divergence?
+        if let recordedVerdict = trace.verdict {
+            let replayedVerdict = engine.verdict(answer: recordedVerdict.answer)
+            verdict = replayedVerdict
+            if replayedVerdict.json != recordedVerdict.json {
+                divergence = Divergence(
+                    step: nil, field: "verdict", expected: recordedVerdict.json.canonicalText,
+                    actual: replayedVerdict.json.canonicalText)
+            }
+        }
+        return Report(scenario: scenario, steps: steps, divergence: divergence, verdict: verdict, dataAfterStep: data)
+    }
+
+    /// The first field in which two steps differ, in trace order.
+    static func compare(_ recorded: TraceStep, _ replayed: TraceStep) -> Divergence? {
+        let recordedFields = recorded.json.objectValue ?? JSONObject()
+        let replayedFields = replayed.json.objectValue ?? JSONObject()
+        let order = [
+            "at_ms", "policy", "faults", "status", "latency_ms", "headers", "body", "committed", "regime", "state_hash",
+        ]
+        for field in order where recordedFields[field] != replayedFields[field] {
+            return Divergence(
+                step: recorded.index, field: field, expected: recordedFields[field]?.canonicalText ?? "(missing)",
+                actual: replayedFields[field]?.canonicalText ?? "(missing)")
+        }
+        return nil
+    }
+}
+
+/// Why a trace cannot be replayed at all.
+public enum ReplayError: Error, Sendable, CustomStringConvertible {
+    /// The trace names no scenario file and none was given.
+    case noScenarioPath
+    /// The scenario (or overlay) does not load.
+    case scenario(ScenarioLoadError)
+    /// The scenario file changed since the trace was recorded.
+    case scenarioChanged(path: String, recorded: String, current: String)
+    /// The trace says an overlay was used but names none.
+    case noOverlayPath
+    /// The fault overlay changed since the trace was recorded.
+    case overlayChanged(path: String, recorded: String, current: String)
+
+    public var description: String {
+        switch self {
+        case .noScenarioPath:
+            "the trace does not name its scenario file; pass it with --scenario FILE"
+        case .scenario(let error):
+            "the scenario cannot be loaded:\n\(error)"
+        case .scenarioChanged(let path, let recorded, let current):
+            "\(path) changed since the trace was recorded: the trace has scenario sha256 \(recorded), the file now has \(current)"
+        case .noOverlayPath:
+            "the trace used a fault overlay but does not name it"
+        case .overlayChanged(let path, let recorded, let current):
+            "the fault overlay \(path) changed since the trace was recorded: sha256 \(recorded) then, \(current) now"
+        }
+    }
+}
+
+/// Runs a loading step, turning its error into `ReplayError.scenario`.
+private func loading<T>(_ body: () throws(ScenarioLoadError) -> T) throws(ReplayError) -> T {
+    do throws(ScenarioLoadError) {
+        return try body()
+    } catch {
+        throw .scenario(error)
+    }
+}
