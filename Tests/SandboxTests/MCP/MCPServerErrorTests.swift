@@ -64,6 +64,17 @@ struct MCPServerErrorTests {
         #expect(error["error"]?["message"]?.stringValue?.contains("too large") == true)
     }
 
+    @Test("a line of exactly the limit is accepted and one byte more is not")
+    func limitBoundary() async throws {
+        let ping = request(2, "ping")
+        let limit = 200  // longer than the initialize line
+        let exact = ping + String(repeating: " ", count: limit - ping.utf8.count)
+        let out = try await serve(
+            [initialize(), exact, exact + " "], options: MCPServerOptions(maxLineBytes: limit))
+        #expect(out.map(\.errorCode) == [nil, nil, -32600])
+        #expect(out[2]["error"]?["message"]?.stringValue?.contains("201 bytes") == true)
+    }
+
     @Test("an oversized line split over many chunks is skipped without losing the next message")
     func oversizedChunked() async throws {
         let text = initialize() + "\n" + String(repeating: "y", count: 5000) + "\n" + request(2, "ping") + "\n"
