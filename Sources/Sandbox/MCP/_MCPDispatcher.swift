@@ -74,7 +74,8 @@ struct _MCPDispatcher<Session: MCPSession> {
             if case .array = value {
                 return Self.failure(
                     id: .null, MCPRPCError.invalidRequestCode,
-                    "JSON-RPC batches are not supported (MCP removed them in 2025-06-18): send one message object per line")
+                    "JSON-RPC batches are not supported (MCP removed them in 2025-06-18): send one message object per line"
+                )
             }
             return Self.failure(
                 id: .null, MCPRPCError.invalidRequestCode,
@@ -96,7 +97,8 @@ struct _MCPDispatcher<Session: MCPSession> {
         }
         guard case .string(let method)? = message["method"] else {
             let found = message["method"]?.typeName ?? "nothing"
-            return Self.failure(id: id ?? .null, MCPRPCError.invalidRequestCode, "method must be a string, found \(found)")
+            return Self.failure(
+                id: id ?? .null, MCPRPCError.invalidRequestCode, "method must be a string, found \(found)")
         }
         if let rawID, id == nil {
             return Self.failure(
@@ -158,7 +160,8 @@ struct _MCPDispatcher<Session: MCPSession> {
         default:  // prompts/get
             guard case .string(let name)? = params?["name"] else {
                 throw MCPRPCError(
-                    code: MCPRPCError.invalidParamsCode, message: "prompts/get needs params.name, the prompt name (a string)")
+                    code: MCPRPCError.invalidParamsCode,
+                    message: "prompts/get needs params.name, the prompt name (a string)")
             }
             guard name == MCPServer.taskPromptName else {
                 throw MCPRPCError(
@@ -217,7 +220,9 @@ struct _MCPDispatcher<Session: MCPSession> {
             throw MCPRPCError(
                 code: MCPRPCError.unsupportedProtocolVersionCode,
                 message: "this connection serves protocol 2026-07-28; the initialize handshake is not accepted on it",
-                data: ["supported": .array(MCPProtocolVersion.modern.map(JSON.string)), "requested": .string(requested)])
+                data: [
+                    "supported": .array(MCPProtocolVersion.modern.map(JSON.string)), "requested": .string(requested),
+                ])
         }
         let version =
             MCPProtocolVersion.handshake.contains(requested) ? requested : MCPProtocolVersion.latestHandshake
@@ -323,8 +328,8 @@ struct _MCPDispatcher<Session: MCPSession> {
 
     private static var episodeOverOutcome: MCPToolOutcome {
         MCPToolOutcome(
-        text: "the episode is over: submit_answer was already called, so no more tool calls are accepted",
-        isError: true)
+            text: "the episode is over: submit_answer was already called, so no more tool calls are accepted",
+            isError: true)
     }
 
     private static var capabilities: JSON {
@@ -333,7 +338,7 @@ struct _MCPDispatcher<Session: MCPSession> {
 
     private static var instructions: String {
         "A simulated environment. Read prompt 'task' for what to do, use the tools, and finish by calling "
-        + "submit_answer with your final answer."
+            + "submit_answer with your final answer."
     }
 
     // MARK: JSON-RPC envelopes

@@ -57,7 +57,9 @@ struct MCPServerErrorTests {
 
     @Test("an oversized line is skipped with an invalid request error")
     func oversized() async throws {
-        let big = request(4, "tools/call", ["name": "billing_refund", "arguments": ["pad": .string(String(repeating: "x", count: 500))]])
+        let big = request(
+            4, "tools/call",
+            ["name": "billing_refund", "arguments": ["pad": .string(String(repeating: "x", count: 500))]])
         let error = try await errorThenPing(big, maxLineBytes: 256)
         #expect(error.errorCode == -32600)
         #expect(error["id"] == .null)
@@ -96,10 +98,12 @@ struct MCPServerErrorTests {
         #expect(early.first?.errorCode == -32601)
     }
 
-    @Test("bad tools/call params are invalid params", arguments: [
-        ["arguments": [:]] as JSON, ["name": 3], ["name": "crm_get_customer", "arguments": [1, 2]],
-        ["name": "crm_get_customer", "arguments": "id=1"], ["name": "no_such_tool"],
-    ])
+    @Test(
+        "bad tools/call params are invalid params",
+        arguments: [
+            ["arguments": [:]] as JSON, ["name": 3], ["name": "crm_get_customer", "arguments": [1, 2]],
+            ["name": "crm_get_customer", "arguments": "id=1"], ["name": "no_such_tool"],
+        ])
     func badCallParams(params: JSON) async throws {
         let error = try await errorThenPing(request(6, "tools/call", params))
         #expect(error.errorCode == -32602)
@@ -109,7 +113,9 @@ struct MCPServerErrorTests {
     @Test("tools/call without params and params that are not an object are invalid params")
     func missingParams() async throws {
         #expect(try await errorThenPing(request(6, "tools/call")).errorCode == -32602)
-        #expect(try await errorThenPing(#"{"jsonrpc":"2.0","id":6,"method":"tools/list","params":[1]}"#).errorCode == -32602)
+        #expect(
+            try await errorThenPing(#"{"jsonrpc":"2.0","id":6,"method":"tools/list","params":[1]}"#).errorCode == -32602
+        )
     }
 
     @Test("requests before initialize are invalid requests; initialize still works afterwards")

@@ -17,8 +17,9 @@ struct MCPServerHandshakeTests {
         #expect(result["resultType"] == nil)
     }
 
-    @Test("initialize with an unknown or stateless-era version answers the latest handshake version",
-          arguments: ["2099-01-01", "2026-07-28", "1.0"])
+    @Test(
+        "initialize with an unknown or stateless-era version answers the latest handshake version",
+        arguments: ["2099-01-01", "2026-07-28", "1.0"])
     func initializeUnknownVersion(version: String) async throws {
         let out = try await serve([initialize(version: version)])
         #expect(out.first?["result"]?["protocolVersion"] == "2025-11-25")
@@ -130,7 +131,9 @@ struct MCPServerHandshakeTests {
         #expect(modern[1].errorCode == -32022)
         #expect(modern[1]["error"]?["data"]?["supported"] == ["2026-07-28"])
 
-        let legacy = try await serve([initialize(), request(2, "tools/list", ["_meta": envelope()]), request(3, "tools/list")])
+        let legacy = try await serve([
+            initialize(), request(2, "tools/list", ["_meta": envelope()]), request(3, "tools/list"),
+        ])
         #expect(legacy[1].errorCode == -32600)
         #expect(legacy[2]["result"]?["tools"] != nil)
     }

@@ -9,7 +9,10 @@ struct MCPServerToolCallTests {
     func successfulCall() async throws {
         let session = FakeMCPSession()
         let out = try await serve(
-            [initialize(), initialized, request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])],
+            [
+                initialize(), initialized,
+                request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
+            ],
             session: session)
         try #require(out.count == 2)
         let result = try #require(out[1]["result"])
@@ -18,7 +21,11 @@ struct MCPServerToolCallTests {
         #expect(result["isError"] == false)
         #expect(result["_meta"] == ["status": 200, "latency_ms": 120])
         let calls = await session.calls
-        #expect(calls == [.init(tool: "crm_get_customer", arguments: ["id": "C-1042"], thinkTimeMs: calls.first?.thinkTimeMs ?? -1)])
+        #expect(
+            calls == [
+                .init(
+                    tool: "crm_get_customer", arguments: ["id": "C-1042"], thinkTimeMs: calls.first?.thinkTimeMs ?? -1)
+            ])
     }
 
     @Test("non-2xx statuses are isError results; a non-JSON body has no structuredContent")
@@ -40,7 +47,8 @@ struct MCPServerToolCallTests {
     @Test("missing arguments reach the session as an empty object")
     func missingArguments() async throws {
         let session = FakeMCPSession()
-        _ = try await serve([initialize(), request(2, "tools/call", ["name": "billing_refund", "arguments": nil])], session: session)
+        _ = try await serve(
+            [initialize(), request(2, "tools/call", ["name": "billing_refund", "arguments": nil])], session: session)
         #expect(await session.calls.map(\.arguments) == [.object([:])])
     }
 
@@ -76,7 +84,10 @@ struct MCPServerToolCallTests {
         let ticks = Ticker(step: 100_000_000)  // every reading advances 100 ms
         let get = request(3, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
         _ = try await serve(
-            [initialize(), initialized, get, get, request(9, "tools/call", ["name": "submit_answer", "arguments": ["answer": "x"]])],
+            [
+                initialize(), initialized, get, get,
+                request(9, "tools/call", ["name": "submit_answer", "arguments": ["answer": "x"]]),
+            ],
             session: session, options: MCPServerOptions(thinkTime: .clock { ticks.next() }))
         // Readings: init 0 → sent 100 (baseline); notification 200; call 300 → 200 ms, sent 400;
         // call 500 → 100 ms, sent 600; submit 700 → 100 ms.
