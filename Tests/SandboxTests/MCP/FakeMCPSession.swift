@@ -62,15 +62,15 @@ actor FakeMCPSession: MCPSession {
 }
 
 /// Runs the server over `lines` and returns the parsed output messages.
-func serve(
+func mcpServe(
     _ lines: [String], session: FakeMCPSession = FakeMCPSession(), options: MCPServerOptions = MCPServerOptions()
 ) async throws -> [JSON] {
-    try await serve(input: MCPMemoryInput(lines: lines), session: session, options: options)
+    try await mcpServe(input: MCPMemoryInput(lines: lines), session: session, options: options)
 }
 
 /// Runs the server over `input` and returns the parsed output messages, checking that every
 /// output line is one canonical JSON message.
-func serve(input: MCPMemoryInput, session: FakeMCPSession, options: MCPServerOptions) async throws -> [JSON] {
+func mcpServe(input: MCPMemoryInput, session: FakeMCPSession, options: MCPServerOptions) async throws -> [JSON] {
     let output = MCPMemoryOutput()
     await MCPServer.run(session: session, input: input, output: output, options: options)
     return try output.lines.map { line in
@@ -88,7 +88,7 @@ struct NonCanonicalOutput: Error, CustomStringConvertible {
 }
 
 /// JSON-RPC request text.
-func request(_ id: Int, _ method: String, _ params: JSON? = nil) -> String {
+func rpcRequest(_ id: Int, _ method: String, _ params: JSON? = nil) -> String {
     var message: JSON = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method)]
     if let params, case .object(var object) = message {
         object["params"] = params
@@ -98,8 +98,8 @@ func request(_ id: Int, _ method: String, _ params: JSON? = nil) -> String {
 }
 
 /// An `initialize` request for `version`.
-func initialize(_ id: Int = 1, version: String = "2025-06-18") -> String {
-    request(
+func rpcInitialize(_ id: Int = 1, version: String = "2025-06-18") -> String {
+    rpcRequest(
         id, "initialize",
         [
             "protocolVersion": .string(version), "capabilities": [:],
@@ -107,10 +107,10 @@ func initialize(_ id: Int = 1, version: String = "2025-06-18") -> String {
         ])
 }
 
-let initialized = #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
+let rpcInitialized = #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
 
 /// The 2026-07-28 per-request `_meta` envelope.
-func envelope(_ version: String = "2026-07-28") -> JSON {
+func statelessEnvelope(_ version: String = "2026-07-28") -> JSON {
     [
         "io.modelcontextprotocol/protocolVersion": .string(version),
         "io.modelcontextprotocol/clientCapabilities": [:],

@@ -9,8 +9,8 @@ struct MCPServerErrorTests {
     private func errorThenPing(_ bad: String, maxLineBytes: Int = 4 << 20, initialize doInit: Bool = true)
         async throws -> JSON
     {
-        let lines = (doInit ? [initialize(), initialized] : []) + [bad, request(99, "tools/list")]
-        let out = try await serve(lines, options: MCPServerOptions(maxLineBytes: maxLineBytes))
+        let lines = (doInit ? [rpcInitialize(), rpcInitialized] : []) + [bad, rpcRequest(99, "tools/list")]
+        let out = try await mcpServe(lines, options: MCPServerOptions(maxLineBytes: maxLineBytes))
         try #require(out.count == (doInit ? 3 : 2))
         let last = try #require(out.last)
         if doInit {
@@ -39,7 +39,7 @@ struct MCPServerErrorTests {
 
     @Test("batch arrays are invalid requests")
     func batch() async throws {
-        let error = try await errorThenPing("[" + request(5, "ping") + "," + request(6, "ping") + "]")
+        let error = try await errorThenPing("[" + rpcRequest(5, "ping") + "," + rpcRequest(6, "ping") + "]")
         #expect(error.errorCode == -32600)
         #expect(error["id"] == .null)
         #expect(try await errorThenPing("[]").errorCode == -32600)
@@ -57,7 +57,7 @@ struct MCPServerErrorTests {
 
     @Test("an oversized line is skipped with an invalid request error")
     func oversized() async throws {
-        let big = request(
+        let big = rpcRequest(
             4, "tools/call",
             ["name": "billing_refund", "arguments": ["pad": .string(String(repeating: "x", count: 500))]])
         let error = try await errorThenPing(big, maxLineBytes: 256)
@@ -68,21 +68,21 @@ struct MCPServerErrorTests {
 
     @Test("a line of exactly the limit is accepted and one byte more is not")
     func limitBoundary() async throws {
-        let ping = request(2, "ping")
+        let ping = rpcRequest(2, "ping")
         let limit = 200  // longer than the initialize line
         let exact = ping + String(repeating: " ", count: limit - ping.utf8.count)
-        let out = try await serve(
-            [initialize(), exact, exact + " "], options: MCPServerOptions(maxLineBytes: limit))
+        let out = try await mcpServe(
+            [rpcInitialize(), exact, exact + " "], options: MCPServerOptions(maxLineBytes: limit))
         #expect(out.map(\.errorCode) == [nil, nil, -32600])
         #expect(out[2]["error"]?["message"]?.stringValue?.contains("201 bytes") == true)
     }
 
     @Test("an oversized line split over many chunks is skipped without losing the next message")
     func oversizedChunked() async throws {
-        let text = initialize() + "\n" + String(repeating: "y", count: 5000) + "\n" + request(2, "ping") + "\n"
+        let text = rpcInitialize() + "\n" + String(repeating: "y", count: 5000) + "\n" + rpcRequest(2, "ping") + "\n"
         let bytes = Array(text.utf8)
         let chunks = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[$0..<min($0 + 7, bytes.count)]) }
-        let out = try await serve(
+        let out = try await mcpServe(
             input: MCPMemoryInput(chunks: chunks), session: FakeMCPSession(),
             options: MCPServerOptions(maxLineBytes: 1000))
         #expect(out.map(\.errorCode) == [nil, -32600, nil])
@@ -91,10 +91,10 @@ struct MCPServerErrorTests {
 
     @Test("an unknown method is method-not-found, even before initialize")
     func unknownMethod() async throws {
-        let error = try await errorThenPing(request(5, "resources/list"))
+        let error = try await errorThenPing(rpcRequest(5, "resources/list"))
         #expect(error.errorCode == -32601)
         #expect(error["id"] == 5)
-        let early = try await serve([request(1, "resources/list")])
+        let early = try await mcpServe([rpcRequest(1, "resources/list")])
         #expect(early.first?.errorCode == -32601)
     }
 
@@ -105,14 +105,14 @@ struct MCPServerErrorTests {
             ["name": "crm_get_customer", "arguments": "id=1"], ["name": "no_such_tool"],
         ])
     func badCallParams(params: JSON) async throws {
-        let error = try await errorThenPing(request(6, "tools/call", params))
+        let error = try await errorThenPing(rpcRequest(6, "tools/call", params))
         #expect(error.errorCode == -32602)
         #expect(error["id"] == 6)
     }
 
     @Test("tools/call without params and params that are not an object are invalid params")
     func missingParams() async throws {
-        #expect(try await errorThenPing(request(6, "tools/call")).errorCode == -32602)
+        #expect(try await errorThenPing(rpcRequest(6, "tools/call")).errorCode == -32602)
         #expect(
             try await errorThenPing(#"{"jsonrpc":"2.0","id":6,"method":"tools/list","params":[1]}"#).errorCode == -32602
         )
@@ -120,9 +120,9 @@ struct MCPServerErrorTests {
 
     @Test("requests before initialize are invalid requests; initialize still works afterwards")
     func beforeInitialize() async throws {
-        let out = try await serve([
-            request(1, "tools/list"), request(2, "tools/call", ["name": "crm_get_customer"]), initialize(3),
-            request(4, "tools/list"),
+        let out = try await mcpServe([
+            rpcRequest(1, "tools/list"), rpcRequest(2, "tools/call", ["name": "crm_get_customer"]), rpcInitialize(3),
+            rpcRequest(4, "tools/list"),
         ])
         #expect(out.map(\.errorCode) == [-32600, -32600, nil, nil])
         #expect(out[0]["error"]?["message"]?.stringValue?.contains("initialize") == true)
@@ -131,12 +131,12 @@ struct MCPServerErrorTests {
 
     @Test("notifications, client responses and blank lines produce no output")
     func notifications() async throws {
-        let out = try await serve([
-            initialized, initialize(), initialized,
+        let out = try await mcpServe([
+            rpcInitialized, rpcInitialize(), rpcInitialized,
             #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"reason":"x"}}"#,
             #"{"jsonrpc":"2.0","method":"notifications/unknown"}"#,
             #"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"billing_refund"}}"#,
-            #"{"jsonrpc":"2.0","id":40,"result":{}}"#, "", "   ", request(2, "ping"),
+            #"{"jsonrpc":"2.0","id":40,"result":{}}"#, "", "   ", rpcRequest(2, "ping"),
         ])
         #expect(out.map { $0["id"] } == [1, 2])
     }
@@ -144,8 +144,8 @@ struct MCPServerErrorTests {
     @Test("a notification-shaped tools/call does not reach the session")
     func notificationCallIgnored() async throws {
         let session = FakeMCPSession()
-        _ = try await serve(
-            [initialize(), #"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"billing_refund"}}"#],
+        _ = try await mcpServe(
+            [rpcInitialize(), #"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"billing_refund"}}"#],
             session: session)
         #expect(await session.calls.isEmpty)
     }
@@ -153,36 +153,37 @@ struct MCPServerErrorTests {
     @Test("end of input closes the session once, also with an unterminated last line")
     func endOfInput() async throws {
         let session = FakeMCPSession()
-        let out = try await serve(
-            input: MCPMemoryInput(chunks: [Array((initialize() + "\n" + request(2, "ping")).utf8)]), session: session,
+        let out = try await mcpServe(
+            input: MCPMemoryInput(chunks: [Array((rpcInitialize() + "\n" + rpcRequest(2, "ping")).utf8)]),
+            session: session,
             options: MCPServerOptions())
         #expect(out.map { $0["id"] } == [1, 2])
         #expect(await session.closeCount == 1)
 
         let empty = FakeMCPSession()
-        #expect(try await serve([], session: empty).isEmpty)
+        #expect(try await mcpServe([], session: empty).isEmpty)
         #expect(await empty.closeCount == 1)
     }
 
     @Test("protocol errors are logged, never written as extra output")
     func logging() async throws {
-        let log = LogRecorder()
-        let out = try await serve(["garbage", initialize()], options: MCPServerOptions(log: { log.append($0) }))
+        let log = MCPLogRecorder()
+        let out = try await mcpServe(["garbage", rpcInitialize()], options: MCPServerOptions(log: { log.append($0) }))
         #expect(out.count == 2)
         #expect(log.lines.contains { $0.contains("-32700") })
         #expect(log.lines.last?.contains("closing") == true)
     }
 }
 
-final class LogRecorder: @unchecked Sendable {
-    private let lock = NSLockBox()
+final class MCPLogRecorder: @unchecked Sendable {
+    private let lock = MCPTestLock()
     private var storage: [String] = []
     func append(_ line: String) { lock.sync { storage.append(line) } }
     var lines: [String] { lock.sync { storage } }
 }
 
 /// A tiny lock usable from synchronous code in tests.
-final class NSLockBox: @unchecked Sendable {
+final class MCPTestLock: @unchecked Sendable {
     private let lock = NSLock()
     func sync<T>(_ body: () -> T) -> T { lock.withLock(body) }
 }

@@ -6,7 +6,7 @@ import WorldModel
 struct MCPServerHandshakeTests {
     @Test("initialize echoes every supported protocol version", arguments: MCPProtocolVersion.handshake)
     func initializeEchoesSupportedVersion(version: String) async throws {
-        let out = try await serve([initialize(version: version)])
+        let out = try await mcpServe([rpcInitialize(version: version)])
         try #require(out.count == 1)
         let result = try #require(out[0]["result"])
         #expect(out[0]["id"] == 1)
@@ -21,20 +21,20 @@ struct MCPServerHandshakeTests {
         "initialize with an unknown or stateless-era version answers the latest handshake version",
         arguments: ["2099-01-01", "2026-07-28", "1.0"])
     func initializeUnknownVersion(version: String) async throws {
-        let out = try await serve([initialize(version: version)])
+        let out = try await mcpServe([rpcInitialize(version: version)])
         #expect(out.first?["result"]?["protocolVersion"] == "2025-11-25")
     }
 
     @Test("initialize without protocolVersion is invalid params")
     func initializeWithoutVersion() async throws {
-        let out = try await serve([request(1, "initialize", [:]), initialize(2)])
+        let out = try await mcpServe([rpcRequest(1, "initialize", [:]), rpcInitialize(2)])
         #expect(out[0].errorCode == -32602)
         #expect(out[1]["result"]?["protocolVersion"] == "2025-06-18")
     }
 
     @Test("tools/list lists the session's tools with annotations, then submit_answer")
     func toolsList() async throws {
-        let out = try await serve([initialize(), initialized, request(2, "tools/list")])
+        let out = try await mcpServe([rpcInitialize(), rpcInitialized, rpcRequest(2, "tools/list")])
         try #require(out.count == 2)
         let tools = try #require(out[1]["result"]?["tools"]?.arrayValue)
         #expect(tools.map { $0["name"]?.stringValue } == ["crm_get_customer", "billing_refund", "submit_answer"])
@@ -54,9 +54,9 @@ struct MCPServerHandshakeTests {
 
     @Test("prompts/list offers prompt task and prompts/get returns the instruction as a user message")
     func prompts() async throws {
-        let out = try await serve([
-            initialize(), request(2, "prompts/list"), request(3, "prompts/get", ["name": "task"]),
-            request(4, "prompts/get", ["name": "other"]), request(5, "prompts/get", [:]),
+        let out = try await mcpServe([
+            rpcInitialize(), rpcRequest(2, "prompts/list"), rpcRequest(3, "prompts/get", ["name": "task"]),
+            rpcRequest(4, "prompts/get", ["name": "other"]), rpcRequest(5, "prompts/get", [:]),
         ])
         try #require(out.count == 5)
         #expect(out[1]["result"]?["prompts"]?[0]?["name"] == "task")
@@ -69,7 +69,7 @@ struct MCPServerHandshakeTests {
 
     @Test("ping answers an empty result, before and after initialize")
     func ping() async throws {
-        let out = try await serve([request(1, "ping"), initialize(2), request(3, "ping")])
+        let out = try await mcpServe([rpcRequest(1, "ping"), rpcInitialize(2), rpcRequest(3, "ping")])
         #expect(out.map { $0["result"] } == [.object([:]), out[1]["result"], .object([:])])
         #expect(out[0]["id"] == 1)
         #expect(out[2]["id"] == 3)
@@ -77,18 +77,20 @@ struct MCPServerHandshakeTests {
 
     @Test("string ids are echoed exactly")
     func stringID() async throws {
-        let out = try await serve([#"{"jsonrpc":"2.0","id":"abc-1","method":"ping"}"#])
+        let out = try await mcpServe([#"{"jsonrpc":"2.0","id":"abc-1","method":"ping"}"#])
         #expect(out.first?["id"] == "abc-1")
     }
 
     @Test("server/discover describes the 2026-07-28 revision and enveloped requests need no initialize")
     func discoverThenStateless() async throws {
-        let meta: JSON = ["_meta": envelope()]
-        let out = try await serve([
-            request(1, "server/discover", meta),
-            request(2, "tools/list", meta),
-            request(3, "tools/call", ["_meta": envelope(), "name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
-            request(4, "prompts/get", ["_meta": envelope(), "name": "task"]),
+        let meta: JSON = ["_meta": statelessEnvelope()]
+        let out = try await mcpServe([
+            rpcRequest(1, "server/discover", meta),
+            rpcRequest(2, "tools/list", meta),
+            rpcRequest(
+                3, "tools/call",
+                ["_meta": statelessEnvelope(), "name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
+            rpcRequest(4, "prompts/get", ["_meta": statelessEnvelope(), "name": "task"]),
         ])
         try #require(out.count == 4)
         let discover = try #require(out[0]["result"])
@@ -111,10 +113,10 @@ struct MCPServerHandshakeTests {
 
     @Test("a failed discovery probe leaves the connection free to fall back to initialize")
     func discoverThenInitialize() async throws {
-        let out = try await serve([
-            request(1, "server/discover", ["_meta": envelope("2099-01-01")]),
-            request(2, "server/discover", ["_meta": envelope()]),
-            initialize(3), initialized, request(4, "tools/list"),
+        let out = try await mcpServe([
+            rpcRequest(1, "server/discover", ["_meta": statelessEnvelope("2099-01-01")]),
+            rpcRequest(2, "server/discover", ["_meta": statelessEnvelope()]),
+            rpcInitialize(3), rpcInitialized, rpcRequest(4, "tools/list"),
         ])
         try #require(out.count == 4)
         #expect(out[0].errorCode == -32022)
@@ -127,12 +129,12 @@ struct MCPServerHandshakeTests {
 
     @Test("eras do not mix: initialize on a stateless connection, envelopes on a handshake connection")
     func erasDoNotMix() async throws {
-        let modern = try await serve([request(1, "tools/list", ["_meta": envelope()]), initialize(2)])
+        let modern = try await mcpServe([rpcRequest(1, "tools/list", ["_meta": statelessEnvelope()]), rpcInitialize(2)])
         #expect(modern[1].errorCode == -32022)
         #expect(modern[1]["error"]?["data"]?["supported"] == ["2026-07-28"])
 
-        let legacy = try await serve([
-            initialize(), request(2, "tools/list", ["_meta": envelope()]), request(3, "tools/list"),
+        let legacy = try await mcpServe([
+            rpcInitialize(), rpcRequest(2, "tools/list", ["_meta": statelessEnvelope()]), rpcRequest(3, "tools/list"),
         ])
         #expect(legacy[1].errorCode == -32600)
         #expect(legacy[2]["result"]?["tools"] != nil)

@@ -8,10 +8,10 @@ struct MCPServerToolCallTests {
     @Test("a 2xx call returns the body as text and as structuredContent, with _meta")
     func successfulCall() async throws {
         let session = FakeMCPSession()
-        let out = try await serve(
+        let out = try await mcpServe(
             [
-                initialize(), initialized,
-                request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
+                rpcInitialize(), rpcInitialized,
+                rpcRequest(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
             ],
             session: session)
         try #require(out.count == 2)
@@ -30,10 +30,10 @@ struct MCPServerToolCallTests {
 
     @Test("non-2xx statuses are isError results; a non-JSON body has no structuredContent")
     func errorStatuses() async throws {
-        let out = try await serve([
-            initialize(),
-            request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "nobody"]]),
-            request(3, "tools/call", ["name": "billing_refund"]),
+        let out = try await mcpServe([
+            rpcInitialize(),
+            rpcRequest(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "nobody"]]),
+            rpcRequest(3, "tools/call", ["name": "billing_refund"]),
         ])
         try #require(out.count == 3)
         #expect(out[1]["result"]?["isError"] == true)
@@ -47,22 +47,23 @@ struct MCPServerToolCallTests {
     @Test("missing arguments reach the session as an empty object")
     func missingArguments() async throws {
         let session = FakeMCPSession()
-        _ = try await serve(
-            [initialize(), request(2, "tools/call", ["name": "billing_refund", "arguments": nil])], session: session)
+        _ = try await mcpServe(
+            [rpcInitialize(), rpcRequest(2, "tools/call", ["name": "billing_refund", "arguments": nil])],
+            session: session)
         #expect(await session.calls.map(\.arguments) == [.object([:])])
     }
 
     @Test("submit_answer ends the episode; later calls are isError results and reach no session")
     func submitAnswerEndsEpisode() async throws {
         let session = FakeMCPSession()
-        let out = try await serve(
+        let out = try await mcpServe(
             [
-                initialize(),
-                request(2, "tools/call", ["name": "submit_answer", "arguments": [:]]),
-                request(3, "tools/call", ["name": "submit_answer", "arguments": ["answer": "Refunded CH-2."]]),
-                request(4, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
-                request(5, "tools/call", ["name": "submit_answer", "arguments": ["answer": "again"]]),
-                request(6, "tools/list"),
+                rpcInitialize(),
+                rpcRequest(2, "tools/call", ["name": "submit_answer", "arguments": [:]]),
+                rpcRequest(3, "tools/call", ["name": "submit_answer", "arguments": ["answer": "Refunded CH-2."]]),
+                rpcRequest(4, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]]),
+                rpcRequest(5, "tools/call", ["name": "submit_answer", "arguments": ["answer": "again"]]),
+                rpcRequest(6, "tools/list"),
             ], session: session)
         try #require(out.count == 6)
         #expect(out[1]["result"]?["isError"] == true)
@@ -81,12 +82,12 @@ struct MCPServerToolCallTests {
     @Test("think time is the clock time from the last charged response to the next call")
     func thinkTimeFromClock() async throws {
         let session = FakeMCPSession()
-        let ticks = Ticker(step: 100_000_000)  // every reading advances 100 ms
-        let get = request(3, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
-        _ = try await serve(
+        let ticks = MCPFakeTicker(step: 100_000_000)  // every reading advances 100 ms
+        let get = rpcRequest(3, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
+        _ = try await mcpServe(
             [
-                initialize(), initialized, get, get,
-                request(9, "tools/call", ["name": "submit_answer", "arguments": ["answer": "x"]]),
+                rpcInitialize(), rpcInitialized, get, get,
+                rpcRequest(9, "tools/call", ["name": "submit_answer", "arguments": ["answer": "x"]]),
             ],
             session: session, options: MCPServerOptions(thinkTime: .clock { ticks.next() }))
         // Readings: init 0 → sent 100 (baseline); notification 200; call 300 → 200 ms, sent 400;
@@ -98,20 +99,22 @@ struct MCPServerToolCallTests {
     @Test("think time zero passes 0 whatever the wall clock does")
     func thinkTimeZero() async throws {
         let session = FakeMCPSession()
-        let get = request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
-        _ = try await serve([initialize(), get, get], session: session, options: MCPServerOptions(thinkTime: .zero))
+        let get = rpcRequest(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
+        _ = try await mcpServe(
+            [rpcInitialize(), get, get], session: session, options: MCPServerOptions(thinkTime: .zero))
         #expect(await session.calls.map(\.thinkTimeMs) == [0, 0])
     }
 
     @Test("realtime sleeps latency × scale before each call response and scales think time")
     func realtime() async throws {
         let session = FakeMCPSession()
-        let ticks = Ticker(step: 100_000_000)
-        let sleeps = SleepRecorder()
-        let get = request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
+        let ticks = MCPFakeTicker(step: 100_000_000)
+        let sleeps = MCPSleepRecorder()
+        let get = rpcRequest(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
         let options = MCPServerOptions(
             thinkTime: .clock { ticks.next() }, realtimeScale: 0.5, sleep: { await sleeps.record($0) })
-        _ = try await serve([initialize(), request(5, "tools/list"), get, get], session: session, options: options)
+        _ = try await mcpServe(
+            [rpcInitialize(), rpcRequest(5, "tools/list"), get, get], session: session, options: options)
         #expect(await sleeps.values == [60_000_000, 60_000_000])
         // Readings: init 0 → sent 100; list 200; call 300 → 200 ms / 0.5; sent 400; call 500 → 100 ms / 0.5.
         #expect(await session.calls.map(\.thinkTimeMs) == [400, 200])
@@ -119,16 +122,16 @@ struct MCPServerToolCallTests {
 
     @Test("without realtime the server never sleeps")
     func noRealtimeNoSleep() async throws {
-        let sleeps = SleepRecorder()
-        let get = request(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
-        _ = try await serve([initialize(), get], options: MCPServerOptions(sleep: { await sleeps.record($0) }))
+        let sleeps = MCPSleepRecorder()
+        let get = rpcRequest(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
+        _ = try await mcpServe([rpcInitialize(), get], options: MCPServerOptions(sleep: { await sleeps.record($0) }))
         #expect(await sleeps.values.isEmpty)
     }
 }
 
 /// A fake monotonic clock: every reading is `step` nanoseconds after the previous one, starting at 0.
-final class Ticker: @unchecked Sendable {
-    private let lock = NSLockBox()
+final class MCPFakeTicker: @unchecked Sendable {
+    private let lock = MCPTestLock()
     private var current: UInt64 = 0
     private let step: UInt64
     init(step: UInt64) { self.step = step }
@@ -140,7 +143,7 @@ final class Ticker: @unchecked Sendable {
     }
 }
 
-actor SleepRecorder {
+actor MCPSleepRecorder {
     private(set) var values: [UInt64] = []
     func record(_ nanoseconds: UInt64) { values.append(nanoseconds) }
 }
