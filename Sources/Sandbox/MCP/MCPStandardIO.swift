@@ -1,0 +1,101 @@
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads newline-delimited messages from a file descriptor (stdin by default).
+///
+/// Blocking `read(2)` calls run on a private serial queue, never on Swift's cooperative
+/// thread pool, so a quiet client does not stall other tasks.
+public final class MCPStandardInput: MCPInput, @unchecked Sendable {
+    // All mutable state is touched only on `queue`.
+    private let queue = DispatchQueue(label: "simrun.mcp.stdin")
+    private let descriptor: Int32
+    private var splitter = _MCPLineSplitter()
+    private var finished = false
+    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+
+    /// Reads from `descriptor` (default 0, standard input).
+    public init(descriptor: Int32 = 0) {
+        self.descriptor = descriptor
+    }
+
+    /// See `MCPInput.next(maxLineBytes:)`. A read error counts as end of input.
+    public func next(maxLineBytes: Int) async -> MCPInputEvent? {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.readEvent(maxLineBytes: maxLineBytes))
+            }
+        }
+    }
+
+    private func readEvent(maxLineBytes: Int) -> MCPInputEvent? {
+        while true {
+            if let event = splitter.next(maxLineBytes: maxLineBytes) { return event }
+            if finished { return nil }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress, raw.count)
+            }
+            if count > 0 {
+                splitter.append(buffer[0..<count])
+            } else if count < 0, errno == EINTR {
+                continue
+            } else {
+                finished = true
+                return splitter.finish(maxLineBytes: maxLineBytes)
+            }
+        }
+    }
+}
+
+/// Writes one message per line to a file descriptor (stdout by default), unbuffered:
+/// every line is fully written with `write(2)` before `write(line:)` returns.
+public final class MCPStandardOutput: MCPOutput, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "simrun.mcp.stdout")
+    private let descriptor: Int32
+
+    /// Writes to `descriptor` (default 1, standard output). Ignores `SIGPIPE` for the
+    /// process, so a client that exits early cannot kill the server mid-write.
+    public init(descriptor: Int32 = 1) {
+        self.descriptor = descriptor
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// See `MCPOutput.write(line:)`. A closed pipe drops the line (the client is gone;
+    /// EOF on input will end the server).
+    public func write(line: [UInt8]) async {
+        var bytes = line
+        bytes.append(UInt8(ascii: "\n"))
+        let descriptor = self.descriptor
+        let data = bytes
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                data.withUnsafeBytes { raw in
+                    guard let base = raw.baseAddress else { return }
+                    var offset = 0
+                    while offset < raw.count {
+                        let written = posixWrite(descriptor, base + offset, raw.count - offset)
+                        if written > 0 {
+                            offset += written
+                        } else if written < 0, errno == EINTR {
+                            continue
+                        } else {
+                            break
+                        }
+                    }
+                }
+                continuation.resume()
+            }
+        }
+    }
+}
+
+/// `write(2)`, named apart from `MCPOutput.write(line:)`.
+private func posixWrite(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, pointer, count)
+}
