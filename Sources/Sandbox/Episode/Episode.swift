@@ -24,18 +24,24 @@ public actor Episode {
     private var finalVerdict: Verdict?
 
     /// Opens an episode of `scenario` with `seed` under `policy`; with `tracePath`, every step is
-    /// written to a JSON Lines trace as it happens.
+    /// written to a JSON Lines trace as it happens. `trial` > 1 draws another world from the same
+    /// seed (as `simrun run --trials` does); `agent`, `thinkTime` and `faults` are recorded in the
+    /// trace header.
     public init(
-        scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, tracePath: String? = nil,
-        agent: TraceHeader.Agent = .embedded
+        scenario: Scenario, seed: UInt64, trial: Int = 1, policy: EpisodePolicy = .permissive, tracePath: String? = nil,
+        agent: TraceHeader.Agent = .embedded, thinkTime: TraceHeader.ThinkTime = .explicit,
+        faults: TraceHeader.Faults = .init(mode: .scenario)
     ) throws(EpisodeError) {
         self.scenario = scenario
         self.seed = seed
         clock = VirtualClock()
-        engine = EpisodeEngine(scenario: scenario, seed: seed, policy: policy, recordsStateHashes: tracePath != nil)
+        engine = EpisodeEngine(
+            scenario: scenario, seed: RunPlan.worldSeed(seed: seed, trial: trial), policy: policy,
+            recordsStateHashes: tracePath != nil)
         if let tracePath {
             let header = TraceHeader(
-                scenario: scenario, seed: seed, agent: agent, trial: 1, policy: policy, thinkTime: .explicit)
+                scenario: scenario, seed: seed, agent: agent, trial: max(1, trial), policy: policy, thinkTime: thinkTime,
+                faults: faults)
             do throws(TraceWriteError) {
                 trace = try TraceWriter(path: tracePath, header: header)
             } catch {
@@ -85,11 +91,13 @@ public actor Episode {
         return observation
     }
 
-    /// Ends the episode with the agent's final answer and returns the verdict; calling it again
-    /// returns the same verdict.
+    /// Ends the episode with the agent's final answer, given after `thinkTimeMs` more agent time
+    /// (by default the time slept on `clock`), and returns the verdict; calling it again returns
+    /// the same verdict.
     @discardableResult
-    public func finish(answer: String?) -> Verdict {
+    public func finish(answer: String?, thinkTimeMs: Int64? = nil) -> Verdict {
         if let finalVerdict { return finalVerdict }
+        engine.wait(milliseconds: thinkTimeMs ?? max(0, clock.milliseconds - engine.now))
         let verdict = engine.verdict(answer: answer)
         finalVerdict = verdict
         if let trace {

@@ -73,6 +73,11 @@ public struct EpisodeEngine: Sendable {
         return observation
     }
 
+    /// Lets `milliseconds` of agent time pass without a call (for example before the answer).
+    public mutating func wait(milliseconds: Int64) {
+        state.now += max(0, milliseconds)
+    }
+
     /// The verdict for `answer` on the state now; the episode may go on (it is not changed).
     public func verdict(answer: String?) -> Verdict {
         checks.verdict(answer: answer, steps: steps, world: scenario.world, state: state, task: scenario.task)

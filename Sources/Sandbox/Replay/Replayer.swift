@@ -102,6 +102,9 @@ public enum Replayer {
         var verdict: Verdict?
         var divergence: Divergence?
         if let recordedVerdict = trace.verdict {
+            // The agent's time between its last response and its answer is an input too; the
+            // verdict line carries it as the episode's final virtual time.
+            engine.wait(milliseconds: recordedVerdict.virtualTimeMs - engine.now)
             let replayedVerdict = engine.verdict(answer: recordedVerdict.answer)
             verdict = replayedVerdict
             if replayedVerdict.json != recordedVerdict.json {

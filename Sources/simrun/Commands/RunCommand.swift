@@ -45,10 +45,7 @@ enum RunCommand: Command {
         let seedText = try arguments.option("--seed")
         let seedsText = try arguments.option("--seeds")
         let trials = Int(try arguments.integer("--trials", range: 1...10_000) ?? 1)
-        let overlay = try arguments.option("--faults")
-        let noFaults = arguments.flag("--no-faults")
-        let approvals = try arguments.choice("--approvals", ["auto", "deny"]) ?? "auto"
-        let scopes = try arguments.option("--scopes")
+        let options = try EpisodeOptions.read(&arguments)
         let traceDirectory = try arguments.option("--trace-dir") ?? "traces"
         let format = try arguments.choice("--format", ["text", "json"]) ?? "text"
         let junit = try arguments.option("--junit")
@@ -57,21 +54,13 @@ enum RunCommand: Command {
         guard files.count == 1, let file = files.first else {
             throw UsageError(command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
         }
-        if overlay != nil && noFaults { throw UsageError(command: name, message: "--faults and --no-faults exclude each other") }
         if seedText != nil && seedsText != nil { throw UsageError(command: name, message: "--seed and --seeds exclude each other") }
         let seeds = try seedsText.map(parseSeedRange) ?? [parseSeed(seedText ?? "1")]
 
-        let selection: FaultSelection = noFaults ? .none : overlay.map { .overlay(path: $0) } ?? .scenario
-        let scenario = try ScenarioLoader.load(contentsOf: ScenarioLoader.resolve(file), faults: selection)
-        let faults = TraceHeader.Faults(
-            mode: noFaults ? .none : overlay == nil ? .scenario : .overlay, overlayPath: overlay,
-            overlaySHA256: try overlay.map { try FaultOverlay.load(contentsOf: $0, for: scenario).sha256 })
-        let policy = EpisodePolicy(
-            scopes: scopes.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) },
-            approvals: approvals == "deny" ? .deny : .auto)
+        let (scenario, faults) = try options.load(file)
         guard let agent = ReferenceAgents.named(agentName) else { return .badInput }
         let plan = RunPlan(
-            scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: policy, faults: faults,
+            scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy, faults: faults,
             traceDirectory: traceDirectory)
 
         let showProgress = Terminal.stderrIsTerminal && seeds.count * trials > 1

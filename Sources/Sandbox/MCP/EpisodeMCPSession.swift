@@ -1,0 +1,51 @@
+/// Serves an `Episode` over MCP: tools become MCP tools (with read-only, destructive and
+/// idempotent hints), observations become tool results, `submit_answer` finishes the episode.
+///
+/// The agent never learns the verdict from the server: it goes to the trace and to whoever
+/// scores the episode.
+public actor EpisodeMCPSession: MCPSession {
+    /// The episode being served.
+    public let episode: Episode
+
+    /// Serves `episode`.
+    public init(episode: Episode) {
+        self.episode = episode
+    }
+
+    public var serverName: String { "simrun" }
+
+    public var serverVersion: String { SimrunVersion.current }
+
+    public func tools() async -> [MCPToolDescriptor] {
+        episode.tools.map { tool in
+            MCPToolDescriptor(
+                name: tool.name, title: nil, description: tool.description, inputSchema: tool.inputSchema,
+                annotations: MCPToolAnnotations(
+                    title: nil, readOnlyHint: tool.readOnly, destructiveHint: tool.destructive,
+                    idempotentHint: tool.idempotent, openWorldHint: false))
+        }
+    }
+
+    public func call(tool: String, arguments: JSON, thinkTimeMs: Int64) async -> MCPToolOutcome {
+        let observation = await episode.call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
+        var extra = JSONObject()
+        if let retryAfter = observation.header("Retry-After") { extra["retry_after"] = .string(retryAfter) }
+        if let contentType = observation.header("Content-Type") { extra["content_type"] = .string(contentType) }
+        return MCPToolOutcome(status: observation.status, body: observation.body, latencyMs: observation.latencyMs, extraMeta: extra)
+    }
+
+    public func task() async -> String { episode.instruction }
+
+    public func submitAnswer(_ text: String, thinkTimeMs: Int64) async -> MCPToolOutcome {
+        let alreadyOver = await episode.verdict != nil
+        guard !alreadyOver else {
+            return MCPToolOutcome(text: "The episode is already over; this answer was not recorded.", isError: true)
+        }
+        await episode.finish(answer: text, thinkTimeMs: thinkTimeMs)
+        return MCPToolOutcome(text: "Answer recorded. The episode is over.")
+    }
+
+    public func close() async {
+        await episode.finish(answer: nil, thinkTimeMs: 0)
+    }
+}

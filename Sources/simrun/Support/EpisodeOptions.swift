@@ -1,0 +1,49 @@
+import Foundation
+import Sandbox
+
+/// The options `run` and `serve` share: fault selection, approvals and scopes.
+struct EpisodeOptions {
+    var overlay: String?
+    var noFaults: Bool
+    var approvals: String
+    var scopes: String?
+
+    /// Reads `--faults`, `--no-faults`, `--approvals` and `--scopes`.
+    static func read(_ arguments: inout ArgumentList) throws(UsageError) -> EpisodeOptions {
+        let overlay = try arguments.option("--faults")
+        let noFaults = arguments.flag("--no-faults")
+        if overlay != nil && noFaults {
+            throw UsageError(command: arguments.command, message: "--faults and --no-faults exclude each other")
+        }
+        return EpisodeOptions(
+            overlay: overlay, noFaults: noFaults, approvals: try arguments.choice("--approvals", ["auto", "deny"]) ?? "auto",
+            scopes: try arguments.option("--scopes"))
+    }
+
+    var selection: FaultSelection { noFaults ? .none : overlay.map { .overlay(path: $0) } ?? .scenario }
+
+    var policy: EpisodePolicy {
+        EpisodePolicy(
+            scopes: scopes.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) },
+            approvals: approvals == "deny" ? .deny : .auto)
+    }
+
+    /// Loads the scenario with these options applied, and the fault description for traces.
+    func load(_ file: String) throws -> (Scenario, TraceHeader.Faults) {
+        let scenario = try ScenarioLoader.load(contentsOf: ScenarioLoader.resolve(file), faults: selection)
+        let faults = TraceHeader.Faults(
+            mode: noFaults ? .none : overlay == nil ? .scenario : .overlay, overlayPath: overlay,
+            overlaySHA256: try overlay.map { try FaultOverlay.load(contentsOf: $0, for: scenario).sha256 })
+        return (scenario, faults)
+    }
+
+    /// These options as `simrun` arguments (for the server an external agent starts).
+    var arguments: [String] {
+        var list: [String] = []
+        if let overlay { list += ["--faults", overlay] }
+        if noFaults { list.append("--no-faults") }
+        list += ["--approvals", approvals]
+        if let scopes { list += ["--scopes", scopes] }
+        return list
+    }
+}
