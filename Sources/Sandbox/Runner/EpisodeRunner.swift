@@ -94,45 +94,8 @@ public enum EpisodeRunner {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> [Outcome] {
         let jobs = plan.seeds.flatMap { seed in (1...plan.trials).map { (seed, $0) } }
-        let results = ResultSlots<Outcome>(count: jobs.count)
-        let done = Counter()
-        let workers = max(1, min(parallelism, jobs.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < jobs.count {
-                results[index] = play(plan, seed: jobs[index].0, trial: jobs[index].1)
-                progress?(done.increment(), jobs.count)
-                index += workers
-            }
-        }
-        return results.values
-    }
-}
-
-/// Fixed slots written by concurrent workers, each slot by exactly one worker.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { slots[index] } }
-        set { lock.withLock { slots[index] = newValue } }
-    }
-
-    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
-}
-
-/// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    func increment() -> Int {
-        lock.withLock {
-            value += 1
-            return value
+        return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
+            play(plan, seed: jobs[index].0, trial: jobs[index].1)
         }
     }
 }
