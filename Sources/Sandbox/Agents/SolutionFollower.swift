@@ -41,7 +41,7 @@ struct SolutionRun {
     /// Rows this agent wrote, by id, as the service answered them (for stale-read detection).
     var written: [String: JSONObject] = [:]
 
-    static let maxAttempts = 8
+    static let maxAttempts = 12
     static let maxPages = 1000
 
     init(style: SolutionFollower.Style, episode: EpisodeEngine) {
@@ -125,8 +125,31 @@ struct SolutionRun {
         }
     }
 
-    /// A listing followed through `next_cursor`, saved as `{"items": [...]}`.
+    /// A listing followed through `next_cursor`, saved as `{"items": [...]}`. After this agent
+    /// has written anything, robust confirms a listing by listing again until two consecutive
+    /// listings agree, since a read right after a write may show data from before it.
     mutating func list(_ tool: String, arguments: JSONObject) -> JSON? {
+        guard style == .robust, hasWritten else { return listOnce(tool, arguments: arguments) }
+        var previous = listOnce(tool, arguments: arguments)
+        for _ in 0..<4 {
+            let next = listOnce(tool, arguments: arguments)
+            if next == previous { break }
+            previous = next
+        }
+        return previous
+    }
+
+    /// Whether this agent may have written: a call to a writing tool answered 2xx, or timed out
+    /// (judged only from what the agent saw, never from the latent state).
+    var hasWritten: Bool {
+        episode.steps.contains { step in
+            ((200..<300).contains(step.status) || step.status == 504)
+                && episode.scenario.world.tool(named: step.tool)?.isReadOnly == false
+        }
+    }
+
+    /// One listing through `next_cursor`.
+    mutating func listOnce(_ tool: String, arguments: JSONObject) -> JSON? {
         var collected: [JSON] = []
         var seenIDs: Set<String> = []
         var total: Int?
