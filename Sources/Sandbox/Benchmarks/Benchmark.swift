@@ -67,9 +67,8 @@ public struct BenchmarkSuite: Sendable {
     /// Everything `simrun bench` measures. To add benchmarks (world-model steps, MCP round
     /// trips), write a function returning a `BenchmarkGroup` and append it here.
     public static func standard() -> BenchmarkSuite {
-        BenchmarkSuite(groups: [
-            JSONBenchmarks.group()
-        ])
+        // Groups that need the shipped scenarios are skipped when run outside the project root.
+        BenchmarkSuite(groups: [JSONBenchmarks.group()] + [MCPBenchmarks.group()].compactMap { $0 })
     }
 }
 

@@ -1,0 +1,107 @@
+import Foundation
+
+/// MCP round trips: `tools/call` requests written to a real `MCPServer` over OS pipes by an
+/// in-process client, each waiting for its response line, against a bare pipe echo (the
+/// transport's floor) measured in the same run. Target: at least 20,000 round trips per second.
+enum MCPBenchmarks {
+    static func group(scenarioPath: String = "scenarios/crm-refund.json") -> BenchmarkGroup? {
+        guard let scenario = try? ScenarioLoader.load(contentsOf: scenarioPath),
+            let episode = try? Episode(scenario: scenario, seed: 1),
+            let server = PipeClient.mcpServer(session: EpisodeMCPSession(episode: episode)),
+            let echo = PipeClient.echo()
+        else { return nil }
+        let request = Array(
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
+                .utf8) + [0x0A]
+        return BenchmarkGroup(
+            "mcp",
+            benchmarks: [
+                Benchmark("tools/call round trip over pipes (MCPServer)") { blackHole(server.roundTrip(request)) },
+                Benchmark("line round trip over pipes (echo)") { blackHole(echo.roundTrip(request)) },
+            ],
+            comparisons: [
+                BenchmarkComparison(
+                    "tools/call round trip vs a bare pipe echo of the same line (the transport's floor)",
+                    candidate: "tools/call round trip over pipes (MCPServer)", baseline: "line round trip over pipes (echo)")
+            ])
+    }
+}
+
+/// The client end of two pipes to a line-oriented server running in this process.
+final class PipeClient: @unchecked Sendable {
+    private let toServer: Int32
+    private let fromServer: Int32
+    private var buffer: [UInt8] = []
+
+    private init(toServer: Int32, fromServer: Int32) {
+        self.toServer = toServer
+        self.fromServer = fromServer
+    }
+
+    /// A client of an `MCPServer` serving `session`, initialized and ready for `tools/call`.
+    static func mcpServer(session: some MCPSession) -> PipeClient? {
+        guard let (client, serverInput, serverOutput) = pipes() else { return nil }
+        Task.detached {
+            await MCPServer.run(
+                session: session, input: MCPStandardInput(descriptor: serverInput),
+                output: MCPStandardOutput(descriptor: serverOutput), options: MCPServerOptions(thinkTime: .zero))
+        }
+        let initialize = Array(
+            #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#
+                .utf8) + [0x0A]
+        _ = client.roundTrip(initialize)
+        client.send(Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8) + [0x0A])
+        return client
+    }
+
+    /// A client of a thread that echoes every line back.
+    static func echo() -> PipeClient? {
+        guard let (client, serverInput, serverOutput) = pipes() else { return nil }
+        let thread = Thread {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(serverInput, $0.baseAddress, $0.count) }
+                guard count > 0 else { return }
+                var written = 0
+                while written < count {
+                    let result = chunk.withUnsafeBytes { write(serverOutput, $0.baseAddress! + written, count - written) }
+                    guard result > 0 else { return }
+                    written += result
+                }
+            }
+        }
+        thread.start()
+        return client
+    }
+
+    private static func pipes() -> (PipeClient, Int32, Int32)? {
+        var requests: [Int32] = [0, 0]
+        var responses: [Int32] = [0, 0]
+        guard pipe(&requests) == 0, pipe(&responses) == 0 else { return nil }
+        return (PipeClient(toServer: requests[1], fromServer: responses[0]), requests[0], responses[1])
+    }
+
+    func send(_ line: [UInt8]) {
+        var written = 0
+        while written < line.count {
+            let result = line.withUnsafeBytes { write(toServer, $0.baseAddress! + written, line.count - written) }
+            guard result > 0 else { return }
+            written += result
+        }
+    }
+
+    /// Sends one line and waits for one line back; returns its length.
+    func roundTrip(_ line: [UInt8]) -> Int {
+        send(line)
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                buffer.removeSubrange(...newline)
+                return newline
+            }
+            let count = chunk.withUnsafeMutableBytes { read(fromServer, $0.baseAddress, $0.count) }
+            guard count > 0 else { return -1 }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
