@@ -94,13 +94,19 @@ extension ScenarioReader {
             }
         }
         let name = string(root["name"], "name", nonEmpty: true) ?? ""
+        if !name.isEmpty, !Self.isScenarioName(name) {
+            report("name", "a scenario name is lower-case kebab-case (letters, digits and '-', like 'crm-refund'), found '\(name)'")
+        }
         let title = string(root["title"], "title") ?? name
         let description = string(root["description"], "description") ?? ""
         let task = readTask(root["task"])
 
         let data = readData(root["data"])
         let services = readServices(root["services"])
-        var catalog = Catalog(data: data, services: services.map(\.name))
+        // Names as declared, so a service or tool with its own mistakes does not also make every
+        // reference to it an "unknown" one.
+        let serviceNames = root["services"]?.objectValue?.keys ?? []
+        var catalog = Catalog(data: data, services: serviceNames)
         catalog.collectFields(fromTools: root["tools"]?.arrayValue ?? [])
         catalog.tools = root["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         let tools = readTools(root["tools"], catalog: catalog)
@@ -130,6 +136,15 @@ extension ScenarioReader {
             sha256: SHA256.hexDigest(document.canonicalBytes), path: nil, document: document)
     }
 
+    /// `crm-refund`: lower-case letters, digits and '-', starting with a letter or digit.
+    static func isScenarioName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: "-") else { return false }
+        return name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-")
+        }
+    }
+
     mutating func readTask(_ value: JSON?) -> ScenarioTask? {
         guard let task = object(value, "task", allowed: ["instruction", "max_steps", "deadline_ms"], required: ["instruction"]) else {
             return nil
@@ -149,6 +164,7 @@ extension ScenarioReader {
         var collections: [(name: String, rows: [JSONObject])] = []
         for (name, rowsValue) in data.members {
             let path = Self.join("data", name)
+            checkIdentifier(name, path, what: "a collection name")
             guard let rows = array(rowsValue, path) else { continue }
             var objects: [JSONObject] = []
             var seen: Set<String> = []

@@ -53,13 +53,14 @@ extension ScenarioReader {
                 guard let answer = object(check["answer"], answerPath, allowed: ["contains", "regex"]) else { continue }
                 var contains: [String] = []
                 if let value = answer["contains"] {
-                    if case .string(let text) = value {
-                        contains = [text]
-                    } else {
-                        contains = readStrings(value, Self.join(answerPath, "contains")) ?? []
+                    let containsPath = Self.join(answerPath, "contains")
+                    contains = readStrings(value, containsPath) ?? []
+                    if value.arrayValue?.isEmpty == true { report(containsPath, "expected at least one string") }
+                    for (index, text) in contains.enumerated() where text.isEmpty {
+                        report(Self.join(containsPath, index), "expected a non-empty string")
                     }
                 }
-                let regex = string(answer["regex"], Self.join(answerPath, "regex"))
+                let regex = string(answer["regex"], Self.join(answerPath, "regex"), nonEmpty: true)
                 if let regex, (try? Regex(regex)) == nil {
                     report(Self.join(answerPath, "regex"), "not a valid regular expression: \(regex)")
                 }
@@ -110,7 +111,10 @@ extension ScenarioReader {
                 guard let step = object(element, stepPath, allowed: ["tool", "args", "args_from", "save", "paginate"], required: ["tool"]) else { continue }
                 guard let tool = string(step["tool"], Self.join(stepPath, "tool")) else { continue }
                 guard let spec = catalog.toolSpecs.first(where: { $0.name == tool }) else {
-                    report(Self.join(stepPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    // A declared tool that failed to load was reported where it is declared.
+                    if !catalog.tools.contains(tool) {
+                        report(Self.join(stepPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    }
                     continue
                 }
                 let arguments = step["args"].flatMap { object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? []) } ?? JSONObject()

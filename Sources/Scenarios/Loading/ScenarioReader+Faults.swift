@@ -45,8 +45,11 @@ extension ScenarioReader {
                 } else if let spec = catalog.toolSpecs.first(where: { $0.name == name }) {
                     target = .tool(name)
                     argsType = ExpressionType(jsonSchema: spec.inputSchemaJSON)
-                } else {
-                    report(Self.join(path, "tool"), "unknown tool '\(name)'\(Self.suggestion(name, among: catalog.tools)) (or \"*\" for every tool)")
+                } else if !catalog.tools.contains(name) {
+                    // (A declared tool that failed to load was reported where it is declared.)
+                    let hint = closestMatch(to: name, among: catalog.tools).map { " (did you mean '\($0)'?)" }
+                        ?? "; give a tool's name, or \"*\" for every tool"
+                    report(Self.join(path, "tool"), "unknown tool '\(name)'\(hint)")
                 }
             }
         case (nil, let service?):
@@ -56,7 +59,9 @@ extension ScenarioReader {
                 } else if catalog.services.contains(name) {
                     target = .service(name)
                 } else {
-                    report(Self.join(path, "service"), "unknown service '\(name)'\(Self.suggestion(name, among: catalog.services))")
+                    let hint = closestMatch(to: name, among: catalog.services).map { " (did you mean '\($0)'?)" }
+                        ?? "; give a service's name, or \"*\" for every service"
+                    report(Self.join(path, "service"), "unknown service '\(name)'\(hint)")
                 }
             }
         case (nil, nil):
@@ -69,6 +74,12 @@ extension ScenarioReader {
         var calls: [Int]?
         if let callsValue = rule["calls"], let elements = array(callsValue, Self.join(path, "calls")) {
             calls = elements.enumerated().compactMap { integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init) }
+            if elements.isEmpty {
+                report(Self.join(path, "calls"), "expected at least one call number (omit 'calls' to consider every call)")
+            }
+            for (position, number) in (calls ?? []).enumerated() where calls?[..<position].contains(number) == true {
+                report(Self.join(path, "calls"), "call number \(number) is listed twice")
+            }
         }
         let probability = rule["p"].map { self.probability($0, Self.join(path, "p")) } ?? 1
 
@@ -80,7 +91,11 @@ extension ScenarioReader {
         case "timeout": kind = .timeout
         case "timeout_after_commit": kind = .timeoutAfterCommit
         case "server_error":
-            let status = rule["status"].map { integer($0, Self.join(path, "status"), in: 500...599) } ?? 503
+            var status = rule["status"].map { integer($0, Self.join(path, "status"), in: 500...599) } ?? 503
+            if let code = status, ![500, 502, 503].contains(code) {
+                report(Self.join(path, "status"), "expected 500, 502 or 503, found \(code)")
+                status = nil
+            }
             let html = rule["html"].map { bool($0, Self.join(path, "html")) } ?? false
             if let status, let html { kind = .serverError(status: Int(status), html: html) }
         case "rate_limited":

@@ -11,12 +11,15 @@ extension ScenarioReader {
         var result: [ServiceSpec] = []
         for (name, serviceValue) in services.members {
             let path = Self.join("services", name)
+            let issuesBefore = issues.count
+            checkIdentifier(name, path, what: "a service name")
             guard let service = object(serviceValue, path, allowed: Self.serviceKeys, required: ["regimes"]) else { continue }
             let timeout = integer(service["timeout_ms"], Self.join(path, "timeout_ms"), in: 1...86_400_000) ?? 30_000
             var regimes: [Regime] = []
             if let regimesValue = service["regimes"] {
                 if case .object(let regimeObjects) = regimesValue, !regimeObjects.isEmpty {
                     for (regimeName, regimeValue) in regimeObjects.members {
+                        checkIdentifier(regimeName, Self.join(Self.join(path, "regimes"), regimeName), what: "a regime name")
                         if let regime = readRegime(regimeName, regimeValue, Self.join(Self.join(path, "regimes"), regimeName)) {
                             regimes.append(regime)
                         }
@@ -25,7 +28,8 @@ extension ScenarioReader {
                     report(Self.join(path, "regimes"), "expected an object of named regimes (at least one), found \(Self.describe(regimesValue))")
                 }
             }
-            let names = regimes.map(\.name)
+            // Declared names: a regime with its own mistakes is still a name references may use.
+            let names = Array(service["regimes"]?.objectValue?.keys ?? [])
             func regimeName(_ value: JSON?, _ path: String) -> String? {
                 guard let text = string(value, path) else { return nil }
                 guard names.contains(text) else {
@@ -36,14 +40,20 @@ extension ScenarioReader {
             }
             let initial = service["initial"].flatMap { regimeName($0, Self.join(path, "initial")) } ?? names.first ?? ""
             var transitions: [(from: String, to: String, probability: Double)] = []
+            func knownRegime(_ text: String, _ path: String) -> Bool {
+                if names.contains(text) { return true }
+                report(path, "unknown regime '\(text)'\(Self.suggestion(text, among: names)); regimes are \(names.joined(separator: ", "))")
+                return false
+            }
             if let transitionsValue = service["transitions"],
-                let rows = object(transitionsValue, Self.join(path, "transitions"), allowed: names)
+                let rows = object(transitionsValue, Self.join(path, "transitions"), allowed: Array(transitionsValue.objectValue?.keys ?? []))
             {
-                for (from, rowValue) in rows.members where names.contains(from) {
+                for (from, rowValue) in rows.members {
                     let rowPath = Self.join(Self.join(path, "transitions"), from)
-                    guard let row = object(rowValue, rowPath, allowed: names) else { continue }
+                    guard knownRegime(from, rowPath) else { continue }
+                    guard let row = object(rowValue, rowPath, allowed: Array(rowValue.objectValue?.keys ?? [])) else { continue }
                     var sum = 0.0
-                    for (to, probabilityValue) in row.members where names.contains(to) {
+                    for (to, probabilityValue) in row.members where knownRegime(to, Self.join(rowPath, to)) {
                         if let probability = probability(probabilityValue, Self.join(rowPath, to)) {
                             transitions.append((from, to, probability))
                             sum += probability
@@ -81,7 +91,8 @@ extension ScenarioReader {
                     }
                 }
             }
-            guard !regimes.isEmpty else { continue }
+            // A service with its own mistakes is not built: the chain would only repeat them.
+            guard !regimes.isEmpty, issues.count == issuesBefore else { continue }
             do throws(ServiceModelError) {
                 let chain = try RegimeChain(regimes: regimes, initial: initial, transitions: transitions, schedules: schedules)
                 result.append(ServiceSpec(name: name, timeoutMs: timeout, regimes: chain, rateLimit: bucket))

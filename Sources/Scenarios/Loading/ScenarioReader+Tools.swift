@@ -1,7 +1,7 @@
 extension ScenarioReader {
     static let operations = ["get", "list", "create", "update", "delete", "custom"]
     static let commonToolKeys = [
-        "name", "service", "scope", "description", "input", "op", "requires", "fields", "idempotency", "approval", "title",
+        "name", "service", "scope", "description", "input", "op", "requires", "fields", "idempotency", "approval",
     ]
     static let operationKeys: [String: [String]] = [
         "get": ["collection", "key"],
@@ -26,6 +26,7 @@ extension ScenarioReader {
             let allowed = Self.commonToolKeys + (op.flatMap { Self.operationKeys[$0] } ?? Self.operationKeys.values.flatMap { $0 })
             guard let tool = object(element, path, allowed: allowed, required: ["name", "service", "description", "input", "op"]) else { continue }
             let name = string(tool["name"], Self.join(path, "name"), nonEmpty: true)
+            if let name { checkIdentifier(name, Self.join(path, "name"), what: "a tool name") }
             if let name, !names.insert(name).inserted {
                 report(Self.join(path, "name"), "another tool is already named '\(name)'")
             }
@@ -58,19 +59,24 @@ extension ScenarioReader {
             var operation: ToolOperation?
             switch op {
             case "get":
-                let key = tool["key"].flatMap { expression($0, Self.join(path, "key"), scope: noRow) }
-                    ?? defaultKey(schema: schemaJSON, path: path, scope: noRow)
+                let key = tool["key"] != nil
+                    ? expression(tool["key"], Self.join(path, "key"), scope: noRow)
+                    : defaultKey(schema: schemaJSON, path: path, scope: noRow)
                 if let collection, let key { operation = .get(collection: collection, key: key) }
             case "list":
                 let filter = expression(tool["filter"], Self.join(path, "filter"), scope: withRow)
                 var order: OrderBy?
                 if let text = string(tool["order_by"], Self.join(path, "order_by")) {
                     order = OrderBy(text)
-                    if let field = order?.field.first, let collection, let known = catalog.fields(of: collection), !known.contains(field) {
+                    let name = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+                    if name.isEmpty || name.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+                        report(Self.join(path, "order_by"), "expected a field name, or '-field' for descending, found '\(text)'")
+                        order = nil
+                    } else if let field = order?.field.first, let collection, let known = catalog.fields(of: collection), !known.contains(field) {
                         report(Self.join(path, "order_by"), "unknown field '\(field)' of \(collection)\(Self.suggestion(field, among: known))")
                     }
                 }
-                let pageSize = integer(tool["page_size"], Self.join(path, "page_size"), in: 1...10_000)
+                let pageSize = integer(tool["page_size"], Self.join(path, "page_size"), in: 1...1000)
                 if let collection { operation = .list(collection: collection, filter: filter, orderBy: order, pageSize: pageSize.map(Int.init)) }
             case "create":
                 let value = readAssignments(tool["value"], Self.join(path, "value"), scope: noRow, required: true)
@@ -94,6 +100,9 @@ extension ScenarioReader {
                     report(path, "a custom tool needs 'effects' or 'returns'")
                 }
                 operation = .custom(effects: effects, returns: returns)
+            }
+            if let fields, let collection {
+                readProjection(fields, Self.join(path, "fields"), collection: collection, catalog: catalog)
             }
             guard let operation else { continue }
             tools.append(ToolSpec(
@@ -124,6 +133,25 @@ extension ScenarioReader {
     mutating func readStrings(_ value: JSON, _ path: String) -> [String]? {
         guard let elements = array(value, path) else { return nil }
         return elements.enumerated().compactMap { string($0.element, Self.join(path, $0.offset)) }
+    }
+
+    /// `fields` projects rows of `collection`: each names a field rows can have (a dotted path
+    /// by its first segment), once.
+    mutating func readProjection(_ fields: [String], _ path: String, collection: String, catalog: Catalog) {
+        guard let known = catalog.fields(of: collection) else { return }
+        if fields.isEmpty { report(path, "expected at least one field (omit 'fields' to return whole rows)") }
+        var seen: Set<String> = []
+        for (index, field) in fields.enumerated() {
+            let fieldPath = Self.join(path, index)
+            let segments = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if segments.contains(where: \.isEmpty) {
+                report(fieldPath, "expected a field name or dotted path like 'address.zip', found '\(field)'")
+            } else if let first = segments.first, !known.contains(first) {
+                report(fieldPath, "unknown field '\(first)' of \(collection)\(Self.suggestion(first, among: known))")
+            } else if !seen.insert(field).inserted {
+                report(fieldPath, "'\(field)' is listed twice")
+            }
+        }
     }
 
     mutating func readCollection(_ value: JSON, _ path: String, catalog: Catalog) -> String? {
@@ -192,11 +220,12 @@ extension ScenarioReader {
     }
 
     mutating func readPrecondition(_ value: JSON, _ path: String, scope: ExpressionScope) -> Precondition? {
-        guard let object = object(value, path, allowed: ["expr", "status", "message"], required: ["expr"]) else { return nil }
+        guard let object = object(value, path, allowed: ["expr", "status", "message"], required: ["expr", "status", "message"]) else { return nil }
         let expression = expression(object["expr"], Self.join(path, "expr"), scope: scope)
-        let status = integer(object["status"], Self.join(path, "status"), in: 400...599) ?? 422
-        let message = string(object["message"], Self.join(path, "message")) ?? "precondition failed"
-        return expression.map { Precondition(expression: $0, status: Int(status), message: message) }
+        let status = integer(object["status"], Self.join(path, "status"), in: 400...499)
+        let message = string(object["message"], Self.join(path, "message"), nonEmpty: true)
+        guard let expression, let status, let message else { return nil }
+        return Precondition(expression: expression, status: Int(status), message: message)
     }
 
     mutating func readEffects(

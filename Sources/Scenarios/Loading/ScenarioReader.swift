@@ -10,13 +10,12 @@ struct ScenarioReader {
         issues.append(ScenarioIssue(file: file, path: path, message: message))
     }
 
+    /// `path.key`, or `path["odd key"]` for keys that are not identifier-like: the same
+    /// rendering as `JSONSchema` violations, so both name a place the same way.
     static func join(_ path: String, _ key: String) -> String {
-        let identifier = key.first.map { $0.isLetter || $0 == "_" } == true
-            && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-        if identifier { return path.isEmpty ? key : "\(path).\(key)" }
-        var escaped: [UInt8] = []
-        JSON.writeEscaped(key, into: &escaped)
-        return "\(path)[\(String(decoding: escaped, as: UTF8.self))]"
+        var text = path
+        JSONPathSegment.key(key).append(to: &text)
+        return text
     }
 
     static func join(_ path: String, _ index: Int) -> String { "\(path)[\(index)]" }
@@ -44,10 +43,14 @@ struct ScenarioReader {
             report(path, "expected an object, found \(Self.describe(value))")
             return nil
         }
+        var suggested: [String] = []
         for key in object.keys where !allowed.contains(key) {
-            report(Self.join(path, key), "unknown key '\(key)'\(Self.suggestion(key, among: allowed))")
+            let candidate = closestMatch(to: key, among: allowed)
+            if let candidate { suggested.append(candidate) }
+            report(Self.join(path, key), "unknown key '\(key)'\(candidate.map { " (did you mean '\($0)'?)" } ?? "")")
         }
-        for key in required where object[key] == nil {
+        // A misspelt required key is one mistake, already reported with its suggestion.
+        for key in required where object[key] == nil && !suggested.contains(key) {
             report(path, "missing required key '\(key)'")
         }
         return object
@@ -64,6 +67,24 @@ struct ScenarioReader {
             return nil
         }
         return text
+    }
+
+    /// A lower-case identifier (`billing_refund`): letters, digits and underscores, starting
+    /// with a letter. Tool, service, collection and regime names must be, so that they read the
+    /// same in expressions, traces and MCP tool lists.
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        return name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_")
+        }
+    }
+
+    /// Reports `name` at `path` unless it is an identifier; `what` names the thing (`a tool name`).
+    mutating func checkIdentifier(_ name: String, _ path: String, what: String) {
+        if !Self.isIdentifier(name) {
+            report(path, "\(what) must be a lower-case identifier (letters, digits and '_', starting with a letter), found '\(name)'")
+        }
     }
 
     mutating func integer(_ value: JSON?, _ path: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) -> Int64? {
