@@ -31,7 +31,7 @@ extension ScenarioReader {
     mutating func readFault(_ element: JSON, _ path: String, catalog: Catalog) -> FaultRule? {
         let kindName = element["kind"].flatMap { choice($0, Self.join(path, "kind"), FaultKind.allNames) }
         let parameters = kindName.flatMap { Self.faultParameters[$0] } ?? ([], [])
-        let allowed = Self.faultCommonKeys + (kindName == nil ? Self.faultParameters.values.flatMap(\.allowed) : parameters.allowed)
+        let allowed = Self.faultCommonKeys + (kindName == nil ? FaultKind.allNames.flatMap { Self.faultParameters[$0]?.allowed ?? [] } : parameters.allowed)
         guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else { return nil }
         let id = string(rule["id"], Self.join(path, "id"), nonEmpty: true)
 

@@ -1,15 +1,15 @@
 extension ScenarioReader {
     static let operations = ["get", "list", "create", "update", "delete", "custom"]
     static let commonToolKeys = [
-        "name", "service", "scope", "description", "input", "op", "requires", "fields", "idempotency", "approval",
+        "name", "service", "scope", "description", "input", "op", "requires", "idempotency", "approval",
     ]
     static let operationKeys: [String: [String]] = [
-        "get": ["collection", "key"],
-        "list": ["collection", "filter", "order_by", "page_size"],
-        "create": ["collection", "value", "key"],
-        "update": ["collection", "key", "where", "set", "append"],
+        "get": ["collection", "key", "fields"],
+        "list": ["collection", "filter", "order_by", "page_size", "fields"],
+        "create": ["collection", "value", "key", "fields"],
+        "update": ["collection", "key", "where", "set", "append", "fields"],
         "delete": ["collection", "key", "where"],
-        "custom": ["effects", "returns"],
+        "custom": ["effects", "returns", "fields"],
     ]
 
     mutating func readTools(_ value: JSON?, catalog: Catalog) -> [ToolSpec] {
@@ -23,7 +23,7 @@ extension ScenarioReader {
                 continue
             }
             let op = raw["op"].flatMap { choice($0, Self.join(path, "op"), Self.operations) }
-            let allowed = Self.commonToolKeys + (op.flatMap { Self.operationKeys[$0] } ?? Self.operationKeys.values.flatMap { $0 })
+            let allowed = Self.commonToolKeys + (op.flatMap { Self.operationKeys[$0] } ?? Self.operations.flatMap { Self.operationKeys[$0] ?? [] })
             guard let tool = object(element, path, allowed: allowed, required: ["name", "service", "description", "input", "op"]) else { continue }
             let name = string(tool["name"], Self.join(path, "name"), nonEmpty: true)
             if let name { checkIdentifier(name, Self.join(path, "name"), what: "a tool name") }
