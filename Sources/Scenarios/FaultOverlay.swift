@@ -46,7 +46,7 @@ public struct FaultOverlay: Sendable {
                 }
             }
         }
-        guard reader.issues.isEmpty else { throw ScenarioLoadError(issues: reader.issues) }
+        guard reader.issues.isEmpty else { throw ScenarioLoadError(issues: IssueOrder.sorted(reader.issues, in: document)) }
         return FaultOverlay(rules: rules, disabled: disabled, sha256: SHA256.hexDigest(document.canonicalBytes))
     }
 

@@ -195,6 +195,19 @@ struct ScenarioLoaderErrorTests {
         ])
     }
 
+    @Test("issues follow the file even when a late key is checked before earlier children")
+    func issuesInDocumentOrder() throws {
+        let document = try ScenarioFixtures.document()
+            .with("/tools/0/service", "crn")
+            .with("/solutoin_notes", "misplaced")
+            .with("/data/audit-log", [])
+        #expect(ScenarioFixtures.issues(document) == [
+            #"crm-refund.json: data["audit-log"]: a collection name must be a lower-case identifier (letters, digits and '_', starting with a letter), found 'audit-log'"#,
+            "crm-refund.json: tools[0].service: unknown service 'crn' (did you mean 'crm'?)",
+            "crm-refund.json: solutoin_notes: unknown key 'solutoin_notes'",
+        ])
+    }
+
     @Test("malformed JSON bytes are one issue naming the file")
     func malformedJSON() {
         #expect(throws: ScenarioLoadError.self) { try ScenarioLoader.load(bytes: Array("{\"simrun\": 1,".utf8), file: "broken.json") }

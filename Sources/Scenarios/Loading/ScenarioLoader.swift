@@ -35,7 +35,8 @@ public enum ScenarioLoader {
         let scenario = reader.readScenario(document)
         guard reader.issues.isEmpty, let scenario else {
             throw ScenarioLoadError(issues: reader.issues.isEmpty
-                ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")] : reader.issues)
+                ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
+                : IssueOrder.sorted(reader.issues, in: document))
         }
         return scenario
     }
