@@ -4,6 +4,8 @@ struct Catalog {
     /// Collections with the fields their rows can have, in declaration order.
     var collections: [(name: String, fields: [String])]
     var services: [String]
+    /// Whether `services` was given at all; without it, the missing key is the one mistake.
+    var servicesDeclared = true
     var tools: [String] = []
     var toolSpecs: [ToolSpec] = []
 

@@ -104,10 +104,14 @@ extension ScenarioReader {
 
         let data = readData(root["data"])
         let services = readServices(root["services"])
+        if case .array(let toolValues)? = root["tools"], toolValues.isEmpty {
+            report("tools", "expected at least one tool")
+        }
         // Names as declared, so a service or tool with its own mistakes does not also make every
         // reference to it an "unknown" one.
         let serviceNames = root["services"]?.objectValue?.keys ?? []
         var catalog = Catalog(data: data, services: serviceNames)
+        catalog.servicesDeclared = root["services"] != nil
         catalog.collectFields(fromTools: root["tools"]?.arrayValue ?? [])
         catalog.tools = root["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         let tools = readTools(root["tools"], catalog: catalog)
@@ -166,7 +170,10 @@ extension ScenarioReader {
         for (name, rowsValue) in data.members {
             let path = Self.join("data", name)
             checkIdentifier(name, path, what: "a collection name")
-            guard let rows = array(rowsValue, path) else { continue }
+            guard let rows = array(rowsValue, path) else {
+                collections.append((name, []))  // still a declared name: references to it are not "unknown"
+                continue
+            }
             var objects: [JSONObject] = []
             var seen: Set<String> = []
             for (index, row) in rows.enumerated() {

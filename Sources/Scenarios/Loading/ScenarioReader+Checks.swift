@@ -74,7 +74,8 @@ extension ScenarioReader {
     mutating func readSolution(_ value: JSON?, catalog: Catalog) -> [SolutionStep] {
         guard let value else { return [] }
         let steps = readSolutionSteps(value, "solution", catalog: catalog, locals: [])
-        if !containsAnswer(steps) {
+        let answered = value.arrayValue?.contains { $0["answer"] != nil } ?? true
+        if !containsAnswer(steps), !answered {
             report("solution", "the solution must end with an answer step ({\"answer\": \"…\"})")
         }
         return steps
@@ -105,6 +106,8 @@ extension ScenarioReader {
                 guard let step = object(element, stepPath, allowed: ["for_each", "as", "do"], required: ["as", "do"]) else { continue }
                 let items = expression(step["for_each"], Self.join(stepPath, "for_each"), scope: scope)
                 guard let variable = string(step["as"], Self.join(stepPath, "as"), nonEmpty: true), let body = step["do"] else { continue }
+                checkIdentifier(variable, Self.join(stepPath, "as"), what: "a loop variable")
+                if body.arrayValue?.isEmpty == true { report(Self.join(stepPath, "do"), "expected at least one step") }
                 let inner = readSolutionSteps(body, Self.join(stepPath, "do"), catalog: catalog, locals: locals + [variable])
                 if let items { steps.append(.forEach(items: items, variable: variable, steps: inner)) }
             } else {
@@ -134,6 +137,7 @@ extension ScenarioReader {
                     }
                 }
                 let save = string(step["save"], Self.join(stepPath, "save"), nonEmpty: true)
+                if let save { checkIdentifier(save, Self.join(stepPath, "save"), what: "a saved name") }
                 let paginate = bool(step["paginate"], Self.join(stepPath, "paginate")) ?? false
                 if paginate, case .list = spec.operation {} else if paginate {
                     report(Self.join(stepPath, "paginate"), "only list tools paginate; '\(tool)' is a \(spec.operation.name) tool")

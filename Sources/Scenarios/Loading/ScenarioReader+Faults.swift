@@ -11,6 +11,16 @@ extension ScenarioReader {
         "injection": (["field", "text"], ["field", "text"]),
     ]
 
+    /// `refund-lost-response`, `F1.a`: ASCII letters and digits, then also `_`, `.` and `-`.
+    static func isRuleId(_ id: String) -> Bool {
+        func alphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard let first = id.utf8.first, alphanumeric(first) else { return false }
+        return id.utf8.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+    }
+
     /// Reads fault rules at `path` (a scenario's `faults`, or an overlay's).
     mutating func readFaults(_ value: JSON?, path: String, catalog: Catalog) -> [FaultRule] {
         guard let value, let elements = array(value, path) else { return [] }
@@ -34,6 +44,9 @@ extension ScenarioReader {
         let allowed = Self.faultCommonKeys + (kindName == nil ? FaultKind.allNames.flatMap { Self.faultParameters[$0]?.allowed ?? [] } : parameters.allowed)
         guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else { return nil }
         let id = string(rule["id"], Self.join(path, "id"), nonEmpty: true)
+        if let id, !Self.isRuleId(id) {
+            report(Self.join(path, "id"), "a fault rule id is letters, digits, '_', '.' and '-', starting with a letter or digit, found '\(id)'")
+        }
 
         var target: FaultTarget?
         var argsType: ExpressionType = .openObject

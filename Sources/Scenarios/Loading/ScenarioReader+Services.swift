@@ -87,7 +87,7 @@ extension ScenarioReader {
                     do throws(ServiceModelError) {
                         bucket = try TokenBucket(capacity: capacity, refillPerSecond: refill)
                     } catch {
-                        report(Self.join(path, "rate_limit"), error.description)
+                        report(error, under: path)
                     }
                 }
             }
@@ -97,7 +97,7 @@ extension ScenarioReader {
                 let chain = try RegimeChain(regimes: regimes, initial: initial, transitions: transitions, schedules: schedules)
                 result.append(ServiceSpec(name: name, timeoutMs: timeout, regimes: chain, rateLimit: bucket))
             } catch {
-                report(path, error.description)
+                report(error, under: path)
             }
         }
         return result
@@ -166,7 +166,7 @@ extension ScenarioReader {
         do throws(ServiceModelError) {
             try distribution.validate(path: path)
         } catch {
-            report(path, error.description)
+            report(error, under: "")
             return nil
         }
         return distribution

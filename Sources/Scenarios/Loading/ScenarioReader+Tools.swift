@@ -31,7 +31,7 @@ extension ScenarioReader {
                 report(Self.join(path, "name"), "another tool is already named '\(name)'")
             }
             let service = string(tool["service"], Self.join(path, "service"))
-            if let service, !catalog.services.contains(service) {
+            if let service, catalog.servicesDeclared, !catalog.services.contains(service) {
                 report(Self.join(path, "service"), "unknown service '\(service)'\(Self.suggestion(service, among: catalog.services))")
             }
             let scope = string(tool["scope"], Self.join(path, "scope"))
@@ -121,6 +121,7 @@ extension ScenarioReader {
         }
         if let type = value["type"], type != "object" {
             report(Self.join(path, "type"), "a tool's input schema must have type 'object', found \(Self.describe(type))")
+            return (nil, nil)
         }
         do throws(JSONSchemaError) {
             return (value, try JSONSchema(value))
@@ -270,13 +271,15 @@ extension ScenarioReader {
             case "create":
                 guard let effect = object(element, effectPath, allowed: ["create", "value", "key"], required: ["value"]) else { continue }
                 guard let collection = readCollection(effect["create"]!, Self.join(effectPath, "create"), catalog: catalog) else { continue }
-                let value = readAssignments(effect["value"], Self.join(effectPath, "value"), scope: noRow, required: true)
+                let value = readAssignments(effect["value"], Self.join(effectPath, "value"), scope: noRow, required: false)
                 let key = expression(effect["key"], Self.join(effectPath, "key"), scope: noRow)
                 effects.append(.create(collection: collection, value: value, key: key))
             default:
                 guard let effect = object(element, effectPath, allowed: ["for_each", "as", "do"], required: ["as", "do"]) else { continue }
                 let items = expression(effect["for_each"], Self.join(effectPath, "for_each"), scope: noRow)
                 guard let variable = string(effect["as"], Self.join(effectPath, "as"), nonEmpty: true) else { continue }
+                checkIdentifier(variable, Self.join(effectPath, "as"), what: "a loop variable")
+                if effect["do"]?.arrayValue?.isEmpty == true { report(Self.join(effectPath, "do"), "expected at least one effect") }
                 if ["args", "row"].contains(variable) || locals.contains(where: { $0.0 == variable }) {
                     report(Self.join(effectPath, "as"), "'\(variable)' is already a name in scope; choose another")
                     continue

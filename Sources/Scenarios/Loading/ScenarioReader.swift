@@ -56,6 +56,22 @@ struct ScenarioReader {
         return object
     }
 
+    /// Reports a service-model error at its own path: `path` when the error's path is already
+    /// complete, otherwise under `prefix` (the service's path).
+    mutating func report(_ error: ServiceModelError, under prefix: String) {
+        let relative: String
+        let message: String
+        switch error {
+        case .invalidValue(let path, let expected, let found):
+            (relative, message) = (path, "expected \(expected), found \(found)")
+        case .unknownRegime(let path, let found, let known):
+            (relative, message) = (path, "unknown regime \(found) (regimes are \(known.joined(separator: ", ")))")
+        case .duplicateRegime(let path, let name):
+            (relative, message) = (path, "regime '\(name)' is declared twice")
+        }
+        report(prefix.isEmpty ? relative : relative.isEmpty ? prefix : "\(prefix).\(relative)", message)
+    }
+
     mutating func string(_ value: JSON?, _ path: String, nonEmpty: Bool = false) -> String? {
         guard let value else { return nil }
         guard case .string(let text) = value else {
