@@ -37,6 +37,9 @@ enum ScenarioFixtures {
         }
     }
 
+    /// The compiled scenario-format schema, compiled once per test run.
+    static let compiledSchema: Result<JSONSchema, any Error> = Result { try formatSchema() }
+
     /// The compiled scenario-format schema.
     static func formatSchema() throws -> JSONSchema {
         let data = try Data(contentsOf: URL(fileURLWithPath: scenariosDirectory + "/schema.json"))
