@@ -64,6 +64,14 @@ struct ScenarioLoaderErrorTests {
             "dangling tool name in a check",
             "crm-refund.json: checks[7].calls.tool: unknown tool 'crm_delete_customr' (did you mean 'crm_delete_customer'?)"
         ) { $0.with("/checks/7/calls/tool", "crm_delete_customr") },
+        Corruption(
+            "row outside a collection predicate",
+            """
+            crm-refund.json: checks[1].expect: column 5: unknown field 'status' of row
+                row.status == 'refunded'
+                    ^
+            """
+        ) { $0.with("/checks/1/expect", "row.status == 'refunded'") },
         Corruption("dangling tool name in a fault rule", "crm-refund.json: faults[0].tool: unknown tool 'billing_refnd' (did you mean 'billing_refund'?)") {
             $0.with("/faults/0/tool", "billing_refnd")
         },

@@ -6,7 +6,7 @@ extension ScenarioReader {
         if elements.isEmpty { report("checks", "expected at least one check (a scenario without checks cannot fail)") }
         var checks: [CheckSpec] = []
         var names: Set<String> = []
-        let scope = catalog.scope(args: .null, rowOf: nil)
+        let scope = catalog.scope(args: .record([]), rowOf: nil)  // checks see the data, not a call's arguments
         for (index, element) in elements.enumerated() {
             let path = Self.join("checks", index)
             guard case .object(let raw) = element else {

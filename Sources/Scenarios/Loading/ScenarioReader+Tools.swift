@@ -46,7 +46,7 @@ extension ScenarioReader {
                 report(path, "missing required key 'collection' (op '\(op)' works on a collection)")
             }
             let noRow = catalog.scope(args: argsType, rowOf: nil)
-            let withRow = catalog.scope(args: argsType, rowOf: collection)
+            let withRow = catalog.scope(args: argsType, rowOf: collection, unknownRow: collection == nil)
             var requires: [Precondition] = []
             for (position, item) in (array(tool["requires"], Self.join(path, "requires")) ?? []).enumerated() {
                 if let precondition = readPrecondition(item, Self.join(Self.join(path, "requires"), position), scope: noRow) {
