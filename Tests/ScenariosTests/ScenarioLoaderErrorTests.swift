@@ -72,6 +72,17 @@ struct ScenarioLoaderErrorTests {
                     ^
             """
         ) { $0.with("/checks/1/expect", "row.status == 'refunded'") },
+        Corruption("filter that is not a condition", "crm-refund.json: tools[4].filter: expected a condition (true or false), but this gives string") {
+            $0.with("/tools/4/filter", "args.customer_id")
+        },
+        Corruption(
+            "expression written as a bare JSON value",
+            #"crm-refund.json: tools[3].approval: expected an expression (a string), found boolean true; write it as "true""#
+        ) { $0.with("/tools/3/approval", true) },
+        Corruption(
+            "computed argument the tool does not take",
+            "crm-refund.json: solution[3].args_from.amout: 'billing_refund' has no argument 'amout' (did you mean 'amount'?)"
+        ) { $0.with("/solution/3/args_from", ["amout": "120"]) },
         Corruption("dangling tool name in a fault rule", "crm-refund.json: faults[0].tool: unknown tool 'billing_refnd' (did you mean 'billing_refund'?)") {
             $0.with("/faults/0/tool", "billing_refnd")
         },

@@ -89,6 +89,8 @@ struct SchemaAgreementTests {
             $0.with("/tools/5/effects/0/set/id", "'x'")
         },
         SharedMistake("empty expression", loader: "checks[0].expect") { $0.with("/checks/0/expect", "") },
+        SharedMistake("expression as a JSON boolean", loader: "tools[3].approval") { $0.with("/tools/3/approval", true) },
+        SharedMistake("empty scope", loader: "tools[0].scope") { $0.with("/tools/0/scope", "") },
         SharedMistake("fault probability above 1", loader: "faults[0].p") { $0.with("/faults/0/p", 1.5) },
         SharedMistake("fault probability as a string", loader: "faults[0].p") { $0.with("/faults/0/p", "0.3") },
         SharedMistake("unknown fault kind", loader: "faults[0].kind") { $0.with("/faults/0/kind", "timout") },

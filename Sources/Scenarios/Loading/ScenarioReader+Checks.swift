@@ -131,9 +131,17 @@ extension ScenarioReader {
                 } else if let from = step["args_from"] {
                     report(Self.join(stepPath, "args_from"), "expected an object of argument → expression, found \(Self.describe(from))")
                 }
-                if argumentsFrom.isEmpty {
+                if argumentsFrom.isEmpty && step["args_from"] == nil {
                     for violation in spec.inputSchema.validate(.object(arguments), at: Self.join(stepPath, "args")) {
                         report(violation.path, violation.message)
+                    }
+                } else if spec.inputSchemaJSON["additionalProperties"] == .bool(false) {
+                    // Computed arguments are known only when the step runs; their names are known now.
+                    let declared = spec.inputSchema.propertyNames
+                    let named = arguments.keys.map { (Self.join(Self.join(stepPath, "args"), $0), $0) }
+                        + argumentsFrom.map { (Self.join(Self.join(stepPath, "args_from"), $0.name), $0.name) }
+                    for (argumentPath, name) in named where !declared.contains(name) {
+                        report(argumentPath, "'\(tool)' has no argument '\(name)'\(Self.suggestion(name, among: declared))")
                     }
                 }
                 let save = string(step["save"], Self.join(stepPath, "save"), nonEmpty: true)

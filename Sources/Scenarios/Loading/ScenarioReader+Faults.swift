@@ -83,7 +83,7 @@ extension ScenarioReader {
             report(path, "give either 'tool' or 'service', not both")
         }
 
-        let when = expression(rule["when"], Self.join(path, "when"), scope: catalog.scope(args: argsType, rowOf: nil))
+        let when = condition(rule["when"], Self.join(path, "when"), scope: catalog.scope(args: argsType, rowOf: nil))
         var calls: [Int]?
         if let callsValue = rule["calls"], let elements = array(callsValue, Self.join(path, "calls")) {
             calls = elements.enumerated().compactMap { integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init) }

@@ -34,7 +34,7 @@ extension ScenarioReader {
             if let service, catalog.servicesDeclared, !catalog.services.contains(service) {
                 report(Self.join(path, "service"), "unknown service '\(service)'\(Self.suggestion(service, among: catalog.services))")
             }
-            let scope = string(tool["scope"], Self.join(path, "scope"))
+            let scope = string(tool["scope"], Self.join(path, "scope"), nonEmpty: true)
             let description = string(tool["description"], Self.join(path, "description")) ?? ""
             let (schemaJSON, schema) = readInputSchema(tool["input"], Self.join(path, "input"))
             let argsType = schemaJSON.map { ExpressionType(jsonSchema: $0) } ?? .openObject
@@ -54,7 +54,7 @@ extension ScenarioReader {
                 }
             }
             let idempotency = expression(tool["idempotency"], Self.join(path, "idempotency"), scope: noRow)
-            let approval = expression(tool["approval"], Self.join(path, "approval"), scope: noRow)
+            let approval = condition(tool["approval"], Self.join(path, "approval"), scope: noRow)
 
             var operation: ToolOperation?
             switch op {
@@ -64,7 +64,7 @@ extension ScenarioReader {
                     : defaultKey(schema: schemaJSON, path: path, scope: noRow)
                 if let collection, let key { operation = .get(collection: collection, key: key) }
             case "list":
-                let filter = expression(tool["filter"], Self.join(path, "filter"), scope: withRow)
+                let filter = condition(tool["filter"], Self.join(path, "filter"), scope: withRow)
                 var order: OrderBy?
                 if let text = string(tool["order_by"], Self.join(path, "order_by")) {
                     order = OrderBy(text)
@@ -181,7 +181,7 @@ extension ScenarioReader {
             return nil
         }
         if let whereValue = object["where"] {
-            return expression(whereValue, Self.join(path, "where"), scope: rowScope).map(RowSelector.matching)
+            return condition(whereValue, Self.join(path, "where"), scope: rowScope).map(RowSelector.matching)
         }
         if let keyValue = object["key"] {
             return expression(keyValue, Self.join(path, "key"), scope: keyScope).map(RowSelector.key)
@@ -222,7 +222,7 @@ extension ScenarioReader {
 
     mutating func readPrecondition(_ value: JSON, _ path: String, scope: ExpressionScope) -> Precondition? {
         guard let object = object(value, path, allowed: ["expr", "status", "message"], required: ["expr", "status", "message"]) else { return nil }
-        let expression = expression(object["expr"], Self.join(path, "expr"), scope: scope)
+        let expression = condition(object["expr"], Self.join(path, "expr"), scope: scope)
         let status = integer(object["status"], Self.join(path, "status"), in: 400...499)
         let message = string(object["message"], Self.join(path, "message"), nonEmpty: true)
         guard let expression, let status, let message else { return nil }

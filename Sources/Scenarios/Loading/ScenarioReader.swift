@@ -175,13 +175,26 @@ struct ScenarioReader {
         return text
     }
 
+    /// Compiles an expression that must be a condition (`true` or `false`).
+    mutating func condition(_ value: JSON?, _ path: String, scope: ExpressionScope) -> Expression? {
+        guard let expression = expression(value, path, scope: scope) else { return nil }
+        if expression.type != .boolean && expression.type != .any {
+            report(path, "expected a condition (true or false), but this gives \(expression.type)")
+            return nil
+        }
+        return expression
+    }
+
     /// Compiles an expression; a compile error is reported at `path` with its column and caret.
     mutating func expression(_ value: JSON?, _ path: String, scope: ExpressionScope) -> Expression? {
         guard let value else { return nil }
         let source: String
         switch value {
         case .string(let text): source = text
-        case .number, .bool, .null: source = value.canonicalText
+        case .number, .bool, .null:
+            let text = value.canonicalText
+            report(path, "expected an expression (a string), found \(Self.describe(value)); write it as \"\(text)\"")
+            return nil
         default:
             report(path, "expected an expression (a string), found \(Self.describe(value))")
             return nil
