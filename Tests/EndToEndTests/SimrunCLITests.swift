@@ -31,7 +31,9 @@ struct SimrunCLITests {
             expectedLine: "FILE: faults[0].p: expected a probability in [0, 1], found 1.5"),
         CorruptFile(
             mistake: "a solution that fails its own checks", pointer: "/solution/3/args/charge_id", value: "CH-55901",
-            expectedLine: "FILE: solution: the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): 'duplicate CH-55917 refunded exactly once' (count('refunds', row.charge_id == 'CH-55917') == 1 was false); 'duplicate CH-55917 marked refunded' (get('charges', 'CH-55917').status == 'refunded' was false); 'original charge CH-55901 untouched' (get('charges', 'CH-55901').status == 'captured' was false); 'no other charge refunded' (count('refunds', row.charge_id != 'CH-55917') == 0 was false)"),
+            expectedLine:
+                "FILE: solution: the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): 'duplicate CH-55917 refunded exactly once' (count('refunds', row.charge_id == 'CH-55917') == 1 was false); 'duplicate CH-55917 marked refunded' (get('charges', 'CH-55917').status == 'refunded' was false); 'original charge CH-55901 untouched' (get('charges', 'CH-55901').status == 'captured' was false); 'no other charge refunded' (count('refunds', row.charge_id != 'CH-55917') == 0 was false)"
+        ),
     ]
 
     /// A stack trace or crash report in any form the runtime prints one.
@@ -41,7 +43,8 @@ struct SimrunCLITests {
     }
 
     static func shippedScenario() throws -> JSON {
-        try JSON(parsing: [UInt8](Data(contentsOf: URL(fileURLWithPath: SimrunProcess.root + "/scenarios/crm-refund.json"))))
+        try JSON(
+            parsing: [UInt8](Data(contentsOf: URL(fileURLWithPath: SimrunProcess.root + "/scenarios/crm-refund.json"))))
     }
 
     @Test("validate on every shipped scenario (and the schema beside them) exits 0")
@@ -55,10 +58,15 @@ struct SimrunCLITests {
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == files.count)
         #expect(lines.allSatisfy { $0.hasPrefix("ok   scenarios/") })
-        #expect(result.stdout.contains("ok   scenarios/crm-refund.json: crm-refund — 6 tools, 5 fault rules, 9 checks; solution passes in 5 steps"))
+        #expect(
+            result.stdout.contains(
+                "ok   scenarios/crm-refund.json: crm-refund — 6 tools, 5 fault rules, 9 checks; solution passes in 5 steps"
+            ))
     }
 
-    @Test("validate on a corrupt copy exits 2 with the exact path on stderr and no success on stdout", arguments: corruptFiles)
+    @Test(
+        "validate on a corrupt copy exits 2 with the exact path on stderr and no success on stdout",
+        arguments: corruptFiles)
     func validateCorrupt(_ corrupt: CorruptFile) throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -86,11 +94,12 @@ struct SimrunCLITests {
         #expect(result.status == 2)
         #expect(result.stdout.hasPrefix("ok   scenarios/crm-refund.json: "))
         #expect(result.stdout.hasSuffix("FAIL \(bad)\n"))
-        #expect(result.stderr == """
-            \(bad): task.max_steps: expected a whole number, found string "40"
-            \(bad): tools[0].service: unknown service 'crn' (did you mean 'crm'?)
+        #expect(
+            result.stderr == """
+                \(bad): task.max_steps: expected a whole number, found string "40"
+                \(bad): tools[0].service: unknown service 'crn' (did you mean 'crm'?)
 
-            """)
+                """)
     }
 
     @Test("list prints a table of the shipped scenarios")
@@ -125,10 +134,19 @@ struct SimrunCLITests {
         "run with bad input exits 2 with a clear message and no stack trace",
         arguments: [
             (["run", "/nonexistent/scenario.json"], "/nonexistent/scenario.json: no such file\n"),
-            (["run", "scenarios/crm-refund.json", "--bogus"], "simrun run: unknown option '--bogus'\nRun 'simrun run --help' for usage.\n"),
-            (["run", "scenarios/crm-refund.json", "--seeds", "x"], "simrun run: --seeds takes a range like 1..50, not 'x'\nRun 'simrun run --help' for usage.\n"),
+            (
+                ["run", "scenarios/crm-refund.json", "--bogus"],
+                "simrun run: unknown option '--bogus'\nRun 'simrun run --help' for usage.\n"
+            ),
+            (
+                ["run", "scenarios/crm-refund.json", "--seeds", "x"],
+                "simrun run: --seeds takes a range like 1..50, not 'x'\nRun 'simrun run --help' for usage.\n"
+            ),
             (["frobnicate"], "simrun: unknown command 'frobnicate'\nRun 'simrun --help' for the list of commands.\n"),
-            (["validate"], "simrun validate: give at least one scenario FILE\nRun 'simrun validate --help' for usage.\n"),
+            (
+                ["validate"],
+                "simrun validate: give at least one scenario FILE\nRun 'simrun validate --help' for usage.\n"
+            ),
         ])
     func badInput(_ arguments: [String], _ expectedStderr: String) throws {
         let result = try SimrunProcess.run(arguments)
@@ -144,7 +162,8 @@ struct SimrunCLITests {
         let file = try scratch.write("truncated.json", "{\"simrun\": 1,\n")
         let result = try SimrunProcess.run(["run", file])
         #expect(result.status == 2)
-        #expect(result.stderr == "\(file): not valid JSON: line 2, column 1: expected a string key, found end of input\n")
+        #expect(
+            result.stderr == "\(file): not valid JSON: line 2, column 1: expected a string key, found end of input\n")
         #expect(!Self.looksLikeCrash(result.stderr))
     }
 

@@ -64,7 +64,8 @@ struct Catalog {
     /// A tool whose collection is unknown (already reported) gets `unknownRow: true`, so that its
     /// row expressions are not reported again.
     func scope(
-        args: ExpressionType, rowOf collection: String?, locals: [(String, ExpressionType)] = [], unknownRow: Bool = false
+        args: ExpressionType, rowOf collection: String?, locals: [(String, ExpressionType)] = [],
+        unknownRow: Bool = false
     ) -> ExpressionScope {
         // Without a collection there is no row: a closed record with no fields makes `row.x`
         // an error instead of a silent null (predicates of count/exists/… bind their own row).

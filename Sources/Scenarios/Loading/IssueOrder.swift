@@ -4,7 +4,9 @@
 enum IssueOrder {
     /// `issues` sorted stably by where their path points in `document`.
     static func sorted(_ issues: [ScenarioIssue], in document: JSON) -> [ScenarioIssue] {
-        let keyed = issues.enumerated().map { (position: position(of: $0.element.path, in: document), index: $0.offset, issue: $0.element) }
+        let keyed = issues.enumerated().map {
+            (position: position(of: $0.element.path, in: document), index: $0.offset, issue: $0.element)
+        }
         return keyed.sorted { lhs, rhs in
             if lhs.position != rhs.position { return lhs.position.lexicographicallyPrecedes(rhs.position) }
             return lhs.index < rhs.index
@@ -53,7 +55,9 @@ enum IssueOrder {
                 if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
                     // A quoted key: a JSON string up to the closing quote.
                     var j = i + 2
-                    while j < bytes.count, bytes[j] != UInt8(ascii: "\"") { j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                    while j < bytes.count, bytes[j] != UInt8(ascii: "\"") {
+                        j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1
+                    }
                     let literal = Array(bytes[(i + 1)...min(j, bytes.count - 1)])
                     if case .string(let key)? = try? JSON(parsing: literal) { result.append(.key(key)) }
                     i = j + 2

@@ -10,7 +10,9 @@ public enum ScenarioLoader {
 
     /// Loads the scenario at `path`; with `overlay`, fault rules are added, replaced or disabled
     /// by id; with `faults: .none`, the world has no fault rules at all.
-    public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError) -> Scenario {
+    public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError)
+        -> Scenario
+    {
         let bytes = try readFile(path)
         var scenario = try load(bytes: bytes, file: path)
         scenario.path = path
@@ -34,9 +36,10 @@ public enum ScenarioLoader {
         var reader = ScenarioReader(file: file)
         let scenario = reader.readScenario(document)
         guard reader.issues.isEmpty, let scenario else {
-            throw ScenarioLoadError(issues: reader.issues.isEmpty
-                ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
-                : IssueOrder.sorted(reader.issues, in: document))
+            throw ScenarioLoadError(
+                issues: reader.issues.isEmpty
+                    ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
+                    : IssueOrder.sorted(reader.issues, in: document))
         }
         return scenario
     }
@@ -63,7 +66,9 @@ public enum ScenarioLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let message = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot be read"
+            let message =
+                !exists
+                ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot be read"
             throw ScenarioLoadError(issues: [ScenarioIssue(file: path, path: "", message: message)])
         }
         return [UInt8](data)
@@ -86,17 +91,26 @@ extension ScenarioReader {
     ]
 
     mutating func readScenario(_ document: JSON) -> Scenario? {
-        guard let root = object(document, "", allowed: Self.topLevelKeys, required: ["simrun", "name", "task", "services", "tools", "checks", "solution"]) else {
+        guard
+            let root = object(
+                document, "", allowed: Self.topLevelKeys,
+                required: ["simrun", "name", "task", "services", "tools", "checks", "solution"])
+        else {
             return nil
         }
         if let version = root["simrun"] {
             if integer(version, "simrun") != ScenarioLoader.formatVersion, case .number = version {
-                report("simrun", "this build reads scenario format version \(ScenarioLoader.formatVersion), found \(version)")
+                report(
+                    "simrun",
+                    "this build reads scenario format version \(ScenarioLoader.formatVersion), found \(version)")
             }
         }
         let name = string(root["name"], "name", nonEmpty: true) ?? ""
         if !name.isEmpty, !Self.isScenarioName(name) {
-            report("name", "a scenario name is lower-case kebab-case (letters, digits and '-', like 'crm-refund'), found '\(name)'")
+            report(
+                "name",
+                "a scenario name is lower-case kebab-case (letters, digits and '-', like 'crm-refund'), found '\(name)'"
+            )
         }
         let title = string(root["title"], "title") ?? name
         let description = string(root["description"], "description") ?? ""
@@ -145,13 +159,17 @@ extension ScenarioReader {
     static func isScenarioName(_ name: String) -> Bool {
         guard let first = name.utf8.first, first != UInt8(ascii: "-") else { return false }
         return name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-")
         }
     }
 
     mutating func readTask(_ value: JSON?) -> ScenarioTask? {
-        guard let task = object(value, "task", allowed: ["instruction", "max_steps", "deadline_ms"], required: ["instruction"]) else {
+        guard
+            let task = object(
+                value, "task", allowed: ["instruction", "max_steps", "deadline_ms"], required: ["instruction"])
+        else {
             return nil
         }
         let instruction = string(task["instruction"], "task.instruction", nonEmpty: true) ?? ""

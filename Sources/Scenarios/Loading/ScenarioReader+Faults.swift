@@ -14,11 +14,14 @@ extension ScenarioReader {
     /// `refund-lost-response`, `F1.a`: ASCII letters and digits, then also `_`, `.` and `-`.
     static func isRuleId(_ id: String) -> Bool {
         func alphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard let first = id.utf8.first, alphanumeric(first) else { return false }
-        return id.utf8.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return id.utf8.allSatisfy {
+            alphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// Reads fault rules at `path` (a scenario's `faults`, or an overlay's).
@@ -41,11 +44,18 @@ extension ScenarioReader {
     mutating func readFault(_ element: JSON, _ path: String, catalog: Catalog) -> FaultRule? {
         let kindName = element["kind"].flatMap { choice($0, Self.join(path, "kind"), FaultKind.allNames) }
         let parameters = kindName.flatMap { Self.faultParameters[$0] } ?? ([], [])
-        let allowed = Self.faultCommonKeys + (kindName == nil ? FaultKind.allNames.flatMap { Self.faultParameters[$0]?.allowed ?? [] } : parameters.allowed)
-        guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else { return nil }
+        let allowed =
+            Self.faultCommonKeys
+            + (kindName == nil
+                ? FaultKind.allNames.flatMap { Self.faultParameters[$0]?.allowed ?? [] } : parameters.allowed)
+        guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else {
+            return nil
+        }
         let id = string(rule["id"], Self.join(path, "id"), nonEmpty: true)
         if let id, !Self.isRuleId(id) {
-            report(Self.join(path, "id"), "a fault rule id is letters, digits, '_', '.' and '-', starting with a letter or digit, found '\(id)'")
+            report(
+                Self.join(path, "id"),
+                "a fault rule id is letters, digits, '_', '.' and '-', starting with a letter or digit, found '\(id)'")
         }
 
         var target: FaultTarget?
@@ -60,7 +70,8 @@ extension ScenarioReader {
                     argsType = ExpressionType(jsonSchema: spec.inputSchemaJSON)
                 } else if !catalog.tools.contains(name) {
                     // (A declared tool that failed to load was reported where it is declared.)
-                    let hint = closestMatch(to: name, among: catalog.tools).map { " (did you mean '\($0)'?)" }
+                    let hint =
+                        closestMatch(to: name, among: catalog.tools).map { " (did you mean '\($0)'?)" }
                         ?? "; give a tool's name, or \"*\" for every tool"
                     report(Self.join(path, "tool"), "unknown tool '\(name)'\(hint)")
                 }
@@ -72,7 +83,8 @@ extension ScenarioReader {
                 } else if catalog.services.contains(name) {
                     target = .service(name)
                 } else {
-                    let hint = closestMatch(to: name, among: catalog.services).map { " (did you mean '\($0)'?)" }
+                    let hint =
+                        closestMatch(to: name, among: catalog.services).map { " (did you mean '\($0)'?)" }
                         ?? "; give a service's name, or \"*\" for every service"
                     report(Self.join(path, "service"), "unknown service '\(name)'\(hint)")
                 }
@@ -86,9 +98,12 @@ extension ScenarioReader {
         let when = condition(rule["when"], Self.join(path, "when"), scope: catalog.scope(args: argsType, rowOf: nil))
         var calls: [Int]?
         if let callsValue = rule["calls"], let elements = array(callsValue, Self.join(path, "calls")) {
-            calls = elements.enumerated().compactMap { integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init) }
+            calls = elements.enumerated().compactMap {
+                integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init)
+            }
             if elements.isEmpty {
-                report(Self.join(path, "calls"), "expected at least one call number (omit 'calls' to consider every call)")
+                report(
+                    Self.join(path, "calls"), "expected at least one call number (omit 'calls' to consider every call)")
             }
             for (position, number) in (calls ?? []).enumerated() where calls?[..<position].contains(number) == true {
                 report(Self.join(path, "calls"), "call number \(number) is listed twice")
@@ -112,7 +127,9 @@ extension ScenarioReader {
             let html = rule["html"].map { bool($0, Self.join(path, "html")) } ?? false
             if let status, let html { kind = .serverError(status: Int(status), html: html) }
         case "rate_limited":
-            let retry = rule["retry_after_ms"].map { integer($0, Self.join(path, "retry_after_ms"), in: 1...86_400_000) } ?? 1000
+            let retry =
+                rule["retry_after_ms"].map { integer($0, Self.join(path, "retry_after_ms"), in: 1...86_400_000) }
+                ?? 1000
             kind = retry.map { .rateLimited(retryAfterMs: $0) }
         case "malformed_json": kind = .malformedJSON
         case "error_in_ok": kind = .errorInOK

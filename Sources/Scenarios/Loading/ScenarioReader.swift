@@ -91,7 +91,8 @@ struct ScenarioReader {
     static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
         return name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "_")
         }
     }
@@ -99,11 +100,16 @@ struct ScenarioReader {
     /// Reports `name` at `path` unless it is an identifier; `what` names the thing (`a tool name`).
     mutating func checkIdentifier(_ name: String, _ path: String, what: String) {
         if !Self.isIdentifier(name) {
-            report(path, "\(what) must be a lower-case identifier (letters, digits and '_', starting with a letter), found '\(name)'")
+            report(
+                path,
+                "\(what) must be a lower-case identifier (letters, digits and '_', starting with a letter), found '\(name)'"
+            )
         }
     }
 
-    mutating func integer(_ value: JSON?, _ path: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) -> Int64? {
+    mutating func integer(_ value: JSON?, _ path: String, in range: ClosedRange<Int64> = Int64.min...Int64.max)
+        -> Int64?
+    {
         guard let value else { return nil }
         guard case .number(let number) = value, let integer = number.int64Value else {
             report(path, "expected a whole number, found \(Self.describe(value))")
@@ -169,7 +175,10 @@ struct ScenarioReader {
     mutating func choice(_ value: JSON?, _ path: String, _ choices: [String]) -> String? {
         guard let text = string(value, path) else { return nil }
         guard choices.contains(text) else {
-            report(path, "expected one of \(choices.joined(separator: ", ")), found '\(text)'\(Self.suggestion(text, among: choices))")
+            report(
+                path,
+                "expected one of \(choices.joined(separator: ", ")), found '\(text)'\(Self.suggestion(text, among: choices))"
+            )
             return nil
         }
         return text
