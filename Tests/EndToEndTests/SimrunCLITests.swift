@@ -82,6 +82,19 @@ struct SimrunCLITests {
         #expect(!Self.looksLikeCrash(result.stderr))
     }
 
+    @Test("a scenario that names its $schema is still validated as a scenario")
+    func validateScenarioWithSchemaReference() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var document = try Self.shippedScenario()
+        try document.setValue("./schema.json", at: JSONPointer("/$schema"))
+        try document.setValue("40", at: JSONPointer("/task/max_steps"))
+        let file = try scratch.write("named.json", document.prettyText)
+        let result = try SimrunProcess.run(["validate", file])
+        #expect(result.status == 2)
+        #expect(result.stderr == "\(file): task.max_steps: expected a whole number, found string \"40\"\n")
+    }
+
     @Test("validate reports every bad file and still exits 2 when others are fine")
     func validateMixed() throws {
         let scratch = try ScratchDirectory()

@@ -252,6 +252,13 @@ struct ScenarioLoaderErrorTests {
         #expect(ScenarioFixtures.issues(try ScenarioFixtures.document(file), file: file) == [])
     }
 
+    @Test("a scenario may name its JSON Schema for editors")
+    func schemaReference() throws {
+        let document = try ScenarioFixtures.document().with("/$schema", "./schema.json")
+        #expect(ScenarioFixtures.issues(document) == [])
+        #expect(try ScenarioFixtures.compiledSchema.get().validate(document, at: "").isEmpty)
+    }
+
     @Test("three mistakes give three issues, in file order")
     func allIssuesAtOnce() throws {
         // Edited in reverse file order, so the order of issues comes from the file, not the edits.

@@ -87,7 +87,8 @@ public enum FaultSelection: Sendable, Hashable {
 
 extension ScenarioReader {
     static let topLevelKeys = [
-        "simrun", "name", "title", "description", "task", "data", "services", "tools", "faults", "checks", "solution",
+        "$schema", "simrun", "name", "title", "description", "task", "data", "services", "tools", "faults", "checks",
+        "solution",
     ]
 
     mutating func readScenario(_ document: JSON) -> Scenario? {
@@ -105,6 +106,7 @@ extension ScenarioReader {
                     "this build reads scenario format version \(ScenarioLoader.formatVersion), found \(version)")
             }
         }
+        _ = string(root["$schema"], "$schema")  // for editors; not read
         let name = string(root["name"], "name", nonEmpty: true) ?? ""
         if !name.isEmpty, !Self.isScenarioName(name) {
             report(
