@@ -21,7 +21,7 @@ let package = Package(
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "WorldModel"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Scenarios", "WorldModel"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WorldModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["simrun", "WorldModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,15 +24,23 @@ public struct FaultOverlay: Sendable {
     }
 
     /// Checks a parsed overlay against `scenario`.
-    public static func load(_ document: JSON, file: String, for scenario: Scenario) throws(ScenarioLoadError) -> FaultOverlay {
+    public static func load(_ document: JSON, file: String, for scenario: Scenario) throws(ScenarioLoadError)
+        -> FaultOverlay
+    {
         var reader = ScenarioReader(file: file)
         var rules: [FaultRule] = []
         var disabled: [String] = []
-        if let root = reader.object(document, "", allowed: ["simrun_faults", "faults", "disable", "description"], required: ["simrun_faults"]) {
-            if let version = root["simrun_faults"], reader.integer(version, "simrun_faults") != 1, case .number = version {
+        if let root = reader.object(
+            document, "", allowed: ["simrun_faults", "faults", "disable", "description"], required: ["simrun_faults"])
+        {
+            if let version = root["simrun_faults"], reader.integer(version, "simrun_faults") != 1,
+                case .number = version
+            {
                 reader.report("simrun_faults", "this build reads fault overlay version 1, found \(version)")
             }
-            var catalog = Catalog(data: scenario.world.spec.initialData.collections.map { ($0.name, $0.rows) }, services: scenario.world.spec.services.map(\.name))
+            var catalog = Catalog(
+                data: scenario.world.spec.initialData.collections.map { ($0.name, $0.rows) },
+                services: scenario.world.spec.services.map(\.name))
             catalog.tools = scenario.world.tools.map(\.name)
             catalog.toolSpecs = scenario.world.tools
             rules = reader.readFaults(root["faults"], path: "faults", catalog: catalog)
@@ -42,11 +50,15 @@ public struct FaultOverlay: Sendable {
                 if known.contains(id) {
                     disabled.append(id)
                 } else {
-                    reader.report(ScenarioReader.join("disable", index), "the scenario has no fault rule '\(id)'\(ScenarioReader.suggestion(id, among: known))")
+                    reader.report(
+                        ScenarioReader.join("disable", index),
+                        "the scenario has no fault rule '\(id)'\(ScenarioReader.suggestion(id, among: known))")
                 }
             }
         }
-        guard reader.issues.isEmpty else { throw ScenarioLoadError(issues: reader.issues) }
+        guard reader.issues.isEmpty else {
+            throw ScenarioLoadError(issues: IssueOrder.sorted(reader.issues, in: document))
+        }
         return FaultOverlay(rules: rules, disabled: disabled, sha256: SHA256.hexDigest(document.canonicalBytes))
     }
 

@@ -3,7 +3,9 @@ public indirect enum SolutionStep: Sendable {
     /// Call `tool` with `arguments`, overridden by `argumentsFrom` (expressions over `saved` and
     /// loop variables); keep the parsed body as `saved.<save>`; with `paginate`, follow
     /// `next_cursor` and keep `{"items": [all items]}`.
-    case call(tool: String, arguments: JSONObject, argumentsFrom: [(name: String, value: Expression)], save: String?, paginate: Bool)
+    case call(
+        tool: String, arguments: JSONObject, argumentsFrom: [(name: String, value: Expression)], save: String?,
+        paginate: Bool)
     /// Repeat `steps` for each element of the array `items`, bound to `variable`.
     case forEach(items: Expression, variable: String, steps: [SolutionStep])
     /// Give the final answer; `{{expression}}` placeholders are filled from `saved`.

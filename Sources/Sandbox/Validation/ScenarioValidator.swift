@@ -53,7 +53,7 @@ public enum ScenarioValidator {
     /// schema, or `nil` when the file is not a schema.
     static func schemaFileIssues(_ file: String) -> [ScenarioIssue]? {
         guard let data = FileManager.default.contents(atPath: file), let document = try? JSON(parsing: [UInt8](data)),
-            document["$schema"] != nil
+            document["$schema"] != nil, document["simrun"] == nil  // a scenario may name its schema for editors
         else { return nil }
         do throws(JSONSchemaError) {
             _ = try JSONSchema(document)

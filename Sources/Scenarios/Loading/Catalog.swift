@@ -4,6 +4,8 @@ struct Catalog {
     /// Collections with the fields their rows can have, in declaration order.
     var collections: [(name: String, fields: [String])]
     var services: [String]
+    /// Whether `services` was given at all; without it, the missing key is the one mistake.
+    var servicesDeclared = true
     var tools: [String] = []
     var toolSpecs: [ToolSpec] = []
 
@@ -59,8 +61,15 @@ struct Catalog {
     }
 
     /// The scope of a tool's expressions: `args` from its input schema, `row` from `collection`.
-    func scope(args: ExpressionType, rowOf collection: String?, locals: [(String, ExpressionType)] = []) -> ExpressionScope {
-        let row: ExpressionType = collection.flatMap { collectionTypes[$0] } ?? .null
+    /// A tool whose collection is unknown (already reported) gets `unknownRow: true`, so that its
+    /// row expressions are not reported again.
+    func scope(
+        args: ExpressionType, rowOf collection: String?, locals: [(String, ExpressionType)] = [],
+        unknownRow: Bool = false
+    ) -> ExpressionScope {
+        // Without a collection there is no row: a closed record with no fields makes `row.x`
+        // an error instead of a silent null (predicates of count/exists/… bind their own row).
+        let row: ExpressionType = collection.flatMap { collectionTypes[$0] } ?? (unknownRow ? .any : .record([]))
         return .engine(
             args: args, row: row, locals: locals, collections: collectionTypes,
             tools: Set(tools), services: Set(services))

@@ -10,7 +10,9 @@ public enum ScenarioLoader {
 
     /// Loads the scenario at `path`; with `overlay`, fault rules are added, replaced or disabled
     /// by id; with `faults: .none`, the world has no fault rules at all.
-    public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError) -> Scenario {
+    public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError)
+        -> Scenario
+    {
         let bytes = try readFile(path)
         var scenario = try load(bytes: bytes, file: path)
         scenario.path = path
@@ -34,8 +36,10 @@ public enum ScenarioLoader {
         var reader = ScenarioReader(file: file)
         let scenario = reader.readScenario(document)
         guard reader.issues.isEmpty, let scenario else {
-            throw ScenarioLoadError(issues: reader.issues.isEmpty
-                ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")] : reader.issues)
+            throw ScenarioLoadError(
+                issues: reader.issues.isEmpty
+                    ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
+                    : IssueOrder.sorted(reader.issues, in: document))
         }
         return scenario
     }
@@ -62,7 +66,9 @@ public enum ScenarioLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let message = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot be read"
+            let message =
+                !exists
+                ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot be read"
             throw ScenarioLoadError(issues: [ScenarioIssue(file: path, path: "", message: message)])
         }
         return [UInt8](data)
@@ -81,26 +87,47 @@ public enum FaultSelection: Sendable, Hashable {
 
 extension ScenarioReader {
     static let topLevelKeys = [
-        "simrun", "name", "title", "description", "task", "data", "services", "tools", "faults", "checks", "solution",
+        "$schema", "simrun", "name", "title", "description", "task", "data", "services", "tools", "faults", "checks",
+        "solution",
     ]
 
     mutating func readScenario(_ document: JSON) -> Scenario? {
-        guard let root = object(document, "", allowed: Self.topLevelKeys, required: ["simrun", "name", "task", "services", "tools", "checks", "solution"]) else {
+        guard
+            let root = object(
+                document, "", allowed: Self.topLevelKeys,
+                required: ["simrun", "name", "task", "services", "tools", "checks", "solution"])
+        else {
             return nil
         }
         if let version = root["simrun"] {
             if integer(version, "simrun") != ScenarioLoader.formatVersion, case .number = version {
-                report("simrun", "this build reads scenario format version \(ScenarioLoader.formatVersion), found \(version)")
+                report(
+                    "simrun",
+                    "this build reads scenario format version \(ScenarioLoader.formatVersion), found \(version)")
             }
         }
+        _ = string(root["$schema"], "$schema")  // for editors; not read
         let name = string(root["name"], "name", nonEmpty: true) ?? ""
+        if !name.isEmpty, !Self.isScenarioName(name) {
+            report(
+                "name",
+                "a scenario name is lower-case kebab-case (letters, digits and '-', like 'crm-refund'), found '\(name)'"
+            )
+        }
         let title = string(root["title"], "title") ?? name
         let description = string(root["description"], "description") ?? ""
         let task = readTask(root["task"])
 
         let data = readData(root["data"])
         let services = readServices(root["services"])
-        var catalog = Catalog(data: data, services: services.map(\.name))
+        if case .array(let toolValues)? = root["tools"], toolValues.isEmpty {
+            report("tools", "expected at least one tool")
+        }
+        // Names as declared, so a service or tool with its own mistakes does not also make every
+        // reference to it an "unknown" one.
+        let serviceNames = root["services"]?.objectValue?.keys ?? []
+        var catalog = Catalog(data: data, services: serviceNames)
+        catalog.servicesDeclared = root["services"] != nil
         catalog.collectFields(fromTools: root["tools"]?.arrayValue ?? [])
         catalog.tools = root["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         let tools = readTools(root["tools"], catalog: catalog)
@@ -130,8 +157,21 @@ extension ScenarioReader {
             sha256: SHA256.hexDigest(document.canonicalBytes), path: nil, document: document)
     }
 
+    /// `crm-refund`: lower-case letters, digits and '-', starting with a letter or digit.
+    static func isScenarioName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: "-") else { return false }
+        return name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-")
+        }
+    }
+
     mutating func readTask(_ value: JSON?) -> ScenarioTask? {
-        guard let task = object(value, "task", allowed: ["instruction", "max_steps", "deadline_ms"], required: ["instruction"]) else {
+        guard
+            let task = object(
+                value, "task", allowed: ["instruction", "max_steps", "deadline_ms"], required: ["instruction"])
+        else {
             return nil
         }
         let instruction = string(task["instruction"], "task.instruction", nonEmpty: true) ?? ""
@@ -149,7 +189,11 @@ extension ScenarioReader {
         var collections: [(name: String, rows: [JSONObject])] = []
         for (name, rowsValue) in data.members {
             let path = Self.join("data", name)
-            guard let rows = array(rowsValue, path) else { continue }
+            checkIdentifier(name, path, what: "a collection name")
+            guard let rows = array(rowsValue, path) else {
+                collections.append((name, []))  // still a declared name: references to it are not "unknown"
+                continue
+            }
             var objects: [JSONObject] = []
             var seen: Set<String> = []
             for (index, row) in rows.enumerated() {

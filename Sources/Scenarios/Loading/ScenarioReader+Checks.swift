@@ -6,7 +6,7 @@ extension ScenarioReader {
         if elements.isEmpty { report("checks", "expected at least one check (a scenario without checks cannot fail)") }
         var checks: [CheckSpec] = []
         var names: Set<String> = []
-        let scope = catalog.scope(args: .null, rowOf: nil)
+        let scope = catalog.scope(args: .record([]), rowOf: nil)  // checks see the data, not a call's arguments
         for (index, element) in elements.enumerated() {
             let path = Self.join("checks", index)
             guard case .object(let raw) = element else {
@@ -15,29 +15,44 @@ extension ScenarioReader {
             }
             let kinds = Self.checkKinds.filter { raw[$0] != nil }
             guard kinds.count == 1, let kind = kinds.first else {
-                report(path, kinds.isEmpty
-                    ? "a check needs one of 'expect', 'always', 'calls', 'answer'"
-                    : "a check has exactly one of 'expect', 'always', 'calls', 'answer', found \(kinds.joined(separator: " and "))")
+                report(
+                    path,
+                    kinds.isEmpty
+                        ? "a check needs one of 'expect', 'always', 'calls', 'answer'"
+                        : "a check has exactly one of 'expect', 'always', 'calls', 'answer', found \(kinds.joined(separator: " and "))"
+                )
                 _ = object(element, path, allowed: ["name", "description"] + Self.checkKinds)
                 continue
             }
-            guard let check = object(element, path, allowed: ["name", "description", kind], required: ["name"]) else { continue }
+            guard let check = object(element, path, allowed: ["name", "description", kind], required: ["name"]) else {
+                continue
+            }
             guard let name = string(check["name"], Self.join(path, "name"), nonEmpty: true) else { continue }
-            if !names.insert(name).inserted { report(Self.join(path, "name"), "another check is already named '\(name)'") }
+            if !names.insert(name).inserted {
+                report(Self.join(path, "name"), "another check is already named '\(name)'")
+            }
             switch kind {
             case "expect", "always":
                 if let expression = expression(check[kind], Self.join(path, kind), scope: scope) {
                     if expression.type != .boolean && expression.type != .any {
-                        report(Self.join(path, kind), "a check must be a condition (true or false), but this gives \(expression.type)")
+                        report(
+                            Self.join(path, kind),
+                            "a check must be a condition (true or false), but this gives \(expression.type)")
                     }
-                    checks.append(CheckSpec(name: name, kind: kind == "expect" ? .expect(expression) : .always(expression)))
+                    checks.append(
+                        CheckSpec(name: name, kind: kind == "expect" ? .expect(expression) : .always(expression)))
                 }
             case "calls":
                 let callsPath = Self.join(path, "calls")
-                guard let calls = object(check["calls"], callsPath, allowed: ["tool", "min", "max", "status"], required: ["tool"]) else { continue }
+                guard
+                    let calls = object(
+                        check["calls"], callsPath, allowed: ["tool", "min", "max", "status"], required: ["tool"])
+                else { continue }
                 let tool = string(calls["tool"], Self.join(callsPath, "tool"))
                 if let tool, !catalog.tools.contains(tool) {
-                    report(Self.join(callsPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    report(
+                        Self.join(callsPath, "tool"),
+                        "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
                     continue
                 }
                 let min = integer(calls["min"], Self.join(callsPath, "min"), in: 0...1_000_000)
@@ -46,24 +61,32 @@ extension ScenarioReader {
                 if calls["min"] == nil && calls["max"] == nil { report(callsPath, "give 'min', 'max' or both") }
                 if let min, let max, min > max { report(callsPath, "min (\(min)) is greater than max (\(max))") }
                 if let tool {
-                    checks.append(CheckSpec(name: name, kind: .calls(tool: tool, min: min.map(Int.init), max: max.map(Int.init), status: status.map(Int.init))))
+                    checks.append(
+                        CheckSpec(
+                            name: name,
+                            kind: .calls(
+                                tool: tool, min: min.map(Int.init), max: max.map(Int.init), status: status.map(Int.init)
+                            )))
                 }
             default:
                 let answerPath = Self.join(path, "answer")
                 guard let answer = object(check["answer"], answerPath, allowed: ["contains", "regex"]) else { continue }
                 var contains: [String] = []
                 if let value = answer["contains"] {
-                    if case .string(let text) = value {
-                        contains = [text]
-                    } else {
-                        contains = readStrings(value, Self.join(answerPath, "contains")) ?? []
+                    let containsPath = Self.join(answerPath, "contains")
+                    contains = readStrings(value, containsPath) ?? []
+                    if value.arrayValue?.isEmpty == true { report(containsPath, "expected at least one string") }
+                    for (index, text) in contains.enumerated() where text.isEmpty {
+                        report(Self.join(containsPath, index), "expected a non-empty string")
                     }
                 }
-                let regex = string(answer["regex"], Self.join(answerPath, "regex"))
+                let regex = string(answer["regex"], Self.join(answerPath, "regex"), nonEmpty: true)
                 if let regex, (try? Regex(regex)) == nil {
                     report(Self.join(answerPath, "regex"), "not a valid regular expression: \(regex)")
                 }
-                if answer["contains"] == nil && answer["regex"] == nil { report(answerPath, "give 'contains', 'regex' or both") }
+                if answer["contains"] == nil && answer["regex"] == nil {
+                    report(answerPath, "give 'contains', 'regex' or both")
+                }
                 checks.append(CheckSpec(name: name, kind: .answer(contains: contains, regex: regex)))
             }
         }
@@ -73,7 +96,8 @@ extension ScenarioReader {
     mutating func readSolution(_ value: JSON?, catalog: Catalog) -> [SolutionStep] {
         guard let value else { return [] }
         let steps = readSolutionSteps(value, "solution", catalog: catalog, locals: [])
-        if !containsAnswer(steps) {
+        let answered = value.arrayValue?.contains { $0["answer"] != nil } ?? true
+        if !containsAnswer(steps), !answered {
             report("solution", "the solution must end with an answer step ({\"answer\": \"…\"})")
         }
         return steps
@@ -83,7 +107,8 @@ extension ScenarioReader {
         steps.contains { if case .answer = $0 { true } else { false } }
     }
 
-    mutating func readSolutionSteps(_ value: JSON, _ path: String, catalog: Catalog, locals: [String]) -> [SolutionStep] {
+    mutating func readSolutionSteps(_ value: JSON, _ path: String, catalog: Catalog, locals: [String]) -> [SolutionStep]
+    {
         guard let elements = array(value, path) else { return [] }
         var scope = ExpressionScope(collections: [:], tools: Set(catalog.tools), services: Set(catalog.services))
         scope.declare("saved", as: .openObject)
@@ -92,49 +117,92 @@ extension ScenarioReader {
         for (index, element) in elements.enumerated() {
             let stepPath = Self.join(path, index)
             guard case .object(let raw) = element else {
-                report(stepPath, "expected a step (an object with 'tool', 'for_each' or 'answer'), found \(Self.describe(element))")
+                report(
+                    stepPath,
+                    "expected a step (an object with 'tool', 'for_each' or 'answer'), found \(Self.describe(element))")
                 continue
             }
             if raw["answer"] != nil {
                 guard let step = object(element, stepPath, allowed: ["answer"]) else { continue }
-                if let text = string(step["answer"], Self.join(stepPath, "answer")), let template = readTemplate(text, Self.join(stepPath, "answer"), scope: scope) {
+                if let text = string(step["answer"], Self.join(stepPath, "answer")),
+                    let template = readTemplate(text, Self.join(stepPath, "answer"), scope: scope)
+                {
                     steps.append(.answer(template))
                 }
             } else if raw["for_each"] != nil {
-                guard let step = object(element, stepPath, allowed: ["for_each", "as", "do"], required: ["as", "do"]) else { continue }
+                guard let step = object(element, stepPath, allowed: ["for_each", "as", "do"], required: ["as", "do"])
+                else { continue }
                 let items = expression(step["for_each"], Self.join(stepPath, "for_each"), scope: scope)
-                guard let variable = string(step["as"], Self.join(stepPath, "as"), nonEmpty: true), let body = step["do"] else { continue }
-                let inner = readSolutionSteps(body, Self.join(stepPath, "do"), catalog: catalog, locals: locals + [variable])
+                guard let variable = string(step["as"], Self.join(stepPath, "as"), nonEmpty: true),
+                    let body = step["do"]
+                else { continue }
+                checkIdentifier(variable, Self.join(stepPath, "as"), what: "a loop variable")
+                if body.arrayValue?.isEmpty == true { report(Self.join(stepPath, "do"), "expected at least one step") }
+                let inner = readSolutionSteps(
+                    body, Self.join(stepPath, "do"), catalog: catalog, locals: locals + [variable])
                 if let items { steps.append(.forEach(items: items, variable: variable, steps: inner)) }
             } else {
-                guard let step = object(element, stepPath, allowed: ["tool", "args", "args_from", "save", "paginate"], required: ["tool"]) else { continue }
+                guard
+                    let step = object(
+                        element, stepPath, allowed: ["tool", "args", "args_from", "save", "paginate"],
+                        required: ["tool"])
+                else { continue }
                 guard let tool = string(step["tool"], Self.join(stepPath, "tool")) else { continue }
                 guard let spec = catalog.toolSpecs.first(where: { $0.name == tool }) else {
-                    report(Self.join(stepPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    // A declared tool that failed to load was reported where it is declared.
+                    if !catalog.tools.contains(tool) {
+                        report(
+                            Self.join(stepPath, "tool"),
+                            "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+                    }
                     continue
                 }
-                let arguments = step["args"].flatMap { object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? []) } ?? JSONObject()
+                let arguments =
+                    step["args"].flatMap {
+                        object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? [])
+                    } ?? JSONObject()
                 var argumentsFrom: [(name: String, value: Expression)] = []
                 if let from = step["args_from"], case .object(let fromObject) = from {
                     for (name, source) in fromObject.members {
-                        if let expression = expression(source, Self.join(Self.join(stepPath, "args_from"), name), scope: scope) {
+                        if let expression = expression(
+                            source, Self.join(Self.join(stepPath, "args_from"), name), scope: scope)
+                        {
                             argumentsFrom.append((name, expression))
                         }
                     }
                 } else if let from = step["args_from"] {
-                    report(Self.join(stepPath, "args_from"), "expected an object of argument → expression, found \(Self.describe(from))")
+                    report(
+                        Self.join(stepPath, "args_from"),
+                        "expected an object of argument → expression, found \(Self.describe(from))")
                 }
-                if argumentsFrom.isEmpty {
+                if argumentsFrom.isEmpty && step["args_from"] == nil {
                     for violation in spec.inputSchema.validate(.object(arguments), at: Self.join(stepPath, "args")) {
                         report(violation.path, violation.message)
                     }
+                } else if spec.inputSchemaJSON["additionalProperties"] == .bool(false) {
+                    // Computed arguments are known only when the step runs; their names are known now.
+                    let declared = spec.inputSchema.propertyNames
+                    let named =
+                        arguments.keys.map { (Self.join(Self.join(stepPath, "args"), $0), $0) }
+                        + argumentsFrom.map { (Self.join(Self.join(stepPath, "args_from"), $0.name), $0.name) }
+                    for (argumentPath, name) in named where !declared.contains(name) {
+                        report(
+                            argumentPath, "'\(tool)' has no argument '\(name)'\(Self.suggestion(name, among: declared))"
+                        )
+                    }
                 }
                 let save = string(step["save"], Self.join(stepPath, "save"), nonEmpty: true)
+                if let save { checkIdentifier(save, Self.join(stepPath, "save"), what: "a saved name") }
                 let paginate = bool(step["paginate"], Self.join(stepPath, "paginate")) ?? false
-                if paginate, case .list = spec.operation {} else if paginate {
-                    report(Self.join(stepPath, "paginate"), "only list tools paginate; '\(tool)' is a \(spec.operation.name) tool")
+                if paginate, case .list = spec.operation {
+                } else if paginate {
+                    report(
+                        Self.join(stepPath, "paginate"),
+                        "only list tools paginate; '\(tool)' is a \(spec.operation.name) tool")
                 }
-                steps.append(.call(tool: tool, arguments: arguments, argumentsFrom: argumentsFrom, save: save, paginate: paginate))
+                steps.append(
+                    .call(
+                        tool: tool, arguments: arguments, argumentsFrom: argumentsFrom, save: save, paginate: paginate))
             }
         }
         return steps

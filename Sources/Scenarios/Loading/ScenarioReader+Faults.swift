@@ -11,6 +11,19 @@ extension ScenarioReader {
         "injection": (["field", "text"], ["field", "text"]),
     ]
 
+    /// `refund-lost-response`, `F1.a`: ASCII letters and digits, then also `_`, `.` and `-`.
+    static func isRuleId(_ id: String) -> Bool {
+        func alphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard let first = id.utf8.first, alphanumeric(first) else { return false }
+        return id.utf8.allSatisfy {
+            alphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
+    }
+
     /// Reads fault rules at `path` (a scenario's `faults`, or an overlay's).
     mutating func readFaults(_ value: JSON?, path: String, catalog: Catalog) -> [FaultRule] {
         guard let value, let elements = array(value, path) else { return [] }
@@ -31,9 +44,19 @@ extension ScenarioReader {
     mutating func readFault(_ element: JSON, _ path: String, catalog: Catalog) -> FaultRule? {
         let kindName = element["kind"].flatMap { choice($0, Self.join(path, "kind"), FaultKind.allNames) }
         let parameters = kindName.flatMap { Self.faultParameters[$0] } ?? ([], [])
-        let allowed = Self.faultCommonKeys + (kindName == nil ? Self.faultParameters.values.flatMap(\.allowed) : parameters.allowed)
-        guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else { return nil }
+        let allowed =
+            Self.faultCommonKeys
+            + (kindName == nil
+                ? FaultKind.allNames.flatMap { Self.faultParameters[$0]?.allowed ?? [] } : parameters.allowed)
+        guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else {
+            return nil
+        }
         let id = string(rule["id"], Self.join(path, "id"), nonEmpty: true)
+        if let id, !Self.isRuleId(id) {
+            report(
+                Self.join(path, "id"),
+                "a fault rule id is letters, digits, '_', '.' and '-', starting with a letter or digit, found '\(id)'")
+        }
 
         var target: FaultTarget?
         var argsType: ExpressionType = .openObject
@@ -45,8 +68,12 @@ extension ScenarioReader {
                 } else if let spec = catalog.toolSpecs.first(where: { $0.name == name }) {
                     target = .tool(name)
                     argsType = ExpressionType(jsonSchema: spec.inputSchemaJSON)
-                } else {
-                    report(Self.join(path, "tool"), "unknown tool '\(name)'\(Self.suggestion(name, among: catalog.tools)) (or \"*\" for every tool)")
+                } else if !catalog.tools.contains(name) {
+                    // (A declared tool that failed to load was reported where it is declared.)
+                    let hint =
+                        closestMatch(to: name, among: catalog.tools).map { " (did you mean '\($0)'?)" }
+                        ?? "; give a tool's name, or \"*\" for every tool"
+                    report(Self.join(path, "tool"), "unknown tool '\(name)'\(hint)")
                 }
             }
         case (nil, let service?):
@@ -56,7 +83,10 @@ extension ScenarioReader {
                 } else if catalog.services.contains(name) {
                     target = .service(name)
                 } else {
-                    report(Self.join(path, "service"), "unknown service '\(name)'\(Self.suggestion(name, among: catalog.services))")
+                    let hint =
+                        closestMatch(to: name, among: catalog.services).map { " (did you mean '\($0)'?)" }
+                        ?? "; give a service's name, or \"*\" for every service"
+                    report(Self.join(path, "service"), "unknown service '\(name)'\(hint)")
                 }
             }
         case (nil, nil):
@@ -65,10 +95,19 @@ extension ScenarioReader {
             report(path, "give either 'tool' or 'service', not both")
         }
 
-        let when = expression(rule["when"], Self.join(path, "when"), scope: catalog.scope(args: argsType, rowOf: nil))
+        let when = condition(rule["when"], Self.join(path, "when"), scope: catalog.scope(args: argsType, rowOf: nil))
         var calls: [Int]?
         if let callsValue = rule["calls"], let elements = array(callsValue, Self.join(path, "calls")) {
-            calls = elements.enumerated().compactMap { integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init) }
+            calls = elements.enumerated().compactMap {
+                integer($0.element, Self.join(Self.join(path, "calls"), $0.offset), in: 1...1_000_000).map(Int.init)
+            }
+            if elements.isEmpty {
+                report(
+                    Self.join(path, "calls"), "expected at least one call number (omit 'calls' to consider every call)")
+            }
+            for (position, number) in (calls ?? []).enumerated() where calls?[..<position].contains(number) == true {
+                report(Self.join(path, "calls"), "call number \(number) is listed twice")
+            }
         }
         let probability = rule["p"].map { self.probability($0, Self.join(path, "p")) } ?? 1
 
@@ -80,11 +119,17 @@ extension ScenarioReader {
         case "timeout": kind = .timeout
         case "timeout_after_commit": kind = .timeoutAfterCommit
         case "server_error":
-            let status = rule["status"].map { integer($0, Self.join(path, "status"), in: 500...599) } ?? 503
+            var status = rule["status"].map { integer($0, Self.join(path, "status"), in: 500...599) } ?? 503
+            if let code = status, ![500, 502, 503].contains(code) {
+                report(Self.join(path, "status"), "expected 500, 502 or 503, found \(code)")
+                status = nil
+            }
             let html = rule["html"].map { bool($0, Self.join(path, "html")) } ?? false
             if let status, let html { kind = .serverError(status: Int(status), html: html) }
         case "rate_limited":
-            let retry = rule["retry_after_ms"].map { integer($0, Self.join(path, "retry_after_ms"), in: 1...86_400_000) } ?? 1000
+            let retry =
+                rule["retry_after_ms"].map { integer($0, Self.join(path, "retry_after_ms"), in: 1...86_400_000) }
+                ?? 1000
             kind = retry.map { .rateLimited(retryAfterMs: $0) }
         case "malformed_json": kind = .malformedJSON
         case "error_in_ok": kind = .errorInOK

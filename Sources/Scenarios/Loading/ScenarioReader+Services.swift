@@ -1,5 +1,7 @@
 extension ScenarioReader {
-    static let serviceKeys = ["timeout_ms", "regimes", "initial", "transitions", "schedule", "rate_limit", "description"]
+    static let serviceKeys = [
+        "timeout_ms", "regimes", "initial", "transitions", "schedule", "rate_limit", "description",
+    ]
     static let distributions = ["fixed", "uniform", "lognormal", "empirical"]
 
     mutating func readServices(_ value: JSON?) -> [ServiceSpec] {
@@ -11,53 +13,87 @@ extension ScenarioReader {
         var result: [ServiceSpec] = []
         for (name, serviceValue) in services.members {
             let path = Self.join("services", name)
-            guard let service = object(serviceValue, path, allowed: Self.serviceKeys, required: ["regimes"]) else { continue }
+            let issuesBefore = issues.count
+            checkIdentifier(name, path, what: "a service name")
+            guard let service = object(serviceValue, path, allowed: Self.serviceKeys, required: ["regimes"]) else {
+                continue
+            }
             let timeout = integer(service["timeout_ms"], Self.join(path, "timeout_ms"), in: 1...86_400_000) ?? 30_000
             var regimes: [Regime] = []
             if let regimesValue = service["regimes"] {
                 if case .object(let regimeObjects) = regimesValue, !regimeObjects.isEmpty {
                     for (regimeName, regimeValue) in regimeObjects.members {
-                        if let regime = readRegime(regimeName, regimeValue, Self.join(Self.join(path, "regimes"), regimeName)) {
+                        checkIdentifier(
+                            regimeName, Self.join(Self.join(path, "regimes"), regimeName), what: "a regime name")
+                        if let regime = readRegime(
+                            regimeName, regimeValue, Self.join(Self.join(path, "regimes"), regimeName))
+                        {
                             regimes.append(regime)
                         }
                     }
                 } else {
-                    report(Self.join(path, "regimes"), "expected an object of named regimes (at least one), found \(Self.describe(regimesValue))")
+                    report(
+                        Self.join(path, "regimes"),
+                        "expected an object of named regimes (at least one), found \(Self.describe(regimesValue))")
                 }
             }
-            let names = regimes.map(\.name)
+            // Declared names: a regime with its own mistakes is still a name references may use.
+            let names = Array(service["regimes"]?.objectValue?.keys ?? [])
             func regimeName(_ value: JSON?, _ path: String) -> String? {
                 guard let text = string(value, path) else { return nil }
                 guard names.contains(text) else {
-                    report(path, "unknown regime '\(text)'\(Self.suggestion(text, among: names)); regimes are \(names.joined(separator: ", "))")
+                    report(
+                        path,
+                        "unknown regime '\(text)'\(Self.suggestion(text, among: names)); regimes are \(names.joined(separator: ", "))"
+                    )
                     return nil
                 }
                 return text
             }
             let initial = service["initial"].flatMap { regimeName($0, Self.join(path, "initial")) } ?? names.first ?? ""
             var transitions: [(from: String, to: String, probability: Double)] = []
+            func knownRegime(_ text: String, _ path: String) -> Bool {
+                if names.contains(text) { return true }
+                report(
+                    path,
+                    "unknown regime '\(text)'\(Self.suggestion(text, among: names)); regimes are \(names.joined(separator: ", "))"
+                )
+                return false
+            }
             if let transitionsValue = service["transitions"],
-                let rows = object(transitionsValue, Self.join(path, "transitions"), allowed: names)
+                let rows = object(
+                    transitionsValue, Self.join(path, "transitions"),
+                    allowed: Array(transitionsValue.objectValue?.keys ?? []))
             {
-                for (from, rowValue) in rows.members where names.contains(from) {
+                for (from, rowValue) in rows.members {
                     let rowPath = Self.join(Self.join(path, "transitions"), from)
-                    guard let row = object(rowValue, rowPath, allowed: names) else { continue }
+                    guard knownRegime(from, rowPath) else { continue }
+                    guard let row = object(rowValue, rowPath, allowed: Array(rowValue.objectValue?.keys ?? [])) else {
+                        continue
+                    }
                     var sum = 0.0
-                    for (to, probabilityValue) in row.members where names.contains(to) {
+                    for (to, probabilityValue) in row.members where knownRegime(to, Self.join(rowPath, to)) {
                         if let probability = probability(probabilityValue, Self.join(rowPath, to)) {
                             transitions.append((from, to, probability))
                             sum += probability
                         }
                     }
                     if sum > 1 + 1e-9 {
-                        report(rowPath, "transition probabilities must sum to at most 1 (the rest is the chance to stay), found \(sum.formatted)")
+                        report(
+                            rowPath,
+                            "transition probabilities must sum to at most 1 (the rest is the chance to stay), found \(sum.formatted)"
+                        )
                     }
                 }
             }
             var schedules: [(fromMs: Int64, toMs: Int64, regime: String)] = []
             for (index, windowValue) in (array(service["schedule"], Self.join(path, "schedule")) ?? []).enumerated() {
                 let windowPath = Self.join(Self.join(path, "schedule"), index)
-                guard let window = object(windowValue, windowPath, allowed: ["from_ms", "to_ms", "regime"], required: ["from_ms", "to_ms", "regime"]) else { continue }
+                guard
+                    let window = object(
+                        windowValue, windowPath, allowed: ["from_ms", "to_ms", "regime"],
+                        required: ["from_ms", "to_ms", "regime"])
+                else { continue }
                 let from = integer(window["from_ms"], Self.join(windowPath, "from_ms"), in: 0...Int64(1) << 50)
                 let to = integer(window["to_ms"], Self.join(windowPath, "to_ms"), in: 0...Int64(1) << 50)
                 let regime = regimeName(window["regime"], Self.join(windowPath, "regime"))
@@ -70,36 +106,48 @@ extension ScenarioReader {
                 }
             }
             var bucket: TokenBucket?
-            if let limit = object(service["rate_limit"], Self.join(path, "rate_limit"), allowed: ["capacity", "refill_per_s"], required: ["capacity", "refill_per_s"]) {
-                let capacity = integer(limit["capacity"], Self.join(Self.join(path, "rate_limit"), "capacity"), in: 1...1_000_000)
-                let refill = number(limit["refill_per_s"], Self.join(Self.join(path, "rate_limit"), "refill_per_s"), minimum: 0.001, maximum: 1_000_000)
+            if let limit = object(
+                service["rate_limit"], Self.join(path, "rate_limit"), allowed: ["capacity", "refill_per_s"],
+                required: ["capacity", "refill_per_s"])
+            {
+                let capacity = integer(
+                    limit["capacity"], Self.join(Self.join(path, "rate_limit"), "capacity"), in: 1...1_000_000)
+                let refill = number(
+                    limit["refill_per_s"], Self.join(Self.join(path, "rate_limit"), "refill_per_s"), minimum: 0.001,
+                    maximum: 1_000_000)
                 if let capacity, let refill {
                     do throws(ServiceModelError) {
                         bucket = try TokenBucket(capacity: capacity, refillPerSecond: refill)
                     } catch {
-                        report(Self.join(path, "rate_limit"), error.description)
+                        report(error, under: path)
                     }
                 }
             }
-            guard !regimes.isEmpty else { continue }
+            // A service with its own mistakes is not built: the chain would only repeat them.
+            guard !regimes.isEmpty, issues.count == issuesBefore else { continue }
             do throws(ServiceModelError) {
-                let chain = try RegimeChain(regimes: regimes, initial: initial, transitions: transitions, schedules: schedules)
+                let chain = try RegimeChain(
+                    regimes: regimes, initial: initial, transitions: transitions, schedules: schedules)
                 result.append(ServiceSpec(name: name, timeoutMs: timeout, regimes: chain, rateLimit: bucket))
             } catch {
-                report(path, error.description)
+                report(error, under: path)
             }
         }
         return result
     }
 
     mutating func readRegime(_ name: String, _ value: JSON, _ path: String) -> Regime? {
-        guard let regime = object(value, path, allowed: ["latency", "errors", "description"], required: ["latency"]) else { return nil }
+        guard let regime = object(value, path, allowed: ["latency", "errors", "description"], required: ["latency"])
+        else { return nil }
         let latency = readLatency(regime["latency"], Self.join(path, "latency"))
         var errors = ServiceErrorRates()
-        if let errorObject = object(regime["errors"], Self.join(path, "errors"), allowed: ServiceError.allCases.map(\.rawValue)) {
+        if let errorObject = object(
+            regime["errors"], Self.join(path, "errors"), allowed: ServiceError.allCases.map(\.rawValue))
+        {
             var sum = 0.0
             for kind in ServiceError.allCases {
-                if let p = probability(errorObject[kind.rawValue], Self.join(Self.join(path, "errors"), kind.rawValue)) {
+                if let p = probability(errorObject[kind.rawValue], Self.join(Self.join(path, "errors"), kind.rawValue))
+                {
                     errors[kind] = p
                     sum += p
                 }
@@ -155,7 +203,7 @@ extension ScenarioReader {
         do throws(ServiceModelError) {
             try distribution.validate(path: path)
         } catch {
-            report(path, error.description)
+            report(error, under: "")
             return nil
         }
         return distribution

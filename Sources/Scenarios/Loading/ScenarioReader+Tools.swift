@@ -1,15 +1,15 @@
 extension ScenarioReader {
     static let operations = ["get", "list", "create", "update", "delete", "custom"]
     static let commonToolKeys = [
-        "name", "service", "scope", "description", "input", "op", "requires", "fields", "idempotency", "approval", "title",
+        "name", "service", "scope", "description", "input", "op", "requires", "idempotency", "approval",
     ]
     static let operationKeys: [String: [String]] = [
-        "get": ["collection", "key"],
-        "list": ["collection", "filter", "order_by", "page_size"],
-        "create": ["collection", "value", "key"],
-        "update": ["collection", "key", "where", "set", "append"],
+        "get": ["collection", "key", "fields"],
+        "list": ["collection", "filter", "order_by", "page_size", "fields"],
+        "create": ["collection", "value", "key", "fields"],
+        "update": ["collection", "key", "where", "set", "append", "fields"],
         "delete": ["collection", "key", "where"],
-        "custom": ["effects", "returns"],
+        "custom": ["effects", "returns", "fields"],
     ]
 
     mutating func readTools(_ value: JSON?, catalog: Catalog) -> [ToolSpec] {
@@ -23,83 +23,121 @@ extension ScenarioReader {
                 continue
             }
             let op = raw["op"].flatMap { choice($0, Self.join(path, "op"), Self.operations) }
-            let allowed = Self.commonToolKeys + (op.flatMap { Self.operationKeys[$0] } ?? Self.operationKeys.values.flatMap { $0 })
-            guard let tool = object(element, path, allowed: allowed, required: ["name", "service", "description", "input", "op"]) else { continue }
+            let allowed =
+                Self.commonToolKeys
+                + (op.flatMap { Self.operationKeys[$0] } ?? Self.operations.flatMap { Self.operationKeys[$0] ?? [] })
+            guard
+                let tool = object(
+                    element, path, allowed: allowed, required: ["name", "service", "description", "input", "op"])
+            else { continue }
             let name = string(tool["name"], Self.join(path, "name"), nonEmpty: true)
+            if let name { checkIdentifier(name, Self.join(path, "name"), what: "a tool name") }
             if let name, !names.insert(name).inserted {
                 report(Self.join(path, "name"), "another tool is already named '\(name)'")
             }
             let service = string(tool["service"], Self.join(path, "service"))
-            if let service, !catalog.services.contains(service) {
-                report(Self.join(path, "service"), "unknown service '\(service)'\(Self.suggestion(service, among: catalog.services))")
+            if let service, catalog.servicesDeclared, !catalog.services.contains(service) {
+                report(
+                    Self.join(path, "service"),
+                    "unknown service '\(service)'\(Self.suggestion(service, among: catalog.services))")
             }
-            let scope = string(tool["scope"], Self.join(path, "scope"))
+            let scope = string(tool["scope"], Self.join(path, "scope"), nonEmpty: true)
             let description = string(tool["description"], Self.join(path, "description")) ?? ""
             let (schemaJSON, schema) = readInputSchema(tool["input"], Self.join(path, "input"))
             let argsType = schemaJSON.map { ExpressionType(jsonSchema: $0) } ?? .openObject
             let fields = tool["fields"].flatMap { readStrings($0, Self.join(path, "fields")) }
             guard let op, let name, let service, let schema, let schemaJSON else { continue }
 
-            let collection = tool["collection"].flatMap { readCollection($0, Self.join(path, "collection"), catalog: catalog) }
+            let collection = tool["collection"].flatMap {
+                readCollection($0, Self.join(path, "collection"), catalog: catalog)
+            }
             if op != "custom", tool["collection"] == nil {
                 report(path, "missing required key 'collection' (op '\(op)' works on a collection)")
             }
             let noRow = catalog.scope(args: argsType, rowOf: nil)
-            let withRow = catalog.scope(args: argsType, rowOf: collection)
+            let withRow = catalog.scope(args: argsType, rowOf: collection, unknownRow: collection == nil)
             var requires: [Precondition] = []
             for (position, item) in (array(tool["requires"], Self.join(path, "requires")) ?? []).enumerated() {
-                if let precondition = readPrecondition(item, Self.join(Self.join(path, "requires"), position), scope: noRow) {
+                if let precondition = readPrecondition(
+                    item, Self.join(Self.join(path, "requires"), position), scope: noRow)
+                {
                     requires.append(precondition)
                 }
             }
             let idempotency = expression(tool["idempotency"], Self.join(path, "idempotency"), scope: noRow)
-            let approval = expression(tool["approval"], Self.join(path, "approval"), scope: noRow)
+            let approval = condition(tool["approval"], Self.join(path, "approval"), scope: noRow)
 
             var operation: ToolOperation?
             switch op {
             case "get":
-                let key = tool["key"].flatMap { expression($0, Self.join(path, "key"), scope: noRow) }
-                    ?? defaultKey(schema: schemaJSON, path: path, scope: noRow)
+                let key =
+                    tool["key"] != nil
+                    ? expression(tool["key"], Self.join(path, "key"), scope: noRow)
+                    : defaultKey(schema: schemaJSON, path: path, scope: noRow)
                 if let collection, let key { operation = .get(collection: collection, key: key) }
             case "list":
-                let filter = expression(tool["filter"], Self.join(path, "filter"), scope: withRow)
+                let filter = condition(tool["filter"], Self.join(path, "filter"), scope: withRow)
                 var order: OrderBy?
                 if let text = string(tool["order_by"], Self.join(path, "order_by")) {
                     order = OrderBy(text)
-                    if let field = order?.field.first, let collection, let known = catalog.fields(of: collection), !known.contains(field) {
-                        report(Self.join(path, "order_by"), "unknown field '\(field)' of \(collection)\(Self.suggestion(field, among: known))")
+                    let name = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+                    if name.isEmpty
+                        || name.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+                    {
+                        report(
+                            Self.join(path, "order_by"),
+                            "expected a field name, or '-field' for descending, found '\(text)'")
+                        order = nil
+                    } else if let field = order?.field.first, let collection,
+                        let known = catalog.fields(of: collection), !known.contains(field)
+                    {
+                        report(
+                            Self.join(path, "order_by"),
+                            "unknown field '\(field)' of \(collection)\(Self.suggestion(field, among: known))")
                     }
                 }
-                let pageSize = integer(tool["page_size"], Self.join(path, "page_size"), in: 1...10_000)
-                if let collection { operation = .list(collection: collection, filter: filter, orderBy: order, pageSize: pageSize.map(Int.init)) }
+                let pageSize = integer(tool["page_size"], Self.join(path, "page_size"), in: 1...1000)
+                if let collection {
+                    operation = .list(
+                        collection: collection, filter: filter, orderBy: order, pageSize: pageSize.map(Int.init))
+                }
             case "create":
                 let value = readAssignments(tool["value"], Self.join(path, "value"), scope: noRow, required: true)
                 let key = expression(tool["key"], Self.join(path, "key"), scope: noRow)
                 if let collection { operation = .create(collection: collection, value: value, key: key) }
             case "update":
-                let selector = readSelector(tool, path: path, keyScope: noRow, rowScope: withRow, defaultSchema: schemaJSON)
+                let selector = readSelector(
+                    tool, path: path, keyScope: noRow, rowScope: withRow, defaultSchema: schemaJSON)
                 let set = readAssignments(tool["set"], Self.join(path, "set"), scope: withRow, required: false)
                 let append = readAssignments(tool["append"], Self.join(path, "append"), scope: withRow, required: false)
                 if set.isEmpty && append.isEmpty && tool["set"] == nil && tool["append"] == nil {
                     report(path, "an update needs 'set' or 'append'")
                 }
-                if let collection, let selector { operation = .update(collection: collection, selector: selector, set: set, append: append) }
+                if let collection, let selector {
+                    operation = .update(collection: collection, selector: selector, set: set, append: append)
+                }
             case "delete":
-                let selector = readSelector(tool, path: path, keyScope: noRow, rowScope: withRow, defaultSchema: schemaJSON)
+                let selector = readSelector(
+                    tool, path: path, keyScope: noRow, rowScope: withRow, defaultSchema: schemaJSON)
                 if let collection, let selector { operation = .delete(collection: collection, selector: selector) }
             default:
-                let effects = readEffects(tool["effects"], Self.join(path, "effects"), catalog: catalog, args: argsType, locals: [])
+                let effects = readEffects(
+                    tool["effects"], Self.join(path, "effects"), catalog: catalog, args: argsType, locals: [])
                 let returns = expression(tool["returns"], Self.join(path, "returns"), scope: noRow)
                 if tool["effects"] == nil && tool["returns"] == nil {
                     report(path, "a custom tool needs 'effects' or 'returns'")
                 }
                 operation = .custom(effects: effects, returns: returns)
             }
+            if let fields, let collection {
+                readProjection(fields, Self.join(path, "fields"), collection: collection, catalog: catalog)
+            }
             guard let operation else { continue }
-            tools.append(ToolSpec(
-                name: name, service: service, scope: scope, description: description, inputSchemaJSON: schemaJSON,
-                inputSchema: schema, operation: operation, requires: requires, fields: fields,
-                idempotencyKey: idempotency, approval: approval))
+            tools.append(
+                ToolSpec(
+                    name: name, service: service, scope: scope, description: description, inputSchemaJSON: schemaJSON,
+                    inputSchema: schema, operation: operation, requires: requires, fields: fields,
+                    idempotencyKey: idempotency, approval: approval))
         }
         return tools
     }
@@ -111,7 +149,9 @@ extension ScenarioReader {
             return (nil, nil)
         }
         if let type = value["type"], type != "object" {
-            report(Self.join(path, "type"), "a tool's input schema must have type 'object', found \(Self.describe(type))")
+            report(
+                Self.join(path, "type"), "a tool's input schema must have type 'object', found \(Self.describe(type))")
+            return (nil, nil)
         }
         do throws(JSONSchemaError) {
             return (value, try JSONSchema(value))
@@ -126,10 +166,32 @@ extension ScenarioReader {
         return elements.enumerated().compactMap { string($0.element, Self.join(path, $0.offset)) }
     }
 
+    /// `fields` projects rows of `collection`: each names a field rows can have (a dotted path
+    /// by its first segment), once.
+    mutating func readProjection(_ fields: [String], _ path: String, collection: String, catalog: Catalog) {
+        guard let known = catalog.fields(of: collection) else { return }
+        if fields.isEmpty { report(path, "expected at least one field (omit 'fields' to return whole rows)") }
+        var seen: Set<String> = []
+        for (index, field) in fields.enumerated() {
+            let fieldPath = Self.join(path, index)
+            let segments = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if segments.contains(where: \.isEmpty) {
+                report(fieldPath, "expected a field name or dotted path like 'address.zip', found '\(field)'")
+            } else if let first = segments.first, !known.contains(first) {
+                report(fieldPath, "unknown field '\(first)' of \(collection)\(Self.suggestion(first, among: known))")
+            } else if !seen.insert(field).inserted {
+                report(fieldPath, "'\(field)' is listed twice")
+            }
+        }
+    }
+
     mutating func readCollection(_ value: JSON, _ path: String, catalog: Catalog) -> String? {
         guard let name = string(value, path) else { return nil }
         guard catalog.fields(of: name) != nil else {
-            report(path, "unknown collection '\(name)'\(Self.suggestion(name, among: catalog.collectionNames)); declare it under 'data' (an empty array is fine)")
+            report(
+                path,
+                "unknown collection '\(name)'\(Self.suggestion(name, among: catalog.collectionNames)); declare it under 'data' (an empty array is fine)"
+            )
             return nil
         }
         return name
@@ -152,7 +214,7 @@ extension ScenarioReader {
             return nil
         }
         if let whereValue = object["where"] {
-            return expression(whereValue, Self.join(path, "where"), scope: rowScope).map(RowSelector.matching)
+            return condition(whereValue, Self.join(path, "where"), scope: rowScope).map(RowSelector.matching)
         }
         if let keyValue = object["key"] {
             return expression(keyValue, Self.join(path, "key"), scope: keyScope).map(RowSelector.key)
@@ -164,7 +226,9 @@ extension ScenarioReader {
         return defaultKey(schema: defaultSchema, path: path, scope: keyScope).map(RowSelector.key)
     }
 
-    mutating func readAssignments(_ value: JSON?, _ path: String, scope: ExpressionScope, required: Bool) -> [FieldAssignment] {
+    mutating func readAssignments(_ value: JSON?, _ path: String, scope: ExpressionScope, required: Bool)
+        -> [FieldAssignment]
+    {
         guard let value else {
             if required { report(path, "missing (an object of field → expression)") }
             return []
@@ -176,7 +240,8 @@ extension ScenarioReader {
         var assignments: [FieldAssignment] = []
         for (field, source) in object.members {
             let fieldPath = Self.join(path, field)
-            if field.isEmpty || field.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            if field.isEmpty || field.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+            {
                 report(fieldPath, "expected a field name or dotted path like 'address.zip'")
                 continue
             }
@@ -192,11 +257,15 @@ extension ScenarioReader {
     }
 
     mutating func readPrecondition(_ value: JSON, _ path: String, scope: ExpressionScope) -> Precondition? {
-        guard let object = object(value, path, allowed: ["expr", "status", "message"], required: ["expr"]) else { return nil }
-        let expression = expression(object["expr"], Self.join(path, "expr"), scope: scope)
-        let status = integer(object["status"], Self.join(path, "status"), in: 400...599) ?? 422
-        let message = string(object["message"], Self.join(path, "message")) ?? "precondition failed"
-        return expression.map { Precondition(expression: $0, status: Int(status), message: message) }
+        guard
+            let object = object(
+                value, path, allowed: ["expr", "status", "message"], required: ["expr", "status", "message"])
+        else { return nil }
+        let expression = condition(object["expr"], Self.join(path, "expr"), scope: scope)
+        let status = integer(object["status"], Self.join(path, "status"), in: 400...499)
+        let message = string(object["message"], Self.join(path, "message"), nonEmpty: true)
+        guard let expression, let status, let message else { return nil }
+        return Precondition(expression: expression, status: Int(status), message: message)
     }
 
     mutating func readEffects(
@@ -208,53 +277,82 @@ extension ScenarioReader {
         for (index, element) in elements.enumerated() {
             let effectPath = Self.join(path, index)
             guard case .object(let raw) = element else {
-                report(effectPath, "expected an effect (an object with 'update', 'create', 'delete' or 'for_each'), found \(Self.describe(element))")
+                report(
+                    effectPath,
+                    "expected an effect (an object with 'update', 'create', 'delete' or 'for_each'), found \(Self.describe(element))"
+                )
                 continue
             }
             let kinds = ["update", "create", "delete", "for_each"].filter { raw[$0] != nil }
             guard kinds.count == 1, let kind = kinds.first else {
-                report(effectPath, kinds.isEmpty
-                    ? "an effect needs one of 'update', 'create', 'delete', 'for_each'\(Self.suggestion(raw.keys.first ?? "", among: ["update", "create", "delete", "for_each"]))"
-                    : "an effect has exactly one of 'update', 'create', 'delete', 'for_each', found \(kinds.joined(separator: " and "))")
+                report(
+                    effectPath,
+                    kinds.isEmpty
+                        ? "an effect needs one of 'update', 'create', 'delete', 'for_each'\(Self.suggestion(raw.keys.first ?? "", among: ["update", "create", "delete", "for_each"]))"
+                        : "an effect has exactly one of 'update', 'create', 'delete', 'for_each', found \(kinds.joined(separator: " and "))"
+                )
                 continue
             }
             let noRow = catalog.scope(args: args, rowOf: nil, locals: locals)
             switch kind {
             case "update", "delete":
-                let allowed = kind == "update" ? ["update", "key", "where", "set", "append"] : ["delete", "key", "where"]
+                let allowed =
+                    kind == "update" ? ["update", "key", "where", "set", "append"] : ["delete", "key", "where"]
                 guard let effect = object(element, effectPath, allowed: allowed) else { continue }
-                guard let collection = readCollection(effect[kind]!, Self.join(effectPath, kind), catalog: catalog) else { continue }
+                guard let collection = readCollection(effect[kind]!, Self.join(effectPath, kind), catalog: catalog)
+                else { continue }
                 let withRow = catalog.scope(args: args, rowOf: collection, locals: locals)
                 guard effect["key"] != nil || effect["where"] != nil else {
                     report(effectPath, "missing 'key' or 'where' (which rows to \(kind))")
                     continue
                 }
-                guard let selector = readSelector(effect, path: effectPath, keyScope: noRow, rowScope: withRow, defaultSchema: nil) else { continue }
+                guard
+                    let selector = readSelector(
+                        effect, path: effectPath, keyScope: noRow, rowScope: withRow, defaultSchema: nil)
+                else { continue }
                 if kind == "update" {
-                    let set = readAssignments(effect["set"], Self.join(effectPath, "set"), scope: withRow, required: false)
-                    let append = readAssignments(effect["append"], Self.join(effectPath, "append"), scope: withRow, required: false)
-                    if effect["set"] == nil && effect["append"] == nil { report(effectPath, "an update needs 'set' or 'append'") }
+                    let set = readAssignments(
+                        effect["set"], Self.join(effectPath, "set"), scope: withRow, required: false)
+                    let append = readAssignments(
+                        effect["append"], Self.join(effectPath, "append"), scope: withRow, required: false)
+                    if effect["set"] == nil && effect["append"] == nil {
+                        report(effectPath, "an update needs 'set' or 'append'")
+                    }
                     effects.append(.update(collection: collection, selector: selector, set: set, append: append))
                 } else {
                     effects.append(.delete(collection: collection, selector: selector))
                 }
             case "create":
-                guard let effect = object(element, effectPath, allowed: ["create", "value", "key"], required: ["value"]) else { continue }
-                guard let collection = readCollection(effect["create"]!, Self.join(effectPath, "create"), catalog: catalog) else { continue }
-                let value = readAssignments(effect["value"], Self.join(effectPath, "value"), scope: noRow, required: true)
+                guard
+                    let effect = object(element, effectPath, allowed: ["create", "value", "key"], required: ["value"])
+                else { continue }
+                guard
+                    let collection = readCollection(
+                        effect["create"]!, Self.join(effectPath, "create"), catalog: catalog)
+                else { continue }
+                let value = readAssignments(
+                    effect["value"], Self.join(effectPath, "value"), scope: noRow, required: false)
                 let key = expression(effect["key"], Self.join(effectPath, "key"), scope: noRow)
                 effects.append(.create(collection: collection, value: value, key: key))
             default:
-                guard let effect = object(element, effectPath, allowed: ["for_each", "as", "do"], required: ["as", "do"]) else { continue }
+                guard
+                    let effect = object(
+                        element, effectPath, allowed: ["for_each", "as", "do"], required: ["as", "do"])
+                else { continue }
                 let items = expression(effect["for_each"], Self.join(effectPath, "for_each"), scope: noRow)
                 guard let variable = string(effect["as"], Self.join(effectPath, "as"), nonEmpty: true) else { continue }
+                checkIdentifier(variable, Self.join(effectPath, "as"), what: "a loop variable")
+                if effect["do"]?.arrayValue?.isEmpty == true {
+                    report(Self.join(effectPath, "do"), "expected at least one effect")
+                }
                 if ["args", "row"].contains(variable) || locals.contains(where: { $0.0 == variable }) {
                     report(Self.join(effectPath, "as"), "'\(variable)' is already a name in scope; choose another")
                     continue
                 }
                 let elementType: ExpressionType = if case .array(let element)? = items?.type { element } else { .any }
                 let body = readEffects(
-                    effect["do"], Self.join(effectPath, "do"), catalog: catalog, args: args, locals: locals + [(variable, elementType)])
+                    effect["do"], Self.join(effectPath, "do"), catalog: catalog, args: args,
+                    locals: locals + [(variable, elementType)])
                 if let items { effects.append(.forEach(items: items, variable: variable, body: body)) }
             }
         }

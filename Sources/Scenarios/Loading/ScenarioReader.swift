@@ -10,13 +10,12 @@ struct ScenarioReader {
         issues.append(ScenarioIssue(file: file, path: path, message: message))
     }
 
+    /// `path.key`, or `path["odd key"]` for keys that are not identifier-like: the same
+    /// rendering as `JSONSchema` violations, so both name a place the same way.
     static func join(_ path: String, _ key: String) -> String {
-        let identifier = key.first.map { $0.isLetter || $0 == "_" } == true
-            && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-        if identifier { return path.isEmpty ? key : "\(path).\(key)" }
-        var escaped: [UInt8] = []
-        JSON.writeEscaped(key, into: &escaped)
-        return "\(path)[\(String(decoding: escaped, as: UTF8.self))]"
+        var text = path
+        JSONPathSegment.key(key).append(to: &text)
+        return text
     }
 
     static func join(_ path: String, _ index: Int) -> String { "\(path)[\(index)]" }
@@ -44,13 +43,33 @@ struct ScenarioReader {
             report(path, "expected an object, found \(Self.describe(value))")
             return nil
         }
+        var suggested: [String] = []
         for key in object.keys where !allowed.contains(key) {
-            report(Self.join(path, key), "unknown key '\(key)'\(Self.suggestion(key, among: allowed))")
+            let candidate = closestMatch(to: key, among: allowed)
+            if let candidate { suggested.append(candidate) }
+            report(Self.join(path, key), "unknown key '\(key)'\(candidate.map { " (did you mean '\($0)'?)" } ?? "")")
         }
-        for key in required where object[key] == nil {
+        // A misspelt required key is one mistake, already reported with its suggestion.
+        for key in required where object[key] == nil && !suggested.contains(key) {
             report(path, "missing required key '\(key)'")
         }
         return object
+    }
+
+    /// Reports a service-model error at its own path: `path` when the error's path is already
+    /// complete, otherwise under `prefix` (the service's path).
+    mutating func report(_ error: ServiceModelError, under prefix: String) {
+        let relative: String
+        let message: String
+        switch error {
+        case .invalidValue(let path, let expected, let found):
+            (relative, message) = (path, "expected \(expected), found \(found)")
+        case .unknownRegime(let path, let found, let known):
+            (relative, message) = (path, "unknown regime \(found) (regimes are \(known.joined(separator: ", ")))")
+        case .duplicateRegime(let path, let name):
+            (relative, message) = (path, "regime '\(name)' is declared twice")
+        }
+        report(prefix.isEmpty ? relative : relative.isEmpty ? prefix : "\(prefix).\(relative)", message)
     }
 
     mutating func string(_ value: JSON?, _ path: String, nonEmpty: Bool = false) -> String? {
@@ -66,7 +85,31 @@ struct ScenarioReader {
         return text
     }
 
-    mutating func integer(_ value: JSON?, _ path: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) -> Int64? {
+    /// A lower-case identifier (`billing_refund`): letters, digits and underscores, starting
+    /// with a letter. Tool, service, collection and regime names must be, so that they read the
+    /// same in expressions, traces and MCP tool lists.
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        return name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_")
+        }
+    }
+
+    /// Reports `name` at `path` unless it is an identifier; `what` names the thing (`a tool name`).
+    mutating func checkIdentifier(_ name: String, _ path: String, what: String) {
+        if !Self.isIdentifier(name) {
+            report(
+                path,
+                "\(what) must be a lower-case identifier (letters, digits and '_', starting with a letter), found '\(name)'"
+            )
+        }
+    }
+
+    mutating func integer(_ value: JSON?, _ path: String, in range: ClosedRange<Int64> = Int64.min...Int64.max)
+        -> Int64?
+    {
         guard let value else { return nil }
         guard case .number(let number) = value, let integer = number.int64Value else {
             report(path, "expected a whole number, found \(Self.describe(value))")
@@ -132,10 +175,23 @@ struct ScenarioReader {
     mutating func choice(_ value: JSON?, _ path: String, _ choices: [String]) -> String? {
         guard let text = string(value, path) else { return nil }
         guard choices.contains(text) else {
-            report(path, "expected one of \(choices.joined(separator: ", ")), found '\(text)'\(Self.suggestion(text, among: choices))")
+            report(
+                path,
+                "expected one of \(choices.joined(separator: ", ")), found '\(text)'\(Self.suggestion(text, among: choices))"
+            )
             return nil
         }
         return text
+    }
+
+    /// Compiles an expression that must be a condition (`true` or `false`).
+    mutating func condition(_ value: JSON?, _ path: String, scope: ExpressionScope) -> Expression? {
+        guard let expression = expression(value, path, scope: scope) else { return nil }
+        if expression.type != .boolean && expression.type != .any {
+            report(path, "expected a condition (true or false), but this gives \(expression.type)")
+            return nil
+        }
+        return expression
     }
 
     /// Compiles an expression; a compile error is reported at `path` with its column and caret.
@@ -144,7 +200,10 @@ struct ScenarioReader {
         let source: String
         switch value {
         case .string(let text): source = text
-        case .number, .bool, .null: source = value.canonicalText
+        case .number, .bool, .null:
+            let text = value.canonicalText
+            report(path, "expected an expression (a string), found \(Self.describe(value)); write it as \"\(text)\"")
+            return nil
         default:
             report(path, "expected an expression (a string), found \(Self.describe(value))")
             return nil

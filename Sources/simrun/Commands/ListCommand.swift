@@ -28,7 +28,7 @@ enum ListCommand: Command {
                 ])
             } catch {
                 broken = true
-                rows.append([String(file.split(separator: "/").last ?? ""), "-", "-", "-", "does not load: \(error.issues.first?.description ?? "")"])
+                rows.append([String(file.split(separator: "/").last ?? ""), "-", "-", "-", "does not load: \(firstLine(of: error))"])
             }
         }
         if files.isEmpty { Terminal.error("simrun list: no scenario files in \(directory)\n") }
@@ -41,5 +41,10 @@ enum ListCommand: Command {
             Terminal.out((cells + [row[4]]).joined(separator: "  ") + "\n")
         }
         return broken ? .badInput : .success
+    }
+
+    /// The first issue's first line: an expression error's source and caret lines would break the table.
+    static func firstLine(of error: ScenarioLoadError) -> String {
+        String(error.issues.first?.description.split(separator: "\n").first ?? "")
     }
 }
