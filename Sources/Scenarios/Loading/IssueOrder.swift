@@ -35,9 +35,9 @@ enum IssueOrder {
         return result
     }
 
-    /// Parses a path rendered by `JSONPathSegment.render`.
-    static func segments(_ path: String) -> [JSONPathSegment] {
-        var result: [JSONPathSegment] = []
+    /// Parses a path rendered by `JSONPath.Component.render`.
+    static func segments(_ path: String) -> [JSONPath.Component] {
+        var result: [JSONPath.Component] = []
         let bytes = Array(path.utf8)
         var i = 0
         var name: [UInt8] = []

@@ -156,7 +156,7 @@ extension ScenarioReader {
         do throws(JSONSchemaError) {
             return (value, try JSONSchema(value))
         } catch {
-            report(JSONPathSegment.render(error.segments, under: path), error.message)
+            report(JSONPath.Component.render(error.segments, under: path), error.message)
             return (value, nil)
         }
     }

@@ -14,7 +14,7 @@ struct ScenarioReader {
     /// rendering as `JSONSchema` violations, so both name a place the same way.
     static func join(_ path: String, _ key: String) -> String {
         var text = path
-        JSONPathSegment.key(key).append(to: &text)
+        JSONPath.Component.key(key).append(to: &text)
         return text
     }
 

@@ -4,25 +4,25 @@
 /// keep schemas inside larger documents prefix their own location with `rendered(under:)`.
 public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where in the schema the problem is.
-    public var segments: [JSONPathSegment]
+    public var segments: [JSONPath.Component]
     /// What is wrong, e.g. `expected a number, found string "0"`.
     public var message: String
 
     /// Creates an error.
-    public init(segments: [JSONPathSegment], message: String) {
+    public init(segments: [JSONPath.Component], message: String) {
         self.segments = segments
         self.message = message
     }
 
     /// The path in dotted form, empty for the schema's root.
-    public var path: String { JSONPathSegment.render(segments, under: "") }
+    public var path: String { JSONPath.Component.render(segments, under: "") }
 
     /// `properties.amount.minimum: expected a number, found string "0"` (`schema: …` at the root).
     public var description: String { rendered(under: "") }
 
     /// The message with the path placed under `root`, e.g. `tools[2].input.properties.x: …`.
     public func rendered(under root: String) -> String {
-        let path = JSONPathSegment.render(segments, under: root)
+        let path = JSONPath.Component.render(segments, under: root)
         return "\(path.isEmpty ? "schema" : path): \(message)"
     }
 }

@@ -23,9 +23,9 @@ struct _SchemaCompiler {
     let document: JSON
     var nodes: [_SchemaNode] = []
     var raw: [JSON] = []
-    var locations: [[JSONPathSegment]] = []
+    var locations: [[JSONPath.Component]] = []
     var memo: [String: Int] = [:]
-    var pendingRefs: [(node: Int, target: String, at: [JSONPathSegment])] = []
+    var pendingRefs: [(node: Int, target: String, at: [JSONPath.Component])] = []
 
     init(document: JSON) {
         self.document = document
@@ -52,7 +52,7 @@ struct _SchemaCompiler {
 
     // MARK: Pointers
 
-    static func pointer(_ segments: [JSONPathSegment]) -> String {
+    static func pointer(_ segments: [JSONPath.Component]) -> String {
         var text = "#"
         for segment in segments {
             text += "/"
@@ -65,7 +65,7 @@ struct _SchemaCompiler {
         return text
     }
 
-    mutating func resolve(_ reference: String, at location: [JSONPathSegment]) throws(JSONSchemaError) -> Int {
+    mutating func resolve(_ reference: String, at location: [JSONPath.Component]) throws(JSONSchemaError) -> Int {
         let refLocation = location + [.key("$ref")]
         guard reference.hasPrefix("#") else {
             throw JSONSchemaError(
@@ -84,7 +84,7 @@ struct _SchemaCompiler {
             }
         }
         var value = document
-        var segments: [JSONPathSegment] = []
+        var segments: [JSONPath.Component] = []
         for token in tokens {
             if case .object(let object) = value, let member = object[token] {
                 value = member
@@ -125,7 +125,7 @@ struct _SchemaCompiler {
 
     // MARK: Schemas
 
-    mutating func compile(_ schema: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> Int {
+    mutating func compile(_ schema: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> Int {
         let pointer = Self.pointer(location)
         if let known = memo[pointer] { return known }
         guard location.count <= Self.maximumNesting else {
@@ -150,7 +150,7 @@ struct _SchemaCompiler {
     }
 
     private mutating func compileKeywords(
-        _ object: JSONObject, into index: Int, at location: [JSONPathSegment]
+        _ object: JSONObject, into index: Int, at location: [JSONPath.Component]
     ) throws(JSONSchemaError) {
         var slots: [_Keyword?] = []
         var properties: [(name: String, node: Int)] = []
@@ -310,7 +310,7 @@ struct _SchemaCompiler {
         nodes[index].items = restItems
     }
 
-    private mutating func schemaList(_ value: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> [Int] {
+    private mutating func schemaList(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> [Int] {
         guard case .array(let schemas) = value, !schemas.isEmpty else {
             throw Self.expected("a non-empty array of schemas", value, at: location)
         }
@@ -323,29 +323,29 @@ struct _SchemaCompiler {
 
     // MARK: Keyword values
 
-    static func expected(_ what: String, _ value: JSON, at location: [JSONPathSegment]) -> JSONSchemaError {
+    static func expected(_ what: String, _ value: JSON, at location: [JSONPath.Component]) -> JSONSchemaError {
         JSONSchemaError(segments: location, message: "expected \(what), found \(_SchemaText.described(value))")
     }
 
-    static func object(_ value: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> JSONObject {
+    static func object(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> JSONObject {
         guard case .object(let object) = value else { throw expected("an object", value, at: location) }
         return object
     }
 
-    static func number(_ value: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> JSONNumber {
+    static func number(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> JSONNumber {
         guard case .number(let number) = value else { throw expected("a number", value, at: location) }
         return number
     }
 
-    static func count(_ value: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> Int {
+    static func count(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> Int {
         guard case .number(let number) = value, number.hasIntegralValue, number.doubleValue >= 0 else {
             throw expected("a non-negative integer", value, at: location)
         }
         return Int(exactly: number.doubleValue) ?? Int.max
     }
 
-    static func typeSet(_ value: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> _TypeSet {
-        func one(_ name: JSON, at location: [JSONPathSegment]) throws(JSONSchemaError) -> _TypeSet {
+    static func typeSet(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _TypeSet {
+        func one(_ name: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _TypeSet {
             guard case .string(let text) = name else { throw expected("a type name", name, at: location) }
             guard let type = _TypeSet.named(text) else {
                 var message = "unknown type '\(text)'; expected one of " + _TypeSet.named.map { "'\($0.0)'" }.joined(separator: ", ")
@@ -366,7 +366,7 @@ struct _SchemaCompiler {
         }
     }
 
-    static func pattern(_ source: String, at location: [JSONPathSegment]) throws(JSONSchemaError) -> _SchemaPattern {
+    static func pattern(_ source: String, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _SchemaPattern {
         do {
             // Closer to ECMA-262 (with the `u` flag): ASCII `\d` and `\w`, and matching by
             // Unicode scalar rather than by grapheme cluster.

@@ -10,7 +10,7 @@ struct _SchemaValidator {
     let nodes: [_SchemaNode]
     let root: String
     var violations: [JSONSchemaViolation] = []
-    var path: [JSONPathSegment] = []
+    var path: [JSONPath.Component] = []
     var depth = 0
 
     init(nodes: [_SchemaNode], root: String) {
@@ -20,7 +20,7 @@ struct _SchemaValidator {
 
     // MARK: Reporting
 
-    var currentPath: String { JSONPathSegment.render(path, under: root) }
+    var currentPath: String { JSONPath.Component.render(path, under: root) }
 
     mutating func report(_ keyword: String, _ message: String) {
         violations.append(JSONSchemaViolation(path: currentPath, keyword: keyword, message: message))
@@ -28,7 +28,7 @@ struct _SchemaValidator {
 
     /// Runs `body` with `segment` pushed onto the path when collecting.
     @inline(__always)
-    mutating func at(_ segment: @autoclosure () -> JSONPathSegment, collect: Bool, _ body: (inout Self) -> Bool) -> Bool {
+    mutating func at(_ segment: @autoclosure () -> JSONPath.Component, collect: Bool, _ body: (inout Self) -> Bool) -> Bool {
         if collect { path.append(segment()) }
         let result = body(&self)
         if collect { path.removeLast() }

@@ -61,23 +61,34 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// Dotted form, e.g. `tools[2].effects[0].set.status`, `data["order id"]`, `[0].name`;
     /// `(root)` for the root.
     public var description: String {
-        if components.isEmpty { return "(root)" }
-        var text = ""
-        for component in components {
-            switch component {
-            case .index(let index):
-                text += "[\(index)]"
-            case .key(let key) where Self.isIdentifierLike(key):
-                if !text.isEmpty { text += "." }
-                text += key
-            case .key(let key):
-                text += "[\(JSON.string(key).canonicalText)]"
-            }
-        }
+        components.isEmpty ? "(root)" : Component.render(components, under: "")
+    }
+}
+
+extension JSONPath.Component {
+    /// Renders `components` after `root` (which may be empty): `root.key[3]["odd key"]`.
+    public static func render(_ components: some Sequence<JSONPath.Component>, under root: String) -> String {
+        var text = root
+        for component in components { component.append(to: &text) }
         return text
     }
 
-    /// Whether `key` can be written bare: ASCII letters, digits and `_`, not starting with a digit.
+    /// Appends this step to a rendered path: `.key`, `[3]`, or `["odd key"]` for keys that are
+    /// not identifier-like.
+    public func append(to text: inout String) {
+        switch self {
+        case .index(let index):
+            text += "[\(index)]"
+        case .key(let key) where Self.isIdentifierLike(key):
+            if !text.isEmpty { text += "." }
+            text += key
+        case .key(let key):
+            text += "[\(JSON.string(key).canonicalText)]"
+        }
+    }
+
+    /// Whether `key` can be written after a dot: ASCII letters, digits, `_` and `$`, not
+    /// starting with a digit.
     static func isIdentifierLike(_ key: String) -> Bool {
         guard let first = key.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
             return false
@@ -85,7 +96,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         return key.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "$"):
                 true
             default: false
             }
