@@ -1,11 +1,11 @@
-/// "Did you mean …?" candidates by edit distance (optimal string alignment, so a swapped pair
-/// of letters counts as one edit).
+/// "Did you mean …?" candidates for expressions: up to two close names, closest first (the
+/// distance is the shared `editDistance`, ignoring case).
 enum ExpressionSuggestions {
     /// The candidates close enough to `name`, closest first, ties in name order.
     static func closest(to name: String, among candidates: some Sequence<String>, limit: Int = 2) -> [String] {
         let threshold = max(1, (name.count + 2) / 3)
         let scored = candidates.compactMap { candidate -> (Int, String)? in
-            let distance = editDistance(name, candidate)
+            let distance = WorldModel.editDistance(name.lowercased(), candidate.lowercased())
             let isPrefix =
                 min(name.count, candidate.count) >= 3 && (candidate.hasPrefix(name) || name.hasPrefix(candidate))
             return (distance <= threshold || isPrefix) && candidate != name ? (distance, candidate) : nil
@@ -23,29 +23,5 @@ enum ExpressionSuggestions {
     /// Quoted suggestions for a name among candidates.
     static func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String? {
         didYouMean(closest(to: name, among: candidates).map { "'\($0)'" })
-    }
-
-    /// Optimal-string-alignment distance over characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased())
-        let b = Array(b.lowercased())
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous2 = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, previous2[j - 2] + 1)
-                }
-                current[j] = value
-            }
-            (previous2, previous, current) = (previous, current, previous2)
-        }
-        return previous[b.count]
     }
 }
