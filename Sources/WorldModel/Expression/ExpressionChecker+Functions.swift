@@ -335,14 +335,14 @@ extension ExpressionChecker {
 
     // MARK: Iteration
 
-    /// `count`, `exists` (collections or arrays), `all`, `any`, `filter` (arrays).
+    /// `count`, `exists`/`any`, `all` and `filter` over a collection (a predicate over `row`, or a
+    /// lambda whose parameter is the row) or over an array (a lambda).
     private mutating func quantifier(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int)
         throws(ExpressionCompileError) -> Checked
     {
         try arity(name, arguments, 2...2, at: offset)
         let (source, array) = try collectionOrArray(arguments[0], of: name, lastIsLambda: isLambda(arguments[1]))
-        enum Mode { case count, exists, all, filter }
-        let mode: Mode =
+        let mode: QuantifierMode =
             switch name {
             case "count": .count
             case "exists", "any": .exists
@@ -350,55 +350,32 @@ extension ExpressionChecker {
             default: .filter
             }
         let predicateWhat = "the predicate of \(name)()"
-
+        let element: ExpressionType
+        let elements: @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSON]
+        let parameter: String
+        let predicateSyntax: ExpressionSyntax
+        let sourceCost: Int
         if let source {
-            // Over a collection: a predicate over `row`, or a lambda whose parameter is the row.
-            let (parameter, predicateSyntax): (String, ExpressionSyntax) =
+            element = rowType(source)
+            let rows = Self.rowsCode(source, name)
+            elements = { frame throws(ExpressionRuntimeError) in try rows(&frame).map(JSON.object) }
+            (parameter, predicateSyntax) =
                 if case .lambda(let parameter, let body) = arguments[1].kind { (parameter, body) } else {
                     ("row", arguments[1])
                 }
-            let (slot, predicate) = try bind(parameter, rowType(source), in: predicateSyntax)
-            try requireBoolean(predicate, predicateWhat, at: arguments[1].startOffset)
-            let (rows, test, step) = (Self.rowsCode(source, name), predicate.code, predicate.cost + 1)
-            let type: ExpressionType =
-                switch mode {
-                case .count: .number
-                case .filter: .array(rowType(source))
-                default: .boolean
-                }
-            return Checked(
-                type: type,
-                code: { frame throws(ExpressionRuntimeError) in
-                    var matches = 0
-                    var kept: [JSON] = []
-                    for row in try rows(&frame) {
-                        try frame.charge(step)
-                        let value = JSON.object(row)
-                        frame.slots[slot] = value
-                        let holds = try Ops.boolean(test(&frame), for: predicateWhat)
-                        switch mode {
-                        case .exists: if holds { return .bool(true) }
-                        case .all: if !holds { return .bool(false) }
-                        case .count: if holds { matches += 1 }
-                        case .filter: if holds { kept.append(value) }
-                        }
-                    }
-                    switch mode {
-                    case .exists: return .bool(false)
-                    case .all: return .bool(true)
-                    case .count: return .int(matches)
-                    case .filter: return .array(kept)
-                    }
-                }, cost: 1 + sourceCost(source) + predicate.cost, constant: nil)
+            sourceCost = self.sourceCost(source)
+        } else {
+            guard let array else { throw error("\(name)() needs an array", at: arguments[0].startOffset) }
+            try requireArray(array, of: name, at: arguments[0].startOffset)
+            element = elementType(array.type)
+            let arrayCode = array.code
+            elements = { frame throws(ExpressionRuntimeError) in try Builtins.elements(arrayCode(&frame), for: name) }
+            (parameter, predicateSyntax) = try requireLambda(arguments[1], of: name)
+            sourceCost = array.cost
         }
-
-        guard let array else { throw error("\(name)() needs an array", at: arguments[0].startOffset) }
-        try requireArray(array, of: name, at: arguments[0].startOffset)
-        let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
-        let element = elementType(array.type)
-        let (slot, predicate) = try bind(parameter, element, in: bodySyntax)
-        try requireBoolean(predicate, predicateWhat, at: bodySyntax.startOffset)
-        let (arrayCode, test, step) = (array.code, predicate.code, predicate.cost + 1)
+        let (slot, predicate) = try bind(parameter, element, in: predicateSyntax)
+        try requireBoolean(predicate, predicateWhat, at: predicateSyntax.startOffset)
+        let (test, step) = (predicate.code, predicate.cost + 1)
         let type: ExpressionType =
             switch mode {
             case .count: .number
@@ -408,10 +385,9 @@ extension ExpressionChecker {
         return Checked(
             type: type,
             code: { frame throws(ExpressionRuntimeError) in
-                let elements = try Builtins.elements(arrayCode(&frame), for: name)
                 var matches = 0
                 var kept: [JSON] = []
-                for value in elements {
+                for value in try elements(&frame) {
                     try frame.charge(step)
                     frame.slots[slot] = value
                     let holds = try Ops.boolean(test(&frame), for: predicateWhat)
@@ -428,7 +404,7 @@ extension ExpressionChecker {
                 case .count: return .int(matches)
                 case .filter: return .array(kept)
                 }
-            }, cost: 1 + array.cost + predicate.cost, constant: nil)
+            }, cost: 1 + sourceCost + predicate.cost, constant: nil)
     }
 
     /// A collection predicate is an expression over `row`, not a lambda.
@@ -510,4 +486,9 @@ extension ExpressionChecker {
                 return total
             }, cost: 1 + array.cost + term.cost, constant: nil)
     }
+}
+
+/// What a quantifier computes from its predicate's results.
+private enum QuantifierMode {
+    case count, exists, all, filter
 }
