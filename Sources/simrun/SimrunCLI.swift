@@ -2,7 +2,7 @@ import Sandbox
 
 /// The `simrun` command line: dispatches to subcommands, prints help, maps errors to exit codes.
 enum SimrunCLI {
-    nonisolated(unsafe) static let commands: [any Command.Type] = [
+    static let commands: [any Command.Type] = [
         ListCommand.self, ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self, BenchCommand.self,
     ]
 

@@ -1,5 +1,5 @@
 /// One `simrun` subcommand: its help text and what it does with its arguments.
-protocol Command {
+protocol Command: Sendable {
     /// The subcommand's name, e.g. `run`.
     static var name: String { get }
     /// One line for the command list.
