@@ -15,7 +15,8 @@ enum ReplayCommand: Command {
 
         options:
           --show             print a timeline: virtual time, tool, arguments, faults fired,
-                             status, latency, and the state changes after each write
+                             status, latency, the state changes after each write, and per
+                             service the regime inferred from the answers against the real one
           --state-at STEP    print the entity data after STEP steps (0 = initial, end = last)
                              as canonical JSON
           --scenario FILE    replay on FILE instead of the scenario path the trace names
@@ -79,6 +80,11 @@ enum ReplayCommand: Command {
             if recorded.committed {
                 for line in StateDiff.lines(from: step.dataBefore, to: step.dataAfter) { text += "    \(line)\n" }
             }
+        }
+        let regimes = RegimeReport.lines(scenario: report.scenario, steps: report.steps.map(\.recorded))
+        if !regimes.isEmpty {
+            text += "\nservices (regimes inferred from what the agent saw):\n"
+            for line in regimes { text += "  \(line)\n" }
         }
         if let verdict = trace.verdict {
             text += "\n" + verdict.rendered(symbols: Terminal.stdoutIsTerminal ? .unicode : .ascii)
