@@ -107,7 +107,8 @@ struct SolutionRun {
         var think: Int64 = 0
         while true {
             attempt += 1
-            let observation = episode.call(tool, arguments: .object(arguments), thinkMs: think, approved: approval(tool, arguments))
+            let observation = episode.call(
+                tool, arguments: .object(arguments), thinkMs: think, approved: approval(tool, arguments))
             let body = observation.json
             switch style {
             case .scripted:
@@ -124,7 +125,9 @@ struct SolutionRun {
                 case .giveUp:
                     return body
                 case .retry(let wait):
-                    guard attempt < Self.maxAttempts, episode.steps.count < episode.scenario.task.maxSteps else { return body }
+                    guard attempt < Self.maxAttempts, episode.steps.count < episode.scenario.task.maxSteps else {
+                        return body
+                    }
                     think = wait ?? backoff(attempt)
                 }
             }
@@ -282,7 +285,9 @@ struct SolutionRun {
     func isStale(_ body: JSON) -> Bool {
         let rows = body["items"]?.arrayValue ?? [body]
         for row in rows {
-            guard let id = row["id"]?.stringValue, let mine = written[id], let object = row.objectValue else { continue }
+            guard let id = row["id"]?.stringValue, let mine = written[id], let object = row.objectValue else {
+                continue
+            }
             for (key, value) in object.members where mine[key] != nil && mine[key] != value {
                 return true
             }

@@ -21,13 +21,20 @@ struct ReferenceAgentOutcomeTests {
         #expect(ScenarioFixtures.shippedNames.contains("crm-refund"))
     }
 
-    @Test("robust passes every shipped scenario on seeds 1 to 100", .tags(.long), arguments: ScenarioFixtures.shippedNames)
+    @Test(
+        "robust passes every shipped scenario on seeds 1 to 100", .tags(.long), arguments: ScenarioFixtures.shippedNames
+    )
     func robustPasses(_ name: String) throws {
         let failing = try failingSeeds(try loadScenario(name), agent: "robust", seeds: 1...100)
-        #expect(failing.isEmpty, "robust failed \(name) on seeds \(failing); replay: simrun run scenarios/\(name).json --seed \(failing.first ?? 0)")
+        #expect(
+            failing.isEmpty,
+            "robust failed \(name) on seeds \(failing); replay: simrun run scenarios/\(name).json --seed \(failing.first ?? 0)"
+        )
     }
 
-    @Test("naive fails every shipped scenario on a visible share of seeds 1 to 100", .tags(.long), arguments: ScenarioFixtures.shippedNames)
+    @Test(
+        "naive fails every shipped scenario on a visible share of seeds 1 to 100", .tags(.long),
+        arguments: ScenarioFixtures.shippedNames)
     func naiveFails(_ name: String) throws {
         let failing = try failingSeeds(try loadScenario(name), agent: "naive", seeds: 1...100)
         #expect((10...100).contains(failing.count), "naive failed \(name) on \(failing.count) of 100 seeds")

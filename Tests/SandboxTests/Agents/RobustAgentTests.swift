@@ -16,7 +16,10 @@ struct RobustAgentTests {
 
     static let getItem: JSON = [
         "name": "get_item", "service": "svc", "description": "Fetch an item.",
-        "input": ["type": "object", "properties": ["id": ["type": "string"]], "required": ["id"], "additionalProperties": false],
+        "input": [
+            "type": "object", "properties": ["id": ["type": "string"]], "required": ["id"],
+            "additionalProperties": false,
+        ],
         "op": "get", "collection": "items", "key": "args.id",
     ]
 
@@ -26,7 +29,10 @@ struct RobustAgentTests {
         if keyed { properties["request_key"] = ["type": "string"] }
         var tool: JSONObject = [
             "name": "add_note", "service": "svc", "description": "Add a note. Not deduplicated.",
-            "input": ["type": "object", "properties": .object(properties), "required": ["text"], "additionalProperties": false],
+            "input": [
+                "type": "object", "properties": .object(properties), "required": ["text"],
+                "additionalProperties": false,
+            ],
             "op": "create", "collection": "notes", "value": ["text": "args.text"],
         ]
         if keyed { tool["idempotency"] = "args.request_key" }
@@ -40,7 +46,12 @@ struct RobustAgentTests {
     func honoursRetryAfter() throws {
         let scenario = try ScenarioFixtures.tiny(
             data: Self.items, tools: [Self.getItem],
-            faults: [["id": "throttle", "tool": "get_item", "kind": "rate_limited", "retry_after_ms": 3000, "calls": [1], "p": 1.0]],
+            faults: [
+                [
+                    "id": "throttle", "tool": "get_item", "kind": "rate_limited", "retry_after_ms": 3000, "calls": [1],
+                    "p": 1.0,
+                ]
+            ],
             checks: [["name": "names the item", "answer": ["contains": ["one"]]]],
             solution: [["tool": "get_item", "args": ["id": "I-1"], "save": "item"], ["answer": "{{saved.item.name}}"]])
 
@@ -59,7 +70,12 @@ struct RobustAgentTests {
     func backoff() throws {
         let scenario = try ScenarioFixtures.tiny(
             data: Self.items, tools: [Self.getItem],
-            faults: [["id": "flaky", "tool": "get_item", "kind": "server_error", "status": 500, "calls": [1, 2, 3], "p": 1.0]],
+            faults: [
+                [
+                    "id": "flaky", "tool": "get_item", "kind": "server_error", "status": 500, "calls": [1, 2, 3],
+                    "p": 1.0,
+                ]
+            ],
             checks: [["name": "names the item", "answer": ["contains": ["one"]]]],
             solution: [["tool": "get_item", "args": ["id": "I-1"], "save": "item"], ["answer": "{{saved.item.name}}"]])
         let (engine, _) = try playReference("robust", on: scenario)

@@ -36,7 +36,9 @@ enum RefundAgent {
         try await episode.clock.sleep(for: .seconds(2))  // reading the task: 2 s of think time
         let listing = try await call(episode, "billing_list_charges", ["customer_id": "C-1042"])
         let charges = listing.json?["items"]?.arrayValue ?? []  // an HTML error page parses as nil
-        let twins = charges.filter { $0["order_id"]?.stringValue == "O-88412" && $0["status"]?.stringValue == "captured" }
+        let twins = charges.filter {
+            $0["order_id"]?.stringValue == "O-88412" && $0["status"]?.stringValue == "captured"
+        }
         guard twins.count == 2, let duplicate = twins.last, let id = duplicate["id"]?.stringValue,
             let amount = duplicate["amount"]
         else {
@@ -44,13 +46,19 @@ enum RefundAgent {
         }
         let refund = try await call(
             episode, "billing_refund",
-            ["charge_id": .string(id), "amount": amount, "reason": "duplicate", "idempotency_key": .string("refund-\(id)")])
+            [
+                "charge_id": .string(id), "amount": amount, "reason": "duplicate",
+                "idempotency_key": .string("refund-\(id)"),
+            ])
         guard refund.status == 200 else {
             return await episode.finish(answer: "The refund of \(id) failed with status \(refund.status).")
         }
         _ = try await call(
             episode, "crm_add_ticket_note",
-            ["ticket_id": "T-7031", "body": .string("Refunded duplicate charge \(id)."), "idempotency_key": .string("note-\(id)")])
+            [
+                "ticket_id": "T-7031", "body": .string("Refunded duplicate charge \(id)."),
+                "idempotency_key": .string("note-\(id)"),
+            ])
         return await episode.finish(answer: "Refunded the duplicate charge \(id) and noted it on ticket T-7031.")
     }
 }
@@ -79,10 +87,12 @@ struct EmbeddingExampleTests {
         let episode = try Episode(scenario: try loadScenario("crm-refund"), seed: 1)
         let tools = Dictionary(uniqueKeysWithValues: episode.tools.map { ($0.name, $0) })
 
-        #expect(episode.tools.map(\.name) == [
-            "crm_get_customer", "crm_get_ticket", "crm_add_ticket_note", "crm_delete_customer", "billing_list_charges",
-            "billing_refund",
-        ])
+        #expect(
+            episode.tools.map(\.name) == [
+                "crm_get_customer", "crm_get_ticket", "crm_add_ticket_note", "crm_delete_customer",
+                "billing_list_charges",
+                "billing_refund",
+            ])
         let refund = try #require(tools["billing_refund"])
         #expect(refund.inputSchema["required"] == ["charge_id", "amount"])
         #expect(refund.inputSchema["properties"]?["amount"]?["type"] == "number")
@@ -111,9 +121,10 @@ struct EmbeddingExampleTests {
 
     @Test("an approval callback refuses a refund over its threshold and the verdict says so")
     func approvalCallback() async throws {
-        let policy = EpisodePolicy(approvals: .callback { request in
-            (request.arguments["amount"]?.doubleValue ?? .infinity) <= 1000  // a person signs off up to 1000
-        })
+        let policy = EpisodePolicy(
+            approvals: .callback { request in
+                (request.arguments["amount"]?.doubleValue ?? .infinity) <= 1000  // a person signs off up to 1000
+            })
         var scenario = try loadScenario("crm-refund")
         scenario.world = scenario.world.idealized()  // no faults: only the policy is under test
         let episode = try Episode(scenario: scenario, seed: 1, policy: policy)

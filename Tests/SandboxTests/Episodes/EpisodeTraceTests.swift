@@ -29,7 +29,8 @@ struct EpisodeTraceTests {
         _ = await episode.call("crm_get_ticket", arguments: ["ticket_id": "T-7031"])
         try await episode.clock.sleep(for: .seconds(1))
         _ = await episode.call("billing_list_charges", arguments: ["customer_id": "C-1042"])
-        _ = await episode.call("billing_refund", arguments: ["charge_id": "CH-55917", "amount": "120"])  // 400: a string
+        // The amount is a string, so the call answers 400.
+        _ = await episode.call("billing_refund", arguments: ["charge_id": "CH-55917", "amount": "120"])
 
         // Not finished: the file is a valid trace of the steps so far, with no verdict.
         let partial = try Trace(contentsOfFile: path)

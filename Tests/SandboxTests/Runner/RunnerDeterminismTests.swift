@@ -20,7 +20,9 @@ struct RunnerDeterminismTests {
         return files
     }
 
-    func plan(_ scenario: Scenario, agent: String = "robust", seeds: ClosedRange<UInt64> = 1...6, trials: Int = 2) throws -> RunPlan {
+    func plan(_ scenario: Scenario, agent: String = "robust", seeds: ClosedRange<UInt64> = 1...6, trials: Int = 2)
+        throws -> RunPlan
+    {
         RunPlan(
             scenario: scenario, agent: try #require(ReferenceAgents.named(agent)), seeds: Array(seeds), trials: trials,
             traceDirectory: temporaryDirectory())
@@ -52,7 +54,12 @@ struct RunnerDeterminismTests {
         #expect(serial.map { "\($0.summary.seed)/\($0.summary.trial)" } == (1...6).flatMap { ["\($0)/1", "\($0)/2"] })
         #expect(serial.map(\.verdict) == parallel.map(\.verdict))
         func withoutPaths(_ outcomes: [EpisodeRunner.Outcome]) -> [EpisodeSummary] {
-            outcomes.map { var summary = $0.summary; summary.tracePath = nil; summary.replayCommand = ""; return summary }
+            outcomes.map {
+                var summary = $0.summary
+                summary.tracePath = nil
+                summary.replayCommand = ""
+                return summary
+            }
         }
         #expect(withoutPaths(serial) == withoutPaths(parallel))
         #expect(try traceFiles(serialPlan) == (try traceFiles(parallelPlan)))
@@ -65,7 +72,9 @@ struct RunnerDeterminismTests {
         _ = EpisodeRunner.run(run, parallelism: 2)
         let files = try traceFiles(run)
         func steps(_ key: String) throws -> [TraceStep] {
-            try Trace(contentsOfFile: try #require(run.tracePath(seed: UInt64(key.prefix(1))!, trial: Int(key.suffix(1))!))).steps
+            try Trace(
+                contentsOfFile: try #require(run.tracePath(seed: UInt64(key.prefix(1))!, trial: Int(key.suffix(1))!))
+            ).steps
         }
         let distinct = Set(try files.keys.map { try steps($0).map(\.body) + steps($0).map { "\($0.latencyMs)" } })
         #expect(distinct.count == files.count, "every seed and trial should see its own latencies and bodies")

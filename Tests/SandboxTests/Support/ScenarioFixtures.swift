@@ -38,7 +38,12 @@ enum ScenarioFixtures {
             "simrun": 1, "name": .string(name), "title": "A small test world", "description": "Built inline by a test.",
             "task": ["instruction": "Follow the solution.", "max_steps": .int(maxSteps), "deadline_ms": 600_000],
             "data": data,
-            "services": ["svc": ["timeout_ms": 5000, "regimes": ["healthy": ["latency": ["dist": "fixed", "ms": 100]]], "initial": "healthy"]],
+            "services": [
+                "svc": [
+                    "timeout_ms": 5000, "regimes": ["healthy": ["latency": ["dist": "fixed", "ms": 100]]],
+                    "initial": "healthy",
+                ]
+            ],
             "tools": tools, "faults": faults, "checks": checks, "solution": solution,
         ]
         return try ScenarioLoader.load(document, file: "\(name).json")
