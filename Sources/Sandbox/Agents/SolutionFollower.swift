@@ -4,11 +4,15 @@
 /// - `scripted`: runs the steps once, with no think time; stops at the first error answer.
 /// - `naive`: tries each call once and moves on after errors; trusts every body it reads
 ///   (a body that is not JSON saves as null, a 200 carrying an error saves as is).
-/// - `robust`: retries 429, 503 and unparseable or error-carrying answers with backoff, honours
-///   `Retry-After`; retries 500/502/504 only when the call is safe to repeat (the tool is
-///   idempotent or the call carries an idempotency key); re-fetches list pages whose items lack
-///   fields other items have; re-lists until it has `total` distinct items; de-duplicates items by
-///   id; re-reads rows it wrote until the read agrees with what it wrote.
+/// - `robust`: gives every write call of a tool that accepts an idempotency key a key of its own
+///   (when the solution did not) and sends the same key on every retry; retries 429 and 503 with
+///   backoff, honouring `Retry-After`; retries 500/502/504 and unparseable or error-carrying 2xx
+///   answers only when the call is safe to repeat (a read, a naturally idempotent operation, or a
+///   call carrying an idempotency key), so a non-idempotent write is never sent twice; re-fetches
+///   list pages whose items lack fields other items have; re-lists until it has `total` distinct
+///   items; de-duplicates items by id; after its own first write, confirms each listing by reading
+///   it again until two complete reads agree (a stale page differs from the next read); re-reads
+///   rows it wrote until the read agrees with what it wrote.
 struct SolutionFollower: ReferenceAgent {
     enum Style: Sendable {
         case scripted, naive, robust
@@ -42,6 +46,7 @@ struct SolutionRun {
     var written: [String: JSONObject] = [:]
 
     static let maxAttempts = 12
+    static let maxListReads = 8
     static let maxPages = 1000
 
     init(style: SolutionFollower.Style, episode: EpisodeEngine) {
@@ -97,11 +102,13 @@ struct SolutionRun {
 
     /// One logical call, with the style's retry policy; the body the agent believes.
     mutating func call(_ tool: String, arguments: JSONObject) -> JSON? {
+        let arguments = style == .robust ? withIdempotencyKey(tool, arguments) : arguments
         var attempt = 0
         var think: Int64 = 0
         while true {
             attempt += 1
-            let observation = episode.call(tool, arguments: .object(arguments), thinkMs: think, approved: approval(tool, arguments))
+            let observation = episode.call(
+                tool, arguments: .object(arguments), thinkMs: think, approved: approval(tool, arguments))
             let body = observation.json
             switch style {
             case .scripted:
@@ -118,64 +125,95 @@ struct SolutionRun {
                 case .giveUp:
                     return body
                 case .retry(let wait):
-                    guard attempt < Self.maxAttempts else { return body }
+                    guard attempt < Self.maxAttempts, episode.steps.count < episode.scenario.task.maxSteps else {
+                        return body
+                    }
                     think = wait ?? backoff(attempt)
                 }
             }
         }
     }
 
-    /// A listing followed through `next_cursor`, saved as `{"items": [...]}`. After this agent
-    /// has written anything, robust confirms a listing by listing again until two consecutive
-    /// listings agree, since a read right after a write may show data from before it.
+    /// The arguments with an idempotency key added when the tool accepts one (as a plain
+    /// `args.NAME` argument) and the call has none: derived from the tool and the number of calls
+    /// made so far, so it is deterministic and the same for every retry of this logical call.
+    func withIdempotencyKey(_ tool: String, _ arguments: JSONObject) -> JSONObject {
+        guard let name = Self.idempotencyArgument(of: episode.scenario.world.tool(named: tool)),
+            arguments[name] == nil || arguments[name] == .null
+        else { return arguments }
+        var arguments = arguments
+        arguments[name] = .string("simrun-\(tool)-\(episode.steps.count + 1)")
+        return arguments
+    }
+
+    /// The argument that carries `tool`'s idempotency key, when its key expression is `args.NAME`.
+    static func idempotencyArgument(of tool: ToolSpec?) -> String? {
+        guard let source = tool?.idempotencyKey?.source, source.hasPrefix("args.") else { return nil }
+        let name = source.dropFirst("args.".count)
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return String(name)
+    }
+
+    /// A listing followed through `next_cursor`, saved as `{"items": [...]}`. `robust` merges
+    /// re-reads by item id (a later read wins) until it has `total` distinct items and, once it has
+    /// written something, until a whole read changes nothing it already had (a stale page differs
+    /// from the next read of it).
     mutating func list(_ tool: String, arguments: JSONObject) -> JSON? {
-        guard style == .robust, hasWritten else { return listOnce(tool, arguments: arguments) }
-        var previous = listOnce(tool, arguments: arguments)
-        for _ in 0..<4 {
-            let next = listOnce(tool, arguments: arguments)
-            if next == previous { break }
-            previous = next
+        guard style == .robust else { return .object(["items": .array(readPages(tool, arguments: arguments).items)]) }
+        var merged: [JSON] = []
+        var position: [String: Int] = [:]
+        var total: Int?
+        for read in 1...Self.maxListReads {
+            let pass = readPages(tool, arguments: arguments)
+            if let count = pass.total { total = count }
+            var changed = false
+            for (offset, item) in pass.items.enumerated() {
+                let key = item["id"]?.stringValue.map { "id:" + $0 } ?? "#\(offset)"
+                if let index = position[key] {
+                    if merged[index] != item {
+                        merged[index] = item
+                        changed = true
+                    }
+                } else {
+                    position[key] = merged.count
+                    merged.append(item)
+                    changed = true
+                }
+            }
+            let complete = total.map { merged.count >= $0 } ?? pass.complete
+            guard complete else { continue }
+            if !hasWritten || (read > 1 && !changed && pass.complete) { break }
         }
-        return previous
+        return .object(["items": .array(merged)])
     }
 
-    /// Whether this agent may have written: a call to a writing tool answered 2xx, or timed out
-    /// (judged only from what the agent saw, never from the latent state).
-    var hasWritten: Bool {
-        episode.steps.contains { step in
-            ((200..<300).contains(step.status) || step.status == 504)
-                && episode.scenario.world.tool(named: step.tool)?.isReadOnly == false
-        }
-    }
-
-    /// One listing through `next_cursor`.
-    mutating func listOnce(_ tool: String, arguments: JSONObject) -> JSON? {
+    /// One pass over every page of a listing.
+    mutating func readPages(_ tool: String, arguments: JSONObject) -> (items: [JSON], total: Int?, complete: Bool) {
         var collected: [JSON] = []
         var seenIDs: Set<String> = []
         var total: Int?
-        for _ in 0..<(style == .robust ? 4 : 1) {
-            var cursor: JSON = .null
-            var pages = 0
-            repeat {
-                var args = arguments
-                if !cursor.isNull { args["cursor"] = cursor }
-                guard let page = call(tool, arguments: args), case .array(let items)? = page["items"] else {
-                    if style != .robust { return .object(["items": .array(collected)]) }
-                    break
-                }
-                for item in items {
-                    if style == .robust, let id = item["id"]?.stringValue {
-                        if !seenIDs.insert(id).inserted { continue }
-                    }
-                    collected.append(item)
-                }
-                if let count = page["total"]?.int64Value { total = Int(count) }
-                cursor = page["next_cursor"] ?? .null
-                pages += 1
-            } while !cursor.isNull && pages < Self.maxPages
-            guard style == .robust, let total, collected.count < total else { break }
-        }
-        return .object(["items": .array(collected)])
+        var cursor: JSON = .null
+        var pages = 0
+        repeat {
+            var args = arguments
+            if !cursor.isNull { args["cursor"] = cursor }
+            guard let page = call(tool, arguments: args), case .array(let items)? = page["items"] else {
+                return (collected, total, false)
+            }
+            for item in items {
+                if style == .robust, let id = item["id"]?.stringValue, !seenIDs.insert(id).inserted { continue }
+                collected.append(item)
+            }
+            if let count = page["total"]?.int64Value { total = Int(count) }
+            cursor = page["next_cursor"] ?? .null
+            pages += 1
+        } while !cursor.isNull && pages < Self.maxPages
+        return (collected, total, total.map { collected.count >= $0 } ?? true)
+    }
+
+    /// Whether this agent has called a tool that may change the world.
+    var hasWritten: Bool {
+        episode.steps.contains { step in episode.scenario.world.tool(named: step.tool).map { !$0.isReadOnly } ?? false }
     }
 
     func approval(_ tool: String, _ arguments: JSONObject) -> Bool? {
@@ -193,22 +231,33 @@ struct SolutionRun {
     }
 
     func judge(_ observation: Observation, body: JSON?, tool: String, arguments: JSONObject) -> Judgement {
-        let descriptor = episode.scenario.world.tool(named: tool)
-        let safeToRepeat = descriptor.map { $0.isIdempotent } ?? false
+        let safeToRepeat = Self.safeToRepeat(episode.scenario.world.tool(named: tool), arguments: arguments)
         switch observation.status {
         case 429, 503:
             return .retry(after: retryAfter(observation, body: body))
         case 500, 502, 504:
             return safeToRepeat ? .retry(after: nil) : .giveUp
         case 200..<300:
-            guard let body else { return .retry(after: nil) }
-            if body["error"] != nil { return .retry(after: nil) }
+            // A damaged 2xx answer to a write still means the write happened: repeat it only when
+            // repeating cannot apply it twice.
+            guard let body else { return safeToRepeat ? .retry(after: nil) : .giveUp }
+            if body["error"] != nil { return safeToRepeat ? .retry(after: nil) : .giveUp }
             if case .array(let items)? = body["items"], !Self.consistent(items) { return .retry(after: nil) }
             if isStale(body) { return .retry(after: nil) }
             return .accept
         default:
             return .giveUp
         }
+    }
+
+    /// Whether sending this call again cannot apply it twice: a read, a naturally idempotent
+    /// operation, or a call that carries the tool's idempotency key.
+    static func safeToRepeat(_ tool: ToolSpec?, arguments: JSONObject) -> Bool {
+        guard let tool else { return true }
+        if tool.isReadOnly || tool.operation.isNaturallyIdempotent { return true }
+        guard tool.idempotencyKey != nil else { return false }
+        guard let name = idempotencyArgument(of: tool) else { return true }
+        return arguments[name].map { $0 != .null } ?? false
     }
 
     func retryAfter(_ observation: Observation, body: JSON?) -> Int64? {
@@ -236,7 +285,9 @@ struct SolutionRun {
     func isStale(_ body: JSON) -> Bool {
         let rows = body["items"]?.arrayValue ?? [body]
         for row in rows {
-            guard let id = row["id"]?.stringValue, let mine = written[id], let object = row.objectValue else { continue }
+            guard let id = row["id"]?.stringValue, let mine = written[id], let object = row.objectValue else {
+                continue
+            }
             for (key, value) in object.members where mine[key] != nil && mine[key] != value {
                 return true
             }

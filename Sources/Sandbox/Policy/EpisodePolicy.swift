@@ -44,4 +44,11 @@ public struct ApprovalRequest: Sendable, Hashable {
     public var arguments: JSON
     /// The 1-based step number the call would be.
     public var step: Int
+
+    /// Creates a request (episodes make them; tests of approval callbacks may too).
+    public init(tool: String, arguments: JSON, step: Int) {
+        self.tool = tool
+        self.arguments = arguments
+        self.step = step
+    }
 }
