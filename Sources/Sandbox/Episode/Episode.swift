@@ -23,6 +23,9 @@ public actor Episode {
     private var traceHeader: TraceHeader?
     private var finalVerdict: Verdict?
 
+    /// The first failure to write the trace, if any; the trace then holds the steps before it.
+    public private(set) var traceError: TraceWriteError?
+
     /// Opens an episode of `scenario` with `seed` under `policy`; with `tracePath`, every step is
     /// written to a JSON Lines trace as it happens. `trial` > 1 draws another world from the same
     /// seed (as `simrun run --trials` does); `agent`, `thinkTime` and `faults` are recorded in the
@@ -85,8 +88,12 @@ public actor Episode {
         }
         let observation = engine.call(tool, arguments: arguments, thinkMs: think, approved: approved)
         clock.advance(to: VirtualInstant(milliseconds: engine.now))
-        if let trace, let step = engine.steps.last {
-            try? trace.append(step)
+        if let trace, let step = engine.steps.last, traceError == nil {
+            do throws(TraceWriteError) {
+                try trace.append(step)
+            } catch {
+                traceError = error
+            }
         }
         return observation
     }
@@ -101,7 +108,13 @@ public actor Episode {
         let verdict = engine.verdict(answer: answer)
         finalVerdict = verdict
         if let trace {
-            try? trace.finish(verdict)
+            if traceError == nil {
+                do throws(TraceWriteError) {
+                    try trace.finish(verdict)
+                } catch {
+                    traceError = error
+                }
+            }
             trace.close()
         }
         return verdict

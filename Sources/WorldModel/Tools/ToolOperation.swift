@@ -40,11 +40,13 @@ public enum ToolOperation: Sendable {
         }
     }
 
-    /// Operations whose repetition with the same arguments changes nothing more: plain `set` updates
-    /// and deletes.
+    /// Operations whose repetition with the same arguments changes nothing more: deletes, and
+    /// updates that only `set` values not computed from the row itself (`row.on_hand + 1` is not
+    /// safe to repeat, `'refunded'` is).
     public var isNaturallyIdempotent: Bool {
         switch self {
-        case .update(_, _, _, let append): append.isEmpty
+        case .update(_, _, let set, let append):
+            append.isEmpty && set.allSatisfy { !$0.value.referencedVariables.contains("row") }
         case .delete: true
         default: false
         }

@@ -64,6 +64,9 @@ enum ServeCommand: Command {
         serverOptions.log = MCPServerOptions.standardErrorLog
         Terminal.error("simrun serve: \(scenario.name), seed \(seed)\(trial > 1 ? ", trial \(trial)" : "") — MCP on stdio\n")
         await MCPServer.runStandardIO(session: EpisodeMCPSession(episode: episode), options: serverOptions)
+        if let error = await episode.traceError {
+            Terminal.error("simrun serve: the trace is incomplete: \(error)\n")
+        }
         if let verdict = await episode.verdict {
             Terminal.error("simrun serve: episode over — \(verdict.passed ? "passed" : "failed") (\(verdict.steps) steps)\n")
         }
