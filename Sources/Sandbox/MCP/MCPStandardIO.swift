@@ -10,11 +10,10 @@ import Dispatch
 
 /// Reads newline-delimited messages from a file descriptor (stdin by default).
 ///
-/// Blocking `read(2)` calls run on a private serial queue, never on Swift's cooperative
-/// thread pool, so a quiet client does not stall other tasks.
+/// `read(2)` runs in place on the calling task's thread: a stdio server answers one message
+/// at a time and has nothing else to do while it waits, and a hop through a queue per message
+/// doubled the round-trip latency. Use one reader from one task at a time.
 public final class MCPStandardInput: MCPInput, @unchecked Sendable {
-    // All mutable state is touched only on `queue`.
-    private let queue = DispatchQueue(label: "simrun.mcp.stdin")
     private let descriptor: Int32
     private var splitter = _MCPLineSplitter()
     private var finished = false
@@ -27,11 +26,10 @@ public final class MCPStandardInput: MCPInput, @unchecked Sendable {
 
     /// See `MCPInput.next(maxLineBytes:)`. A read error counts as end of input.
     public func next(maxLineBytes: Int) async -> MCPInputEvent? {
-        await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.readEvent(maxLineBytes: maxLineBytes))
-            }
-        }
+        // The server handles one message at a time and has nothing else to do while it waits
+        // for the next, so a line already buffered is returned at once and otherwise the read
+        // happens in place; a hop through a queue per message doubled the round-trip latency.
+        readEvent(maxLineBytes: maxLineBytes)
     }
 
     private func readEvent(maxLineBytes: Int) -> MCPInputEvent? {
@@ -56,7 +54,6 @@ public final class MCPStandardInput: MCPInput, @unchecked Sendable {
 /// Writes one message per line to a file descriptor (stdout by default), unbuffered:
 /// every line is fully written with `write(2)` before `write(line:)` returns.
 public final class MCPStandardOutput: MCPOutput, @unchecked Sendable {
-    private let queue = DispatchQueue(label: "simrun.mcp.stdout")
     private let descriptor: Int32
 
     /// Writes to `descriptor` (default 1, standard output). Ignores `SIGPIPE` for the
