@@ -40,7 +40,7 @@ public enum WorldModelBenchmarks {
         let transitionGet = "transition get (crm-refund, no faults)"
         benchmarks.append(Benchmark(transitionGet) {
             getBox.steps &+= 1
-            blackHole(calmRefund.step(&getBox.state, tool: "crm_get_customer", arguments: getArguments, seed: 7))
+            blackHole(calmRefund.transition(&getBox.state, tool: "crm_get_customer", arguments: getArguments, seed: 7))
         })
         let routeArguments: [JSON] = [["ticket_id": "T-1003", "queue": "billing"], ["ticket_id": "T-1003", "queue": "shipping"]]
         let updateBox = StateBox(calmTriage.initialState)
@@ -48,7 +48,7 @@ public enum WorldModelBenchmarks {
         benchmarks.append(Benchmark(transitionUpdate) {
             updateBox.steps &+= 1
             if updateBox.steps % 4096 == 0 { updateBox.state = calmTriage.initialState }
-            blackHole(calmTriage.step(
+            blackHole(calmTriage.transition(
                 &updateBox.state, tool: "tickets_route", arguments: routeArguments[updateBox.steps & 1], seed: 7))
         })
         thresholds += [

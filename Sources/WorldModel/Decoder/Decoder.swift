@@ -1,5 +1,38 @@
-/// Renders responses as the agent sees them.
+/// The decoder `D(z', outcome, rng) → observation`: applies the faults that change only what the
+/// agent sees, then renders the response as text with headers.
 public enum Decoder {
+    /// Decodes `outcome` of a call on `world` (with `state` the state after the call): applies
+    /// its decoder fault rules in declaration order (each from its keyed stream of `seed`), then
+    /// renders, then cuts the body short for `malformed_json`.
+    public static func decode(_ outcome: Outcome, world: World, state: WorldState, seed: UInt64) -> Observation {
+        guard !outcome.decoderFaults.isEmpty, let toolNumber = outcome.toolNumber else {
+            return render(outcome.response, latencyMs: outcome.latencyMs, faults: outcome.faults)
+        }
+        let tool = world.spec.tools[toolNumber]
+        var response = outcome.response
+        var faults = outcome.faults
+        var malformed: Int?
+        var rng = RandomStream(seed: seed, key: ["decode", .string(tool.name), .integer(Int64(outcome.callNumber))])
+        for rule in outcome.decoderFaults {
+            let kind = world.spec.faults[rule].kind
+            if kind == .malformedJSON {
+                if malformed == nil { malformed = rule }
+                continue
+            }
+            let context = ResponseFaultContext(tool: tool, state: state, page: outcome.page, fieldProjection: tool.fields)
+            if kind.apply(to: &response, context: context, using: &rng) {
+                faults.append(world.spec.faults[rule].id)
+            }
+        }
+        var observation = render(response, latencyMs: outcome.latencyMs, faults: faults)
+        if let malformed, response.isSuccess {
+            var rng = RandomStream(seed: seed, key: ["malformed", .string(tool.name), .integer(Int64(outcome.callNumber))])
+            observation.body = MalformedJSON.truncate(observation.body, using: &rng)
+            observation.faults.append(world.spec.faults[malformed].id)
+        }
+        return observation
+    }
+
     /// Renders `response`: JSON bodies as canonical JSON with `Content-Type: application/json`;
     /// a string body with a `Content-Type` header of its own (an HTML page) as that text.
     public static func render(_ response: Response, latencyMs: Int64, faults: [String]) -> Observation {

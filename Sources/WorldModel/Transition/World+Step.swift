@@ -9,7 +9,8 @@ public struct StepResult: Sendable, Hashable {
 }
 
 extension World {
-    /// Advances `state` by one call of `tool` with `arguments`.
+    /// Advances `state` by one call of `tool` with `arguments` and renders what the agent sees:
+    /// `transition` then `Decoder.decode`.
     ///
     /// The pipeline: encode (validate the arguments; invalid calls answer 400 without reaching
     /// the service), step the service's regime chain, decide which fault rules fire, apply the
@@ -18,9 +19,20 @@ extension World {
     /// virtual clock by the latency. Every random decision draws from its own keyed stream of
     /// `seed`.
     public func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
+        let outcome = transition(&state, tool: name, arguments: arguments, seed: seed)
+        let observation = Decoder.decode(outcome, world: self, state: state, seed: seed)
+        return StepResult(observation: observation, committed: outcome.committed, regime: outcome.regime)
+    }
+
+    /// The latent transition `T(z, a, rng) → (z', outcome)`: validates the arguments, steps the
+    /// service's regime chain, samples latency and service-level errors, applies the rate limit
+    /// and the fault rules that decide whether effects happen, runs the operation atomically and
+    /// advances the virtual clock. Renders nothing: `Decoder.decode` turns the outcome into an
+    /// observation.
+    public func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
         guard let toolNumber = toolIndex[name] else {
             let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
-            return StepResult(observation: Decoder.render(response, latencyMs: 0, faults: []), committed: false, regime: "")
+            return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
         }
         let tool = spec.tools[toolNumber]
         let serviceNumber = serviceOfTool[toolNumber]
@@ -35,7 +47,7 @@ extension World {
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
                 details: violations)
             let regime = service.regimes.regimes[state.services[serviceNumber].regime].name
-            return StepResult(observation: Decoder.render(response, latencyMs: 0, faults: []), committed: false, regime: regime)
+            return .immediate(response, regime: regime, toolNumber: toolNumber, callNumber: callNumber)
         }
 
         // Service dynamics: regime, latency, errors, rate limit.
@@ -53,12 +65,13 @@ extension World {
 
         let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
         var faultIDs: [String] = []
-        var result: StepResult
 
-        func finish(_ response: Response, committed: Bool) -> StepResult {
-            StepResult(
-                observation: Decoder.render(response, latencyMs: latency, faults: faultIDs),
-                committed: committed, regime: regime.name)
+        /// Ends the call before the operation's answer reaches the decoder's faults.
+        func finish(_ response: Response, committed: Bool, decoderFaults: [Int] = [], page: Page? = nil) -> Outcome {
+            state.now += latency
+            return Outcome(
+                response: response, latencyMs: latency, committed: committed, regime: regime.name, faults: faultIDs,
+                decoderFaults: decoderFaults, toolNumber: toolNumber, callNumber: callNumber, page: page)
         }
 
         if var bucket = state.services[serviceNumber].bucket {
@@ -66,9 +79,7 @@ extension World {
             state.services[serviceNumber].bucket = bucket
             if case .retryAfter(let retryAfter) = decision {
                 faultIDs.append("rate_limit:\(service.name)")
-                result = finish(Response.rateLimited(retryAfterMs: retryAfter), committed: false)
-                state.now += latency
-                return result
+                return finish(Response.rateLimited(retryAfterMs: retryAfter), committed: false)
             }
         }
 
@@ -91,15 +102,11 @@ extension World {
             case .badGateway: response = .error(502, code: "bad_gateway", message: "bad gateway")
             case .rateLimited: response = Response.rateLimited(retryAfterMs: 1000)
             }
-            result = finish(response, committed: false)
-            state.now += latency
-            return result
+            return finish(response, committed: false)
         }
         if latency > service.timeoutMs {
             latency = service.timeoutMs
-            result = finish(.timeout(after: service.timeoutMs), committed: false)
-            state.now += latency
-            return result
+            return finish(.timeout(after: service.timeoutMs), committed: false)
         }
         for rule in fired {
             let blocking: Response?
@@ -116,50 +123,27 @@ extension World {
             }
             if let blocking {
                 faultIDs.append(spec.faults[rule].id)
-                result = finish(blocking, committed: false)
-                state.now += latency
-                return result
+                return finish(blocking, committed: false)
             }
         }
 
         // The operation itself.
-        let deliverTwice = fired.contains { spec.faults[$0].kind == .duplicateDelivery }
-        var execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
-        if deliverTwice, execution.committed {
-            faultIDs.append(contentsOf: fired.filter { spec.faults[$0].kind == .duplicateDelivery }.map { spec.faults[$0].id })
-            _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
-        }
-
-        if execution.committed, let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
-            faultIDs.append(spec.faults[rule].id)
-            latency = service.timeoutMs
-            result = finish(.timeout(after: service.timeoutMs), committed: true)
-            state.now += latency
-            return result
-        }
-
-        // Decoder faults on successful answers.
-        if execution.response.isSuccess {
-            var rng = RandomStream(seed: seed, key: ["decode", .string(tool.name), .integer(Int64(callNumber))])
-            for rule in fired {
-                let kind = spec.faults[rule].kind
-                guard kind.actsInDecoder else { continue }
-                let context = ResponseFaultContext(
-                    tool: tool, state: state, page: execution.page, fieldProjection: tool.fields)
-                if kind.apply(to: &execution.response, context: context, using: &rng) {
-                    faultIDs.append(spec.faults[rule].id)
-                }
+        let execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
+        if execution.committed {
+            for rule in fired where spec.faults[rule].kind == .duplicateDelivery {
+                faultIDs.append(spec.faults[rule].id)
+            }
+            if fired.contains(where: { spec.faults[$0].kind == .duplicateDelivery }) {
+                _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
+            }
+            if let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
+                faultIDs.append(spec.faults[rule].id)
+                latency = service.timeoutMs
+                return finish(.timeout(after: service.timeoutMs), committed: true)
             }
         }
-        let rendered = fired.contains { spec.faults[$0].kind == .malformedJSON } && execution.response.isSuccess
-        var observation = Decoder.render(execution.response, latencyMs: latency, faults: faultIDs)
-        if rendered, let rule = fired.first(where: { spec.faults[$0].kind == .malformedJSON }) {
-            var rng = RandomStream(seed: seed, key: ["malformed", .string(tool.name), .integer(Int64(callNumber))])
-            observation.body = MalformedJSON.truncate(observation.body, using: &rng)
-            observation.faults.append(spec.faults[rule].id)
-        }
-        state.now += latency
-        return StepResult(observation: observation, committed: execution.committed, regime: regime.name)
+        let decoderFaults = execution.response.isSuccess ? fired.filter { spec.faults[$0].kind.actsInDecoderStage } : []
+        return finish(execution.response, committed: execution.committed, decoderFaults: decoderFaults, page: execution.page)
     }
 
     /// The fault rules that fire on this call, in declaration order.
