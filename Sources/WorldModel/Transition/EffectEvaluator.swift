@@ -3,27 +3,22 @@
 ///
 /// The caller keeps the draft only if every effect succeeds: effects are all or nothing.
 struct EffectEvaluator {
-    let world: World
-    let state: WorldState
+    /// The step's expression context (its `data` is swapped for the draft while evaluating).
+    let context: StepContext
     let arguments: JSON
     /// Variables bound by `for_each`, innermost last.
     var locals: [(name: String, value: JSON)] = []
+    /// Whether any effect changed the draft so far.
+    private(set) var wrote = false
 
-    init(world: World, state: WorldState, arguments: JSON) {
-        self.world = world
-        self.state = state
+    init(context: StepContext, arguments: JSON) {
+        self.context = context
         self.arguments = arguments
-    }
-
-    private func context(_ data: EntityStore) -> StepContext {
-        var context = StepContext(world: world, state: state)
-        context.data = data
-        return context
     }
 
     func value(_ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: String) throws(OperationFailure) -> JSON {
         do throws(ExpressionRuntimeError) {
-            return try context(data).evaluate(expression, args: arguments, row: row, locals: locals)
+            return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
             throw .runtime(error, in: what)
         }
@@ -82,6 +77,7 @@ struct EffectEvaluator {
         row["id"] = .string(id)
         do throws(EntityStoreError) {
             try data.modify(collection) { (rows) throws(EntityStoreError) in try rows.insert(row) }
+            wrote = true
         } catch {
             if case .duplicateID = error {
                 throw OperationFailure(response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(id)'"))
@@ -116,7 +112,9 @@ struct EffectEvaluator {
             guard case .object(var object) = row else { continue }
             object["id"] = .string(id)
             do throws(EntityStoreError) {
-                try data.modify(collection) { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) }
+                if try data.modify(collection, { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) }) {
+                    wrote = true
+                }
             } catch {
                 throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
             }
@@ -125,8 +123,9 @@ struct EffectEvaluator {
         return updated
     }
 
-    func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure) -> Int {
+    mutating func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure) -> Int {
         let ids = try selectedIDs(collection, selector: selector, data: data)
+        if !ids.isEmpty { wrote = true }
         do throws(EntityStoreError) {
             try data.modify(collection) { rows in
                 for id in ids { rows.remove(id: id) }

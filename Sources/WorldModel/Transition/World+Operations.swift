@@ -31,14 +31,14 @@ extension World {
     /// Runs `tool`'s preconditions and operation against `state`, atomically.
     func execute(_ tool: ToolSpec, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
         let context = StepContext(world: self, state: state)
-        var idempotencyKey: String?
+        var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
             switch try? context.evaluate(expression, args: arguments) {
-            case .string(let key)?: idempotencyKey = tool.name + "\u{0}" + key
-            case .number(let number)?: idempotencyKey = tool.name + "\u{0}" + number.description
+            case .string(let key)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: key)
+            case .number(let number)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: number.description)
             default: idempotencyKey = nil
             }
-            if let idempotencyKey, let remembered = state.idempotentResponses[idempotencyKey] {
+            if let idempotencyKey, let remembered = state.idempotentResponses[idempotencyKey.text] {
                 return Execution(response: remembered, committed: false, page: nil)
             }
         }
@@ -55,13 +55,17 @@ extension World {
                 return Execution(response: response, committed: false, page: nil)
             }
         }
+        context.data = EntityStore()  // Let go of the state's store: the draft below stays unique.
         do throws(OperationFailure) {
+            var evaluator = EffectEvaluator(context: context, arguments: arguments)
+            // Effects run on a draft (copy-on-write: only touched collections are copied); the
+            // state takes it only if the whole operation succeeded and changed something.
             var data = state.data
-            let (response, page) = try perform(tool.operation, tool: tool, arguments: arguments, data: &data, state: state)
-            let committed = !tool.isReadOnly && response.isSuccess && data != state.data
+            let (response, page) = try perform(tool.operation, tool: tool, evaluator: &evaluator, data: &data, state: state)
+            let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
             if committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
-                state.idempotentResponses[idempotencyKey] = response
+                state.idempotentResponses[idempotencyKey.text] = response
             }
             return Execution(response: response, committed: committed, page: page)
         } catch {
@@ -70,9 +74,8 @@ extension World {
     }
 
     private func perform(
-        _ operation: ToolOperation, tool: ToolSpec, arguments: JSON, data: inout EntityStore, state: WorldState
+        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore, state: WorldState
     ) throws(OperationFailure) -> (Response, Page?) {
-        var evaluator = EffectEvaluator(world: self, state: state, arguments: arguments)
         switch operation {
         case .get(let collection, let key):
             let id = try evaluator.id(from: key, data: data)
@@ -102,10 +105,8 @@ extension World {
         case .custom(let effects, let returns):
             for effect in effects { try evaluator.apply(effect, data: &data) }
             guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
-            var after = state
-            after.data = data
             do throws(ExpressionRuntimeError) {
-                let value = try StepContext(world: self, state: after).evaluate(returns, args: arguments)
+                let value = try evaluator.context.evaluate(returns, on: data, args: evaluator.arguments)
                 if case .object(let row) = value { return (Response(status: 200, body: projected(row, tool.fields)), nil) }
                 return (Response(status: 200, body: value), nil)
             } catch {
@@ -164,5 +165,19 @@ enum Pagination {
     static func offset(fromCursor cursor: String) -> Int? {
         guard cursor.hasPrefix("cur_"), let offset = Int(cursor.dropFirst(4)), offset >= 0 else { return nil }
         return offset
+    }
+}
+
+/// The key under which an idempotent response is remembered: the tool's name, NUL, the key.
+struct IdempotencyKey {
+    let text: String
+
+    init(tool: String, key: String) {
+        var text = String()
+        text.reserveCapacity(tool.utf8.count + 1 + key.utf8.count)
+        text += tool
+        text += "\u{0}"
+        text += key
+        self.text = text
     }
 }

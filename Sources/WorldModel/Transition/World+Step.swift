@@ -149,12 +149,16 @@ extension World {
     /// The fault rules that fire on this call, in declaration order.
     func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64) -> [Int] {
         var fired: [Int] = []
-        for index in faultsOfTool[tool] {
+        let candidates = faultsOfTool[tool]
+        if candidates.isEmpty { return fired }
+        var context: StepContext?
+        for index in candidates {
             let rule = spec.faults[index]
             if let calls = rule.calls, !calls.contains(callNumber) { continue }
             if let when = rule.when {
-                let context = StepContext(world: self, state: state)
-                guard (try? context.evaluate(when, args: arguments)) == .bool(true) else { continue }
+                let shared = context ?? StepContext(world: self, state: state)
+                context = shared
+                guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
             var stream = RandomStream(
                 seed: seed, key: ["fault", .string(rule.id), .string(spec.tools[tool].name), .integer(Int64(callNumber))])
