@@ -12,7 +12,7 @@ public enum Decoder {
         var response = outcome.response
         var faults = outcome.faults
         var malformed: Int?
-        var rng = RandomStream(seed: seed, key: ["decode", .string(tool.name), .integer(Int64(outcome.callNumber))])
+        var rng = RandomStream.site(seed, "decode", tool.name, outcome.callNumber)
         for rule in outcome.decoderFaults {
             let kind = world.spec.faults[rule].kind
             if kind == .malformedJSON {
@@ -26,7 +26,7 @@ public enum Decoder {
         }
         var observation = render(response, latencyMs: outcome.latencyMs, faults: faults)
         if let malformed, response.isSuccess {
-            var rng = RandomStream(seed: seed, key: ["malformed", .string(tool.name), .integer(Int64(outcome.callNumber))])
+            var rng = RandomStream.site(seed, "malformed", tool.name, outcome.callNumber)
             observation.body = MalformedJSON.truncate(observation.body, using: &rng)
             observation.faults.append(world.spec.faults[malformed].id)
         }

@@ -53,14 +53,14 @@ extension World {
         // Service dynamics: regime, latency, errors, rate limit.
         state.services[serviceNumber].calls += 1
         let serviceCall = state.services[serviceNumber].calls
-        var regimeStream = RandomStream(seed: seed, key: ["regime", .string(service.name), .integer(Int64(serviceCall))])
+        var regimeStream = RandomStream.site(seed, "regime", service.name, serviceCall)
         let regimeNumber = service.regimes.next(
             from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
         state.services[serviceNumber].regime = regimeNumber
         let regime = service.regimes.regimes[regimeNumber]
-        var latencyStream = RandomStream(seed: seed, key: ["latency", .string(service.name), .integer(Int64(serviceCall))])
+        var latencyStream = RandomStream.site(seed, "latency", service.name, serviceCall)
         var latency = regime.latency.sample(using: &latencyStream)
-        var errorStream = RandomStream(seed: seed, key: ["error", .string(service.name), .integer(Int64(serviceCall))])
+        var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
         let serviceError = regime.errors.sample(using: &errorStream)
 
         let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
@@ -160,8 +160,7 @@ extension World {
                 context = shared
                 guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
-            var stream = RandomStream(
-                seed: seed, key: ["fault", .string(rule.id), .string(spec.tools[tool].name), .integer(Int64(callNumber))])
+            var stream = RandomStream.fault(seed, rule: rule.id, tool: spec.tools[tool].name, call: callNumber)
             if stream.nextDouble() < rule.probability { fired.append(index) }
         }
         return fired
