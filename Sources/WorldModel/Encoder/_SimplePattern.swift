@@ -13,14 +13,14 @@ struct _SimplePattern: Sendable {
         case word
         case set(ranges: [ClosedRange<UInt32>], negated: Bool)
 
-        func matches(_ scalar: Unicode.Scalar) -> Bool {
+        func matches(_ value: UInt32) -> Bool {
             switch self {
-            case .scalar(let expected): return scalar == expected
-            case .digit: return scalar.value >= 0x30 && scalar.value <= 0x39
-            case .word: return Atom.isWord(scalar)
+            case .scalar(let expected): return value == expected.value
+            case .digit: return value >= 0x30 && value <= 0x39
+            case .word: return Atom.isWord(value)
             case .set(let ranges, let negated):
                 var found = false
-                for range in ranges where range.contains(scalar.value) {
+                for range in ranges where range.contains(value) {
                     found = true
                     break
                 }
@@ -28,8 +28,8 @@ struct _SimplePattern: Sendable {
             }
         }
 
-        static func isWord(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar.value {
+        static func isWord(_ value: UInt32) -> Bool {
+            switch value {
             case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F: true
             default: false
             }
@@ -167,20 +167,28 @@ struct _SimplePattern: Sendable {
 
     /// Unanchored search (unless the pattern has anchors), as JSON Schema specifies.
     func matches(_ text: String) -> Bool {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(text.utf8.count)
-        scalars.append(contentsOf: text.unicodeScalars)
+        // ASCII text (the common case) is matched on its UTF-8 bytes without copying.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            return search(bytes)
+        }
+        if let ascii, let result = ascii { return result }
+        return search(text.unicodeScalars.map(\.value))
+    }
+
+    private func search<C: RandomAccessCollection>(_ scalars: C) -> Bool where C.Index == Int, C.Element: BinaryInteger {
         if anchoredStart { return match(scalars, piece: 0, at: 0) }
         for start in 0...scalars.count where match(scalars, piece: 0, at: start) { return true }
         return false
     }
 
-    private func match(_ scalars: [Unicode.Scalar], piece: Int, at position: Int) -> Bool {
+    private func match<C: RandomAccessCollection>(_ scalars: C, piece: Int, at position: Int) -> Bool
+    where C.Index == Int, C.Element: BinaryInteger {
         guard piece < pieces.count else { return !anchoredEnd || position == scalars.count }
         let current = pieces[piece]
         var count = 0
         var end = position
-        while count < current.maximum, end < scalars.count, current.atom.matches(scalars[end]) {
+        while count < current.maximum, end < scalars.count, current.atom.matches(UInt32(scalars[scalars.startIndex + end])) {
             count += 1
             end += 1
         }

@@ -49,12 +49,24 @@ final class StepContext: ExpressionContext {
 
     /// The names engine bindings declare when there are no `for_each` variables.
     private static let engineNames = ["args", "row"]
+    /// Bindings reused by evaluations without `for_each` variables (assigning into them does
+    /// not allocate once they are uniquely held).
+    private var plainBindings = ExpressionBindings(names: StepContext.engineNames)
 
     /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables.
     func evaluate(
         _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
     ) throws(ExpressionRuntimeError) -> JSON {
-        var bindings = ExpressionBindings(names: locals.isEmpty ? Self.engineNames : Self.engineNames + locals.map(\.name))
+        if locals.isEmpty {
+            plainBindings.values[0] = args
+            plainBindings.values[1] = row.map(JSON.object) ?? .null
+            defer {
+                plainBindings.values[0] = .null
+                plainBindings.values[1] = .null
+            }
+            return try expression.evaluate(self, plainBindings)
+        }
+        var bindings = ExpressionBindings(names: Self.engineNames + locals.map(\.name))
         bindings.values[0] = args
         if let row { bindings.values[1] = .object(row) }
         for (offset, local) in locals.enumerated() { bindings.values[2 + offset] = local.value }
