@@ -40,6 +40,24 @@ extension JSON {
                     output.append(UInt8(ascii: ":"))
                     values[position].writeCanonical(into: &output)
                 }
+            } else if keys.count <= 32 {
+                // Small objects (rows, error bodies): insertion-sort positions on the stack.
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: keys.count) { order in
+                    for position in 0..<keys.count {
+                        var slot = position
+                        while slot > 0, _JSONKey.precedes(keys[position], keys[order[slot - 1]]) {
+                            order[slot] = order[slot - 1]
+                            slot -= 1
+                        }
+                        order[slot] = position
+                    }
+                    for index in 0..<keys.count {
+                        if index > 0 { output.append(UInt8(ascii: ",")) }
+                        Self.writeEscaped(keys[order[index]], into: &output)
+                        output.append(UInt8(ascii: ":"))
+                        values[order[index]].writeCanonical(into: &output)
+                    }
+                }
             } else {
                 for (index, position) in object.sortedPositions.enumerated() {
                     if index > 0 { output.append(UInt8(ascii: ",")) }

@@ -123,11 +123,21 @@ extension World {
             throw OperationFailure(response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
         var matching: [JSONObject] = []
-        for row in rows {
-            if let filter {
-                guard try evaluator.holds(filter, row: row, data: data) else { continue }
+        if let filter {
+            matching.reserveCapacity(rows.count)
+            evaluator.context.data = data
+            defer { evaluator.context.data = EntityStore() }
+            for row in rows {
+                let holds: JSON
+                do throws(ExpressionRuntimeError) {
+                    holds = try evaluator.context.evaluate(filter, args: evaluator.arguments, row: row)
+                } catch {
+                    throw .runtime(error, in: "filter")
+                }
+                if holds == .bool(true) { matching.append(row) }
             }
-            matching.append(row)
+        } else {
+            matching = rows
         }
         if let orderBy {
             let keyed = matching.enumerated().map { ($0.offset, $0.element, JSON.object($0.element).value(at: orderBy.field)) }

@@ -34,14 +34,13 @@ extension World {
             let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
             return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
         }
-        let tool = spec.tools[toolNumber]
         let serviceNumber = serviceOfTool[toolNumber]
         let service = spec.services[serviceNumber]
         state.toolCalls[toolNumber] += 1
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = Encoder.validate(arguments, for: tool)
+        let violations = Encoder.validate(arguments, for: spec.tools[toolNumber])
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
@@ -128,13 +127,13 @@ extension World {
         }
 
         // The operation itself.
-        let execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
+        let execution = execute(spec.tools[toolNumber], toolNumber: toolNumber, arguments: arguments, state: &state)
         if execution.committed {
             for rule in fired where spec.faults[rule].kind == .duplicateDelivery {
                 faultIDs.append(spec.faults[rule].id)
             }
             if fired.contains(where: { spec.faults[$0].kind == .duplicateDelivery }) {
-                _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
+                _ = execute(spec.tools[toolNumber], toolNumber: toolNumber, arguments: arguments, state: &state)
             }
             if let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
                 faultIDs.append(spec.faults[rule].id)
@@ -153,15 +152,14 @@ extension World {
         if candidates.isEmpty { return fired }
         var context: StepContext?
         for index in candidates {
-            let rule = spec.faults[index]
-            if let calls = rule.calls, !calls.contains(callNumber) { continue }
-            if let when = rule.when {
+            if let calls = spec.faults[index].calls, !calls.contains(callNumber) { continue }
+            if let when = spec.faults[index].when {
                 let shared = context ?? StepContext(world: self, state: state)
                 context = shared
                 guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
-            var stream = RandomStream.fault(seed, rule: rule.id, tool: spec.tools[tool].name, call: callNumber)
-            if stream.nextDouble() < rule.probability { fired.append(index) }
+            var stream = RandomStream.fault(seed, rule: spec.faults[index].id, tool: spec.tools[tool].name, call: callNumber)
+            if stream.nextDouble() < spec.faults[index].probability { fired.append(index) }
         }
         return fired
     }
