@@ -56,28 +56,6 @@ public enum WorldModelBenchmarks {
             BenchmarkThreshold(transitionUpdate, operationsPerSecond: 1_000_000),
         ]
 
-        // TEMP probes
-        if let getTool = calmRefund.tool(named: "crm_get_customer"), let routeTool = calmTriage.tool(named: "tickets_route") {
-            benchmarks.append(Benchmark("probe validate get") { blackHole(Encoder.validate(getArguments, for: getTool)) })
-            benchmarks.append(Benchmark("probe validate route") { blackHole(Encoder.validate(routeArguments[0], for: routeTool)) })
-            let state = calmTriage.initialState
-            benchmarks.append(Benchmark("probe requires route") {
-                for precondition in routeTool.requires { blackHole(try? calmTriage.evaluate(precondition.expression, in: state, args: routeArguments[0])) }
-            })
-            let row = calmRefund.initialState.data["customers"]!.rows[0]
-            benchmarks.append(Benchmark("probe render row") { blackHole(JSON.object(row).canonicalText) })
-            benchmarks.append(Benchmark("probe stream") { var r = RandomStream(seed: 5, key: ["latency", .string("billing"), .integer(3)]); blackHole(r.next()) })
-            var copy = calmTriage.initialState.data
-            _ = try? copy.modify("tickets") { (rows) throws(EntityStoreError) in try rows.replace(id: "T-1003", with: { var r = rows.row(id: "T-1003")!; r["queue"] = "x"; return r }()) }
-            let original = calmTriage.initialState.data; let copied = copy
-            benchmarks.append(Benchmark("probe data compare") { blackHole(copied != original) })
-            benchmarks.append(Benchmark("probe data copy-modify") {
-                var d = original
-                _ = try? d.modify("tickets") { (rows) throws(EntityStoreError) in try rows.replace(id: "T-1003", with: { var r = rows.row(id: "T-1003")!; r["queue"] = "x"; return r }()) }
-                blackHole(d)
-            })
-        }
-
         // (b) Full steps with the scenario's faults (rate limits off so calls reach the service).
         let faultyRefund = withoutRateLimits(refund.world)
         let calls: [(tool: String, text: [UInt8])] = [

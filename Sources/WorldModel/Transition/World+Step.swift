@@ -35,7 +35,7 @@ extension World {
             return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
         }
         let serviceNumber = serviceOfTool[toolNumber]
-        let service = spec.services[serviceNumber]
+        let service = serviceEntries[serviceNumber]
         state.toolCalls[toolNumber] += 1
         let callNumber = state.toolCalls[toolNumber]
 
@@ -56,11 +56,11 @@ extension World {
         let regimeNumber = service.regimes.next(
             from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
         state.services[serviceNumber].regime = regimeNumber
-        let regime = service.regimes.regimes[regimeNumber]
+        let regimeName = service.regimes.regimes[regimeNumber].name
         var latencyStream = RandomStream.site(seed, "latency", service.name, serviceCall)
-        var latency = regime.latency.sample(using: &latencyStream)
+        var latency = service.regimes.regimes[regimeNumber].latency.sample(using: &latencyStream)
         var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
-        let serviceError = regime.errors.sample(using: &errorStream)
+        let serviceError = service.regimes.regimes[regimeNumber].errors.sample(using: &errorStream)
 
         let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
         var faultIDs: [String] = []
@@ -69,7 +69,7 @@ extension World {
         func finish(_ response: Response, committed: Bool, decoderFaults: [Int] = [], page: Page? = nil) -> Outcome {
             state.now += latency
             return Outcome(
-                response: response, latencyMs: latency, committed: committed, regime: regime.name, faults: faultIDs,
+                response: response, latencyMs: latency, committed: committed, regime: regimeName, faults: faultIDs,
                 decoderFaults: decoderFaults, toolNumber: toolNumber, callNumber: callNumber, page: page)
         }
 
@@ -91,7 +91,7 @@ extension World {
 
         // Calls that never reach the operation.
         if let serviceError {
-            faultIDs.append("regime:\(service.name):\(regime.name)")
+            faultIDs.append("regime:\(service.name):\(regimeName)")
             let response: Response
             switch serviceError {
             case .timeout:
