@@ -13,13 +13,13 @@ public enum Decoder {
         var faults = outcome.faults
         var malformed: Int?
         var rng = RandomStream.site(seed, "decode", tool.name, outcome.callNumber)
+        let context = ResponseFaultContext(tool: tool, state: state, page: outcome.page, fieldProjection: tool.fields)
         for rule in outcome.decoderFaults {
             let kind = world.spec.faults[rule].kind
             if kind == .malformedJSON {
                 if malformed == nil { malformed = rule }
                 continue
             }
-            let context = ResponseFaultContext(tool: tool, state: state, page: outcome.page, fieldProjection: tool.fields)
             if kind.apply(to: &response, context: context, using: &rng) {
                 faults.append(world.spec.faults[rule].id)
             }
@@ -36,6 +36,11 @@ public enum Decoder {
     /// Renders `response`: JSON bodies as canonical JSON with `Content-Type: application/json`;
     /// a string body with a `Content-Type` header of its own (an HTML page) as that text.
     public static func render(_ response: Response, latencyMs: Int64, faults: [String]) -> Observation {
+        if response.headers.isEmpty {
+            return Observation(
+                status: response.status, latencyMs: latencyMs, body: response.body.canonicalText, headers: jsonHeaders,
+                faults: faults)
+        }
         var headers = response.headers
         let body: String
         if let index = headers.firstIndex(where: { $0.name == "Content-Type" }), case .string(let text) = response.body {
@@ -47,4 +52,7 @@ public enum Decoder {
         }
         return Observation(status: response.status, latencyMs: latencyMs, body: body, headers: headers, faults: faults)
     }
+
+    /// The headers of a plain JSON response, shared (not rebuilt per call).
+    private static let jsonHeaders = [Header("Content-Type", "application/json")]
 }
