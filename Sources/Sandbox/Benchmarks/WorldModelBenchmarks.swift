@@ -26,7 +26,9 @@ public enum WorldModelBenchmarks {
         }
         guard let refund = scenarios["crm-refund"], let triage = scenarios["ticket-triage"] else {
             FileHandle.standardError.write(
-                Data("note: world-model benchmarks skipped: \(directory)/crm-refund.json or ticket-triage.json not found (run from the project root)\n".utf8))
+                Data(
+                    "note: world-model benchmarks skipped: \(directory)/crm-refund.json or ticket-triage.json not found (run from the project root)\n"
+                        .utf8))
             return BenchmarkGroup("world-model", benchmarks: [])
         }
         var benchmarks: [Benchmark] = []
@@ -38,19 +40,26 @@ public enum WorldModelBenchmarks {
         let getArguments: JSON = ["customer_id": "C-1042"]
         let getBox = StateBox(calmRefund.initialState)
         let transitionGet = "transition get (crm-refund, no faults)"
-        benchmarks.append(Benchmark(transitionGet) {
-            getBox.steps &+= 1
-            blackHole(calmRefund.transition(&getBox.state, tool: "crm_get_customer", arguments: getArguments, seed: 7))
-        })
-        let routeArguments: [JSON] = [["ticket_id": "T-1003", "queue": "billing"], ["ticket_id": "T-1003", "queue": "shipping"]]
+        benchmarks.append(
+            Benchmark(transitionGet) {
+                getBox.steps &+= 1
+                blackHole(
+                    calmRefund.transition(&getBox.state, tool: "crm_get_customer", arguments: getArguments, seed: 7))
+            })
+        let routeArguments: [JSON] = [
+            ["ticket_id": "T-1003", "queue": "billing"], ["ticket_id": "T-1003", "queue": "shipping"],
+        ]
         let updateBox = StateBox(calmTriage.initialState)
         let transitionUpdate = "transition update (ticket-triage, no faults)"
-        benchmarks.append(Benchmark(transitionUpdate) {
-            updateBox.steps &+= 1
-            if updateBox.steps % 4096 == 0 { updateBox.state = calmTriage.initialState }
-            blackHole(calmTriage.transition(
-                &updateBox.state, tool: "tickets_route", arguments: routeArguments[updateBox.steps & 1], seed: 7))
-        })
+        benchmarks.append(
+            Benchmark(transitionUpdate) {
+                updateBox.steps &+= 1
+                if updateBox.steps % 4096 == 0 { updateBox.state = calmTriage.initialState }
+                blackHole(
+                    calmTriage.transition(
+                        &updateBox.state, tool: "tickets_route", arguments: routeArguments[updateBox.steps & 1], seed: 7
+                    ))
+            })
         thresholds += [
             BenchmarkThreshold(transitionGet, operationsPerSecond: 1_000_000),
             BenchmarkThreshold(transitionUpdate, operationsPerSecond: 1_000_000),
@@ -66,22 +75,25 @@ public enum WorldModelBenchmarks {
         ]
         let fullBox = StateBox(faultyRefund.initialState)
         let fullStep = "full step (crm-refund, faults on, JSON text in and out)"
-        benchmarks.append(Benchmark(fullStep) {
-            fullBox.steps &+= 1
-            if fullBox.steps % 4096 == 0 { fullBox.state = faultyRefund.initialState }
-            let call = calls[fullBox.steps & 3]
-            let arguments = (try? JSON(parsing: call.text)) ?? .null
-            blackHole(faultyRefund.step(&fullBox.state, tool: call.tool, arguments: arguments, seed: 11).observation.body)
-        })
+        benchmarks.append(
+            Benchmark(fullStep) {
+                fullBox.steps &+= 1
+                if fullBox.steps % 4096 == 0 { fullBox.state = faultyRefund.initialState }
+                let call = calls[fullBox.steps & 3]
+                let arguments = (try? JSON(parsing: call.text)) ?? .null
+                blackHole(
+                    faultyRefund.step(&fullBox.state, tool: call.tool, arguments: arguments, seed: 11).observation.body)
+            })
         thresholds.append(BenchmarkThreshold(fullStep, operationsPerSecond: 200_000))
 
         // (c) Episode reset per shipped scenario.
         for name in scenarioNames {
             guard let scenario = scenarios[name] else { continue }
             let label = "episode reset (\(name))"
-            benchmarks.append(Benchmark(label) {
-                blackHole(EpisodeEngine(scenario: scenario, seed: 3, recordsStateHashes: false))
-            })
+            benchmarks.append(
+                Benchmark(label) {
+                    blackHole(EpisodeEngine(scenario: scenario, seed: 3, recordsStateHashes: false))
+                })
             thresholds.append(BenchmarkThreshold(label, maximumNanoseconds: 10_000))
         }
         return BenchmarkGroup("world-model", benchmarks: benchmarks, thresholds: thresholds)

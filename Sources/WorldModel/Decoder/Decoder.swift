@@ -43,7 +43,8 @@ public enum Decoder {
         }
         var headers = response.headers
         let body: String
-        if let index = headers.firstIndex(where: { $0.name == "Content-Type" }), case .string(let text) = response.body {
+        if let index = headers.firstIndex(where: { $0.name == "Content-Type" }), case .string(let text) = response.body
+        {
             body = text
             headers.insert(headers.remove(at: index), at: 0)
         } else {

@@ -135,9 +135,15 @@ struct _SimplePattern: Sendable {
             var maximum = 1
             if index < scalars.count {
                 switch scalars[index] {
-                case "?": (minimum, maximum) = (0, 1); index += 1
-                case "*": (minimum, maximum) = (0, Int.max); index += 1
-                case "+": (minimum, maximum) = (1, Int.max); index += 1
+                case "?":
+                    (minimum, maximum) = (0, 1)
+                    index += 1
+                case "*":
+                    (minimum, maximum) = (0, Int.max)
+                    index += 1
+                case "+":
+                    (minimum, maximum) = (1, Int.max)
+                    index += 1
                 case "{":
                     guard let close = scalars[index...].firstIndex(of: "}") else { return nil }
                     let body = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
@@ -176,7 +182,8 @@ struct _SimplePattern: Sendable {
         return search(text.unicodeScalars.map(\.value))
     }
 
-    private func search<C: RandomAccessCollection>(_ scalars: C) -> Bool where C.Index == Int, C.Element: BinaryInteger {
+    private func search<C: RandomAccessCollection>(_ scalars: C) -> Bool
+    where C.Index == Int, C.Element: BinaryInteger {
         if anchoredStart { return match(scalars, piece: 0, at: 0) }
         for start in 0...scalars.count where match(scalars, piece: 0, at: start) { return true }
         return false
@@ -188,7 +195,9 @@ struct _SimplePattern: Sendable {
         let current = pieces[piece]
         var count = 0
         var end = position
-        while count < current.maximum, end < scalars.count, current.atom.matches(UInt32(scalars[scalars.startIndex + end])) {
+        while count < current.maximum, end < scalars.count,
+            current.atom.matches(UInt32(scalars[scalars.startIndex + end]))
+        {
             count += 1
             end += 1
         }

@@ -51,7 +51,8 @@ extension World {
             }
             if !holds {
                 let response = Response.error(
-                    precondition.status, code: Response.errorCode(for: precondition.status), message: precondition.message)
+                    precondition.status, code: Response.errorCode(for: precondition.status),
+                    message: precondition.message)
                 return Execution(response: response, committed: false, page: nil)
             }
         }
@@ -61,7 +62,8 @@ extension World {
             // Effects run on a draft (copy-on-write: only touched collections are copied); the
             // state takes it only if the whole operation succeeded and changed something.
             var data = state.data
-            let (response, page) = try perform(tool.operation, tool: tool, evaluator: &evaluator, data: &data, state: state)
+            let (response, page) = try perform(
+                tool.operation, tool: tool, evaluator: &evaluator, data: &data, state: state)
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
             if committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
@@ -74,18 +76,22 @@ extension World {
     }
 
     private func perform(
-        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore, state: WorldState
+        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore,
+        state: WorldState
     ) throws(OperationFailure) -> (Response, Page?) {
         switch operation {
         case .get(let collection, let key):
             let id = try evaluator.id(from: key, data: data)
             guard let row = data[collection]?.row(id: id) else {
-                throw OperationFailure(response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
+                throw OperationFailure(
+                    response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
             }
             return (Response(status: 200, body: projected(row, tool.fields)), nil)
 
         case .list(let collection, let filter, let orderBy, let pageSize):
-            return try list(collection, filter: filter, orderBy: orderBy, pageSize: pageSize, tool: tool, evaluator: evaluator, data: data)
+            return try list(
+                collection, filter: filter, orderBy: orderBy, pageSize: pageSize, tool: tool, evaluator: evaluator,
+                data: data)
 
         case .create(let collection, let value, let key):
             let row = try evaluator.create(collection, value: value, key: key, data: &data)
@@ -107,7 +113,9 @@ extension World {
             guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
             do throws(ExpressionRuntimeError) {
                 let value = try evaluator.context.evaluate(returns, on: data, args: evaluator.arguments)
-                if case .object(let row) = value { return (Response(status: 200, body: projected(row, tool.fields)), nil) }
+                if case .object(let row) = value {
+                    return (Response(status: 200, body: projected(row, tool.fields)), nil)
+                }
                 return (Response(status: 200, body: value), nil)
             } catch {
                 throw .runtime(error, in: "returns")
@@ -120,7 +128,8 @@ extension World {
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         guard let rows = data[collection]?.rows else {
-            throw OperationFailure(response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+            throw OperationFailure(
+                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
         var matching: [JSONObject] = []
         if let filter {
@@ -140,7 +149,9 @@ extension World {
             matching = rows
         }
         if let orderBy {
-            let keyed = matching.enumerated().map { ($0.offset, $0.element, JSON.object($0.element).value(at: orderBy.field)) }
+            let keyed = matching.enumerated().map {
+                ($0.offset, $0.element, JSON.object($0.element).value(at: orderBy.field))
+            }
             matching = keyed.sorted { lhs, rhs in
                 let order = JSON.order(lhs.2, rhs.2)
                 if order == 0 { return lhs.0 < rhs.0 }
@@ -149,8 +160,11 @@ extension World {
         }
         var offset = 0
         if let cursor = evaluator.arguments["cursor"], !cursor.isNull {
-            guard let text = cursor.stringValue, let parsed = Pagination.offset(fromCursor: text), parsed <= matching.count else {
-                throw OperationFailure(response: .error(400, code: "invalid_cursor", message: "the cursor is not one this listing issued"))
+            guard let text = cursor.stringValue, let parsed = Pagination.offset(fromCursor: text),
+                parsed <= matching.count
+            else {
+                throw OperationFailure(
+                    response: .error(400, code: "invalid_cursor", message: "the cursor is not one this listing issued"))
             }
             offset = parsed
         }
@@ -160,7 +174,10 @@ extension World {
         let nextCursor: JSON = end < matching.count ? .string(Pagination.cursor(forOffset: end)) : .null
         let body: JSON = ["items": .array(items), "next_cursor": nextCursor, "total": .int(matching.count)]
         let ids = matching.map { $0["id"]?.stringValue ?? "" }
-        return (Response(status: 200, body: body), Page(collection: collection, matchingIDs: ids, offset: offset, count: end - offset))
+        return (
+            Response(status: 200, body: body),
+            Page(collection: collection, matchingIDs: ids, offset: offset, count: end - offset)
+        )
     }
 
     private func singular(_ collection: String) -> String {

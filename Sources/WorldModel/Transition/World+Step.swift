@@ -114,7 +114,10 @@ extension World {
                 latency = service.timeoutMs
                 blocking = .timeout(after: service.timeoutMs)
             case .serverError(let status, let html):
-                blocking = html ? .htmlError(status) : .error(status, code: Response.errorCode(for: status), message: "the service failed")
+                blocking =
+                    html
+                    ? .htmlError(status)
+                    : .error(status, code: Response.errorCode(for: status), message: "the service failed")
             case .rateLimited(let retryAfterMs):
                 blocking = .rateLimited(retryAfterMs: retryAfterMs)
             default:
@@ -142,7 +145,8 @@ extension World {
             }
         }
         let decoderFaults = execution.response.isSuccess ? fired.filter { spec.faults[$0].kind.actsInDecoderStage } : []
-        return finish(execution.response, committed: execution.committed, decoderFaults: decoderFaults, page: execution.page)
+        return finish(
+            execution.response, committed: execution.committed, decoderFaults: decoderFaults, page: execution.page)
     }
 
     /// The fault rules that fire on this call, in declaration order.
@@ -158,7 +162,8 @@ extension World {
                 context = shared
                 guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
-            var stream = RandomStream.fault(seed, rule: spec.faults[index].id, tool: spec.tools[tool].name, call: callNumber)
+            var stream = RandomStream.fault(
+                seed, rule: spec.faults[index].id, tool: spec.tools[tool].name, call: callNumber)
             if stream.nextDouble() < spec.faults[index].probability { fired.append(index) }
         }
         return fired
@@ -187,8 +192,12 @@ extension Response {
 
     /// An HTML error page, as load balancers answer when the service behind them is down.
     static func htmlError(_ status: Int) -> Response {
-        let title = status == 503 ? "503 Service Temporarily Unavailable" : status == 502 ? "502 Bad Gateway" : "\(status) Internal Server Error"
-        let page = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        let title =
+            status == 503
+            ? "503 Service Temporarily Unavailable"
+            : status == 502 ? "502 Bad Gateway" : "\(status) Internal Server Error"
+        let page =
+            "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
         return Response(status: status, body: .string(page), headers: [Header("Content-Type", "text/html")])
     }
 }

@@ -6,7 +6,8 @@ import WorldModel
 @Suite("Benchmark thresholds")
 struct BenchmarkThresholdTests {
     static func result(_ name: String, ns: Double) -> BenchmarkResult {
-        BenchmarkResult(group: "g", name: name, iterations: 10, nanosecondsPerOperation: ns, bestNanosecondsPerOperation: ns)
+        BenchmarkResult(
+            group: "g", name: name, iterations: 10, nanosecondsPerOperation: ns, bestNanosecondsPerOperation: ns)
     }
 
     @Test("an ops/s threshold is met at or above the target and reported in text and JSON")
@@ -31,9 +32,14 @@ struct BenchmarkThresholdTests {
         let suite = BenchmarkSuite(groups: [
             BenchmarkGroup(
                 "g", benchmarks: [Benchmark("noop") { blackHole(1) }],
-                thresholds: [BenchmarkThreshold("noop", operationsPerSecond: 1), BenchmarkThreshold("missing", operationsPerSecond: 1)])
+                thresholds: [
+                    BenchmarkThreshold("noop", operationsPerSecond: 1),
+                    BenchmarkThreshold("missing", operationsPerSecond: 1),
+                ])
         ])
-        let report = BenchmarkRunner(budget: .milliseconds(3), warmUp: .milliseconds(1), minimumBatch: .microseconds(100)).run(suite)
+        let report = BenchmarkRunner(
+            budget: .milliseconds(3), warmUp: .milliseconds(1), minimumBatch: .microseconds(100)
+        ).run(suite)
         #expect(report.thresholds.map(\.result.name) == ["noop"])
         #expect(report.meetsAllTargets)
     }

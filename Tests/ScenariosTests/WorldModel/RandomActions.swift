@@ -66,7 +66,9 @@ struct RandomActions {
             let arguments = world.tool(named: name).map { randomArguments(for: $0, &rng) } ?? [:]
             let result = world.step(&state, tool: name, arguments: arguments, seed: seed)
             let observation = result.observation
-            transcript += Array("\(index) \(observation.status) \(observation.latencyMs) \(observation.faults) \(observation.headers.map { "\($0.name)=\($0.value)" })\n".utf8)
+            transcript += Array(
+                "\(index) \(observation.status) \(observation.latencyMs) \(observation.faults) \(observation.headers.map { "\($0.name)=\($0.value)" })\n"
+                    .utf8)
             transcript += Array(observation.body.utf8)
             if index % 100 == 99 { transcript += Array(state.stateHash.utf8) }
         }

@@ -8,16 +8,17 @@ struct RegimeTests {
 
     @Test("a schedule forces a regime over a window of virtual time")
     func schedule() throws {
-        var world = try TestWorld(services: Self.service([
-            "timeout_ms": 1000,
-            "regimes": [
-                "ok": ["latency": ["dist": "fixed", "ms": 10]],
-                "down": ["latency": ["dist": "fixed", "ms": 30], "errors": ["server_error": 1.0]],
-            ],
-            "initial": "ok",
-            "transitions": ["down": ["ok": 1.0]],
-            "schedule": [["from_ms": 0, "to_ms": 1000, "regime": "down"]],
-        ]))
+        var world = try TestWorld(
+            services: Self.service([
+                "timeout_ms": 1000,
+                "regimes": [
+                    "ok": ["latency": ["dist": "fixed", "ms": 10]],
+                    "down": ["latency": ["dist": "fixed", "ms": 30], "errors": ["server_error": 1.0]],
+                ],
+                "initial": "ok",
+                "transitions": ["down": ["ok": 1.0]],
+                "schedule": [["from_ms": 0, "to_ms": 1000, "regime": "down"]],
+            ]))
         // Forced despite the chain, which would leave `down` at once.
         let during = world.step("get_customer", ["id": "C-1"])
         #expect(world.step("get_customer", ["id": "C-1"]).regime == "down")
@@ -33,14 +34,15 @@ struct RegimeTests {
 
     @Test("transitions step the hidden chain on each call to the service")
     func transitions() throws {
-        var world = try TestWorld(services: Self.service([
-            "regimes": [
-                "a": ["latency": ["dist": "fixed", "ms": 10]],
-                "b": ["latency": ["dist": "fixed", "ms": 20]],
-            ],
-            "initial": "a",
-            "transitions": ["a": ["b": 1.0], "b": ["a": 1.0]],
-        ]))
+        var world = try TestWorld(
+            services: Self.service([
+                "regimes": [
+                    "a": ["latency": ["dist": "fixed", "ms": 10]],
+                    "b": ["latency": ["dist": "fixed", "ms": 20]],
+                ],
+                "initial": "a",
+                "transitions": ["a": ["b": 1.0], "b": ["a": 1.0]],
+            ]))
         let regimes = (0..<4).map { _ in world.step("get_customer", ["id": "C-1"]).regime }
         #expect(regimes == ["b", "a", "b", "a"])
         #expect(world.state.now == 20 + 10 + 20 + 10)
@@ -63,9 +65,10 @@ struct RegimeTests {
 
     @Test("a latency above timeout_ms becomes a 504 after timeout_ms with nothing applied")
     func latencyTimeout() throws {
-        var world = try TestWorld(services: Self.service([
-            "timeout_ms": 1000, "regimes": ["slow": ["latency": ["dist": "fixed", "ms": 2000]]], "initial": "slow",
-        ]))
+        var world = try TestWorld(
+            services: Self.service([
+                "timeout_ms": 1000, "regimes": ["slow": ["latency": ["dist": "fixed", "ms": 2000]]], "initial": "slow",
+            ]))
         let observation = world.call("create_note", ["text": "x"])
         #expect(observation.status == 504)
         #expect(observation.latencyMs == 1000)
@@ -76,10 +79,12 @@ struct RegimeTests {
     @Test("service-level errors: timeout, bad_gateway and rate_limited regimes")
     func serviceErrors() throws {
         for (error, status) in [("timeout", 504), ("bad_gateway", 502), ("rate_limited", 429), ("server_error", 500)] {
-            var world = try TestWorld(services: Self.service([
-                "timeout_ms": 700,
-                "regimes": ["bad": ["latency": ["dist": "fixed", "ms": 10], "errors": [error: 1.0]]], "initial": "bad",
-            ]))
+            var world = try TestWorld(
+                services: Self.service([
+                    "timeout_ms": 700,
+                    "regimes": ["bad": ["latency": ["dist": "fixed", "ms": 10], "errors": [error: 1.0]]],
+                    "initial": "bad",
+                ]))
             let observation = world.call("create_note", ["text": "x"])
             #expect(observation.status == status, "\(error)")
             #expect(world.rows("notes").isEmpty)
@@ -89,10 +94,11 @@ struct RegimeTests {
 
     @Test("the token bucket answers 429 with Retry-After once the agent calls too fast, and refills over virtual time")
     func tokenBucket() throws {
-        var world = try TestWorld(services: Self.service([
-            "regimes": ["ok": ["latency": ["dist": "fixed", "ms": 10]]], "initial": "ok",
-            "rate_limit": ["capacity": 2, "refill_per_s": 1],
-        ]))
+        var world = try TestWorld(
+            services: Self.service([
+                "regimes": ["ok": ["latency": ["dist": "fixed", "ms": 10]]], "initial": "ok",
+                "rate_limit": ["capacity": 2, "refill_per_s": 1],
+            ]))
         #expect(world.call("create_note", ["text": "1"]).status == 201)
         #expect(world.call("create_note", ["text": "2"]).status == 201)
         let limited = world.call("create_note", ["text": "3"])
