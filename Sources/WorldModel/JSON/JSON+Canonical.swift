@@ -5,7 +5,7 @@ extension JSON {
     /// as UTF-8). Equal values always give identical bytes; hashes and traces rely on it.
     public var canonicalBytes: [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(1024)
         writeCanonical(into: &output)
         return output
     }

@@ -11,8 +11,9 @@ struct Execution {
 struct Page {
     var collection: String
     /// Ids of all matching rows, in list order.
-    var matchingIDs: [String]
-    /// The offset of the first row of this page in `matchingIDs`.
+    /// All matching rows, in list order (shared with the listing, not copied).
+    var matching: [JSONObject]
+    /// The offset of the first row of this page in `matching`.
     var offset: Int
     /// How many rows the page shows.
     var count: Int
@@ -173,10 +174,9 @@ extension World {
         let items = matching[offset..<end].map { projected($0, tool.fields) }
         let nextCursor: JSON = end < matching.count ? .string(Pagination.cursor(forOffset: end)) : .null
         let body: JSON = ["items": .array(items), "next_cursor": nextCursor, "total": .int(matching.count)]
-        let ids = matching.map { $0["id"]?.stringValue ?? "" }
         return (
             Response(status: 200, body: body),
-            Page(collection: collection, matchingIDs: ids, offset: offset, count: end - offset)
+            Page(collection: collection, matching: matching, offset: offset, count: end - offset)
         )
     }
 
