@@ -57,6 +57,32 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
             h = RandomStream.absorb(h, 1)
             let utf8 = text.utf8
             h = RandomStream.absorb(h, UInt64(utf8.count))
+            // Fast path: whole little-endian words straight from contiguous UTF-8.
+            let absorbed: UInt64? = utf8.withContiguousStorageIfAvailable { bytes in
+                var state = h
+                var index = 0
+                while index + 8 <= bytes.count {
+                    var word: UInt64 = 0
+                    for offset in 0..<8 { word |= UInt64(bytes[index + offset]) << (UInt64(offset) * 8) }
+                    state = RandomStream.absorb(state, word)
+                    index += 8
+                }
+                if index < bytes.count {
+                    var word: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while index < bytes.count {
+                        word |= UInt64(bytes[index]) << shift
+                        shift += 8
+                        index += 1
+                    }
+                    state = RandomStream.absorb(state, word)
+                }
+                return state
+            }
+            if let absorbed {
+                h = absorbed
+                return
+            }
             var word: UInt64 = 0
             var shift: UInt64 = 0
             for byte in utf8 {
