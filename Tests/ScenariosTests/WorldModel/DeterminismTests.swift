@@ -33,3 +33,26 @@ struct DeterminismTests {
         "ce90ac4b262d478efba6f1b2f122ec9accc9718905a7beda2d7f00e294593418",
     ]
 }
+
+@Suite("Transition and decoder split")
+struct TransitionDecoderSplitTests {
+    @Test("step is exactly transition then Decoder.decode, on a shipped scenario with faults")
+    func stepIsTransitionThenDecode() throws {
+        let world = try RandomActions.scenario("crm-refund").world
+        let actions = RandomActions(world: world)
+        var rng = RandomStream(seed: 3, "split")
+        var viaStep = world.initialState
+        var viaParts = world.initialState
+        for _ in 0..<500 {
+            let tool = world.tools[rng.nextInt(below: world.tools.count)]
+            let arguments = actions.randomArguments(for: tool, &rng)
+            let stepped = world.step(&viaStep, tool: tool.name, arguments: arguments, seed: 77)
+            let outcome = world.transition(&viaParts, tool: tool.name, arguments: arguments, seed: 77)
+            let observation = Decoder.decode(outcome, world: world, state: viaParts, seed: 77)
+            #expect(observation == stepped.observation)
+            #expect(outcome.committed == stepped.committed)
+            #expect(outcome.regime == stepped.regime)
+            #expect(viaParts == viaStep)
+        }
+    }
+}
