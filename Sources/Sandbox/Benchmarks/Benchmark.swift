@@ -45,12 +45,18 @@ public struct BenchmarkGroup: Sendable {
     public let benchmarks: [Benchmark]
     /// Ratios to report between benchmarks of this group.
     public let comparisons: [BenchmarkComparison]
+    /// Absolute targets (operations per second) for benchmarks of this group.
+    public let thresholds: [BenchmarkThreshold]
 
     /// A group of benchmarks.
-    public init(_ name: String, benchmarks: [Benchmark], comparisons: [BenchmarkComparison] = []) {
+    public init(
+        _ name: String, benchmarks: [Benchmark], comparisons: [BenchmarkComparison] = [],
+        thresholds: [BenchmarkThreshold] = []
+    ) {
         self.name = name
         self.benchmarks = benchmarks
         self.comparisons = comparisons
+        self.thresholds = thresholds
     }
 }
 
@@ -68,7 +74,7 @@ public struct BenchmarkSuite: Sendable {
     /// trips), write a function returning a `BenchmarkGroup` and append it here.
     public static func standard() -> BenchmarkSuite {
         // Groups that need the shipped scenarios are skipped when run outside the project root.
-        BenchmarkSuite(groups: [JSONBenchmarks.group()] + [MCPBenchmarks.group()].compactMap { $0 })
+        BenchmarkSuite(groups: [JSONBenchmarks.group(), WorldModelBenchmarks.group()] + [MCPBenchmarks.group()].compactMap { $0 })
     }
 }
 

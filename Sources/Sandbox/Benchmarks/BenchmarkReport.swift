@@ -40,15 +40,18 @@ public struct BenchmarkReport: Sendable {
     public let results: [BenchmarkResult]
     /// The ratios between benchmarks, in declaration order.
     public let comparisons: [Comparison]
+    /// The absolute targets, in declaration order.
+    public let thresholds: [ThresholdCheck]
 
-    /// A report from results and comparisons.
-    public init(results: [BenchmarkResult], comparisons: [Comparison]) {
+    /// A report from results, comparisons and absolute targets.
+    public init(results: [BenchmarkResult], comparisons: [Comparison], thresholds: [ThresholdCheck] = []) {
         self.results = results
         self.comparisons = comparisons
+        self.thresholds = thresholds
     }
 
-    /// Whether every comparison with a target reaches it.
-    public var meetsAllTargets: Bool { comparisons.allSatisfy(\.meetsTarget) }
+    /// Whether every comparison with a target and every absolute target is reached.
+    public var meetsAllTargets: Bool { comparisons.allSatisfy(\.meetsTarget) && thresholds.allSatisfy(\.meetsTarget) }
 
     /// A table for people: one row per benchmark, then one line per comparison.
     public var text: String {
@@ -80,6 +83,15 @@ public struct BenchmarkReport: Sendable {
                 lines.append(line)
             }
         }
+        if !thresholds.isEmpty {
+            lines.append("")
+            for check in thresholds {
+                lines.append(
+                    "\(check.result.group): \(check.result.name): \(Self.fixed(check.result.operationsPerSecond, digits: 0)) ops/s"
+                        + " (target ops/s >= \(Self.fixed(check.threshold.minimumOperationsPerSecond, digits: 0)): "
+                        + "\(check.meetsTarget ? "met" : "MISSED"))")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -109,8 +121,17 @@ public struct BenchmarkReport: Sendable {
                 "meets_target": .bool(comparison.meetsTarget),
             ]
         }
+        let absolute: [JSON] = thresholds.map { check in
+            [
+                "group": .string(check.result.group),
+                "name": .string(check.result.name),
+                "ops_per_s": .double(Self.rounded(check.result.operationsPerSecond, digits: 1)),
+                "target_ops_per_s": .double(Self.rounded(check.threshold.minimumOperationsPerSecond, digits: 1)),
+                "meets_target": .bool(check.meetsTarget),
+            ]
+        }
         return [
-            "benchmarks": .array(benchmarks), "comparisons": .array(ratios),
+            "benchmarks": .array(benchmarks), "comparisons": .array(ratios), "thresholds": .array(absolute),
             "meets_all_targets": .bool(meetsAllTargets),
         ]
     }

@@ -22,6 +22,7 @@ public struct BenchmarkRunner: Sendable {
     public func run(_ suite: BenchmarkSuite) -> BenchmarkReport {
         var results: [BenchmarkResult] = []
         var comparisons: [BenchmarkReport.Comparison] = []
+        var thresholds: [BenchmarkReport.ThresholdCheck] = []
         for group in suite.groups {
             var groupResults: [String: BenchmarkResult] = [:]
             for benchmark in group.benchmarks {
@@ -38,8 +39,12 @@ public struct BenchmarkRunner: Sendable {
                         group: group.name, label: comparison.label, candidate: candidate, baseline: baseline,
                         target: comparison.target))
             }
+            for threshold in group.thresholds {
+                guard let result = groupResults[threshold.benchmark] else { continue }
+                thresholds.append(BenchmarkReport.ThresholdCheck(result: result, threshold: threshold))
+            }
         }
-        return BenchmarkReport(results: results, comparisons: comparisons)
+        return BenchmarkReport(results: results, comparisons: comparisons, thresholds: thresholds)
     }
 
     /// Measures one benchmark: warm-up, batch-size calibration, then timed batches until the

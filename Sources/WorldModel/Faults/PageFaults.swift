@@ -13,7 +13,9 @@ struct PageGap: ResponseFault {
 struct PageDuplicate: ResponseFault {
     func apply(to response: inout Response, context: ResponseFaultContext, using rng: inout RandomStream) -> Bool {
         guard let page = context.page, case .array(var items)? = response.body["items"] else { return false }
-        if page.offset > 0, let row = context.state.data[page.collection]?.row(id: page.matchingIDs[page.offset - 1]) {
+        if page.offset > 0, let id = page.matching[page.offset - 1]["id"]?.stringValue,
+            let row = context.state.data[page.collection]?.row(id: id)
+        {
             items.insert(projected(row, context.fieldProjection), at: 0)
         } else if !items.isEmpty {
             let index = rng.nextInt(below: items.count)

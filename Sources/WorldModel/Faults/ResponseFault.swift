@@ -19,6 +19,9 @@ extension FaultKind {
     /// whether effects happen, or cutting the rendered text short).
     var actsInDecoder: Bool { responseFault != nil }
 
+    /// Whether the kind acts in the decoder stage at all: a response fault, or `malformed_json`.
+    var actsInDecoderStage: Bool { self == .malformedJSON || actsInDecoder }
+
     var responseFault: (any ResponseFault)? {
         switch self {
         case .missingField(let field): MissingField(field: field)

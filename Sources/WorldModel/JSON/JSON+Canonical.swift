@@ -5,7 +5,7 @@ extension JSON {
     /// as UTF-8). Equal values always give identical bytes; hashes and traces rely on it.
     public var canonicalBytes: [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(1024)
         writeCanonical(into: &output)
         return output
     }
@@ -39,6 +39,24 @@ extension JSON {
                     Self.writeEscaped(keys[position], into: &output)
                     output.append(UInt8(ascii: ":"))
                     values[position].writeCanonical(into: &output)
+                }
+            } else if keys.count <= 32 {
+                // Small objects (rows, error bodies): insertion-sort positions on the stack.
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: keys.count) { order in
+                    for position in 0..<keys.count {
+                        var slot = position
+                        while slot > 0, _JSONKey.precedes(keys[position], keys[order[slot - 1]]) {
+                            order[slot] = order[slot - 1]
+                            slot -= 1
+                        }
+                        order[slot] = position
+                    }
+                    for index in 0..<keys.count {
+                        if index > 0 { output.append(UInt8(ascii: ",")) }
+                        Self.writeEscaped(keys[order[index]], into: &output)
+                        output.append(UInt8(ascii: ":"))
+                        values[order[index]].writeCanonical(into: &output)
+                    }
                 }
             } else {
                 for (index, position) in object.sortedPositions.enumerated() {

@@ -202,7 +202,20 @@ struct _JSONKey: Hashable {
     /// Whether two strings have the same UTF-8 bytes.
     @inline(__always)
     static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                guard left.count == right.count else { return false }
+                if left.baseAddress == right.baseAddress { return true }
+                var index = 0
+                while index < left.count {
+                    if left[index] != right[index] { return false }
+                    index += 1
+                }
+                return true
+            }
+        }
+        if let fast, let result = fast { return result }
+        return lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
     }
 
     /// Whether `lhs` sorts before `rhs` by UTF-8 bytes (the canonical key order).

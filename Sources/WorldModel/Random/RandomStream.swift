@@ -30,31 +30,82 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
     /// Derives the stream for `key` under `seed` (see the type's documentation).
     public init(seed: UInt64, key: [StreamKey]) {
-        var h = Self.absorb(0x7369_6D72_756E_2D31, seed)
+        var builder = KeyBuilder(seed: seed)
         for part in key {
             switch part {
-            case .string(let text):
-                h = Self.absorb(h, 1)
-                let utf8 = text.utf8
-                h = Self.absorb(h, UInt64(utf8.count))
-                var word: UInt64 = 0
-                var shift: UInt64 = 0
-                for byte in utf8 {
-                    word |= UInt64(byte) << shift
-                    shift += 8
-                    if shift == 64 {
-                        h = Self.absorb(h, word)
-                        word = 0
-                        shift = 0
-                    }
-                }
-                if shift != 0 { h = Self.absorb(h, word) }
-            case .integer(let value):
-                h = Self.absorb(h, 2)
-                h = Self.absorb(h, UInt64(bitPattern: value))
+            case .string(let text): builder.append(text)
+            case .integer(let value): builder.append(value)
             }
         }
-        generator = Xoshiro256StarStar(seed: h)
+        self = builder.stream
+    }
+
+    /// Derives a stream part by part, exactly as `init(seed:key:)` does, without building an
+    /// array of parts (for hot paths): `var key = KeyBuilder(seed: s); key.append("latency");
+    /// key.append(7); let stream = key.stream`.
+    public struct KeyBuilder: Sendable {
+        private var h: UInt64
+
+        /// A builder for streams of `seed`.
+        @inline(__always)
+        public init(seed: UInt64) {
+            h = RandomStream.absorb(0x7369_6D72_756E_2D31, seed)
+        }
+
+        /// Appends a string part.
+        public mutating func append(_ text: String) {
+            h = RandomStream.absorb(h, 1)
+            let utf8 = text.utf8
+            h = RandomStream.absorb(h, UInt64(utf8.count))
+            // Fast path: whole little-endian words straight from contiguous UTF-8.
+            let absorbed: UInt64? = utf8.withContiguousStorageIfAvailable { bytes in
+                var state = h
+                var index = 0
+                while index + 8 <= bytes.count {
+                    var word: UInt64 = 0
+                    for offset in 0..<8 { word |= UInt64(bytes[index + offset]) << (UInt64(offset) * 8) }
+                    state = RandomStream.absorb(state, word)
+                    index += 8
+                }
+                if index < bytes.count {
+                    var word: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while index < bytes.count {
+                        word |= UInt64(bytes[index]) << shift
+                        shift += 8
+                        index += 1
+                    }
+                    state = RandomStream.absorb(state, word)
+                }
+                return state
+            }
+            if let absorbed {
+                h = absorbed
+                return
+            }
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            for byte in utf8 {
+                word |= UInt64(byte) << shift
+                shift += 8
+                if shift == 64 {
+                    h = RandomStream.absorb(h, word)
+                    word = 0
+                    shift = 0
+                }
+            }
+            if shift != 0 { h = RandomStream.absorb(h, word) }
+        }
+
+        /// Appends an integer part.
+        @inline(__always)
+        public mutating func append(_ value: Int64) {
+            h = RandomStream.absorb(h, 2)
+            h = RandomStream.absorb(h, UInt64(bitPattern: value))
+        }
+
+        /// The stream named by the parts so far.
+        public var stream: RandomStream { RandomStream(generator: Xoshiro256StarStar(seed: h)) }
     }
 
     /// Derives the stream for the key parts written in order:
@@ -69,7 +120,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     }
 
     @inline(__always)
-    private static func absorb(_ h: UInt64, _ word: UInt64) -> UInt64 {
+    fileprivate static func absorb(_ h: UInt64, _ word: UInt64) -> UInt64 {
         SplitMix64.mix((h ^ word) &+ SplitMix64.increment)
     }
 

@@ -88,16 +88,19 @@ public struct EntityCollection: Sendable, Hashable {
     }
 
     /// Replaces row `id`, remembering its previous version; the id itself cannot change.
-    public mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) {
+    /// Returns whether the row changed (replacing a row by an equal one changes nothing).
+    @discardableResult
+    public mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) -> Bool {
         guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
         let old = rows[position]
-        if old == row { return }
+        if old == row { return false }
         var versions = history[id] ?? []
         versions.append(old)
         if versions.count > Self.historyLimit { versions.removeFirst(versions.count - Self.historyLimit) }
         history[id] = versions
         rows[position] = row
+        return true
     }
 
     /// Removes row `id`; returns whether it existed.

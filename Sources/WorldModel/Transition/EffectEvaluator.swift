@@ -3,27 +3,24 @@
 ///
 /// The caller keeps the draft only if every effect succeeds: effects are all or nothing.
 struct EffectEvaluator {
-    let world: World
-    let state: WorldState
+    /// The step's expression context (its `data` is swapped for the draft while evaluating).
+    let context: StepContext
     let arguments: JSON
     /// Variables bound by `for_each`, innermost last.
     var locals: [(name: String, value: JSON)] = []
+    /// Whether any effect changed the draft so far.
+    private(set) var wrote = false
 
-    init(world: World, state: WorldState, arguments: JSON) {
-        self.world = world
-        self.state = state
+    init(context: StepContext, arguments: JSON) {
+        self.context = context
         self.arguments = arguments
     }
 
-    private func context(_ data: EntityStore) -> StepContext {
-        var context = StepContext(world: world, state: state)
-        context.data = data
-        return context
-    }
-
-    func value(_ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: String) throws(OperationFailure) -> JSON {
+    func value(_ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: String)
+        throws(OperationFailure) -> JSON
+    {
         do throws(ExpressionRuntimeError) {
-            return try context(data).evaluate(expression, args: arguments, row: row, locals: locals)
+            return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
             throw .runtime(error, in: what)
         }
@@ -38,19 +35,24 @@ struct EffectEvaluator {
         case .string(let id): return id
         case .number(let number) where number.isInteger: return number.description
         case let other:
-            throw OperationFailure(response: .error(400, code: "bad_request", message: "expected an id string, got \(other.typeName)"))
+            throw OperationFailure(
+                response: .error(400, code: "bad_request", message: "expected an id string, got \(other.typeName)"))
         }
     }
 
-    func selectedIDs(_ collection: String, selector: RowSelector, data: EntityStore) throws(OperationFailure) -> [String] {
+    func selectedIDs(_ collection: String, selector: RowSelector, data: EntityStore) throws(OperationFailure)
+        -> [String]
+    {
         guard let rows = data[collection] else {
-            throw OperationFailure(response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+            throw OperationFailure(
+                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
         switch selector {
         case .key(let key):
             let id = try id(from: key, data: data)
             guard rows.contains(id: id) else {
-                throw OperationFailure(response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
+                throw OperationFailure(
+                    response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
             }
             return [id]
         case .matching(let predicate):
@@ -62,7 +64,9 @@ struct EffectEvaluator {
         }
     }
 
-    mutating func create(_ collection: String, value fields: [FieldAssignment], key: Expression?, data: inout EntityStore) throws(OperationFailure) -> JSONObject {
+    mutating func create(
+        _ collection: String, value fields: [FieldAssignment], key: Expression?, data: inout EntityStore
+    ) throws(OperationFailure) -> JSONObject {
         var row = JSONObject(minimumCapacity: fields.count + 1)
         let id: String
         if let key {
@@ -82,9 +86,11 @@ struct EffectEvaluator {
         row["id"] = .string(id)
         do throws(EntityStoreError) {
             try data.modify(collection) { (rows) throws(EntityStoreError) in try rows.insert(row) }
+            wrote = true
         } catch {
             if case .duplicateID = error {
-                throw OperationFailure(response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(id)'"))
+                throw OperationFailure(
+                    response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(id)'"))
             }
             throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
         }
@@ -92,22 +98,30 @@ struct EffectEvaluator {
     }
 
     mutating func update(
-        _ collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment], data: inout EntityStore
+        _ collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment],
+        data: inout EntityStore
     ) throws(OperationFailure) -> [JSONObject] {
         var updated: [JSONObject] = []
         for id in try selectedIDs(collection, selector: selector, data: data) {
             guard let original = data[collection]?.row(id: id) else { continue }
             var row = JSON.object(original)
             for assignment in set {
-                let newValue = try value(assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
+                let newValue = try value(
+                    assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
                 row = row.setting(newValue, at: assignment.path)
             }
             for assignment in append {
-                let element = try value(assignment.value, row: original, data: data, what: "append.\(assignment.path.joined(separator: "."))")
+                let element = try value(
+                    assignment.value, row: original, data: data,
+                    what: "append.\(assignment.path.joined(separator: "."))")
                 var list = row.value(at: assignment.path) ?? .array([])
                 guard case .array(var elements) = list.isNull ? .array([]) : list else {
-                    throw OperationFailure(response: .error(
-                        422, code: "unprocessable", message: "cannot append to '\(assignment.path.joined(separator: "."))': it is \(list.typeName), not an array"))
+                    throw OperationFailure(
+                        response: .error(
+                            422, code: "unprocessable",
+                            message:
+                                "cannot append to '\(assignment.path.joined(separator: "."))': it is \(list.typeName), not an array"
+                        ))
                 }
                 elements.append(element)
                 list = .array(elements)
@@ -116,7 +130,11 @@ struct EffectEvaluator {
             guard case .object(var object) = row else { continue }
             object["id"] = .string(id)
             do throws(EntityStoreError) {
-                try data.modify(collection) { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) }
+                if try data.modify(
+                    collection, { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) })
+                {
+                    wrote = true
+                }
             } catch {
                 throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
             }
@@ -125,8 +143,11 @@ struct EffectEvaluator {
         return updated
     }
 
-    func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure) -> Int {
+    mutating func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure)
+        -> Int
+    {
         let ids = try selectedIDs(collection, selector: selector, data: data)
+        if !ids.isEmpty { wrote = true }
         do throws(EntityStoreError) {
             try data.modify(collection) { rows in
                 for id in ids { rows.remove(id: id) }

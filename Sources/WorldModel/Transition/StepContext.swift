@@ -3,15 +3,24 @@
 /// Engine expressions are compiled with a scope declaring, in this order, `args` (slot 0),
 /// `row` (slot 1), then the variables of enclosing `for_each` effects; `ExpressionScope.engine`
 /// builds such scopes and `evaluate` binds values the same way.
-struct StepContext: ExpressionContext {
+///
+/// A class so that handing it to `Expression.evaluate` as `any ExpressionContext` stores one
+/// reference instead of boxing the world and the state; a step makes one and reuses it, moving
+/// `data` to the draft store while effects run.
+final class StepContext: ExpressionContext {
     let world: World
+    /// The entity store expressions read: the state's, or an effect draft.
     var data: EntityStore
-    let state: WorldState
+    let now: Int64
+    let services: [ServiceState]
+    let toolCalls: [Int]
 
     init(world: World, state: WorldState) {
         self.world = world
-        self.state = state
         data = state.data
+        now = state.now
+        services = state.services
+        toolCalls = state.toolCalls
     }
 
     func rows(in collection: String) -> [JSONObject]? { data[collection]?.rows }
@@ -26,27 +35,53 @@ struct StepContext: ExpressionContext {
 
     func lastCreated(in collection: String) -> JSONObject? { data[collection]?.lastCreated }
 
-    var nowMilliseconds: Int64 { state.now }
+    var nowMilliseconds: Int64 { now }
 
     func regime(of service: String) -> String? {
         guard let index = world.spec.services.firstIndex(where: { $0.name == service }) else { return nil }
         let chain = world.spec.services[index].regimes
-        return chain.regimes[state.services[index].regime].name
+        return chain.regimes[services[index].regime].name
     }
 
     func callCount(of tool: String) -> Int {
-        world.toolIndex[tool].map { state.toolCalls[$0] } ?? 0
+        world.toolIndex[tool].map { toolCalls[$0] } ?? 0
     }
+
+    /// The names engine bindings declare when there are no `for_each` variables.
+    private static let engineNames = ["args", "row"]
+    /// Bindings reused by evaluations without `for_each` variables (assigning into them does
+    /// not allocate once they are uniquely held).
+    private var plainBindings = ExpressionBindings(names: StepContext.engineNames)
 
     /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables.
     func evaluate(
         _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
     ) throws(ExpressionRuntimeError) -> JSON {
-        var bindings = ExpressionBindings(names: ["args", "row"] + locals.map(\.name))
+        if locals.isEmpty {
+            plainBindings.values[0] = args
+            plainBindings.values[1] = row.map(JSON.object) ?? .null
+            defer {
+                plainBindings.values[0] = .null
+                plainBindings.values[1] = .null
+            }
+            return try expression.evaluate(self, plainBindings)
+        }
+        var bindings = ExpressionBindings(names: Self.engineNames + locals.map(\.name))
         bindings.values[0] = args
         if let row { bindings.values[1] = .object(row) }
         for (offset, local) in locals.enumerated() { bindings.values[2 + offset] = local.value }
         return try expression.evaluate(self, bindings)
+    }
+
+    /// Evaluates with `draft` as the entity store, then lets go of it so the caller's draft stays
+    /// uniquely referenced (writes to it do not copy).
+    func evaluate(
+        _ expression: Expression, on draft: EntityStore, args: JSON, row: JSONObject? = nil,
+        locals: [(name: String, value: JSON)] = []
+    ) throws(ExpressionRuntimeError) -> JSON {
+        data = draft
+        defer { data = EntityStore() }
+        return try evaluate(expression, args: args, row: row, locals: locals)
     }
 }
 

@@ -11,8 +11,9 @@ struct Execution {
 struct Page {
     var collection: String
     /// Ids of all matching rows, in list order.
-    var matchingIDs: [String]
-    /// The offset of the first row of this page in `matchingIDs`.
+    /// All matching rows, in list order (shared with the listing, not copied).
+    var matching: [JSONObject]
+    /// The offset of the first row of this page in `matching`.
     var offset: Int
     /// How many rows the page shows.
     var count: Int
@@ -31,14 +32,14 @@ extension World {
     /// Runs `tool`'s preconditions and operation against `state`, atomically.
     func execute(_ tool: ToolSpec, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
         let context = StepContext(world: self, state: state)
-        var idempotencyKey: String?
+        var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
             switch try? context.evaluate(expression, args: arguments) {
-            case .string(let key)?: idempotencyKey = tool.name + "\u{0}" + key
-            case .number(let number)?: idempotencyKey = tool.name + "\u{0}" + number.description
+            case .string(let key)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: key)
+            case .number(let number)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: number.description)
             default: idempotencyKey = nil
             }
-            if let idempotencyKey, let remembered = state.idempotentResponses[idempotencyKey] {
+            if let idempotencyKey, let remembered = state.idempotentResponses[idempotencyKey.text] {
                 return Execution(response: remembered, committed: false, page: nil)
             }
         }
@@ -51,17 +52,23 @@ extension World {
             }
             if !holds {
                 let response = Response.error(
-                    precondition.status, code: Response.errorCode(for: precondition.status), message: precondition.message)
+                    precondition.status, code: Response.errorCode(for: precondition.status),
+                    message: precondition.message)
                 return Execution(response: response, committed: false, page: nil)
             }
         }
+        context.data = EntityStore()  // Let go of the state's store: the draft below stays unique.
         do throws(OperationFailure) {
+            var evaluator = EffectEvaluator(context: context, arguments: arguments)
+            // Effects run on a draft (copy-on-write: only touched collections are copied); the
+            // state takes it only if the whole operation succeeded and changed something.
             var data = state.data
-            let (response, page) = try perform(tool.operation, tool: tool, arguments: arguments, data: &data, state: state)
-            let committed = !tool.isReadOnly && response.isSuccess && data != state.data
+            let (response, page) = try perform(
+                tool.operation, tool: tool, evaluator: &evaluator, data: &data, state: state)
+            let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
             if committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
-                state.idempotentResponses[idempotencyKey] = response
+                state.idempotentResponses[idempotencyKey.text] = response
             }
             return Execution(response: response, committed: committed, page: page)
         } catch {
@@ -70,19 +77,22 @@ extension World {
     }
 
     private func perform(
-        _ operation: ToolOperation, tool: ToolSpec, arguments: JSON, data: inout EntityStore, state: WorldState
+        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore,
+        state: WorldState
     ) throws(OperationFailure) -> (Response, Page?) {
-        var evaluator = EffectEvaluator(world: self, state: state, arguments: arguments)
         switch operation {
         case .get(let collection, let key):
             let id = try evaluator.id(from: key, data: data)
             guard let row = data[collection]?.row(id: id) else {
-                throw OperationFailure(response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
+                throw OperationFailure(
+                    response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
             }
             return (Response(status: 200, body: projected(row, tool.fields)), nil)
 
         case .list(let collection, let filter, let orderBy, let pageSize):
-            return try list(collection, filter: filter, orderBy: orderBy, pageSize: pageSize, tool: tool, evaluator: evaluator, data: data)
+            return try list(
+                collection, filter: filter, orderBy: orderBy, pageSize: pageSize, tool: tool, evaluator: evaluator,
+                data: data)
 
         case .create(let collection, let value, let key):
             let row = try evaluator.create(collection, value: value, key: key, data: &data)
@@ -102,11 +112,11 @@ extension World {
         case .custom(let effects, let returns):
             for effect in effects { try evaluator.apply(effect, data: &data) }
             guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
-            var after = state
-            after.data = data
             do throws(ExpressionRuntimeError) {
-                let value = try StepContext(world: self, state: after).evaluate(returns, args: arguments)
-                if case .object(let row) = value { return (Response(status: 200, body: projected(row, tool.fields)), nil) }
+                let value = try evaluator.context.evaluate(returns, on: data, args: evaluator.arguments)
+                if case .object(let row) = value {
+                    return (Response(status: 200, body: projected(row, tool.fields)), nil)
+                }
                 return (Response(status: 200, body: value), nil)
             } catch {
                 throw .runtime(error, in: "returns")
@@ -119,17 +129,30 @@ extension World {
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         guard let rows = data[collection]?.rows else {
-            throw OperationFailure(response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+            throw OperationFailure(
+                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
         var matching: [JSONObject] = []
-        for row in rows {
-            if let filter {
-                guard try evaluator.holds(filter, row: row, data: data) else { continue }
+        if let filter {
+            matching.reserveCapacity(rows.count)
+            evaluator.context.data = data
+            defer { evaluator.context.data = EntityStore() }
+            for row in rows {
+                let holds: JSON
+                do throws(ExpressionRuntimeError) {
+                    holds = try evaluator.context.evaluate(filter, args: evaluator.arguments, row: row)
+                } catch {
+                    throw .runtime(error, in: "filter")
+                }
+                if holds == .bool(true) { matching.append(row) }
             }
-            matching.append(row)
+        } else {
+            matching = rows
         }
         if let orderBy {
-            let keyed = matching.enumerated().map { ($0.offset, $0.element, JSON.object($0.element).value(at: orderBy.field)) }
+            let keyed = matching.enumerated().map {
+                ($0.offset, $0.element, JSON.object($0.element).value(at: orderBy.field))
+            }
             matching = keyed.sorted { lhs, rhs in
                 let order = JSON.order(lhs.2, rhs.2)
                 if order == 0 { return lhs.0 < rhs.0 }
@@ -138,8 +161,11 @@ extension World {
         }
         var offset = 0
         if let cursor = evaluator.arguments["cursor"], !cursor.isNull {
-            guard let text = cursor.stringValue, let parsed = Pagination.offset(fromCursor: text), parsed <= matching.count else {
-                throw OperationFailure(response: .error(400, code: "invalid_cursor", message: "the cursor is not one this listing issued"))
+            guard let text = cursor.stringValue, let parsed = Pagination.offset(fromCursor: text),
+                parsed <= matching.count
+            else {
+                throw OperationFailure(
+                    response: .error(400, code: "invalid_cursor", message: "the cursor is not one this listing issued"))
             }
             offset = parsed
         }
@@ -148,8 +174,10 @@ extension World {
         let items = matching[offset..<end].map { projected($0, tool.fields) }
         let nextCursor: JSON = end < matching.count ? .string(Pagination.cursor(forOffset: end)) : .null
         let body: JSON = ["items": .array(items), "next_cursor": nextCursor, "total": .int(matching.count)]
-        let ids = matching.map { $0["id"]?.stringValue ?? "" }
-        return (Response(status: 200, body: body), Page(collection: collection, matchingIDs: ids, offset: offset, count: end - offset))
+        return (
+            Response(status: 200, body: body),
+            Page(collection: collection, matching: matching, offset: offset, count: end - offset)
+        )
     }
 
     private func singular(_ collection: String) -> String {
@@ -164,5 +192,19 @@ enum Pagination {
     static func offset(fromCursor cursor: String) -> Int? {
         guard cursor.hasPrefix("cur_"), let offset = Int(cursor.dropFirst(4)), offset >= 0 else { return nil }
         return offset
+    }
+}
+
+/// The key under which an idempotent response is remembered: the tool's name, NUL, the key.
+struct IdempotencyKey {
+    let text: String
+
+    init(tool: String, key: String) {
+        var text = String()
+        text.reserveCapacity(tool.utf8.count + 1 + key.utf8.count)
+        text += tool
+        text += "\u{0}"
+        text += key
+        self.text = text
     }
 }

@@ -9,7 +9,8 @@ public struct StepResult: Sendable, Hashable {
 }
 
 extension World {
-    /// Advances `state` by one call of `tool` with `arguments`.
+    /// Advances `state` by one call of `tool` with `arguments` and renders what the agent sees:
+    /// `transition` then `Decoder.decode`.
     ///
     /// The pipeline: encode (validate the arguments; invalid calls answer 400 without reaching
     /// the service), step the service's regime chain, decide which fault rules fire, apply the
@@ -18,47 +19,58 @@ extension World {
     /// virtual clock by the latency. Every random decision draws from its own keyed stream of
     /// `seed`.
     public func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
+        let outcome = transition(&state, tool: name, arguments: arguments, seed: seed)
+        let observation = Decoder.decode(outcome, world: self, state: state, seed: seed)
+        return StepResult(observation: observation, committed: outcome.committed, regime: outcome.regime)
+    }
+
+    /// The latent transition `T(z, a, rng) → (z', outcome)`: validates the arguments, steps the
+    /// service's regime chain, samples latency and service-level errors, applies the rate limit
+    /// and the fault rules that decide whether effects happen, runs the operation atomically and
+    /// advances the virtual clock. Renders nothing: `Decoder.decode` turns the outcome into an
+    /// observation.
+    public func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
         guard let toolNumber = toolIndex[name] else {
             let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
-            return StepResult(observation: Decoder.render(response, latencyMs: 0, faults: []), committed: false, regime: "")
+            return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
         }
-        let tool = spec.tools[toolNumber]
         let serviceNumber = serviceOfTool[toolNumber]
-        let service = spec.services[serviceNumber]
+        let service = serviceEntries[serviceNumber]
         state.toolCalls[toolNumber] += 1
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = Encoder.validate(arguments, for: tool)
+        let violations = Encoder.validate(arguments, for: spec.tools[toolNumber])
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
                 details: violations)
             let regime = service.regimes.regimes[state.services[serviceNumber].regime].name
-            return StepResult(observation: Decoder.render(response, latencyMs: 0, faults: []), committed: false, regime: regime)
+            return .immediate(response, regime: regime, toolNumber: toolNumber, callNumber: callNumber)
         }
 
         // Service dynamics: regime, latency, errors, rate limit.
         state.services[serviceNumber].calls += 1
         let serviceCall = state.services[serviceNumber].calls
-        var regimeStream = RandomStream(seed: seed, key: ["regime", .string(service.name), .integer(Int64(serviceCall))])
+        var regimeStream = RandomStream.site(seed, "regime", service.name, serviceCall)
         let regimeNumber = service.regimes.next(
             from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
         state.services[serviceNumber].regime = regimeNumber
-        let regime = service.regimes.regimes[regimeNumber]
-        var latencyStream = RandomStream(seed: seed, key: ["latency", .string(service.name), .integer(Int64(serviceCall))])
-        var latency = regime.latency.sample(using: &latencyStream)
-        var errorStream = RandomStream(seed: seed, key: ["error", .string(service.name), .integer(Int64(serviceCall))])
-        let serviceError = regime.errors.sample(using: &errorStream)
+        let regimeName = service.regimes.regimes[regimeNumber].name
+        var latencyStream = RandomStream.site(seed, "latency", service.name, serviceCall)
+        var latency = service.regimes.regimes[regimeNumber].latency.sample(using: &latencyStream)
+        var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
+        let serviceError = service.regimes.regimes[regimeNumber].errors.sample(using: &errorStream)
 
         let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
         var faultIDs: [String] = []
-        var result: StepResult
 
-        func finish(_ response: Response, committed: Bool) -> StepResult {
-            StepResult(
-                observation: Decoder.render(response, latencyMs: latency, faults: faultIDs),
-                committed: committed, regime: regime.name)
+        /// Ends the call before the operation's answer reaches the decoder's faults.
+        func finish(_ response: Response, committed: Bool, decoderFaults: [Int] = [], page: Page? = nil) -> Outcome {
+            state.now += latency
+            return Outcome(
+                response: response, latencyMs: latency, committed: committed, regime: regimeName, faults: faultIDs,
+                decoderFaults: decoderFaults, toolNumber: toolNumber, callNumber: callNumber, page: page)
         }
 
         if var bucket = state.services[serviceNumber].bucket {
@@ -66,9 +78,7 @@ extension World {
             state.services[serviceNumber].bucket = bucket
             if case .retryAfter(let retryAfter) = decision {
                 faultIDs.append("rate_limit:\(service.name)")
-                result = finish(Response.rateLimited(retryAfterMs: retryAfter), committed: false)
-                state.now += latency
-                return result
+                return finish(Response.rateLimited(retryAfterMs: retryAfter), committed: false)
             }
         }
 
@@ -81,7 +91,7 @@ extension World {
 
         // Calls that never reach the operation.
         if let serviceError {
-            faultIDs.append("regime:\(service.name):\(regime.name)")
+            faultIDs.append("regime:\(service.name):\(regimeName)")
             let response: Response
             switch serviceError {
             case .timeout:
@@ -91,15 +101,11 @@ extension World {
             case .badGateway: response = .error(502, code: "bad_gateway", message: "bad gateway")
             case .rateLimited: response = Response.rateLimited(retryAfterMs: 1000)
             }
-            result = finish(response, committed: false)
-            state.now += latency
-            return result
+            return finish(response, committed: false)
         }
         if latency > service.timeoutMs {
             latency = service.timeoutMs
-            result = finish(.timeout(after: service.timeoutMs), committed: false)
-            state.now += latency
-            return result
+            return finish(.timeout(after: service.timeoutMs), committed: false)
         }
         for rule in fired {
             let blocking: Response?
@@ -108,7 +114,10 @@ extension World {
                 latency = service.timeoutMs
                 blocking = .timeout(after: service.timeoutMs)
             case .serverError(let status, let html):
-                blocking = html ? .htmlError(status) : .error(status, code: Response.errorCode(for: status), message: "the service failed")
+                blocking =
+                    html
+                    ? .htmlError(status)
+                    : .error(status, code: Response.errorCode(for: status), message: "the service failed")
             case .rateLimited(let retryAfterMs):
                 blocking = .rateLimited(retryAfterMs: retryAfterMs)
             default:
@@ -116,65 +125,46 @@ extension World {
             }
             if let blocking {
                 faultIDs.append(spec.faults[rule].id)
-                result = finish(blocking, committed: false)
-                state.now += latency
-                return result
+                return finish(blocking, committed: false)
             }
         }
 
         // The operation itself.
-        let deliverTwice = fired.contains { spec.faults[$0].kind == .duplicateDelivery }
-        var execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
-        if deliverTwice, execution.committed {
-            faultIDs.append(contentsOf: fired.filter { spec.faults[$0].kind == .duplicateDelivery }.map { spec.faults[$0].id })
-            _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
-        }
-
-        if execution.committed, let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
-            faultIDs.append(spec.faults[rule].id)
-            latency = service.timeoutMs
-            result = finish(.timeout(after: service.timeoutMs), committed: true)
-            state.now += latency
-            return result
-        }
-
-        // Decoder faults on successful answers.
-        if execution.response.isSuccess {
-            var rng = RandomStream(seed: seed, key: ["decode", .string(tool.name), .integer(Int64(callNumber))])
-            for rule in fired {
-                let kind = spec.faults[rule].kind
-                guard kind.actsInDecoder else { continue }
-                let context = ResponseFaultContext(
-                    tool: tool, state: state, page: execution.page, fieldProjection: tool.fields)
-                if kind.apply(to: &execution.response, context: context, using: &rng) {
-                    faultIDs.append(spec.faults[rule].id)
-                }
+        let execution = execute(spec.tools[toolNumber], toolNumber: toolNumber, arguments: arguments, state: &state)
+        if execution.committed {
+            for rule in fired where spec.faults[rule].kind == .duplicateDelivery {
+                faultIDs.append(spec.faults[rule].id)
+            }
+            if fired.contains(where: { spec.faults[$0].kind == .duplicateDelivery }) {
+                _ = execute(spec.tools[toolNumber], toolNumber: toolNumber, arguments: arguments, state: &state)
+            }
+            if let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
+                faultIDs.append(spec.faults[rule].id)
+                latency = service.timeoutMs
+                return finish(.timeout(after: service.timeoutMs), committed: true)
             }
         }
-        let rendered = fired.contains { spec.faults[$0].kind == .malformedJSON } && execution.response.isSuccess
-        var observation = Decoder.render(execution.response, latencyMs: latency, faults: faultIDs)
-        if rendered, let rule = fired.first(where: { spec.faults[$0].kind == .malformedJSON }) {
-            var rng = RandomStream(seed: seed, key: ["malformed", .string(tool.name), .integer(Int64(callNumber))])
-            observation.body = MalformedJSON.truncate(observation.body, using: &rng)
-            observation.faults.append(spec.faults[rule].id)
-        }
-        state.now += latency
-        return StepResult(observation: observation, committed: execution.committed, regime: regime.name)
+        let decoderFaults = execution.response.isSuccess ? fired.filter { spec.faults[$0].kind.actsInDecoderStage } : []
+        return finish(
+            execution.response, committed: execution.committed, decoderFaults: decoderFaults, page: execution.page)
     }
 
     /// The fault rules that fire on this call, in declaration order.
     func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64) -> [Int] {
         var fired: [Int] = []
-        for index in faultsOfTool[tool] {
-            let rule = spec.faults[index]
-            if let calls = rule.calls, !calls.contains(callNumber) { continue }
-            if let when = rule.when {
-                let context = StepContext(world: self, state: state)
-                guard (try? context.evaluate(when, args: arguments)) == .bool(true) else { continue }
+        let candidates = faultsOfTool[tool]
+        if candidates.isEmpty { return fired }
+        var context: StepContext?
+        for index in candidates {
+            if let calls = spec.faults[index].calls, !calls.contains(callNumber) { continue }
+            if let when = spec.faults[index].when {
+                let shared = context ?? StepContext(world: self, state: state)
+                context = shared
+                guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
-            var stream = RandomStream(
-                seed: seed, key: ["fault", .string(rule.id), .string(spec.tools[tool].name), .integer(Int64(callNumber))])
-            if stream.nextDouble() < rule.probability { fired.append(index) }
+            var stream = RandomStream.fault(
+                seed, rule: spec.faults[index].id, tool: spec.tools[tool].name, call: callNumber)
+            if stream.nextDouble() < spec.faults[index].probability { fired.append(index) }
         }
         return fired
     }
@@ -202,8 +192,12 @@ extension Response {
 
     /// An HTML error page, as load balancers answer when the service behind them is down.
     static func htmlError(_ status: Int) -> Response {
-        let title = status == 503 ? "503 Service Temporarily Unavailable" : status == 502 ? "502 Bad Gateway" : "\(status) Internal Server Error"
-        let page = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        let title =
+            status == 503
+            ? "503 Service Temporarily Unavailable"
+            : status == 502 ? "502 Bad Gateway" : "\(status) Internal Server Error"
+        let page =
+            "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
         return Response(status: status, body: .string(page), headers: [Header("Content-Type", "text/html")])
     }
 }

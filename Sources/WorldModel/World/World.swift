@@ -13,6 +13,9 @@ public struct World: Sendable {
     let serviceOfTool: [Int]
     /// Per tool: the indices of fault rules that select it, in declaration order.
     let faultsOfTool: [[Int]]
+    /// Per service: what the transition reads, behind one reference (copying it out of the
+    /// table on every step costs one retain instead of one per field).
+    let serviceEntries: [ServiceEntry]
 
     /// Compiles `spec`; fails if a tool names an unknown service.
     public init(_ spec: WorldSpec) throws(WorldError) {
@@ -37,6 +40,7 @@ public struct World: Sendable {
                     tool: spec.tools[tool].name, service: spec.services[serviceOfTool[tool]].name)
             }
         }
+        serviceEntries = spec.services.map(ServiceEntry.init)
         initialState = WorldState(
             data: spec.initialData,
             services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
@@ -76,5 +80,18 @@ public enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateTool(let name): "two tools are named '\(name)'"
         case .unknownService(let tool, let service): "tool '\(tool)' names unknown service '\(service)'"
         }
+    }
+}
+
+/// A service's static description, shared by reference on the step path.
+final class ServiceEntry: Sendable {
+    let name: String
+    let timeoutMs: Int64
+    let regimes: RegimeChain
+
+    init(_ spec: ServiceSpec) {
+        name = spec.name
+        timeoutMs = spec.timeoutMs
+        regimes = spec.regimes
     }
 }
