@@ -5,13 +5,17 @@
 public struct Benchmark: Sendable {
     /// The name shown in reports, unique within its group, e.g. `parse 1 MB records (simrun)`.
     public let name: String
-    /// Performs the operation once. Keep setup (input generation) outside: capture prepared
-    /// inputs instead.
+    /// Performs the operation once (or `operationsPerRun` times). Keep setup (input
+    /// generation) outside: capture prepared inputs instead.
     public let run: @Sendable () -> Void
+    /// How many operations one call of `run` performs (for example a batch of pipelined
+    /// requests); times are reported per operation.
+    public let operationsPerRun: Int
 
-    /// A benchmark named `name` that measures `run`.
-    public init(_ name: String, run: @escaping @Sendable () -> Void) {
+    /// A benchmark named `name` that measures `run`, which performs `operationsPerRun` operations.
+    public init(_ name: String, operationsPerRun: Int = 1, run: @escaping @Sendable () -> Void) {
         self.name = name
+        self.operationsPerRun = max(1, operationsPerRun)
         self.run = run
     }
 }

@@ -63,8 +63,8 @@ public struct BenchmarkRunner: Sendable {
         let end = clock.now.advanced(by: budget)
         repeat {
             let elapsed = clock.measure { for _ in 0..<batchSize { benchmark.run() } }
-            perOperation.append(Self.nanoseconds(elapsed) / Double(batchSize))
-            iterations += batchSize
+            perOperation.append(Self.nanoseconds(elapsed) / Double(batchSize * benchmark.operationsPerRun))
+            iterations += batchSize * benchmark.operationsPerRun
         } while clock.now < end
         perOperation.sort()
         return BenchmarkResult(

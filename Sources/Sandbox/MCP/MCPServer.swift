@@ -52,11 +52,16 @@ public enum MCPServer {
             guard let message = reply.message else { continue }
             if reply.charged, let scale = options.realtimeScale, scale > 0, let latency = reply.latencyMs {
                 let nanoseconds = min(latency * scale * 1e6, 86_400e9)
+                await output.flush()
                 if nanoseconds >= 1 { await options.sleep(UInt64(nanoseconds)) }
             }
             await output.write(line: message.canonicalBytes)
+            // Answers to requests a client sent together go out together; before waiting for
+            // input, everything is sent.
+            if !input.hasBufferedMessage { await output.flush() }
             if reply.charged || baseline == nil { baseline = options.thinkTime.now() }
         }
+        await output.flush()
         options.log?("end of input; closing the session")
         await session.close()
     }

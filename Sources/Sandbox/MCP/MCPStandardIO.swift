@@ -24,6 +24,9 @@ public final class MCPStandardInput: MCPInput, @unchecked Sendable {
         self.descriptor = descriptor
     }
 
+    /// Whether a complete line is buffered already.
+    public var hasBufferedMessage: Bool { splitter.hasCompleteLine }
+
     /// See `MCPInput.next(maxLineBytes:)`. A read error counts as end of input.
     public func next(maxLineBytes: Int) async -> MCPInputEvent? {
         // The server handles one message at a time and has nothing else to do while it waits
@@ -51,10 +54,13 @@ public final class MCPStandardInput: MCPInput, @unchecked Sendable {
     }
 }
 
-/// Writes one message per line to a file descriptor (stdout by default), unbuffered:
-/// every line is fully written with `write(2)` before `write(line:)` returns.
+/// Writes one message per line to a file descriptor (stdout by default). Lines are buffered
+/// until `flush()`, which the server calls before it waits for input, so the answers to requests
+/// a client sent together leave in one `write(2)`; the buffer is flushed early past 64 KiB.
 public final class MCPStandardOutput: MCPOutput, @unchecked Sendable {
     private let descriptor: Int32
+    // Touched only by the server's one task, one call at a time.
+    private var buffer: [UInt8] = []
 
     /// Writes to `descriptor` (default 1, standard output). Ignores `SIGPIPE` for the
     /// process, so a client that exits early cannot kill the server mid-write.
@@ -63,14 +69,19 @@ public final class MCPStandardOutput: MCPOutput, @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// See `MCPOutput.write(line:)`. A closed pipe drops the line (the client is gone;
-    /// EOF on input will end the server).
+    /// See `MCPOutput.write(line:)`.
     public func write(line: [UInt8]) async {
-        // Written in place: a message is at most a few megabytes and the reader is the client, so
-        // a blocking write is brief; skipping a queue hop per message halves round-trip latency.
-        var bytes = line
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { raw in
+        buffer.append(contentsOf: line)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 64 << 10 { await flush() }
+    }
+
+    /// Writes out everything buffered, in place (the reader is the client, so a blocking write is
+    /// brief). A closed pipe drops the output: the client is gone, and end of input will end
+    /// the server.
+    public func flush() async {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
@@ -84,6 +95,7 @@ public final class MCPStandardOutput: MCPOutput, @unchecked Sendable {
                 }
             }
         }
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 

@@ -9,6 +9,9 @@ public enum MCPInputEvent: Sendable, Hashable {
 /// The server's input: newline-delimited messages. `MCPStandardInput` reads stdin;
 /// `MCPMemoryInput` replays bytes for tests and embedding.
 public protocol MCPInput: AnyObject, Sendable {
+    /// Whether a complete message is already buffered, so `next` will return without waiting.
+    var hasBufferedMessage: Bool { get }
+
     /// The next line, or `nil` at end of input. Lines longer than `maxLineBytes` must be
     /// skipped up to their newline without being buffered whole, and reported as `oversized`.
     func next(maxLineBytes: Int) async -> MCPInputEvent?
@@ -16,6 +19,20 @@ public protocol MCPInput: AnyObject, Sendable {
 
 /// The server's output: one complete protocol message per call.
 public protocol MCPOutput: AnyObject, Sendable {
+    /// Sends everything written so far. The server flushes before it waits for input, so an
+    /// output may buffer several answers to requests a client sent together.
+    func flush() async
+
     /// Writes `line` followed by a newline and flushes it before returning.
     func write(line: [UInt8]) async
+}
+
+extension MCPOutput {
+    /// Outputs that do not buffer have nothing to flush.
+    public func flush() async {}
+}
+
+extension MCPInput {
+    /// Inputs that cannot tell report nothing buffered, so every answer is flushed at once.
+    public var hasBufferedMessage: Bool { false }
 }

@@ -15,6 +15,11 @@ struct _MCPLineSplitter {
         pending.append(contentsOf: bytes)
     }
 
+    /// Whether a complete line is already buffered (so `next` will not need more input).
+    var hasCompleteLine: Bool {
+        pending[start...].contains(UInt8(ascii: "\n"))
+    }
+
     /// The next complete event, or `nil` if more input is needed.
     mutating func next(maxLineBytes: Int) -> MCPInputEvent? {
         let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n"))

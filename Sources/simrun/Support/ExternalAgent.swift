@@ -40,7 +40,7 @@ struct ExternalAgent {
         guard fileManager.createFile(atPath: configPath, contents: Data(config.prettyText.utf8)) else {
             return failed("cannot write the MCP config \(configPath)")
         }
-        fileManager.createFile(atPath: logPath, contents: nil)
+        _ = fileManager.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         defer { try? log?.close() }
 
