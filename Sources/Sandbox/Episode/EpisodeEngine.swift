@@ -27,6 +27,14 @@ public struct EpisodeEngine: Sendable {
         checks = CheckEvaluator(scenario: scenario)
     }
 
+    /// Starts over from time zero, with `seed` (by default the same seed): O(1), since the
+    /// initial state is shared copy-on-write. For the async `Episode`, open a new one from the
+    /// same `Scenario` instead; that is just as cheap.
+    public mutating func reset(seed: UInt64? = nil) {
+        self = EpisodeEngine(
+            scenario: scenario, seed: seed ?? self.seed, policy: policy, recordsStateHashes: recordsStateHashes)
+    }
+
     /// The tools, in the scenario's order.
     public var tools: [ToolDescriptor] { scenario.world.tools.map(ToolDescriptor.init) }
 
