@@ -35,6 +35,9 @@ final class StepContext: ExpressionContext {
 
     func lastCreated(in collection: String) -> JSONObject? { data[collection]?.lastCreated }
 
+    /// Entity collections keep every row's string id unique and indexed (`EntityCollection`).
+    var rowsAreIndexedByID: Bool { true }
+
     var nowMilliseconds: Int64 { now }
 
     func regime(of service: String) -> String? {
