@@ -67,10 +67,25 @@ struct EffectEvaluator {
     mutating func create(
         _ collection: String, value fields: [FieldAssignment], key: Expression?, data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
-        var row = JSONObject(minimumCapacity: fields.count + 1)
+        // Everything that can fail is evaluated before the first write (the id counter), so a
+        // create applied in place leaves the store untouched when it fails.
+        let keyID = try key.map { (key) throws(OperationFailure) in try self.id(from: key, data: data) }
+        if keyID == nil, data[collection] == nil {
+            let error = EntityStoreError.unknownCollection(collection)
+            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+        }
+        var values: [JSON] = []
+        values.reserveCapacity(fields.count)
+        for field in fields {
+            values.append(try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))"))
+        }
+        if let keyID, data[collection]?.contains(id: keyID) == true {
+            throw OperationFailure(
+                response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(keyID)'"))
+        }
         let id: String
-        if let key {
-            id = try self.id(from: key, data: data)
+        if let keyID {
+            id = keyID
         } else {
             do throws(EntityStoreError) {
                 id = try data.modify(collection) { $0.generateID() }
@@ -78,9 +93,9 @@ struct EffectEvaluator {
                 throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
             }
         }
+        var row = JSONObject(minimumCapacity: fields.count + 1)
         row["id"] = .string(id)
-        for field in fields {
-            let newValue = try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))")
+        for (field, newValue) in zip(fields, values) {
             row = JSON.object(row).setting(newValue, at: field.path).objectValue ?? row
         }
         row["id"] = .string(id)

@@ -57,28 +57,33 @@ extension World {
                 return Execution(response: response, committed: false, page: nil)
             }
         }
-        context.data = EntityStore()  // Let go of the state's store: the draft below stays unique.
+        context.data = EntityStore()  // Let go of the state's store: the store below stays unique.
+        // Operations that can only fail before their first write run on the state's own store,
+        // taken out of the state so it is uniquely referenced and written in place. The others
+        // run on a draft (copy-on-write: only touched collections are copied) that the state
+        // takes only if the whole operation succeeded and changed something.
+        let inPlace = tool.operation.failsOnlyBeforeWriting
+        var data = EntityStore()
+        swap(&data, &state.data)
+        if !inPlace { state.data = data }
         do throws(OperationFailure) {
             var evaluator = EffectEvaluator(context: context, arguments: arguments)
-            // Effects run on a draft (copy-on-write: only touched collections are copied); the
-            // state takes it only if the whole operation succeeded and changed something.
-            var data = state.data
             let (response, page) = try perform(
-                tool.operation, tool: tool, evaluator: &evaluator, data: &data, state: state)
+                tool.operation, tool: tool, evaluator: &evaluator, data: &data)
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
-            if committed { state.data = data }
+            if inPlace || committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
                 state.idempotentResponses[idempotencyKey.text] = response
             }
             return Execution(response: response, committed: committed, page: page)
         } catch {
+            if inPlace { state.data = data }  // Unchanged: every failure comes before a write.
             return Execution(response: error.response, committed: false, page: nil)
         }
     }
 
     private func perform(
-        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore,
-        state: WorldState
+        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         switch operation {
         case .get(let collection, let key):
@@ -182,6 +187,22 @@ extension World {
 
     private func singular(_ collection: String) -> String {
         collection.hasSuffix("s") ? String(collection.dropLast()) : collection
+    }
+}
+
+extension ToolOperation {
+    /// Whether every way the operation can fail comes before its first write to the store, so
+    /// applying it in place is still all or nothing: reads, `create` (values, key and conflicts
+    /// are checked before the id counter moves), `update` by key (one row, replaced after every
+    /// value is computed) and `delete` (rows selected before any is removed). Updates by `where`
+    /// (a later row can fail after an earlier one changed) and `custom` effects use a draft.
+    var failsOnlyBeforeWriting: Bool {
+        switch self {
+        case .get, .list, .create, .delete: true
+        case .update(_, let selector, _, _):
+            if case .key = selector { true } else { false }
+        case .custom: false
+        }
     }
 }
 
