@@ -81,6 +81,27 @@ public struct Expression: Sendable {
         return try code(&frame)
     }
 
+    /// Evaluates with `slots` (variable values first, at least `variableCount` of them) lent to
+    /// the evaluation and handed back after it, possibly grown by the lambda and row slots, so
+    /// writing those slots neither copies nor reallocates the values on every call.
+    func evaluate(
+        _ context: some ExpressionContext, lending slots: inout [JSON], budget: Int = Expression.defaultBudget
+    ) throws(ExpressionRuntimeError) -> JSON {
+        if let constantValue { return constantValue }
+        guard slots.count >= variableCount else {
+            throw .bindingsMismatch(expected: variableCount, found: slots.count)
+        }
+        var frame = _ExpressionFrame(
+            slots: [], storedContext: usesContext ? context : nil, steps: 0, budget: budget)
+        swap(&frame.slots, &slots)
+        defer { swap(&frame.slots, &slots) }
+        if slotCount > frame.slots.count {
+            frame.slots.append(contentsOf: repeatElement(.null, count: slotCount - frame.slots.count))
+        }
+        try frame.charge(staticCost)
+        return try code(&frame)
+    }
+
     /// Evaluates without world state (collection functions see no collections, `now()` is 0).
     public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget)
         throws(ExpressionRuntimeError) -> JSON

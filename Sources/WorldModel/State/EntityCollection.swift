@@ -95,10 +95,10 @@ public struct EntityCollection: Sendable, Hashable {
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
         let old = rows[position]
         if old == row { return false }
-        var versions = history[id] ?? []
-        versions.append(old)
-        if versions.count > Self.historyLimit { versions.removeFirst(versions.count - Self.historyLimit) }
-        history[id] = versions
+        history[id, default: []].append(old)  // In place: no copy of the versions.
+        if let count = history[id]?.count, count > Self.historyLimit {
+            history[id]?.removeFirst(count - Self.historyLimit)
+        }
         rows[position] = row
         return true
     }

@@ -40,6 +40,24 @@ public struct EntityStore: Sendable, Hashable {
         return collections[position]
     }
 
+    /// The rows of the collection named `name` (without copying the collection out).
+    func rows(of name: String) -> [JSONObject]? {
+        guard let position = positions[name] else { return nil }
+        return collections[position].rows
+    }
+
+    /// The row with `id` of the collection named `name` (without copying the collection out).
+    func row(of name: String, id: String) -> JSONObject? {
+        guard let position = positions[name] else { return nil }
+        return collections[position].row(id: id)
+    }
+
+    /// Whether the collection named `name` has a row with `id`; nil when there is no such collection.
+    func contains(_ name: String, id: String) -> Bool? {
+        guard let position = positions[name] else { return nil }
+        return collections[position].contains(id: id)
+    }
+
     /// The collection at `index` (from `index(of:)`), readable and writable in place.
     public subscript(index index: Int) -> EntityCollection {
         get { collections[index] }

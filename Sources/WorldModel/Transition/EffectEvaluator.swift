@@ -43,21 +43,21 @@ struct EffectEvaluator {
     func selectedIDs(_ collection: String, selector: RowSelector, data: EntityStore) throws(OperationFailure)
         -> [String]
     {
-        guard let rows = data[collection] else {
+        guard data.index(of: collection) != nil else {
             throw OperationFailure(
                 response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
         switch selector {
         case .key(let key):
             let id = try id(from: key, data: data)
-            guard rows.contains(id: id) else {
+            guard data.contains(collection, id: id) == true else {
                 throw OperationFailure(
                     response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
             }
             return [id]
         case .matching(let predicate):
             var ids: [String] = []
-            for row in rows.rows where try holds(predicate, row: row, data: data) {
+            for row in data.rows(of: collection) ?? [] where try holds(predicate, row: row, data: data) {
                 if let id = row["id"]?.stringValue { ids.append(id) }
             }
             return ids
@@ -70,7 +70,7 @@ struct EffectEvaluator {
         // Everything that can fail is evaluated before the first write (the id counter), so a
         // create applied in place leaves the store untouched when it fails.
         let keyID = try key.map { (key) throws(OperationFailure) in try self.id(from: key, data: data) }
-        if keyID == nil, data[collection] == nil {
+        if keyID == nil, data.index(of: collection) == nil {
             let error = EntityStoreError.unknownCollection(collection)
             throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
         }
@@ -79,7 +79,7 @@ struct EffectEvaluator {
         for field in fields {
             values.append(try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))"))
         }
-        if let keyID, data[collection]?.contains(id: keyID) == true {
+        if let keyID, data.contains(collection, id: keyID) == true {
             throw OperationFailure(
                 response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(keyID)'"))
         }
@@ -118,7 +118,7 @@ struct EffectEvaluator {
     ) throws(OperationFailure) -> [JSONObject] {
         var updated: [JSONObject] = []
         for id in try selectedIDs(collection, selector: selector, data: data) {
-            guard let original = data[collection]?.row(id: id) else { continue }
+            guard let original = data.row(of: collection, id: id) else { continue }
             var row = JSON.object(original)
             for assignment in set {
                 let newValue = try value(

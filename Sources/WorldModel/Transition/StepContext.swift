@@ -23,12 +23,12 @@ final class StepContext: ExpressionContext {
         toolCalls = state.toolCalls
     }
 
-    func rows(in collection: String) -> [JSONObject]? { data[collection]?.rows }
+    func rows(in collection: String) -> [JSONObject]? { data.rows(of: collection) }
 
     func row(in collection: String, id: JSON) -> JSONObject? {
         switch id {
-        case .string(let text): data[collection]?.row(id: text)
-        case .number(let number) where number.isInteger: data[collection]?.row(id: number.description)
+        case .string(let text): data.row(of: collection, id: text)
+        case .number(let number) where number.isInteger: data.row(of: collection, id: number.description)
         default: nil
         }
     }
@@ -52,22 +52,23 @@ final class StepContext: ExpressionContext {
 
     /// The names engine bindings declare when there are no `for_each` variables.
     private static let engineNames = ["args", "row"]
-    /// Bindings reused by evaluations without `for_each` variables (assigning into them does
-    /// not allocate once they are uniquely held).
-    private var plainBindings = ExpressionBindings(names: StepContext.engineNames)
+    /// Slots reused by evaluations without `for_each` variables: `args`, `row`, then the
+    /// expression's lambda and row slots (lent to each evaluation, so they do not allocate once
+    /// they have grown to the largest expression's size).
+    private var plainSlots: [JSON] = [.null, .null]
 
     /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables.
     func evaluate(
         _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
     ) throws(ExpressionRuntimeError) -> JSON {
         if locals.isEmpty {
-            plainBindings.values[0] = args
-            plainBindings.values[1] = row.map(JSON.object) ?? .null
+            plainSlots[0] = args
+            plainSlots[1] = row.map(JSON.object) ?? .null
             defer {
-                plainBindings.values[0] = .null
-                plainBindings.values[1] = .null
+                // Hold no values (rows, arguments) past the evaluation.
+                for index in plainSlots.indices { plainSlots[index] = .null }
             }
-            return try expression.evaluate(self, plainBindings)
+            return try expression.evaluate(self, lending: &plainSlots)
         }
         var bindings = ExpressionBindings(names: Self.engineNames + locals.map(\.name))
         bindings.values[0] = args

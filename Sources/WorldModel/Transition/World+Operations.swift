@@ -88,7 +88,7 @@ extension World {
         switch operation {
         case .get(let collection, let key):
             let id = try evaluator.id(from: key, data: data)
-            guard let row = data[collection]?.row(id: id) else {
+            guard let row = data.row(of: collection, id: id) else {
                 throw OperationFailure(
                     response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
             }
@@ -133,7 +133,7 @@ extension World {
         _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolSpec,
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
-        guard let rows = data[collection]?.rows else {
+        guard let rows = data.rows(of: collection) else {
             throw OperationFailure(
                 response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }

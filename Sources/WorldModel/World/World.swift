@@ -16,6 +16,9 @@ public struct World: Sendable {
     /// Per service: what the transition reads, behind one reference (copying it out of the
     /// table on every step costs one retain instead of one per field).
     let serviceEntries: [ServiceEntry]
+    /// Per tool: its specification behind one reference (a `ToolSpec` is large; copying it out
+    /// of `spec.tools` on every step retained and released every field).
+    let toolEntries: [ToolEntry]
 
     /// Compiles `spec`; fails if a tool names an unknown service.
     public init(_ spec: WorldSpec) throws(WorldError) {
@@ -41,6 +44,7 @@ public struct World: Sendable {
             }
         }
         serviceEntries = spec.services.map(ServiceEntry.init)
+        toolEntries = spec.tools.map(ToolEntry.init)
         initialState = WorldState(
             data: spec.initialData,
             services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
@@ -81,6 +85,13 @@ public enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownService(let tool, let service): "tool '\(tool)' names unknown service '\(service)'"
         }
     }
+}
+
+/// A tool's specification, shared by reference on the step path.
+final class ToolEntry: Sendable {
+    let spec: ToolSpec
+
+    init(_ spec: ToolSpec) { self.spec = spec }
 }
 
 /// A service's static description, shared by reference on the step path.
