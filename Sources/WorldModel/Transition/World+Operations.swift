@@ -30,7 +30,7 @@ struct OperationFailure: Error {
 
 extension World {
     /// Runs `tool`'s preconditions and operation against `state`, atomically.
-    func execute(_ tool: ToolSpec, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
+    func execute(_ tool: ToolEntry, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
         let context = StepContext(world: self, state: state)
         var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
@@ -83,7 +83,7 @@ extension World {
     }
 
     private func perform(
-        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore
+        _ operation: ToolOperation, tool: ToolEntry, evaluator: inout EffectEvaluator, data: inout EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         switch operation {
         case .get(let collection, let key):
@@ -130,7 +130,7 @@ extension World {
     }
 
     private func list(
-        _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolSpec,
+        _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolEntry,
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         guard let rows = data.rows(of: collection) else {

@@ -41,7 +41,7 @@ extension World {
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = Encoder.validate(arguments, for: tool.spec)
+        let violations = Encoder.validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
@@ -131,13 +131,13 @@ extension World {
         }
 
         // The operation itself.
-        let execution = execute(tool.spec, toolNumber: toolNumber, arguments: arguments, state: &state)
+        let execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
         if execution.committed {
             for rule in fired where spec.faults[rule].kind == .duplicateDelivery {
                 faultIDs.append(spec.faults[rule].id)
             }
             if fired.contains(where: { spec.faults[$0].kind == .duplicateDelivery }) {
-                _ = execute(tool.spec, toolNumber: toolNumber, arguments: arguments, state: &state)
+                _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
             }
             if let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
                 faultIDs.append(spec.faults[rule].id)
@@ -164,7 +164,7 @@ extension World {
                 guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
             var stream = RandomStream.fault(
-                seed, rule: spec.faults[index].id, tool: toolEntries[tool].spec.name, call: callNumber)
+                seed, rule: spec.faults[index].id, tool: toolEntries[tool].name, call: callNumber)
             if stream.nextDouble() < spec.faults[index].probability { fired.append(index) }
         }
         return fired

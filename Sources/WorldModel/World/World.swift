@@ -88,10 +88,30 @@ public enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A tool's specification, shared by reference on the step path.
+/// The fields the step path reads are stored apart, so reading one copies only that field.
 final class ToolEntry: Sendable {
     let spec: ToolSpec
+    let name: String
+    let operation: ToolOperation
+    let requires: [Precondition]
+    let fields: [String]?
+    let idempotencyKey: Expression?
+    let isReadOnly: Bool
+    let inputSchema: JSONSchema
+    /// List tools also accept a `cursor` argument.
+    let acceptsCursor: Bool
 
-    init(_ spec: ToolSpec) { self.spec = spec }
+    init(_ spec: ToolSpec) {
+        self.spec = spec
+        name = spec.name
+        operation = spec.operation
+        requires = spec.requires
+        fields = spec.fields
+        idempotencyKey = spec.idempotencyKey
+        isReadOnly = spec.isReadOnly
+        inputSchema = spec.inputSchema
+        if case .list = spec.operation { acceptsCursor = true } else { acceptsCursor = false }
+    }
 }
 
 /// A service's static description, shared by reference on the step path.
