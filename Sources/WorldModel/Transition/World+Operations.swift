@@ -104,10 +104,11 @@ extension World {
             return (Response(status: 201, body: projected(row, tool.fields)), nil)
 
         case .update(let collection, let selector, let set, let append):
-            let rows = try evaluator.update(collection, selector: selector, set: set, append: append, data: &data)
-            if case .key = selector, let row = rows.first {
+            if case .key(let key) = selector {
+                let row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
                 return (Response(status: 200, body: projected(row, tool.fields)), nil)
             }
+            let rows = try evaluator.update(collection, selector: selector, set: set, append: append, data: &data)
             return (Response(status: 200, body: ["updated": .int(rows.count)]), nil)
 
         case .delete(let collection, let selector):
