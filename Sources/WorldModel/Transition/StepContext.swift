@@ -8,7 +8,10 @@
 /// reference instead of boxing the world and the state; a step makes one and reuses it, moving
 /// `data` to the draft store while effects run.
 final class StepContext: ExpressionContext {
-    let world: World
+    /// What `regime(of:)` and `callCount(of:)` read of the world (not the whole `World`, whose
+    /// copy would retain every table).
+    let serviceEntries: [ServiceEntry]
+    let toolIndex: [String: Int]
     /// The entity store expressions read: the state's, or an effect draft.
     var data: EntityStore
     let now: Int64
@@ -16,7 +19,8 @@ final class StepContext: ExpressionContext {
     let toolCalls: [Int]
 
     init(world: World, state: WorldState) {
-        self.world = world
+        serviceEntries = world.serviceEntries
+        toolIndex = world.toolIndex
         data = state.data
         now = state.now
         services = state.services
@@ -41,13 +45,13 @@ final class StepContext: ExpressionContext {
     var nowMilliseconds: Int64 { now }
 
     func regime(of service: String) -> String? {
-        guard let index = world.spec.services.firstIndex(where: { $0.name == service }) else { return nil }
-        let chain = world.spec.services[index].regimes
+        guard let index = serviceEntries.firstIndex(where: { $0.name == service }) else { return nil }
+        let chain = serviceEntries[index].regimes
         return chain.regimes[services[index].regime].name
     }
 
     func callCount(of tool: String) -> Int {
-        world.toolIndex[tool].map { toolCalls[$0] } ?? 0
+        toolIndex[tool].map { toolCalls[$0] } ?? 0
     }
 
     /// The names engine bindings declare when there are no `for_each` variables.
