@@ -45,6 +45,9 @@ public struct Expression: Sendable {
     let slotCount: Int
     /// Whether evaluation reads the world state; when not, the context is not even stored.
     let usesContext: Bool
+    /// When the whole expression is `variable.field` (`args.customer_id`): the variable's slot
+    /// and the field, so callers holding the variable's value can read the field directly.
+    let variableMember: (slot: Int, key: String)?
 
     /// Whether the expression always yields the same value (`constantValue` is set).
     public var isConstant: Bool { constantValue != nil }
@@ -60,7 +63,14 @@ public struct Expression: Sendable {
             source: source, type: root.type, constantValue: root.constant,
             referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
             code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount,
-            usesContext: checker.usesContext)
+            usesContext: checker.usesContext,
+            variableMember: root.slotMember.flatMap { $0.slot < scope.variables.count ? $0 : nil })
+    }
+
+    /// The value of `variable.field` given the variable's value: exactly what evaluating does
+    /// (`null` for a missing field or a `null` variable, a type error otherwise), without a frame.
+    static func member(of value: JSON, _ key: String) throws(ExpressionRuntimeError) -> JSON {
+        try _ExpressionOperations.member(value, key)
     }
 
     /// Evaluates against the world state `context` with the variables in `bindings`

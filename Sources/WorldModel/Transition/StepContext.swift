@@ -65,6 +65,11 @@ final class StepContext: ExpressionContext {
     func evaluate(
         _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
     ) throws(ExpressionRuntimeError) -> JSON {
+        if let constant = expression.constantValue { return constant }
+        if locals.isEmpty, let (slot, key) = expression.variableMember, slot < 2 {
+            // `args.x` or `row.x` (keys, values): read the field, no evaluation frame.
+            return try Expression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
+        }
         if locals.isEmpty {
             plainSlots[0] = args
             plainSlots[1] = row.map(JSON.object) ?? .null
