@@ -418,25 +418,25 @@ extension ExpressionChecker {
         slot: Int, test: @escaping _ExpressionCode, step: Int, what predicateWhat: String
     ) -> _ExpressionCode {
         { frame throws(ExpressionRuntimeError) in
-                var matches = 0
-                var kept: [JSON] = []
-                for value in try elements(&frame) {
-                    try frame.charge(step)
-                    frame.slots[slot] = value
-                    let holds = try Ops.boolean(test(&frame), for: predicateWhat)
-                    switch mode {
-                    case .exists: if holds { return .bool(true) }
-                    case .all: if !holds { return .bool(false) }
-                    case .count: if holds { matches += 1 }
-                    case .filter: if holds { kept.append(value) }
-                    }
-                }
+            var matches = 0
+            var kept: [JSON] = []
+            for value in try elements(&frame) {
+                try frame.charge(step)
+                frame.slots[slot] = value
+                let holds = try Ops.boolean(test(&frame), for: predicateWhat)
                 switch mode {
-                case .exists: return .bool(false)
-                case .all: return .bool(true)
-                case .count: return .int(matches)
-                case .filter: return .array(kept)
+                case .exists: if holds { return .bool(true) }
+                case .all: if !holds { return .bool(false) }
+                case .count: if holds { matches += 1 }
+                case .filter: if holds { kept.append(value) }
                 }
+            }
+            switch mode {
+            case .exists: return .bool(false)
+            case .all: return .bool(true)
+            case .count: return .int(matches)
+            case .filter: return .array(kept)
+            }
         }
     }
 

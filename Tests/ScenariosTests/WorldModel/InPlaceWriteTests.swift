@@ -13,12 +13,14 @@ struct InPlaceWriteTests {
             case .array(var tools) = document["tools"]
         else { throw TestWorldError.notAnObject }
         let ratio: JSON = [
-            "type": "object", "properties": ["id": ["type": "string"], "a": ["type": "number"], "b": ["type": "number"]],
+            "type": "object",
+            "properties": ["id": ["type": "string"], "a": ["type": "number"], "b": ["type": "number"]],
             "required": ["a", "b"], "additionalProperties": false,
         ]
         tools += [
             [
-                "name": "create_ratio_note", "service": "svc", "description": "d", "op": "create", "collection": "notes",
+                "name": "create_ratio_note", "service": "svc", "description": "d", "op": "create",
+                "collection": "notes",
                 "value": ["text": "'first'", "ratio": "args.a / args.b"], "input": ratio,
             ],
             [
@@ -31,7 +33,8 @@ struct InPlaceWriteTests {
                 "key": "args.id", "set": ["tier": "'platinum'", "ratio": "args.a / args.b"], "input": ratio,
             ],
             [
-                "name": "append_to_bio", "service": "svc", "description": "d", "op": "update", "collection": "customers",
+                "name": "append_to_bio", "service": "svc", "description": "d", "op": "update",
+                "collection": "customers",
                 "key": "args.id", "set": ["tier": "'platinum'"], "append": ["bio": "'x'"], "input": ratio,
             ],
         ]
@@ -43,15 +46,15 @@ struct InPlaceWriteTests {
 
     /// Calls that fail after some of their values were computed: tool, arguments, status.
     static let failures: [(String, JSON, Int)] = [
-            ("create_ratio_note", ["a": 1, "b": 0], 500),
-            ("create_ratio_customer", ["id": "C-9", "a": 1, "b": 0], 500),
-            ("create_ratio_customer", ["id": "C-1", "a": 1, "b": 1], 409),
-            ("create_customer", ["id": "C-2", "name": "again"], 409),
-            ("update_ratio", ["id": "C-1", "a": 1, "b": 0], 500),
-            ("update_ratio", ["id": "C-9", "a": 1, "b": 1], 404),
-            ("append_to_bio", ["id": "C-1", "a": 1, "b": 1], 422),
-            ("set_tier", ["id": "C-9", "tier": "x", "city": "y", "tag": "z"], 404),
-            ("delete_customer", ["id": "C-9"], 404),
+        ("create_ratio_note", ["a": 1, "b": 0], 500),
+        ("create_ratio_customer", ["id": "C-9", "a": 1, "b": 0], 500),
+        ("create_ratio_customer", ["id": "C-1", "a": 1, "b": 1], 409),
+        ("create_customer", ["id": "C-2", "name": "again"], 409),
+        ("update_ratio", ["id": "C-1", "a": 1, "b": 0], 500),
+        ("update_ratio", ["id": "C-9", "a": 1, "b": 1], 404),
+        ("append_to_bio", ["id": "C-1", "a": 1, "b": 1], 422),
+        ("set_tier", ["id": "C-9", "tier": "x", "city": "y", "tag": "z"], 404),
+        ("delete_customer", ["id": "C-9"], 404),
     ]
 
     @Test("a failing create, update by key or delete leaves the store exactly as it was", arguments: failures)

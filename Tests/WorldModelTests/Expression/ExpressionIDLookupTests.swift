@@ -136,7 +136,10 @@ struct ExpressionIDLookupTests {
             ("exists('charges', row.id == args.charge_id)", true),
             ("exists('charges', row.id == 'CH-9')", false),
             ("count('charges', row.id == 'CH-1' && row.status == 'captured')", 1),
-            ("filter('charges', row.id == 'CH-3')", [["id": "CH-3", "order_id": "O-90", "customer_id": "C-7", "amount": 30, "status": "captured"]]),
+            (
+                "filter('charges', row.id == 'CH-3')",
+                [["id": "CH-3", "order_id": "O-90", "customer_id": "C-7", "amount": 30, "status": "captured"]]
+            ),
             ("exists('notes', row.id == 'cafe\u{301}')", false),
             ("count('notes', row.id == 7)", 0),
         ]
