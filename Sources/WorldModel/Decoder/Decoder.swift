@@ -8,7 +8,7 @@ public enum Decoder {
         guard !outcome.decoderFaults.isEmpty, let toolNumber = outcome.toolNumber else {
             return render(outcome.response, latencyMs: outcome.latencyMs, faults: outcome.faults)
         }
-        let tool = world.spec.tools[toolNumber]
+        let tool = world.toolEntries[toolNumber]
         var response = outcome.response
         var faults = outcome.faults
         var malformed: Int?

@@ -24,27 +24,34 @@ public struct Expression: Sendable {
     /// The default evaluation budget in steps.
     public static let defaultBudget = 1_000_000
 
+    /// Everything below, behind one reference: tools keep expressions in arrays and structs that
+    /// the step path copies, and a copy then costs one retain instead of one per field.
+    private let storage: _ExpressionStorage
+
     /// The source text the expression was compiled from.
-    public let source: String
+    public var source: String { storage.source }
     /// The static type of the result (`any` when unknown).
-    public let type: ExpressionType
+    public var type: ExpressionType { storage.type }
     /// The value, when the expression depends on no variable and no world state.
-    public let constantValue: JSON?
+    public var constantValue: JSON? { storage.constantValue }
     /// Scope variables the expression reads (lambda parameters and `row` of a collection
     /// function are not included).
-    public let referencedVariables: Set<String>
+    public var referencedVariables: Set<String> { storage.referencedVariables }
     /// Collections named literally by `count`, `exists`, `sum`, `get` or `last_created`.
-    public let referencedCollections: Set<String>
+    public var referencedCollections: Set<String> { storage.referencedCollections }
 
-    let code: _ExpressionCode
+    var code: _ExpressionCode { storage.code }
     /// Nodes in the expression, charged once per evaluation.
-    let staticCost: Int
+    var staticCost: Int { storage.staticCost }
     /// Scope variables the bindings must hold.
-    let variableCount: Int
+    var variableCount: Int { storage.variableCount }
     /// Slots needed during evaluation, scope variables included.
-    let slotCount: Int
+    var slotCount: Int { storage.slotCount }
     /// Whether evaluation reads the world state; when not, the context is not even stored.
-    let usesContext: Bool
+    var usesContext: Bool { storage.usesContext }
+    /// When the whole expression is `variable.field` (`args.customer_id`): the variable's slot
+    /// and the field, so callers holding the variable's value can read the field directly.
+    var variableMember: (slot: Int, key: String)? { storage.variableMember }
 
     /// Whether the expression always yields the same value (`constantValue` is set).
     public var isConstant: Bool { constantValue != nil }
@@ -57,10 +64,19 @@ public struct Expression: Sendable {
         var checker = ExpressionChecker(source: source, scope: scope)
         let root = try checker.check(syntax)
         return Expression(
-            source: source, type: root.type, constantValue: root.constant,
-            referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
-            code: root.code, staticCost: root.cost, variableCount: scope.variables.count, slotCount: checker.slotCount,
-            usesContext: checker.usesContext)
+            storage: _ExpressionStorage(
+                source: source, type: root.type, constantValue: root.constant,
+                referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
+                code: root.code, staticCost: root.cost, variableCount: scope.variables.count,
+                slotCount: checker.slotCount,
+                usesContext: checker.usesContext,
+                variableMember: root.slotMember.flatMap { $0.slot < scope.variables.count ? $0 : nil }))
+    }
+
+    /// The value of `variable.field` given the variable's value: exactly what evaluating does
+    /// (`null` for a missing field or a `null` variable, a type error otherwise), without a frame.
+    static func member(of value: JSON, _ key: String) throws(ExpressionRuntimeError) -> JSON {
+        try _ExpressionOperations.member(value, key)
     }
 
     /// Evaluates against the world state `context` with the variables in `bindings`
@@ -74,6 +90,27 @@ public struct Expression: Sendable {
         }
         var frame = _ExpressionFrame(
             slots: bindings.values, storedContext: usesContext ? context : nil, steps: 0, budget: budget)
+        if slotCount > frame.slots.count {
+            frame.slots.append(contentsOf: repeatElement(.null, count: slotCount - frame.slots.count))
+        }
+        try frame.charge(staticCost)
+        return try code(&frame)
+    }
+
+    /// Evaluates with `slots` (variable values first, at least `variableCount` of them) lent to
+    /// the evaluation and handed back after it, possibly grown by the lambda and row slots, so
+    /// writing those slots neither copies nor reallocates the values on every call.
+    func evaluate(
+        _ context: some ExpressionContext, lending slots: inout [JSON], budget: Int = Expression.defaultBudget
+    ) throws(ExpressionRuntimeError) -> JSON {
+        if let constantValue { return constantValue }
+        guard slots.count >= variableCount else {
+            throw .bindingsMismatch(expected: variableCount, found: slots.count)
+        }
+        var frame = _ExpressionFrame(
+            slots: [], storedContext: usesContext ? context : nil, steps: 0, budget: budget)
+        swap(&frame.slots, &slots)
+        defer { swap(&frame.slots, &slots) }
         if slotCount > frame.slots.count {
             frame.slots.append(contentsOf: repeatElement(.null, count: slotCount - frame.slots.count))
         }
@@ -95,5 +132,38 @@ public struct Expression: Sendable {
         let value = try evaluate(context, bindings, budget: budget)
         guard case .bool(let flag) = value else { throw .notABoolean(_ExpressionOperations.describe(value)) }
         return flag
+    }
+}
+
+/// The compiled parts of an `Expression`, immutable and shared by its copies.
+final class _ExpressionStorage: Sendable {
+    let source: String
+    let type: ExpressionType
+    let constantValue: JSON?
+    let referencedVariables: Set<String>
+    let referencedCollections: Set<String>
+    let code: _ExpressionCode
+    let staticCost: Int
+    let variableCount: Int
+    let slotCount: Int
+    let usesContext: Bool
+    let variableMember: (slot: Int, key: String)?
+
+    init(
+        source: String, type: ExpressionType, constantValue: JSON?, referencedVariables: Set<String>,
+        referencedCollections: Set<String>, code: @escaping _ExpressionCode, staticCost: Int, variableCount: Int,
+        slotCount: Int, usesContext: Bool, variableMember: (slot: Int, key: String)?
+    ) {
+        self.source = source
+        self.type = type
+        self.constantValue = constantValue
+        self.referencedVariables = referencedVariables
+        self.referencedCollections = referencedCollections
+        self.code = code
+        self.staticCost = staticCost
+        self.variableCount = variableCount
+        self.slotCount = slotCount
+        self.usesContext = usesContext
+        self.variableMember = variableMember
     }
 }

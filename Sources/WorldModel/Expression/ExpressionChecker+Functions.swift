@@ -7,7 +7,7 @@ extension ExpressionChecker {
     ]
 
     /// Where a collection function's rows come from.
-    private enum RowSource {
+    enum RowSource {
         /// A literal collection name, checked against the scope.
         case named(String, rowType: ExpressionType)
         /// A string computed at run time; checked when evaluated.
@@ -89,7 +89,7 @@ extension ExpressionChecker {
         }
     }
 
-    private static func nameCode(_ source: RowSource, _ function: String)
+    static func nameCode(_ source: RowSource, _ function: String)
         -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> String
     {
         switch source {
@@ -382,29 +382,130 @@ extension ExpressionChecker {
             case .filter: .array(element)
             default: .boolean
             }
-        return Checked(
-            type: type,
-            code: { frame throws(ExpressionRuntimeError) in
-                var matches = 0
-                var kept: [JSON] = []
-                for value in try elements(&frame) {
-                    try frame.charge(step)
-                    frame.slots[slot] = value
-                    let holds = try Ops.boolean(test(&frame), for: predicateWhat)
-                    switch mode {
-                    case .exists: if holds { return .bool(true) }
-                    case .all: if !holds { return .bool(false) }
-                    case .count: if holds { matches += 1 }
-                    case .filter: if holds { kept.append(value) }
+        // `row.id == E [&& rest]`: at most the row with id E can match, so look it up instead of
+        // scanning (not for `all`, which needs every row).
+        if let source, mode != .all, let keySyntax = Self.idLookupKey(predicateSyntax, parameter: parameter) {
+            let key = try check(keySyntax)
+            let lookup = Self.idLookup(source, name, key: key.code, slot: slot, test: test, step: step)
+            let slow = Self.quantify(mode, elements, slot: slot, test: test, step: step, what: predicateWhat)
+            return Checked(
+                type: type,
+                code: { frame throws(ExpressionRuntimeError) in
+                    guard let found = try lookup(&frame) else { return try slow(&frame) }
+                    guard let row = found.row, try Ops.boolean(test(&frame), for: predicateWhat) else {
+                        switch mode {
+                        case .count: return .int(0)
+                        case .filter: return .array([])
+                        default: return .bool(false)
+                        }
                     }
-                }
+                    switch mode {
+                    case .count: return .int(1)
+                    case .filter: return .array([.object(row)])
+                    default: return .bool(true)
+                    }
+                }, cost: 1 + sourceCost + predicate.cost, constant: nil)
+        }
+        return Checked(
+            type: type, code: Self.quantify(mode, elements, slot: slot, test: test, step: step, what: predicateWhat),
+            cost: 1 + sourceCost + predicate.cost, constant: nil)
+    }
+
+    /// The scanning evaluation of a quantifier: the predicate on every element, in order.
+    private static func quantify(
+        _ mode: QuantifierMode,
+        _ elements: @escaping @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSON],
+        slot: Int, test: @escaping _ExpressionCode, step: Int, what predicateWhat: String
+    ) -> _ExpressionCode {
+        { frame throws(ExpressionRuntimeError) in
+            var matches = 0
+            var kept: [JSON] = []
+            for value in try elements(&frame) {
+                try frame.charge(step)
+                frame.slots[slot] = value
+                let holds = try Ops.boolean(test(&frame), for: predicateWhat)
                 switch mode {
-                case .exists: return .bool(false)
-                case .all: return .bool(true)
-                case .count: return .int(matches)
-                case .filter: return .array(kept)
+                case .exists: if holds { return .bool(true) }
+                case .all: if !holds { return .bool(false) }
+                case .count: if holds { matches += 1 }
+                case .filter: if holds { kept.append(value) }
                 }
-            }, cost: 1 + sourceCost + predicate.cost, constant: nil)
+            }
+            switch mode {
+            case .exists: return .bool(false)
+            case .all: return .bool(true)
+            case .count: return .int(matches)
+            case .filter: return .array(kept)
+            }
+        }
+    }
+
+    /// What an id lookup found: nothing can match (`row` nil), or the one row that may.
+    struct IDLookup {
+        var row: JSONObject?
+    }
+
+    /// For a predicate `p.id == E`, `E == p.id`, or one whose first conjunct (`&&`, leftmost) is
+    /// such, with `E` not mentioning `p`: `E`'s syntax. Only rows whose id equals `E` can satisfy
+    /// such a predicate, and for the others it is false without evaluating anything past `E`.
+    static func idLookupKey(_ predicate: ExpressionSyntax, parameter: String) -> ExpressionSyntax? {
+        switch predicate.kind {
+        case .binary(.and, let lhs, _):
+            return idLookupKey(lhs, parameter: parameter)
+        case .binary(.equal, let lhs, let rhs):
+            if isID(of: parameter, lhs), !mentions(rhs, parameter) { return rhs }
+            if isID(of: parameter, rhs), !mentions(lhs, parameter) { return lhs }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private static func isID(of parameter: String, _ syntax: ExpressionSyntax) -> Bool {
+        if case .member(let base, "id") = syntax.kind, case .name(let name) = base.kind { return name == parameter }
+        return false
+    }
+
+    /// Whether `name` occurs anywhere in `syntax` (conservatively, even where rebound).
+    private static func mentions(_ syntax: ExpressionSyntax, _ name: String) -> Bool {
+        switch syntax.kind {
+        case .literal: return false
+        case .name(let other): return other == name
+        case .array(let elements): return elements.contains { mentions($0, name) }
+        case .member(let base, _): return mentions(base, name)
+        case .index(let base, let index): return mentions(base, name) || mentions(index, name)
+        case .unary(_, let operand): return mentions(operand, name)
+        case .binary(_, let lhs, let rhs): return mentions(lhs, name) || mentions(rhs, name)
+        case .call(_, let arguments): return arguments.contains { mentions($0, name) }
+        case .lambda(let parameter, let body): return parameter == name || mentions(body, name)
+        }
+    }
+
+    /// The id lookup behind the `row.id == E` fast path. Returns nil when the context does not
+    /// index rows by id (the caller scans instead); otherwise the candidate row, already bound to
+    /// `slot`, or no row when none can match. Like the scan, it fails on an unknown collection,
+    /// evaluates `E` only when the collection has rows, and charges one row's step.
+    static func idLookup(
+        _ source: RowSource, _ function: String, key: @escaping _ExpressionCode, slot: Int,
+        test: @escaping _ExpressionCode, step: Int
+    ) -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> IDLookup? {
+        let nameCode = Self.nameCode(source, function)
+        return { frame throws(ExpressionRuntimeError) in
+            guard frame.context.rowsAreIndexedByID else { return nil }
+            let collection = try nameCode(&frame)
+            guard let isEmpty = frame.context.rows(in: collection)?.isEmpty else {
+                throw .unknownCollection(collection)
+            }
+            if isEmpty { return IDLookup(row: nil) }
+            let id = try key(&frame)
+            try frame.charge(step)
+            // Every id is a string: nothing else can equal one.
+            guard case .string = id, let row = frame.context.row(in: collection, id: id) else {
+                return IDLookup(row: nil)
+            }
+            frame.slots[slot] = .object(row)
+            return IDLookup(row: row)
+        }
     }
 
     /// A collection predicate is an expression over `row`, not a lambda.

@@ -16,6 +16,11 @@ public protocol ExpressionContext {
     func regime(of service: String) -> String?
     /// How many times a tool has been called so far in the episode.
     func callCount(of tool: String) -> Int
+    /// Whether every row of every collection has a string `id`, unique in its collection (as a
+    /// Swift `String`), and `row(in:id:)` with a string finds the row whose id equals it. Lets the
+    /// engine answer predicates `row.id == value` through `row(in:id:)` instead of scanning.
+    /// Default: `false` (always scan).
+    var rowsAreIndexedByID: Bool { get }
 }
 
 extension ExpressionContext {
@@ -23,6 +28,9 @@ extension ExpressionContext {
     public func row(in collection: String, id: JSON) -> JSONObject? {
         rows(in: collection)?.first { $0["id"] == id }
     }
+
+    /// Default: no index guarantee; collection functions scan every row.
+    public var rowsAreIndexedByID: Bool { false }
 }
 
 /// The context used when none is given: no collections, time zero, no calls.

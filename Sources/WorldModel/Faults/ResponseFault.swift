@@ -8,7 +8,7 @@ protocol ResponseFault {
 
 /// What a response fault may consult: the tool, the state after the call, the list page.
 struct ResponseFaultContext {
-    var tool: ToolSpec
+    var tool: ToolEntry
     var state: WorldState
     var page: Page?
     var fieldProjection: [String]?

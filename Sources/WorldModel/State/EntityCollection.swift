@@ -95,12 +95,15 @@ public struct EntityCollection: Sendable, Hashable {
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
         let old = rows[position]
         if old == row { return false }
-        var versions = history[id] ?? []
-        versions.append(old)
-        if versions.count > Self.historyLimit { versions.removeFirst(versions.count - Self.historyLimit) }
-        history[id] = versions
+        Self.remember(old, in: &history[id, default: []])  // In place: one lookup, no copy.
         rows[position] = row
         return true
+    }
+
+    /// Appends `version` to a row's history, keeping the newest `historyLimit`.
+    private static func remember(_ version: JSONObject, in versions: inout [JSONObject]) {
+        versions.append(version)
+        if versions.count > historyLimit { versions.removeFirst(versions.count - historyLimit) }
     }
 
     /// Removes row `id`; returns whether it existed.

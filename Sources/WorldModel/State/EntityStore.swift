@@ -40,6 +40,33 @@ public struct EntityStore: Sendable, Hashable {
         return collections[position]
     }
 
+    /// The position of the collection named `name`: a scan of the few names of a typical store
+    /// (comparing short names is cheaper than hashing one), the index beyond that.
+    @inline(__always)
+    private func position(of name: String) -> Int? {
+        if collections.count > 8 { return positions[name] }
+        for index in collections.indices where collections[index].name == name { return index }
+        return nil
+    }
+
+    /// The rows of the collection named `name` (without copying the collection out).
+    func rows(of name: String) -> [JSONObject]? {
+        guard let position = position(of: name) else { return nil }
+        return collections[position].rows
+    }
+
+    /// The row with `id` of the collection named `name` (without copying the collection out).
+    func row(of name: String, id: String) -> JSONObject? {
+        guard let position = position(of: name) else { return nil }
+        return collections[position].row(id: id)
+    }
+
+    /// Whether the collection named `name` has a row with `id`; nil when there is no such collection.
+    func contains(_ name: String, id: String) -> Bool? {
+        guard let position = position(of: name) else { return nil }
+        return collections[position].contains(id: id)
+    }
+
     /// The collection at `index` (from `index(of:)`), readable and writable in place.
     public subscript(index index: Int) -> EntityCollection {
         get { collections[index] }

@@ -43,21 +43,21 @@ struct EffectEvaluator {
     func selectedIDs(_ collection: String, selector: RowSelector, data: EntityStore) throws(OperationFailure)
         -> [String]
     {
-        guard let rows = data[collection] else {
+        guard data.index(of: collection) != nil else {
             throw OperationFailure(
                 response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
         switch selector {
         case .key(let key):
             let id = try id(from: key, data: data)
-            guard rows.contains(id: id) else {
+            guard data.contains(collection, id: id) == true else {
                 throw OperationFailure(
                     response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
             }
             return [id]
         case .matching(let predicate):
             var ids: [String] = []
-            for row in rows.rows where try holds(predicate, row: row, data: data) {
+            for row in data.rows(of: collection) ?? [] where try holds(predicate, row: row, data: data) {
                 if let id = row["id"]?.stringValue { ids.append(id) }
             }
             return ids
@@ -67,10 +67,25 @@ struct EffectEvaluator {
     mutating func create(
         _ collection: String, value fields: [FieldAssignment], key: Expression?, data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
-        var row = JSONObject(minimumCapacity: fields.count + 1)
+        // Everything that can fail is evaluated before the first write (the id counter), so a
+        // create applied in place leaves the store untouched when it fails.
+        let keyID = try key.map { (key) throws(OperationFailure) in try self.id(from: key, data: data) }
+        if keyID == nil, data.index(of: collection) == nil {
+            let error = EntityStoreError.unknownCollection(collection)
+            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+        }
+        var values: [JSON] = []
+        values.reserveCapacity(fields.count)
+        for field in fields {
+            values.append(try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))"))
+        }
+        if let keyID, data.contains(collection, id: keyID) == true {
+            throw OperationFailure(
+                response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(keyID)'"))
+        }
         let id: String
-        if let key {
-            id = try self.id(from: key, data: data)
+        if let keyID {
+            id = keyID
         } else {
             do throws(EntityStoreError) {
                 id = try data.modify(collection) { $0.generateID() }
@@ -78,9 +93,9 @@ struct EffectEvaluator {
                 throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
             }
         }
+        var row = JSONObject(minimumCapacity: fields.count + 1)
         row["id"] = .string(id)
-        for field in fields {
-            let newValue = try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))")
+        for (field, newValue) in zip(fields, values) {
             row = JSON.object(row).setting(newValue, at: field.path).objectValue ?? row
         }
         row["id"] = .string(id)
@@ -97,50 +112,85 @@ struct EffectEvaluator {
         return row
     }
 
+    /// Updates the selected rows; returns them as changed, in selection order.
     mutating func update(
         _ collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment],
         data: inout EntityStore
     ) throws(OperationFailure) -> [JSONObject] {
+        if case .key(let key) = selector {
+            return [try update(collection, key: key, set: set, append: append, data: &data)]
+        }
         var updated: [JSONObject] = []
         for id in try selectedIDs(collection, selector: selector, data: data) {
-            guard let original = data[collection]?.row(id: id) else { continue }
-            var row = JSON.object(original)
-            for assignment in set {
-                let newValue = try value(
-                    assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
-                row = row.setting(newValue, at: assignment.path)
-            }
-            for assignment in append {
-                let element = try value(
-                    assignment.value, row: original, data: data,
-                    what: "append.\(assignment.path.joined(separator: "."))")
-                var list = row.value(at: assignment.path) ?? .array([])
-                guard case .array(var elements) = list.isNull ? .array([]) : list else {
-                    throw OperationFailure(
-                        response: .error(
-                            422, code: "unprocessable",
-                            message:
-                                "cannot append to '\(assignment.path.joined(separator: "."))': it is \(list.typeName), not an array"
-                        ))
-                }
-                elements.append(element)
-                list = .array(elements)
-                row = row.setting(list, at: assignment.path)
-            }
-            guard case .object(var object) = row else { continue }
-            object["id"] = .string(id)
-            do throws(EntityStoreError) {
-                if try data.modify(
-                    collection, { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) })
-                {
-                    wrote = true
-                }
-            } catch {
-                throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
-            }
-            updated.append(object)
+            guard let row = try update(collection, id: id, set: set, append: append, data: &data) else { continue }
+            updated.append(row)
         }
         return updated
+    }
+
+    /// Updates the row whose id `key` gives (404 when there is none); returns it as changed.
+    mutating func update(
+        _ collection: String, key: Expression, set: [FieldAssignment], append: [FieldAssignment],
+        data: inout EntityStore
+    ) throws(OperationFailure) -> JSONObject {
+        guard data.index(of: collection) != nil else {
+            throw OperationFailure(
+                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+        }
+        let id = try id(from: key, data: data)
+        guard let row = try update(collection, id: id, set: set, append: append, data: &data) else {
+            throw OperationFailure(
+                response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
+        }
+        return row
+    }
+
+    /// Updates row `id` (nil when there is none): every value is computed against the row as it
+    /// was, then the row is replaced in one write.
+    private mutating func update(
+        _ collection: String, id: String, set: [FieldAssignment], append: [FieldAssignment],
+        data: inout EntityStore
+    ) throws(OperationFailure) -> JSONObject? {
+        guard let original = data.row(of: collection, id: id) else { return nil }
+        var object = original
+        for assignment in set {
+            let newValue = try value(
+                assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
+            if assignment.path.count == 1 {
+                object[assignment.path[0]] = newValue  // What `setting(_:at:)` does for one key, in place.
+            } else {
+                object = JSON.object(object).setting(newValue, at: assignment.path).objectValue ?? object
+            }
+        }
+        for assignment in append {
+            let element = try value(
+                assignment.value, row: original, data: data,
+                what: "append.\(assignment.path.joined(separator: "."))")
+            let row = JSON.object(object)
+            var list = row.value(at: assignment.path) ?? .array([])
+            guard case .array(var elements) = list.isNull ? .array([]) : list else {
+                throw OperationFailure(
+                    response: .error(
+                        422, code: "unprocessable",
+                        message:
+                            "cannot append to '\(assignment.path.joined(separator: "."))': it is \(list.typeName), not an array"
+                    ))
+            }
+            elements.append(element)
+            list = .array(elements)
+            object = row.setting(list, at: assignment.path).objectValue ?? object
+        }
+        object["id"] = .string(id)
+        do throws(EntityStoreError) {
+            if try data.modify(
+                collection, { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) })
+            {
+                wrote = true
+            }
+        } catch {
+            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+        }
+        return object
     }
 
     mutating func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure)

@@ -8,7 +8,10 @@
 /// reference instead of boxing the world and the state; a step makes one and reuses it, moving
 /// `data` to the draft store while effects run.
 final class StepContext: ExpressionContext {
-    let world: World
+    /// What `regime(of:)` and `callCount(of:)` read of the world (not the whole `World`, whose
+    /// copy would retain every table).
+    let serviceEntries: [ServiceEntry]
+    let toolIndex: [String: Int]
     /// The entity store expressions read: the state's, or an effect draft.
     var data: EntityStore
     let now: Int64
@@ -16,55 +19,65 @@ final class StepContext: ExpressionContext {
     let toolCalls: [Int]
 
     init(world: World, state: WorldState) {
-        self.world = world
+        serviceEntries = world.serviceEntries
+        toolIndex = world.toolIndex
         data = state.data
         now = state.now
         services = state.services
         toolCalls = state.toolCalls
     }
 
-    func rows(in collection: String) -> [JSONObject]? { data[collection]?.rows }
+    func rows(in collection: String) -> [JSONObject]? { data.rows(of: collection) }
 
     func row(in collection: String, id: JSON) -> JSONObject? {
         switch id {
-        case .string(let text): data[collection]?.row(id: text)
-        case .number(let number) where number.isInteger: data[collection]?.row(id: number.description)
+        case .string(let text): data.row(of: collection, id: text)
+        case .number(let number) where number.isInteger: data.row(of: collection, id: number.description)
         default: nil
         }
     }
 
     func lastCreated(in collection: String) -> JSONObject? { data[collection]?.lastCreated }
 
+    /// Entity collections keep every row's string id unique and indexed (`EntityCollection`).
+    var rowsAreIndexedByID: Bool { true }
+
     var nowMilliseconds: Int64 { now }
 
     func regime(of service: String) -> String? {
-        guard let index = world.spec.services.firstIndex(where: { $0.name == service }) else { return nil }
-        let chain = world.spec.services[index].regimes
+        guard let index = serviceEntries.firstIndex(where: { $0.name == service }) else { return nil }
+        let chain = serviceEntries[index].regimes
         return chain.regimes[services[index].regime].name
     }
 
     func callCount(of tool: String) -> Int {
-        world.toolIndex[tool].map { toolCalls[$0] } ?? 0
+        toolIndex[tool].map { toolCalls[$0] } ?? 0
     }
 
     /// The names engine bindings declare when there are no `for_each` variables.
     private static let engineNames = ["args", "row"]
-    /// Bindings reused by evaluations without `for_each` variables (assigning into them does
-    /// not allocate once they are uniquely held).
-    private var plainBindings = ExpressionBindings(names: StepContext.engineNames)
+    /// Slots reused by evaluations without `for_each` variables: `args`, `row`, then the
+    /// expression's lambda and row slots (lent to each evaluation, so they do not allocate once
+    /// they have grown to the largest expression's size).
+    private var plainSlots: [JSON] = [.null, .null]
 
     /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables.
     func evaluate(
         _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
     ) throws(ExpressionRuntimeError) -> JSON {
+        if let constant = expression.constantValue { return constant }
+        if locals.isEmpty, let (slot, key) = expression.variableMember, slot < 2 {
+            // `args.x` or `row.x` (keys, values): read the field, no evaluation frame.
+            return try Expression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
+        }
         if locals.isEmpty {
-            plainBindings.values[0] = args
-            plainBindings.values[1] = row.map(JSON.object) ?? .null
+            plainSlots[0] = args
+            plainSlots[1] = row.map(JSON.object) ?? .null
             defer {
-                plainBindings.values[0] = .null
-                plainBindings.values[1] = .null
+                // Hold no values (rows, arguments) past the evaluation.
+                for index in plainSlots.indices { plainSlots[index] = .null }
             }
-            return try expression.evaluate(self, plainBindings)
+            return try expression.evaluate(self, lending: &plainSlots)
         }
         var bindings = ExpressionBindings(names: Self.engineNames + locals.map(\.name))
         bindings.values[0] = args

@@ -30,7 +30,7 @@ struct OperationFailure: Error {
 
 extension World {
     /// Runs `tool`'s preconditions and operation against `state`, atomically.
-    func execute(_ tool: ToolSpec, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
+    func execute(_ tool: ToolEntry, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
         let context = StepContext(world: self, state: state)
         var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
@@ -57,33 +57,38 @@ extension World {
                 return Execution(response: response, committed: false, page: nil)
             }
         }
-        context.data = EntityStore()  // Let go of the state's store: the draft below stays unique.
+        context.data = EntityStore()  // Let go of the state's store: the store below stays unique.
+        // Operations that can only fail before their first write run on the state's own store,
+        // taken out of the state so it is uniquely referenced and written in place. The others
+        // run on a draft (copy-on-write: only touched collections are copied) that the state
+        // takes only if the whole operation succeeded and changed something.
+        let inPlace = tool.operation.failsOnlyBeforeWriting
+        var data = EntityStore()
+        swap(&data, &state.data)
+        if !inPlace { state.data = data }
         do throws(OperationFailure) {
             var evaluator = EffectEvaluator(context: context, arguments: arguments)
-            // Effects run on a draft (copy-on-write: only touched collections are copied); the
-            // state takes it only if the whole operation succeeded and changed something.
-            var data = state.data
             let (response, page) = try perform(
-                tool.operation, tool: tool, evaluator: &evaluator, data: &data, state: state)
+                tool.operation, tool: tool, evaluator: &evaluator, data: &data)
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
-            if committed { state.data = data }
+            if inPlace || committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
                 state.idempotentResponses[idempotencyKey.text] = response
             }
             return Execution(response: response, committed: committed, page: page)
         } catch {
+            if inPlace { state.data = data }  // Unchanged: every failure comes before a write.
             return Execution(response: error.response, committed: false, page: nil)
         }
     }
 
     private func perform(
-        _ operation: ToolOperation, tool: ToolSpec, evaluator: inout EffectEvaluator, data: inout EntityStore,
-        state: WorldState
+        _ operation: ToolOperation, tool: ToolEntry, evaluator: inout EffectEvaluator, data: inout EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         switch operation {
         case .get(let collection, let key):
             let id = try evaluator.id(from: key, data: data)
-            guard let row = data[collection]?.row(id: id) else {
+            guard let row = data.row(of: collection, id: id) else {
                 throw OperationFailure(
                     response: .error(404, code: "not_found", message: "no \(singular(collection)) with id '\(id)'"))
             }
@@ -99,10 +104,11 @@ extension World {
             return (Response(status: 201, body: projected(row, tool.fields)), nil)
 
         case .update(let collection, let selector, let set, let append):
-            let rows = try evaluator.update(collection, selector: selector, set: set, append: append, data: &data)
-            if case .key = selector, let row = rows.first {
+            if case .key(let key) = selector {
+                let row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
                 return (Response(status: 200, body: projected(row, tool.fields)), nil)
             }
+            let rows = try evaluator.update(collection, selector: selector, set: set, append: append, data: &data)
             return (Response(status: 200, body: ["updated": .int(rows.count)]), nil)
 
         case .delete(let collection, let selector):
@@ -125,10 +131,10 @@ extension World {
     }
 
     private func list(
-        _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolSpec,
+        _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolEntry,
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
-        guard let rows = data[collection]?.rows else {
+        guard let rows = data.rows(of: collection) else {
             throw OperationFailure(
                 response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
         }
@@ -182,6 +188,22 @@ extension World {
 
     private func singular(_ collection: String) -> String {
         collection.hasSuffix("s") ? String(collection.dropLast()) : collection
+    }
+}
+
+extension ToolOperation {
+    /// Whether every way the operation can fail comes before its first write to the store, so
+    /// applying it in place is still all or nothing: reads, `create` (values, key and conflicts
+    /// are checked before the id counter moves), `update` by key (one row, replaced after every
+    /// value is computed) and `delete` (rows selected before any is removed). Updates by `where`
+    /// (a later row can fail after an earlier one changed) and `custom` effects use a draft.
+    var failsOnlyBeforeWriting: Bool {
+        switch self {
+        case .get, .list, .create, .delete: true
+        case .update(_, let selector, _, _):
+            if case .key = selector { true } else { false }
+        case .custom: false
+        }
     }
 }
 

@@ -34,13 +34,14 @@ extension World {
             let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
             return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
         }
+        let tool = toolEntries[toolNumber]
         let serviceNumber = serviceOfTool[toolNumber]
         let service = serviceEntries[serviceNumber]
         state.toolCalls[toolNumber] += 1
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = Encoder.validate(arguments, for: spec.tools[toolNumber])
+        let violations = Encoder.validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
@@ -130,13 +131,13 @@ extension World {
         }
 
         // The operation itself.
-        let execution = execute(spec.tools[toolNumber], toolNumber: toolNumber, arguments: arguments, state: &state)
+        let execution = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
         if execution.committed {
             for rule in fired where spec.faults[rule].kind == .duplicateDelivery {
                 faultIDs.append(spec.faults[rule].id)
             }
             if fired.contains(where: { spec.faults[$0].kind == .duplicateDelivery }) {
-                _ = execute(spec.tools[toolNumber], toolNumber: toolNumber, arguments: arguments, state: &state)
+                _ = execute(tool, toolNumber: toolNumber, arguments: arguments, state: &state)
             }
             if let rule = fired.first(where: { spec.faults[$0].kind == .timeoutAfterCommit }) {
                 faultIDs.append(spec.faults[rule].id)
@@ -163,7 +164,7 @@ extension World {
                 guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
             }
             var stream = RandomStream.fault(
-                seed, rule: spec.faults[index].id, tool: spec.tools[tool].name, call: callNumber)
+                seed, rule: spec.faults[index].id, tool: toolEntries[tool].name, call: callNumber)
             if stream.nextDouble() < spec.faults[index].probability { fired.append(index) }
         }
         return fired

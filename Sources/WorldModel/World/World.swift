@@ -16,6 +16,9 @@ public struct World: Sendable {
     /// Per service: what the transition reads, behind one reference (copying it out of the
     /// table on every step costs one retain instead of one per field).
     let serviceEntries: [ServiceEntry]
+    /// Per tool: its specification behind one reference (a `ToolSpec` is large; copying it out
+    /// of `spec.tools` on every step retained and released every field).
+    let toolEntries: [ToolEntry]
 
     /// Compiles `spec`; fails if a tool names an unknown service.
     public init(_ spec: WorldSpec) throws(WorldError) {
@@ -41,6 +44,7 @@ public struct World: Sendable {
             }
         }
         serviceEntries = spec.services.map(ServiceEntry.init)
+        toolEntries = spec.tools.map(ToolEntry.init)
         initialState = WorldState(
             data: spec.initialData,
             services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
@@ -80,6 +84,33 @@ public enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateTool(let name): "two tools are named '\(name)'"
         case .unknownService(let tool, let service): "tool '\(tool)' names unknown service '\(service)'"
         }
+    }
+}
+
+/// A tool's specification, shared by reference on the step path.
+/// The fields the step path reads are stored apart, so reading one copies only that field.
+final class ToolEntry: Sendable {
+    let spec: ToolSpec
+    let name: String
+    let operation: ToolOperation
+    let requires: [Precondition]
+    let fields: [String]?
+    let idempotencyKey: Expression?
+    let isReadOnly: Bool
+    let inputSchema: JSONSchema
+    /// List tools also accept a `cursor` argument.
+    let acceptsCursor: Bool
+
+    init(_ spec: ToolSpec) {
+        self.spec = spec
+        name = spec.name
+        operation = spec.operation
+        requires = spec.requires
+        fields = spec.fields
+        idempotencyKey = spec.idempotencyKey
+        isReadOnly = spec.isReadOnly
+        inputSchema = spec.inputSchema
+        if case .list = spec.operation { acceptsCursor = true } else { acceptsCursor = false }
     }
 }
 
