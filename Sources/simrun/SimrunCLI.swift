@@ -3,12 +3,15 @@ import Sandbox
 /// The `simrun` command line: dispatches to subcommands, prints help, maps errors to exit codes.
 enum SimrunCLI {
     static let commands: [any Command.Type] = [
-        ListCommand.self, ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self, BenchCommand.self,
+        ListCommand.self, ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self,
+        BenchCommand.self,
     ]
 
     static var overview: String {
         let width = commands.map { $0.name.count }.max() ?? 0
-        let lines = commands.map { "  \($0.name.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.abstract)" }
+        let lines = commands.map {
+            "  \($0.name.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.abstract)"
+        }
         return """
             simrun \(SimrunVersion.current) — a world-model simulation sandbox for testing tool-using agents
 
@@ -41,8 +44,10 @@ enum SimrunCLI {
             return .success
         }
         guard let command = commands.first(where: { $0.name == name }) else {
-            let suggestion = closestMatch(to: name, among: commands.map { $0.name }).map { " (did you mean '\($0)'?)" } ?? ""
-            Terminal.error("simrun: unknown command '\(name)'\(suggestion)\nRun 'simrun --help' for the list of commands.\n")
+            let suggestion =
+                closestMatch(to: name, among: commands.map { $0.name }).map { " (did you mean '\($0)'?)" } ?? ""
+            Terminal.error(
+                "simrun: unknown command '\(name)'\(suggestion)\nRun 'simrun --help' for the list of commands.\n")
             return .badInput
         }
         var list = ArgumentList(command: name, arguments.dropFirst())

@@ -26,7 +26,8 @@ struct RunAndReplayTests {
         #expect(result.stdout.contains("failing episodes"))
         let replays = result.stdout.split(separator: "\n").compactMap { line -> String? in
             let text = line.trimmingCharacters(in: .whitespaces)
-            return text.hasPrefix("replay  simrun replay ") ? String(text.dropFirst("replay  simrun replay ".count)) : nil
+            return text.hasPrefix("replay  simrun replay ")
+                ? String(text.dropFirst("replay  simrun replay ".count)) : nil
         }
         #expect(!replays.isEmpty)
         for path in replays.prefix(3) {
@@ -48,7 +49,9 @@ struct RunAndReplayTests {
         let a = try SimrunProcess.run(arguments + ["--trace-dir", first.path])
         let b = try SimrunProcess.run(arguments + ["--trace-dir", second.path, "--jobs", "1"])
         #expect(a.status == b.status)
-        #expect(a.stdout.replacingOccurrences(of: first.path, with: "DIR") == b.stdout.replacingOccurrences(of: second.path, with: "DIR"))
+        #expect(
+            a.stdout.replacingOccurrences(of: first.path, with: "DIR")
+                == b.stdout.replacingOccurrences(of: second.path, with: "DIR"))
         let names = try FileManager.default.contentsOfDirectory(atPath: first.path + "/ticket-triage").sorted()
         #expect(names.count == 12)
         for name in names {
@@ -110,7 +113,9 @@ struct RunAndReplayTests {
         let changed = try scratch.write("crm-refund.json", document.prettyText)
         let header = try JSON(parsing: lines[0])
         let recorded = try #require(header["scenario"]?["sha256"]?.stringValue)
-        let result = try SimrunProcess.run(["replay", "\(scratch.path)/crm-refund/seed-2-trial-1.jsonl", "--scenario", changed])
+        let result = try SimrunProcess.run([
+            "replay", "\(scratch.path)/crm-refund/seed-2-trial-1.jsonl", "--scenario", changed,
+        ])
         #expect(result.status == 2)
         #expect(result.stderr.contains("changed since the trace was recorded"))
         #expect(result.stderr.contains(recorded))

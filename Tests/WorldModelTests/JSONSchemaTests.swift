@@ -40,20 +40,22 @@ struct JSONSchemaTests {
     @Test("a string where a number belongs is named with path, expectation and value")
     func typeMismatchMessage() throws {
         let s = try schema(Self.refund)
-        #expect(try violations(s, #"{"charge_id": "CH-2", "amount": "12.5"}"#) == [
-            #"arguments.amount: expected number, got string "12.5""#
-        ])
+        #expect(
+            try violations(s, #"{"charge_id": "CH-2", "amount": "12.5"}"#) == [
+                #"arguments.amount: expected number, got string "12.5""#
+            ])
     }
 
     @Test("every violation is listed, in schema order, with a typo suggestion")
     func allViolations() throws {
         let s = try schema(Self.refund)
-        #expect(try violations(s, #"{"amout": 5, "idempotency_key": 7}"#) == [
-            "arguments.idempotency_key: expected string, got integer 7",
-            "arguments: unexpected property 'amout' (did you mean 'amount'?)",
-            "arguments: missing required property 'charge_id'",
-            "arguments: missing required property 'amount'",
-        ])
+        #expect(
+            try violations(s, #"{"amout": 5, "idempotency_key": 7}"#) == [
+                "arguments.idempotency_key: expected string, got integer 7",
+                "arguments: unexpected property 'amout' (did you mean 'amount'?)",
+                "arguments: missing required property 'charge_id'",
+                "arguments: missing required property 'amount'",
+            ])
     }
 
     @Test("a valid instance has no violations")
@@ -66,9 +68,10 @@ struct JSONSchemaTests {
     @Test("enum failures list the allowed values and suggest the closest")
     func enumMessage() throws {
         let s = try schema(#"{"properties": {"status": {"enum": ["open", "closed"]}}}"#)
-        #expect(try violations(s, #"{"status": "opne"}"#) == [
-            "arguments.status: expected one of 'open', 'closed', got 'opne' (did you mean 'open'?)"
-        ])
+        #expect(
+            try violations(s, #"{"status": "opne"}"#) == [
+                "arguments.status: expected one of 'open', 'closed', got 'opne' (did you mean 'open'?)"
+            ])
         #expect(try violations(s, #"{"status": 3}"#) == ["arguments.status: expected one of 'open', 'closed', got 3"])
         #expect(try violations(s, #"{"status": "closed"}"#).isEmpty)
     }
@@ -91,11 +94,13 @@ struct JSONSchemaTests {
                "first name": {"type": "string"},
                "9lives": {"type": "string"}}}
             """)
-        #expect(try violations(s, #"{"items": [{"sku": "a"}, {"sku": "b"}, {"sku": 3}], "first name": 1, "9lives": 2}"#) == [
-            "arguments.items[2].sku: expected string, got integer 3",
-            #"arguments["first name"]: expected string, got integer 1"#,
-            #"arguments["9lives"]: expected string, got integer 2"#,
-        ])
+        #expect(
+            try violations(s, #"{"items": [{"sku": "a"}, {"sku": "b"}, {"sku": 3}], "first name": 1, "9lives": 2}"#)
+                == [
+                    "arguments.items[2].sku: expected string, got integer 3",
+                    #"arguments["first name"]: expected string, got integer 1"#,
+                    #"arguments["9lives"]: expected string, got integer 2"#,
+                ])
     }
 
     @Test("long values are shortened in messages")
@@ -151,19 +156,21 @@ struct JSONSchemaTests {
         let s = try schema(
             #"{"patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false}"#)
         #expect(s.isValid(["x-trace": "t"]))
-        #expect(try violations(s, #"{"x-trace": 1, "y": 2}"#) == [
-            #"arguments["x-trace"]: expected string, got integer 1"#,
-            "arguments: unexpected property 'y'",
-        ])
+        #expect(
+            try violations(s, #"{"x-trace": 1, "y": 2}"#) == [
+                #"arguments["x-trace"]: expected string, got integer 1"#,
+                "arguments: unexpected property 'y'",
+            ])
     }
 
     @Test("propertyNames checks every key")
     func propertyNames() throws {
         let s = try schema(#"{"propertyNames": {"pattern": "^[a-z_]+$", "maxLength": 5}}"#)
         #expect(s.isValid(["ok": 1, "fine_": 2]))
-        #expect(try violations(s, #"{"ok": 1, "Bad": 2}"#) == [
-            #"arguments: invalid property name 'Bad': expected a string matching /^[a-z_]+$/, got "Bad""#
-        ])
+        #expect(
+            try violations(s, #"{"ok": 1, "Bad": 2}"#) == [
+                #"arguments: invalid property name 'Bad': expected a string matching /^[a-z_]+$/, got "Bad""#
+            ])
     }
 
     @Test("minProperties and maxProperties count members")
@@ -188,9 +195,10 @@ struct JSONSchemaTests {
         let s = try schema(#"{"const": {"a": 1, "b": [2.0]}}"#)
         #expect(s.isValid(try JSON(parsing: #"{"b": [2], "a": 1.0}"#)))
         #expect(try violations(s, #"{"a": 1}"#) == [#"arguments: expected {"a":1,"b":[2.0]}, got {"a":1}"#])
-        #expect(try violations(try schema(#"{"const": "list"}"#), #""lst""#) == [
-            "arguments: expected 'list', got 'lst' (did you mean 'list'?)"
-        ])
+        #expect(
+            try violations(try schema(#"{"const": "list"}"#), #""lst""#) == [
+                "arguments: expected 'list', got 'lst' (did you mean 'list'?)"
+            ])
     }
 
     // MARK: Numbers
@@ -229,7 +237,8 @@ struct JSONSchemaTests {
         #expect(s.isValid("日本"))
         #expect(s.isValid("😀😀😀"))
         #expect(!s.isValid("😀"))
-        #expect(try violations(s, #""日本語!""#) == [#"arguments: expected a string of at most 3 characters, got "日本語!" (4)"#])
+        #expect(
+            try violations(s, #""日本語!""#) == [#"arguments: expected a string of at most 3 characters, got "日本語!" (4)"#])
         #expect(try violations(s, #""a""#) == [#"arguments: expected a string of at least 2 characters, got "a" (1)"#])
     }
 
@@ -261,10 +270,11 @@ struct JSONSchemaTests {
     func itemsAndPrefix() throws {
         let s = try schema(#"{"prefixItems": [{"type": "string"}, {"type": "integer"}], "items": {"type": "boolean"}}"#)
         #expect(s.isValid(["a", 1, true, false]))
-        #expect(try violations(s, #"[1, 1, true, "x"]"#) == [
-            "arguments[0]: expected string, got integer 1",
-            #"arguments[3]: expected boolean, got string "x""#,
-        ])
+        #expect(
+            try violations(s, #"[1, 1, true, "x"]"#) == [
+                "arguments[0]: expected string, got integer 1",
+                #"arguments[3]: expected boolean, got string "x""#,
+            ])
         let closed = try schema(#"{"prefixItems": [{"type": "string"}], "items": false}"#)
         #expect(closed.isValid(["a"]))
         #expect(try violations(closed, #"["a", "b"]"#) == ["arguments: expected at most 1 item, got 2"])
@@ -282,9 +292,10 @@ struct JSONSchemaTests {
     func uniqueness() throws {
         let s = try schema(#"{"uniqueItems": true}"#)
         #expect(s.isValid([1, "1", [1], ["a": 1]]))
-        #expect(try violations(s, "[1, 2, 1.0]") == [
-            "arguments: expected unique items, but items [0] and [2] are equal (1.0)"
-        ])
+        #expect(
+            try violations(s, "[1, 2, 1.0]") == [
+                "arguments: expected unique items, but items [0] and [2] are equal (1.0)"
+            ])
         #expect(!s.isValid(try JSON(parsing: #"[{"a": 1, "b": 2}, {"b": 2, "a": 1}]"#)))
         let many = JSON.array((0..<100).map { JSON.int($0) } + [.double(42)])
         #expect(s.validate(many).map(\.message) == ["expected unique items, but items [42] and [100] are equal (42.0)"])
@@ -295,15 +306,17 @@ struct JSONSchemaTests {
     func containsCounts() throws {
         let s = try schema(#"{"contains": {"type": "string"}}"#)
         #expect(s.isValid([1, "a"]))
-        #expect(try violations(s, "[1, 2]") == [
-            "arguments: expected at least 1 item matching the 'contains' schema, found 0"
-        ])
+        #expect(
+            try violations(s, "[1, 2]") == [
+                "arguments: expected at least 1 item matching the 'contains' schema, found 0"
+            ])
         let bounded = try schema(#"{"contains": {"const": "x"}, "minContains": 2, "maxContains": 3}"#)
         #expect(bounded.isValid(["x", 1, "x"]))
         #expect(!bounded.isValid(["x"]))
-        #expect(try violations(bounded, #"["x","x","x","x"]"#) == [
-            "arguments: expected at most 3 items matching the 'contains' schema, found 4"
-        ])
+        #expect(
+            try violations(bounded, #"["x","x","x","x"]"#) == [
+                "arguments: expected at most 3 items matching the 'contains' schema, found 4"
+            ])
     }
 
     // MARK: Combinators
@@ -312,9 +325,10 @@ struct JSONSchemaTests {
     func allOf() throws {
         let s = try schema(#"{"allOf": [{"minimum": 5}, {"multipleOf": 2}]}"#)
         #expect(s.isValid(6))
-        #expect(try violations(s, "3") == [
-            "arguments: expected a number >= 5, got 3", "arguments: expected a multiple of 2, got 3",
-        ])
+        #expect(
+            try violations(s, "3") == [
+                "arguments: expected a number >= 5, got 3", "arguments: expected a multiple of 2, got 3",
+            ])
     }
 
     @Test("anyOf over types reports one message naming the types")
@@ -336,12 +350,14 @@ struct JSONSchemaTests {
                "required": ["op"], "additionalProperties": false}]}
             """)
         #expect(s.isValid(["op": "list", "page_size": 20]))
-        #expect(try violations(s, #"{"op": "lst"}"#) == [
-            "arguments.op: expected one of 'get', 'list', got 'lst' (did you mean 'list'?)"
-        ])
-        #expect(try violations(s, #"{"op": "list", "page_size": "20"}"#) == [
-            #"arguments.page_size: expected integer, got string "20""#
-        ])
+        #expect(
+            try violations(s, #"{"op": "lst"}"#) == [
+                "arguments.op: expected one of 'get', 'list', got 'lst' (did you mean 'list'?)"
+            ])
+        #expect(
+            try violations(s, #"{"op": "list", "page_size": "20"}"#) == [
+                #"arguments.page_size: expected integer, got string "20""#
+            ])
     }
 
     @Test("oneOf without a discriminator reports the closest branch")
@@ -355,10 +371,11 @@ struct JSONSchemaTests {
                "required": ["create", "value"], "additionalProperties": false}]}
             """)
         #expect(s.isValid(["create": "refunds", "value": [:]]))
-        #expect(try violations(s, #"{"update": "charges", "wher": "x"}"#) == [
-            "arguments: unexpected property 'wher' (did you mean 'where'?)",
-            "arguments: missing required property 'where'",
-        ])
+        #expect(
+            try violations(s, #"{"update": "charges", "wher": "x"}"#) == [
+                "arguments: unexpected property 'wher' (did you mean 'where'?)",
+                "arguments: missing required property 'where'",
+            ])
     }
 
     @Test("oneOf rejects a value matching several branches")
@@ -366,9 +383,10 @@ struct JSONSchemaTests {
         let s = try schema(#"{"oneOf": [{"type": "integer"}, {"minimum": 0}, {"type": "string"}]}"#)
         #expect(s.isValid(-1))
         #expect(s.isValid(0.5))
-        #expect(try violations(s, "3") == [
-            "arguments: matches 2 of the 3 alternatives (#0 and #1); expected exactly one"
-        ])
+        #expect(
+            try violations(s, "3") == [
+                "arguments: matches 2 of the 3 alternatives (#0 and #1); expected exactly one"
+            ])
     }
 
     @Test("equally close alternatives give one summary message")
@@ -395,7 +413,10 @@ struct JSONSchemaTests {
         #expect(s.isValid(["kind": "refund", "amount": 3]))
         #expect(s.isValid(["kind": "note"]))
         #expect(try violations(s, #"{"kind": "refund"}"#) == ["arguments: missing required property 'amount'"])
-        #expect(try violations(s, #"{"kind": "note", "amount": 1}"#) == ["arguments.amount: no value is allowed here, got integer 1"])
+        #expect(
+            try violations(s, #"{"kind": "note", "amount": 1}"#) == [
+                "arguments.amount: no value is allowed here, got integer 1"
+            ])
     }
 
     @Test("the same violation reached through overlapping schemas is reported once")
@@ -406,9 +427,10 @@ struct JSONSchemaTests {
              "allOf": [{"if": {"properties": {"op": {"const": "list"}}},
                         "then": {"properties": {"op": true, "page_size": {}}, "additionalProperties": false}}]}
             """)
-        #expect(try violations(s, #"{"op": "list", "page_sise": 2}"#) == [
-            "arguments: unexpected property 'page_sise' (did you mean 'page_size'?)"
-        ])
+        #expect(
+            try violations(s, #"{"op": "list", "page_sise": 2}"#) == [
+                "arguments: unexpected property 'page_sise' (did you mean 'page_size'?)"
+            ])
     }
 
     // MARK: Boolean schemas and references
@@ -433,15 +455,19 @@ struct JSONSchemaTests {
              "$ref": "#/$defs/node"}
             """)
         #expect(s.isValid(try JSON(parsing: #"{"value": 1, "children": [{"value": 2, "children": [{"value": 3}]}]}"#)))
-        #expect(try violations(s, #"{"value": 1, "children": [{"value": 2, "children": [{"value": "3"}, {}]}]}"#) == [
-            #"arguments.children[0].children[0].value: expected integer, got string "3""#,
-            "arguments.children[0].children[1]: missing required property 'value'",
-        ])
+        #expect(
+            try violations(s, #"{"value": 1, "children": [{"value": 2, "children": [{"value": "3"}, {}]}]}"#) == [
+                #"arguments.children[0].children[0].value: expected integer, got string "3""#,
+                "arguments.children[0].children[1]: missing required property 'value'",
+            ])
         let pointer = try schema(##"{"properties": {"x": {"type": "string"}, "y": {"$ref": "#/properties/x"}}}"##)
         #expect(try violations(pointer, #"{"y": 1}"#) == ["arguments.y: expected string, got integer 1"])
         let root = try schema(##"{"type": ["array", "integer"], "items": {"$ref": "#"}}"##)
         #expect(root.isValid([1, [2, [3]]]))
-        #expect(try violations(root, #"[1, [2, ["x"]]]"#) == [#"arguments[1][1][0]: expected integer or array, got string "x""#])
+        #expect(
+            try violations(root, #"[1, [2, ["x"]]]"#) == [
+                #"arguments[1][1][0]: expected integer or array, got string "x""#
+            ])
     }
 
     @Test("very deep values against recursive schemas end in a violation, not a crash")
@@ -457,41 +483,54 @@ struct JSONSchemaTests {
 
     @Test("unknown keywords are errors with a suggestion; annotations and x- keys are not")
     func unknownKeywords() throws {
-        #expect(try compileError(#"{"properties": {"amount": {"type": "number", "minimun": 0}}}"#)
-            == "properties.amount.minimun: unknown keyword 'minimun' (did you mean 'minimum'?)")
-        #expect(try compileError(#"{"frobnicate": 1}"#)
-            == "frobnicate: unknown keyword 'frobnicate' (extensions must start with 'x-')")
-        #expect(try compileError(#"{"unevaluatedProperties": false}"#).hasPrefix("unevaluatedProperties: unknown keyword"))
+        #expect(
+            try compileError(#"{"properties": {"amount": {"type": "number", "minimun": 0}}}"#)
+                == "properties.amount.minimun: unknown keyword 'minimun' (did you mean 'minimum'?)")
+        #expect(
+            try compileError(#"{"frobnicate": 1}"#)
+                == "frobnicate: unknown keyword 'frobnicate' (extensions must start with 'x-')")
+        #expect(
+            try compileError(#"{"unevaluatedProperties": false}"#).hasPrefix("unevaluatedProperties: unknown keyword"))
         _ = try schema(
-            #"{"title": "t", "description": "d", "default": 1, "examples": [1], "$schema": "x", "$id": "y", "$comment": "c", "format": "date", "deprecated": false, "readOnly": true, "writeOnly": false, "contentMediaType": "text/plain", "x-simrun": {"any": 1}}"#)
+            #"{"title": "t", "description": "d", "default": 1, "examples": [1], "$schema": "x", "$id": "y", "$comment": "c", "format": "date", "deprecated": false, "readOnly": true, "writeOnly": false, "contentMediaType": "text/plain", "x-simrun": {"any": 1}}"#
+        )
     }
 
     @Test("keyword values of the wrong type are errors naming the schema path")
     func wrongKeywordValues() throws {
-        #expect(try compileError(#"{"properties": {"amount": {"minimum": "0"}}}"#)
-            == #"properties.amount.minimum: expected a number, found string "0""#)
+        #expect(
+            try compileError(#"{"properties": {"amount": {"minimum": "0"}}}"#)
+                == #"properties.amount.minimum: expected a number, found string "0""#)
         #expect(try compileError(#"{"type": "strng"}"#).hasPrefix("type: unknown type 'strng'"))
         #expect(try compileError(#"{"type": "strng"}"#).hasSuffix("(did you mean 'string'?)"))
-        #expect(try compileError(#"{"required": "a"}"#) == #"required: expected an array of property names, found string "a""#)
-        #expect(try compileError(#"{"minLength": -1}"#) == "minLength: expected a non-negative integer, found integer -1")
-        #expect(try compileError(#"{"maxItems": 1.5}"#) == "maxItems: expected a non-negative integer, found number 1.5")
-        #expect(try compileError(#"{"multipleOf": 0}"#) == "multipleOf: expected a number greater than 0, found integer 0")
+        #expect(
+            try compileError(#"{"required": "a"}"#)
+                == #"required: expected an array of property names, found string "a""#)
+        #expect(
+            try compileError(#"{"minLength": -1}"#) == "minLength: expected a non-negative integer, found integer -1")
+        #expect(
+            try compileError(#"{"maxItems": 1.5}"#) == "maxItems: expected a non-negative integer, found number 1.5")
+        #expect(
+            try compileError(#"{"multipleOf": 0}"#) == "multipleOf: expected a number greater than 0, found integer 0")
         #expect(try compileError(#"{"anyOf": []}"#) == "anyOf: expected a non-empty array of schemas, found array []")
         #expect(try compileError(#"{"items": [{}]}"#).hasPrefix("items: expected a schema, found an array"))
         #expect(try compileError(#"{"pattern": "("}"#).hasPrefix("pattern: invalid regular expression /(/"))
-        #expect(try compileError(#"{"properties": {"a": 5}}"#)
-            == "properties.a: expected a schema (an object or true/false), found integer 5")
+        #expect(
+            try compileError(#"{"properties": {"a": 5}}"#)
+                == "properties.a: expected a schema (an object or true/false), found integer 5")
         #expect(try compileError("7") == "schema: expected a schema (an object or true/false), found integer 7")
         #expect(try compileError(#"{"required": ["a", "a"]}"#) == "required[1]: 'a' is listed twice")
     }
 
     @Test("bad references are compile errors")
     func badReferences() throws {
-        #expect(try compileError(##"{"$defs": {"node": {}}, "$ref": "#/$defs/nod"}"##)
-            == "$ref: '#/$defs/nod' does not resolve to anything in this schema (did you mean '#/$defs/node'?)")
+        #expect(
+            try compileError(##"{"$defs": {"node": {}}, "$ref": "#/$defs/nod"}"##)
+                == "$ref: '#/$defs/nod' does not resolve to anything in this schema (did you mean '#/$defs/node'?)")
         #expect(try compileError(#"{"$ref": "https://example.com/s.json"}"#).hasPrefix("$ref: only local references"))
-        #expect(try compileError(##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}}"##)
-            .contains("reference cycle that never reaches into the value"))
+        #expect(
+            try compileError(##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}}"##)
+                .contains("reference cycle that never reaches into the value"))
         #expect(try compileError(##"{"$ref": "#"}"##).contains("reference cycle"))
     }
 

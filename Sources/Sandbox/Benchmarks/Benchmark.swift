@@ -78,7 +78,8 @@ public struct BenchmarkSuite: Sendable {
     /// trips), write a function returning a `BenchmarkGroup` and append it here.
     public static func standard() -> BenchmarkSuite {
         // Groups that need the shipped scenarios are skipped when run outside the project root.
-        BenchmarkSuite(groups: [JSONBenchmarks.group(), WorldModelBenchmarks.group()] + [MCPBenchmarks.group()].compactMap { $0 })
+        BenchmarkSuite(
+            groups: [JSONBenchmarks.group(), WorldModelBenchmarks.group()] + [MCPBenchmarks.group()].compactMap { $0 })
     }
 }
 

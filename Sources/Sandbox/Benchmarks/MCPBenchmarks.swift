@@ -14,9 +14,10 @@ enum MCPBenchmarks {
             let server = PipeClient.mcpServer(session: EpisodeMCPSession(episode: episode)),
             let echo = PipeClient.echo()
         else { return nil }
-        let request = Array(
-            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
-                .utf8) + [0x0A]
+        let request =
+            Array(
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
+                    .utf8) + [0x0A]
         let inFlight = 32
         let batch = Array([[UInt8]](repeating: request, count: inFlight).joined())
         return BenchmarkGroup(
@@ -34,13 +35,16 @@ enum MCPBenchmarks {
             comparisons: [
                 BenchmarkComparison(
                     "tools/call round trip vs a bare pipe echo of the same line (the transport's floor)",
-                    candidate: "tools/call round trip over pipes (MCPServer)", baseline: "line round trip over pipes (echo)"),
+                    candidate: "tools/call round trip over pipes (MCPServer)",
+                    baseline: "line round trip over pipes (echo)"),
                 BenchmarkComparison(
                     "tools/call with 32 in flight vs a bare pipe echo of the same lines",
                     candidate: "tools/call, 32 in flight over pipes (MCPServer)",
                     baseline: "line, 32 in flight over pipes (echo)"),
             ],
-            thresholds: [BenchmarkThreshold("tools/call, 32 in flight over pipes (MCPServer)", operationsPerSecond: 20_000)])
+            thresholds: [
+                BenchmarkThreshold("tools/call, 32 in flight over pipes (MCPServer)", operationsPerSecond: 20_000)
+            ])
     }
 }
 
@@ -63,9 +67,10 @@ final class PipeClient: @unchecked Sendable {
                 session: session, input: MCPStandardInput(descriptor: serverInput),
                 output: MCPStandardOutput(descriptor: serverOutput), options: MCPServerOptions(thinkTime: .zero))
         }
-        let initialize = Array(
-            #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#
-                .utf8) + [0x0A]
+        let initialize =
+            Array(
+                #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#
+                    .utf8) + [0x0A]
         _ = client.roundTrip(initialize)
         client.send(Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8) + [0x0A])
         return client
@@ -81,7 +86,9 @@ final class PipeClient: @unchecked Sendable {
                 guard count > 0 else { return }
                 var written = 0
                 while written < count {
-                    let result = chunk.withUnsafeBytes { write(serverOutput, $0.baseAddress! + written, count - written) }
+                    let result = chunk.withUnsafeBytes {
+                        write(serverOutput, $0.baseAddress! + written, count - written)
+                    }
                     guard result > 0 else { return }
                     written += result
                 }

@@ -35,21 +35,26 @@ struct CheckEvaluator: Sendable {
                 results.append(CheckResult(name: check.name, kind: .expect, passed: holds, evidence: evidence))
             case .always(let expression):
                 if let broken = alwaysBroken[index] {
-                    results.append(CheckResult(
-                        name: check.name, kind: .always, passed: false, evidence: "broke at step \(broken.step): \(broken.evidence)"))
+                    results.append(
+                        CheckResult(
+                            name: check.name, kind: .always, passed: false,
+                            evidence: "broke at step \(broken.step): \(broken.evidence)"))
                 } else {
-                    results.append(CheckResult(
-                        name: check.name, kind: .always, passed: true,
-                        evidence: "\(expression.source) held after all \(steps.count) steps"))
+                    results.append(
+                        CheckResult(
+                            name: check.name, kind: .always, passed: true,
+                            evidence: "\(expression.source) held after all \(steps.count) steps"))
                 }
             case .calls(let tool, let min, let max, let status):
                 let count = steps.filter { $0.tool == tool && (status == nil || $0.status == status) }.count
                 let passed = (min.map { count >= $0 } ?? true) && (max.map { count <= $0 } ?? true)
-                let bounds = [min.map { "min \($0)" }, max.map { "max \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                let bounds = [min.map { "min \($0)" }, max.map { "max \($0)" }].compactMap { $0 }.joined(
+                    separator: ", ")
                 let what = status.map { "\(tool) answered \($0)" } ?? tool
-                results.append(CheckResult(
-                    name: check.name, kind: .calls, passed: passed,
-                    evidence: "\(what) called \(count) time\(count == 1 ? "" : "s") (\(bounds))"))
+                results.append(
+                    CheckResult(
+                        name: check.name, kind: .calls, passed: passed,
+                        evidence: "\(what) called \(count) time\(count == 1 ? "" : "s") (\(bounds))"))
             case .answer(let contains, let regex):
                 results.append(Self.answerResult(check.name, answer: answer, contains: contains, regex: regex))
             }
@@ -72,11 +77,13 @@ struct CheckEvaluator: Sendable {
         if let regex {
             let matches = (try? Regex(regex)).map { answer.contains($0) } ?? false
             if !matches {
-                return CheckResult(name: name, kind: .answer, passed: false, evidence: "the answer does not match /\(regex)/")
+                return CheckResult(
+                    name: name, kind: .answer, passed: false, evidence: "the answer does not match /\(regex)/")
             }
         }
         let parts = contains.map { "'\($0)'" } + (regex.map { ["/\($0)/"] } ?? [])
-        return CheckResult(name: name, kind: .answer, passed: true, evidence: "the answer has \(parts.joined(separator: " and "))")
+        return CheckResult(
+            name: name, kind: .answer, passed: true, evidence: "the answer has \(parts.joined(separator: " and "))")
     }
 
     static func builtins(steps: [TraceStep], state: WorldState, task: ScenarioTask) -> [CheckResult] {

@@ -43,7 +43,8 @@ public actor Episode {
             recordsStateHashes: tracePath != nil)
         if let tracePath {
             let header = TraceHeader(
-                scenario: scenario, seed: seed, agent: agent, trial: max(1, trial), policy: policy, thinkTime: thinkTime,
+                scenario: scenario, seed: seed, agent: agent, trial: max(1, trial), policy: policy,
+                thinkTime: thinkTime,
                 faults: faults)
             do throws(TraceWriteError) {
                 trace = try TraceWriter(path: tracePath, header: header)
@@ -74,7 +75,8 @@ public actor Episode {
     /// Calls after `finish` answer 409 and change nothing.
     public func call(_ tool: String, arguments: JSON = [:], thinkTimeMs: Int64? = nil) async -> Observation {
         guard finalVerdict == nil else {
-            return Decoder.render(.error(409, code: "episode_finished", message: "the episode is over"), latencyMs: 0, faults: [])
+            return Decoder.render(
+                .error(409, code: "episode_finished", message: "the episode is over"), latencyMs: 0, faults: [])
         }
         let think = thinkTimeMs ?? max(0, clock.milliseconds - engine.now)
         var approved: Bool?
@@ -139,14 +141,16 @@ public enum EpisodeError: Error, Sendable, CustomStringConvertible {
 extension TraceHeader {
     /// The header of an episode of `scenario`.
     public init(
-        scenario: Scenarios.Scenario, seed: UInt64, agent: Agent, trial: Int, policy: EpisodePolicy, thinkTime: ThinkTime,
+        scenario: Scenarios.Scenario, seed: UInt64, agent: Agent, trial: Int, policy: EpisodePolicy,
+        thinkTime: ThinkTime,
         faults: Faults = Faults(mode: .scenario)
     ) {
         self.init(
             engine: SimrunVersion.current,
             scenario: Scenario(name: scenario.name, path: scenario.path ?? "", sha256: scenario.sha256),
             seed: seed, agent: agent, trial: trial, faults: faults,
-            policy: Policy(approvals: .init(rawValue: policy.approvals.name) ?? .auto, scopes: policy.scopes.map { $0.sorted() }),
+            policy: Policy(
+                approvals: .init(rawValue: policy.approvals.name) ?? .auto, scopes: policy.scopes.map { $0.sorted() }),
             thinkTime: thinkTime)
     }
 }

@@ -18,7 +18,8 @@ public struct EpisodeEngine: Sendable {
     private var checks: CheckEvaluator
 
     /// Starts an episode at time zero.
-    public init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true) {
+    public init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true)
+    {
         self.scenario = scenario
         self.seed = seed
         self.policy = policy
@@ -60,11 +61,13 @@ public struct EpisodeEngine: Sendable {
         if let spec, let scope = spec.scope, let granted = policy.scopes, !granted.contains(scope) {
             decision = .scopeDenied
             observation = Decoder.render(
-                .error(403, code: "forbidden", message: "this agent was not granted scope '\(scope)'"), latencyMs: 0, faults: [])
+                .error(403, code: "forbidden", message: "this agent was not granted scope '\(scope)'"), latencyMs: 0,
+                faults: [])
         } else if approved == false {
             decision = .approvalDenied
             observation = Decoder.render(
-                .error(403, code: "approval_denied", message: "the call needs approval, and it was refused"), latencyMs: 0, faults: [])
+                .error(403, code: "approval_denied", message: "the call needs approval, and it was refused"),
+                latencyMs: 0, faults: [])
         } else {
             let result = scenario.world.step(&state, tool: tool, arguments: arguments, seed: seed)
             observation = result.observation
@@ -72,7 +75,8 @@ public struct EpisodeEngine: Sendable {
             regime = result.regime
         }
         let step = TraceStep(
-            index: steps.count + 1, thinkMs: max(0, thinkMs), atMs: at, tool: tool, arguments: arguments, policy: decision,
+            index: steps.count + 1, thinkMs: max(0, thinkMs), atMs: at, tool: tool, arguments: arguments,
+            policy: decision,
             faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
             headers: observation.headers.map { TraceStep.HeaderField($0.name, $0.value) }, body: observation.body,
             committed: committed, regime: regime, stateHash: recordsStateHashes ? state.stateHash : "")

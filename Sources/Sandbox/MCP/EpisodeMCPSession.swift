@@ -31,7 +31,8 @@ public actor EpisodeMCPSession: MCPSession {
         var extra = JSONObject()
         if let retryAfter = observation.header("Retry-After") { extra["retry_after"] = .string(retryAfter) }
         if let contentType = observation.header("Content-Type") { extra["content_type"] = .string(contentType) }
-        return MCPToolOutcome(status: observation.status, body: observation.body, latencyMs: observation.latencyMs, extraMeta: extra)
+        return MCPToolOutcome(
+            status: observation.status, body: observation.body, latencyMs: observation.latencyMs, extraMeta: extra)
     }
 
     public func task() async -> String { episode.instruction }

@@ -16,14 +16,16 @@ public enum RegimeReport {
             var posterior = RegimePosterior(chain: service.regimes)
             var matches = 0
             for call in calls {
-                posterior.observe(ObservedCall(status: statusClass(call.status), latencyMs: call.latencyMs, timeMs: call.atMs))
+                posterior.observe(
+                    ObservedCall(status: statusClass(call.status), latencyMs: call.latencyMs, timeMs: call.atMs))
                 if service.regimes.regimes[posterior.mostLikely].name == call.regime { matches += 1 }
             }
             let likely = service.regimes.regimes[posterior.mostLikely].name
             let percent = Int((posterior.probabilities[posterior.mostLikely] * 100).rounded())
             lines.append(
                 "\(service.name): most likely \(likely) (\(percent)%) after \(calls.count) call\(calls.count == 1 ? "" : "s"); "
-                    + "recorded \(calls.last!.regime); the inference matched the hidden regime on \(matches) of \(calls.count) calls")
+                    + "recorded \(calls.last!.regime); the inference matched the hidden regime on \(matches) of \(calls.count) calls"
+            )
         }
         return lines
     }

@@ -93,10 +93,12 @@ public enum Replayer {
                 }
             _ = engine.call(recorded.tool, arguments: recorded.arguments, thinkMs: recorded.thinkMs, approved: approved)
             guard let replayed = engine.steps.last else { break }
-            steps.append(ReplayedStep(recorded: recorded, replayed: replayed, dataBefore: before, dataAfter: engine.state.data))
+            steps.append(
+                ReplayedStep(recorded: recorded, replayed: replayed, dataBefore: before, dataAfter: engine.state.data))
             data.append(engine.state.data)
             if let divergence = compare(recorded, replayed) {
-                return Report(scenario: scenario, steps: steps, divergence: divergence, verdict: nil, dataAfterStep: data)
+                return Report(
+                    scenario: scenario, steps: steps, divergence: divergence, verdict: nil, dataAfterStep: data)
             }
         }
         var verdict: Verdict?

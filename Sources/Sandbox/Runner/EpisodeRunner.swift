@@ -21,7 +21,8 @@ public struct RunPlan: Sendable {
 
     /// Creates a plan.
     public init(
-        scenario: Scenario, agent: any ReferenceAgent, seeds: [UInt64], trials: Int = 1, policy: EpisodePolicy = .permissive,
+        scenario: Scenario, agent: any ReferenceAgent, seeds: [UInt64], trials: Int = 1,
+        policy: EpisodePolicy = .permissive,
         faults: TraceHeader.Faults = .init(mode: .scenario), traceDirectory: String? = nil
     ) {
         self.scenario = scenario
@@ -63,7 +64,8 @@ public enum EpisodeRunner {
     public static func play(_ plan: RunPlan, seed: UInt64, trial: Int) -> Outcome {
         let worldSeed = RunPlan.worldSeed(seed: seed, trial: trial)
         var engine = EpisodeEngine(
-            scenario: plan.scenario, seed: worldSeed, policy: plan.policy, recordsStateHashes: plan.traceDirectory != nil)
+            scenario: plan.scenario, seed: worldSeed, policy: plan.policy,
+            recordsStateHashes: plan.traceDirectory != nil)
         let answer = plan.agent.play(&engine)
         let verdict = engine.verdict(answer: answer)
         var traceError: String?

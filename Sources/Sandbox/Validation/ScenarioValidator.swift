@@ -27,7 +27,8 @@ public enum ScenarioValidator {
     /// Validates the scenario at `file`.
     public static func validate(file: String) -> ScenarioValidation {
         if let schemaIssues = schemaFileIssues(file) {
-            return ScenarioValidation(file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
+            return ScenarioValidation(
+                file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
         }
         let scenario: Scenario
         do throws(ScenarioLoadError) {
@@ -41,9 +42,12 @@ public enum ScenarioValidator {
         var issues: [ScenarioIssue] = []
         if !verdict.passed {
             let failures = verdict.failedChecks.map { "'\($0.name)' (\($0.evidence))" }.joined(separator: "; ")
-            issues.append(ScenarioIssue(
-                file: file, path: "solution",
-                message: "the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): \(failures)"))
+            issues.append(
+                ScenarioIssue(
+                    file: file, path: "solution",
+                    message:
+                        "the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): \(failures)"
+                ))
         }
         return ScenarioValidation(file: file, scenario: scenario, issues: issues, solutionVerdict: verdict)
     }
@@ -77,7 +81,9 @@ public enum ScenarioValidator {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ScenarioLoadError(issues: [ScenarioIssue(file: directory, path: "", message: "cannot list the directory")])
+            throw ScenarioLoadError(issues: [
+                ScenarioIssue(file: directory, path: "", message: "cannot list the directory")
+            ])
         }
         return names.filter { $0.hasSuffix(".json") && $0 != "schema.json" }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -18,7 +18,9 @@ public struct Response: Sendable, Hashable {
     }
 
     /// An error response `{"error": {"code": …, "message": …}}`.
-    public static func error(_ status: Int, code: String, message: String, headers: [Header] = [], details: [String] = []) -> Response {
+    public static func error(
+        _ status: Int, code: String, message: String, headers: [Header] = [], details: [String] = []
+    ) -> Response {
         var error: JSONObject = ["code": .string(code), "message": .string(message)]
         if !details.isEmpty { error["details"] = .array(details.map(JSON.string)) }
         return Response(status: status, body: ["error": .object(error)], headers: headers)
@@ -46,7 +48,10 @@ public struct Response: Sendable, Hashable {
     public var isSuccess: Bool { (200..<300).contains(status) }
 
     var json: JSON {
-        ["status": .int(status), "body": body, "headers": .array(headers.map { [.string($0.name), .string($0.value)] })]
+        [
+            "status": .int(status), "body": body,
+            "headers": .array(headers.map { [.string($0.name), .string($0.value)] }),
+        ]
     }
 }
 

@@ -77,10 +77,12 @@ struct _SchemaCompiler {
         if !body.isEmpty {
             guard body.hasPrefix("/") else {
                 throw JSONSchemaError(
-                    segments: refLocation, message: "expected a JSON Pointer after '#' (like '#/$defs/name'), found '\(reference)'")
+                    segments: refLocation,
+                    message: "expected a JSON Pointer after '#' (like '#/$defs/name'), found '\(reference)'")
             }
             tokens = body.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-                Self.percentDecoded(String($0)).replacingOccurrences("~1", with: "/").replacingOccurrences("~0", with: "~")
+                Self.percentDecoded(String($0)).replacingOccurrences("~1", with: "/").replacingOccurrences(
+                    "~0", with: "~")
             }
         }
         var value = document
@@ -129,7 +131,8 @@ struct _SchemaCompiler {
         let pointer = Self.pointer(location)
         if let known = memo[pointer] { return known }
         guard location.count <= Self.maximumNesting else {
-            throw JSONSchemaError(segments: location, message: "schema nested deeper than \(Self.maximumNesting) levels")
+            throw JSONSchemaError(
+                segments: location, message: "schema nested deeper than \(Self.maximumNesting) levels")
         }
         let index = nodes.count
         memo[pointer] = index
@@ -218,7 +221,9 @@ struct _SchemaCompiler {
             case "minProperties": slots.append(.minProperties(try Self.count(value, at: here)))
             case "maxProperties": slots.append(.maxProperties(try Self.count(value, at: here)))
             case "enum":
-                guard case .array(let values) = value else { throw Self.expected("an array of values", value, at: here) }
+                guard case .array(let values) = value else {
+                    throw Self.expected("an array of values", value, at: here)
+                }
                 slots.append(.enumeration(values))
             case "const": slots.append(.constant(value))
             case "minimum": slots.append(.minimum(try Self.number(value, at: here)))
@@ -232,13 +237,17 @@ struct _SchemaCompiler {
             case "minLength": slots.append(.minLength(try Self.count(value, at: here)))
             case "maxLength": slots.append(.maxLength(try Self.count(value, at: here)))
             case "pattern":
-                guard case .string(let source) = value else { throw Self.expected("a regular expression (string)", value, at: here) }
+                guard case .string(let source) = value else {
+                    throw Self.expected("a regular expression (string)", value, at: here)
+                }
                 slots.append(.pattern(try Self.pattern(source, at: here)))
             case "items":
                 if case .array = value {
                     throw JSONSchemaError(
                         segments: here,
-                        message: "expected a schema, found an array (draft 2020-12 spells a list of item schemas 'prefixItems')")
+                        message:
+                            "expected a schema, found an array (draft 2020-12 spells a list of item schemas 'prefixItems')"
+                    )
                 }
                 restItems = try compile(value, at: here)
                 claim(&itemsSlot, &slots)
@@ -270,7 +279,9 @@ struct _SchemaCompiler {
                     _ = try compile(subschema, at: here + [.key(name)])
                 }
             case "$ref":
-                guard case .string(let target) = value else { throw Self.expected("a reference (string)", value, at: here) }
+                guard case .string(let target) = value else {
+                    throw Self.expected("a reference (string)", value, at: here)
+                }
                 pendingRefs.append((index, target, location))
                 slots.append(.ref(-1))
             default:
@@ -285,7 +296,8 @@ struct _SchemaCompiler {
             }
         }
 
-        let members = _ObjectMembers(properties: properties, patternProperties: patternProperties, additional: additional)
+        let members = _ObjectMembers(
+            properties: properties, patternProperties: patternProperties, additional: additional)
         if let membersSlot { slots[membersSlot] = .members(members) }
         if let itemsSlot { slots[itemsSlot] = .items(prefix: prefixItems, rest: restItems) }
         if let containsSlot, let containsNode {
@@ -310,7 +322,8 @@ struct _SchemaCompiler {
         nodes[index].items = restItems
     }
 
-    private mutating func schemaList(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> [Int] {
+    private mutating func schemaList(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> [Int]
+    {
         guard case .array(let schemas) = value, !schemas.isEmpty else {
             throw Self.expected("a non-empty array of schemas", value, at: location)
         }
@@ -348,7 +361,9 @@ struct _SchemaCompiler {
         func one(_ name: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _TypeSet {
             guard case .string(let text) = name else { throw expected("a type name", name, at: location) }
             guard let type = _TypeSet.named(text) else {
-                var message = "unknown type '\(text)'; expected one of " + _TypeSet.named.map { "'\($0.0)'" }.joined(separator: ", ")
+                var message =
+                    "unknown type '\(text)'; expected one of "
+                    + _TypeSet.named.map { "'\($0.0)'" }.joined(separator: ", ")
                 if let suggestion = closestMatch(to: text, among: _TypeSet.named.map(\.0)) {
                     message += " (did you mean '\(suggestion)'?)"
                 }
@@ -360,7 +375,9 @@ struct _SchemaCompiler {
         case .string: return try one(value, at: location)
         case .array(let names) where !names.isEmpty:
             var set: _TypeSet = []
-            for (position, name) in names.enumerated() { set.formUnion(try one(name, at: location + [.index(position)])) }
+            for (position, name) in names.enumerated() {
+                set.formUnion(try one(name, at: location + [.index(position)]))
+            }
             return set
         default: throw expected("a type name or a non-empty array of type names", value, at: location)
         }
@@ -456,7 +473,8 @@ struct _SchemaCompiler {
             var seen: [JSON] = []
             for branch in resolvedBranches {
                 let node = nodes[branch]
-                guard node.required.contains(property.name), let propertyNode = node.members?.declaredNode(for: property.name),
+                guard node.required.contains(property.name),
+                    let propertyNode = node.members?.declaredNode(for: property.name),
                     let allowed = constants(of: propertyNode)
                 else { continue candidates }
                 for value in allowed where seen.contains(value) { continue candidates }

@@ -90,7 +90,10 @@ final class _ObjectMembers: Sendable {
     let patternProperties: [(pattern: _SchemaPattern, node: Int)]
     let additional: Int?
 
-    init(properties: [(name: String, node: Int)], patternProperties: [(pattern: _SchemaPattern, node: Int)], additional: Int?) {
+    init(
+        properties: [(name: String, node: Int)], patternProperties: [(pattern: _SchemaPattern, node: Int)],
+        additional: Int?
+    ) {
         self.properties = properties
         self.patternProperties = patternProperties
         self.additional = additional

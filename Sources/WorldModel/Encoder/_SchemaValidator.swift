@@ -28,7 +28,9 @@ struct _SchemaValidator {
 
     /// Runs `body` with `segment` pushed onto the path when collecting.
     @inline(__always)
-    mutating func at(_ segment: @autoclosure () -> JSONPath.Component, collect: Bool, _ body: (inout Self) -> Bool) -> Bool {
+    mutating func at(_ segment: @autoclosure () -> JSONPath.Component, collect: Bool, _ body: (inout Self) -> Bool)
+        -> Bool
+    {
         if collect { path.append(segment()) }
         let result = body(&self)
         if collect { path.removeLast() }
@@ -39,13 +41,17 @@ struct _SchemaValidator {
 
     mutating func check(_ index: Int, _ instance: JSON, collect: Bool) -> Bool {
         if let boolean = nodes[index].boolean {
-            if !boolean && collect { report("false", "no value is allowed here, got \(_SchemaText.described(instance))") }
+            if !boolean && collect {
+                report("false", "no value is allowed here, got \(_SchemaText.described(instance))")
+            }
             return boolean
         }
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maximumDepth {
-            if collect { report("$ref", "value nested too deeply to validate (more than \(Self.maximumDepth) schema levels)") }
+            if collect {
+                report("$ref", "value nested too deeply to validate (more than \(Self.maximumDepth) schema levels)")
+            }
             return false
         }
         var valid = true
@@ -97,7 +103,8 @@ struct _SchemaValidator {
         case .minProperties(let limit):
             guard case .object(let object) = instance, object.count < limit else { return true }
             if collect {
-                report("minProperties", "expected at least \(_SchemaText.count(limit, "property")), got \(object.count)")
+                report(
+                    "minProperties", "expected at least \(_SchemaText.count(limit, "property")), got \(object.count)")
             }
             return false
 
@@ -150,7 +157,8 @@ struct _SchemaValidator {
             if collect {
                 report(
                     "minLength",
-                    "expected a string of at least \(_SchemaText.count(limit, "character")), got \(_SchemaText.short(instance)) (\(length))")
+                    "expected a string of at least \(_SchemaText.count(limit, "character")), got \(_SchemaText.short(instance)) (\(length))"
+                )
             }
             return false
 
@@ -162,13 +170,16 @@ struct _SchemaValidator {
             if collect {
                 report(
                     "maxLength",
-                    "expected a string of at most \(_SchemaText.count(limit, "character")), got \(_SchemaText.short(instance)) (\(length))")
+                    "expected a string of at most \(_SchemaText.count(limit, "character")), got \(_SchemaText.short(instance)) (\(length))"
+                )
             }
             return false
 
         case .pattern(let pattern):
             guard case .string(let text) = instance, !pattern.matches(text) else { return true }
-            if collect { report("pattern", "expected a string matching /\(pattern.source)/, got \(_SchemaText.short(instance))") }
+            if collect {
+                report("pattern", "expected a string matching /\(pattern.source)/, got \(_SchemaText.short(instance))")
+            }
             return false
 
         case .items(let prefix, let rest):
@@ -177,12 +188,16 @@ struct _SchemaValidator {
 
         case .minItems(let limit):
             guard case .array(let elements) = instance, elements.count < limit else { return true }
-            if collect { report("minItems", "expected at least \(_SchemaText.count(limit, "item")), got \(elements.count)") }
+            if collect {
+                report("minItems", "expected at least \(_SchemaText.count(limit, "item")), got \(elements.count)")
+            }
             return false
 
         case .maxItems(let limit):
             guard case .array(let elements) = instance, elements.count > limit else { return true }
-            if collect { report("maxItems", "expected at most \(_SchemaText.count(limit, "item")), got \(elements.count)") }
+            if collect {
+                report("maxItems", "expected at most \(_SchemaText.count(limit, "item")), got \(elements.count)")
+            }
             return false
 
         case .uniqueItems:
@@ -197,7 +212,8 @@ struct _SchemaValidator {
                 if collect {
                     report(
                         "contains",
-                        "expected at least \(_SchemaText.count(minimum, "item")) matching the 'contains' schema, found \(matches)")
+                        "expected at least \(_SchemaText.count(minimum, "item")) matching the 'contains' schema, found \(matches)"
+                    )
                 }
                 return false
             }
@@ -205,7 +221,8 @@ struct _SchemaValidator {
                 if collect {
                     report(
                         "maxContains",
-                        "expected at most \(_SchemaText.count(maximum, "item")) matching the 'contains' schema, found \(matches)")
+                        "expected at most \(_SchemaText.count(maximum, "item")) matching the 'contains' schema, found \(matches)"
+                    )
                 }
                 return false
             }
@@ -244,14 +261,18 @@ struct _SchemaValidator {
                 } else {
                     let list = matched.map { "#\($0)" }
                     let joined = list.dropLast().joined(separator: ", ") + " and " + (list.last ?? "")
-                    report("oneOf", "matches \(matchCount) of the \(branches.count) alternatives (\(joined)); expected exactly one")
+                    report(
+                        "oneOf",
+                        "matches \(matchCount) of the \(branches.count) alternatives (\(joined)); expected exactly one")
                 }
             }
             return false
 
         case .not(let node):
             if !check(node, instance, collect: false) { return true }
-            if collect { report("not", "expected a value not matching the 'not' schema, got \(_SchemaText.described(instance))") }
+            if collect {
+                report("not", "expected a value not matching the 'not' schema, got \(_SchemaText.described(instance))")
+            }
             return false
 
         case .conditional(let condition, let then, let otherwise):
@@ -316,7 +337,9 @@ struct _SchemaValidator {
             } else if let rest {
                 if nodes[rest].boolean == false {
                     if collect {
-                        report("items", "expected at most \(_SchemaText.count(prefix.count, "item")), got \(elements.count)")
+                        report(
+                            "items",
+                            "expected at most \(_SchemaText.count(prefix.count, "item")), got \(elements.count)")
                     }
                     return false
                 }
@@ -359,7 +382,9 @@ struct _SchemaValidator {
     }
 
     mutating func reportDuplicate(_ earlier: Int, _ later: Int, _ value: JSON) {
-        report("uniqueItems", "expected unique items, but items [\(earlier)] and [\(later)] are equal (\(_SchemaText.short(value)))")
+        report(
+            "uniqueItems",
+            "expected unique items, but items [\(earlier)] and [\(later)] are equal (\(_SchemaText.short(value)))")
     }
 
     // MARK: Numbers
@@ -376,7 +401,9 @@ struct _SchemaValidator {
     // MARK: Alternatives
 
     func enumMessage(_ values: [JSON], _ instance: JSON) -> String {
-        if values.isEmpty { return "no value is allowed here (the enum is empty), got \(_SchemaText.described(instance))" }
+        if values.isEmpty {
+            return "no value is allowed here (the enum is empty), got \(_SchemaText.described(instance))"
+        }
         var message =
             values.count == 1
             ? "expected \(_SchemaText.literal(values[0])), got \(_SchemaText.literal(instance))"
@@ -392,7 +419,8 @@ struct _SchemaValidator {
     /// Reports why no branch of a `oneOf`/`anyOf` matched, as readably as possible: by the
     /// discriminating property when there is one, else by the branch that came closest, else
     /// as a single summary.
-    mutating func reportNoMatch(_ branches: [Int], _ discriminator: _Discriminator?, _ instance: JSON, keyword: String) {
+    mutating func reportNoMatch(_ branches: [Int], _ discriminator: _Discriminator?, _ instance: JSON, keyword: String)
+    {
         if let discriminator, case .object(let object) = instance, let tag = object[discriminator.property] {
             let selected = branches.indices.filter { discriminator.values[$0].contains(tag) }
             if selected.isEmpty {
@@ -444,7 +472,8 @@ struct _SchemaValidator {
         } else {
             report(
                 keyword,
-                "matches none of the \(branches.count) alternatives allowed here, got \(_SchemaText.described(instance))")
+                "matches none of the \(branches.count) alternatives allowed here, got \(_SchemaText.described(instance))"
+            )
         }
     }
 }

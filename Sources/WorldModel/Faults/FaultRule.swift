@@ -18,7 +18,10 @@ public struct FaultRule: Sendable {
     public var probability: Double
 
     /// Creates a rule.
-    public init(id: String, target: FaultTarget, kind: FaultKind, when: Expression? = nil, calls: [Int]? = nil, probability: Double = 1) {
+    public init(
+        id: String, target: FaultTarget, kind: FaultKind, when: Expression? = nil, calls: [Int]? = nil,
+        probability: Double = 1
+    ) {
         self.id = id
         self.target = target
         self.kind = kind

@@ -20,7 +20,8 @@ extension FieldFault {
             response.body = response.body.setting(.array(items), at: ["items"])
             return true
         }
-        guard response.body.value(at: path) != nil, let changed = transform(response.body, path: path, using: &rng) else {
+        guard response.body.value(at: path) != nil, let changed = transform(response.body, path: path, using: &rng)
+        else {
             return false
         }
         response.body = changed

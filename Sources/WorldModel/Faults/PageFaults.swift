@@ -1,7 +1,9 @@
 /// `page_gap`: one item of the page is lost; the cursor still moves past it, so no page shows it.
 struct PageGap: ResponseFault {
     func apply(to response: inout Response, context: ResponseFaultContext, using rng: inout RandomStream) -> Bool {
-        guard context.page != nil, case .array(var items)? = response.body["items"], !items.isEmpty else { return false }
+        guard context.page != nil, case .array(var items)? = response.body["items"], !items.isEmpty else {
+            return false
+        }
         items.remove(at: rng.nextInt(below: items.count))
         response.body = response.body.setting(.array(items), at: ["items"])
         return true
@@ -52,7 +54,9 @@ struct StaleRead: ResponseFault {
             let rows = context.state.data[collection]
         else { return false }
         func stale(_ item: JSON) -> JSON? {
-            guard let id = item["id"]?.stringValue, let previous = rows.previousVersions(of: id).last else { return nil }
+            guard let id = item["id"]?.stringValue, let previous = rows.previousVersions(of: id).last else {
+                return nil
+            }
             return projected(previous, context.fieldProjection)
         }
         if case .array(var items)? = response.body["items"] {

@@ -34,7 +34,8 @@ extension FaultKind {
         case .pageDuplicate: PageDuplicate()
         case .emptyResult: EmptyResult()
         case .errorInOK: ErrorInOK()
-        case .latencySpike, .timeout, .timeoutAfterCommit, .serverError, .rateLimited, .malformedJSON, .duplicateDelivery:
+        case .latencySpike, .timeout, .timeoutAfterCommit, .serverError, .rateLimited, .malformedJSON,
+            .duplicateDelivery:
             nil
         }
     }

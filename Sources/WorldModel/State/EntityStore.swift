@@ -74,7 +74,9 @@ public struct EntityStore: Sendable, Hashable {
     }
 
     /// Applies `body` to the collection named `name` in place.
-    public mutating func modify<T>(_ name: String, _ body: (inout EntityCollection) throws(EntityStoreError) -> T) throws(EntityStoreError) -> T {
+    public mutating func modify<T>(_ name: String, _ body: (inout EntityCollection) throws(EntityStoreError) -> T)
+        throws(EntityStoreError) -> T
+    {
         guard let position = positions[name] else { throw .unknownCollection(name) }
         return try body(&collections[position])
     }

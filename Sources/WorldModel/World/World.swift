@@ -61,7 +61,9 @@ public struct World: Sendable {
 
     /// The name of the current regime of every service, in declaration order.
     public func regimes(in state: WorldState) -> [(service: String, regime: String)] {
-        spec.services.indices.map { (spec.services[$0].name, spec.services[$0].regimes.regimes[state.services[$0].regime].name) }
+        spec.services.indices.map {
+            (spec.services[$0].name, spec.services[$0].regimes.regimes[state.services[$0].regime].name)
+        }
     }
 
     /// The same world with other fault rules (an overlay applied, or none at all).

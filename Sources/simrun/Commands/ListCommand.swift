@@ -28,14 +28,18 @@ enum ListCommand: Command {
                 ])
             } catch {
                 broken = true
-                rows.append([String(file.split(separator: "/").last ?? ""), "-", "-", "-", "does not load: \(firstLine(of: error))"])
+                rows.append([
+                    String(file.split(separator: "/").last ?? ""), "-", "-", "-",
+                    "does not load: \(firstLine(of: error))",
+                ])
             }
         }
         if files.isEmpty { Terminal.error("simrun list: no scenario files in \(directory)\n") }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let cells = (0..<4).map { column in
-                column == 0 ? row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == 0
+                    ? row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - row[column].count) + row[column]
             }
             Terminal.out((cells + [row[4]]).joined(separator: "  ") + "\n")

@@ -29,7 +29,8 @@ enum ReplayCommand: Command {
         let scenarioPath = try arguments.option("--scenario")
         let files = try arguments.positionals()
         guard files.count == 1, let file = files.first else {
-            throw UsageError(command: name, message: files.isEmpty ? "missing the TRACE file" : "give exactly one TRACE file")
+            throw UsageError(
+                command: name, message: files.isEmpty ? "missing the TRACE file" : "give exactly one TRACE file")
         }
         let trace: Trace
         do throws(TraceReadError) {
@@ -50,7 +51,11 @@ enum ReplayCommand: Command {
             } else if let step = Int(stateAt), step >= 0, step < report.dataAfterStep.count {
                 index = step
             } else {
-                throw UsageError(command: name, message: "--state-at takes a step from 0 to \(report.dataAfterStep.count - 1) or 'end', not '\(stateAt)'")
+                throw UsageError(
+                    command: name,
+                    message:
+                        "--state-at takes a step from 0 to \(report.dataAfterStep.count - 1) or 'end', not '\(stateAt)'"
+                )
             }
             Terminal.out(report.dataAfterStep[index].json.canonicalText + "\n")
         }
@@ -67,13 +72,15 @@ enum ReplayCommand: Command {
 
     static func timeline(_ report: Replayer.Report, trace: Trace) -> String {
         let header = trace.header
-        var text = "\(report.scenario.name) — seed \(header.seed), trial \(header.trial), agent \(header.agent.rawValue)\n"
+        var text =
+            "\(report.scenario.name) — seed \(header.seed), trial \(header.trial), agent \(header.agent.rawValue)\n"
         for step in report.steps {
             let recorded = step.recorded
             let time = formatSeconds(recorded.atMs)
             let faults = recorded.faults.isEmpty ? "" : "  faults: \(recorded.faults.joined(separator: ", "))"
             let policy = recorded.policy == .allowed ? "" : "  [\(recorded.policy.rawValue)]"
-            text += "\n#\(recorded.index)  t=\(time)  +\(recorded.thinkMs) ms think  \(recorded.tool) \(recorded.arguments.canonicalText)\(policy)\n"
+            text +=
+                "\n#\(recorded.index)  t=\(time)  +\(recorded.thinkMs) ms think  \(recorded.tool) \(recorded.arguments.canonicalText)\(policy)\n"
             text += "    → \(recorded.status) in \(recorded.latencyMs) ms\(faults)\n"
             let body = recorded.body.count > 160 ? String(recorded.body.prefix(157)) + "…" : recorded.body
             text += "    \(body.replacingOccurrences(of: "\n", with: " "))\n"

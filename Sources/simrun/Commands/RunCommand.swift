@@ -65,9 +65,12 @@ enum RunCommand: Command {
         let jobs = try arguments.integer("--jobs", range: 1...1024)
         let files = try arguments.positionals()
         guard files.count == 1, let file = files.first else {
-            throw UsageError(command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
+            throw UsageError(
+                command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
         }
-        if seedText != nil && seedsText != nil { throw UsageError(command: name, message: "--seed and --seeds exclude each other") }
+        if seedText != nil && seedsText != nil {
+            throw UsageError(command: name, message: "--seed and --seeds exclude each other")
+        }
         let seeds = try seedsText.map(parseSeedRange) ?? [parseSeed(seedText ?? "1")]
 
         let (scenario, faults) = try options.load(file)
@@ -88,12 +91,14 @@ enum RunCommand: Command {
         } else {
             guard let agent = ReferenceAgents.named(agentName) else { return .badInput }
             let plan = RunPlan(
-            scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy, faults: faults,
-            traceDirectory: traceDirectory)
+                scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy, faults: faults,
+                traceDirectory: traceDirectory)
 
-            let outcomes = EpisodeRunner.run(plan, parallelism: jobs.map(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount) { done, total in
-            if showProgress { Terminal.error("\r\(scenario.name): \(done)/\(total) episodes") }
-        }
+            let outcomes = EpisodeRunner.run(
+                plan, parallelism: jobs.map(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+            ) { done, total in
+                if showProgress { Terminal.error("\r\(scenario.name): \(done)/\(total) episodes") }
+            }
             if showProgress { Terminal.error("\r\u{1B}[K") }
             for outcome in outcomes {
                 if let error = outcome.traceError { Terminal.error("simrun run: \(error)\n") }
@@ -104,9 +109,11 @@ enum RunCommand: Command {
         let scorecard = Scorecard(episodes: summaries)
         if let junit {
             do {
-                try Data(JUnitReport.xml(for: scorecard, name: scenario.name).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
+                try Data(JUnitReport.xml(for: scorecard, name: scenario.name).utf8).write(
+                    to: URL(fileURLWithPath: junit), options: .atomic)
             } catch {
-                throw CommandFailure.badInput("simrun run: cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+                throw CommandFailure.badInput(
+                    "simrun run: cannot write the JUnit report to \(junit): \(error.localizedDescription)")
             }
         }
         if format == "json" {
@@ -124,7 +131,9 @@ enum RunCommand: Command {
         return summaries.allSatisfy(\.passed) ? .success : .failure
     }
 
-    static func singleEpisodeText(_ verdict: Verdict, summary: EpisodeSummary, scenario: Scenario, agent: String) -> String {
+    static func singleEpisodeText(_ verdict: Verdict, summary: EpisodeSummary, scenario: Scenario, agent: String)
+        -> String
+    {
         let symbols: ReportSymbols = Terminal.stdoutIsTerminal ? .unicode : .ascii
         var text = "\(scenario.name) — \(scenario.title)\nagent \(agent), seed \(summary.seed)\n\n"
         text += verdict.rendered(symbols: symbols)
@@ -149,7 +158,9 @@ enum RunCommand: Command {
         let low = try parseSeed(parts[0])
         let high = try parseSeed(parts[1])
         guard low <= high else { throw UsageError(command: name, message: "--seeds \(text): the range is empty") }
-        guard high - low < 1_000_000 else { throw UsageError(command: name, message: "--seeds \(text): at most 1,000,000 seeds") }
+        guard high - low < 1_000_000 else {
+            throw UsageError(command: name, message: "--seeds \(text): at most 1,000,000 seeds")
+        }
         return Array(low...high)
     }
 }

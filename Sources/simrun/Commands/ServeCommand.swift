@@ -43,32 +43,38 @@ enum ServeCommand: Command {
         if arguments.flag("--realtime") { realtime = 1 }
         if let scale = try arguments.option("--realtime") {
             guard let value = Double(scale), value > 0, value <= 1000 else {
-                throw UsageError(command: name, message: "--realtime takes a scale above 0 and at most 1000, not '\(scale)'")
+                throw UsageError(
+                    command: name, message: "--realtime takes a scale above 0 and at most 1000, not '\(scale)'")
             }
             realtime = value
         }
         let files = try arguments.positionals()
         guard files.count == 1, let file = files.first else {
-            throw UsageError(command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
+            throw UsageError(
+                command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
         }
         let (scenario, faults) = try options.load(file)
         let episode: Episode
         do throws(EpisodeError) {
             episode = try Episode(
-                scenario: scenario, seed: seed, trial: trial, policy: options.policy, tracePath: tracePath, agent: .external,
+                scenario: scenario, seed: seed, trial: trial, policy: options.policy, tracePath: tracePath,
+                agent: .external,
                 thinkTime: thinkTime == "zero" ? .zero : .measured, faults: faults)
         } catch {
             throw CommandFailure.badInput("simrun serve: \(error)")
         }
-        var serverOptions = MCPServerOptions(thinkTime: thinkTime == "zero" ? .zero : .measured, realtimeScale: realtime)
+        var serverOptions = MCPServerOptions(
+            thinkTime: thinkTime == "zero" ? .zero : .measured, realtimeScale: realtime)
         serverOptions.log = MCPServerOptions.standardErrorLog
-        Terminal.error("simrun serve: \(scenario.name), seed \(seed)\(trial > 1 ? ", trial \(trial)" : "") — MCP on stdio\n")
+        Terminal.error(
+            "simrun serve: \(scenario.name), seed \(seed)\(trial > 1 ? ", trial \(trial)" : "") — MCP on stdio\n")
         await MCPServer.runStandardIO(session: EpisodeMCPSession(episode: episode), options: serverOptions)
         if let error = await episode.traceError {
             Terminal.error("simrun serve: the trace is incomplete: \(error)\n")
         }
         if let verdict = await episode.verdict {
-            Terminal.error("simrun serve: episode over — \(verdict.passed ? "passed" : "failed") (\(verdict.steps) steps)\n")
+            Terminal.error(
+                "simrun serve: episode over — \(verdict.passed ? "passed" : "failed") (\(verdict.steps) steps)\n")
         }
         return .success
     }

@@ -24,7 +24,9 @@ enum ValidateCommand: Command {
             if result.isValid, result.isSchema {
                 Terminal.out("ok   \(file): a JSON Schema (compiles)\n")
             } else if result.isValid, let scenario = result.scenario, let verdict = result.solutionVerdict {
-                Terminal.out("ok   \(file): \(scenario.name) — \(scenario.world.tools.count) tools, \(scenario.world.spec.faults.count) fault rules, \(scenario.checks.count) checks; solution passes in \(verdict.steps) steps\n")
+                Terminal.out(
+                    "ok   \(file): \(scenario.name) — \(scenario.world.tools.count) tools, \(scenario.world.spec.faults.count) fault rules, \(scenario.checks.count) checks; solution passes in \(verdict.steps) steps\n"
+                )
             } else {
                 allValid = false
                 Terminal.out("FAIL \(file)\n")

@@ -44,16 +44,21 @@ struct ArgumentList {
     mutating func choice(_ name: String, _ choices: [String]) throws(UsageError) -> String? {
         guard let value = try option(name) else { return nil }
         guard choices.contains(value) else {
-            throw UsageError(command: command, message: "\(name) must be one of \(choices.joined(separator: ", ")), not '\(value)'")
+            throw UsageError(
+                command: command, message: "\(name) must be one of \(choices.joined(separator: ", ")), not '\(value)'")
         }
         return value
     }
 
     /// Consumes an option whose value must be a whole number.
-    mutating func integer(_ name: String, range: ClosedRange<Int64> = Int64.min...Int64.max) throws(UsageError) -> Int64? {
+    mutating func integer(_ name: String, range: ClosedRange<Int64> = Int64.min...Int64.max) throws(UsageError)
+        -> Int64?
+    {
         guard let text = try option(name) else { return nil }
         guard let value = Int64(text), range.contains(value) else {
-            throw UsageError(command: command, message: "\(name) takes a whole number in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+            throw UsageError(
+                command: command,
+                message: "\(name) takes a whole number in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
         }
         return value
     }
@@ -70,7 +75,9 @@ struct ArgumentList {
     /// Fails if anything is left unread.
     func finish() throws(UsageError) {
         if let first = remaining.first {
-            throw UsageError(command: command, message: first.hasPrefix("-") ? "unknown option '\(first)'" : "unexpected argument '\(first)'")
+            throw UsageError(
+                command: command,
+                message: first.hasPrefix("-") ? "unknown option '\(first)'" : "unexpected argument '\(first)'")
         }
     }
 }

@@ -16,7 +16,8 @@ struct EpisodeOptions {
             throw UsageError(command: arguments.command, message: "--faults and --no-faults exclude each other")
         }
         return EpisodeOptions(
-            overlay: overlay, noFaults: noFaults, approvals: try arguments.choice("--approvals", ["auto", "deny"]) ?? "auto",
+            overlay: overlay, noFaults: noFaults,
+            approvals: try arguments.choice("--approvals", ["auto", "deny"]) ?? "auto",
             scopes: try arguments.option("--scopes"))
     }
 
@@ -24,7 +25,9 @@ struct EpisodeOptions {
 
     var policy: EpisodePolicy {
         EpisodePolicy(
-            scopes: scopes.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) },
+            scopes: scopes.map {
+                Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+            },
             approvals: approvals == "deny" ? .deny : .auto)
     }
 

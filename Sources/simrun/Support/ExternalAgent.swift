@@ -25,17 +25,26 @@ struct ExternalAgent {
         func failed(_ evidence: String) -> EpisodeSummary {
             EpisodeSummary(
                 scenario: scenario.name, seed: seed, trial: trial, passed: false,
-                failedChecks: [CheckResult(name: "the agent finished the episode", kind: .builtin, passed: false, evidence: evidence)],
+                failedChecks: [
+                    CheckResult(
+                        name: "the agent finished the episode", kind: .builtin, passed: false, evidence: evidence)
+                ],
                 callLatenciesMs: [], faultsFired: [], virtualTimeMs: 0, tracePath: tracePath, replayCommand: replay)
         }
         let fileManager = FileManager.default
-        try? fileManager.createDirectory(atPath: "\(traceDirectory)/\(scenario.name)", withIntermediateDirectories: true)
+        try? fileManager.createDirectory(
+            atPath: "\(traceDirectory)/\(scenario.name)", withIntermediateDirectories: true)
         try? fileManager.removeItem(atPath: tracePath)
         let serverArguments =
-            ["serve", absolute(scenarioPath), "--seed", String(seed), "--trial", String(trial), "--trace", absolute(tracePath)]
+            [
+                "serve", absolute(scenarioPath), "--seed", String(seed), "--trial", String(trial), "--trace",
+                absolute(tracePath),
+            ]
             + options.arguments
         let config: JSON = [
-            "mcpServers": ["simrun": ["command": .string(Self.executablePath), "args": .array(serverArguments.map(JSON.string))]]
+            "mcpServers": [
+                "simrun": ["command": .string(Self.executablePath), "args": .array(serverArguments.map(JSON.string))]
+            ]
         ]
         guard fileManager.createFile(atPath: configPath, contents: Data(config.prettyText.utf8)) else {
             return failed("cannot write the MCP config \(configPath)")
@@ -79,16 +88,19 @@ struct ExternalAgent {
             trace = try Trace(contentsOfFile: tracePath, allowingTruncatedTail: true)
         } catch {
             if !fileManager.fileExists(atPath: tracePath) {
-                return failed(timedOut
-                    ? "the agent timed out after \(Int(timeoutSeconds)) s without starting the MCP server (log: \(logPath))"
-                    : "the agent exited with status \(status) without starting the MCP server (log: \(logPath))")
+                return failed(
+                    timedOut
+                        ? "the agent timed out after \(Int(timeoutSeconds)) s without starting the MCP server (log: \(logPath))"
+                        : "the agent exited with status \(status) without starting the MCP server (log: \(logPath))")
             }
             return failed("the trace cannot be read: \(error)")
         }
         guard let summary = EpisodeSummary(trace: trace, tracePath: tracePath, replayCommand: replay) else {
-            return failed(timedOut
-                ? "the agent timed out after \(Int(timeoutSeconds)) s before the episode ended (\(trace.steps.count) steps; log: \(logPath))"
-                : "the episode has no verdict: the server did not end cleanly (agent exit status \(status); log: \(logPath))")
+            return failed(
+                timedOut
+                    ? "the agent timed out after \(Int(timeoutSeconds)) s before the episode ended (\(trace.steps.count) steps; log: \(logPath))"
+                    : "the episode has no verdict: the server did not end cleanly (agent exit status \(status); log: \(logPath))"
+            )
         }
         return summary
     }
@@ -99,8 +111,9 @@ struct ExternalAgent {
 
     /// The running simrun executable, so the agent's server is the same build.
     static var executablePath: String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
         return Bundle.main.executablePath ?? CommandLine.arguments[0]
     }
 }
-

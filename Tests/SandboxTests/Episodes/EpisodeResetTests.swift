@@ -9,9 +9,14 @@ struct EpisodeResetTests {
         var engine = EpisodeEngine(scenario: scenario, seed: 5)
         let calls: [(String, JSON)] = [
             ("billing_list_charges", ["customer_id": "C-1042"]),
-            ("billing_refund", ["charge_id": "CH-55917", "amount": 120.0, "idempotency_key": "k", "reason": "duplicate"]),
+            (
+                "billing_refund",
+                ["charge_id": "CH-55917", "amount": 120.0, "idempotency_key": "k", "reason": "duplicate"]
+            ),
         ]
-        for (tool, arguments) in calls { _ = engine.call(tool, arguments: arguments, thinkMs: 250, approved: Bool?.none) }
+        for (tool, arguments) in calls {
+            _ = engine.call(tool, arguments: arguments, thinkMs: 250, approved: Bool?.none)
+        }
         let first = engine.steps
         #expect(engine.now > 0)
 
@@ -19,12 +24,16 @@ struct EpisodeResetTests {
         #expect(engine.steps.isEmpty)
         #expect(engine.now == 0)
         #expect(engine.state == scenario.world.initialState)
-        for (tool, arguments) in calls { _ = engine.call(tool, arguments: arguments, thinkMs: 250, approved: Bool?.none) }
+        for (tool, arguments) in calls {
+            _ = engine.call(tool, arguments: arguments, thinkMs: 250, approved: Bool?.none)
+        }
         #expect(engine.steps == first)
 
         engine.reset(seed: 6)
         #expect(engine.seed == 6)
-        for (tool, arguments) in calls { _ = engine.call(tool, arguments: arguments, thinkMs: 250, approved: Bool?.none) }
+        for (tool, arguments) in calls {
+            _ = engine.call(tool, arguments: arguments, thinkMs: 250, approved: Bool?.none)
+        }
         #expect(engine.steps != first)
     }
 }

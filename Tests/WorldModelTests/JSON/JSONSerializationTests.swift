@@ -42,7 +42,7 @@ struct JSONSerializationTests {
             (.double(9_007_199_254_740_992), "9007199254740992.0"),
             (.double(1e16), "1e+16"),
             (.double(0.30000000000000004), "0.30000000000000004"),
-            (.double(5e-324), "5e-324"),
+            (.double(.leastNonzeroMagnitude), "5e-324"),
             (.double(1.5), "1.5"),
             (.int(0), "0"),
             (.int(-7), "-7"),
@@ -178,7 +178,8 @@ struct JSONSerializationTests {
             let fraction = digits.dropFirst(split)
             let exponent = Int(next() % 61) - 30
             let sign = next() % 2 == 0 ? "-" : ""
-            let text = sign + (integer.isEmpty ? "0" : String(integer)) + "." + (fraction.isEmpty ? "5" : fraction)
+            let text =
+                sign + (integer.isEmpty ? "0" : String(integer)) + "." + (fraction.isEmpty ? "5" : fraction)
                 + "e\(exponent)"
             let parsed = try JSON(parsing: text)
             #expect(parsed.doubleValue?.bitPattern == Double(text)?.bitPattern, "\(text)")
