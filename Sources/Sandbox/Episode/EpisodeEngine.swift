@@ -78,7 +78,7 @@ public struct EpisodeEngine: Sendable {
             index: steps.count + 1, thinkMs: max(0, thinkMs), atMs: at, tool: tool, arguments: arguments,
             policy: decision,
             faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
-            headers: observation.headers.map { TraceStep.HeaderField($0.name, $0.value) }, body: observation.body,
+            headers: observation.headers, body: observation.body,
             committed: committed, regime: regime, stateHash: recordsStateHashes ? state.stateHash : "")
         steps.append(step)
         checks.observe(step: step, world: scenario.world, state: state)

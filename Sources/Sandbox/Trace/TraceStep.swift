@@ -9,19 +9,9 @@ import WorldModel
 ///   "headers":[["Content-Type","application/json"]],"body":"…","committed":true,
 ///   "regime":"healthy","state_hash":"<sha256 hex>"}`
 public struct TraceStep: Sendable, Hashable {
-    /// One response header as recorded: name and value, in the order the agent saw them.
-    public struct HeaderField: Sendable, Hashable {
-        /// The header name, e.g. `Retry-After`.
-        public var name: String
-        /// The header value.
-        public var value: String
-
-        /// Creates a header field.
-        public init(_ name: String, _ value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    /// One response header as recorded: name and value, in the order the agent saw them (the
+    /// world model's `Header`).
+    public typealias HeaderField = Header
 
     /// What the episode's policy decided about the call before it reached the world.
     public enum PolicyDecision: String, Sendable, Hashable, CaseIterable {

@@ -199,11 +199,7 @@ struct ExpressionChecker {
         case .object(let fields, let open):
             try require(index.type, [.string], "an object key must be a string", at: offset)
             guard case .string(let key)? = index.constant else { return .any }
-            if let field = fields[key] { return field }
-            if open { return .any }
-            throw error(
-                "unknown field '\(key)' of \(describe(baseSyntax, type))", at: offset,
-                suggestion: ExpressionSuggestions.didYouMean(key, among: fields.keys))
+            return try memberType(of: .object(fields: fields, open: open), key, baseSyntax: baseSyntax, at: offset)
         default:
             throw error("cannot index into \(describe(baseSyntax, type)), a \(type)", at: offset)
         }
