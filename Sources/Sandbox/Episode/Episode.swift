@@ -19,12 +19,10 @@ public actor Episode {
     /// The episode's virtual clock; sleeping on it is agent think time.
     public nonisolated let clock: VirtualClock
     private var engine: EpisodeEngine
-    private var trace: TraceWriter?
-    private var traceHeader: TraceHeader?
     private var finalVerdict: Verdict?
 
     /// The first failure to write the trace, if any; the trace then holds the steps before it.
-    public private(set) var traceError: TraceWriteError?
+    public var traceError: TraceWriteError? { engine.traceError }
 
     /// Opens an episode of `scenario` with `seed` under `policy`; with `tracePath`, every step is
     /// written to a JSON Lines trace as it happens. `trial` > 1 draws another world from the same
@@ -47,11 +45,10 @@ public actor Episode {
                 thinkTime: thinkTime,
                 faults: faults)
             do throws(TraceWriteError) {
-                trace = try TraceWriter(path: tracePath, header: header)
+                engine.traceWriter = try TraceWriter(path: tracePath, header: header)
             } catch {
                 throw .trace(error)
             }
-            traceHeader = header
         }
     }
 
@@ -90,13 +87,6 @@ public actor Episode {
         }
         let observation = engine.call(tool, arguments: arguments, thinkMs: think, approved: approved)
         clock.advance(to: VirtualInstant(milliseconds: engine.now))
-        if let trace, let step = engine.steps.last, traceError == nil {
-            do throws(TraceWriteError) {
-                try trace.append(step)
-            } catch {
-                traceError = error
-            }
-        }
         return observation
     }
 
@@ -107,18 +97,8 @@ public actor Episode {
     public func finish(answer: String?, thinkTimeMs: Int64? = nil) -> Verdict {
         if let finalVerdict { return finalVerdict }
         engine.wait(milliseconds: thinkTimeMs ?? max(0, clock.milliseconds - engine.now))
-        let verdict = engine.verdict(answer: answer)
+        let verdict = engine.finish(answer: answer)
         finalVerdict = verdict
-        if let trace {
-            if traceError == nil {
-                do throws(TraceWriteError) {
-                    try trace.finish(verdict)
-                } catch {
-                    traceError = error
-                }
-            }
-            trace.close()
-        }
         return verdict
     }
 

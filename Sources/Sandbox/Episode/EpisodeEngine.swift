@@ -1,7 +1,8 @@
 /// The synchronous heart of an episode: policy, world step, `always` checks and step records.
 ///
 /// `Episode` wraps it for async embedding code; reference agents, the runner and replay drive it
-/// directly. A value type: copying it snapshots the whole episode.
+/// directly. A value type: copying it snapshots the whole episode, except that a copy shares the
+/// trace writer, so only one copy should go on stepping while a trace is being written.
 public struct EpisodeEngine: Sendable {
     /// The scenario being played (with the fault selection already applied).
     public let scenario: Scenario
@@ -16,6 +17,11 @@ public struct EpisodeEngine: Sendable {
     /// Whether each step records the SHA-256 of the latent state (traces and replay need it).
     public let recordsStateHashes: Bool
     private var checks: CheckEvaluator
+    /// When set, every step is appended to this trace as it happens, and `finish` writes the
+    /// verdict line: a crash mid-episode leaves a valid prefix.
+    public var traceWriter: TraceWriter?
+    /// The first failure to write the trace, if any; the trace then holds the steps before it.
+    public private(set) var traceError: TraceWriteError?
 
     /// Starts an episode at time zero.
     public init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true)
@@ -82,12 +88,36 @@ public struct EpisodeEngine: Sendable {
             committed: committed, regime: regime, stateHash: recordsStateHashes ? state.stateHash : "")
         steps.append(step)
         checks.observe(step: step, world: scenario.world, state: state)
+        if let traceWriter, traceError == nil {
+            do throws(TraceWriteError) {
+                try traceWriter.append(step)
+            } catch {
+                traceError = error
+            }
+        }
         return observation
     }
 
     /// Lets `milliseconds` of agent time pass without a call (for example before the answer).
     public mutating func wait(milliseconds: Int64) {
         state.now += max(0, milliseconds)
+    }
+
+    /// Ends the episode: the verdict for `answer`, written to the trace (which is then closed).
+    public mutating func finish(answer: String?) -> Verdict {
+        let verdict = verdict(answer: answer)
+        if let traceWriter {
+            if traceError == nil {
+                do throws(TraceWriteError) {
+                    try traceWriter.finish(verdict)
+                } catch {
+                    traceError = error
+                }
+            }
+            traceWriter.close()
+            self.traceWriter = nil
+        }
+        return verdict
     }
 
     /// The verdict for `answer` on the state now; the episode may go on (it is not changed).

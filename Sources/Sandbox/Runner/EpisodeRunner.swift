@@ -66,8 +66,6 @@ public enum EpisodeRunner {
         var engine = EpisodeEngine(
             scenario: plan.scenario, seed: worldSeed, policy: plan.policy,
             recordsStateHashes: plan.traceDirectory != nil)
-        let answer = plan.agent.play(&engine)
-        let verdict = engine.verdict(answer: answer)
         var traceError: String?
         let path = plan.tracePath(seed: seed, trial: trial)
         if let path {
@@ -75,11 +73,14 @@ public enum EpisodeRunner {
                 scenario: plan.scenario, seed: seed, agent: plan.agent.kind, trial: trial, policy: plan.policy,
                 thinkTime: .explicit, faults: plan.faults)
             do throws(TraceWriteError) {
-                try TraceFile.write(path: path, header: header, steps: engine.steps, verdict: verdict)
+                engine.traceWriter = try TraceWriter(path: path, header: header)
             } catch {
                 traceError = error.description
             }
         }
+        let answer = plan.agent.play(&engine)
+        let verdict = engine.finish(answer: answer)
+        if let error = engine.traceError { traceError = error.description }
         let summary = EpisodeSummary(
             scenario: plan.scenario.name, seed: seed, trial: trial, passed: verdict.passed,
             failedChecks: verdict.failedChecks, callLatenciesMs: engine.steps.map(\.latencyMs),
@@ -99,15 +100,5 @@ public enum EpisodeRunner {
         return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
             play(plan, seed: jobs[index].0, trial: jobs[index].1)
         }
-    }
-}
-
-/// Writes a whole trace at once (for episodes played in-process).
-enum TraceFile {
-    static func write(path: String, header: TraceHeader, steps: [TraceStep], verdict: Verdict) throws(TraceWriteError) {
-        let writer = try TraceWriter(path: path, header: header)
-        defer { writer.close() }
-        for step in steps { try writer.append(step) }
-        try writer.finish(verdict)
     }
 }
