@@ -60,15 +60,8 @@ public enum JSONBenchmarks {
 
     /// An array of order records totalling at least `targetBytes`, from a fixed seed.
     public static func recordsText(targetBytes: Int) -> [UInt8] {
-        var state: UInt64 = 0x5EED_1234_ABCD_0001
-        func next() -> UInt64 {
-            // SplitMix64: deterministic on every platform.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SplitMix64(state: 0x5EED_1234_ABCD_0001)
+        func next() -> UInt64 { generator.next() }
         let statuses: [JSON] = ["captured", "refunded", "pending", "failed"]
         let notes: [JSON] = [
             "", "customer asked for a receipt", "Caf\u{E9} cr\u{E8}me order \"special\"\nleave at door",

@@ -162,14 +162,8 @@ struct JSONSerializationTests {
 
     @Test("number parsing and printing agree with the standard library on generated values")
     func differentialNumbers() throws {
-        var state: UInt64 = 0x1234_5678_9ABC_DEF0
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SplitMix64(state: 0x1234_5678_9ABC_DEF0)
+        func next() -> UInt64 { generator.next() }
         for _ in 0..<2000 {
             // Decimal text with up to 20 significant digits and exponents around the fast path.
             let digits = String(next() % 100_000_000_000_000_000)
