@@ -16,13 +16,14 @@ struct EffectEvaluator {
         self.arguments = arguments
     }
 
-    func value(_ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: String)
-        throws(OperationFailure) -> JSON
-    {
+    /// `what` names the value in an error message; it is only built when evaluation fails.
+    func value(
+        _ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
+    ) throws(OperationFailure) -> JSON {
         do throws(ExpressionRuntimeError) {
             return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
-            throw .runtime(error, in: what)
+            throw .runtime(error, in: what())
         }
     }
 
@@ -181,9 +182,15 @@ struct EffectEvaluator {
             object = row.setting(list, at: assignment.path).objectValue ?? object
         }
         object["id"] = .string(id)
+        // A top-level key set to a different value proves the row changed: the store need not
+        // compare whole rows to decide whether to write.
+        let changed =
+            append.isEmpty
+            && set.contains { $0.path.count == 1 && object[$0.path[0]] != original[$0.path[0]] }
         do throws(EntityStoreError) {
             if try data.modify(
-                collection, { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) })
+                collection,
+                { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object, knownChanged: changed) })
             {
                 wrote = true
             }
