@@ -154,15 +154,25 @@ struct EffectEvaluator {
     ) throws(OperationFailure) -> JSONObject? {
         guard let original = data.row(of: collection, id: id) else { return nil }
         var object = original
+        // Whether a key got a value other than the row's: proof that the row changed (so the
+        // store need not compare whole rows) when every assignment sets a distinct top-level key
+        // other than `id` and nothing is appended, since then each replaced value is the row's.
+        var flat = append.isEmpty
+        var differs = false
         for assignment in set {
             let newValue = try value(
                 assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
             if assignment.path.count == 1 {
-                object[assignment.path[0]] = newValue  // What `setting(_:at:)` does for one key, in place.
+                // What `setting(_:at:)` does for one key, in place.
+                let key = assignment.path[0]
+                let old = object.updateValue(newValue, forKey: key)
+                if flat && !differs && old != newValue && key != "id" { differs = true }
             } else {
+                flat = false
                 object = JSON.object(object).setting(newValue, at: assignment.path).objectValue ?? object
             }
         }
+        let changed = flat && differs && Self.keysAreDistinct(set)
         for assignment in append {
             let element = try value(
                 assignment.value, row: original, data: data,
@@ -182,11 +192,6 @@ struct EffectEvaluator {
             object = row.setting(list, at: assignment.path).objectValue ?? object
         }
         object["id"] = .string(id)
-        // A top-level key set to a different value proves the row changed: the store need not
-        // compare whole rows to decide whether to write.
-        let changed =
-            append.isEmpty
-            && set.contains { $0.path.count == 1 && object[$0.path[0]] != original[$0.path[0]] }
         do throws(EntityStoreError) {
             if try data.modify(
                 collection,
@@ -198,6 +203,16 @@ struct EffectEvaluator {
             throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
         }
         return object
+    }
+
+    /// Whether no two assignments have the same first path component.
+    private static func keysAreDistinct(_ assignments: [FieldAssignment]) -> Bool {
+        for later in assignments.indices {
+            for earlier in 0..<later where assignments[earlier].path.first == assignments[later].path.first {
+                return false
+            }
+        }
+        return true
     }
 
     mutating func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure)
