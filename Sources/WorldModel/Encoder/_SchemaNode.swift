@@ -89,6 +89,9 @@ final class _ObjectMembers: Sendable {
     let propertyLookup: [String: Int]?
     let patternProperties: [(pattern: _SchemaPattern, node: Int)]
     let additional: Int?
+    /// Whether no two declared properties share a name (so counting the declared properties an
+    /// object has tells whether it has any other).
+    let namesAreUnique: Bool
 
     init(
         properties: [(name: String, node: Int)], patternProperties: [(pattern: _SchemaPattern, node: Int)],
@@ -97,6 +100,7 @@ final class _ObjectMembers: Sendable {
         self.properties = properties
         self.patternProperties = patternProperties
         self.additional = additional
+        namesAreUnique = Set(properties.map(\.name)).count == properties.count
         if properties.count > 12 {
             var lookup: [String: Int] = [:]
             for property in properties where lookup[property.name] == nil { lookup[property.name] = property.node }

@@ -289,14 +289,18 @@ struct _SchemaValidator {
 
     mutating func checkMembers(_ members: _ObjectMembers, _ object: JSONObject, collect: Bool) -> Bool {
         var valid = true
+        var declaredPresent = 0
         for property in members.properties {
             guard let value = object[property.name] else { continue }
+            declaredPresent += 1
             if !at(.key(property.name), collect: collect, { $0.check(property.node, value, collect: collect) }) {
                 valid = false
                 if !collect { return false }
             }
         }
         if members.patternProperties.isEmpty && members.additional == nil { return valid }
+        // Every key is a declared property: nothing is left for the other keywords.
+        if members.namesAreUnique && declaredPresent == object.count { return valid }
         for (position, key) in object.keys.enumerated() {
             if members.declaredNode(for: key) != nil { continue }
             let value = object.values[position]

@@ -194,8 +194,10 @@ extension ExpressionChecker {
                 code: { frame throws(ExpressionRuntimeError) in
                     let collection = try nameCode(&frame)
                     let key = try idCode(&frame)
+                    // A row found proves the collection exists: check that only when none is.
+                    if let row = frame.context.row(in: collection, id: key) { return .object(row) }
                     guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
-                    return frame.context.row(in: collection, id: key).map(JSON.object) ?? .null
+                    return .null
                 }, cost: 1 + sourceCost(source) + id.cost, constant: nil)
         case "last_created":
             try arity(name, arguments, 1...1, at: offset)

@@ -100,6 +100,19 @@ public struct EntityCollection: Sendable, Hashable {
         return true
     }
 
+    /// `replace(id:with:)` for a caller that already knows whether `row` differs from the
+    /// current row (`knownChanged` true skips comparing them; false compares as usual).
+    @discardableResult
+    mutating func replace(id: String, with row: JSONObject, knownChanged: Bool) throws(EntityStoreError) -> Bool {
+        guard knownChanged else { return try replace(id: id, with: row) }
+        guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
+        guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
+        let old = rows[position]
+        Self.remember(old, in: &history[id, default: []])  // In place: one lookup, no copy.
+        rows[position] = row
+        return true
+    }
+
     /// Appends `version` to a row's history, keeping the newest `historyLimit`.
     private static func remember(_ version: JSONObject, in versions: inout [JSONObject]) {
         versions.append(version)

@@ -32,7 +32,7 @@ public struct EntityStore: Sendable, Hashable {
     public var names: [String] { collections.map(\.name) }
 
     /// The position of a collection, for callers that resolve names once at load time.
-    public func index(of name: String) -> Int? { positions[name] }
+    public func index(of name: String) -> Int? { position(of: name) }
 
     /// The collection named `name`.
     public subscript(name: String) -> EntityCollection? {
@@ -77,7 +77,7 @@ public struct EntityStore: Sendable, Hashable {
     public mutating func modify<T>(_ name: String, _ body: (inout EntityCollection) throws(EntityStoreError) -> T)
         throws(EntityStoreError) -> T
     {
-        guard let position = positions[name] else { throw .unknownCollection(name) }
+        guard let position = position(of: name) else { throw .unknownCollection(name) }
         return try body(&collections[position])
     }
 

@@ -16,13 +16,14 @@ struct EffectEvaluator {
         self.arguments = arguments
     }
 
-    func value(_ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: String)
-        throws(OperationFailure) -> JSON
-    {
+    /// `what` names the value in an error message; it is only built when evaluation fails.
+    func value(
+        _ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
+    ) throws(OperationFailure) -> JSON {
         do throws(ExpressionRuntimeError) {
             return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
-            throw .runtime(error, in: what)
+            throw .runtime(error, in: what())
         }
     }
 
@@ -153,15 +154,25 @@ struct EffectEvaluator {
     ) throws(OperationFailure) -> JSONObject? {
         guard let original = data.row(of: collection, id: id) else { return nil }
         var object = original
+        // Whether a key got a value other than the row's: proof that the row changed (so the
+        // store need not compare whole rows) when every assignment sets a distinct top-level key
+        // other than `id` and nothing is appended, since then each replaced value is the row's.
+        var flat = append.isEmpty
+        var differs = false
         for assignment in set {
             let newValue = try value(
                 assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
             if assignment.path.count == 1 {
-                object[assignment.path[0]] = newValue  // What `setting(_:at:)` does for one key, in place.
+                // What `setting(_:at:)` does for one key, in place.
+                let key = assignment.path[0]
+                let old = object.updateValue(newValue, forKey: key)
+                if flat && !differs && old != newValue && key != "id" { differs = true }
             } else {
+                flat = false
                 object = JSON.object(object).setting(newValue, at: assignment.path).objectValue ?? object
             }
         }
+        let changed = flat && differs && Self.keysAreDistinct(set)
         for assignment in append {
             let element = try value(
                 assignment.value, row: original, data: data,
@@ -183,7 +194,8 @@ struct EffectEvaluator {
         object["id"] = .string(id)
         do throws(EntityStoreError) {
             if try data.modify(
-                collection, { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object) })
+                collection,
+                { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object, knownChanged: changed) })
             {
                 wrote = true
             }
@@ -191,6 +203,16 @@ struct EffectEvaluator {
             throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
         }
         return object
+    }
+
+    /// Whether no two assignments have the same first path component.
+    private static func keysAreDistinct(_ assignments: [FieldAssignment]) -> Bool {
+        for later in assignments.indices {
+            for earlier in 0..<later where assignments[earlier].path.first == assignments[later].path.first {
+                return false
+            }
+        }
+        return true
     }
 
     mutating func delete(_ collection: String, selector: RowSelector, data: inout EntityStore) throws(OperationFailure)

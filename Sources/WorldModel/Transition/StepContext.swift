@@ -71,13 +71,20 @@ final class StepContext: ExpressionContext {
             return try Expression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
         }
         if locals.isEmpty {
-            plainSlots[0] = args
-            plainSlots[1] = row.map(JSON.object) ?? .null
+            // Borrowed into a local for the evaluation: one access to the class's storage each
+            // way instead of one per slot write (a nested evaluation finds them taken and uses
+            // fresh ones).
+            var slots: [JSON] = []
+            swap(&slots, &plainSlots)
+            if slots.count < 2 { slots = [.null, .null] }
+            slots[0] = args
+            slots[1] = row.map(JSON.object) ?? .null
             defer {
                 // Hold no values (rows, arguments) past the evaluation.
-                for index in plainSlots.indices { plainSlots[index] = .null }
+                for index in slots.indices { slots[index] = .null }
+                swap(&slots, &plainSlots)
             }
-            return try expression.evaluate(self, lending: &plainSlots)
+            return try expression.evaluate(self, lending: &slots)
         }
         var bindings = ExpressionBindings(names: Self.engineNames + locals.map(\.name))
         bindings.values[0] = args

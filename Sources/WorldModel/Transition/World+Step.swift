@@ -59,7 +59,7 @@ extension World {
         state.services[serviceNumber].regime = regimeNumber
         let regimeName = service.regimes.regimes[regimeNumber].name
         var latencyStream = RandomStream.site(seed, "latency", service.name, serviceCall)
-        var latency = service.regimes.regimes[regimeNumber].latency.sample(using: &latencyStream)
+        var latency = service.sampleLatency(regime: regimeNumber, using: &latencyStream)
         var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
         let serviceError = service.regimes.regimes[regimeNumber].errors.sample(using: &errorStream)
 

@@ -121,10 +121,23 @@ final class ServiceEntry: Sendable {
     let name: String
     let timeoutMs: Int64
     let regimes: RegimeChain
+    /// Each regime's `LatencyDistribution.lognormalParameters`, worked out once (they cost two
+    /// logarithms per call otherwise); nil for regimes whose latency is not lognormal.
+    let lognormalParameters: [(mu: Double, sigma: Double)?]
 
     init(_ spec: ServiceSpec) {
         name = spec.name
         timeoutMs = spec.timeoutMs
         regimes = spec.regimes
+        lognormalParameters = spec.regimes.regimes.map(\.latency.lognormalParameters)
+    }
+
+    /// A latency drawn from regime `regime`'s distribution: exactly what
+    /// `LatencyDistribution.sample(using:)` draws, without recomputing lognormal parameters.
+    func sampleLatency(regime: Int, using stream: inout RandomStream) -> Int64 {
+        if let (mu, sigma) = lognormalParameters[regime] {
+            return LatencyDistribution.wholeMilliseconds(stream.nextLognormal(mu: mu, sigma: sigma))
+        }
+        return regimes.regimes[regime].latency.sample(using: &stream)
     }
 }
