@@ -75,11 +75,6 @@ final class _SchemaPattern: @unchecked Sendable {
         if let simple { return simple.matches(text) }
         return text.contains(regex)
     }
-
-    /// The `Regex` answer, bypassing the fast matcher (tests compare the two).
-    func regexMatches(_ text: String) -> Bool {
-        text.contains(regex)
-    }
 }
 
 /// `properties`, `patternProperties` and `additionalProperties` together, since the last

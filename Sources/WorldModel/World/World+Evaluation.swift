@@ -17,10 +17,4 @@ extension World {
             return true
         }
     }
-
-    /// A context for evaluating expressions of other scopes (for example a reference agent's
-    /// `saved` expressions) against `state`.
-    public func expressionContext(for state: WorldState) -> some ExpressionContext {
-        StepContext(world: self, state: state)
-    }
 }
