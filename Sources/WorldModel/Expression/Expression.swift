@@ -52,6 +52,10 @@ public struct Expression: Sendable {
     /// When the whole expression is `variable.field` (`args.customer_id`): the variable's slot
     /// and the field, so callers holding the variable's value can read the field directly.
     var variableMember: (slot: Int, key: String)? { storage.variableMember }
+    /// The scope the expression was compiled in (for `binding(_:)`).
+    var scope: ExpressionScope { storage.scope }
+    /// The slot of the bound row (`ExpressionRowBinding`), when the expression reads it.
+    var boundRowSlot: Int? { storage.boundRowSlot }
 
     /// Whether the expression always yields the same value (`constantValue` is set).
     public var isConstant: Bool { constantValue != nil }
@@ -70,7 +74,8 @@ public struct Expression: Sendable {
                 code: root.code, staticCost: root.cost, variableCount: scope.variables.count,
                 slotCount: checker.slotCount,
                 usesContext: checker.usesContext,
-                variableMember: root.slotMember.flatMap { $0.slot < scope.variables.count ? $0 : nil }))
+                variableMember: root.slotMember.flatMap { $0.slot < scope.variables.count ? $0 : nil },
+                scope: scope, boundRowSlot: checker.boundRowSlot))
     }
 
     /// The value of `variable.field` given the variable's value: exactly what evaluating does
@@ -148,11 +153,14 @@ final class _ExpressionStorage: Sendable {
     let slotCount: Int
     let usesContext: Bool
     let variableMember: (slot: Int, key: String)?
+    let scope: ExpressionScope
+    let boundRowSlot: Int?
 
     init(
         source: String, type: ExpressionType, constantValue: JSON?, referencedVariables: Set<String>,
         referencedCollections: Set<String>, code: @escaping _ExpressionCode, staticCost: Int, variableCount: Int,
-        slotCount: Int, usesContext: Bool, variableMember: (slot: Int, key: String)?
+        slotCount: Int, usesContext: Bool, variableMember: (slot: Int, key: String)?, scope: ExpressionScope,
+        boundRowSlot: Int?
     ) {
         self.source = source
         self.type = type
@@ -165,5 +173,7 @@ final class _ExpressionStorage: Sendable {
         self.slotCount = slotCount
         self.usesContext = usesContext
         self.variableMember = variableMember
+        self.scope = scope
+        self.boundRowSlot = boundRowSlot
     }
 }

@@ -188,6 +188,12 @@ extension ExpressionChecker {
             try arity(name, arguments, 2...2, at: offset)
             let source = try namedOrDynamic(arguments[0], of: name)
             let id = try value(arguments[1], of: name)
+            if let slot = boundRow(source, key: arguments[1]) {
+                // The slot holds exactly this lookup's value (see `ExpressionRowBinding`).
+                return Checked(
+                    type: rowType(source), code: { frame in frame.slots[slot] },
+                    cost: 1 + sourceCost(source) + id.cost, constant: nil, slot: slot)
+            }
             let (nameCode, idCode) = (Self.nameCode(source, name), id.code)
             return Checked(
                 type: rowType(source),
@@ -388,23 +394,27 @@ extension ExpressionChecker {
         // scanning (not for `all`, which needs every row).
         if let source, mode != .all, let keySyntax = Self.idLookupKey(predicateSyntax, parameter: parameter) {
             let key = try check(keySyntax)
-            let lookup = Self.idLookup(source, name, key: key.code, slot: slot, test: test, step: step)
+            // When the predicate is only `p.id == E`, the row found satisfies it exactly when its
+            // id equals E's value: compare them instead of binding the row and running the test.
+            let idOnly = if case .binary(.equal, _, _) = predicateSyntax.kind { true } else { false }
+            let lookup = Self.idLookup(
+                source, name, key: key.code, bound: boundRow(source, key: keySyntax), slot: idOnly ? nil : slot,
+                step: step)
             let slow = Self.quantify(mode, elements, slot: slot, test: test, step: step, what: predicateWhat)
             return Checked(
                 type: type,
                 code: { frame throws(ExpressionRuntimeError) in
                     guard let found = try lookup(&frame) else { return try slow(&frame) }
-                    guard let row = found.row, try Ops.boolean(test(&frame), for: predicateWhat) else {
-                        switch mode {
-                        case .count: return .int(0)
-                        case .filter: return .array([])
-                        default: return .bool(false)
-                        }
+                    let holds: Bool
+                    if let row = found.row {
+                        holds = try idOnly ? row["id"] == found.id : Ops.boolean(test(&frame), for: predicateWhat)
+                    } else {
+                        holds = false
                     }
                     switch mode {
-                    case .count: return .int(1)
-                    case .filter: return .array([.object(row)])
-                    default: return .bool(true)
+                    case .count: return .int(holds ? 1 : 0)
+                    case .filter: return .array(holds ? [.object(found.row ?? JSONObject())] : [])
+                    default: return .bool(holds)
                     }
                 }, cost: 1 + sourceCost + predicate.cost, constant: nil)
         }
@@ -442,9 +452,11 @@ extension ExpressionChecker {
         }
     }
 
-    /// What an id lookup found: nothing can match (`row` nil), or the one row that may.
+    /// What an id lookup found: nothing can match (`row` nil), or the one row that may, whose id
+    /// equals `id` (E's value) as far as the index can tell.
     struct IDLookup {
         var row: JSONObject?
+        var id: JSON = .null
     }
 
     /// For a predicate `p.id == E`, `E == p.id`, or one whose first conjunct (`&&`, leftmost) is
@@ -483,30 +495,51 @@ extension ExpressionChecker {
         }
     }
 
+    /// The slot of the scope's bound row when `source` and `key` look up that row: the binding's
+    /// collection named literally and `args.<keyField>`, with `args` the scope's variable.
+    private mutating func boundRow(_ source: RowSource, key: ExpressionSyntax) -> Int? {
+        guard let binding = scope.rowBinding, case .named(let collection, _) = source,
+            collection == binding.collection, case .member(let base, let field) = key.kind, field == binding.keyField,
+            case .name("args") = base.kind, !locals.contains(where: { $0.name == "args" }),
+            let slot = scope.slot(of: ExpressionRowBinding.variable)
+        else { return nil }
+        boundRowSlot = slot.index
+        return slot.index
+    }
+
     /// The id lookup behind the `row.id == E` fast path. Returns nil when the context does not
-    /// index rows by id (the caller scans instead); otherwise the candidate row, already bound to
-    /// `slot`, or no row when none can match. Like the scan, it fails on an unknown collection,
-    /// evaluates `E` only when the collection has rows, and charges one row's step.
+    /// index rows by id (the caller scans instead); otherwise the candidate row (bound to `slot`
+    /// when one is given, for the caller's test) and E's value, or no row when none can match.
+    /// Like the scan, it fails on an unknown collection, evaluates `E` only when the collection
+    /// has rows, and charges one row's step. With `bound`, the row with id `E` is read from that
+    /// slot (see `ExpressionRowBinding`).
     static func idLookup(
-        _ source: RowSource, _ function: String, key: @escaping _ExpressionCode, slot: Int,
-        test: @escaping _ExpressionCode, step: Int
+        _ source: RowSource, _ function: String, key: @escaping _ExpressionCode, bound: Int?, slot: Int?, step: Int
     ) -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> IDLookup? {
         let nameCode = Self.nameCode(source, function)
         return { frame throws(ExpressionRuntimeError) in
             guard frame.context.rowsAreIndexedByID else { return nil }
-            let collection = try nameCode(&frame)
-            guard let isEmpty = frame.context.rows(in: collection)?.isEmpty else {
-                throw .unknownCollection(collection)
+            let found: JSONObject?
+            let id: JSON
+            if let bound, case .object(let row) = frame.slots[bound] {
+                // The row exists, so the collection has rows: what follows, without looking.
+                id = try key(&frame)
+                try frame.charge(step)
+                found = row
+            } else {
+                let collection = try nameCode(&frame)
+                guard let isEmpty = frame.context.rows(in: collection)?.isEmpty else {
+                    throw .unknownCollection(collection)
+                }
+                if isEmpty { return IDLookup(row: nil) }
+                id = try key(&frame)
+                try frame.charge(step)
+                found = bound != nil ? nil : frame.context.row(in: collection, id: id)
             }
-            if isEmpty { return IDLookup(row: nil) }
-            let id = try key(&frame)
-            try frame.charge(step)
             // Every id is a string: nothing else can equal one.
-            guard case .string = id, let row = frame.context.row(in: collection, id: id) else {
-                return IDLookup(row: nil)
-            }
-            frame.slots[slot] = .object(row)
-            return IDLookup(row: row)
+            guard case .string = id, let row = found else { return IDLookup(row: nil) }
+            if let slot { frame.slots[slot] = .object(row) }
+            return IDLookup(row: row, id: id)
         }
     }
 

@@ -31,6 +31,8 @@ struct ExpressionChecker {
     var referencedCollections: Set<String> = []
     /// Whether any node reads the world state.
     var usesContext = false
+    /// The slot of the scope's bound row, once a lookup has been compiled to read it.
+    var boundRowSlot: Int?
 
     init(source: String, scope: ExpressionScope) {
         self.source = source

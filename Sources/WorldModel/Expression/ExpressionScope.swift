@@ -13,6 +13,8 @@ public struct ExpressionScope: Sendable {
     public var tools: Set<String>?
     /// Service names `regime()` may name; `nil` accepts any name.
     public var services: Set<String>?
+    /// The row lookups that read a pre-bound slot instead (see `ExpressionRowBinding`).
+    var rowBinding: ExpressionRowBinding?
 
     /// Creates a scope.
     public init(

@@ -53,8 +53,10 @@ public struct JSONObject: Sendable {
     /// The position of `key` in `keys`, if present.
     public func position(of key: String) -> Int? {
         if let index { return index[_JSONKey(key)] }
-        // `==` first: it is fast and never false for byte-equal strings.
-        return keys.firstIndex { $0 == key && _JSONKey.sameBytes($0, key) }
+        // Lengths first (stored in the string, so comparing them is nearly free and rules out
+        // most keys), then `==`, which is fast and never false for byte-equal strings.
+        let length = key.utf8.count
+        return keys.firstIndex { $0.utf8.count == length && $0 == key && _JSONKey.sameBytes($0, key) }
     }
 
     /// The value for `key`; assigning `nil` removes the member, assigning a value to a new key

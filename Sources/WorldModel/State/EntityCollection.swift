@@ -9,8 +9,9 @@ public struct EntityCollection: Sendable, Hashable {
     /// The rows in insertion order.
     public private(set) var rows: [JSONObject]
     private var positions: [String: Int]
-    /// Earlier versions of changed rows (newest last), at most `historyLimit` per row, for stale reads.
-    private var history: [String: [JSONObject]]
+    /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
+    /// for stale reads.
+    private var history: [[JSONObject]]
     /// The id of the row created most recently by a step (not by the initial data).
     public private(set) var lastCreatedID: String?
     /// The next number the id counter hands out.
@@ -25,7 +26,7 @@ public struct EntityCollection: Sendable, Hashable {
         self.rows = []
         self.rows.reserveCapacity(rows.count)
         positions = [:]
-        history = [:]
+        history = []
         lastCreatedID = nil
         nextNumber = 1
         for (index, row) in rows.enumerated() {
@@ -36,6 +37,7 @@ public struct EntityCollection: Sendable, Hashable {
             positions[id] = self.rows.count
             self.rows.append(row)
         }
+        history = Array(repeating: [], count: self.rows.count)
         nextNumber = Self.firstFreeNumber(prefix: idPrefix, ids: self.rows.lazy.compactMap { $0["id"]?.stringValue })
     }
 
@@ -48,6 +50,10 @@ public struct EntityCollection: Sendable, Hashable {
         return rows[position]
     }
 
+    /// The index in `rows` of the row with `id`, for callers that look a row up once and then
+    /// read or replace it by position; valid until the collection next changes.
+    func position(of id: String) -> Int? { positions[id] }
+
     /// Whether a row with `id` exists.
     public func contains(id: String) -> Bool { positions[id] != nil }
 
@@ -55,7 +61,10 @@ public struct EntityCollection: Sendable, Hashable {
     public var lastCreated: JSONObject? { lastCreatedID.flatMap(row(id:)) }
 
     /// The versions of row `id` before its latest change, oldest first.
-    public func previousVersions(of id: String) -> [JSONObject] { history[id] ?? [] }
+    public func previousVersions(of id: String) -> [JSONObject] {
+        guard let position = positions[id] else { return [] }
+        return history[position]
+    }
 
     /// The prefix of generated ids: the collection's first letter and the first consonant after
     /// it, upper-cased (`refunds` → `RF`, `charges` → `CH`, `notes` → `NT`).
@@ -84,6 +93,7 @@ public struct EntityCollection: Sendable, Hashable {
         guard positions[id] == nil else { throw .duplicateID(collection: name, id: id) }
         positions[id] = rows.count
         rows.append(row)
+        history.append([])
         lastCreatedID = id
     }
 
@@ -93,10 +103,8 @@ public struct EntityCollection: Sendable, Hashable {
     public mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) -> Bool {
         guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
-        let old = rows[position]
-        if old == row { return false }
-        Self.remember(old, in: &history[id, default: []])  // In place: one lookup, no copy.
-        rows[position] = row
+        if rows[position] == row { return false }
+        replace(at: position, with: row)
         return true
     }
 
@@ -107,16 +115,17 @@ public struct EntityCollection: Sendable, Hashable {
         guard knownChanged else { return try replace(id: id, with: row) }
         guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
-        let old = rows[position]
-        Self.remember(old, in: &history[id, default: []])  // In place: one lookup, no copy.
-        rows[position] = row
+        replace(at: position, with: row)
         return true
     }
 
-    /// Appends `version` to a row's history, keeping the newest `historyLimit`.
-    private static func remember(_ version: JSONObject, in versions: inout [JSONObject]) {
-        versions.append(version)
-        if versions.count > historyLimit { versions.removeFirst(versions.count - historyLimit) }
+    /// Replaces the row at `position` (from `position(of:)`) with `row`, which has the same id and
+    /// differs from it, remembering the previous version (the newest `historyLimit` are kept).
+    mutating func replace(at position: Int, with row: JSONObject) {
+        let old = rows[position]
+        rows[position] = row
+        if history[position].count >= Self.historyLimit { history[position].remove(at: 0) }
+        history[position].append(old)
     }
 
     /// Removes row `id`; returns whether it existed.
@@ -124,10 +133,10 @@ public struct EntityCollection: Sendable, Hashable {
     public mutating func remove(id: String) -> Bool {
         guard let position = positions.removeValue(forKey: id) else { return false }
         rows.remove(at: position)
+        history.remove(at: position)
         for index in position..<rows.count {
             if let moved = rows[index]["id"]?.stringValue { positions[moved] = index }
         }
-        history[id] = nil
         if lastCreatedID == id { lastCreatedID = nil }
         return true
     }

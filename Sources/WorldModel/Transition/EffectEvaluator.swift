@@ -21,6 +21,11 @@ struct EffectEvaluator {
         _ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
     ) throws(OperationFailure) -> JSON {
         do throws(ExpressionRuntimeError) {
+            // Constants and `args.field` read no store: skip lending the draft to the context.
+            if let constant = expression.constantValue { return constant }
+            if let (slot, key) = expression.variableMember, slot == 0 {
+                return try Expression.member(of: arguments, key)
+            }
             return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
             throw .runtime(error, in: what())
@@ -32,13 +37,12 @@ struct EffectEvaluator {
     }
 
     func id(from key: Expression, data: EntityStore) throws(OperationFailure) -> String {
-        switch try value(key, data: data, what: "key") {
-        case .string(let id): return id
-        case .number(let number) where number.isInteger: return number.description
-        case let other:
+        let value = try value(key, data: data, what: "key")
+        guard let id = value.rowID else {
             throw OperationFailure(
-                response: .error(400, code: "bad_request", message: "expected an id string, got \(other.typeName)"))
+                response: .error(400, code: "bad_request", message: "expected an id string, got \(value.typeName)"))
         }
+        return id
     }
 
     func selectedIDs(_ collection: String, selector: RowSelector, data: EntityStore) throws(OperationFailure)
@@ -152,10 +156,23 @@ struct EffectEvaluator {
         _ collection: String, id: String, set: [FieldAssignment], append: [FieldAssignment],
         data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject? {
-        guard let original = data.row(of: collection, id: id) else { return nil }
+        guard let index = data.index(of: collection), let position = data.collections[index].position(of: id) else {
+            return nil
+        }
+        return try update(collectionIndex: index, id: id, position: position, set: set, append: append, data: &data)
+    }
+
+    /// Updates the row `id` found at `position` of the collection at `collectionIndex`: every value
+    /// is computed against the row as it was, then the row is replaced in one write (and only if
+    /// it changed). Returns the row as changed.
+    mutating func update(
+        collectionIndex: Int, id: String, position: Int, set: [FieldAssignment], append: [FieldAssignment],
+        data: inout EntityStore
+    ) throws(OperationFailure) -> JSONObject {
+        let original = data.collections[collectionIndex].rows[position]
         var object = original
         // Whether a key got a value other than the row's: proof that the row changed (so the
-        // store need not compare whole rows) when every assignment sets a distinct top-level key
+        // row need not be compared whole) when every assignment sets a distinct top-level key
         // other than `id` and nothing is appended, since then each replaced value is the row's.
         var flat = append.isEmpty
         var differs = false
@@ -192,15 +209,9 @@ struct EffectEvaluator {
             object = row.setting(list, at: assignment.path).objectValue ?? object
         }
         object["id"] = .string(id)
-        do throws(EntityStoreError) {
-            if try data.modify(
-                collection,
-                { (rows) throws(EntityStoreError) in try rows.replace(id: id, with: object, knownChanged: changed) })
-            {
-                wrote = true
-            }
-        } catch {
-            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+        if changed || object != original {
+            data[index: collectionIndex].replace(at: position, with: object)
+            wrote = true
         }
         return object
     }

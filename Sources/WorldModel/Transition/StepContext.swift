@@ -18,7 +18,9 @@ final class StepContext: ExpressionContext {
     let services: [ServiceState]
     let toolCalls: [Int]
 
-    init(world: World, state: WorldState) {
+    /// Borrows `world` and `state` (an initializer's parameters are otherwise owned: the call
+    /// would retain and release every field of both).
+    init(world: borrowing World, state: borrowing WorldState) {
         serviceEntries = world.serviceEntries
         toolIndex = world.toolIndex
         data = state.data
@@ -30,11 +32,7 @@ final class StepContext: ExpressionContext {
     func rows(in collection: String) -> [JSONObject]? { data.rows(of: collection) }
 
     func row(in collection: String, id: JSON) -> JSONObject? {
-        switch id {
-        case .string(let text): data.row(of: collection, id: text)
-        case .number(let number) where number.isInteger: data.row(of: collection, id: number.description)
-        default: nil
-        }
+        id.rowID.flatMap { data.row(of: collection, id: $0) }
     }
 
     func lastCreated(in collection: String) -> JSONObject? { data[collection]?.lastCreated }
@@ -59,11 +57,13 @@ final class StepContext: ExpressionContext {
     /// Slots reused by evaluations without `for_each` variables: `args`, `row`, then the
     /// expression's lambda and row slots (lent to each evaluation, so they do not allocate once
     /// they have grown to the largest expression's size).
-    private var plainSlots: [JSON] = [.null, .null]
+    private var plainSlots: [JSON] = []
 
-    /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables.
+    /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables;
+    /// an expression compiled with a row binding reads `boundRow` (see `ExpressionRowBinding`).
     func evaluate(
-        _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = []
+        _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = [],
+        boundRow: JSON = .null
     ) throws(ExpressionRuntimeError) -> JSON {
         if let constant = expression.constantValue { return constant }
         if locals.isEmpty, let (slot, key) = expression.variableMember, slot < 2 {
@@ -76,9 +76,11 @@ final class StepContext: ExpressionContext {
             // fresh ones).
             var slots: [JSON] = []
             swap(&slots, &plainSlots)
-            if slots.count < 2 { slots = [.null, .null] }
+            let variables = max(2, expression.variableCount)
+            if slots.count < variables { slots.append(contentsOf: repeatElement(.null, count: variables - slots.count)) }
             slots[0] = args
             slots[1] = row.map(JSON.object) ?? .null
+            if let slot = expression.boundRowSlot { slots[slot] = boundRow }
             defer {
                 // Hold no values (rows, arguments) past the evaluation.
                 for index in slots.indices { slots[index] = .null }

@@ -43,10 +43,15 @@ extension World {
                 return Execution(response: remembered, committed: false, page: nil)
             }
         }
-        for precondition in tool.requires {
+        // The row a keyed operation addresses, looked up once for the preconditions and the
+        // operation (nil for other operations: the preconditions look rows up themselves).
+        let target = tool.target?.resolve(arguments, in: state.data)
+        for precondition in target.flatMap({ _ in tool.target?.requires }) ?? tool.requires {
             let holds: Bool
             do throws(ExpressionRuntimeError) {
-                holds = try context.evaluate(precondition.expression, args: arguments) == .bool(true)
+                holds =
+                    try context.evaluate(precondition.expression, args: arguments, boundRow: target?.value ?? .null)
+                    == .bool(true)
             } catch {
                 holds = false
             }
@@ -69,7 +74,7 @@ extension World {
         do throws(OperationFailure) {
             var evaluator = EffectEvaluator(context: context, arguments: arguments)
             let (response, page) = try perform(
-                tool.operation, tool: tool, evaluator: &evaluator, data: &data)
+                tool.operation, tool: tool, target: target, evaluator: &evaluator, data: &data)
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
             if inPlace || committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
@@ -82,11 +87,17 @@ extension World {
         }
     }
 
+    /// Runs `operation`; `target` is the row it addresses when the tool has a `TargetRowPlan`.
     private func perform(
-        _ operation: ToolOperation, tool: ToolEntry, evaluator: inout EffectEvaluator, data: inout EntityStore
+        _ operation: ToolOperation, tool: ToolEntry, target: TargetRow?, evaluator: inout EffectEvaluator,
+        data: inout EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         switch operation {
         case .get(let collection, let key):
+            if let target, let position = target.position {
+                let row = data.collections[target.collectionIndex].rows[position]
+                return (Response(status: 200, body: projected(row, tool.fields)), nil)
+            }
             let id = try evaluator.id(from: key, data: data)
             guard let row = data.row(of: collection, id: id) else {
                 throw OperationFailure(
@@ -105,7 +116,14 @@ extension World {
 
         case .update(let collection, let selector, let set, let append):
             if case .key(let key) = selector {
-                let row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
+                let row: JSONObject
+                if let target, let id = target.id, let position = target.position {
+                    row = try evaluator.update(
+                        collectionIndex: target.collectionIndex, id: id, position: position, set: set, append: append,
+                        data: &data)
+                } else {
+                    row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
+                }
                 return (Response(status: 200, body: projected(row, tool.fields)), nil)
             }
             let rows = try evaluator.update(collection, selector: selector, set: set, append: append, data: &data)

@@ -44,7 +44,7 @@ public struct World: Sendable {
             }
         }
         serviceEntries = spec.services.map(ServiceEntry.init)
-        toolEntries = spec.tools.map(ToolEntry.init)
+        toolEntries = spec.tools.map { ToolEntry($0, data: spec.initialData) }
         initialState = WorldState(
             data: spec.initialData,
             services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
@@ -102,8 +102,10 @@ final class ToolEntry: Sendable {
     let inputSchema: JSONSchema
     /// List tools also accept a `cursor` argument.
     let acceptsCursor: Bool
+    /// For an operation on one row by `args.<field>`: how a step finds that row once.
+    let target: TargetRowPlan?
 
-    init(_ spec: ToolSpec) {
+    init(_ spec: ToolSpec, data: EntityStore) {
         self.spec = spec
         name = spec.name
         operation = spec.operation
@@ -113,6 +115,7 @@ final class ToolEntry: Sendable {
         isReadOnly = spec.isReadOnly
         inputSchema = spec.inputSchema
         if case .list = spec.operation { acceptsCursor = true } else { acceptsCursor = false }
+        target = TargetRowPlan(spec, data: data)
     }
 }
 
