@@ -1,0 +1,300 @@
+/// A precompiled validator for the schema shape nearly every tool input has: a root object with
+/// `properties` whose subschemas use only leaf keywords, plus `required`, `additionalProperties`
+/// and `minProperties`/`maxProperties`.
+///
+/// It answers exactly what `_SchemaValidator.check(_:_:collect: false)` answers for an object
+/// instance, without copying keyword enums, hashing names or allocating: the instance's members
+/// are walked once by position, each is matched to its declared property by bytes, checked
+/// against that property's `_FlatLeaf`, and `required` is checked with a bit mask of the
+/// properties seen. `init?` returns `nil` for any schema outside this shape (nested objects or
+/// arrays with `items`, combinators, `$ref`, `patternProperties`, `propertyNames`, more than 64
+/// properties, a required name that is not a declared property…), which then takes the general
+/// path.
+struct _FlatObjectSchema: Sendable {
+    /// What happens to a member that is not a declared property.
+    enum Additional: Sendable {
+        case allowed
+        case rejected
+        case checked(_FlatLeaf)
+    }
+
+    /// Whether the root `type` (if any) admits objects.
+    let admitsObject: Bool
+    /// The declared property names, in declaration order (at most 64).
+    let names: [String]
+    /// The checks of each declared property, parallel to `names`.
+    let leaves: [_FlatLeaf]
+    /// Bit `i` set when `names[i]` is required.
+    let requiredMask: UInt64
+    let additional: Additional
+    let minProperties: Int
+    let maxProperties: Int
+
+    /// The flat form of the schema rooted at `root`, or `nil` if it does not have the flat shape.
+    init?(nodes: [_SchemaNode], root: Int) {
+        let node = nodes[root]
+        guard node.boolean == nil else { return nil }
+        var admitsObject = true
+        var properties: [(name: String, node: Int)] = []
+        var additional = Additional.allowed
+        var required: [String] = []
+        var minProperties = 0
+        var maxProperties = Int.max
+        for keyword in node.keywords {
+            switch keyword {
+            case .type(let types):
+                admitsObject = types.contains(.object)
+            case .members(let members):
+                guard members.patternProperties.isEmpty else { return nil }
+                properties = members.properties
+                if let index = members.additional {
+                    if nodes[index].boolean == false {
+                        additional = .rejected
+                    } else if nodes[index].boolean == true || nodes[index].keywords.isEmpty {
+                        additional = .allowed
+                    } else if let leaf = _FlatLeaf(nodes[index]) {
+                        additional = .checked(leaf)
+                    } else {
+                        return nil
+                    }
+                }
+            case .required(let names):
+                required = names
+            case .minProperties(let limit):
+                minProperties = limit
+            case .maxProperties(let limit):
+                maxProperties = limit
+            default:
+                return nil
+            }
+        }
+        guard properties.count <= 64 else { return nil }
+        var leaves: [_FlatLeaf] = []
+        for property in properties {
+            guard let leaf = _FlatLeaf(nodes[property.node]) else { return nil }
+            leaves.append(leaf)
+        }
+        var requiredMask: UInt64 = 0
+        for name in required {
+            // `required` looks names up by bytes; a name that is not declared is left to the
+            // general validator.
+            guard let position = properties.firstIndex(where: { $0.name == name && _JSONKey.sameBytes($0.name, name) })
+            else { return nil }
+            requiredMask |= 1 << UInt64(position)
+        }
+        self.admitsObject = admitsObject
+        self.names = properties.map(\.name)
+        self.leaves = leaves
+        self.requiredMask = requiredMask
+        self.additional = additional
+        self.minProperties = minProperties
+        self.maxProperties = maxProperties
+    }
+
+    /// Whether `object` satisfies the schema; with `ignoringCursor`, a member whose key is
+    /// `cursor` (by bytes) is treated as absent, as if it had been removed first.
+    func isValid(_ object: JSONObject, ignoringCursor: Bool) -> Bool {
+        guard admitsObject else { return false }
+        var seen: UInt64 = 0
+        var count = object.count
+        let propertyCount = names.count
+        members: for position in 0..<object.count {
+            let key = object.keys[position]
+            if ignoringCursor && key == "cursor" && _JSONKey.sameBytes(key, "cursor") {
+                count -= 1
+                continue
+            }
+            var equivalent = false
+            var property = 0
+            while property < propertyCount {
+                if names[property] == key {
+                    if _JSONKey.sameBytes(names[property], key) {
+                        guard leaves[property].admits(object.values[position]) else { return false }
+                        seen |= 1 << UInt64(property)
+                        continue members
+                    }
+                    // Canonically equivalent but byte-different: the general validator neither
+                    // checks it against the property nor counts it as additional.
+                    equivalent = true
+                }
+                property += 1
+            }
+            if equivalent { continue }
+            switch additional {
+            case .allowed: continue
+            case .rejected: return false
+            case .checked(let leaf):
+                guard leaf.admits(object.values[position]) else { return false }
+            }
+        }
+        return seen & requiredMask == requiredMask && count >= minProperties && count <= maxProperties
+    }
+}
+
+/// The checks of one property schema that uses only leaf keywords (`type`, `enum`, `const`,
+/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`,
+/// `maxLength`, `pattern`, and annotations), or a boolean schema.
+///
+/// Each check has the exact semantics of the matching case of `_SchemaValidator.checkKeyword`.
+struct _FlatLeaf: Sendable {
+    /// The `type` keyword; every type when absent.
+    var types = _TypeSet(rawValue: 0x7F)
+    /// Set for the `false` schema, which admits nothing.
+    var rejectsEverything = false
+    var enumeration: _FlatValueSet?
+    var constant: _FlatValueSet?
+    var minimum: _FlatBound?
+    var maximum: _FlatBound?
+    var exclusiveMinimum: _FlatBound?
+    var exclusiveMaximum: _FlatBound?
+    var multipleOf: JSONNumber?
+    var minLength = 0
+    var maxLength = Int.max
+    var pattern: _SchemaPattern?
+    /// Whether any number keyword is present.
+    var checksNumbers = false
+    /// Whether any string keyword is present.
+    var checksStrings = false
+
+    /// The leaf form of `node`, or `nil` if it uses any other keyword.
+    init?(_ node: _SchemaNode) {
+        if let boolean = node.boolean {
+            rejectsEverything = !boolean
+            return
+        }
+        for keyword in node.keywords {
+            switch keyword {
+            case .type(let types): self.types = types
+            case .enumeration(let values): enumeration = _FlatValueSet(values)
+            case .constant(let value): constant = _FlatValueSet([value])
+            case .minimum(let limit):
+                minimum = _FlatBound(limit)
+                checksNumbers = true
+            case .maximum(let limit):
+                maximum = _FlatBound(limit)
+                checksNumbers = true
+            case .exclusiveMinimum(let limit):
+                exclusiveMinimum = _FlatBound(limit)
+                checksNumbers = true
+            case .exclusiveMaximum(let limit):
+                exclusiveMaximum = _FlatBound(limit)
+                checksNumbers = true
+            case .multipleOf(let divisor):
+                multipleOf = divisor
+                checksNumbers = true
+            case .minLength(let limit):
+                minLength = limit
+                checksStrings = true
+            case .maxLength(let limit):
+                maxLength = limit
+                checksStrings = true
+            case .pattern(let pattern):
+                self.pattern = pattern
+                checksStrings = true
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Whether `value` satisfies every check.
+    @inline(__always)
+    func admits(_ value: JSON) -> Bool {
+        if rejectsEverything || !types.admits(value) { return false }
+        if let enumeration, !enumeration.contains(value) { return false }
+        if let constant, !constant.contains(value) { return false }
+        switch value {
+        case .string(let text) where checksStrings:
+            return admits(text)
+        case .number(let number) where checksNumbers:
+            return admits(number)
+        default:
+            return true
+        }
+    }
+
+    private func admits(_ text: String) -> Bool {
+        if minLength > 0 && text.unicodeScalars.count < minLength { return false }
+        // Scalars never outnumber bytes.
+        if maxLength != Int.max && text.utf8.count > maxLength && text.unicodeScalars.count > maxLength {
+            return false
+        }
+        if let pattern, !pattern.matches(text) { return false }
+        return true
+    }
+
+    private func admits(_ number: JSONNumber) -> Bool {
+        if let minimum, minimum.exceeds(number) { return false }
+        if let maximum, maximum.isExceeded(by: number) { return false }
+        if let exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) { return false }
+        if let exclusiveMaximum, !exclusiveMaximum.exceeds(number) { return false }
+        if let multipleOf, !_SchemaValidator.isMultiple(number, of: multipleOf) { return false }
+        return true
+    }
+}
+
+/// The values of an `enum` or `const`, with the strings apart so that a string instance is
+/// compared by bytes (as `JSON`'s `==` does) without building a `JSON`.
+struct _FlatValueSet: Sendable {
+    let strings: [String]
+    let others: [JSON]
+
+    init(_ values: [JSON]) {
+        var strings: [String] = []
+        var others: [JSON] = []
+        for value in values {
+            if case .string(let text) = value { strings.append(text) } else { others.append(value) }
+        }
+        self.strings = strings
+        self.others = others
+    }
+
+    /// Whether `value` equals one of the values, by `JSON`'s `==`.
+    @inline(__always)
+    func contains(_ value: JSON) -> Bool {
+        if case .string(let text) = value {
+            for candidate in strings where candidate == text && _JSONKey.sameBytes(candidate, text) { return true }
+            return false
+        }
+        return others.contains(value)
+    }
+}
+
+/// A numeric limit, compared exactly as `JSONNumber`'s `<` compares: as integers when both are
+/// `integer`, else by `doubleValue`.
+enum _FlatBound: Sendable {
+    case integer(Int64)
+    case double(Double)
+
+    init(_ limit: JSONNumber) {
+        if case .integer(let value) = limit {
+            self = .integer(value)
+        } else {
+            self = .double(limit.doubleValue)
+        }
+    }
+
+    /// `number < limit`.
+    @inline(__always)
+    func exceeds(_ number: JSONNumber) -> Bool {
+        switch self {
+        case .integer(let limit):
+            if case .integer(let value) = number { return value < limit }
+            return number.doubleValue < Double(limit)
+        case .double(let limit):
+            return number.doubleValue < limit
+        }
+    }
+
+    /// `limit < number`.
+    @inline(__always)
+    func isExceeded(by number: JSONNumber) -> Bool {
+        switch self {
+        case .integer(let limit):
+            if case .integer(let value) = number { return limit < value }
+            return Double(limit) < number.doubleValue
+        case .double(let limit):
+            return limit < number.doubleValue
+        }
+    }
+}
