@@ -10,12 +10,13 @@
 /// arrays with `items`, combinators, `$ref`, `patternProperties`, `propertyNames`, more than 64
 /// properties, a required name that is not a declared property…), which then takes the general
 /// path.
-struct _FlatObjectSchema: Sendable {
+final class _FlatObjectSchema: Sendable {
     /// What happens to a member that is not a declared property.
     enum Additional: Sendable {
         case allowed
         case rejected
-        case checked(_FlatLeaf)
+        /// Checked against `additionalLeaf`.
+        case checked
     }
 
     /// Whether the root `type` (if any) admits objects.
@@ -27,16 +28,25 @@ struct _FlatObjectSchema: Sendable {
     /// Bit `i` set when `names[i]` is required.
     let requiredMask: UInt64
     let additional: Additional
+    let additionalLeaf: _FlatLeaf
     let minProperties: Int
     let maxProperties: Int
+    /// The `enum` and `const` value sets the leaves refer to by position.
+    let valueSets: [_FlatValueSet]
+    /// The `pattern`s the leaves refer to by position.
+    let patterns: [_SchemaPattern]
+    /// The `multipleOf` divisors the leaves refer to by position.
+    let divisors: [JSONNumber]
 
     /// The flat form of the schema rooted at `root`, or `nil` if it does not have the flat shape.
     init?(nodes: [_SchemaNode], root: Int) {
         let node = nodes[root]
         guard node.boolean == nil else { return nil }
+        var tables = _FlatLeaf.Tables()
         var admitsObject = true
         var properties: [(name: String, node: Int)] = []
         var additional = Additional.allowed
+        var additionalLeaf = _FlatLeaf()
         var required: [String] = []
         var minProperties = 0
         var maxProperties = Int.max
@@ -52,8 +62,9 @@ struct _FlatObjectSchema: Sendable {
                         additional = .rejected
                     } else if nodes[index].boolean == true || nodes[index].keywords.isEmpty {
                         additional = .allowed
-                    } else if let leaf = _FlatLeaf(nodes[index]) {
-                        additional = .checked(leaf)
+                    } else if let leaf = _FlatLeaf(nodes[index], tables: &tables) {
+                        additional = .checked
+                        additionalLeaf = leaf
                     } else {
                         return nil
                     }
@@ -71,7 +82,7 @@ struct _FlatObjectSchema: Sendable {
         guard properties.count <= 64 else { return nil }
         var leaves: [_FlatLeaf] = []
         for property in properties {
-            guard let leaf = _FlatLeaf(nodes[property.node]) else { return nil }
+            guard let leaf = _FlatLeaf(nodes[property.node], tables: &tables) else { return nil }
             leaves.append(leaf)
         }
         var requiredMask: UInt64 = 0
@@ -87,8 +98,12 @@ struct _FlatObjectSchema: Sendable {
         self.leaves = leaves
         self.requiredMask = requiredMask
         self.additional = additional
+        self.additionalLeaf = additionalLeaf
         self.minProperties = minProperties
         self.maxProperties = maxProperties
+        valueSets = tables.valueSets
+        patterns = tables.patterns
+        divisors = tables.divisors
     }
 
     /// Whether `object` satisfies the schema; with `ignoringCursor`, a member whose key is
@@ -109,7 +124,7 @@ struct _FlatObjectSchema: Sendable {
             while property < propertyCount {
                 if names[property] == key {
                     if _JSONKey.sameBytes(names[property], key) {
-                        guard leaves[property].admits(object.values[position]) else { return false }
+                        guard admits(leaves[property], object.values[position]) else { return false }
                         seen |= 1 << UInt64(property)
                         continue members
                     }
@@ -123,11 +138,49 @@ struct _FlatObjectSchema: Sendable {
             switch additional {
             case .allowed: continue
             case .rejected: return false
-            case .checked(let leaf):
-                guard leaf.admits(object.values[position]) else { return false }
+            case .checked:
+                guard admits(additionalLeaf, object.values[position]) else { return false }
             }
         }
         return seen & requiredMask == requiredMask && count >= minProperties && count <= maxProperties
+    }
+
+    /// Whether `value` passes every check of `leaf`, each with the exact semantics of the
+    /// matching case of `_SchemaValidator.checkKeyword`.
+    @inline(__always)
+    func admits(_ leaf: _FlatLeaf, _ value: JSON) -> Bool {
+        if leaf.rejectsEverything || !leaf.types.admits(value) { return false }
+        if leaf.enumeration >= 0 && !valueSets[leaf.enumeration].contains(value) { return false }
+        if leaf.constant >= 0 && !valueSets[leaf.constant].contains(value) { return false }
+        switch value {
+        case .string(let text) where leaf.checksStrings:
+            return admits(leaf, text)
+        case .number(let number) where leaf.checksNumbers:
+            return admits(leaf, number)
+        default:
+            return true
+        }
+    }
+
+    private func admits(_ leaf: _FlatLeaf, _ text: String) -> Bool {
+        if leaf.minLength > 0 && text.unicodeScalars.count < leaf.minLength { return false }
+        // Scalars never outnumber bytes.
+        if leaf.maxLength != Int.max && text.utf8.count > leaf.maxLength && text.unicodeScalars.count > leaf.maxLength {
+            return false
+        }
+        if leaf.pattern >= 0 && !patterns[leaf.pattern].matches(text) { return false }
+        return true
+    }
+
+    private func admits(_ leaf: _FlatLeaf, _ number: JSONNumber) -> Bool {
+        if let minimum = leaf.minimum, minimum.exceeds(number) { return false }
+        if let maximum = leaf.maximum, maximum.isExceeded(by: number) { return false }
+        if let exclusiveMinimum = leaf.exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) { return false }
+        if let exclusiveMaximum = leaf.exclusiveMaximum, !exclusiveMaximum.exceeds(number) { return false }
+        if leaf.multipleOf >= 0 && !_SchemaValidator.isMultiple(number, of: divisors[leaf.multipleOf]) {
+            return false
+        }
+        return true
     }
 }
 
@@ -135,29 +188,41 @@ struct _FlatObjectSchema: Sendable {
 /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`,
 /// `maxLength`, `pattern`, and annotations), or a boolean schema.
 ///
-/// Each check has the exact semantics of the matching case of `_SchemaValidator.checkKeyword`.
+/// Plain data (no references), so reading one costs no retain or release: value sets, patterns
+/// and divisors live in the owning `_FlatObjectSchema`'s tables and are named by position
+/// (`-1` when absent).
 struct _FlatLeaf: Sendable {
+    /// The tables being filled while leaves are built.
+    struct Tables {
+        var valueSets: [_FlatValueSet] = []
+        var patterns: [_SchemaPattern] = []
+        var divisors: [JSONNumber] = []
+    }
+
     /// The `type` keyword; every type when absent.
     var types = _TypeSet(rawValue: 0x7F)
     /// Set for the `false` schema, which admits nothing.
     var rejectsEverything = false
-    var enumeration: _FlatValueSet?
-    var constant: _FlatValueSet?
-    var minimum: _FlatBound?
-    var maximum: _FlatBound?
-    var exclusiveMinimum: _FlatBound?
-    var exclusiveMaximum: _FlatBound?
-    var multipleOf: JSONNumber?
-    var minLength = 0
-    var maxLength = Int.max
-    var pattern: _SchemaPattern?
     /// Whether any number keyword is present.
     var checksNumbers = false
     /// Whether any string keyword is present.
     var checksStrings = false
+    var enumeration = -1
+    var constant = -1
+    var pattern = -1
+    var multipleOf = -1
+    var minimum: _FlatBound?
+    var maximum: _FlatBound?
+    var exclusiveMinimum: _FlatBound?
+    var exclusiveMaximum: _FlatBound?
+    var minLength = 0
+    var maxLength = Int.max
+
+    /// A leaf that admits everything.
+    init() {}
 
     /// The leaf form of `node`, or `nil` if it uses any other keyword.
-    init?(_ node: _SchemaNode) {
+    init?(_ node: _SchemaNode, tables: inout Tables) {
         if let boolean = node.boolean {
             rejectsEverything = !boolean
             return
@@ -165,8 +230,12 @@ struct _FlatLeaf: Sendable {
         for keyword in node.keywords {
             switch keyword {
             case .type(let types): self.types = types
-            case .enumeration(let values): enumeration = _FlatValueSet(values)
-            case .constant(let value): constant = _FlatValueSet([value])
+            case .enumeration(let values):
+                enumeration = tables.valueSets.count
+                tables.valueSets.append(_FlatValueSet(values))
+            case .constant(let value):
+                constant = tables.valueSets.count
+                tables.valueSets.append(_FlatValueSet([value]))
             case .minimum(let limit):
                 minimum = _FlatBound(limit)
                 checksNumbers = true
@@ -180,7 +249,8 @@ struct _FlatLeaf: Sendable {
                 exclusiveMaximum = _FlatBound(limit)
                 checksNumbers = true
             case .multipleOf(let divisor):
-                multipleOf = divisor
+                multipleOf = tables.divisors.count
+                tables.divisors.append(divisor)
                 checksNumbers = true
             case .minLength(let limit):
                 minLength = limit
@@ -189,47 +259,13 @@ struct _FlatLeaf: Sendable {
                 maxLength = limit
                 checksStrings = true
             case .pattern(let pattern):
-                self.pattern = pattern
+                self.pattern = tables.patterns.count
+                tables.patterns.append(pattern)
                 checksStrings = true
             default:
                 return nil
             }
         }
-    }
-
-    /// Whether `value` satisfies every check.
-    @inline(__always)
-    func admits(_ value: JSON) -> Bool {
-        if rejectsEverything || !types.admits(value) { return false }
-        if let enumeration, !enumeration.contains(value) { return false }
-        if let constant, !constant.contains(value) { return false }
-        switch value {
-        case .string(let text) where checksStrings:
-            return admits(text)
-        case .number(let number) where checksNumbers:
-            return admits(number)
-        default:
-            return true
-        }
-    }
-
-    private func admits(_ text: String) -> Bool {
-        if minLength > 0 && text.unicodeScalars.count < minLength { return false }
-        // Scalars never outnumber bytes.
-        if maxLength != Int.max && text.utf8.count > maxLength && text.unicodeScalars.count > maxLength {
-            return false
-        }
-        if let pattern, !pattern.matches(text) { return false }
-        return true
-    }
-
-    private func admits(_ number: JSONNumber) -> Bool {
-        if let minimum, minimum.exceeds(number) { return false }
-        if let maximum, maximum.isExceeded(by: number) { return false }
-        if let exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) { return false }
-        if let exclusiveMaximum, !exclusiveMaximum.exceeds(number) { return false }
-        if let multipleOf, !_SchemaValidator.isMultiple(number, of: multipleOf) { return false }
-        return true
     }
 }
 
