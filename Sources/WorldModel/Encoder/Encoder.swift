@@ -9,7 +9,7 @@ public enum Encoder {
 
     /// `validate(_:for:)` with the parts of the tool it reads.
     static func validate(_ arguments: JSON, schema: JSONSchema, acceptsCursor: Bool) -> [String] {
-        guard case .object(var object) = arguments else {
+        guard case .object(let object) = arguments else {
             return ["arguments: expected object, got \(arguments.typeName)"]
         }
         var ignoresCursor = false
@@ -22,7 +22,8 @@ public enum Encoder {
         }
         // The common case: valid, decided without copying the object to drop the cursor.
         if schema.isValid(object: object, ignoringCursor: ignoresCursor) { return [] }
-        if ignoresCursor { object.removeValue(forKey: "cursor") }
-        return schema.validate(.object(object), at: "arguments").map(\.description)
+        var checked = object
+        if ignoresCursor { checked.removeValue(forKey: "cursor") }
+        return schema.validate(.object(checked), at: "arguments").map(\.description)
     }
 }

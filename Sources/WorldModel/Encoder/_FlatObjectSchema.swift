@@ -31,8 +31,10 @@ final class _FlatObjectSchema: Sendable {
     let additionalLeaf: _FlatLeaf
     let minProperties: Int
     let maxProperties: Int
-    /// The `enum` and `const` value sets the leaves refer to by position.
-    let valueSets: [_FlatValueSet]
+    /// The string values of every `enum` and `const`; leaves name their part by range.
+    let strings: [String]
+    /// The other values of every `enum` and `const`; leaves name their part by range.
+    let others: [JSON]
     /// The `pattern`s the leaves refer to by position.
     let patterns: [_SchemaPattern]
     /// The `multipleOf` divisors the leaves refer to by position.
@@ -101,7 +103,8 @@ final class _FlatObjectSchema: Sendable {
         self.additionalLeaf = additionalLeaf
         self.minProperties = minProperties
         self.maxProperties = maxProperties
-        valueSets = tables.valueSets
+        strings = tables.strings
+        others = tables.others
         patterns = tables.patterns
         divisors = tables.divisors
     }
@@ -150,8 +153,8 @@ final class _FlatObjectSchema: Sendable {
     @inline(__always)
     func admits(_ leaf: _FlatLeaf, _ value: JSON) -> Bool {
         if leaf.rejectsEverything || !leaf.types.admits(value) { return false }
-        if leaf.enumeration >= 0 && !valueSets[leaf.enumeration].contains(value) { return false }
-        if leaf.constant >= 0 && !valueSets[leaf.constant].contains(value) { return false }
+        if let enumeration = leaf.enumeration, !contains(enumeration, value) { return false }
+        if let constant = leaf.constant, !contains(constant, value) { return false }
         switch value {
         case .string(let text) where leaf.checksStrings:
             return admits(leaf, text)
@@ -160,6 +163,20 @@ final class _FlatObjectSchema: Sendable {
         default:
             return true
         }
+    }
+
+    /// Whether `value` equals one of the values of `set`, by `JSON`'s `==` (strings by bytes).
+    @inline(__always)
+    private func contains(_ set: _FlatValueSet, _ value: JSON) -> Bool {
+        if case .string(let text) = value {
+            var position = set.strings.lowerBound
+            while position < set.strings.upperBound {
+                if strings[position] == text && _JSONKey.sameBytes(strings[position], text) { return true }
+                position += 1
+            }
+            return false
+        }
+        return others[set.others].contains(value)
     }
 
     private func admits(_ leaf: _FlatLeaf, _ text: String) -> Bool {
@@ -194,7 +211,8 @@ final class _FlatObjectSchema: Sendable {
 struct _FlatLeaf: Sendable {
     /// The tables being filled while leaves are built.
     struct Tables {
-        var valueSets: [_FlatValueSet] = []
+        var strings: [String] = []
+        var others: [JSON] = []
         var patterns: [_SchemaPattern] = []
         var divisors: [JSONNumber] = []
     }
@@ -207,8 +225,8 @@ struct _FlatLeaf: Sendable {
     var checksNumbers = false
     /// Whether any string keyword is present.
     var checksStrings = false
-    var enumeration = -1
-    var constant = -1
+    var enumeration: _FlatValueSet?
+    var constant: _FlatValueSet?
     var pattern = -1
     var multipleOf = -1
     var minimum: _FlatBound?
@@ -231,11 +249,9 @@ struct _FlatLeaf: Sendable {
             switch keyword {
             case .type(let types): self.types = types
             case .enumeration(let values):
-                enumeration = tables.valueSets.count
-                tables.valueSets.append(_FlatValueSet(values))
+                enumeration = _FlatValueSet(values, tables: &tables)
             case .constant(let value):
-                constant = tables.valueSets.count
-                tables.valueSets.append(_FlatValueSet([value]))
+                constant = _FlatValueSet([value], tables: &tables)
             case .minimum(let limit):
                 minimum = _FlatBound(limit)
                 checksNumbers = true
@@ -269,30 +285,21 @@ struct _FlatLeaf: Sendable {
     }
 }
 
-/// The values of an `enum` or `const`, with the strings apart so that a string instance is
-/// compared by bytes (as `JSON`'s `==` does) without building a `JSON`.
+/// The values of an `enum` or `const`, as ranges of the owning schema's tables: the strings
+/// apart, so that a string instance is compared by bytes (as `JSON`'s `==` does) without
+/// building a `JSON`.
 struct _FlatValueSet: Sendable {
-    let strings: [String]
-    let others: [JSON]
+    let strings: Range<Int>
+    let others: Range<Int>
 
-    init(_ values: [JSON]) {
-        var strings: [String] = []
-        var others: [JSON] = []
+    init(_ values: [JSON], tables: inout _FlatLeaf.Tables) {
+        let stringStart = tables.strings.count
+        let otherStart = tables.others.count
         for value in values {
-            if case .string(let text) = value { strings.append(text) } else { others.append(value) }
+            if case .string(let text) = value { tables.strings.append(text) } else { tables.others.append(value) }
         }
-        self.strings = strings
-        self.others = others
-    }
-
-    /// Whether `value` equals one of the values, by `JSON`'s `==`.
-    @inline(__always)
-    func contains(_ value: JSON) -> Bool {
-        if case .string(let text) = value {
-            for candidate in strings where candidate == text && _JSONKey.sameBytes(candidate, text) { return true }
-            return false
-        }
-        return others.contains(value)
+        strings = stringStart..<tables.strings.count
+        others = otherStart..<tables.others.count
     }
 }
 
