@@ -21,7 +21,7 @@ public enum Encoder {
             ignoresCursor = true
         }
         // The common case: valid, decided without copying the object to drop the cursor.
-        if schema.isValid(object: object, ignoringCursor: ignoresCursor) { return [] }
+        if schema.isValid(arguments, ignoringCursor: ignoresCursor) { return [] }
         var checked = object
         if ignoresCursor { checked.removeValue(forKey: "cursor") }
         return schema.validate(.object(checked), at: "arguments").map(\.description)

@@ -71,12 +71,13 @@ public struct JSONSchema: Sendable {
         return isValidByGeneralValidator(instance)
     }
 
-    /// `isValid(.object(object))`, but with `ignoringCursor` a member keyed `cursor` is treated
-    /// as absent (without copying the object when the schema is flat).
-    func isValid(object: JSONObject, ignoringCursor: Bool) -> Bool {
-        if let flat { return flat.isValid(object, ignoringCursor: ignoringCursor) }
-        guard ignoringCursor else { return isValidByGeneralValidator(.object(object)) }
-        var object = object
+    /// `isValid(instance)`, but with `ignoringCursor` a member of an object keyed `cursor` is
+    /// treated as absent (without copying the object when the schema is flat).
+    func isValid(_ instance: JSON, ignoringCursor: Bool) -> Bool {
+        if let flat, case .object(let object) = instance {
+            return flat.isValid(object, ignoringCursor: ignoringCursor)
+        }
+        guard ignoringCursor, case .object(var object) = instance else { return isValidByGeneralValidator(instance) }
         object.removeValue(forKey: "cursor")
         return isValidByGeneralValidator(.object(object))
     }

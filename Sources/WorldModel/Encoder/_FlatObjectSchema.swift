@@ -15,7 +15,7 @@ final class _FlatObjectSchema: Sendable {
     enum Additional: Sendable {
         case allowed
         case rejected
-        /// Checked against `additionalLeaf`.
+        /// Checked against the last of `leaves`.
         case checked
     }
 
@@ -23,12 +23,12 @@ final class _FlatObjectSchema: Sendable {
     let admitsObject: Bool
     /// The declared property names, in declaration order (at most 64).
     let names: [String]
-    /// The checks of each declared property, parallel to `names`.
+    /// The checks of each declared property, parallel to `names`, then the checks of
+    /// `additionalProperties` (at position `names.count`).
     let leaves: [_FlatLeaf]
     /// Bit `i` set when `names[i]` is required.
     let requiredMask: UInt64
     let additional: Additional
-    let additionalLeaf: _FlatLeaf
     let minProperties: Int
     let maxProperties: Int
     /// The string values of every `enum` and `const`; leaves name their part by range.
@@ -97,10 +97,9 @@ final class _FlatObjectSchema: Sendable {
         }
         self.admitsObject = admitsObject
         self.names = properties.map(\.name)
-        self.leaves = leaves
+        self.leaves = leaves + [additionalLeaf]
         self.requiredMask = requiredMask
         self.additional = additional
-        self.additionalLeaf = additionalLeaf
         self.minProperties = minProperties
         self.maxProperties = maxProperties
         strings = tables.strings
@@ -127,7 +126,7 @@ final class _FlatObjectSchema: Sendable {
             while property < propertyCount {
                 if names[property] == key {
                     if _JSONKey.sameBytes(names[property], key) {
-                        guard admits(leaves[property], object.values[position]) else { return false }
+                        guard admits(property, object.values[position]) else { return false }
                         seen |= 1 << UInt64(property)
                         continue members
                     }
@@ -142,23 +141,23 @@ final class _FlatObjectSchema: Sendable {
             case .allowed: continue
             case .rejected: return false
             case .checked:
-                guard admits(additionalLeaf, object.values[position]) else { return false }
+                guard admits(propertyCount, object.values[position]) else { return false }
             }
         }
         return seen & requiredMask == requiredMask && count >= minProperties && count <= maxProperties
     }
 
-    /// Whether `value` passes every check of `leaf`, each with the exact semantics of the
+    /// Whether `value` passes every check of `leaves[leaf]` (read in place, not copied), each with the exact semantics of the
     /// matching case of `_SchemaValidator.checkKeyword`.
     @inline(__always)
-    func admits(_ leaf: _FlatLeaf, _ value: JSON) -> Bool {
-        if leaf.rejectsEverything || !leaf.types.admits(value) { return false }
-        if let enumeration = leaf.enumeration, !contains(enumeration, value) { return false }
-        if let constant = leaf.constant, !contains(constant, value) { return false }
+    func admits(_ leaf: Int, _ value: JSON) -> Bool {
+        if leaves[leaf].rejectsEverything || !leaves[leaf].types.admits(value) { return false }
+        if let enumeration = leaves[leaf].enumeration, !contains(enumeration, value) { return false }
+        if let constant = leaves[leaf].constant, !contains(constant, value) { return false }
         switch value {
-        case .string(let text) where leaf.checksStrings:
+        case .string(let text) where leaves[leaf].checksStrings:
             return admits(leaf, text)
-        case .number(let number) where leaf.checksNumbers:
+        case .number(let number) where leaves[leaf].checksNumbers:
             return admits(leaf, number)
         default:
             return true
@@ -179,22 +178,22 @@ final class _FlatObjectSchema: Sendable {
         return others[set.others].contains(value)
     }
 
-    private func admits(_ leaf: _FlatLeaf, _ text: String) -> Bool {
-        if leaf.minLength > 0 && text.unicodeScalars.count < leaf.minLength { return false }
+    private func admits(_ leaf: Int, _ text: String) -> Bool {
+        if leaves[leaf].minLength > 0 && text.unicodeScalars.count < leaves[leaf].minLength { return false }
         // Scalars never outnumber bytes.
-        if leaf.maxLength != Int.max && text.utf8.count > leaf.maxLength && text.unicodeScalars.count > leaf.maxLength {
+        if leaves[leaf].maxLength != Int.max && text.utf8.count > leaves[leaf].maxLength && text.unicodeScalars.count > leaves[leaf].maxLength {
             return false
         }
-        if leaf.pattern >= 0 && !patterns[leaf.pattern].matches(text) { return false }
+        if leaves[leaf].pattern >= 0 && !patterns[leaves[leaf].pattern].matches(text) { return false }
         return true
     }
 
-    private func admits(_ leaf: _FlatLeaf, _ number: JSONNumber) -> Bool {
-        if let minimum = leaf.minimum, minimum.exceeds(number) { return false }
-        if let maximum = leaf.maximum, maximum.isExceeded(by: number) { return false }
-        if let exclusiveMinimum = leaf.exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) { return false }
-        if let exclusiveMaximum = leaf.exclusiveMaximum, !exclusiveMaximum.exceeds(number) { return false }
-        if leaf.multipleOf >= 0 && !_SchemaValidator.isMultiple(number, of: divisors[leaf.multipleOf]) {
+    private func admits(_ leaf: Int, _ number: JSONNumber) -> Bool {
+        if let minimum = leaves[leaf].minimum, minimum.exceeds(number) { return false }
+        if let maximum = leaves[leaf].maximum, maximum.isExceeded(by: number) { return false }
+        if let exclusiveMinimum = leaves[leaf].exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) { return false }
+        if let exclusiveMaximum = leaves[leaf].exclusiveMaximum, !exclusiveMaximum.exceeds(number) { return false }
+        if leaves[leaf].multipleOf >= 0 && !_SchemaValidator.isMultiple(number, of: divisors[leaves[leaf].multipleOf]) {
             return false
         }
         return true
