@@ -26,6 +26,8 @@ final class _FlatObjectSchema: Sendable {
     /// The checks of each declared property, parallel to `names`, then the checks of
     /// `additionalProperties` (at position `names.count`).
     let leaves: [_FlatLeaf]
+    /// The UTF-8 lengths of `names`.
+    let nameLengths: [Int]
     /// Bit `i` set when `names[i]` is required.
     let requiredMask: UInt64
     let additional: Additional
@@ -33,6 +35,8 @@ final class _FlatObjectSchema: Sendable {
     let maxProperties: Int
     /// The string values of every `enum` and `const`; leaves name their part by range.
     let strings: [String]
+    /// The UTF-8 lengths of `strings`.
+    let stringLengths: [Int]
     /// The other values of every `enum` and `const`; leaves name their part by range.
     let others: [JSON]
     /// The `pattern`s the leaves refer to by position.
@@ -97,12 +101,14 @@ final class _FlatObjectSchema: Sendable {
         }
         self.admitsObject = admitsObject
         self.names = properties.map(\.name)
+        nameLengths = properties.map(\.name.utf8.count)
         self.leaves = leaves + [additionalLeaf]
         self.requiredMask = requiredMask
         self.additional = additional
         self.minProperties = minProperties
         self.maxProperties = maxProperties
         strings = tables.strings
+        stringLengths = tables.strings.map(\.utf8.count)
         others = tables.others
         patterns = tables.patterns
         divisors = tables.divisors
@@ -117,26 +123,24 @@ final class _FlatObjectSchema: Sendable {
         let propertyCount = names.count
         members: for position in 0..<object.count {
             let key = object.keys[position]
-            if ignoringCursor && key == "cursor" && _JSONKey.sameBytes(key, "cursor") {
+            let keyLength = key.utf8.count
+            if ignoringCursor && keyLength == 6 && _JSONKey.sameBytes(key, "cursor") {
                 count -= 1
                 continue
             }
-            var equivalent = false
+            // By bytes first: a name of another length cannot match.
             var property = 0
             while property < propertyCount {
-                if names[property] == key {
-                    if _JSONKey.sameBytes(names[property], key) {
-                        guard admits(property, object.values[position]) else { return false }
-                        seen |= 1 << UInt64(property)
-                        continue members
-                    }
-                    // Canonically equivalent but byte-different: the general validator neither
-                    // checks it against the property nor counts it as additional.
-                    equivalent = true
+                if nameLengths[property] == keyLength && _JSONKey.sameBytes(names[property], key) {
+                    guard admits(property, object.values[position]) else { return false }
+                    seen |= 1 << UInt64(property)
+                    continue members
                 }
                 property += 1
             }
-            if equivalent { continue }
+            // A key canonically equivalent to a declared name but byte-different: the general
+            // validator neither checks it against the property nor counts it as additional.
+            if names.contains(key) { continue }
             switch additional {
             case .allowed: continue
             case .rejected: return false
@@ -168,9 +172,10 @@ final class _FlatObjectSchema: Sendable {
     @inline(__always)
     private func contains(_ set: _FlatValueSet, _ value: JSON) -> Bool {
         if case .string(let text) = value {
+            let length = text.utf8.count
             var position = set.strings.lowerBound
             while position < set.strings.upperBound {
-                if strings[position] == text && _JSONKey.sameBytes(strings[position], text) { return true }
+                if stringLengths[position] == length && _JSONKey.sameBytes(strings[position], text) { return true }
                 position += 1
             }
             return false
