@@ -287,7 +287,8 @@ struct FlatObjectSchemaTests {
         var total = (valid: 0, invalid: 0)
         for (position, text) in flatSchemas.enumerated() {
             let tally = try compare(
-                text, try JSON(parsing: text), acceptsCursor: position % 2 == 0, count: 1500, seed: UInt64(100 + position))
+                text, try JSON(parsing: text), acceptsCursor: position % 2 == 0, count: 1500,
+                seed: UInt64(100 + position))
             total.valid += tally.valid
             total.invalid += tally.invalid
         }
@@ -328,14 +329,19 @@ struct FlatObjectSchemaTests {
         let lengths = try JSONSchema(try JSON(parsing: flatSchemas[3]))
         #expect(lengths.isValid(["s": "e\u{301}"]))  // two scalars
         #expect(!lengths.isValid(["s": "\u{E9}"]))
-        #expect(lengths.validate(["s": "\u{E9}"]).map(\.description) == [
-            #"arguments.s: expected a string of at least 2 characters, got "é" (1)"#
-        ])
+        #expect(
+            lengths.validate(["s": "\u{E9}"]).map(\.description) == [
+                #"arguments.s: expected a string of at least 2 characters, got "é" (1)"#
+            ])
     }
 
     @Test("a list tool's cursor is ignored without changing the messages for invalid arguments")
     func cursorHandling() throws {
-        let schema = try JSONSchema(try JSON(parsing: #"{"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"], "additionalProperties": false}"#))
+        let schema = try JSONSchema(
+            try JSON(
+                parsing:
+                    #"{"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"], "additionalProperties": false}"#
+            ))
         #expect(Encoder.validate(["q": "a", "cursor": "c1"], schema: schema, acceptsCursor: true) == [])
         #expect(Encoder.validate(["q": "a", "cursor": nil], schema: schema, acceptsCursor: true) == [])
         #expect(
@@ -351,6 +357,7 @@ struct FlatObjectSchemaTests {
                 "arguments: unexpected property 'x' (did you mean 'q'?)",
                 "arguments: missing required property 'q'",
             ])
-        #expect(Encoder.validate("q", schema: schema, acceptsCursor: true) == ["arguments: expected object, got string"])
+        #expect(
+            Encoder.validate("q", schema: schema, acceptsCursor: true) == ["arguments: expected object, got string"])
     }
 }

@@ -9,8 +9,8 @@ import WorldModel
 /// - full steps: JSON argument text parsed, validated, transitioned, decoded with the
 ///   scenario's faults, rendered: target ≥ 200,000/s;
 /// - episode reset (a fresh `EpisodeEngine` at the initial state): target ≤ 10 µs.
-/// - argument validation alone (`Encoder.validate`) of a tickets_route call and a tickets_list
-///   call with a cursor; no target.
+/// - argument validation alone (`Encoder.validate`, and `JSONSchema.isValid` by itself) of a
+///   tickets_route call, and of a tickets_list call with a cursor; no target.
 public enum WorldModelBenchmarks {
     /// The shipped scenarios the group uses.
     public static let scenarioNames = [
@@ -72,6 +72,11 @@ public enum WorldModelBenchmarks {
             benchmarks.append(
                 Benchmark("validate arguments (ticket-triage tickets_route)") {
                     blackHole(Encoder.validate(routeArguments[0], for: route))
+                })
+            let routeSchema = route.inputSchema
+            benchmarks.append(
+                Benchmark("JSONSchema.isValid (ticket-triage tickets_route)") {
+                    blackHole(routeSchema.isValid(routeArguments[1]))
                 })
             let listArguments: JSON = ["queue": "billing", "cursor": "c2"]
             benchmarks.append(

@@ -116,6 +116,7 @@ final class _FlatObjectSchema: Sendable {
 
     /// Whether `object` satisfies the schema; with `ignoringCursor`, a member whose key is
     /// `cursor` (by bytes) is treated as absent, as if it had been removed first.
+    @inline(__always)
     func isValid(_ object: JSONObject, ignoringCursor: Bool) -> Bool {
         guard admitsObject else { return false }
         var seen: UInt64 = 0
@@ -186,7 +187,9 @@ final class _FlatObjectSchema: Sendable {
     private func admits(_ leaf: Int, _ text: String) -> Bool {
         if leaves[leaf].minLength > 0 && text.unicodeScalars.count < leaves[leaf].minLength { return false }
         // Scalars never outnumber bytes.
-        if leaves[leaf].maxLength != Int.max && text.utf8.count > leaves[leaf].maxLength && text.unicodeScalars.count > leaves[leaf].maxLength {
+        if leaves[leaf].maxLength != Int.max && text.utf8.count > leaves[leaf].maxLength
+            && text.unicodeScalars.count > leaves[leaf].maxLength
+        {
             return false
         }
         if leaves[leaf].pattern >= 0 && !patterns[leaves[leaf].pattern].matches(text) { return false }
@@ -196,7 +199,9 @@ final class _FlatObjectSchema: Sendable {
     private func admits(_ leaf: Int, _ number: JSONNumber) -> Bool {
         if let minimum = leaves[leaf].minimum, minimum.exceeds(number) { return false }
         if let maximum = leaves[leaf].maximum, maximum.isExceeded(by: number) { return false }
-        if let exclusiveMinimum = leaves[leaf].exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) { return false }
+        if let exclusiveMinimum = leaves[leaf].exclusiveMinimum, !exclusiveMinimum.isExceeded(by: number) {
+            return false
+        }
         if let exclusiveMaximum = leaves[leaf].exclusiveMaximum, !exclusiveMaximum.exceeds(number) { return false }
         if leaves[leaf].multipleOf >= 0 && !_SchemaValidator.isMultiple(number, of: divisors[leaves[leaf].multipleOf]) {
             return false
