@@ -9,8 +9,6 @@ import WorldModel
 /// - full steps: JSON argument text parsed, validated, transitioned, decoded with the
 ///   scenario's faults, rendered: target ≥ 200,000/s;
 /// - episode reset (a fresh `EpisodeEngine` at the initial state): target ≤ 10 µs.
-/// - argument validation alone (`Encoder.validate`, and `JSONSchema.isValid` by itself) of a
-///   tickets_route call, and of a tickets_list call with a cursor; no target.
 public enum WorldModelBenchmarks {
     /// The shipped scenarios the group uses.
     public static let scenarioNames = [
@@ -66,24 +64,6 @@ public enum WorldModelBenchmarks {
             BenchmarkThreshold(transitionGet, operationsPerSecond: 1_000_000),
             BenchmarkThreshold(transitionUpdate, operationsPerSecond: 1_000_000),
         ]
-
-        // Argument validation alone (part of every step): a valid call and a list call with a cursor.
-        if let route = triage.world.tool(named: "tickets_route"), let list = triage.world.tool(named: "tickets_list") {
-            benchmarks.append(
-                Benchmark("validate arguments (ticket-triage tickets_route)") {
-                    blackHole(Encoder.validate(routeArguments[0], for: route))
-                })
-            let routeSchema = route.inputSchema
-            benchmarks.append(
-                Benchmark("JSONSchema.isValid (ticket-triage tickets_route)") {
-                    blackHole(routeSchema.isValid(routeArguments[1]))
-                })
-            let listArguments: JSON = ["queue": "billing", "cursor": "c2"]
-            benchmarks.append(
-                Benchmark("validate arguments with cursor (ticket-triage tickets_list)") {
-                    blackHole(Encoder.validate(listArguments, for: list))
-                })
-        }
 
         // (b) Full steps with the scenario's faults (rate limits off so calls reach the service).
         let faultyRefund = withoutRateLimits(refund.world)
