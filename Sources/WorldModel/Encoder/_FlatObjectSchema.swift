@@ -215,8 +215,8 @@ final class _FlatObjectSchema: Sendable {
 /// `maxLength`, `pattern`, and annotations), or a boolean schema.
 ///
 /// Plain data (no references), so reading one costs no retain or release: value sets, patterns
-/// and divisors live in the owning `_FlatObjectSchema`'s tables and are named by position
-/// (`-1` when absent).
+/// and divisors live in the owning `_FlatObjectSchema`'s tables and are named by range or
+/// position (`nil` or `-1` when absent).
 struct _FlatLeaf: Sendable {
     /// The tables being filled while leaves are built.
     struct Tables {
