@@ -79,7 +79,8 @@ public struct BenchmarkSuite: Sendable {
     public static func standard() -> BenchmarkSuite {
         // Groups that need the shipped scenarios are skipped when run outside the project root.
         BenchmarkSuite(
-            groups: [JSONBenchmarks.group(), WorldModelBenchmarks.group()] + [MCPBenchmarks.group()].compactMap { $0 })
+            groups: [JSONBenchmarks.group(), WorldModelBenchmarks.group(), ValidationBenchmarks.group()]
+                + [MCPBenchmarks.group()].compactMap { $0 })
     }
 }
 

@@ -9,17 +9,21 @@ public enum Encoder {
 
     /// `validate(_:for:)` with the parts of the tool it reads.
     static func validate(_ arguments: JSON, schema: JSONSchema, acceptsCursor: Bool) -> [String] {
-        var arguments = arguments
-        if acceptsCursor, case .object(var object) = arguments, let cursor = object["cursor"] {
+        guard case .object(let object) = arguments else {
+            return ["arguments: expected object, got \(arguments.typeName)"]
+        }
+        var ignoresCursor = false
+        if acceptsCursor, let position = object.position(of: "cursor") {
+            let cursor = object.values[position]
             guard cursor.stringValue != nil || cursor.isNull else {
                 return ["arguments.cursor: expected string, got \(cursor.typeName)"]
             }
-            object.removeValue(forKey: "cursor")
-            arguments = .object(object)
+            ignoresCursor = true
         }
-        guard case .object = arguments else {
-            return ["arguments: expected object, got \(arguments.typeName)"]
-        }
-        return schema.validate(arguments, at: "arguments").map(\.description)
+        // The common case: valid, decided without copying the object to drop the cursor.
+        if schema.isValid(arguments, ignoringCursor: ignoresCursor) { return [] }
+        var checked = object
+        if ignoresCursor { checked.removeValue(forKey: "cursor") }
+        return schema.validate(.object(checked), at: "arguments").map(\.description)
     }
 }

@@ -23,6 +23,8 @@ public struct JSONSchema: Sendable {
     let nodes: [_SchemaNode]
     let sources: [JSON]
     let rootIndex: Int
+    /// The precompiled validator behind `isValid` when the schema is a flat object schema.
+    let flat: _FlatObjectSchema?
 
     /// Compiles `schema`; throws the first problem found, with its path in the schema
     /// (`properties.amount.minimum: expected a number, found string "0"`).
@@ -31,12 +33,14 @@ public struct JSONSchema: Sendable {
         rootIndex = try compiler.compileDocument()
         nodes = compiler.nodes
         sources = compiler.raw
+        flat = _FlatObjectSchema(nodes: nodes, root: rootIndex)
     }
 
     private init(nodes: [_SchemaNode], sources: [JSON], rootIndex: Int) {
         self.nodes = nodes
         self.sources = sources
         self.rootIndex = rootIndex
+        flat = nil
     }
 
     /// The schema text this was compiled from (for a subschema, its own part of the document).
@@ -63,6 +67,23 @@ public struct JSONSchema: Sendable {
 
     /// Whether `instance` satisfies the schema; stops at the first failure.
     public func isValid(_ instance: JSON) -> Bool {
+        if let flat, case .object(let object) = instance { return flat.isValid(object, ignoringCursor: false) }
+        return isValidByGeneralValidator(instance)
+    }
+
+    /// `isValid(instance)`, but with `ignoringCursor` a member of an object keyed `cursor` is
+    /// treated as absent (without copying the object when the schema is flat).
+    func isValid(_ instance: JSON, ignoringCursor: Bool) -> Bool {
+        if let flat, case .object(let object) = instance {
+            return flat.isValid(object, ignoringCursor: ignoringCursor)
+        }
+        guard ignoringCursor, case .object(var object) = instance else { return isValidByGeneralValidator(instance) }
+        object.removeValue(forKey: "cursor")
+        return isValidByGeneralValidator(.object(object))
+    }
+
+    /// `isValid` by the general validator alone, whatever the schema's shape.
+    func isValidByGeneralValidator(_ instance: JSON) -> Bool {
         var validator = _SchemaValidator(nodes: nodes, root: "")
         return validator.check(rootIndex, instance, collect: false)
     }

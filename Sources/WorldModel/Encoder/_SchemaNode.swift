@@ -72,7 +72,7 @@ final class _SchemaPattern: @unchecked Sendable {
 
     /// Unanchored search, as JSON Schema specifies.
     func matches(_ text: String) -> Bool {
-        if let simple { return simple.matches(text) }
+        if let result = simple?.matches(text) { return result }
         return text.contains(regex)
     }
 }

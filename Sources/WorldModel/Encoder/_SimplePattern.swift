@@ -11,22 +11,9 @@ struct _SimplePattern: Sendable {
         case scalar(Unicode.Scalar)
         case digit
         case word
-        case set(ranges: [ClosedRange<UInt32>], negated: Bool)
-
-        func matches(_ value: UInt32) -> Bool {
-            switch self {
-            case .scalar(let expected): return value == expected.value
-            case .digit: return value >= 0x30 && value <= 0x39
-            case .word: return Atom.isWord(value)
-            case .set(let ranges, let negated):
-                var found = false
-                for range in ranges where range.contains(value) {
-                    found = true
-                    break
-                }
-                return found != negated
-            }
-        }
+        /// `ranges[start..<end]` of the pattern (kept there so that atoms are plain data and
+        /// copying a piece costs no retain).
+        case set(start: Int, end: Int, negated: Bool)
 
         static func isWord(_ value: UInt32) -> Bool {
             switch value {
@@ -43,6 +30,8 @@ struct _SimplePattern: Sendable {
     }
 
     private let pieces: [Piece]
+    /// The ranges of every bracket class, in order.
+    private let ranges: [ClosedRange<UInt32>]
     private let anchoredStart: Bool
     private let anchoredEnd: Bool
 
@@ -59,6 +48,7 @@ struct _SimplePattern: Sendable {
             scalars.removeLast()
         }
         var pieces: [Piece] = []
+        var allRanges: [ClosedRange<UInt32>] = []
         var index = 0
         func escaped(_ scalar: Unicode.Scalar) -> Atom? {
             switch scalar {
@@ -124,7 +114,8 @@ struct _SimplePattern: Sendable {
                     }
                 }
                 guard closed else { return nil }
-                atom = .set(ranges: ranges, negated: negated)
+                atom = .set(start: allRanges.count, end: allRanges.count + ranges.count, negated: negated)
+                allRanges += ranges
             case ".", "(", ")", "|", "*", "+", "?", "{", "}", "^", "$", "]":
                 return nil
             default:
@@ -167,6 +158,7 @@ struct _SimplePattern: Sendable {
             pieces.append(Piece(atom: atom, minimum: minimum, maximum: maximum))
         }
         self.pieces = pieces
+        self.ranges = allRanges
         self.anchoredStart = anchoredStart
         self.anchoredEnd = anchoredEnd
     }
@@ -196,7 +188,7 @@ struct _SimplePattern: Sendable {
         var count = 0
         var end = position
         while count < current.maximum, end < scalars.count,
-            current.atom.matches(UInt32(scalars[scalars.startIndex + end]))
+            matches(current.atom, UInt32(scalars[scalars.startIndex + end]))
         {
             count += 1
             end += 1
@@ -208,5 +200,25 @@ struct _SimplePattern: Sendable {
             count -= 1
         }
         return false
+    }
+
+    @inline(__always)
+    private func matches(_ atom: Atom, _ value: UInt32) -> Bool {
+        switch atom {
+        case .scalar(let expected): return value == expected.value
+        case .digit: return value >= 0x30 && value <= 0x39
+        case .word: return Atom.isWord(value)
+        case .set(let start, let end, let negated):
+            var found = false
+            var position = start
+            while position < end {
+                if ranges[position].contains(value) {
+                    found = true
+                    break
+                }
+                position += 1
+            }
+            return found != negated
+        }
     }
 }
