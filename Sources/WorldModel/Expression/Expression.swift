@@ -56,6 +56,8 @@ public struct Expression: Sendable {
     var scope: ExpressionScope { storage.scope }
     /// The slot of the bound row (`ExpressionRowBinding`), when the expression reads it.
     var boundRowSlot: Int? { storage.boundRowSlot }
+    /// The expression as a condition testable without a frame, when it has such a shape.
+    var directCondition: _DirectCondition? { storage.directCondition }
 
     /// Whether the expression always yields the same value (`constantValue` is set).
     public var isConstant: Bool { constantValue != nil }
@@ -75,7 +77,8 @@ public struct Expression: Sendable {
                 slotCount: checker.slotCount,
                 usesContext: checker.usesContext,
                 variableMember: root.slotMember.flatMap { $0.slot < scope.variables.count ? $0 : nil },
-                scope: scope, boundRowSlot: checker.boundRowSlot))
+                scope: scope, boundRowSlot: checker.boundRowSlot,
+                directCondition: root.constant == nil ? root.direct : nil))
     }
 
     /// The value of `variable.field` given the variable's value: exactly what evaluating does
@@ -155,12 +158,13 @@ final class _ExpressionStorage: Sendable {
     let variableMember: (slot: Int, key: String)?
     let scope: ExpressionScope
     let boundRowSlot: Int?
+    let directCondition: _DirectCondition?
 
     init(
         source: String, type: ExpressionType, constantValue: JSON?, referencedVariables: Set<String>,
         referencedCollections: Set<String>, code: @escaping _ExpressionCode, staticCost: Int, variableCount: Int,
         slotCount: Int, usesContext: Bool, variableMember: (slot: Int, key: String)?, scope: ExpressionScope,
-        boundRowSlot: Int?
+        boundRowSlot: Int?, directCondition: _DirectCondition?
     ) {
         self.source = source
         self.type = type
@@ -175,5 +179,6 @@ final class _ExpressionStorage: Sendable {
         self.variableMember = variableMember
         self.scope = scope
         self.boundRowSlot = boundRowSlot
+        self.directCondition = directCondition
     }
 }

@@ -397,10 +397,14 @@ extension ExpressionChecker {
             // When the predicate is only `p.id == E`, the row found satisfies it exactly when its
             // id equals E's value: compare them instead of binding the row and running the test.
             let idOnly = if case .binary(.equal, _, _) = predicateSyntax.kind { true } else { false }
+            let bound = boundRow(source, key: keySyntax)
             let lookup = Self.idLookup(
-                source, name, key: key.code, bound: boundRow(source, key: keySyntax), slot: idOnly ? nil : slot,
-                step: step)
+                source, name, key: key.code, bound: bound, slot: idOnly ? nil : slot, step: step)
             let slow = Self.quantify(mode, elements, slot: slot, test: test, step: step, what: predicateWhat)
+            var direct: _DirectCondition?
+            if idOnly, mode == .exists, let bound, let (argsSlot, keyField) = key.slotMember {
+                direct = .boundRowExists(boundSlot: bound, argsSlot: argsSlot, keyField: keyField)
+            }
             return Checked(
                 type: type,
                 code: { frame throws(ExpressionRuntimeError) in
@@ -416,7 +420,7 @@ extension ExpressionChecker {
                     case .filter: return .array(holds ? [.object(found.row ?? JSONObject())] : [])
                     default: return .bool(holds)
                     }
-                }, cost: 1 + sourceCost + predicate.cost, constant: nil)
+                }, cost: 1 + sourceCost + predicate.cost, constant: nil, direct: direct)
         }
         return Checked(
             type: type, code: Self.quantify(mode, elements, slot: slot, test: test, step: step, what: predicateWhat),

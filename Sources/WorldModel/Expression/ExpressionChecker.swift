@@ -16,6 +16,8 @@ struct ExpressionChecker {
         var slot: Int?
         /// The slot and key, when the node is `variable.field` (enables fused fast paths).
         var slotMember: (slot: Int, key: String)?
+        /// The node as a condition testable without a frame, when it has such a shape.
+        var direct: _DirectCondition?
     }
 
     typealias Ops = _ExpressionOperations
@@ -247,9 +249,11 @@ struct ExpressionChecker {
                 }
             }
             if let (slot, key) = lhs.slotMember, let value = rhs.constant {
-                return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
+                var checked = derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
                     .bool((try Ops.member(ofSlot: slot, key, in: frame.slots) == value) != negate)
                 }
+                checked.direct = .memberEquals(slot: slot, key: key, value: value, negate: negate)
+                return checked
             }
             return derived(.boolean, [lhs, rhs]) { frame throws(ExpressionRuntimeError) in
                 let left = try l(&frame)

@@ -3,15 +3,16 @@
 ///
 /// The caller keeps the draft only if every effect succeeds: effects are all or nothing.
 struct EffectEvaluator {
-    /// The step's expression context (its `data` is swapped for the draft while evaluating).
-    let context: StepContext
+    /// The step's expression context (its `data` is swapped for the draft while evaluating);
+    /// nil for a tool whose operation evaluates only immediate expressions (`ToolEntry.needsContext`).
+    let context: StepContext?
     let arguments: JSON
     /// Variables bound by `for_each`, innermost last.
     var locals: [(name: String, value: JSON)] = []
     /// Whether any effect changed the draft so far.
     private(set) var wrote = false
 
-    init(context: StepContext, arguments: JSON) {
+    init(context: StepContext?, arguments: JSON) {
         self.context = context
         self.arguments = arguments
     }
@@ -20,16 +21,38 @@ struct EffectEvaluator {
     func value(
         _ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
     ) throws(OperationFailure) -> JSON {
-        do throws(ExpressionRuntimeError) {
-            // Constants and `args.field` read no store: skip lending the draft to the context.
-            if let constant = expression.constantValue { return constant }
-            if let (slot, key) = expression.variableMember, slot == 0 {
+        // Constants and `args.field` read no store: skip lending the draft to the context.
+        if let constant = expression.constantValue { return constant }
+        if let (slot, key) = expression.variableMember, slot == 0 {
+            do throws(ExpressionRuntimeError) {
                 return try Expression.member(of: arguments, key)
+            } catch {
+                throw .runtime(error, in: what())
             }
+        }
+        let context = try requireContext()
+        do throws(ExpressionRuntimeError) {
             return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
             throw .runtime(error, in: what())
         }
+    }
+
+    /// Whether `expression` is evaluated without a context: a constant or `args.field`.
+    static func isImmediate(_ expression: Expression) -> Bool {
+        if expression.constantValue != nil { return true }
+        if let (slot, _) = expression.variableMember { return slot == 0 }
+        return false
+    }
+
+    /// The step's context; a 500 if the tool was judged to need none (which would be an engine
+    /// bug: answered, never a crash).
+    func requireContext() throws(OperationFailure) -> StepContext {
+        guard let context else {
+            throw OperationFailure(
+                response: .error(500, code: "server_error", message: "internal error: the step has no context"))
+        }
+        return context
     }
 
     func holds(_ predicate: Expression, row: JSONObject, data: EntityStore) throws(OperationFailure) -> Bool {
@@ -159,17 +182,18 @@ struct EffectEvaluator {
         guard let index = data.index(of: collection), let position = data.collections[index].position(of: id) else {
             return nil
         }
-        return try update(collectionIndex: index, id: id, position: position, set: set, append: append, data: &data)
+        return try update(
+            collectionIndex: index, id: id, position: position, original: data.collections[index].rows[position],
+            set: set, append: append, data: &data)
     }
 
-    /// Updates the row `id` found at `position` of the collection at `collectionIndex`: every value
-    /// is computed against the row as it was, then the row is replaced in one write (and only if
-    /// it changed). Returns the row as changed.
+    /// Updates `original`, the row `id` found at `position` of the collection at
+    /// `collectionIndex`: every value is computed against the row as it was, then the row is
+    /// replaced in one write (and only if it changed). Returns the row as changed.
     mutating func update(
-        collectionIndex: Int, id: String, position: Int, set: [FieldAssignment], append: [FieldAssignment],
-        data: inout EntityStore
+        collectionIndex: Int, id: String, position: Int, original: JSONObject, set: [FieldAssignment],
+        append: [FieldAssignment], data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
-        let original = data.collections[collectionIndex].rows[position]
         var object = original
         // Whether a key got a value other than the row's: proof that the row changed (so the
         // row need not be compared whole) when every assignment sets a distinct top-level key
@@ -208,7 +232,9 @@ struct EffectEvaluator {
             list = .array(elements)
             object = row.setting(list, at: assignment.path).objectValue ?? object
         }
-        object["id"] = .string(id)
+        if set.contains(where: { $0.path.first == "id" }) || append.contains(where: { $0.path.first == "id" }) {
+            object["id"] = .string(id)  // The id cannot change.
+        }
         if changed || object != original {
             data[index: collectionIndex].replace(at: position, with: object)
             wrote = true
@@ -258,6 +284,22 @@ struct EffectEvaluator {
                 defer { locals.removeLast() }
                 for inner in body { try apply(inner, data: &data) }
             }
+        }
+    }
+}
+
+extension ToolOperation {
+    /// Whether running the operation evaluates only immediate expressions (constants and
+    /// `args.field`; `EffectEvaluator.isImmediate`): a get by key, or an update by key whose
+    /// values are all immediate.
+    var evaluatesOnlyImmediately: Bool {
+        switch self {
+        case .get(_, let key):
+            return EffectEvaluator.isImmediate(key)
+        case .update(_, .key(let key), let set, let append):
+            return EffectEvaluator.isImmediate(key) && (set + append).allSatisfy { EffectEvaluator.isImmediate($0.value) }
+        default:
+            return false
         }
     }
 }

@@ -95,6 +95,31 @@ final class StepContext: ExpressionContext {
         return try expression.evaluate(self, bindings)
     }
 
+    /// Whether a condition over `args`, no `row`, and `boundRow` holds: `true` exactly, not
+    /// another value or an error. Shapes the checker recognised are tested without a frame.
+    func holds(_ condition: Expression, args: JSON, boundRow: JSON = .null) -> Bool {
+        if let holds = Self.holdsDirectly(condition, args: args, boundRow: boundRow) { return holds }
+        do throws(ExpressionRuntimeError) {
+            return try evaluate(condition, args: args, boundRow: boundRow) == .bool(true)
+        } catch {
+            return false
+        }
+    }
+
+    /// `holds(_:args:boundRow:)` for a condition with a direct shape (`_DirectCondition`), which
+    /// needs no context; nil for any other condition.
+    static func holdsDirectly(_ condition: Expression, args: JSON, boundRow: JSON) -> Bool? {
+        // Direct shapes read scope variables only: here `args`, `row` and the bound row.
+        guard let direct = condition.directCondition,
+            condition.variableCount == (condition.boundRowSlot == nil ? 2 : 3)
+        else { return nil }
+        do throws(ExpressionRuntimeError) {
+            return try direct.holds { slot in slot == 0 ? args : slot == 1 ? .null : boundRow }
+        } catch {
+            return false
+        }
+    }
+
     /// Evaluates with `draft` as the entity store, then lets go of it so the caller's draft stays
     /// uniquely referenced (writes to it do not copy).
     func evaluate(

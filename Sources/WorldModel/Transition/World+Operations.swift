@@ -31,10 +31,10 @@ struct OperationFailure: Error {
 extension World {
     /// Runs `tool`'s preconditions and operation against `state`, atomically.
     func execute(_ tool: ToolEntry, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
-        let context = StepContext(world: self, state: state)
+        let context = tool.needsContext ? StepContext(world: self, state: state) : nil
         var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
-            switch try? context.evaluate(expression, args: arguments) {
+            switch try? context?.evaluate(expression, args: arguments) {
             case .string(let key)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: key)
             case .number(let number)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: number.description)
             default: idempotencyKey = nil
@@ -47,14 +47,10 @@ extension World {
         // operation (nil for other operations: the preconditions look rows up themselves).
         let target = tool.target?.resolve(arguments, in: state.data)
         for precondition in target.flatMap({ _ in tool.target?.requires }) ?? tool.requires {
-            let holds: Bool
-            do throws(ExpressionRuntimeError) {
-                holds =
-                    try context.evaluate(precondition.expression, args: arguments, boundRow: target?.value ?? .null)
-                    == .bool(true)
-            } catch {
-                holds = false
-            }
+            let boundRow = target?.value ?? .null
+            let holds =
+                StepContext.holdsDirectly(precondition.expression, args: arguments, boundRow: boundRow)
+                ?? context?.holds(precondition.expression, args: arguments, boundRow: boundRow) ?? false
             if !holds {
                 let response = Response.error(
                     precondition.status, code: Response.errorCode(for: precondition.status),
@@ -62,7 +58,7 @@ extension World {
                 return Execution(response: response, committed: false, page: nil)
             }
         }
-        context.data = EntityStore()  // Let go of the state's store: the store below stays unique.
+        context?.data = EntityStore()  // Let go of the state's store: the store below stays unique.
         // Operations that can only fail before their first write run on the state's own store,
         // taken out of the state so it is uniquely referenced and written in place. The others
         // run on a draft (copy-on-write: only touched collections are copied) that the state
@@ -117,10 +113,10 @@ extension World {
         case .update(let collection, let selector, let set, let append):
             if case .key(let key) = selector {
                 let row: JSONObject
-                if let target, let id = target.id, let position = target.position {
+                if let target, let id = target.id, let position = target.position, case .object(let original) = target.value {
                     row = try evaluator.update(
-                        collectionIndex: target.collectionIndex, id: id, position: position, set: set, append: append,
-                        data: &data)
+                        collectionIndex: target.collectionIndex, id: id, position: position, original: original,
+                        set: set, append: append, data: &data)
                 } else {
                     row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
                 }
@@ -136,8 +132,9 @@ extension World {
         case .custom(let effects, let returns):
             for effect in effects { try evaluator.apply(effect, data: &data) }
             guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
+            let context = try evaluator.requireContext()
             do throws(ExpressionRuntimeError) {
-                let value = try evaluator.context.evaluate(returns, on: data, args: evaluator.arguments)
+                let value = try context.evaluate(returns, on: data, args: evaluator.arguments)
                 if case .object(let row) = value {
                     return (Response(status: 200, body: projected(row, tool.fields)), nil)
                 }
@@ -159,12 +156,13 @@ extension World {
         var matching: [JSONObject] = []
         if let filter {
             matching.reserveCapacity(rows.count)
-            evaluator.context.data = data
-            defer { evaluator.context.data = EntityStore() }
+            let context = try evaluator.requireContext()
+            context.data = data
+            defer { context.data = EntityStore() }
             for row in rows {
                 let holds: JSON
                 do throws(ExpressionRuntimeError) {
-                    holds = try evaluator.context.evaluate(filter, args: evaluator.arguments, row: row)
+                    holds = try context.evaluate(filter, args: evaluator.arguments, row: row)
                 } catch {
                     throw .runtime(error, in: "filter")
                 }

@@ -104,6 +104,10 @@ final class ToolEntry: Sendable {
     let acceptsCursor: Bool
     /// For an operation on one row by `args.<field>`: how a step finds that row once.
     let target: TargetRowPlan?
+    /// Whether a call needs a `StepContext`: false when every expression it evaluates is
+    /// immediate (`EffectEvaluator.isImmediate`) or a direct condition, as for most keyed reads
+    /// and updates, so the step builds none.
+    let needsContext: Bool
 
     init(_ spec: ToolSpec, data: EntityStore) {
         self.spec = spec
@@ -116,6 +120,9 @@ final class ToolEntry: Sendable {
         inputSchema = spec.inputSchema
         if case .list = spec.operation { acceptsCursor = true } else { acceptsCursor = false }
         target = TargetRowPlan(spec, data: data)
+        let requires = target?.requires ?? spec.requires
+        let conditionsAreDirect = requires.allSatisfy { $0.expression.directCondition != nil }
+        needsContext = spec.idempotencyKey != nil || !conditionsAreDirect || spec.operation.evaluatesOnlyImmediately == false
     }
 }
 
