@@ -11,16 +11,32 @@ enum _DirectCondition: Sendable {
     /// the bound row is an object whose `id` equals `args.<keyField>`, a string.
     case boundRowExists(boundSlot: Int, argsSlot: Int, keyField: String)
 
-    /// Whether the condition holds, given the values of the slots it reads.
-    func holds(_ value: (Int) -> JSON) throws(ExpressionRuntimeError) -> Bool {
+    /// Whether the condition reads only the engine scope's variables: `args` (slot 0), `row`
+    /// (slot 1) and the bound row in `boundSlot`.
+    func readsEngineVariablesOnly(boundSlot: Int?) -> Bool {
+        switch self {
+        case .memberEquals(let slot, _, _, _): slot == 0 || slot == 1 || slot == boundSlot
+        case .boundRowExists(let bound, let argsSlot, _): bound == boundSlot && argsSlot == 0
+        }
+    }
+
+    /// Whether the condition holds, given the engine scope's variables: `args` in slot 0, `row`
+    /// in slot 1 and the bound row (if any) in `boundSlot`; other slots read as `null`.
+    func holds(args: JSON, row: JSON, boundRow: JSON, boundSlot: Int?) throws(ExpressionRuntimeError) -> Bool {
         switch self {
         case .memberEquals(let slot, let key, let constant, let negate):
-            return (try _ExpressionOperations.member(value(slot), key) == constant) != negate
-        case .boundRowExists(let boundSlot, let argsSlot, let keyField):
-            guard case .object(let row) = value(boundSlot) else { return false }
-            let id = try _ExpressionOperations.member(value(argsSlot), keyField)
+            let field: JSON
+            switch slot {
+            case 0: field = try _ExpressionOperations.member(args, key)
+            case 1: field = try _ExpressionOperations.member(row, key)
+            default: field = try _ExpressionOperations.member(slot == boundSlot ? boundRow : .null, key)
+            }
+            return (field == constant) != negate
+        case .boundRowExists(let bound, let argsSlot, let keyField):
+            guard bound == boundSlot, argsSlot == 0, case .object(let found) = boundRow else { return false }
+            let id = try _ExpressionOperations.member(args, keyField)
             guard case .string = id else { return false }
-            return row["id"] == id
+            return found["id"] == id
         }
     }
 }

@@ -10,6 +10,10 @@ public enum ServiceError: String, Sendable, Hashable, CaseIterable, CustomString
     /// HTTP 502 from a proxy in front of the service.
     case badGateway = "bad_gateway"
 
+    /// Every error, in declaration order: stored once (the synthesized property builds an
+    /// array on every use, and sampling reads it on every call).
+    public static let allCases: [ServiceError] = [.serverError, .timeout, .rateLimited, .badGateway]
+
     /// The scenario file's name for it (`server_error`, …).
     public var description: String { rawValue }
 }

@@ -111,10 +111,10 @@ final class StepContext: ExpressionContext {
     static func holdsDirectly(_ condition: Expression, args: JSON, boundRow: JSON) -> Bool? {
         // Direct shapes read scope variables only: here `args`, `row` and the bound row.
         guard let direct = condition.directCondition,
-            condition.variableCount == (condition.boundRowSlot == nil ? 2 : 3)
+            direct.readsEngineVariablesOnly(boundSlot: condition.boundRowSlot)
         else { return nil }
         do throws(ExpressionRuntimeError) {
-            return try direct.holds { slot in slot == 0 ? args : slot == 1 ? .null : boundRow }
+            return try direct.holds(args: args, row: .null, boundRow: boundRow, boundSlot: condition.boundRowSlot)
         } catch {
             return false
         }

@@ -31,7 +31,14 @@ struct OperationFailure: Error {
 extension World {
     /// Runs `tool`'s preconditions and operation against `state`, atomically.
     func execute(_ tool: ToolEntry, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
-        let context = tool.needsContext ? StepContext(world: self, state: state) : nil
+        // The row a keyed operation addresses, looked up once for the preconditions and the
+        // operation (nil for other operations: the preconditions look rows up themselves).
+        let target = tool.target?.resolve(arguments, in: state.data)
+        // Unresolved (a state laid out unlike the world's), the target plan's preconditions
+        // would read a bound row nobody looked up: the tool's own ones, which look rows up
+        // themselves and may need a context, are checked instead.
+        let unresolved = tool.target != nil && target == nil
+        let context = tool.needsContext || unresolved ? StepContext(world: self, state: state) : nil
         var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
             switch try? context?.evaluate(expression, args: arguments) {
@@ -43,15 +50,15 @@ extension World {
                 return Execution(response: remembered, committed: false, page: nil)
             }
         }
-        // The row a keyed operation addresses, looked up once for the preconditions and the
-        // operation (nil for other operations: the preconditions look rows up themselves).
-        let target = tool.target?.resolve(arguments, in: state.data)
-        for precondition in target.flatMap({ _ in tool.target?.requires }) ?? tool.requires {
-            let boundRow = target?.value ?? .null
+        let preconditions = unresolved ? tool.requires : tool.preconditions
+        let boundRow = target?.value ?? .null
+        for index in preconditions.indices {
+            let expression = preconditions[index].expression
             let holds =
-                StepContext.holdsDirectly(precondition.expression, args: arguments, boundRow: boundRow)
-                ?? context?.holds(precondition.expression, args: arguments, boundRow: boundRow) ?? false
+                StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
+                ?? context?.holds(expression, args: arguments, boundRow: boundRow) ?? false
             if !holds {
+                let precondition = preconditions[index]
                 let response = Response.error(
                     precondition.status, code: Response.errorCode(for: precondition.status),
                     message: precondition.message)
@@ -63,7 +70,7 @@ extension World {
         // taken out of the state so it is uniquely referenced and written in place. The others
         // run on a draft (copy-on-write: only touched collections are copied) that the state
         // takes only if the whole operation succeeded and changed something.
-        let inPlace = tool.operation.failsOnlyBeforeWriting
+        let inPlace = tool.failsOnlyBeforeWriting
         var data = EntityStore()
         swap(&data, &state.data)
         if !inPlace { state.data = data }

@@ -46,22 +46,32 @@ extension World {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
                 details: violations)
-            let regime = service.regimes.regimes[state.services[serviceNumber].regime].name
+            let regime = service.regimeNames[state.services[serviceNumber].regime]
             return .immediate(response, regime: regime, toolNumber: toolNumber, callNumber: callNumber)
         }
 
         // Service dynamics: regime, latency, errors, rate limit.
         state.services[serviceNumber].calls += 1
         let serviceCall = state.services[serviceNumber].calls
-        var regimeStream = RandomStream.site(seed, "regime", service.name, serviceCall)
-        let regimeNumber = service.regimes.next(
-            from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
+        // A decision whose outcome is certain draws nothing: each stream is keyed to its own
+        // decision, so skipping one changes no other draw.
+        let regimeNumber: Int
+        if service.regimeIsFixed {
+            regimeNumber = service.regimes.initial
+        } else {
+            var regimeStream = RandomStream.site(seed, "regime", service.name, serviceCall)
+            regimeNumber = service.regimes.next(
+                from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
+        }
         state.services[serviceNumber].regime = regimeNumber
-        let regimeName = service.regimes.regimes[regimeNumber].name
+        let regimeName = service.regimeNames[regimeNumber]
         var latencyStream = RandomStream.site(seed, "latency", service.name, serviceCall)
         var latency = service.sampleLatency(regime: regimeNumber, using: &latencyStream)
-        var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
-        let serviceError = service.regimes.regimes[regimeNumber].errors.sample(using: &errorStream)
+        var serviceError: ServiceError?
+        if service.regimeCanFail[regimeNumber] {
+            var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
+            serviceError = service.errorRates[regimeNumber].sample(using: &errorStream)
+        }
 
         let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
         var faultIDs: [String] = []

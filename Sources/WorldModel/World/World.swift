@@ -104,6 +104,10 @@ final class ToolEntry: Sendable {
     let acceptsCursor: Bool
     /// For an operation on one row by `args.<field>`: how a step finds that row once.
     let target: TargetRowPlan?
+    /// The preconditions a step checks: the target plan's (reading the bound row) if any.
+    let preconditions: [Precondition]
+    /// `operation.failsOnlyBeforeWriting`, worked out once.
+    let failsOnlyBeforeWriting: Bool
     /// Whether a call needs a `StepContext`: false when every expression it evaluates is
     /// immediate (`EffectEvaluator.isImmediate`) or a direct condition, as for most keyed reads
     /// and updates, so the step builds none.
@@ -120,8 +124,9 @@ final class ToolEntry: Sendable {
         inputSchema = spec.inputSchema
         if case .list = spec.operation { acceptsCursor = true } else { acceptsCursor = false }
         target = TargetRowPlan(spec, data: data)
-        let requires = target?.requires ?? spec.requires
-        let conditionsAreDirect = requires.allSatisfy { $0.expression.directCondition != nil }
+        preconditions = target?.requires ?? spec.requires
+        failsOnlyBeforeWriting = spec.operation.failsOnlyBeforeWriting
+        let conditionsAreDirect = preconditions.allSatisfy { $0.expression.directCondition != nil }
         needsContext = spec.idempotencyKey != nil || !conditionsAreDirect || spec.operation.evaluatesOnlyImmediately == false
     }
 }
@@ -134,12 +139,26 @@ final class ServiceEntry: Sendable {
     /// Each regime's `LatencyDistribution.lognormalParameters`, worked out once (they cost two
     /// logarithms per call otherwise); nil for regimes whose latency is not lognormal.
     let lognormalParameters: [(mu: Double, sigma: Double)?]
+    /// Each regime's name and error rates (read on every call; copying a `Regime` out of the
+    /// chain to read one field would retain all of them).
+    let regimeNames: [String]
+    let errorRates: [ServiceErrorRates]
+    /// Per regime: whether a call can fail at all; when not, no error is drawn (the error
+    /// stream is keyed to this decision alone, so skipping it changes no other draw).
+    let regimeCanFail: [Bool]
+    /// Whether the chain can never leave its initial regime (one regime, no schedules), so no
+    /// regime is drawn.
+    let regimeIsFixed: Bool
 
     init(_ spec: ServiceSpec) {
         name = spec.name
         timeoutMs = spec.timeoutMs
         regimes = spec.regimes
         lognormalParameters = spec.regimes.regimes.map(\.latency.lognormalParameters)
+        regimeNames = spec.regimes.regimes.map(\.name)
+        errorRates = spec.regimes.regimes.map(\.errors)
+        regimeCanFail = errorRates.map { $0.total > 0 }
+        regimeIsFixed = spec.regimes.regimes.count == 1 && spec.regimes.schedules.isEmpty
     }
 
     /// A latency drawn from regime `regime`'s distribution: exactly what
