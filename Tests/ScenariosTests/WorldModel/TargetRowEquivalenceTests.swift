@@ -160,7 +160,7 @@ struct TargetRowEquivalenceTests {
         var stateB = pair.unplanned.initialState
         var successes: [String: Int] = [:]
         var commits = 0
-        for index in 0..<400 {
+        for index in 0..<1000 {
             let tool = rng.nextInt(below: 4) == 0 ? generator.pick(entries, &rng) : generator.pick(planned, &rng)
             let arguments = generator.arguments(for: tool, state: stateA, &rng)
             let advance = Int64(rng.nextInt(below: 2000))
@@ -175,11 +175,14 @@ struct TargetRowEquivalenceTests {
             #expect(a.committed == b.committed, "\(call)")
             #expect(a.latencyMs == b.latencyMs, "\(call)")
             #expect(a.regime == b.regime && a.faults == b.faults && a.decoderFaults == b.decoderFaults, "\(call)")
-            #expect(stateA.stateHash == stateB.stateHash, "\(call)")
+            // Whole-state equality after every call (what the hash digests, compared directly);
+            // the hashes themselves every few calls, since hashing dominates the test's time.
+            #expect(stateA == stateB, "\(call)")
+            if index % 16 == 15 { #expect(stateA.stateHash == stateB.stateHash, "\(call)") }
             if a.response.isSuccess { successes[tool.name, default: 0] += 1 }
             if a.committed { commits += 1 }
         }
-        #expect(stateA == stateB)
+        #expect(stateA.stateHash == stateB.stateHash)
         // The calls must reach operations: every planned tool succeeds at least once, and some write.
         for tool in planned { #expect(successes[tool.name, default: 0] >= 1, "\(file): \(tool.name) never succeeded") }
         #expect(successes.values.reduce(0, +) >= 50, "\(file): only \(successes) successful calls")
