@@ -97,6 +97,13 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
             if shift != 0 { h = RandomStream.absorb(h, word) }
         }
 
+        /// Appends string parts encoded once ahead of time (`EncodedParts`): the same stream as
+        /// appending the strings, without reading them on every derivation.
+        @inline(__always)
+        mutating func append(_ parts: EncodedParts) {
+            for word in parts.words { h = RandomStream.absorb(h, word) }
+        }
+
         /// Appends an integer part.
         @inline(__always)
         public mutating func append(_ value: Int64) {
@@ -106,6 +113,32 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
         /// The stream named by the parts so far.
         public var stream: RandomStream { RandomStream(generator: Xoshiro256StarStar(seed: h)) }
+    }
+
+    /// String key parts as the words `KeyBuilder.append(_:)` absorbs for them, worked out once
+    /// for keys a hot path derives over and over (`"latency", "billing"`).
+    struct EncodedParts: Sendable {
+        /// For each string: the tag `1`, the UTF-8 byte count, then the bytes in 8-byte
+        /// little-endian words (the last one zero-padded).
+        let words: [UInt64]
+
+        init(_ parts: String...) {
+            var words: [UInt64] = []
+            for part in parts {
+                let bytes = Array(part.utf8)
+                words += [1, UInt64(bytes.count)]
+                var index = 0
+                while index < bytes.count {
+                    var word: UInt64 = 0
+                    for offset in 0..<Swift.min(8, bytes.count - index) {
+                        word |= UInt64(bytes[index + offset]) << (UInt64(offset) * 8)
+                    }
+                    words.append(word)
+                    index += 8
+                }
+            }
+            self.words = words
+        }
     }
 
     /// Derives the stream for the key parts written in order:

@@ -10,6 +10,15 @@ extension RandomStream {
         return key.stream
     }
 
+    /// `site(seed, site, name, number)` with `site, name` encoded once (`EncodedParts(site, name)`).
+    @inline(__always)
+    static func site(_ seed: UInt64, _ siteAndName: EncodedParts, _ number: Int) -> RandomStream {
+        var key = KeyBuilder(seed: seed)
+        key.append(siteAndName)
+        key.append(Int64(number))
+        return key.stream
+    }
+
     /// The stream `seed, "fault", rule, tool, call`, which decides whether a fault rule fires.
     @inline(__always)
     static func fault(_ seed: UInt64, rule: String, tool: String, call: Int) -> RandomStream {

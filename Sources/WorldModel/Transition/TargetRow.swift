@@ -43,10 +43,16 @@ struct TargetRowPlan: Sendable {
 
     /// The target row of a call with `arguments` in `data`: exactly what
     /// `get(collection, args.<keyField>)` finds. Nil when `data` is not laid out as the plan
-    /// expects (the caller then looks rows up by name).
+    /// expects, or when `arguments` is neither an object nor null (reading `args.<keyField>`
+    /// would then be a type error, which only the unbound preconditions reproduce); the caller
+    /// then looks rows up by name.
     func resolve(_ arguments: JSON, in data: EntityStore) -> TargetRow? {
         guard collectionIndex < data.collections.count, data.collections[collectionIndex].name == collection else {
             return nil
+        }
+        switch arguments {
+        case .object, .null: break
+        default: return nil
         }
         guard let id = arguments[keyField]?.rowID else {
             return TargetRow(collectionIndex: collectionIndex, id: nil, position: nil, value: .null)

@@ -59,17 +59,17 @@ extension World {
         if service.regimeIsFixed {
             regimeNumber = service.regimes.initial
         } else {
-            var regimeStream = RandomStream.site(seed, "regime", service.name, serviceCall)
+            var regimeStream = RandomStream.site(seed, service.regimeKey, serviceCall)
             regimeNumber = service.regimes.next(
                 from: state.services[serviceNumber].regime, at: state.now, using: &regimeStream)
         }
         state.services[serviceNumber].regime = regimeNumber
         let regimeName = service.regimeNames[regimeNumber]
-        var latencyStream = RandomStream.site(seed, "latency", service.name, serviceCall)
+        var latencyStream = RandomStream.site(seed, service.latencyKey, serviceCall)
         var latency = service.sampleLatency(regime: regimeNumber, using: &latencyStream)
         var serviceError: ServiceError?
         if service.regimeCanFail[regimeNumber] {
-            var errorStream = RandomStream.site(seed, "error", service.name, serviceCall)
+            var errorStream = RandomStream.site(seed, service.errorKey, serviceCall)
             serviceError = service.errorRates[regimeNumber].sample(using: &errorStream)
         }
 

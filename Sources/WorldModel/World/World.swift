@@ -149,6 +149,11 @@ final class ServiceEntry: Sendable {
     /// Whether the chain can never leave its initial regime (one regime, no schedules), so no
     /// regime is drawn.
     let regimeIsFixed: Bool
+    /// The key parts of the service's per-call streams (`"regime"`, `"latency"`, `"error"`, each
+    /// followed by the service's name), encoded once.
+    let regimeKey: RandomStream.EncodedParts
+    let latencyKey: RandomStream.EncodedParts
+    let errorKey: RandomStream.EncodedParts
 
     init(_ spec: ServiceSpec) {
         name = spec.name
@@ -159,6 +164,9 @@ final class ServiceEntry: Sendable {
         errorRates = spec.regimes.regimes.map(\.errors)
         regimeCanFail = errorRates.map { $0.total > 0 }
         regimeIsFixed = spec.regimes.regimes.count == 1 && spec.regimes.schedules.isEmpty
+        regimeKey = RandomStream.EncodedParts("regime", spec.name)
+        latencyKey = RandomStream.EncodedParts("latency", spec.name)
+        errorKey = RandomStream.EncodedParts("error", spec.name)
     }
 
     /// A latency drawn from regime `regime`'s distribution: exactly what

@@ -203,12 +203,12 @@ struct BoundRowDifferentialTests {
         }
     }
 
-    /// A known gap, unreachable through the engine: `get('c', args.id)` unbound reads `args.id`
-    /// and fails with a type mismatch when `args` is `5`; bound, it reads the slot
-    /// `TargetRowPlan.resolve` filled with `null` (`arguments[keyField]` is nil for a non-object)
-    /// and gives `null`. `exists`/`count`/`filter` agree. The encoder rejects non-object arguments
-    /// before preconditions run (`NeedsContextTests.nonObjectArguments`), so no call observes it.
-    /// The bound sources whose result differs when `args` is not an object.
+    /// A bound `get('c', args.id)` reads the slot without reading `args.id`, so when `args` is
+    /// `5` it gives what the slot holds where the unbound one fails with a type mismatch.
+    /// `TargetRowPlan.resolve` therefore declines such arguments (the engine then checks the
+    /// unbound preconditions), and the encoder rejects them before preconditions run anyway
+    /// (`NeedsContextTests.nonObjectArguments`). The bound sources whose result differs when
+    /// `args` is not an object:
     static let divergentForNonObjects: Set<String> = [
         "get('c', args.id)", "get('c', args.id).status != 'closed'", "get('c', args.id).status == 'open'",
         "get('c', args.id).amount >= args.n", "get('c', args.id) == null",
@@ -225,16 +225,18 @@ struct BoundRowDifferentialTests {
         // elsewhere first (or instead) and fail alike.
         let readsBoundGet = Self.divergentForNonObjects.contains(row.source)
         for arguments in BoundRowFixture.nonObjectArguments {
+            let plan = row.collection == "empty" ? fixture.emptyPlan : fixture.plan
+            let description = "\(row.source) with args \(arguments.canonicalText)"
+            if !arguments.isNull {
+                #expect(plan.resolve(arguments, in: fixture.state.data) == nil, "\(description)")
+            }
             let boundRow = fixture.boundRow(arguments, collection: row.collection)
             #expect(boundRow == .null)
             let actual = fixture.outcome(bound, arguments, boundRow: boundRow)
             let expected = fixture.outcome(plain, arguments, boundRow: .null)
-            let description = "\(row.source) with args \(arguments.canonicalText)"
-            if readsBoundGet {
+            if readsBoundGet && !arguments.isNull {
+                // What the engine never evaluates (resolve declined, checked above).
                 #expect(expected.hasPrefix("error: type mismatch"), "\(description)")
-                withKnownIssue("bound get(C, args.F) gives the slot's null where unbound fails on a non-object args") {
-                    #expect(actual == expected, "\(description)")
-                }
             } else {
                 #expect(actual == expected, "\(description)")
             }
@@ -382,12 +384,16 @@ struct DirectConditionDifferentialTests {
             let expression = try Self.compile(row, fixture)
             #expect(StepContext.holdsDirectly(expression, args: ["x": "a"], boundRow: .null) == nil, "\(row.source)")
         }
-        // A direct shape compiled with a `for_each` variable in scope is not tested directly.
+        // With a `for_each` variable in scope, a direct shape reading only `args` is still
+        // tested directly; one reading the variable (which the engine does not pass) is not.
         var scope = fixture.scope
         scope.declare("item", as: .any)
-        let withLocal = try Expression.compile("args.x == 'a'", in: scope)
-        #expect(withLocal.directCondition != nil)
-        #expect(StepContext.holdsDirectly(withLocal, args: ["x": "a"], boundRow: .null) == nil)
+        let readsArgs = try Expression.compile("args.x == 'a'", in: scope)
+        #expect(readsArgs.directCondition != nil)
+        #expect(StepContext.holdsDirectly(readsArgs, args: ["x": "a"], boundRow: .null) == true)
+        let readsItem = try Expression.compile("item.x == 'a'", in: scope)
+        #expect(readsItem.directCondition != nil)
+        #expect(StepContext.holdsDirectly(readsItem, args: ["x": "a"], boundRow: .null) == nil)
     }
 
     static func compile(_ row: DirectCase, _ fixture: BoundRowFixture) throws -> Expression {
