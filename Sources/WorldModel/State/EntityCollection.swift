@@ -16,6 +16,9 @@ public struct EntityCollection: Sendable, Hashable {
     public private(set) var lastCreatedID: String?
     /// The next number the id counter hands out.
     private var nextNumber: Int
+    /// Whether changed rows remember their previous versions. A world turns this off for
+    /// collections no `stale_read` rule can read, so their updates can change rows in place.
+    public internal(set) var keepsHistory = true
 
     /// How many earlier versions of a row are kept.
     public static let historyLimit = 4
@@ -124,8 +127,28 @@ public struct EntityCollection: Sendable, Hashable {
     mutating func replace(at position: Int, with row: JSONObject) {
         let old = rows[position]
         rows[position] = row
+        remember(old, at: position)
+    }
+
+    /// Changes the row at `position` (from `position(of:)`) through `body`, which keeps its `id`
+    /// and returns whether it changed anything. Without history the row is changed in place (no
+    /// copy when nothing else holds it); with history its previous version is remembered.
+    mutating func modifyRow<Failure: Error>(
+        at position: Int, _ body: (inout JSONObject) throws(Failure) -> Bool
+    ) throws(Failure) -> Bool {
+        guard keepsHistory else { return try body(&rows[position]) }
+        let old = rows[position]
+        guard try body(&rows[position]) else { return false }
+        remember(old, at: position)
+        return true
+    }
+
+    /// Appends `version` to the history of the row at `position`, keeping the newest
+    /// `historyLimit`, when the collection keeps history.
+    private mutating func remember(_ version: JSONObject, at position: Int) {
+        guard keepsHistory else { return }
         if history[position].count >= Self.historyLimit { history[position].remove(at: 0) }
-        history[position].append(old)
+        history[position].append(version)
     }
 
     /// Removes row `id`; returns whether it existed.

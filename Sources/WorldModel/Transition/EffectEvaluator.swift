@@ -22,13 +22,8 @@ struct EffectEvaluator {
         _ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
     ) throws(OperationFailure) -> JSON {
         // Constants and `args.field` read no store: skip lending the draft to the context.
-        if let constant = expression.constantValue { return constant }
-        if let (slot, key) = expression.variableMember, slot == 0 {
-            do throws(ExpressionRuntimeError) {
-                return try Expression.member(of: arguments, key)
-            } catch {
-                throw .runtime(error, in: what())
-            }
+        if Self.isImmediate(expression) {
+            return try Self.immediateValue(expression, arguments: arguments, what: what())
         }
         let context = try requireContext()
         do throws(ExpressionRuntimeError) {
@@ -43,6 +38,19 @@ struct EffectEvaluator {
         if expression.constantValue != nil { return true }
         if let (slot, _) = expression.variableMember { return slot == 0 }
         return false
+    }
+
+    /// The value of an immediate expression (`isImmediate`): its constant, or the field of
+    /// `arguments` it names.
+    static func immediateValue(_ expression: Expression, arguments: JSON, what: @autoclosure () -> String)
+        throws(OperationFailure) -> JSON
+    {
+        if let constant = expression.constantValue { return constant }
+        do throws(ExpressionRuntimeError) {
+            return try Expression.member(of: arguments, expression.variableMember?.key ?? "")
+        } catch {
+            throw .runtime(error, in: what())
+        }
     }
 
     /// The step's context; a 500 if the tool was judged to need none (which would be an engine
@@ -182,18 +190,22 @@ struct EffectEvaluator {
         guard let index = data.index(of: collection), let position = data.collections[index].position(of: id) else {
             return nil
         }
-        return try update(
-            collectionIndex: index, id: id, position: position, original: data.collections[index].rows[position],
-            set: set, append: append, data: &data)
+        return try update(collectionIndex: index, id: id, position: position, set: set, append: append, data: &data)
     }
 
-    /// Updates `original`, the row `id` found at `position` of the collection at
-    /// `collectionIndex`: every value is computed against the row as it was, then the row is
-    /// replaced in one write (and only if it changed). Returns the row as changed.
+    /// Updates the row `id` found at `position` of the collection at `collectionIndex`: every
+    /// value is computed against the row as it was, then the row is changed in one write (and
+    /// only if it changed). Returns the row as changed.
     mutating func update(
-        collectionIndex: Int, id: String, position: Int, original: JSONObject, set: [FieldAssignment],
-        append: [FieldAssignment], data: inout EntityStore
+        collectionIndex: Int, id: String, position: Int, set: [FieldAssignment], append: [FieldAssignment],
+        data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
+        if let row = try updateInPlace(
+            collectionIndex: collectionIndex, position: position, set: set, append: append, data: &data)
+        {
+            return row
+        }
+        let original = data.collections[collectionIndex].rows[position]
         var object = original
         // Whether a key got a value other than the row's: proof that the row changed (so the
         // row need not be compared whole) when every assignment sets a distinct top-level key
@@ -240,6 +252,39 @@ struct EffectEvaluator {
             wrote = true
         }
         return object
+    }
+
+    /// The flat update in place: when the assignments set distinct top-level keys other than
+    /// `id` to immediate values (`isImmediate`: they read no row) and nothing is appended, the row
+    /// changes exactly when one of them gets a value other than the row's, and then takes them
+    /// all, as the general path would. Nil (nothing done) for any other update.
+    private mutating func updateInPlace(
+        collectionIndex: Int, position: Int, set: [FieldAssignment], append: [FieldAssignment],
+        data: inout EntityStore
+    ) throws(OperationFailure) -> JSONObject? {
+        guard append.isEmpty,
+            set.allSatisfy({ $0.path.count == 1 && $0.path[0] != "id" && Self.isImmediate($0.value) }),
+            Self.keysAreDistinct(set)
+        else { return nil }
+        // Immediate values read only the arguments, so computing them twice gives the same values.
+        var differs = false
+        for assignment in set where !differs {
+            let newValue = try value(assignment.value, data: data, what: "set.\(assignment.path[0])")
+            differs = data.collections[collectionIndex].rows[position][assignment.path[0]] != newValue
+        }
+        if differs {
+            let arguments = arguments
+            _ = try data[index: collectionIndex].modifyRow(at: position) { (row) throws(OperationFailure) -> Bool in
+                for assignment in set {
+                    let newValue = try Self.immediateValue(
+                        assignment.value, arguments: arguments, what: "set.\(assignment.path[0])")
+                    row.updateValue(newValue, forKey: assignment.path[0])
+                }
+                return true
+            }
+            wrote = true
+        }
+        return data.collections[collectionIndex].rows[position]
     }
 
     /// Whether no two assignments have the same first path component.

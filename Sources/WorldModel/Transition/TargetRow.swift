@@ -73,8 +73,9 @@ struct TargetRow {
     let id: String?
     /// The row's position in its collection; nil when there is no such row.
     let position: Int?
-    /// The row, or `null`: what `get` gives, and what bound preconditions read.
-    let value: JSON
+    /// The row, or `null`: what `get` gives, and what bound preconditions read. The step drops it
+    /// once the preconditions are checked (a row held here would make an in-place update copy it).
+    var value: JSON
 }
 
 extension JSON {

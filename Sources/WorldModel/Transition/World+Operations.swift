@@ -33,7 +33,7 @@ extension World {
     func execute(_ tool: ToolEntry, toolNumber: Int, arguments: JSON, state: inout WorldState) -> Execution {
         // The row a keyed operation addresses, looked up once for the preconditions and the
         // operation (nil for other operations: the preconditions look rows up themselves).
-        let target = tool.target?.resolve(arguments, in: state.data)
+        var target = tool.target?.resolve(arguments, in: state.data)
         // Unresolved (a state laid out unlike the world's), the target plan's preconditions
         // would read a bound row nobody looked up: the tool's own ones, which look rows up
         // themselves and may need a context, are checked instead.
@@ -50,21 +50,24 @@ extension World {
                 return Execution(response: remembered, committed: false, page: nil)
             }
         }
-        let preconditions = unresolved ? tool.requires : tool.preconditions
-        let boundRow = target?.value ?? .null
-        for index in preconditions.indices {
-            let expression = preconditions[index].expression
-            let holds =
-                StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
-                ?? context?.holds(expression, args: arguments, boundRow: boundRow) ?? false
-            if !holds {
-                let precondition = preconditions[index]
-                let response = Response.error(
-                    precondition.status, code: Response.errorCode(for: precondition.status),
-                    message: precondition.message)
-                return Execution(response: response, committed: false, page: nil)
+        do {
+            let preconditions = unresolved ? tool.requires : tool.preconditions
+            let boundRow = target?.value ?? .null
+            for index in preconditions.indices {
+                let expression = preconditions[index].expression
+                let holds =
+                    StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
+                    ?? context?.holds(expression, args: arguments, boundRow: boundRow) ?? false
+                if !holds {
+                    let precondition = preconditions[index]
+                    let response = Response.error(
+                        precondition.status, code: Response.errorCode(for: precondition.status),
+                        message: precondition.message)
+                    return Execution(response: response, committed: false, page: nil)
+                }
             }
         }
+        target?.value = .null  // The operation reads the row from the store (see `TargetRow.value`).
         context?.data = EntityStore()  // Let go of the state's store: the store below stays unique.
         // Operations that can only fail before their first write run on the state's own store,
         // taken out of the state so it is uniquely referenced and written in place. The others
@@ -120,10 +123,10 @@ extension World {
         case .update(let collection, let selector, let set, let append):
             if case .key(let key) = selector {
                 let row: JSONObject
-                if let target, let id = target.id, let position = target.position, case .object(let original) = target.value {
+                if let target, let id = target.id, let position = target.position {
                     row = try evaluator.update(
-                        collectionIndex: target.collectionIndex, id: id, position: position, original: original,
-                        set: set, append: append, data: &data)
+                        collectionIndex: target.collectionIndex, id: id, position: position, set: set, append: append,
+                        data: &data)
                 } else {
                     row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
                 }

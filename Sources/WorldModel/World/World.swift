@@ -45,8 +45,20 @@ public struct World: Sendable {
         }
         serviceEntries = spec.services.map(ServiceEntry.init)
         toolEntries = spec.tools.map { ToolEntry($0, data: spec.initialData) }
+        // Row history serves `stale_read` alone: only the collections such a rule can read keep it.
+        var staleReadable: Set<String> = []
+        for rule in spec.faults where rule.kind == .staleRead {
+            for (index, tool) in spec.tools.enumerated()
+            where rule.target.selects(tool: tool.name, service: spec.services[serviceOfTool[index]].name) {
+                if let collection = tool.operation.collection { staleReadable.insert(collection) }
+            }
+        }
+        var data = spec.initialData
+        for index in data.collections.indices where !staleReadable.contains(data.collections[index].name) {
+            data[index: index].keepsHistory = false
+        }
         initialState = WorldState(
-            data: spec.initialData,
+            data: data,
             services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
             toolCalls: Array(repeating: 0, count: spec.tools.count))
     }

@@ -93,6 +93,7 @@ struct InPlaceWriteTests {
     @Test("a successful update by key keeps the previous version for stale reads")
     func updateKeepsHistory() throws {
         var test = try Self.world()
+        test.state = test.state.keepingHistory()
         #expect(test.call("update_ratio", ["id": "C-1", "a": 1, "b": 2]).status == 200)
         let versions = test.state.data["customers"]?.previousVersions(of: "C-1") ?? []
         #expect(versions.map { $0["tier"] } == ["gold"])

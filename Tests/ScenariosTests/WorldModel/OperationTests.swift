@@ -100,6 +100,7 @@ struct OperationTests {
     @Test("update by key sets nested paths, appends to arrays and returns the row")
     func updateByKey() throws {
         var world = try TestWorld()
+        world.state = world.state.keepingHistory()
         let observation = world.call("set_tier", ["id": "C-2", "tier": "gold", "city": "Bergen", "tag": "moved"])
         #expect(observation.status == 200)
         let row = try #require(world.row("customers", "C-2"))

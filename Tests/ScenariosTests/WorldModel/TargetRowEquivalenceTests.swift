@@ -116,6 +116,7 @@ struct TargetRowEquivalenceTests {
     /// A world of a shipped scenario (or the test world) by file name.
     static func world(_ file: String) throws -> World {
         if file == "test-world" { return try TestWorld().world }
+        if file == "calm-ticket-triage" { return try calmTicketTriage() }
         return try ScenarioLoader.load(ScenarioFixtures.document(file), file: file).world
     }
 
@@ -189,11 +190,53 @@ struct TargetRowEquivalenceTests {
         #expect(commits >= 1 || planned.allSatisfy(\.isReadOnly), "\(file): no call committed")
     }
 
+    @Test(
+        "row history changes nothing but history: the same outcomes and data with it on and off",
+        arguments: worlds + ["calm-ticket-triage"])
+    func historyIsInvisible(file: String) throws {
+        let world = try Self.world(file)
+        let generator = KeyedCallGenerator(world)
+        var rng = RandomStream(seed: 20_261_123, "history-invisible", StreamKey(file))
+        var plain = world.initialState
+        var remembering = plain.keepingHistory()
+        #expect(plain.data.collections.contains { !$0.keepsHistory } || world.spec.faults.contains { $0.kind == .staleRead })
+        var updates = 0
+        for index in 0..<600 {
+            let tool = generator.pick(world.toolEntries, &rng)
+            let arguments = generator.arguments(for: tool, state: plain, &rng)
+            let seed = UInt64(index % 5)
+            let advance = Int64(rng.nextInt(below: 2000))  // Lets rate-limit buckets refill.
+            plain.now += advance
+            remembering.now += advance
+            let a = world.step(&plain, tool: tool.name, arguments: arguments, seed: seed)
+            let b = world.step(&remembering, tool: tool.name, arguments: arguments, seed: seed)
+            let call = "\(file) #\(index) \(tool.name) \(arguments.canonicalText)"
+            #expect(a == b, "\(call)")
+            #expect(plain.data.json.canonicalText == remembering.data.json.canonicalText, "\(call)")
+            if a.committed, !tool.isReadOnly { updates += 1 }
+        }
+        #expect(plain.dataHash == remembering.dataHash)
+        // Faults and rate limits turn many calls away; the calm world must update often.
+        if file == "calm-ticket-triage" { #expect(updates >= 5, "\(file): \(updates) committed writes") }
+    }
+
+    @Test("a world keeps row history exactly in the collections a stale_read rule can read")
+    func historyWhereStaleReadable() throws {
+        let calm = try TestWorld()
+        #expect(calm.world.initialState.data.collections.allSatisfy { !$0.keepsHistory })
+        let stale = try TestWorld(faults: [FaultTests.rule("stale", "stale_read", tool: "get_customer", ["p": 0])])
+        let keeping = stale.world.initialState.data.collections.filter(\.keepsHistory).map(\.name)
+        #expect(keeping == ["customers"])
+        var world = stale
+        #expect(world.call("set_tier", ["id": "C-2", "tier": "gold", "city": "Bergen", "tag": "moved"]).status == 200)
+        #expect(world.state.data["customers"]?.previousVersions(of: "C-2").last?["tier"] == "silver")
+    }
+
     @Test("routing a ticket to the queue it is in changes nothing: no history, no commit")
     func unchangedRow() throws {
         let pair = try PlannedPair(Self.calmTicketTriage())
         for world in [pair.planned, pair.unplanned] {
-            var state = world.initialState
+            var state = world.initialState.keepingHistory()
             let ticket = try #require(
                 state.data["tickets"]?.rows.first { $0["status"] != "closed" }?["id"]?.stringValue)
             let arguments: JSON = ["ticket_id": .string(ticket), "queue": "billing"]
@@ -216,7 +259,7 @@ struct TargetRowEquivalenceTests {
         let pair = try PlannedPair(Self.calmTicketTriage())
         var hashes: [String] = []
         for world in [pair.planned, pair.unplanned] {
-            var state = world.initialState
+            var state = world.initialState.keepingHistory()
             let tickets = try #require(state.data["tickets"])
             let ticket = try #require(tickets.rows.first { $0["status"] != "closed" }?["id"]?.stringValue)
             let closed = try #require(tickets.rows.first { $0["status"] == "closed" }?["id"]?.stringValue)
@@ -250,7 +293,7 @@ struct TargetRowEquivalenceTests {
     func removalDropsHistory() throws {
         let pair = try PlannedPair(TestWorld().world)
         for world in [pair.planned, pair.unplanned] {
-            var state = world.initialState
+            var state = world.initialState.keepingHistory()
             for (index, tier) in ["silver", "bronze", "gold"].enumerated() {
                 let outcome = world.transition(
                     &state, tool: "set_tier",
