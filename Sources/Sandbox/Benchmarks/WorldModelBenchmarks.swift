@@ -107,8 +107,10 @@ public enum WorldModelBenchmarks {
 }
 
 /// Mutable benchmark state shared with a benchmark closure; benchmarks run on one thread.
+/// Access is not checked for exclusivity: the runtime check on every step would be measured
+/// with the step.
 private final class StateBox: @unchecked Sendable {
-    var state: WorldState
-    var steps = 0
+    @exclusivity(unchecked) var state: WorldState
+    @exclusivity(unchecked) var steps = 0
     init(_ state: WorldState) { self.state = state }
 }

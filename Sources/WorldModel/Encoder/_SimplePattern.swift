@@ -34,6 +34,9 @@ struct _SimplePattern: Sendable {
     private let ranges: [ClosedRange<UInt32>]
     private let anchoredStart: Bool
     private let anchoredEnd: Bool
+    /// Anchored at both ends with every piece but the last of fixed count (`^T-[0-9]+$`): a
+    /// match has no choices to make, so one left-to-right pass decides it (`matchLinearly`).
+    private let isLinear: Bool
 
     init?(_ source: String) {
         var scalars = Array(source.unicodeScalars)
@@ -161,6 +164,7 @@ struct _SimplePattern: Sendable {
         self.ranges = allRanges
         self.anchoredStart = anchoredStart
         self.anchoredEnd = anchoredEnd
+        isLinear = anchoredStart && anchoredEnd && pieces.dropLast().allSatisfy { $0.minimum == $0.maximum }
     }
 
     /// Unanchored search (unless the pattern has anchors), as JSON Schema specifies.
@@ -176,6 +180,7 @@ struct _SimplePattern: Sendable {
 
     private func search<C: RandomAccessCollection>(_ scalars: C) -> Bool
     where C.Index == Int, C.Element: BinaryInteger {
+        if isLinear { return matchLinearly(scalars) }
         if anchoredStart { return match(scalars, piece: 0, at: 0) }
         for start in 0...scalars.count where match(scalars, piece: 0, at: start) { return true }
         return false
@@ -200,6 +205,26 @@ struct _SimplePattern: Sendable {
             count -= 1
         }
         return false
+    }
+
+    /// `match(scalars, piece: 0, at: 0)` for a linear pattern: fixed pieces take exactly their
+    /// count, and the last piece, followed only by the end, takes the rest of the text.
+    private func matchLinearly<C: RandomAccessCollection>(_ scalars: C) -> Bool
+    where C.Index == Int, C.Element: BinaryInteger {
+        var position = 0
+        for (number, piece) in pieces.enumerated() {
+            let isLast = number == pieces.count - 1
+            let count = isLast ? scalars.count - position : piece.minimum
+            guard count >= piece.minimum, count <= piece.maximum, position + count <= scalars.count else {
+                return false
+            }
+            for offset in position..<(position + count)
+            where !matches(piece.atom, UInt32(scalars[scalars.startIndex + offset])) {
+                return false
+            }
+            position += count
+        }
+        return position == scalars.count
     }
 
     @inline(__always)
