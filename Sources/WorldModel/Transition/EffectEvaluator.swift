@@ -198,10 +198,11 @@ struct EffectEvaluator {
     /// only if it changed). Returns the row as changed.
     mutating func update(
         collectionIndex: Int, id: String, position: Int, set: [FieldAssignment], append: [FieldAssignment],
-        data: inout EntityStore
+        shape: UpdateShape? = nil, data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
         if let row = try updateInPlace(
-            collectionIndex: collectionIndex, position: position, set: set, append: append, data: &data)
+            collectionIndex: collectionIndex, position: position, set: set, append: append,
+            shape: shape ?? UpdateShape(set: set, append: append), data: &data)
         {
             return row
         }
@@ -254,18 +255,31 @@ struct EffectEvaluator {
         return object
     }
 
-    /// The flat update in place: when the assignments set distinct top-level keys other than
-    /// `id` to immediate values (`isImmediate`: they read no row) and nothing is appended, the row
-    /// changes exactly when one of them gets a value other than the row's, and then takes them
-    /// all, as the general path would. Nil (nothing done) for any other update.
+    /// The flat update in place, for a collection without history and assignments of shape
+    /// `UpdateShape.isFlatImmediate`: the row changes exactly when one of them gets a value other
+    /// than the row's, and then takes them all, as the general path would. Nil (nothing done)
+    /// for any other update.
     private mutating func updateInPlace(
-        collectionIndex: Int, position: Int, set: [FieldAssignment], append: [FieldAssignment],
+        collectionIndex: Int, position: Int, set: [FieldAssignment], append: [FieldAssignment], shape: UpdateShape,
         data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject? {
-        guard append.isEmpty,
-            set.allSatisfy({ $0.path.count == 1 && $0.path[0] != "id" && Self.isImmediate($0.value) }),
-            Self.keysAreDistinct(set)
-        else { return nil }
+        guard shape.isFlatImmediate, !data.collections[collectionIndex].keepsHistory else { return nil }
+        let arguments = arguments
+        if shape.valuesAreTextual {
+            // Equal values of these types have the same text, so writing them all at once and
+            // noting whether one differed leaves an unchanged row exactly as it was.
+            wrote = try data[index: collectionIndex].modifyRow(at: position) {
+                (row) throws(OperationFailure) -> Bool in
+                var differs = false
+                for assignment in set {
+                    let key = assignment.path[0]
+                    let newValue = try Self.immediateValue(assignment.value, arguments: arguments, what: "set.\(key)")
+                    if row.updateValue(newValue, forKey: key) != newValue { differs = true }
+                }
+                return differs
+            } || wrote
+            return data.collections[collectionIndex].rows[position]
+        }
         // Immediate values read only the arguments, so computing them twice gives the same values.
         var differs = false
         for assignment in set where !differs {
@@ -273,7 +287,6 @@ struct EffectEvaluator {
             differs = data.collections[collectionIndex].rows[position][assignment.path[0]] != newValue
         }
         if differs {
-            let arguments = arguments
             _ = try data[index: collectionIndex].modifyRow(at: position) { (row) throws(OperationFailure) -> Bool in
                 for assignment in set {
                     let newValue = try Self.immediateValue(
@@ -288,7 +301,7 @@ struct EffectEvaluator {
     }
 
     /// Whether no two assignments have the same first path component.
-    private static func keysAreDistinct(_ assignments: [FieldAssignment]) -> Bool {
+    static func keysAreDistinct(_ assignments: [FieldAssignment]) -> Bool {
         for later in assignments.indices {
             for earlier in 0..<later where assignments[earlier].path.first == assignments[later].path.first {
                 return false
@@ -346,5 +359,38 @@ extension ToolOperation {
         default:
             return false
         }
+    }
+}
+
+/// What an update's assignments allow, worked out once per tool (`ToolEntry.updateShape`) or
+/// per call.
+struct UpdateShape: Sendable {
+    /// Distinct top-level keys other than `id`, immediate values (`EffectEvaluator.isImmediate`),
+    /// nothing appended: the update can change a row without history in place.
+    let isFlatImmediate: Bool
+    /// Every value is a string, boolean or null constant, or an argument the input schema types
+    /// as one of those: values that are equal only when their text is the same (unlike numbers,
+    /// where `1 == 1.0`).
+    let valuesAreTextual: Bool
+
+    init(set: [FieldAssignment], append: [FieldAssignment], inputSchema: JSONSchema? = nil) {
+        isFlatImmediate =
+            append.isEmpty
+            && set.allSatisfy { $0.path.count == 1 && $0.path[0] != "id" && EffectEvaluator.isImmediate($0.value) }
+            && EffectEvaluator.keysAreDistinct(set)
+        valuesAreTextual =
+            isFlatImmediate
+            && set.allSatisfy { assignment in
+                if let constant = assignment.value.constantValue {
+                    switch constant {
+                    case .string, .bool, .null: return true
+                    default: return false
+                    }
+                }
+                guard let key = assignment.value.variableMember?.key,
+                    let types = inputSchema?.property(key)?.types
+                else { return false }
+                return types.allSatisfy { ["string", "boolean", "null"].contains($0) }
+            }
     }
 }

@@ -126,7 +126,7 @@ extension World {
                 if let target, let id = target.id, let position = target.position {
                     row = try evaluator.update(
                         collectionIndex: target.collectionIndex, id: id, position: position, set: set, append: append,
-                        data: &data)
+                        shape: tool.updateShape, data: &data)
                 } else {
                     row = try evaluator.update(collection, key: key, set: set, append: append, data: &data)
                 }

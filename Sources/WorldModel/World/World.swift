@@ -118,6 +118,8 @@ final class ToolEntry: Sendable {
     let target: TargetRowPlan?
     /// The preconditions a step checks: the target plan's (reading the bound row) if any.
     let preconditions: [Precondition]
+    /// For an update by key: what its assignments allow (`UpdateShape`), worked out once.
+    let updateShape: UpdateShape?
     /// `operation.failsOnlyBeforeWriting`, worked out once.
     let failsOnlyBeforeWriting: Bool
     /// Whether a call needs a `StepContext`: false when every expression it evaluates is
@@ -138,6 +140,11 @@ final class ToolEntry: Sendable {
         target = TargetRowPlan(spec, data: data)
         preconditions = target?.requires ?? spec.requires
         failsOnlyBeforeWriting = spec.operation.failsOnlyBeforeWriting
+        if case .update(_, .key, let set, let append) = spec.operation {
+            updateShape = UpdateShape(set: set, append: append, inputSchema: spec.inputSchema)
+        } else {
+            updateShape = nil
+        }
         let conditionsAreDirect = preconditions.allSatisfy { $0.expression.directCondition != nil }
         needsContext = spec.idempotencyKey != nil || !conditionsAreDirect || spec.operation.evaluatesOnlyImmediately == false
     }
