@@ -286,17 +286,25 @@ struct EffectEvaluator {
             let newValue = try value(assignment.value, data: data, what: "set.\(assignment.path[0])")
             differs = data.collections[collectionIndex].rows[position][assignment.path[0]] != newValue
         }
-        if differs {
-            _ = try data[index: collectionIndex].modifyRow(at: position) { (row) throws(OperationFailure) -> Bool in
-                for assignment in set {
-                    let newValue = try Self.immediateValue(
-                        assignment.value, arguments: arguments, what: "set.\(assignment.path[0])")
-                    row.updateValue(newValue, forKey: assignment.path[0])
-                }
-                return true
+        func assign(to row: inout JSONObject) throws(OperationFailure) {
+            for assignment in set {
+                let key = assignment.path[0]
+                row.updateValue(
+                    try Self.immediateValue(assignment.value, arguments: arguments, what: "set.\(key)"), forKey: key)
             }
-            wrote = true
         }
+        guard differs else {
+            // Unchanged, the row stays as it is, but the answer shows the values as given (`1.0`
+            // where the row has `1`), as the general path answers.
+            var answer = data.collections[collectionIndex].rows[position]
+            try assign(to: &answer)
+            return answer
+        }
+        _ = try data[index: collectionIndex].modifyRow(at: position) { (row) throws(OperationFailure) -> Bool in
+            try assign(to: &row)
+            return true
+        }
+        wrote = true
         return data.collections[collectionIndex].rows[position]
     }
 

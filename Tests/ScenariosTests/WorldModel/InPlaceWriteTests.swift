@@ -1,6 +1,6 @@
 import Scenarios
 import Testing
-import WorldModel
+@testable import WorldModel
 
 /// Creates, updates by key and deletes are applied to the state's own store (no draft copy);
 /// these tests pin that they stay all or nothing and never leak into snapshots.
@@ -36,6 +36,26 @@ struct InPlaceWriteTests {
                 "name": "append_to_bio", "service": "svc", "description": "d", "op": "update",
                 "collection": "customers",
                 "key": "args.id", "set": ["tier": "'platinum'"], "append": ["bio": "'x'"], "input": ratio,
+            ],
+            [
+                "name": "set_score", "service": "svc", "description": "d", "op": "update", "collection": "customers",
+                "key": "args.id", "set": ["score": "args.score", "tier": "args.tier"],
+                "input": [
+                    "type": "object",
+                    "properties": [
+                        "id": ["type": "string"], "score": ["type": "number"], "tier": ["type": "string"],
+                    ],
+                    "required": ["id", "score", "tier"], "additionalProperties": false,
+                ],
+            ],
+            [
+                "name": "set_label", "service": "svc", "description": "d", "op": "update", "collection": "customers",
+                "key": "args.id", "set": ["tier": "args.tier", "active": "true"],
+                "input": [
+                    "type": "object",
+                    "properties": ["id": ["type": "string"], "tier": ["type": "string"]],
+                    "required": ["id", "tier"], "additionalProperties": false,
+                ],
             ],
         ]
         document["tools"] = .array(tools)
@@ -98,5 +118,39 @@ struct InPlaceWriteTests {
         let versions = test.state.data["customers"]?.previousVersions(of: "C-1") ?? []
         #expect(versions.map { $0["tier"] } == ["gold"])
         #expect(test.row("customers", "C-1")?["ratio"] == 0.5)
+    }
+
+    /// Calls of the in-place update paths (numeric values: two passes; textual values: one pass),
+    /// including values equal to the row's but written differently (`1.0` over `1`).
+    static let inPlaceCalls: [(String, JSON)] = [
+        ("set_score", ["id": "C-1", "score": 1, "tier": "gold"]),
+        ("set_score", ["id": "C-1", "score": 1.0, "tier": "gold"]),
+        ("set_score", ["id": "C-1", "score": 1.0, "tier": "silver"]),
+        ("set_score", ["id": "C-1", "score": 1, "tier": "silver"]),
+        ("set_score", ["id": "C-2", "score": -0.0, "tier": "silver"]),
+        ("set_score", ["id": "C-2", "score": 0, "tier": "silver"]),
+        ("set_label", ["id": "C-2", "tier": "silver"]),
+        ("set_label", ["id": "C-2", "tier": "silver"]),
+        ("set_label", ["id": "C-2", "tier": "bronze"]),
+        ("set_label", ["id": "C-9", "tier": "bronze"]),
+    ]
+
+    @Test("updates in place give the same answers, commits and row text as updates that keep history")
+    func inPlaceMatchesHistory() throws {
+        var inPlace = try Self.world()
+        var remembering = try Self.world()
+        remembering.state = remembering.state.keepingHistory()
+        #expect(inPlace.world.toolEntries.first { $0.name == "set_score" }?.updateShape?.valuesAreTextual == false)
+        #expect(inPlace.world.toolEntries.first { $0.name == "set_label" }?.updateShape?.valuesAreTextual == true)
+        for (tool, arguments) in Self.inPlaceCalls {
+            let a = inPlace.world.step(&inPlace.state, tool: tool, arguments: arguments, seed: 1)
+            let b = remembering.world.step(&remembering.state, tool: tool, arguments: arguments, seed: 1)
+            let call = "\(tool) \(arguments.canonicalText)"
+            #expect(a == b, "\(call)")
+            #expect(inPlace.state.data.json.canonicalText == remembering.state.data.json.canonicalText, "\(call)")
+        }
+        // Writing 1.0 where 1 is, alone, changes nothing; with another change, it is written.
+        #expect(inPlace.row("customers", "C-1")?["score"]?.canonicalText == "1.0")
+        #expect(inPlace.row("customers", "C-2")?["score"]?.canonicalText == "-0.0")
     }
 }
