@@ -268,16 +268,18 @@ struct EffectEvaluator {
         if shape.valuesAreTextual {
             // Equal values of these types have the same text, so writing them all at once and
             // noting whether one differed leaves an unchanged row exactly as it was.
-            wrote = try data[index: collectionIndex].modifyRow(at: position) {
-                (row) throws(OperationFailure) -> Bool in
-                var differs = false
-                for assignment in set {
-                    let key = assignment.path[0]
-                    let newValue = try Self.immediateValue(assignment.value, arguments: arguments, what: "set.\(key)")
-                    if row.updateValue(newValue, forKey: key) != newValue { differs = true }
-                }
-                return differs
-            } || wrote
+            wrote =
+                try data[index: collectionIndex].modifyRow(at: position) {
+                    (row) throws(OperationFailure) -> Bool in
+                    var differs = false
+                    for assignment in set {
+                        let key = assignment.path[0]
+                        let newValue = try Self.immediateValue(
+                            assignment.value, arguments: arguments, what: "set.\(key)")
+                        if row.updateValue(newValue, forKey: key) != newValue { differs = true }
+                    }
+                    return differs
+                } || wrote
             return data.collections[collectionIndex].rows[position]
         }
         // Immediate values read only the arguments, so computing them twice gives the same values.
@@ -363,7 +365,8 @@ extension ToolOperation {
         case .get(_, let key):
             return EffectEvaluator.isImmediate(key)
         case .update(_, .key(let key), let set, let append):
-            return EffectEvaluator.isImmediate(key) && (set + append).allSatisfy { EffectEvaluator.isImmediate($0.value) }
+            return EffectEvaluator.isImmediate(key)
+                && (set + append).allSatisfy { EffectEvaluator.isImmediate($0.value) }
         default:
             return false
         }

@@ -77,7 +77,9 @@ final class StepContext: ExpressionContext {
             var slots: [JSON] = []
             swap(&slots, &plainSlots)
             let variables = max(2, expression.variableCount)
-            if slots.count < variables { slots.append(contentsOf: repeatElement(.null, count: variables - slots.count)) }
+            if slots.count < variables {
+                slots.append(contentsOf: repeatElement(.null, count: variables - slots.count))
+            }
             slots[0] = args
             slots[1] = row.map(JSON.object) ?? .null
             if let slot = expression.boundRowSlot { slots[slot] = boundRow }

@@ -146,7 +146,8 @@ final class ToolEntry: Sendable {
             updateShape = nil
         }
         let conditionsAreDirect = preconditions.allSatisfy { $0.expression.directCondition != nil }
-        needsContext = spec.idempotencyKey != nil || !conditionsAreDirect || spec.operation.evaluatesOnlyImmediately == false
+        needsContext =
+            spec.idempotencyKey != nil || !conditionsAreDirect || spec.operation.evaluatesOnlyImmediately == false
     }
 }
 

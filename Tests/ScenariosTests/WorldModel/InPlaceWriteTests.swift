@@ -1,5 +1,6 @@
 import Scenarios
 import Testing
+
 @testable import WorldModel
 
 /// Creates, updates by key and deletes are applied to the state's own store (no draft copy);

@@ -199,7 +199,9 @@ struct TargetRowEquivalenceTests {
         var rng = RandomStream(seed: 20_261_123, "history-invisible", StreamKey(file))
         var plain = world.initialState
         var remembering = plain.keepingHistory()
-        #expect(plain.data.collections.contains { !$0.keepsHistory } || world.spec.faults.contains { $0.kind == .staleRead })
+        #expect(
+            plain.data.collections.contains { !$0.keepsHistory } || world.spec.faults.contains { $0.kind == .staleRead }
+        )
         var updates = 0
         for index in 0..<600 {
             let tool = generator.pick(world.toolEntries, &rng)
