@@ -47,6 +47,15 @@ struct SimrunCLITests {
             parsing: [UInt8](Data(contentsOf: URL(fileURLWithPath: SimrunProcess.root + "/scenarios/crm-refund.json"))))
     }
 
+    @Test("bench with an unknown group exits 2 naming the groups, and runs nothing")
+    func benchUnknownGroup() throws {
+        let result = try SimrunProcess.run(["bench", "--group", "worldmodel"])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("unknown benchmark group 'worldmodel'"))
+        #expect(result.stderr.contains("world-model"))
+    }
+
     @Test("validate on every shipped scenario (and the schema beside them) exits 0")
     func validateShipped() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: SimrunProcess.root + "/scenarios")

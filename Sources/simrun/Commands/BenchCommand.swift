@@ -13,8 +13,8 @@ enum BenchCommand: Command {
 
           swift run -c release simrun bench
 
-        --group NAME runs only that group (json, world-model); --filter TEXT only the benchmarks
-        whose name contains TEXT (handy under a profiler).
+        --group NAME runs only that group (json, world-model, validation, mcp); --filter TEXT only
+        the benchmarks whose name contains TEXT (handy under a profiler).
 
         """
 
@@ -24,7 +24,15 @@ enum BenchCommand: Command {
         let filter = try arguments.option("--filter")
         try arguments.finish()
         var suite = BenchmarkSuite.standard()
-        if let group { suite.groups = suite.groups.filter { $0.name == group } }
+        if let group {
+            let names = suite.groups.map(\.name)
+            guard names.contains(group) else {
+                throw UsageError(
+                    command: arguments.command,
+                    message: "unknown benchmark group '\(group)' (groups: \(names.joined(separator: ", ")))")
+            }
+            suite.groups = suite.groups.filter { $0.name == group }
+        }
         if let filter {
             suite.groups = suite.groups.map { group in
                 BenchmarkGroup(
