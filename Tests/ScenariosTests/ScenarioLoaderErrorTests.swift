@@ -252,6 +252,14 @@ struct ScenarioLoaderErrorTests {
         #expect(ScenarioFixtures.issues(try ScenarioFixtures.document(file), file: file) == [])
     }
 
+    @Test("row ids that are canonically equivalent but differ in bytes are two ids, as in the store")
+    func byteDistinctIDs() throws {
+        let document = try ScenarioFixtures.document().with("/data/customers/0/id", "C-\u{E9}").with(
+            "/data/customers/1/id", "C-e\u{301}")
+        let issues = ScenarioFixtures.issues(document)
+        #expect(!issues.contains { $0.contains("duplicate id") }, "\(issues)")
+    }
+
     @Test("a scenario may name its JSON Schema for editors")
     func schemaReference() throws {
         let document = try ScenarioFixtures.document().with("/$schema", "./schema.json")

@@ -195,7 +195,8 @@ extension ScenarioReader {
                 continue
             }
             var objects: [JSONObject] = []
-            var seen: Set<String> = []
+            // Ids compare by their UTF-8 bytes, as the entity store does (`é` and `e` + U+0301 differ).
+            var seen: Set<[UInt8]> = []
             for (index, row) in rows.enumerated() {
                 let rowPath = Self.join(path, index)
                 guard case .object(let object) = row else {
@@ -210,7 +211,7 @@ extension ScenarioReader {
                     report(Self.join(rowPath, "id"), "expected a string id, found \(Self.describe(id))")
                     continue
                 }
-                if !seen.insert(text).inserted {
+                if !seen.insert(Array(text.utf8)).inserted {
                     report(Self.join(rowPath, "id"), "duplicate id '\(text)' in \(name)")
                 }
                 objects.append(object)

@@ -1,6 +1,7 @@
 /// One collection of the entity store: JSON-object rows keyed by their `id`, in insertion order.
 ///
-/// Invariants: every row has a string `id` unique in the collection; `positions` maps each id
+/// Invariants: every row has a string `id` unique in the collection (ids are compared by their
+/// UTF-8 bytes, as JSON compares strings: `é` and `e` + U+0301 are two ids); `positions` maps each id
 /// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
 /// nothing until a step writes, and a write copies only the collection it touches.
 public struct EntityCollection: Sendable, Hashable {
@@ -8,7 +9,7 @@ public struct EntityCollection: Sendable, Hashable {
     public let name: String
     /// The rows in insertion order.
     public private(set) var rows: [JSONObject]
-    private var positions: [String: Int]
+    private var positions: [_JSONKey: Int]
     /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
     /// for stale reads.
     private var history: [[JSONObject]]
@@ -36,8 +37,8 @@ public struct EntityCollection: Sendable, Hashable {
             guard let id = row["id"]?.stringValue else {
                 throw .missingID(collection: name, index: index)
             }
-            guard positions[id] == nil else { throw .duplicateID(collection: name, id: id) }
-            positions[id] = self.rows.count
+            guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
+            positions[_JSONKey(id)] = self.rows.count
             self.rows.append(row)
         }
         history = Array(repeating: [], count: self.rows.count)
@@ -49,23 +50,23 @@ public struct EntityCollection: Sendable, Hashable {
 
     /// The row with `id`, if any.
     public func row(id: String) -> JSONObject? {
-        guard let position = positions[id] else { return nil }
+        guard let position = positions[_JSONKey(id)] else { return nil }
         return rows[position]
     }
 
     /// The index in `rows` of the row with `id`, for callers that look a row up once and then
     /// read or replace it by position; valid until the collection next changes.
-    func position(of id: String) -> Int? { positions[id] }
+    func position(of id: String) -> Int? { positions[_JSONKey(id)] }
 
     /// Whether a row with `id` exists.
-    public func contains(id: String) -> Bool { positions[id] != nil }
+    public func contains(id: String) -> Bool { positions[_JSONKey(id)] != nil }
 
     /// The row created most recently by a step.
     public var lastCreated: JSONObject? { lastCreatedID.flatMap(row(id:)) }
 
     /// The versions of row `id` before its latest change, oldest first.
     public func previousVersions(of id: String) -> [JSONObject] {
-        guard let position = positions[id] else { return [] }
+        guard let position = positions[_JSONKey(id)] else { return [] }
         return history[position]
     }
 
@@ -86,15 +87,15 @@ public struct EntityCollection: Sendable, Hashable {
         while true {
             let id = "\(idPrefix)-\(nextNumber)"
             nextNumber += 1
-            if positions[id] == nil { return id }
+            if positions[_JSONKey(id)] == nil { return id }
         }
     }
 
     /// Inserts a new row; it must carry a string `id` not yet taken.
     public mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
         guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: rows.count) }
-        guard positions[id] == nil else { throw .duplicateID(collection: name, id: id) }
-        positions[id] = rows.count
+        guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
+        positions[_JSONKey(id)] = rows.count
         rows.append(row)
         history.append([])
         lastCreatedID = id
@@ -104,7 +105,7 @@ public struct EntityCollection: Sendable, Hashable {
     /// Returns whether the row changed (replacing a row by an equal one changes nothing).
     @discardableResult
     public mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) -> Bool {
-        guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
+        guard let position = positions[_JSONKey(id)] else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
         if rows[position] == row { return false }
         replace(at: position, with: row)
@@ -116,7 +117,7 @@ public struct EntityCollection: Sendable, Hashable {
     @discardableResult
     mutating func replace(id: String, with row: JSONObject, knownChanged: Bool) throws(EntityStoreError) -> Bool {
         guard knownChanged else { return try replace(id: id, with: row) }
-        guard let position = positions[id] else { throw .notFound(collection: name, id: id) }
+        guard let position = positions[_JSONKey(id)] else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
         replace(at: position, with: row)
         return true
@@ -154,11 +155,11 @@ public struct EntityCollection: Sendable, Hashable {
     /// Removes row `id`; returns whether it existed.
     @discardableResult
     public mutating func remove(id: String) -> Bool {
-        guard let position = positions.removeValue(forKey: id) else { return false }
+        guard let position = positions.removeValue(forKey: _JSONKey(id)) else { return false }
         rows.remove(at: position)
         history.remove(at: position)
         for index in position..<rows.count {
-            if let moved = rows[index]["id"]?.stringValue { positions[moved] = index }
+            if let moved = rows[index]["id"]?.stringValue { positions[_JSONKey(moved)] = index }
         }
         if lastCreatedID == id { lastCreatedID = nil }
         return true
