@@ -193,7 +193,9 @@ struct _JSONKey: Hashable {
     init(_ string: String) { self.string = string }
 
     static func == (lhs: _JSONKey, rhs: _JSONKey) -> Bool {
-        lhs.string == rhs.string && sameBytes(lhs.string, rhs.string)
+        // Hashed lookups compare keys that hash alike, which are nearly always equal: the byte
+        // comparison alone decides (`String.==` first would only repeat its work).
+        sameBytes(lhs.string, rhs.string)
     }
 
     func hash(into hasher: inout Hasher) {

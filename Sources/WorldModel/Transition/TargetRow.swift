@@ -54,14 +54,22 @@ struct TargetRowPlan: Sendable {
         case .object, .null: break
         default: return nil
         }
-        guard let id = arguments[keyField]?.rowID else {
-            return TargetRow(collectionIndex: collectionIndex, id: nil, position: nil, value: .null)
+        let key = arguments[keyField]
+        let keyIsString = if case .string? = key { true } else { false }
+        guard let id = key?.rowID else {
+            return TargetRow(
+                collectionIndex: collectionIndex, keyField: keyField, id: nil, keyIsString: false, position: nil,
+                value: .null)
         }
         guard let position = data.collections[collectionIndex].position(of: id) else {
-            return TargetRow(collectionIndex: collectionIndex, id: id, position: nil, value: .null)
+            return TargetRow(
+                collectionIndex: collectionIndex, keyField: keyField, id: id, keyIsString: keyIsString,
+                position: nil, value: .null)
         }
         let row = data.collections[collectionIndex].rows[position]
-        return TargetRow(collectionIndex: collectionIndex, id: id, position: position, value: .object(row))
+        return TargetRow(
+            collectionIndex: collectionIndex, keyField: keyField, id: id, keyIsString: keyIsString,
+            position: position, value: .object(row))
     }
 }
 
@@ -69,13 +77,30 @@ struct TargetRowPlan: Sendable {
 struct TargetRow {
     /// The collection's position in the entity store.
     let collectionIndex: Int
+    /// The field of the arguments holding the row's id.
+    let keyField: String
     /// The id the key gives; nil when the key is neither a string nor an integer.
     let id: String?
+    /// Whether the key is a string (an integer key names a row by its decimal text, but equals
+    /// no row's id).
+    let keyIsString: Bool
     /// The row's position in its collection; nil when there is no such row.
     let position: Int?
     /// The row, or `null`: what `get` gives, and what bound preconditions read. The step drops it
     /// once the preconditions are checked (a row held here would make an in-place update copy it).
     var value: JSON
+}
+
+extension TargetRow {
+    /// The answer of a condition `exists(collection, row.id == args.<keyField>)` over this row,
+    /// read off the lookup: true exactly when the key is a string and names a row (ids are
+    /// indexed by their bytes, so the row found has that very id). Nil for other conditions.
+    func existence(_ condition: Expression) -> Bool? {
+        guard case .boundRowExists(_, _, let field)? = condition.directCondition, field == keyField else {
+            return nil
+        }
+        return keyIsString && position != nil
+    }
 }
 
 extension JSON {

@@ -56,7 +56,8 @@ extension World {
             for index in preconditions.indices {
                 let expression = preconditions[index].expression
                 let holds =
-                    StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
+                    target?.existence(expression)
+                    ?? StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
                     ?? context?.holds(expression, args: arguments, boundRow: boundRow) ?? false
                 if !holds {
                     let precondition = preconditions[index]
