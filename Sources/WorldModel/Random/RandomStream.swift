@@ -54,47 +54,9 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
         /// Appends a string part.
         public mutating func append(_ text: String) {
-            h = RandomStream.absorb(h, 1)
-            let utf8 = text.utf8
-            h = RandomStream.absorb(h, UInt64(utf8.count))
-            // Fast path: whole little-endian words straight from contiguous UTF-8.
-            let absorbed: UInt64? = utf8.withContiguousStorageIfAvailable { bytes in
-                var state = h
-                var index = 0
-                while index + 8 <= bytes.count {
-                    var word: UInt64 = 0
-                    for offset in 0..<8 { word |= UInt64(bytes[index + offset]) << (UInt64(offset) * 8) }
-                    state = RandomStream.absorb(state, word)
-                    index += 8
-                }
-                if index < bytes.count {
-                    var word: UInt64 = 0
-                    var shift: UInt64 = 0
-                    while index < bytes.count {
-                        word |= UInt64(bytes[index]) << shift
-                        shift += 8
-                        index += 1
-                    }
-                    state = RandomStream.absorb(state, word)
-                }
-                return state
-            }
-            if let absorbed {
-                h = absorbed
-                return
-            }
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            for byte in utf8 {
-                word |= UInt64(byte) << shift
-                shift += 8
-                if shift == 64 {
-                    h = RandomStream.absorb(h, word)
-                    word = 0
-                    shift = 0
-                }
-            }
-            if shift != 0 { h = RandomStream.absorb(h, word) }
+            var state = h
+            RandomStream.forEachWord(of: text) { state = RandomStream.absorb(state, $0) }
+            h = state
         }
 
         /// Appends string parts encoded once ahead of time (`EncodedParts`): the same stream as
@@ -124,21 +86,52 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
         init(_ parts: String...) {
             var words: [UInt64] = []
-            for part in parts {
-                let bytes = Array(part.utf8)
-                words += [1, UInt64(bytes.count)]
-                var index = 0
-                while index < bytes.count {
-                    var word: UInt64 = 0
-                    for offset in 0..<Swift.min(8, bytes.count - index) {
-                        word |= UInt64(bytes[index + offset]) << (UInt64(offset) * 8)
-                    }
-                    words.append(word)
-                    index += 8
-                }
-            }
+            for part in parts { RandomStream.forEachWord(of: part) { words.append($0) } }
             self.words = words
         }
+    }
+
+    /// The words a string key part stands for, in order: the tag `1`, the UTF-8 byte count, then
+    /// the bytes in 8-byte little-endian words (the last one zero-padded). `KeyBuilder` absorbs
+    /// them; `EncodedParts` keeps them.
+    @inline(__always)
+    static func forEachWord(of text: String, _ body: (UInt64) -> Void) {
+        let utf8 = text.utf8
+        body(1)
+        body(UInt64(utf8.count))
+        // Fast path: whole little-endian words straight from contiguous UTF-8.
+        let done: Void? = utf8.withContiguousStorageIfAvailable { bytes in
+            var index = 0
+            while index + 8 <= bytes.count {
+                var word: UInt64 = 0
+                for offset in 0..<8 { word |= UInt64(bytes[index + offset]) << (UInt64(offset) * 8) }
+                body(word)
+                index += 8
+            }
+            if index < bytes.count {
+                var word: UInt64 = 0
+                var shift: UInt64 = 0
+                while index < bytes.count {
+                    word |= UInt64(bytes[index]) << shift
+                    shift += 8
+                    index += 1
+                }
+                body(word)
+            }
+        }
+        if done != nil { return }
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in utf8 {
+            word |= UInt64(byte) << shift
+            shift += 8
+            if shift == 64 {
+                body(word)
+                word = 0
+                shift = 0
+            }
+        }
+        if shift != 0 { body(word) }
     }
 
     /// Derives the stream for the key parts written in order:

@@ -112,17 +112,6 @@ public struct EntityCollection: Sendable, Hashable {
         return true
     }
 
-    /// `replace(id:with:)` for a caller that already knows whether `row` differs from the
-    /// current row (`knownChanged` true skips comparing them; false compares as usual).
-    @discardableResult
-    mutating func replace(id: String, with row: JSONObject, knownChanged: Bool) throws(EntityStoreError) -> Bool {
-        guard knownChanged else { return try replace(id: id, with: row) }
-        guard let position = positions[_JSONKey(id)] else { throw .notFound(collection: name, id: id) }
-        guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
-        replace(at: position, with: row)
-        return true
-    }
-
     /// Replaces the row at `position` (from `position(of:)`) with `row`, which has the same id and
     /// differs from it, remembering the previous version (the newest `historyLimit` are kept).
     mutating func replace(at position: Int, with row: JSONObject) {

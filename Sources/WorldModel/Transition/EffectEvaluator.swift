@@ -285,8 +285,9 @@ struct EffectEvaluator {
         // Immediate values read only the arguments, so computing them twice gives the same values.
         var differs = false
         for assignment in set where !differs {
-            let newValue = try value(assignment.value, data: data, what: "set.\(assignment.path[0])")
-            differs = data.collections[collectionIndex].rows[position][assignment.path[0]] != newValue
+            let key = assignment.path[0]
+            let newValue = try Self.immediateValue(assignment.value, arguments: arguments, what: "set.\(key)")
+            differs = data.collections[collectionIndex].rows[position][key] != newValue
         }
         func assign(to row: inout JSONObject) throws(OperationFailure) {
             for assignment in set {

@@ -100,7 +100,12 @@ final class StepContext: ExpressionContext {
     /// Whether a condition over `args`, no `row`, and `boundRow` holds: `true` exactly, not
     /// another value or an error. Shapes the checker recognised are tested without a frame.
     func holds(_ condition: Expression, args: JSON, boundRow: JSON = .null) -> Bool {
-        if let holds = Self.holdsDirectly(condition, args: args, boundRow: boundRow) { return holds }
+        Self.holdsDirectly(condition, args: args, boundRow: boundRow)
+            ?? evaluatesToTrue(condition, args: args, boundRow: boundRow)
+    }
+
+    /// `holds(_:args:boundRow:)` by evaluating, for a condition known to have no direct shape.
+    func evaluatesToTrue(_ condition: Expression, args: JSON, boundRow: JSON) -> Bool {
         do throws(ExpressionRuntimeError) {
             return try evaluate(condition, args: args, boundRow: boundRow) == .bool(true)
         } catch {

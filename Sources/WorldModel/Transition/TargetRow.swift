@@ -56,20 +56,12 @@ struct TargetRowPlan: Sendable {
         }
         let key = arguments[keyField]
         let keyIsString = if case .string? = key { true } else { false }
-        guard let id = key?.rowID else {
-            return TargetRow(
-                collectionIndex: collectionIndex, keyField: keyField, id: nil, keyIsString: false, position: nil,
-                value: .null)
-        }
-        guard let position = data.collections[collectionIndex].position(of: id) else {
-            return TargetRow(
-                collectionIndex: collectionIndex, keyField: keyField, id: id, keyIsString: keyIsString,
-                position: nil, value: .null)
-        }
-        let row = data.collections[collectionIndex].rows[position]
+        let id = key?.rowID
+        let position = id.flatMap { data.collections[collectionIndex].position(of: $0) }
         return TargetRow(
-            collectionIndex: collectionIndex, keyField: keyField, id: id, keyIsString: keyIsString,
-            position: position, value: .object(row))
+            collectionIndex: collectionIndex, keyField: keyField, id: id,
+            keyIsString: keyIsString, position: position,
+            value: position.map { .object(data.collections[collectionIndex].rows[$0]) } ?? .null)
     }
 }
 

@@ -58,7 +58,7 @@ extension World {
                 let holds =
                     target?.existence(expression)
                     ?? StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
-                    ?? context?.holds(expression, args: arguments, boundRow: boundRow) ?? false
+                    ?? context?.evaluatesToTrue(expression, args: arguments, boundRow: boundRow) ?? false
                 if !holds {
                     let precondition = preconditions[index]
                     let response = Response.error(
