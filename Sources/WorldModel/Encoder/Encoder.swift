@@ -3,8 +3,7 @@ public enum Encoder {
     /// Every way `arguments` violates `tool`'s input schema, as `arguments.path: message` lines;
     /// empty when the call is valid. A list tool also accepts a string `cursor`.
     public static func validate(_ arguments: JSON, for tool: ToolSpec) -> [String] {
-        let acceptsCursor = if case .list = tool.operation { true } else { false }
-        return validate(arguments, schema: tool.inputSchema, acceptsCursor: acceptsCursor)
+        validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
     }
 
     /// `validate(_:for:)` with the parts of the tool it reads.
@@ -25,5 +24,12 @@ public enum Encoder {
         var checked = object
         if ignoresCursor { checked.removeValue(forKey: "cursor") }
         return schema.validate(.object(checked), at: "arguments").map(\.description)
+    }
+}
+
+extension ToolSpec {
+    /// Whether the tool takes a `cursor` argument beyond its schema: every `list` tool does.
+    var acceptsCursor: Bool {
+        if case .list = operation { true } else { false }
     }
 }

@@ -136,7 +136,7 @@ final class ToolEntry: Sendable {
         idempotencyKey = spec.idempotencyKey
         isReadOnly = spec.isReadOnly
         inputSchema = spec.inputSchema
-        if case .list = spec.operation { acceptsCursor = true } else { acceptsCursor = false }
+        acceptsCursor = spec.acceptsCursor
         target = TargetRowPlan(spec, data: data)
         preconditions = target?.requires ?? spec.requires
         failsOnlyBeforeWriting = spec.operation.failsOnlyBeforeWriting
