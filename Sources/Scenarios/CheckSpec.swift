@@ -14,9 +14,9 @@ public struct CheckSpec: Sendable {
     /// The kinds of checks.
     public enum Kind: Sendable {
         /// An expression that must be true on the final state.
-        case expect(Expression)
+        case expect(CompiledExpression)
         /// An expression that must be true after every step.
-        case always(Expression)
+        case always(CompiledExpression)
         /// Bounds on how often a tool was called (optionally only calls answered `status`).
         case calls(tool: String, min: Int?, max: Int?, status: Int?)
         /// Conditions on the agent's final answer: every `contains` text (case-insensitive) and

@@ -4,10 +4,10 @@ public indirect enum SolutionStep: Sendable {
     /// loop variables); keep the parsed body as `saved.<save>`; with `paginate`, follow
     /// `next_cursor` and keep `{"items": [all items]}`.
     case call(
-        tool: String, arguments: JSONObject, argumentsFrom: [(name: String, value: Expression)], save: String?,
+        tool: String, arguments: JSONObject, argumentsFrom: [(name: String, value: CompiledExpression)], save: String?,
         paginate: Bool)
     /// Repeat `steps` for each element of the array `items`, bound to `variable`.
-    case forEach(items: Expression, variable: String, steps: [SolutionStep])
+    case forEach(items: CompiledExpression, variable: String, steps: [SolutionStep])
     /// Give the final answer; `{{expression}}` placeholders are filled from `saved`.
     case answer(AnswerTemplate)
 }
@@ -22,7 +22,7 @@ public struct AnswerTemplate: Sendable {
         /// Literal text.
         case text(String)
         /// An expression whose value is inserted (strings as-is, other values as JSON).
-        case expression(Expression)
+        case expression(CompiledExpression)
     }
 
     /// Creates a template from parts.

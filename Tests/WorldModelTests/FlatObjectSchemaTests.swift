@@ -219,7 +219,7 @@ private func shippedToolSchemas() throws -> [(name: String, schema: JSON, accept
     return result
 }
 
-/// What `Encoder.validate` returned before the fast path: drop the cursor by copying, then
+/// What `ActionEncoder.validate` returned before the fast path: drop the cursor by copying, then
 /// validate with the general validator only.
 private func referenceValidate(_ object: JSONObject, schema: JSONSchema, acceptsCursor: Bool) -> [String] {
     var object = object
@@ -257,7 +257,7 @@ private func compare(
             flat.isValid(object, ignoringCursor: true) == schema.isValidByGeneralValidator(.object(withoutCursor)),
             "\(text) ignoring the cursor on \(instance)")
         #expect(
-            Encoder.validate(.object(object), schema: schema, acceptsCursor: acceptsCursor)
+            ActionEncoder.validate(.object(object), schema: schema, acceptsCursor: acceptsCursor)
                 == referenceValidate(object, schema: schema, acceptsCursor: acceptsCursor),
             "\(text) messages on \(instance)")
     }
@@ -342,22 +342,24 @@ struct FlatObjectSchemaTests {
                 parsing:
                     #"{"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"], "additionalProperties": false}"#
             ))
-        #expect(Encoder.validate(["q": "a", "cursor": "c1"], schema: schema, acceptsCursor: true) == [])
-        #expect(Encoder.validate(["q": "a", "cursor": nil], schema: schema, acceptsCursor: true) == [])
+        #expect(ActionEncoder.validate(["q": "a", "cursor": "c1"], schema: schema, acceptsCursor: true) == [])
+        #expect(ActionEncoder.validate(["q": "a", "cursor": nil], schema: schema, acceptsCursor: true) == [])
         #expect(
-            Encoder.validate(["q": "a", "cursor": 3], schema: schema, acceptsCursor: true) == [
+            ActionEncoder.validate(["q": "a", "cursor": 3], schema: schema, acceptsCursor: true) == [
                 "arguments.cursor: expected string, got integer"
             ])
         #expect(
-            Encoder.validate(["q": "a", "cursor": "c1"], schema: schema, acceptsCursor: false) == [
+            ActionEncoder.validate(["q": "a", "cursor": "c1"], schema: schema, acceptsCursor: false) == [
                 "arguments: unexpected property 'cursor'"
             ])
         #expect(
-            Encoder.validate(["cursor": "c1", "x": 1], schema: schema, acceptsCursor: true) == [
+            ActionEncoder.validate(["cursor": "c1", "x": 1], schema: schema, acceptsCursor: true) == [
                 "arguments: unexpected property 'x' (did you mean 'q'?)",
                 "arguments: missing required property 'q'",
             ])
         #expect(
-            Encoder.validate("q", schema: schema, acceptsCursor: true) == ["arguments: expected object, got string"])
+            ActionEncoder.validate("q", schema: schema, acceptsCursor: true) == [
+                "arguments: expected object, got string"
+            ])
     }
 }

@@ -78,7 +78,7 @@ struct SolutionRun {
         return answer
     }
 
-    func evaluate(_ expression: Expression, locals: [(String, JSON)]) -> JSON {
+    func evaluate(_ expression: CompiledExpression, locals: [(String, JSON)]) -> JSON {
         var bindings = ExpressionBindings(names: ["saved"] + locals.map(\.0))
         bindings.values[0] = .object(saved)
         for (offset, local) in locals.enumerated() { bindings.values[offset + 1] = local.1 }

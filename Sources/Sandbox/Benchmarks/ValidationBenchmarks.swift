@@ -6,9 +6,9 @@ import WorldModel
 /// working directory; `simrun bench` runs from the project root): the encoder's check of a
 /// tool call's arguments against the tool's input schema, which every step pays. No targets.
 ///
-/// - `Encoder.validate` of a valid ticket-triage `tickets_route` call;
+/// - `ActionEncoder.validate` of a valid ticket-triage `tickets_route` call;
 /// - `JSONSchema.isValid` of the same arguments by itself;
-/// - `Encoder.validate` of a `tickets_list` call with a `cursor` (ignored for list tools).
+/// - `ActionEncoder.validate` of a `tickets_list` call with a `cursor` (ignored for list tools).
 public enum ValidationBenchmarks {
     /// The `validation` group; empty (with a note on standard error) when `directory` lacks
     /// ticket-triage.json.
@@ -29,14 +29,14 @@ public enum ValidationBenchmarks {
         return BenchmarkGroup(
             "validation",
             benchmarks: [
-                Benchmark("Encoder.validate (ticket-triage tickets_route)") {
-                    blackHole(Encoder.validate(routeArguments, for: route))
+                Benchmark("ActionEncoder.validate (ticket-triage tickets_route)") {
+                    blackHole(ActionEncoder.validate(routeArguments, for: route))
                 },
                 Benchmark("JSONSchema.isValid (ticket-triage tickets_route)") {
                     blackHole(routeSchema.isValid(routeArguments))
                 },
-                Benchmark("Encoder.validate with cursor (ticket-triage tickets_list)") {
-                    blackHole(Encoder.validate(listArguments, for: list))
+                Benchmark("ActionEncoder.validate with cursor (ticket-triage tickets_list)") {
+                    blackHole(ActionEncoder.validate(listArguments, for: list))
                 },
             ])
     }

@@ -17,7 +17,7 @@ struct CheckEvaluator: Sendable {
         }
     }
 
-    static func holds(_ expression: Expression, world: World, state: WorldState) -> (Bool, String) {
+    static func holds(_ expression: CompiledExpression, world: World, state: WorldState) -> (Bool, String) {
         do throws(ExpressionRuntimeError) {
             let value = try world.evaluate(expression, in: state)
             return (value == .bool(true), "\(expression.source) was \(value.canonicalText)")

@@ -72,7 +72,7 @@ public actor Episode {
     /// Calls after `finish` answer 409 and change nothing.
     public func call(_ tool: String, arguments: JSON = [:], thinkTimeMs: Int64? = nil) async -> Observation {
         guard finalVerdict == nil else {
-            return Decoder.render(
+            return ObservationDecoder.render(
                 .error(409, code: "episode_finished", message: "the episode is over"), latencyMs: 0, faults: [])
         }
         let think = thinkTimeMs ?? max(0, clock.milliseconds - engine.now)

@@ -66,12 +66,12 @@ public struct EpisodeEngine: Sendable {
         var regime = ""
         if let spec, let scope = spec.scope, let granted = policy.scopes, !granted.contains(scope) {
             decision = .scopeDenied
-            observation = Decoder.render(
+            observation = ObservationDecoder.render(
                 .error(403, code: "forbidden", message: "this agent was not granted scope '\(scope)'"), latencyMs: 0,
                 faults: [])
         } else if approved == false {
             decision = .approvalDenied
-            observation = Decoder.render(
+            observation = ObservationDecoder.render(
                 .error(403, code: "approval_denied", message: "the call needs approval, and it was refused"),
                 latencyMs: 0, faults: [])
         } else {

@@ -161,7 +161,7 @@ extension ScenarioReader {
                     step["args"].flatMap {
                         object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? [])
                     } ?? JSONObject()
-                var argumentsFrom: [(name: String, value: Expression)] = []
+                var argumentsFrom: [(name: String, value: CompiledExpression)] = []
                 if let from = step["args_from"], case .object(let fromObject) = from {
                     for (name, source) in fromObject.members {
                         if let expression = expression(

@@ -198,7 +198,7 @@ extension ScenarioReader {
     }
 
     /// `get`, `update` and `delete` default to the row whose id is `args.id`.
-    mutating func defaultKey(schema: JSON, path: String, scope: ExpressionScope) -> Expression? {
+    mutating func defaultKey(schema: JSON, path: String, scope: ExpressionScope) -> CompiledExpression? {
         guard schema["properties"]?["id"] != nil else {
             report(path, "missing 'key' (the default key is args.id, but the input schema has no property 'id')")
             return nil

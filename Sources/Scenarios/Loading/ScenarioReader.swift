@@ -185,7 +185,7 @@ struct ScenarioReader {
     }
 
     /// Compiles an expression that must be a condition (`true` or `false`).
-    mutating func condition(_ value: JSON?, _ path: String, scope: ExpressionScope) -> Expression? {
+    mutating func condition(_ value: JSON?, _ path: String, scope: ExpressionScope) -> CompiledExpression? {
         guard let expression = expression(value, path, scope: scope) else { return nil }
         if expression.type != .boolean && expression.type != .any {
             report(path, "expected a condition (true or false), but this gives \(expression.type)")
@@ -195,7 +195,7 @@ struct ScenarioReader {
     }
 
     /// Compiles an expression; a compile error is reported at `path` with its column and caret.
-    mutating func expression(_ value: JSON?, _ path: String, scope: ExpressionScope) -> Expression? {
+    mutating func expression(_ value: JSON?, _ path: String, scope: ExpressionScope) -> CompiledExpression? {
         guard let value else { return nil }
         let source: String
         switch value {
@@ -209,7 +209,7 @@ struct ScenarioReader {
             return nil
         }
         do throws(ExpressionCompileError) {
-            return try Expression.compile(source, in: scope)
+            return try CompiledExpression.compile(source, in: scope)
         } catch {
             report(path, error.description)
             return nil

@@ -2,7 +2,7 @@
 /// `last_created`, `now`, `calls` and `regime`. The latent state implements it.
 ///
 /// Conforming types should be small (a reference, or a struct of at most three words that holds
-/// its storage by reference) so that passing one to `Expression.evaluate` does not allocate.
+/// its storage by reference) so that passing one to `CompiledExpression.evaluate` does not allocate.
 public protocol ExpressionContext {
     /// The rows of a collection in insertion order, or `nil` when there is no such collection.
     func rows(in collection: String) -> [JSONObject]?

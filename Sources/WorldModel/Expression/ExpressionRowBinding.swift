@@ -3,7 +3,7 @@
 /// A keyed operation (`update` with `key: args.ticket_id`) addresses one row, and its
 /// preconditions usually look up that same row again:
 /// `exists('tickets', row.id == args.ticket_id)`, `get('tickets', args.ticket_id).status`.
-/// Compiled with a binding (`Expression.binding(_:)`), those lookups read the slot, which the
+/// Compiled with a binding (`CompiledExpression.binding(_:)`), those lookups read the slot, which the
 /// engine fills with exactly what `get(collection, args.<keyField>)` gives (the row or `null`),
 /// so a step looks the row up once, and the operation reuses the same lookup.
 struct ExpressionRowBinding: Sendable, Hashable {
@@ -17,21 +17,22 @@ struct ExpressionRowBinding: Sendable, Hashable {
     static let variable = "$bound_row"
 }
 
-extension Expression {
+extension CompiledExpression {
     /// This expression compiled again in its own scope with `binding` declared, when it looks up
     /// the bound row at least once; otherwise (or when the scope has no `args` variable or no
     /// such collection) `nil`, and the expression is best evaluated as it is.
     ///
     /// The specialised expression has one more scope variable, `ExpressionRowBinding.variable`,
     /// at `boundRowSlot`; every other slot, its value, cost and errors are the same.
-    func binding(_ binding: ExpressionRowBinding) -> Expression? {
+    func binding(_ binding: ExpressionRowBinding) -> CompiledExpression? {
         var scope = self.scope
         guard scope.rowBinding == nil, scope.slot(of: "args") != nil,
             let rowType = scope.collections[binding.collection]
         else { return nil }
         scope.declare(ExpressionRowBinding.variable, as: rowType)
         scope.rowBinding = binding
-        guard let specialized = try? Expression.compile(source, in: scope), specialized.boundRowSlot != nil else {
+        guard let specialized = try? CompiledExpression.compile(source, in: scope), specialized.boundRowSlot != nil
+        else {
             return nil
         }
         return specialized

@@ -1,5 +1,5 @@
 /// A compiled condition simple enough to test without an evaluation frame, as the checker
-/// recognised it (`Expression.directCondition`). Testing it gives exactly what evaluating the
+/// recognised it (`CompiledExpression.directCondition`). Testing it gives exactly what evaluating the
 /// expression gives, errors included; the engine uses it for preconditions, which are mostly of
 /// these two shapes. It reads scope variables only (never lambda slots).
 enum _DirectCondition: Sendable {

@@ -11,7 +11,7 @@ public struct FaultRule: Sendable {
     /// What the rule does when it fires.
     public var kind: FaultKind
     /// An optional condition over `args`; the rule is considered only when it is true.
-    public var when: Expression?
+    public var when: CompiledExpression?
     /// If set, the rule is considered only on these 1-based call numbers of the tool.
     public var calls: [Int]?
     /// The probability that the rule fires on a call it applies to.
@@ -19,7 +19,7 @@ public struct FaultRule: Sendable {
 
     /// Creates a rule.
     public init(
-        id: String, target: FaultTarget, kind: FaultKind, when: Expression? = nil, calls: [Int]? = nil,
+        id: String, target: FaultTarget, kind: FaultKind, when: CompiledExpression? = nil, calls: [Int]? = nil,
         probability: Double = 1
     ) {
         self.id = id

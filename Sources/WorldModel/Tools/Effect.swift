@@ -4,11 +4,11 @@ public indirect enum Effect: Sendable {
     /// Changes the selected rows: `set` fields (nested paths allowed) and `append` to array fields.
     case update(collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment])
     /// Creates a row from `value`; its id comes from `key` or the collection's counter.
-    case create(collection: String, value: [FieldAssignment], key: Expression?)
+    case create(collection: String, value: [FieldAssignment], key: CompiledExpression?)
     /// Removes the selected rows.
     case delete(collection: String, selector: RowSelector)
     /// Applies `body` once per element of the array `items`, with the element bound to `variable`.
-    case forEach(items: Expression, variable: String, body: [Effect])
+    case forEach(items: CompiledExpression, variable: String, body: [Effect])
 
     /// Whether the effect may remove or overwrite data.
     public var isDestructive: Bool {

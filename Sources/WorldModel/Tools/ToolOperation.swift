@@ -1,17 +1,17 @@
 /// What calling a tool does to the entity store.
 public enum ToolOperation: Sendable {
     /// Returns the row of `collection` whose id is `key` (404 if none).
-    case get(collection: String, key: Expression)
+    case get(collection: String, key: CompiledExpression)
     /// Returns the rows of `collection` matching `filter`, ordered, a page at a time.
-    case list(collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?)
+    case list(collection: String, filter: CompiledExpression?, orderBy: OrderBy?, pageSize: Int?)
     /// Creates a row of `collection` from `value`; its id comes from `key` or the collection's counter.
-    case create(collection: String, value: [FieldAssignment], key: Expression?)
+    case create(collection: String, value: [FieldAssignment], key: CompiledExpression?)
     /// Changes the selected rows of `collection`.
     case update(collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment])
     /// Removes the selected rows of `collection`.
     case delete(collection: String, selector: RowSelector)
     /// Applies `effects` in order, atomically, and answers `returns` (or `{"ok": true}`).
-    case custom(effects: [Effect], returns: Expression?)
+    case custom(effects: [Effect], returns: CompiledExpression?)
 
     /// The collection the operation works on, if it has a single one.
     public var collection: String? {
@@ -71,9 +71,9 @@ public struct OrderBy: Sendable, Hashable {
 /// predicate holds.
 public enum RowSelector: Sendable {
     /// The row whose id is the expression's value (404 if none).
-    case key(Expression)
+    case key(CompiledExpression)
     /// Every row for which the predicate (over `row`) is true; zero rows is not an error.
-    case matching(Expression)
+    case matching(CompiledExpression)
 }
 
 /// One field assignment: a (possibly nested) field path and the expression giving its value.
@@ -81,10 +81,10 @@ public struct FieldAssignment: Sendable {
     /// The field path, e.g. `["address", "zip"]` for `address.zip`.
     public var path: [String]
     /// The value.
-    public var value: Expression
+    public var value: CompiledExpression
 
     /// Creates an assignment to `path` (dotted text, e.g. `address.zip`).
-    public init(path: String, value: Expression) {
+    public init(path: String, value: CompiledExpression) {
         self.path = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         self.value = value
     }

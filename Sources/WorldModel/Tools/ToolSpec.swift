@@ -20,16 +20,16 @@ public struct ToolSpec: Sendable {
     /// If set, only these fields of returned rows are shown.
     public var fields: [String]?
     /// The expression giving the idempotency key; a repeated key returns the first response.
-    public var idempotencyKey: Expression?
+    public var idempotencyKey: CompiledExpression?
     /// When this expression is true, the call needs the episode's approval.
-    public var approval: Expression?
+    public var approval: CompiledExpression?
 
     /// Creates a tool.
     public init(
         name: String, service: String, scope: String? = nil, description: String,
         inputSchemaJSON: JSON, inputSchema: JSONSchema, operation: ToolOperation,
         requires: [Precondition] = [], fields: [String]? = nil,
-        idempotencyKey: Expression? = nil, approval: Expression? = nil
+        idempotencyKey: CompiledExpression? = nil, approval: CompiledExpression? = nil
     ) {
         self.name = name
         self.service = service
@@ -58,14 +58,14 @@ public struct ToolSpec: Sendable {
 /// with `message` and changes nothing.
 public struct Precondition: Sendable {
     /// The condition that must hold.
-    public var expression: Expression
+    public var expression: CompiledExpression
     /// The HTTP-like status answered when it does not (4xx).
     public var status: Int
     /// The message in the error body.
     public var message: String
 
     /// Creates a precondition.
-    public init(expression: Expression, status: Int, message: String) {
+    public init(expression: CompiledExpression, status: Int, message: String) {
         self.expression = expression
         self.status = status
         self.message = message

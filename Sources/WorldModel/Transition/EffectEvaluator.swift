@@ -19,7 +19,7 @@ struct EffectEvaluator {
 
     /// `what` names the value in an error message; it is only built when evaluation fails.
     func value(
-        _ expression: Expression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
+        _ expression: CompiledExpression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
     ) throws(OperationFailure) -> JSON {
         // Constants and `args.field` read no store: skip lending the draft to the context.
         if Self.isImmediate(expression) {
@@ -34,7 +34,7 @@ struct EffectEvaluator {
     }
 
     /// Whether `expression` is evaluated without a context: a constant or `args.field`.
-    static func isImmediate(_ expression: Expression) -> Bool {
+    static func isImmediate(_ expression: CompiledExpression) -> Bool {
         if expression.constantValue != nil { return true }
         if let (slot, _) = expression.variableMember { return slot == 0 }
         return false
@@ -42,12 +42,12 @@ struct EffectEvaluator {
 
     /// The value of an immediate expression (`isImmediate`): its constant, or the field of
     /// `arguments` it names.
-    static func immediateValue(_ expression: Expression, arguments: JSON, what: @autoclosure () -> String)
+    static func immediateValue(_ expression: CompiledExpression, arguments: JSON, what: @autoclosure () -> String)
         throws(OperationFailure) -> JSON
     {
         if let constant = expression.constantValue { return constant }
         do throws(ExpressionRuntimeError) {
-            return try Expression.member(of: arguments, expression.variableMember?.key ?? "")
+            return try CompiledExpression.member(of: arguments, expression.variableMember?.key ?? "")
         } catch {
             throw .runtime(error, in: what())
         }
@@ -63,11 +63,11 @@ struct EffectEvaluator {
         return context
     }
 
-    func holds(_ predicate: Expression, row: JSONObject, data: EntityStore) throws(OperationFailure) -> Bool {
+    func holds(_ predicate: CompiledExpression, row: JSONObject, data: EntityStore) throws(OperationFailure) -> Bool {
         try value(predicate, row: row, data: data, what: "filter") == .bool(true)
     }
 
-    func id(from key: Expression, data: EntityStore) throws(OperationFailure) -> String {
+    func id(from key: CompiledExpression, data: EntityStore) throws(OperationFailure) -> String {
         let value = try value(key, data: data, what: "key")
         guard let id = value.rowID else {
             throw OperationFailure(
@@ -101,7 +101,7 @@ struct EffectEvaluator {
     }
 
     mutating func create(
-        _ collection: String, value fields: [FieldAssignment], key: Expression?, data: inout EntityStore
+        _ collection: String, value fields: [FieldAssignment], key: CompiledExpression?, data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
         // Everything that can fail is evaluated before the first write (the id counter), so a
         // create applied in place leaves the store untouched when it fails.
@@ -166,7 +166,7 @@ struct EffectEvaluator {
 
     /// Updates the row whose id `key` gives (404 when there is none); returns it as changed.
     mutating func update(
-        _ collection: String, key: Expression, set: [FieldAssignment], append: [FieldAssignment],
+        _ collection: String, key: CompiledExpression, set: [FieldAssignment], append: [FieldAssignment],
         data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
         guard data.index(of: collection) != nil else {

@@ -3,7 +3,7 @@
 ///
 /// The response is the service's answer after the faults that decide whether effects happen
 /// (timeouts, server errors, rate limits, duplicate delivery); the faults that only change what
-/// the agent sees are listed in `decoderFaults` for `Decoder.decode` to apply.
+/// the agent sees are listed in `decoderFaults` for `ObservationDecoder.decode` to apply.
 public struct Outcome: Sendable {
     /// The service's answer as JSON, before response faults and rendering.
     public var response: Response

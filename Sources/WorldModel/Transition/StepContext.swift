@@ -4,7 +4,7 @@
 /// `row` (slot 1), then the variables of enclosing `for_each` effects; `ExpressionScope.engine`
 /// builds such scopes and `evaluate` binds values the same way.
 ///
-/// A class so that handing it to `Expression.evaluate` as `any ExpressionContext` stores one
+/// A class so that handing it to `CompiledExpression.evaluate` as `any ExpressionContext` stores one
 /// reference instead of boxing the world and the state; a step makes one and reuses it, moving
 /// `data` to the draft store while effects run.
 final class StepContext: ExpressionContext {
@@ -62,13 +62,14 @@ final class StepContext: ExpressionContext {
     /// Evaluates an engine expression with `args`, an optional `row` and `for_each` variables;
     /// an expression compiled with a row binding reads `boundRow` (see `ExpressionRowBinding`).
     func evaluate(
-        _ expression: Expression, args: JSON, row: JSONObject? = nil, locals: [(name: String, value: JSON)] = [],
+        _ expression: CompiledExpression, args: JSON, row: JSONObject? = nil,
+        locals: [(name: String, value: JSON)] = [],
         boundRow: JSON = .null
     ) throws(ExpressionRuntimeError) -> JSON {
         if let constant = expression.constantValue { return constant }
         if locals.isEmpty, let (slot, key) = expression.variableMember, slot < 2 {
             // `args.x` or `row.x` (keys, values): read the field, no evaluation frame.
-            return try Expression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
+            return try CompiledExpression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
         }
         if locals.isEmpty {
             // Borrowed into a local for the evaluation: one access to the class's storage each
@@ -99,13 +100,13 @@ final class StepContext: ExpressionContext {
 
     /// Whether a condition over `args`, no `row`, and `boundRow` holds: `true` exactly, not
     /// another value or an error. Shapes the checker recognised are tested without a frame.
-    func holds(_ condition: Expression, args: JSON, boundRow: JSON = .null) -> Bool {
+    func holds(_ condition: CompiledExpression, args: JSON, boundRow: JSON = .null) -> Bool {
         Self.holdsDirectly(condition, args: args, boundRow: boundRow)
             ?? evaluatesToTrue(condition, args: args, boundRow: boundRow)
     }
 
     /// `holds(_:args:boundRow:)` by evaluating, for a condition known to have no direct shape.
-    func evaluatesToTrue(_ condition: Expression, args: JSON, boundRow: JSON) -> Bool {
+    func evaluatesToTrue(_ condition: CompiledExpression, args: JSON, boundRow: JSON) -> Bool {
         do throws(ExpressionRuntimeError) {
             return try evaluate(condition, args: args, boundRow: boundRow) == .bool(true)
         } catch {
@@ -115,7 +116,7 @@ final class StepContext: ExpressionContext {
 
     /// `holds(_:args:boundRow:)` for a condition with a direct shape (`_DirectCondition`), which
     /// needs no context; nil for any other condition.
-    static func holdsDirectly(_ condition: Expression, args: JSON, boundRow: JSON) -> Bool? {
+    static func holdsDirectly(_ condition: CompiledExpression, args: JSON, boundRow: JSON) -> Bool? {
         // Direct shapes read scope variables only: here `args`, `row` and the bound row.
         guard let direct = condition.directCondition,
             direct.readsEngineVariablesOnly(boundSlot: condition.boundRowSlot)
@@ -130,7 +131,7 @@ final class StepContext: ExpressionContext {
     /// Evaluates with `draft` as the entity store, then lets go of it so the caller's draft stays
     /// uniquely referenced (writes to it do not copy).
     func evaluate(
-        _ expression: Expression, on draft: EntityStore, args: JSON, row: JSONObject? = nil,
+        _ expression: CompiledExpression, on draft: EntityStore, args: JSON, row: JSONObject? = nil,
         locals: [(name: String, value: JSON)] = []
     ) throws(ExpressionRuntimeError) -> JSON {
         data = draft

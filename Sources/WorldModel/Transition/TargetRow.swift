@@ -3,7 +3,7 @@
 ///
 /// Built when the world is compiled. The preconditions that look the row up again
 /// (`exists('tickets', row.id == args.ticket_id)`, `get('tickets', args.ticket_id).status`) are
-/// compiled to read it from a slot instead (`Expression.binding(_:)`), so a step costs one id
+/// compiled to read it from a slot instead (`CompiledExpression.binding(_:)`), so a step costs one id
 /// lookup however many preconditions name the row.
 struct TargetRowPlan: Sendable {
     /// The collection the operation addresses.
@@ -20,7 +20,7 @@ struct TargetRowPlan: Sendable {
     /// or the collection is not in `data`.
     init?(_ tool: ToolSpec, data: EntityStore) {
         let collection: String
-        let key: Expression
+        let key: CompiledExpression
         switch tool.operation {
         case .get(let name, let expression): (collection, key) = (name, expression)
         case .update(let name, .key(let expression), _, _): (collection, key) = (name, expression)
@@ -87,7 +87,7 @@ extension TargetRow {
     /// The answer of a condition `exists(collection, row.id == args.<keyField>)` over this row,
     /// read off the lookup: true exactly when the key is a string and names a row (ids are
     /// indexed by their bytes, so the row found has that very id). Nil for other conditions.
-    func existence(_ condition: Expression) -> Bool? {
+    func existence(_ condition: CompiledExpression) -> Bool? {
         guard case .boundRowExists(_, _, let field)? = condition.directCondition, field == keyField else {
             return nil
         }

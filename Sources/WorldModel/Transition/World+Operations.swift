@@ -157,7 +157,7 @@ extension World {
     }
 
     private func list(
-        _ collection: String, filter: Expression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolEntry,
+        _ collection: String, filter: CompiledExpression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolEntry,
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         guard let rows = data.rows(of: collection) else {

@@ -10,7 +10,7 @@ public struct StepResult: Sendable, Hashable {
 
 extension World {
     /// Advances `state` by one call of `tool` with `arguments` and renders what the agent sees:
-    /// `transition` then `Decoder.decode`.
+    /// `transition` then `ObservationDecoder.decode`.
     ///
     /// The pipeline: encode (validate the arguments; invalid calls answer 400 without reaching
     /// the service), step the service's regime chain, decide which fault rules fire, apply the
@@ -20,14 +20,14 @@ extension World {
     /// `seed`.
     public func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
         let outcome = transition(&state, tool: name, arguments: arguments, seed: seed)
-        let observation = Decoder.decode(outcome, world: self, state: state, seed: seed)
+        let observation = ObservationDecoder.decode(outcome, world: self, state: state, seed: seed)
         return StepResult(observation: observation, committed: outcome.committed, regime: outcome.regime)
     }
 
     /// The latent transition `T(z, a, rng) → (z', outcome)`: validates the arguments, steps the
     /// service's regime chain, samples latency and service-level errors, applies the rate limit
     /// and the fault rules that decide whether effects happen, runs the operation atomically and
-    /// advances the virtual clock. Renders nothing: `Decoder.decode` turns the outcome into an
+    /// advances the virtual clock. Renders nothing: `ObservationDecoder.decode` turns the outcome into an
     /// observation.
     public func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
         guard let toolNumber = toolIndex[name] else {
@@ -41,7 +41,7 @@ extension World {
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = Encoder.validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
+        let violations = ActionEncoder.validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",

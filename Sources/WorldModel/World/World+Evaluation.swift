@@ -1,7 +1,7 @@
 extension World {
     /// Evaluates an engine expression (compiled with `ExpressionScope.engine`) against `state`,
     /// with `args` bound (null by default) and no row: checks, approvals, fault conditions.
-    public func evaluate(_ expression: Expression, in state: WorldState, args: JSON = .null)
+    public func evaluate(_ expression: CompiledExpression, in state: WorldState, args: JSON = .null)
         throws(ExpressionRuntimeError) -> JSON
     {
         try StepContext(world: self, state: state).evaluate(expression, args: args)

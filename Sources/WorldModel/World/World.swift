@@ -109,7 +109,7 @@ final class ToolEntry: Sendable {
     let operation: ToolOperation
     let requires: [Precondition]
     let fields: [String]?
-    let idempotencyKey: Expression?
+    let idempotencyKey: CompiledExpression?
     let isReadOnly: Bool
     let inputSchema: JSONSchema
     /// List tools also accept a `cursor` argument.

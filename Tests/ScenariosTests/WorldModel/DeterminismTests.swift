@@ -36,7 +36,7 @@ struct DeterminismTests {
 
 @Suite("Transition and decoder split")
 struct TransitionDecoderSplitTests {
-    @Test("step is exactly transition then Decoder.decode, on a shipped scenario with faults")
+    @Test("step is exactly transition then ObservationDecoder.decode, on a shipped scenario with faults")
     func stepIsTransitionThenDecode() throws {
         let world = try RandomActions.scenario("crm-refund").world
         let actions = RandomActions(world: world)
@@ -48,7 +48,7 @@ struct TransitionDecoderSplitTests {
             let arguments = actions.randomArguments(for: tool, &rng)
             let stepped = world.step(&viaStep, tool: tool.name, arguments: arguments, seed: 77)
             let outcome = world.transition(&viaParts, tool: tool.name, arguments: arguments, seed: 77)
-            let observation = Decoder.decode(outcome, world: world, state: viaParts, seed: 77)
+            let observation = ObservationDecoder.decode(outcome, world: world, state: viaParts, seed: 77)
             #expect(observation == stepped.observation)
             #expect(outcome.committed == stepped.committed)
             #expect(outcome.regime == stepped.regime)

@@ -33,9 +33,9 @@ struct PlannedPair {
     }
 
     /// `[args.<field>][0]` for a key that is `args.<field>`; any other key as it is.
-    static func rewritten(_ key: Expression) throws -> Expression {
+    static func rewritten(_ key: CompiledExpression) throws -> CompiledExpression {
         guard let (slot, field) = key.variableMember, slot == 0 else { return key }
-        return try Expression.compile("[args.\(field)][0]", in: key.scope)
+        return try CompiledExpression.compile("[args.\(field)][0]", in: key.scope)
     }
 
     /// The names of the tools that have a target plan in `planned`.
@@ -146,8 +146,8 @@ struct TargetRowEquivalenceTests {
             #expect(!pair.plannedTools.isEmpty, "\(file) has no keyed tool")
         }
         let scope = ExpressionScope.engine(args: .openObject, row: .null, collections: [:], tools: [], services: [])
-        #expect(try Expression.compile("(args.x)", in: scope).variableMember != nil)
-        #expect(try Expression.compile("[args.x][0]", in: scope).variableMember == nil)
+        #expect(try CompiledExpression.compile("(args.x)", in: scope).variableMember != nil)
+        #expect(try CompiledExpression.compile("[args.x][0]", in: scope).variableMember == nil)
     }
 
     @Test("random calls give the same outcomes and states with and without plans", arguments: worlds)
@@ -368,10 +368,11 @@ struct NeedsContextTests {
             args: .any, row: .null, collections: ["tickets": .openObject], tools: ["t"], services: ["svc"])
         let tool = ToolSpec(
             name: "t", service: "svc", description: "d", inputSchemaJSON: [:], inputSchema: try JSONSchema([:]),
-            operation: .get(collection: "tickets", key: try Expression.compile("args.ticket_id", in: scope)),
+            operation: .get(collection: "tickets", key: try CompiledExpression.compile("args.ticket_id", in: scope)),
             requires: [
                 Precondition(
-                    expression: try Expression.compile("get('tickets', args.ticket_id).status != 'closed'", in: scope),
+                    expression: try CompiledExpression.compile(
+                        "get('tickets', args.ticket_id).status != 'closed'", in: scope),
                     status: 409, message: "closed")
             ])
         var service = try TargetRowEquivalenceTests.calmTicketTriage().spec.services[0]

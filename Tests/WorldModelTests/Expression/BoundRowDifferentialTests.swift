@@ -52,7 +52,7 @@ struct BoundRowFixture {
         let tool = ToolSpec(
             name: "get_\(collection)", service: "svc", description: "d", inputSchemaJSON: ["type": "object"],
             inputSchema: try JSONSchema(["type": "object"]),
-            operation: .get(collection: collection, key: try Expression.compile("args.id", in: scope)))
+            operation: .get(collection: collection, key: try CompiledExpression.compile("args.id", in: scope)))
         return try #require(TargetRowPlan(tool, data: data))
     }
 
@@ -63,7 +63,7 @@ struct BoundRowFixture {
     }
 
     /// Evaluates through `StepContext`, as the engine does: the value's canonical text, or the error.
-    func outcome(_ expression: Expression, _ arguments: JSON, boundRow: JSON) -> String {
+    func outcome(_ expression: CompiledExpression, _ arguments: JSON, boundRow: JSON) -> String {
         let context = StepContext(world: world, state: state)
         do throws(ExpressionRuntimeError) {
             return try context.evaluate(expression, args: arguments, boundRow: boundRow).canonicalText
@@ -175,7 +175,7 @@ struct BoundRowDifferentialTests {
     @Test("binding specialises exactly the expressions that look the bound row up", arguments: cases)
     func bindsWhereExpected(_ row: BindingCase) throws {
         let fixture = try BoundRowFixture(accented: BoundRowFixture.precomposed)
-        let plain = try Expression.compile(row.source, in: fixture.scope)
+        let plain = try CompiledExpression.compile(row.source, in: fixture.scope)
         #expect(plain.boundRowSlot == nil)
         let bound = plain.binding(ExpressionRowBinding(collection: row.collection, keyField: "id"))
         #expect((bound != nil) == row.binds)
@@ -190,7 +190,7 @@ struct BoundRowDifferentialTests {
     func boundEqualsUnbound(_ row: BindingCase) throws {
         for accented in [BoundRowFixture.precomposed, BoundRowFixture.decomposed] {
             let fixture = try BoundRowFixture(accented: accented)
-            let plain = try Expression.compile(row.source, in: fixture.scope)
+            let plain = try CompiledExpression.compile(row.source, in: fixture.scope)
             let bound = try #require(plain.binding(ExpressionRowBinding(collection: row.collection, keyField: "id")))
             for arguments in BoundRowFixture.argumentGrid {
                 let boundRow = fixture.boundRow(arguments, collection: row.collection)
@@ -219,7 +219,7 @@ struct BoundRowDifferentialTests {
     @Test("bound and unbound evaluations when args is not an object", arguments: cases.filter(\.binds))
     func boundEqualsUnboundForNonObjects(_ row: BindingCase) throws {
         let fixture = try BoundRowFixture(accented: BoundRowFixture.precomposed)
-        let plain = try Expression.compile(row.source, in: fixture.scope)
+        let plain = try CompiledExpression.compile(row.source, in: fixture.scope)
         let bound = try #require(plain.binding(ExpressionRowBinding(collection: row.collection, keyField: "id")))
         // The bound `get` skips reading `args.<key>`, so these differ; the others read `args`
         // elsewhere first (or instead) and fail alike.
@@ -249,13 +249,13 @@ struct BoundRowDifferentialTests {
         let binding = ExpressionRowBinding(collection: "c", keyField: "id")
         var noArgs = ExpressionScope(collections: ["c": .openObject])
         noArgs.declare("x", as: .openObject)
-        #expect(try Expression.compile("exists('c', row.id == x.id)", in: noArgs).binding(binding) == nil)
+        #expect(try CompiledExpression.compile("exists('c', row.id == x.id)", in: noArgs).binding(binding) == nil)
         let source = "exists('c', row.id == args.id)"
-        let plain = try Expression.compile(source, in: fixture.scope)
+        let plain = try CompiledExpression.compile(source, in: fixture.scope)
         #expect(plain.binding(ExpressionRowBinding(collection: "nope", keyField: "id")) == nil)
         #expect(plain.binding(ExpressionRowBinding(collection: "c", keyField: "other")) == nil)
-        #expect(try Expression.compile("true", in: fixture.scope).binding(binding) == nil)
-        #expect(try Expression.compile("args.id", in: fixture.scope).binding(binding) == nil)
+        #expect(try CompiledExpression.compile("true", in: fixture.scope).binding(binding) == nil)
+        #expect(try CompiledExpression.compile("args.id", in: fixture.scope).binding(binding) == nil)
     }
 
     @Test("canonically equivalent ids are two ids: get and the id comparison agree")
@@ -267,7 +267,7 @@ struct BoundRowDifferentialTests {
         let boundRow = fixture.boundRow(arguments, collection: "c")
         #expect(boundRow == .null)
         for source in ["get('c', args.id) != null", "exists('c', row.id == args.id)"] {
-            let plain = try Expression.compile(source, in: fixture.scope)
+            let plain = try CompiledExpression.compile(source, in: fixture.scope)
             let bound = try #require(plain.binding(ExpressionRowBinding(collection: "c", keyField: "id")))
             #expect(fixture.outcome(plain, arguments, boundRow: .null) == "false")
             #expect(fixture.outcome(bound, arguments, boundRow: boundRow) == "false")
@@ -387,16 +387,16 @@ struct DirectConditionDifferentialTests {
         // tested directly; one reading the variable (which the engine does not pass) is not.
         var scope = fixture.scope
         scope.declare("item", as: .any)
-        let readsArgs = try Expression.compile("args.x == 'a'", in: scope)
+        let readsArgs = try CompiledExpression.compile("args.x == 'a'", in: scope)
         #expect(readsArgs.directCondition != nil)
         #expect(StepContext.holdsDirectly(readsArgs, args: ["x": "a"], boundRow: .null) == true)
-        let readsItem = try Expression.compile("item.x == 'a'", in: scope)
+        let readsItem = try CompiledExpression.compile("item.x == 'a'", in: scope)
         #expect(readsItem.directCondition != nil)
         #expect(StepContext.holdsDirectly(readsItem, args: ["x": "a"], boundRow: .null) == nil)
     }
 
-    static func compile(_ row: DirectCase, _ fixture: BoundRowFixture) throws -> Expression {
-        let plain = try Expression.compile(row.source, in: fixture.scope)
+    static func compile(_ row: DirectCase, _ fixture: BoundRowFixture) throws -> CompiledExpression {
+        let plain = try CompiledExpression.compile(row.source, in: fixture.scope)
         guard row.bound else { return plain }
         return try #require(plain.binding(ExpressionRowBinding(collection: "c", keyField: "id")), "\(row.source)")
     }

@@ -23,7 +23,7 @@ struct ExpressionBenchmarkTests {
             "count('charges', row.status == 'captured')",
             "all(xs, x -> x > 0)",
         ] {
-            let expression = try Expression.compile(source, in: scope)
+            let expression = try CompiledExpression.compile(source, in: scope)
             let iterations = 2_000_000
             var trueCount = 0
             let start = ContinuousClock.now

@@ -17,7 +17,7 @@ struct CompileErrorCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { source }
 }
 
-@Suite("Expression compile errors")
+@Suite("CompiledExpression compile errors")
 struct ExpressionCompileErrorTests {
     static let cases: [CompileErrorCase] = [
         // Names and fields.
@@ -92,7 +92,7 @@ struct ExpressionCompileErrorTests {
     @Test("compile errors name the column, the problem and a suggestion", arguments: cases)
     func compileError(_ row: CompileErrorCase) throws {
         let error = try #require(throws: ExpressionCompileError.self) {
-            try Expression.compile(row.source, in: exampleScope())
+            try CompiledExpression.compile(row.source, in: exampleScope())
         }
         #expect(error.column == row.column, "\(error.summary)")
         #expect(error.message.contains(row.message), "\(error.summary)")
@@ -104,7 +104,7 @@ struct ExpressionCompileErrorTests {
     @Test("the description shows the summary, the source and a caret")
     func description() throws {
         let error = try #require(throws: ExpressionCompileError.self) {
-            try Expression.compile("row.stauts == 'x'", in: exampleScope())
+            try CompiledExpression.compile("row.stauts == 'x'", in: exampleScope())
         }
         #expect(error.summary == "column 5: unknown field 'stauts' of row (did you mean 'status'?)")
         #expect(
@@ -120,12 +120,12 @@ struct ExpressionCompileErrorTests {
     @Test("deeply nested input is rejected instead of exhausting the stack")
     func nesting() throws {
         let deep = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
-        let error = try #require(throws: ExpressionCompileError.self) { try Expression.compile(deep) }
+        let error = try #require(throws: ExpressionCompileError.self) { try CompiledExpression.compile(deep) }
         #expect(error.message.contains("nested too deeply"))
         let negations = String(repeating: "!", count: 10_000) + "true"
-        #expect(throws: ExpressionCompileError.self) { try Expression.compile(negations) }
+        #expect(throws: ExpressionCompileError.self) { try CompiledExpression.compile(negations) }
         #expect(
-            try Expression.compile(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30))
+            try CompiledExpression.compile(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30))
                 .evaluate() == 1)
     }
 
@@ -135,8 +135,8 @@ struct ExpressionCompileErrorTests {
         scope.declare("payload", as: .openObject)
         scope.declare("thing", as: .any)
         scope.declareCollection("anything", fields: nil)
-        _ = try Expression.compile("payload.whatever.deep == thing.x[3]", in: scope)
-        _ = try Expression.compile("count('anything', row.whatever == 1)", in: scope)
-        _ = try Expression.compile("calls('any_tool') + len(regime('any'))", in: scope)
+        _ = try CompiledExpression.compile("payload.whatever.deep == thing.x[3]", in: scope)
+        _ = try CompiledExpression.compile("count('anything', row.whatever == 1)", in: scope)
+        _ = try CompiledExpression.compile("calls('any_tool') + len(regime('any'))", in: scope)
     }
 }

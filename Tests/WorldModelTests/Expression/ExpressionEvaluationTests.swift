@@ -2,7 +2,7 @@ import Testing
 import WorldModel
 
 /// Results are compared by canonical text, so `1` (integer) and `1.0` (double) differ.
-@Suite("Expression evaluation")
+@Suite("CompiledExpression evaluation")
 struct ExpressionEvaluationTests {
     static let literals: [ExpressionCase] = [
         .init("'text'", "text"),
@@ -234,7 +234,7 @@ struct ExpressionEvaluationTests {
         #expect(try evaluateExample("get('charges', 'CH-1').status") == "captured")
         var world = ExpressionTestWorld.example
         world.collections["refunds"]?.append(["id": "RF-2", "charge_id": "CH-9", "amount": 1])
-        let expression = try Expression.compile("last_created('refunds').id", in: exampleScope())
+        let expression = try CompiledExpression.compile("last_created('refunds').id", in: exampleScope())
         #expect(try expression.evaluate(world, exampleBindings()) == "RF-2")
     }
 
@@ -242,7 +242,7 @@ struct ExpressionEvaluationTests {
     func rebinding() throws {
         let scope = exampleScope()
         let slot = try #require(scope.slot(of: "row"))
-        let expression = try Expression.compile("row.id == args.charge_id", in: scope)
+        let expression = try CompiledExpression.compile("row.id == args.charge_id", in: scope)
         var bindings = exampleBindings(scope)
         var matches: [Bool] = []
         for row in ExpressionTestWorld.example.collections["charges"] ?? [] {
@@ -254,7 +254,7 @@ struct ExpressionEvaluationTests {
 
     @Test("evaluation without a context sees no state")
     func withoutContext() throws {
-        #expect(try Expression.compile("1 + 2").evaluate() == 3)
-        #expect(try Expression.compile("now()").evaluate() == 0)
+        #expect(try CompiledExpression.compile("1 + 2").evaluate() == 3)
+        #expect(try CompiledExpression.compile("now()").evaluate() == 0)
     }
 }

@@ -29,7 +29,7 @@ private struct IndexedTestWorld: ExpressionContext {
     var rowsAreIndexedByID: Bool { true }
 }
 
-@Suite("Expression id lookups")
+@Suite("CompiledExpression id lookups")
 struct ExpressionIDLookupTests {
     /// The example world plus rows whose ids test string equality: a precomposed `é` id and
     /// an id that looks like a number.
@@ -106,7 +106,9 @@ struct ExpressionIDLookupTests {
         return variants
     }
 
-    static func outcome(_ expression: Expression, _ context: some ExpressionContext, _ bindings: ExpressionBindings)
+    static func outcome(
+        _ expression: CompiledExpression, _ context: some ExpressionContext, _ bindings: ExpressionBindings
+    )
         -> String
     {
         do throws(ExpressionRuntimeError) {
@@ -118,7 +120,7 @@ struct ExpressionIDLookupTests {
 
     @Test("an id lookup answers exactly what a scan answers", arguments: sources)
     func lookupEqualsScan(_ source: String) throws {
-        let expression = try Expression.compile(source, in: Self.scope())
+        let expression = try CompiledExpression.compile(source, in: Self.scope())
         let scanned = Self.world
         let indexed = IndexedTestWorld(Self.world)
         for bindings in Self.bindingsVariants() {
@@ -144,7 +146,7 @@ struct ExpressionIDLookupTests {
             ("count('notes', row.id == 7)", 0),
         ]
         for (source, value) in expected {
-            let expression = try Expression.compile(source, in: Self.scope())
+            let expression = try CompiledExpression.compile(source, in: Self.scope())
             #expect(try expression.evaluate(indexed, bindings) == value, "\(source)")
         }
     }
@@ -153,7 +155,7 @@ struct ExpressionIDLookupTests {
     func lookupCost() throws {
         var world = ExpressionTestWorld()
         world.collections["notes"] = (0..<1000).map { ["id": .string("N-\($0)")] }
-        let expression = try Expression.compile("exists('notes', row.id == 'N-999')", in: Self.scope())
+        let expression = try CompiledExpression.compile("exists('notes', row.id == 'N-999')", in: Self.scope())
         let bindings = exampleBindings(Self.scope())
         #expect(throws: ExpressionRuntimeError.self) { try expression.evaluate(world, bindings, budget: 500) }
         #expect(try expression.evaluate(IndexedTestWorld(world), bindings, budget: 500) == true)

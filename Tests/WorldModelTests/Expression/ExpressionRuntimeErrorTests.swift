@@ -11,7 +11,7 @@ struct RuntimeErrorCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { source }
 }
 
-@Suite("Expression runtime errors")
+@Suite("CompiledExpression runtime errors")
 struct ExpressionRuntimeErrorTests {
     static let cases: [RuntimeErrorCase] = [
         .init("args.amount / 0", .divisionByZero),
@@ -47,9 +47,9 @@ struct ExpressionRuntimeErrorTests {
     func runtimeError(_ row: RuntimeErrorCase) throws {
         var scope = exampleScope()
         scope.declare("args", as: .openObject)
-        let expression: Expression
+        let expression: CompiledExpression
         do {
-            expression = try Expression.compile(row.source, in: scope)
+            expression = try CompiledExpression.compile(row.source, in: scope)
         } catch {
             Issue.record("\(error)")
             return
@@ -78,7 +78,7 @@ struct ExpressionRuntimeErrorTests {
     @Test("evaluateCondition requires a boolean")
     func condition() throws {
         let scope = exampleScope()
-        let expression = try Expression.compile("args.charge_id", in: scope)
+        let expression = try CompiledExpression.compile("args.charge_id", in: scope)
         #expect(throws: ExpressionRuntimeError.notABoolean("string 'CH-2'")) {
             try expression.evaluateCondition(ExpressionTestWorld.example, exampleBindings(scope))
         }
@@ -86,7 +86,7 @@ struct ExpressionRuntimeErrorTests {
 
     @Test("bindings from a smaller scope are rejected")
     func bindingsMismatch() throws {
-        let expression = try Expression.compile("args.amount > 1", in: exampleScope())
+        let expression = try CompiledExpression.compile("args.amount > 1", in: exampleScope())
         #expect(throws: ExpressionRuntimeError.bindingsMismatch(expected: 5, found: 0)) {
             try expression.evaluate(ExpressionTestWorld.example, ExpressionBindings())
         }
@@ -94,7 +94,7 @@ struct ExpressionRuntimeErrorTests {
 
     @Test("a collection missing from the world state at run time is an error")
     func missingCollection() throws {
-        let expression = try Expression.compile("count('charges', true)", in: exampleScope())
+        let expression = try CompiledExpression.compile("count('charges', true)", in: exampleScope())
         #expect(throws: ExpressionRuntimeError.unknownCollection("charges")) {
             try expression.evaluate(ExpressionTestWorld(), exampleBindings())
         }
@@ -107,16 +107,16 @@ struct ExpressionRuntimeErrorTests {
         var scope = ExpressionScope()
         scope.declareCollection("big", fields: ["id", "n"])
         // 1000 × 1000 rows: a million inner steps.
-        let quadratic = try Expression.compile("count('big', exists('big', row.n == 999))", in: scope)
-        #expect(throws: ExpressionRuntimeError.costExceeded(budget: Expression.defaultBudget)) {
+        let quadratic = try CompiledExpression.compile("count('big', exists('big', row.n == 999))", in: scope)
+        #expect(throws: ExpressionRuntimeError.costExceeded(budget: CompiledExpression.defaultBudget)) {
             try quadratic.evaluate(world, scope.makeBindings())
         }
-        let linear = try Expression.compile("count('big', row.n % 2 == 0)", in: scope)
+        let linear = try CompiledExpression.compile("count('big', row.n % 2 == 0)", in: scope)
         #expect(try linear.evaluate(world, scope.makeBindings()) == 500)
         #expect(throws: ExpressionRuntimeError.costExceeded(budget: 100)) {
             try linear.evaluate(world, scope.makeBindings(), budget: 100)
         }
-        let arrays = try Expression.compile("map([1, 2, 3], x -> map([1, 2, 3], y -> x * y))", in: scope)
+        let arrays = try CompiledExpression.compile("map([1, 2, 3], x -> map([1, 2, 3], y -> x * y))", in: scope)
         #expect(throws: ExpressionRuntimeError.costExceeded(budget: 20)) {
             try arrays.evaluate(world, scope.makeBindings(), budget: 20)
         }

@@ -34,7 +34,7 @@ struct ExpressionScenarioTests {
     @Test("the list tool's filter selects the customer's charges")
     func listFilter() throws {
         let scope = Self.toolScope(input: Self.listInput, rowCollection: "charges")
-        let filter = try Expression.compile("row.customer_id == args.customer_id", in: scope)
+        let filter = try CompiledExpression.compile("row.customer_id == args.customer_id", in: scope)
         #expect(filter.type == .boolean)
         #expect(filter.referencedVariables == ["row", "args"])
         var bindings = scope.makeBindings()
@@ -56,14 +56,14 @@ struct ExpressionScenarioTests {
         var bindings = scope.makeBindings()
         bindings["args"] = ["charge_id": "CH-2", "amount": 120.0, "idempotency_key": "refund-CH-2"]
         func value(_ source: String) throws -> JSON {
-            try Expression.compile(source, in: scope).evaluate(world, bindings)
+            try CompiledExpression.compile(source, in: scope).evaluate(world, bindings)
         }
         #expect(try value("exists('charges', row.id == args.charge_id && row.status == 'captured')") == true)
         #expect(try value("args.amount <= get('charges', args.charge_id).amount") == true)
         bindings["row"] = .object(try #require(world.collections["charges"]?[1]))
         #expect(try value("row.id == args.charge_id") == true)
         #expect(try value("'refunded'") == "refunded")
-        #expect(try Expression.compile("'refunded'", in: scope).isConstant)
+        #expect(try CompiledExpression.compile("'refunded'", in: scope).isConstant)
         #expect(try value("args.charge_id") == "CH-2")
         #expect(try value("args.amount") == 120.0)
         #expect(try value("now()") == 2500)
@@ -86,15 +86,16 @@ struct ExpressionScenarioTests {
             "get('charges', 'CH-1').status == 'captured'",
             "sum('refunds', row.amount) <= 120",
         ] {
-            let check = try Expression.compile(source, in: scope)
+            let check = try CompiledExpression.compile(source, in: scope)
             #expect(try check.evaluateCondition(ExpressionTestWorld.example, bindings), "\(source)")
             #expect(check.referencedVariables.isEmpty)
         }
         #expect(
-            try Expression.compile("regime('billing')", in: scope).evaluate(ExpressionTestWorld.example, bindings)
+            try CompiledExpression.compile("regime('billing')", in: scope).evaluate(
+                ExpressionTestWorld.example, bindings)
                 == "degraded")
         #expect(
-            try Expression.compile("calls('crm_delete_customer') == 0", in: scope).evaluate(
+            try CompiledExpression.compile("calls('crm_delete_customer') == 0", in: scope).evaluate(
                 ExpressionTestWorld.example, bindings) == true)
     }
 
@@ -102,29 +103,30 @@ struct ExpressionScenarioTests {
     func typo() throws {
         let scope = Self.toolScope(input: refundInputSchema, rowCollection: "charges")
         let error = try #require(throws: ExpressionCompileError.self) {
-            try Expression.compile("exists('charges', row.id == args.charge_id && row.stauts == 'captured')", in: scope)
+            try CompiledExpression.compile(
+                "exists('charges', row.id == args.charge_id && row.stauts == 'captured')", in: scope)
         }
         #expect(error.summary == "column 51: unknown field 'stauts' of row (did you mean 'status'?)")
     }
 }
 
-@Suite("Expression metadata and types")
+@Suite("CompiledExpression metadata and types")
 struct ExpressionMetadataTests {
     @Test("constant expressions are folded and reported as constant")
     func constants() throws {
         let scope = exampleScope()
-        let folded = try Expression.compile("round(10 / 4, 1) + len([1, 2]) * 2", in: scope)
+        let folded = try CompiledExpression.compile("round(10 / 4, 1) + len([1, 2]) * 2", in: scope)
         #expect(folded.isConstant)
         #expect(folded.constantValue == 6.5)
         #expect(folded.source == "round(10 / 4, 1) + len([1, 2]) * 2")
-        #expect(try !Expression.compile("now()", in: scope).isConstant)
-        #expect(try !Expression.compile("args.amount + 1", in: scope).isConstant)
-        #expect(try !Expression.compile("map([1], x -> x)", in: scope).isConstant)
+        #expect(try !CompiledExpression.compile("now()", in: scope).isConstant)
+        #expect(try !CompiledExpression.compile("args.amount + 1", in: scope).isConstant)
+        #expect(try !CompiledExpression.compile("map([1], x -> x)", in: scope).isConstant)
     }
 
     @Test("referenced variables and collections are reported; lambda parameters are not")
     func references() throws {
-        let expression = try Expression.compile(
+        let expression = try CompiledExpression.compile(
             "count('charges', row.amount > args.amount) + len(map(xs, x -> x)) + sum('refunds', row.amount)",
             in: exampleScope())
         #expect(expression.referencedVariables == ["args", "xs"])
@@ -134,12 +136,12 @@ struct ExpressionMetadataTests {
     @Test("result types are inferred")
     func types() throws {
         let scope = exampleScope()
-        #expect(try Expression.compile("args.amount", in: scope).type == .number)
-        #expect(try Expression.compile("args.charge_id + 'x'", in: scope).type == .string)
-        #expect(try Expression.compile("filter(xs, x -> x > 1)", in: scope).type == .array(.number))
-        #expect(try Expression.compile("map(xs, x -> x > 1)", in: scope).type == .array(.boolean))
-        #expect(try Expression.compile("count('charges', true) > 1", in: scope).type == .boolean)
-        #expect(try Expression.compile("v.anything", in: scope).type == .any)
+        #expect(try CompiledExpression.compile("args.amount", in: scope).type == .number)
+        #expect(try CompiledExpression.compile("args.charge_id + 'x'", in: scope).type == .string)
+        #expect(try CompiledExpression.compile("filter(xs, x -> x > 1)", in: scope).type == .array(.number))
+        #expect(try CompiledExpression.compile("map(xs, x -> x > 1)", in: scope).type == .array(.boolean))
+        #expect(try CompiledExpression.compile("count('charges', true) > 1", in: scope).type == .boolean)
+        #expect(try CompiledExpression.compile("v.anything", in: scope).type == .any)
     }
 
     @Test("object types come from JSON Schema")
@@ -173,6 +175,6 @@ struct ExpressionMetadataTests {
         #expect(bindings[try #require(scope.slot(of: "b"))] == "x")
         #expect(bindings["a"] == JSON.null)
         #expect(bindings["unknown"] == nil)
-        #expect(try Expression.compile("b + 'y'", in: scope).evaluate(bindings) == "xy")
+        #expect(try CompiledExpression.compile("b + 'y'", in: scope).evaluate(bindings) == "xy")
     }
 }

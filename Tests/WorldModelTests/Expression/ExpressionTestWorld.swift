@@ -77,9 +77,9 @@ func exampleBindings(_ scope: ExpressionScope = exampleScope()) -> ExpressionBin
 }
 
 /// Compiles and evaluates against the example world and bindings.
-func evaluateExample(_ source: String, budget: Int = Expression.defaultBudget) throws -> JSON {
+func evaluateExample(_ source: String, budget: Int = CompiledExpression.defaultBudget) throws -> JSON {
     let scope = exampleScope()
-    let expression = try Expression.compile(source, in: scope)
+    let expression = try CompiledExpression.compile(source, in: scope)
     return try expression.evaluate(ExpressionTestWorld.example, exampleBindings(scope), budget: budget)
 }
 

@@ -1,5 +1,5 @@
 /// The encoder: turns an agent's tool call into a valid action, or says precisely why not.
-public enum Encoder {
+public enum ActionEncoder {
     /// Every way `arguments` violates `tool`'s input schema, as `arguments.path: message` lines;
     /// empty when the call is valid. A list tool also accepts a string `cursor`.
     public static func validate(_ arguments: JSON, for tool: ToolSpec) -> [String] {

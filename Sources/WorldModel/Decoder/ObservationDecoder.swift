@@ -1,6 +1,6 @@
 /// The decoder `D(z', outcome, rng) → observation`: applies the faults that change only what the
 /// agent sees, then renders the response as text with headers.
-public enum Decoder {
+public enum ObservationDecoder {
     /// Decodes `outcome` of a call on `world` (with `state` the state after the call): applies
     /// its decoder fault rules in declaration order (each from its keyed stream of `seed`), then
     /// renders, then cuts the body short for `malformed_json`.

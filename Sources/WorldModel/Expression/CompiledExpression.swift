@@ -1,6 +1,6 @@
 /// A compiled, type-checked expression of the scenario language, ready to evaluate many times.
 ///
-/// Compile once at load with `Expression.compile(_:in:)`; evaluate per call with the world state
+/// Compile once at load with `CompiledExpression.compile(_:in:)`; evaluate per call with the world state
 /// and the variables' values. Semantics, in short:
 /// - **Values** are JSON. Literals: `'text'` (escapes `\'` and `\\`), integers, doubles, `true`,
 ///   `false`, `null`, arrays `[1, 'a']`.
@@ -20,7 +20,7 @@
 ///   `upper`, `contains`, `round`, `abs`, `min`, `max`, `now`, `calls`, `regime`.
 /// - **Cost**: every evaluation is charged its node count plus, per row or element a loop
 ///   visits, the node count of the loop's body; past the budget it fails with `costExceeded`.
-public struct Expression: Sendable {
+public struct CompiledExpression: Sendable {
     /// The default evaluation budget in steps.
     public static let defaultBudget = 1_000_000
 
@@ -64,12 +64,12 @@ public struct Expression: Sendable {
 
     /// Parses, type-checks and compiles `source` against the names in `scope`.
     public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope())
-        throws(ExpressionCompileError) -> Expression
+        throws(ExpressionCompileError) -> CompiledExpression
     {
         let syntax = try ExpressionParser.parse(source)
         var checker = ExpressionChecker(source: source, scope: scope)
         let root = try checker.check(syntax)
-        return Expression(
+        return CompiledExpression(
             storage: _ExpressionStorage(
                 source: source, type: root.type, constantValue: root.constant,
                 referencedVariables: checker.referencedVariables, referencedCollections: checker.referencedCollections,
@@ -90,7 +90,8 @@ public struct Expression: Sendable {
     /// Evaluates against the world state `context` with the variables in `bindings`
     /// (made from the scope the expression was compiled in).
     public func evaluate(
-        _ context: some ExpressionContext, _ bindings: ExpressionBindings, budget: Int = Expression.defaultBudget
+        _ context: some ExpressionContext, _ bindings: ExpressionBindings,
+        budget: Int = CompiledExpression.defaultBudget
     ) throws(ExpressionRuntimeError) -> JSON {
         if let constantValue { return constantValue }
         guard bindings.values.count >= variableCount else {
@@ -109,7 +110,7 @@ public struct Expression: Sendable {
     /// the evaluation and handed back after it, possibly grown by the lambda and row slots, so
     /// writing those slots neither copies nor reallocates the values on every call.
     func evaluate(
-        _ context: some ExpressionContext, lending slots: inout [JSON], budget: Int = Expression.defaultBudget
+        _ context: some ExpressionContext, lending slots: inout [JSON], budget: Int = CompiledExpression.defaultBudget
     ) throws(ExpressionRuntimeError) -> JSON {
         if let constantValue { return constantValue }
         guard slots.count >= variableCount else {
@@ -127,7 +128,9 @@ public struct Expression: Sendable {
     }
 
     /// Evaluates without world state (collection functions see no collections, `now()` is 0).
-    public func evaluate(_ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = Expression.defaultBudget)
+    public func evaluate(
+        _ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = CompiledExpression.defaultBudget
+    )
         throws(ExpressionRuntimeError) -> JSON
     {
         try evaluate(_NoExpressionContext(), bindings, budget: budget)
@@ -135,7 +138,8 @@ public struct Expression: Sendable {
 
     /// Evaluates a condition (filter, precondition, check): the result must be a boolean.
     public func evaluateCondition(
-        _ context: some ExpressionContext, _ bindings: ExpressionBindings, budget: Int = Expression.defaultBudget
+        _ context: some ExpressionContext, _ bindings: ExpressionBindings,
+        budget: Int = CompiledExpression.defaultBudget
     ) throws(ExpressionRuntimeError) -> Bool {
         let value = try evaluate(context, bindings, budget: budget)
         guard case .bool(let flag) = value else { throw .notABoolean(_ExpressionOperations.describe(value)) }
@@ -143,7 +147,7 @@ public struct Expression: Sendable {
     }
 }
 
-/// The compiled parts of an `Expression`, immutable and shared by its copies.
+/// The compiled parts of an `CompiledExpression`, immutable and shared by its copies.
 final class _ExpressionStorage: Sendable {
     let source: String
     let type: ExpressionType
