@@ -1,5 +1,5 @@
 import Foundation
-import Sandbox
+import SimrunBenchmarks
 import Testing
 import WorldModel
 
