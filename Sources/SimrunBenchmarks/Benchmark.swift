@@ -94,6 +94,7 @@ package struct BenchmarkSuite: Sendable {
         BenchmarkSuite(
             groups: [
                 JSONBenchmarks.group(), WorldModelBenchmarks.group(directory: directory),
+                ExpressionBenchmarks.group(directory: directory),
                 ValidationBenchmarks.group(directory: directory), EpisodeBenchmarks.group(directory: directory),
             ] + [MCPBenchmarks.group(scenarioPath: "\(directory)/crm-refund.json")].compactMap { $0 })
     }

@@ -33,7 +33,7 @@ struct BenchmarkTargetsTests {
     @Test("every shipped target names a comparison or benchmark of the standard suite")
     func shippedTargetsNameBenchmarks() throws {
         let suite = BenchmarkSuite.standard(scenarios: ProjectPaths.scenarios)
-        #expect(suite.groupNames == ["json", "world-model", "validation", "episode", "mcp"])
+        #expect(suite.groupNames == ["json", "world-model", "expression", "validation", "episode", "mcp"])
         #expect(suite.groups.allSatisfy { !$0.benchmarks.isEmpty })
         #expect(suite.unmatched(try BenchmarkTargets.shipped()) == [])
         // The check can fail: a target naming nothing is listed.

@@ -58,3 +58,14 @@ struct EpisodeBenchmarksTests {
         #expect(observation.status == 200)
     }
 }
+
+@Suite("Expression benchmarks")
+struct ExpressionBenchmarksTests {
+    @Test("the expression group measures every source on crm-refund's data, and skips without it")
+    func group() {
+        #expect(ExpressionBenchmarks.group(directory: "/nonexistent").benchmarks.isEmpty)
+        let group = ExpressionBenchmarks.group(directory: ProjectPaths.scenarios)
+        #expect(group.benchmarks.map(\.name) == ExpressionBenchmarks.sources.map { "evaluate \($0) (crm-refund data)" })
+        for benchmark in group.benchmarks { benchmark.run() }
+    }
+}

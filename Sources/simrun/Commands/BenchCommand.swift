@@ -13,7 +13,8 @@ enum BenchCommand: Command {
 
           swift run -c release simrun bench
 
-        --group NAME runs only that group (json, world-model, validation, episode, mcp); --filter
+        --group NAME runs only that group (json, world-model, expression, validation, episode,
+        mcp); --filter
         TEXT only the benchmarks whose name contains TEXT (handy under a profiler). The targets
         are data: Sources/SimrunBenchmarks/thresholds.json, shipped with simrun; --thresholds FILE
         reads another file of the same format instead.
