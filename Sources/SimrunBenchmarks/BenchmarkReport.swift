@@ -76,7 +76,7 @@ package struct BenchmarkReport: Sendable {
             lines.append("")
             for comparison in comparisons {
                 var line =
-                    "\(comparison.group): \(comparison.label): \(Self.fixed(comparison.speedup, digits: 2))x as fast"
+                    "\(comparison.group): \(comparison.label): \(Self.ratio(comparison.speedup))x as fast"
                 if let target = comparison.target {
                     line += " (target \(Self.fixed(target, digits: 0))x: \(comparison.meetsTarget ? "met" : "MISSED"))"
                 }
@@ -140,6 +140,18 @@ package struct BenchmarkReport: Sendable {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         return (value * scale).rounded() / scale
+    }
+
+    /// A speedup with two decimals, or with two significant digits when it is below 0.1 (a
+    /// traced step on a big world is thousands of times slower than an untraced one).
+    package static func ratio(_ value: Double) -> String {
+        var digits = 2
+        var scaled = value.magnitude * 100
+        while value != 0, value.isFinite, scaled < 10, digits < 9 {
+            digits += 1
+            scaled *= 10
+        }
+        return fixed(value, digits: digits)
     }
 
     /// `value` with exactly `digits` decimals, without Foundation's locale-aware formatting.
