@@ -41,7 +41,8 @@ extension World {
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = ActionEncoder.validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
+        let violations = ActionEncoder.validate(
+            arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor, shortcuts: shortcuts)
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
@@ -73,7 +74,6 @@ extension World {
             serviceError = service.errorRates[regimeNumber].sample(using: &errorStream)
         }
 
-        let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
         var faultIDs: [String] = []
 
         /// Ends the call before the operation's answer reaches the decoder's faults.
@@ -82,6 +82,14 @@ extension World {
             return Outcome(
                 response: response, latencyMs: latency, committed: committed, regime: regimeName, faults: faultIDs,
                 decoderFaults: decoderFaults, toolNumber: toolNumber, callNumber: callNumber, page: page)
+        }
+
+        let fired: [Int]
+        do throws(OperationFailure) {
+            fired = try firedFaults(
+                for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
+        } catch {
+            return finish(error.response, committed: false)
         }
 
         if var bucket = state.services[serviceNumber].bucket {
@@ -160,8 +168,12 @@ extension World {
             execution.response, committed: execution.committed, decoderFaults: decoderFaults, page: execution.page)
     }
 
-    /// The fault rules that fire on this call, in declaration order.
-    func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64) -> [Int] {
+    /// The fault rules that fire on this call, in declaration order. A `when` that fails to
+    /// evaluate (a runtime error of the scenario's expression) ends the call with a 500
+    /// `scenario_error` naming the rule, rather than silently not firing.
+    func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64)
+        throws(OperationFailure) -> [Int]
+    {
         var fired: [Int] = []
         let candidates = faultsOfTool[tool]
         if candidates.isEmpty { return fired }
@@ -171,7 +183,13 @@ extension World {
             if let when = spec.faults[index].when {
                 let shared = context ?? StepContext(world: self, state: state)
                 context = shared
-                guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
+                let holds: JSON
+                do throws(ExpressionRuntimeError) {
+                    holds = try shared.evaluate(when, args: arguments)
+                } catch {
+                    throw .scenario("fault rule '\(spec.faults[index].id)': when: \(error)")
+                }
+                guard holds == .bool(true) else { continue }
             }
             var stream = RandomStream.fault(
                 seed, rule: spec.faults[index].id, tool: toolEntries[tool].name, call: callNumber)
