@@ -68,6 +68,17 @@ public struct TokenBucket: Sendable, Hashable {
         return .retryAfter(milliseconds: Swift.max(wait, 1))
     }
 
+    /// The bucket as the state hash encodes it, every field spelled out in decimal:
+    /// `TokenBucket(capacity: C, refillMilliTokensPerSecond: R, levelMicroTokens: L, lastUpdateMs: T)`.
+    /// (The text `String(describing:)` happened to give when traces of version 1 were first
+    /// recorded; written out here so that neither a new field nor the runtime's reflection can
+    /// change a state hash. docs/trace-format.md, "The state hash".)
+    var stateText: String {
+        "TokenBucket(capacity: " + String(capacity) + ", refillMilliTokensPerSecond: "
+            + String(refillMilliTokensPerSecond) + ", levelMicroTokens: " + String(levelMicroTokens)
+            + ", lastUpdateMs: " + String(lastUpdateMs) + ")"
+    }
+
     private mutating func refill(to time: Int64) {
         guard time > lastUpdateMs else { return }
         let elapsed = time &- lastUpdateMs  // > 0; may wrap only for absurd spans, handled below
