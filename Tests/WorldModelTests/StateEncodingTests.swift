@@ -16,7 +16,8 @@ struct StateEncodingTests {
     func bucketText() throws {
         let state = try Self.state()
         let bucket = try #require(state.services[0].bucket)
-        let text = "TokenBucket(capacity: 3, refillMilliTokensPerSecond: 500, levelMicroTokens: 2000000, lastUpdateMs: 100)"
+        let text =
+            "TokenBucket(capacity: 3, refillMilliTokensPerSecond: 500, levelMicroTokens: 2000000, lastUpdateMs: 100)"
         #expect(bucket.stateText == text)
         // What `String(describing:)` gave when traces were first recorded: hashes are unchanged.
         #expect(String(describing: bucket) == text)

@@ -30,6 +30,11 @@ extension World {
     /// advances the virtual clock. Renders nothing: `ObservationDecoder.decode` turns the outcome into an
     /// observation.
     public func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
+        // Time moves only by think time (`WorldState.advance(byThinkTime:)`, which checks the
+        // bound) and by steps (which stop at it): a state past it was set by hand, an invariant broken.
+        precondition(
+            state.now <= WorldState.maximumNowMs,
+            "virtual time \(state.now) ms is past WorldState.maximumNowMs; advance it with advance(byThinkTime:)")
         guard let toolNumber = toolIndex[name] else {
             let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
             return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
@@ -78,7 +83,8 @@ extension World {
 
         /// Ends the call before the operation's answer reaches the decoder's faults.
         func finish(_ response: Response, committed: Bool, decoderFaults: [Int] = [], page: Page? = nil) -> Outcome {
-            state.now += latency
+            latency = Swift.min(Swift.max(latency, 0), World.maximumLatencyMs)
+            state.advance(byLatency: latency)
             return Outcome(
                 response: response, latencyMs: latency, committed: committed, regime: regimeName, faults: faultIDs,
                 decoderFaults: decoderFaults, toolNumber: toolNumber, callNumber: callNumber, page: page)
@@ -103,7 +109,7 @@ extension World {
 
         for rule in fired {
             if case .latencySpike(let ms) = spec.faults[rule].kind {
-                latency += ms
+                latency = latency.addingReportingOverflow(ms).overflow ? .max : latency + ms
                 faultIDs.append(spec.faults[rule].id)
             }
         }
