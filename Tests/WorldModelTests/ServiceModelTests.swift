@@ -71,20 +71,22 @@ struct LatencyDistributionTests {
             Self.samples(.empirical(quantiles: [[0.5, 80], [1.0, 4000]]), 6, seed: 42) == PinnedSamples.empirical)
     }
 
-    @Test("validation names the offending field")
+    @Test("validation names the offending field in the model's terms, not the file's")
     func validation() throws {
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.fixed(ms: -1).validate() }
         let error = #expect(throws: ServiceModelError.self) {
-            try LatencyDistribution.lognormal(median: 2500, p99: 100).validate(path: "regimes.degraded.latency")
+            try Regime(name: "degraded", latency: .lognormal(median: 2500, p99: 100)).validate()
         }
+        #expect(error?.location == ServiceModelLocation(regime: "degraded", .latencyP99))
         #expect(
             error?.description
-                == "regimes.degraded.latency.p99_ms: expected a finite latency ≥ median_ms (2500.0), found 100.0")
+                == "regime 'degraded', latency 99th percentile: expected a finite latency ≥ the median (2500.0), found 100.0"
+        )
         let unsorted = #expect(throws: ServiceModelError.self) {
             try LatencyDistribution.empirical(quantiles: [[0.9, 300], [0.5, 80]]).validate()
         }
         #expect(
-            unsorted?.description.hasPrefix("latency.quantiles[1]: expected a probability above the previous one")
+            unsorted?.description.hasPrefix("latency quantile 1: expected a probability above the previous one")
                 == true)
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.empirical(quantiles: []).validate() }
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.uniform(min: 5, max: 4).validate() }
@@ -132,8 +134,8 @@ struct ServiceErrorRatesTests {
         let sum = #expect(throws: ServiceModelError.self) {
             try ServiceErrorRates(serverError: 0.7, timeout: 0.5).validate()
         }
-        #expect(sum?.description == "errors: expected probabilities summing to at most 1, found a sum of 1.2")
+        #expect(sum?.description == "error rates: expected probabilities summing to at most 1, found a sum of 1.2")
         let negative = #expect(throws: ServiceModelError.self) { try ServiceErrorRates(badGateway: -0.1).validate() }
-        #expect(negative?.description == "errors.bad_gateway: expected a probability in [0, 1], found -0.1")
+        #expect(negative?.description == "bad_gateway rate: expected a probability in [0, 1], found -0.1")
     }
 }

@@ -11,7 +11,7 @@
 ///   above the last point's probability the last point's latency.
 ///
 /// `sample(using:)` rounds half away from zero to whole milliseconds and never returns a
-/// negative value. Sampling never traps, even on a distribution that `validate(path:)` would
+/// negative value. Sampling never traps, even on a distribution that `validate()` would
 /// reject. (The likelihoods the regime posterior reads, `probability(ofSample:)` and friends, live
 /// with that analysis in Sandbox: they need the platform's `libm`, which the world model does not.)
 public enum LatencyDistribution: Sendable, Hashable {
@@ -58,56 +58,61 @@ public enum LatencyDistribution: Sendable, Hashable {
         }
     }
 
-    /// Checks the parameters; `path` names this distribution in error messages.
-    public func validate(path: String = "latency") throws(ServiceModelError) {
+    /// Checks the parameters; errors are located in the distribution (`ServiceModelLocation`).
+    public func validate() throws(ServiceModelError) {
         switch self {
         case .fixed(let ms):
             guard ms >= 0 else {
-                throw .invalidValue(path: "\(path).ms", expected: "a latency ≥ 0", found: String(ms))
+                throw .invalidValue(
+                    at: ServiceModelLocation(.latencyFixed), expected: "a latency ≥ 0", found: String(ms))
             }
         case .uniform(let min, let max):
             guard min >= 0 else {
-                throw .invalidValue(path: "\(path).min_ms", expected: "a latency ≥ 0", found: String(min))
+                throw .invalidValue(
+                    at: ServiceModelLocation(.latencyMinimum), expected: "a latency ≥ 0", found: String(min))
             }
             guard max >= min else {
                 throw .invalidValue(
-                    path: "\(path).max_ms", expected: "a latency ≥ min_ms (\(min))", found: String(max))
+                    at: ServiceModelLocation(.latencyMaximum), expected: "a latency ≥ the minimum (\(min))",
+                    found: String(max))
             }
         case .lognormal(let median, let p99):
             guard median.isFinite && median > 0 else {
                 throw .invalidValue(
-                    path: "\(path).median_ms", expected: "a finite latency > 0", found: median.errorText)
+                    at: ServiceModelLocation(.latencyMedian), expected: "a finite latency > 0", found: median.errorText)
             }
             guard p99.isFinite && p99 >= median else {
                 throw .invalidValue(
-                    path: "\(path).p99_ms", expected: "a finite latency ≥ median_ms (\(median.errorText))",
+                    at: ServiceModelLocation(.latencyP99),
+                    expected: "a finite latency ≥ the median (\(median.errorText))",
                     found: p99.errorText)
             }
         case .empirical(let quantiles):
             guard !quantiles.isEmpty else {
-                throw .invalidValue(path: "\(path).quantiles", expected: "at least one [p, ms] pair", found: "[]")
+                throw .invalidValue(
+                    at: ServiceModelLocation(.latencyQuantiles), expected: "at least one quantile", found: "[]")
             }
             var previous: LatencyQuantile? = nil
             for (index, point) in quantiles.enumerated() {
-                let here = "\(path).quantiles[\(index)]"
+                let here = ServiceModelLocation(.latencyQuantile(index))
                 guard point.probability > 0 && point.probability <= 1 else {
                     throw .invalidValue(
-                        path: here, expected: "a probability in (0, 1]", found: point.probability.errorText)
+                        at: here, expected: "a probability in (0, 1]", found: point.probability.errorText)
                 }
                 guard point.milliseconds.isFinite && point.milliseconds >= 0 else {
                     throw .invalidValue(
-                        path: here, expected: "a finite latency ≥ 0", found: point.milliseconds.errorText)
+                        at: here, expected: "a finite latency ≥ 0", found: point.milliseconds.errorText)
                 }
                 if let previous {
                     guard point.probability > previous.probability else {
                         throw .invalidValue(
-                            path: here,
+                            at: here,
                             expected: "a probability above the previous one (\(previous.probability.errorText))",
                             found: point.probability.errorText)
                     }
                     guard point.milliseconds >= previous.milliseconds else {
                         throw .invalidValue(
-                            path: here,
+                            at: here,
                             expected: "a latency ≥ the previous one (\(previous.milliseconds.errorText))",
                             found: point.milliseconds.errorText)
                     }

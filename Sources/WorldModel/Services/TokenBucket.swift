@@ -32,13 +32,13 @@ public struct TokenBucket: Sendable, Hashable {
     public init(capacity: Int64, refillPerSecond: Double, startMs: Int64 = 0) throws(ServiceModelError) {
         guard capacity >= 1 && capacity <= 1_000_000 else {
             throw .invalidValue(
-                path: "rate_limit.capacity", expected: "a whole number of tokens in 1...1000000",
+                at: ServiceModelLocation(.rateLimitCapacity), expected: "a whole number of tokens in 1...1000000",
                 found: String(capacity))
         }
         let milli = (refillPerSecond * 1000).rounded(.toNearestOrAwayFromZero)
         guard milli >= 1 && milli <= 1_000_000_000 else {
             throw .invalidValue(
-                path: "rate_limit.refill_per_s", expected: "a rate in 0.001...1000000 tokens per second",
+                at: ServiceModelLocation(.rateLimitRefill), expected: "a rate in 0.001...1000000 tokens per second",
                 found: refillPerSecond.errorText)
         }
         self.capacity = capacity
