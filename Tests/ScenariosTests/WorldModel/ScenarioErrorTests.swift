@@ -1,6 +1,7 @@
 import Scenarios
 import Testing
-import WorldModel
+
+@testable import WorldModel
 
 /// A scenario expression that fails while a call runs is the scenario's error: answered 500
 /// `scenario_error` with what failed, never silently ignored and never dressed as a simulated
@@ -70,5 +71,18 @@ struct ScenarioErrorTests {
         #expect(observation.faults.isEmpty)
         #expect(world.rows("refunds").isEmpty)
         #expect(world.row("charges", "CH-1")?["status"] == "captured")
+    }
+
+    @Test("an engine invariant broken (an expression that needs a context evaluated without one) traps, not a 500")
+    func missingContextTraps() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let data = try EntityStore([("c", [["id": "a"]])])
+            let scope = ExpressionScope.engine(
+                args: .openObject, row: .null, collections: ["c": .openObject], tools: [], services: [])
+            let evaluator = EffectEvaluator(context: nil, arguments: [:])
+            _ = try evaluator.value(CompiledExpression.compile("count('c', true)", in: scope), data: data, what: "x")
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("a tool judged context-free (ToolEntry.needsContext)"), "\(message)")
     }
 }

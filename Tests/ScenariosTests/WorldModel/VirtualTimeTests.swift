@@ -27,6 +27,17 @@ struct VirtualTimeTests {
         try state.advance(byThinkTime: 0)
     }
 
+    @Test("a state moved past the limit by hand is an engine invariant broken: the step traps")
+    func pastMaximumTraps() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var test = try TestWorld()
+            test.state.now = .max
+            _ = test.call("get_customer", ["id": "C-1"])
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("is past WorldState.maximumNowMs"), "\(message)")
+    }
+
     @Test("a call at the clock's limit answers, and the clock stops there instead of overflowing")
     func stepAtMaximum() throws {
         var test = try TestWorld()
