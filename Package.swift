@@ -11,10 +11,8 @@ let package = Package(
         .executable(name: "simrun", targets: ["simrun"]),
     ],
     targets: [
-        .target(
-            name: "WorldModel",
-            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
-        ),
+        // Pure: the standard library only (no Foundation, no libm; see DeterministicMath).
+        .target(name: "WorldModel"),
         .target(name: "Scenarios", dependencies: ["WorldModel"]),
         .target(name: "Sandbox", dependencies: ["Scenarios", "WorldModel"]),
         // The benchmarks `simrun bench` runs: linked by the CLI only, not part of any product.

@@ -139,6 +139,24 @@ struct ScenarioLoaderErrorTests {
             "transition row summing above 1 (reported once)",
             "crm-refund.json: services.billing.transitions.degraded: transition probabilities must sum to at most 1 (the rest is the chance to stay), found 1.2"
         ) { $0.with("/services/billing/transitions/degraded", ["healthy": 0.7, "outage": 0.5]) },
+        // The world model reports where in its own terms (`ServiceModelLocation`); the loader
+        // spells the file's path.
+        Corruption(
+            "lognormal p99 below its median",
+            "crm-refund.json: services.billing.regimes.degraded.latency.p99_ms: expected a finite latency ≥ the median (2500.0), found 100.0"
+        ) { $0.with("/services/billing/regimes/degraded/latency/p99_ms", 100) },
+        Corruption(
+            "uniform maximum below its minimum",
+            "crm-refund.json: services.billing.regimes.outage.latency.max_ms: expected a latency ≥ the minimum (50), found 40"
+        ) { $0.with("/services/billing/regimes/outage/latency", ["dist": "uniform", "min_ms": 50, "max_ms": 40]) },
+        Corruption(
+            "empirical quantiles out of order",
+            "crm-refund.json: services.billing.regimes.outage.latency.quantiles[1]: expected a probability above the previous one (0.9), found 0.5"
+        ) {
+            $0.with(
+                "/services/billing/regimes/outage/latency",
+                ["dist": "empirical", "quantiles": [[0.9, 30], [0.5, 80]]])
+        },
         Corruption(
             "unknown regime in a schedule",
             "crm-refund.json: services.billing.schedule[0].regime: unknown regime 'degarded' (did you mean 'degraded'?); regimes are healthy, degraded, outage"

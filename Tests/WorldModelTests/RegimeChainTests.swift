@@ -115,34 +115,34 @@ struct RegimeChainTests {
             message { try RegimeChain(regimes: [healthy, healthy]) } == "regimes: regime 'healthy' is declared twice")
         #expect(
             message { try RegimeChain(regimes: [healthy, slow], initial: "broken") }
-                == "initial: unknown regime 'broken' (known regimes: 'healthy', 'slow')")
+                == "initial regime: unknown regime 'broken' (known regimes: 'healthy', 'slow')")
         #expect(
             message {
                 try RegimeChain(regimes: [healthy, slow], initial: "healthy", transitions: [("healthy", "slw", 0.1)])
             }
-                == "transitions.healthy: unknown regime 'slw' (known regimes: 'healthy', 'slow')")
+                == "transitions from 'healthy': unknown regime 'slw' (known regimes: 'healthy', 'slow')")
         #expect(
             message {
                 try RegimeChain(regimes: [healthy, slow], initial: "healthy", transitions: [("healthy", "slow", 1.5)])
             }
-                == "transitions.healthy.slow: expected a probability in [0, 1], found 1.5")
+                == "transition from 'healthy' to 'slow': expected a probability in [0, 1], found 1.5")
         #expect(
             message {
                 try RegimeChain(
                     regimes: [healthy, slow, Regime(name: "down", latency: .fixed(ms: 1))], initial: "healthy",
                     transitions: [("healthy", "slow", 0.6), ("healthy", "down", 0.6)])
-            } == "transitions.healthy: expected probabilities summing to at most 1, found a sum of 1.2")
+            } == "transitions from 'healthy': expected probabilities summing to at most 1, found a sum of 1.2")
         #expect(
             message { try RegimeChain(regimes: [healthy], initial: "healthy", schedules: [(100, 100, "healthy")]) }
-                == "schedule[0].to_ms: expected a time after from_ms (100), found 100")
+                == "schedule window 0 end: expected a time after the window's start (100), found 100")
         #expect(
             message {
                 try RegimeChain(regimes: [healthy], schedules: [RegimeChain.Schedule(fromMs: 0, toMs: 5, regime: 3)])
             }
-                == "schedule[0].regime: unknown regime #3 (known regimes: 'healthy')")
+                == "schedule window 0 regime: unknown regime #3 (known regimes: 'healthy')")
         #expect(
             message { try RegimeChain(regimes: [Regime(name: "bad", latency: .fixed(ms: -3))]) }
-                == "regimes.bad.latency.ms: expected a latency ≥ 0, found -3")
+                == "regime 'bad', latency: expected a latency ≥ 0, found -3")
         #expect(
             message { try RegimeChain(regimes: [healthy], transitions: [[], []]) }
                 == "transitions: expected at most 1 rows (one per regime), found 2 rows")
@@ -195,7 +195,7 @@ struct TokenBucketTests {
     func validation() {
         let capacity = #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 0, refillPerSecond: 1) }
         #expect(
-            capacity?.description == "rate_limit.capacity: expected a whole number of tokens in 1...1000000, found 0")
+            capacity?.description == "rate limit capacity: expected a whole number of tokens in 1...1000000, found 0")
         #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 5, refillPerSecond: 0) }
         #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 5, refillPerSecond: .nan) }
         #expect(throws: ServiceModelError.self) { try TokenBucket(capacity: 5, refillPerSecond: -2) }

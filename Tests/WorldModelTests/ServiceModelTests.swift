@@ -71,59 +71,22 @@ struct LatencyDistributionTests {
             Self.samples(.empirical(quantiles: [[0.5, 80], [1.0, 4000]]), 6, seed: 42) == PinnedSamples.empirical)
     }
 
-    @Test(
-        "sample probabilities are a distribution over whole milliseconds",
-        arguments: [
-            LatencyDistribution.fixed(ms: 30), .uniform(min: 3, max: 9), .lognormal(median: 40, p99: 200),
-            .empirical(quantiles: [[0.5, 10], [0.6, 10], [0.9, 50], [0.95, 120]]),
-        ])
-    func probabilitiesSumToOne(distribution: LatencyDistribution) {
-        let total = (0...20_000).reduce(0.0) { $0 + distribution.probability(ofSample: Int64($1)) }
-        #expect(abs(total - 1) < 1e-6)
-        #expect(distribution.probability(ofSample: -1) == 0)
-    }
-
-    @Test("sample probabilities match observed frequencies")
-    func probabilitiesMatchFrequencies() {
-        let distribution = LatencyDistribution.empirical(quantiles: [[0.5, 10], [0.9, 20], [1.0, 20]])
-        let values = Self.samples(distribution)
-        #expect(abs(distribution.probability(ofSample: 10) - 0.5 - 0.4 / 10 / 2) < 1e-12)
-        #expect(abs(Double(values.filter { $0 == 10 }.count) / 20_000 - distribution.probability(ofSample: 10)) < 0.01)
-        #expect(abs(Double(values.filter { $0 == 15 }.count) / 20_000 - distribution.probability(ofSample: 15)) < 0.005)
-        #expect(distribution.probability(ofSample: 21) == 0)
-        #expect(LatencyDistribution.uniform(min: 3, max: 6).probability(ofSample: 4) == 0.25)
-    }
-
-    @Test("densities integrate to the continuous part of each distribution")
-    func densities() {
-        func integral(_ distribution: LatencyDistribution, upTo limit: Double) -> Double {
-            stride(from: 0.0, to: limit, by: 0.25).reduce(0) { $0 + distribution.density(at: $1 + 0.125) * 0.25 }
-        }
-        #expect(abs(integral(.lognormal(median: 40, p99: 200), upTo: 50_000) - 1) < 1e-3)
-        #expect(abs(integral(.uniform(min: 3, max: 9), upTo: 100) - 1) < 1e-9)
-        #expect(LatencyDistribution.fixed(ms: 30).density(at: 30) == 0)
-        // The first point's 0.5 is a point mass: only the 0.4 between 10 and 50 ms has a density.
-        let empirical = LatencyDistribution.empirical(quantiles: [[0.5, 10], [0.9, 50], [1.0, 50]])
-        #expect(abs(integral(empirical, upTo: 100) - 0.4) < 1e-9)
-        #expect(abs(empirical.density(at: 20) - 0.01) < 1e-12)
-        let lognormal = LatencyDistribution.lognormal(median: 120, p99: 900)
-        #expect(abs(lognormal.density(at: 120) - lognormal.probability(ofSample: 120)) < 1e-6)
-    }
-
-    @Test("validation names the offending field")
+    @Test("validation names the offending field in the model's terms, not the file's")
     func validation() throws {
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.fixed(ms: -1).validate() }
         let error = #expect(throws: ServiceModelError.self) {
-            try LatencyDistribution.lognormal(median: 2500, p99: 100).validate(path: "regimes.degraded.latency")
+            try Regime(name: "degraded", latency: .lognormal(median: 2500, p99: 100)).validate()
         }
+        #expect(error?.location == ServiceModelLocation(regime: "degraded", .latencyP99))
         #expect(
             error?.description
-                == "regimes.degraded.latency.p99_ms: expected a finite latency ≥ median_ms (2500.0), found 100.0")
+                == "regime 'degraded', latency 99th percentile: expected a finite latency ≥ the median (2500.0), found 100.0"
+        )
         let unsorted = #expect(throws: ServiceModelError.self) {
             try LatencyDistribution.empirical(quantiles: [[0.9, 300], [0.5, 80]]).validate()
         }
         #expect(
-            unsorted?.description.hasPrefix("latency.quantiles[1]: expected a probability above the previous one")
+            unsorted?.description.hasPrefix("latency quantile 1: expected a probability above the previous one")
                 == true)
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.empirical(quantiles: []).validate() }
         #expect(throws: ServiceModelError.self) { try LatencyDistribution.uniform(min: 5, max: 4).validate() }
@@ -171,8 +134,8 @@ struct ServiceErrorRatesTests {
         let sum = #expect(throws: ServiceModelError.self) {
             try ServiceErrorRates(serverError: 0.7, timeout: 0.5).validate()
         }
-        #expect(sum?.description == "errors: expected probabilities summing to at most 1, found a sum of 1.2")
+        #expect(sum?.description == "error rates: expected probabilities summing to at most 1, found a sum of 1.2")
         let negative = #expect(throws: ServiceModelError.self) { try ServiceErrorRates(badGateway: -0.1).validate() }
-        #expect(negative?.description == "errors.bad_gateway: expected a probability in [0, 1], found -0.1")
+        #expect(negative?.description == "bad_gateway rate: expected a probability in [0, 1], found -0.1")
     }
 }

@@ -203,9 +203,9 @@ extension ScenarioReader {
         }
         guard let distribution else { return nil }
         do throws(ServiceModelError) {
-            try distribution.validate(path: path)
+            try distribution.validate()
         } catch {
-            report(error, under: "")
+            report(error, under: path, latencyAlone: true)
             return nil
         }
         return distribution

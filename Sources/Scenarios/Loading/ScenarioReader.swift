@@ -58,20 +58,58 @@ struct ScenarioReader {
         return object
     }
 
-    /// Reports a service-model error at its own path: `path` when the error's path is already
-    /// complete, otherwise under `prefix` (the service's path).
-    mutating func report(_ error: ServiceModelError, under prefix: String) {
-        let relative: String
+    /// Reports a service-model error at the file path of its location under `prefix` (the
+    /// service's path, or the latency object's for an error of one distribution read alone).
+    mutating func report(_ error: ServiceModelError, under prefix: String, latencyAlone: Bool = false) {
         let message: String
         switch error {
-        case .invalidValue(let path, let expected, let found):
-            (relative, message) = (path, "expected \(expected), found \(found)")
-        case .unknownRegime(let path, let found, let known):
-            (relative, message) = (path, "unknown regime \(found) (regimes are \(known.joined(separator: ", ")))")
-        case .duplicateRegime(let path, let name):
-            (relative, message) = (path, "regime '\(name)' is declared twice")
+        case .invalidValue(_, let expected, let found):
+            message = "expected \(expected), found \(found)"
+        case .unknownRegime(_, let found, let known):
+            message = "unknown regime \(found) (regimes are \(known.joined(separator: ", ")))"
+        case .duplicateRegime(_, let name):
+            message = "regime '\(name)' is declared twice"
         }
+        let relative = latencyAlone ? Self.latencyKey(error.location.field) : Self.servicePath(error.location)
         report(prefix.isEmpty ? relative : relative.isEmpty ? prefix : "\(prefix).\(relative)", message)
+    }
+
+    /// A service-model location spelled as the file's path under the service's object
+    /// (`regimes.degraded.latency.p99_ms`, `rate_limit.capacity`).
+    static func servicePath(_ location: ServiceModelLocation) -> String {
+        let regime = location.regime.map { "regimes.\($0)" }
+        func inRegime(_ key: String) -> String { regime.map { "\($0).\(key)" } ?? key }
+        switch location.field {
+        case .regimes: return "regimes"
+        case .initialRegime: return "initial"
+        case .transitions: return "transitions"
+        case .transitionsFrom(let source): return "transitions.\(source)"
+        case .transition(let source, let target): return "transitions.\(source).\(target)"
+        case .scheduleRegime(let window): return "schedule[\(window)].regime"
+        case .scheduleEnd(let window): return "schedule[\(window)].to_ms"
+        case .rateLimitCapacity: return "rate_limit.capacity"
+        case .rateLimitRefill: return "rate_limit.refill_per_s"
+        case .errorRates: return inRegime("errors")
+        case .errorRate(let error): return inRegime("errors.\(error.rawValue)")
+        default:
+            let key = latencyKey(location.field)
+            return inRegime(key.isEmpty ? "latency" : "latency.\(key)")
+        }
+    }
+
+    /// The key of a latency field under its `latency` object (`p99_ms`, `quantiles[1]`); empty
+    /// for any other field.
+    static func latencyKey(_ field: ServiceModelLocation.Field) -> String {
+        switch field {
+        case .latencyFixed: "ms"
+        case .latencyMinimum: "min_ms"
+        case .latencyMaximum: "max_ms"
+        case .latencyMedian: "median_ms"
+        case .latencyP99: "p99_ms"
+        case .latencyQuantiles: "quantiles"
+        case .latencyQuantile(let index): "quantiles[\(index)]"
+        default: ""
+        }
     }
 
     mutating func string(_ value: JSON?, _ path: String, nonEmpty: Bool = false) -> String? {

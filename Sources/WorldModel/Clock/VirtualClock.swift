@@ -8,6 +8,11 @@ import Synchronization
 /// schedules and deadlines then see the agent's "think time". Time never goes backwards:
 /// `advance(to:)` with an earlier instant does nothing.
 ///
+/// The clock is the agent's view of time, not its source: the world reads only
+/// `WorldState.now`, the one authority, and an episode moves this clock to it after every call
+/// (agent time read off it enters the state through `WorldState.advance(byThinkTime:)`, which
+/// refuses time past `WorldState.maximumNowMs`).
+///
 /// This is the one reference type of the world model, because it is shared mutable state
 /// (an agent task sleeps on it while the episode reads it); a `Mutex` makes it safe to use from
 /// any task. Concurrent sleepers each advance the clock by their own amount from whatever `now`

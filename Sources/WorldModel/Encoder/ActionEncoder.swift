@@ -6,8 +6,11 @@ package enum ActionEncoder {
         validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
     }
 
-    /// `validate(_:for:)` with the parts of the tool it reads.
-    static func validate(_ arguments: JSON, schema: JSONSchema, acceptsCursor: Bool) -> [String] {
+    /// `validate(_:for:)` with the parts of the tool it reads. With `shortcuts` off, the general
+    /// validator collects the violations of every call, valid or not (`WorldShortcuts`).
+    static func validate(
+        _ arguments: JSON, schema: JSONSchema, acceptsCursor: Bool, shortcuts: WorldShortcuts = .enabled
+    ) -> [String] {
         guard case .object(let object) = arguments else {
             return ["arguments: expected object, got \(arguments.typeName)"]
         }
@@ -20,9 +23,14 @@ package enum ActionEncoder {
             ignoresCursor = true
         }
         // The common case: valid, decided without copying the object to drop the cursor.
-        if schema.isValid(arguments, ignoringCursor: ignoresCursor) { return [] }
+        if shortcuts.isEnabled, schema.isValid(arguments, ignoringCursor: ignoresCursor) { return [] }
         var checked = object
         if ignoresCursor { checked.removeValue(forKey: "cursor") }
+        guard shortcuts.isEnabled else {
+            return schema.violationsByGeneralValidator(.object(checked), at: "arguments").map(\.description)
+        }
+        // Broken on purpose (tests of the tests): a flat schema lets every call through.
+        if shortcuts.breaks(.flatSchema), schema.flat != nil { return [] }
         return schema.validate(.object(checked), at: "arguments").map(\.description)
     }
 }

@@ -54,12 +54,17 @@ package struct JSONSchema: Sendable {
     /// common case costs no more than `isValid`.
     package func validate(_ instance: JSON, at root: String = "arguments") -> [JSONSchemaViolation] {
         if isValid(instance) { return [] }
+        let violations = violationsByGeneralValidator(instance, at: root)
+        // Unreachable in principle; never report "invalid" without saying why.
+        return violations.isEmpty
+            ? [JSONSchemaViolation(path: root, keyword: "schema", message: "does not match the schema")] : violations
+    }
+
+    /// `validate(_:at:)` by the general validator alone: no `isValid` pass first, no flat schema
+    /// (the general path the shortcuts must equal; `WorldShortcuts`).
+    func violationsByGeneralValidator(_ instance: JSON, at root: String) -> [JSONSchemaViolation] {
         var validator = _SchemaValidator(nodes: nodes, root: root)
         _ = validator.check(rootIndex, instance, collect: true)
-        if validator.violations.isEmpty {
-            // Unreachable in principle; never report "invalid" without saying why.
-            validator.report("schema", "does not match the schema")
-        }
         // Overlapping schemas (an `allOf` of two closed objects) can say the same thing twice.
         var seen: Set<JSONSchemaViolation> = []
         return validator.violations.filter { seen.insert($0).inserted }

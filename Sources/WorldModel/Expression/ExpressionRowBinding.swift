@@ -31,10 +31,14 @@ extension CompiledExpression {
         else { return nil }
         scope.declare(ExpressionRowBinding.variable, as: rowType)
         scope.rowBinding = binding
-        guard let specialized = try? CompiledExpression.compile(source, in: scope), specialized.boundRowSlot != nil
-        else {
-            return nil
+        // The source compiled in `self.scope`; one more variable, under a name no source can
+        // write, cannot make it fail, so a failure here is an engine bug.
+        let specialized: CompiledExpression
+        do throws(ExpressionCompileError) {
+            specialized = try CompiledExpression.compile(source, in: scope)
+        } catch {
+            preconditionFailure("'\(source)' compiled, but not with the row binding declared: \(error)")
         }
-        return specialized
+        return specialized.boundRowSlot != nil ? specialized : nil
     }
 }

@@ -61,6 +61,8 @@ struct WrongType: FieldFault {
         case .number(let number): changed = .string(number.description)
         case .bool(let flag): changed = .string(flag ? "true" : "false")
         case .string(let text):
+            // A question, not an error to report: text that does not parse as JSON simply does
+            // not read as a number.
             if let number = try? JSON(parsing: text), case .number = number {
                 changed = number
             } else {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How long a service takes to answer a call in one regime, in whole milliseconds.
 ///
 /// Mirrors the scenario file's `latency` objects:
@@ -13,9 +11,9 @@ import Foundation
 ///   above the last point's probability the last point's latency.
 ///
 /// `sample(using:)` rounds half away from zero to whole milliseconds and never returns a
-/// negative value; `probability(ofSample:)` is the exact probability of each such result, which
-/// the regime posterior uses as the latency likelihood. Sampling never traps, even on a
-/// distribution that `validate(path:)` would reject.
+/// negative value. Sampling never traps, even on a distribution that `validate()` would
+/// reject. (The likelihoods the regime posterior reads, `probability(ofSample:)` and friends, live
+/// with that analysis in Sandbox: they need the platform's `libm`, which the world model does not.)
 package enum LatencyDistribution: Sendable, Hashable {
     /// Always the same latency.
     case fixed(ms: Int64)
@@ -60,128 +58,61 @@ package enum LatencyDistribution: Sendable, Hashable {
         }
     }
 
-    /// The probability that `sample(using:)` returns exactly `ms`: the mass of the
-    /// distribution in the 1-ms bucket that rounds to `ms` (`[ms − ½, ms + ½)`, and everything
-    /// below ½ for 0).
-    package func probability(ofSample ms: Int64) -> Double {
-        guard ms >= 0 else { return 0 }
-        switch self {
-        case .fixed(let fixed):
-            return Swift.max(fixed, 0) == ms ? 1 : 0
-        case .uniform:
-            let (low, high) = uniformBounds
-            guard ms >= low && ms <= high else { return 0 }
-            return 1 / (Double(high) - Double(low) + 1)
-        case .lognormal, .empirical:
-            let upper = probability(below: Double(ms) + 0.5)
-            let lower = ms == 0 ? 0 : probability(below: Double(ms) - 0.5)
-            return Swift.min(Swift.max(upper - lower, 0), 1)
-        }
-    }
-
-    /// The probability that the continuous (unrounded) latency is strictly below `x` ms.
-    /// For `fixed` and `uniform`, which have no continuous form, this is the probability that a
-    /// sample is below `x`.
-    package func probability(below x: Double) -> Double {
-        switch self {
-        case .fixed(let ms):
-            return Double(Swift.max(ms, 0)) < x ? 1 : 0
-        case .uniform:
-            let (low, high) = uniformBounds
-            let count = (x - Double(low)).rounded(.up)  // integers k with low <= k < x
-            return Swift.min(Swift.max(count / (Double(high) - Double(low) + 1), 0), 1)
-        case .lognormal(let median, _):
-            guard x > 0, let (mu, sigma) = lognormalParameters else { return 0 }
-            guard sigma > 0 else { return median < x ? 1 : 0 }
-            let z = (Foundation.log(x) - mu) / sigma
-            return 0.5 * erfc(-z / 2.0.squareRoot())
-        case .empirical(let quantiles):
-            return Self.empiricalProbability(below: x, quantiles)
-        }
-    }
-
-    /// The probability density of the continuous (unrounded) latency at `x` ms, per ms.
-    ///
-    /// Point masses (`fixed`, a zero-width lognormal, the empirical first and last points and
-    /// segments with equal latencies) have no density and contribute 0; `uniform` is treated
-    /// as continuous over `[min − ½, max + ½)`, which rounds to the same samples. For likelihoods
-    /// of observed whole-millisecond latencies prefer `probability(ofSample:)`, which accounts
-    /// for point masses.
-    package func density(at x: Double) -> Double {
-        switch self {
-        case .fixed:
-            return 0
-        case .uniform:
-            let (low, high) = uniformBounds
-            guard x >= Double(low) - 0.5 && x < Double(high) + 0.5 else { return 0 }
-            return 1 / (Double(high) - Double(low) + 1)
-        case .lognormal:
-            guard x > 0, let (mu, sigma) = lognormalParameters, sigma > 0 else { return 0 }
-            let z = (Foundation.log(x) - mu) / sigma
-            return Foundation.exp(-0.5 * z * z) / (x * sigma * (2 * Double.pi).squareRoot())
-        case .empirical(let points):
-            var total = 0.0
-            for index in points.indices.dropLast() {
-                let a = points[index]
-                let b = points[index + 1]
-                if b.milliseconds > a.milliseconds && x >= a.milliseconds && x < b.milliseconds {
-                    total += (b.probability - a.probability) / (b.milliseconds - a.milliseconds)
-                }
-            }
-            return Swift.max(total, 0)
-        }
-    }
-
-    /// Checks the parameters; `path` names this distribution in error messages.
-    package func validate(path: String = "latency") throws(ServiceModelError) {
+    /// Checks the parameters; errors are located in the distribution (`ServiceModelLocation`).
+    package func validate() throws(ServiceModelError) {
         switch self {
         case .fixed(let ms):
             guard ms >= 0 else {
-                throw .invalidValue(path: "\(path).ms", expected: "a latency ≥ 0", found: String(ms))
+                throw .invalidValue(
+                    at: ServiceModelLocation(.latencyFixed), expected: "a latency ≥ 0", found: String(ms))
             }
         case .uniform(let min, let max):
             guard min >= 0 else {
-                throw .invalidValue(path: "\(path).min_ms", expected: "a latency ≥ 0", found: String(min))
+                throw .invalidValue(
+                    at: ServiceModelLocation(.latencyMinimum), expected: "a latency ≥ 0", found: String(min))
             }
             guard max >= min else {
                 throw .invalidValue(
-                    path: "\(path).max_ms", expected: "a latency ≥ min_ms (\(min))", found: String(max))
+                    at: ServiceModelLocation(.latencyMaximum), expected: "a latency ≥ the minimum (\(min))",
+                    found: String(max))
             }
         case .lognormal(let median, let p99):
             guard median.isFinite && median > 0 else {
                 throw .invalidValue(
-                    path: "\(path).median_ms", expected: "a finite latency > 0", found: median.errorText)
+                    at: ServiceModelLocation(.latencyMedian), expected: "a finite latency > 0", found: median.errorText)
             }
             guard p99.isFinite && p99 >= median else {
                 throw .invalidValue(
-                    path: "\(path).p99_ms", expected: "a finite latency ≥ median_ms (\(median.errorText))",
+                    at: ServiceModelLocation(.latencyP99),
+                    expected: "a finite latency ≥ the median (\(median.errorText))",
                     found: p99.errorText)
             }
         case .empirical(let quantiles):
             guard !quantiles.isEmpty else {
-                throw .invalidValue(path: "\(path).quantiles", expected: "at least one [p, ms] pair", found: "[]")
+                throw .invalidValue(
+                    at: ServiceModelLocation(.latencyQuantiles), expected: "at least one quantile", found: "[]")
             }
             var previous: LatencyQuantile? = nil
             for (index, point) in quantiles.enumerated() {
-                let here = "\(path).quantiles[\(index)]"
+                let here = ServiceModelLocation(.latencyQuantile(index))
                 guard point.probability > 0 && point.probability <= 1 else {
                     throw .invalidValue(
-                        path: here, expected: "a probability in (0, 1]", found: point.probability.errorText)
+                        at: here, expected: "a probability in (0, 1]", found: point.probability.errorText)
                 }
                 guard point.milliseconds.isFinite && point.milliseconds >= 0 else {
                     throw .invalidValue(
-                        path: here, expected: "a finite latency ≥ 0", found: point.milliseconds.errorText)
+                        at: here, expected: "a finite latency ≥ 0", found: point.milliseconds.errorText)
                 }
                 if let previous {
                     guard point.probability > previous.probability else {
                         throw .invalidValue(
-                            path: here,
+                            at: here,
                             expected: "a probability above the previous one (\(previous.probability.errorText))",
                             found: point.probability.errorText)
                     }
                     guard point.milliseconds >= previous.milliseconds else {
                         throw .invalidValue(
-                            path: here,
+                            at: here,
                             expected: "a latency ≥ the previous one (\(previous.milliseconds.errorText))",
                             found: point.milliseconds.errorText)
                     }
@@ -194,7 +125,7 @@ package enum LatencyDistribution: Sendable, Hashable {
     // MARK: - Internals
 
     /// `uniform`'s bounds, ordered and clamped to ≥ 0 so sampling never traps.
-    private var uniformBounds: (Int64, Int64) {
+    package var uniformBounds: (Int64, Int64) {
         guard case .uniform(let a, let b) = self else { return (0, 0) }
         return (Swift.max(Swift.min(a, b), 0), Swift.max(Swift.max(a, b), 0))
     }
@@ -222,26 +153,5 @@ package enum LatencyDistribution: Sendable, Hashable {
             }
         }
         return last.milliseconds
-    }
-
-    /// P(X < x) for the empirical distribution: a point mass of the first probability at the
-    /// first latency, mass spread uniformly (or concentrated, for equal latencies) between
-    /// consecutive points, and the rest at the last latency.
-    static func empiricalProbability(below x: Double, _ points: [LatencyQuantile]) -> Double {
-        guard let first = points.first, let last = points.last else { return 0 }
-        var total = first.milliseconds < x ? first.probability : 0
-        for index in points.indices.dropLast() {
-            let a = points[index]
-            let b = points[index + 1]
-            let mass = b.probability - a.probability
-            if b.milliseconds > a.milliseconds {
-                let fraction = (x - a.milliseconds) / (b.milliseconds - a.milliseconds)
-                total += mass * Swift.min(Swift.max(fraction, 0), 1)
-            } else if a.milliseconds < x {
-                total += mass
-            }
-        }
-        if last.milliseconds < x { total += 1 - last.probability }
-        return Swift.min(Swift.max(total, 0), 1)
     }
 }

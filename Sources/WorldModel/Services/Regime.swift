@@ -15,10 +15,13 @@ package struct Regime: Sendable, Hashable {
         self.errors = errors
     }
 
-    /// Checks the latency distribution and error rates; `path` names the regime
-    /// (`regimes.healthy`).
-    package func validate(path: String) throws(ServiceModelError) {
-        try latency.validate(path: "\(path).latency")
-        try errors.validate(path: "\(path).errors")
+    /// Checks the latency distribution and error rates; errors are located in this regime.
+    package func validate() throws(ServiceModelError) {
+        do throws(ServiceModelError) {
+            try latency.validate()
+            try errors.validate()
+        } catch {
+            throw error.inRegime(name)
+        }
     }
 }

@@ -73,48 +73,53 @@ package struct RegimeChain: Sendable, Hashable {
     ) throws(ServiceModelError) {
         let names = regimes.map(\.name)
         guard !regimes.isEmpty else {
-            throw .invalidValue(path: "regimes", expected: "at least one regime", found: "none")
+            throw .invalidValue(at: ServiceModelLocation(.regimes), expected: "at least one regime", found: "none")
         }
         for (index, regime) in regimes.enumerated() {
-            try regime.validate(path: "regimes.\(regime.name)")
+            try regime.validate()
             if names[..<index].contains(regime.name) {
-                throw .duplicateRegime(path: "regimes", name: regime.name)
+                throw .duplicateRegime(at: ServiceModelLocation(.regimes), name: regime.name)
             }
         }
         guard regimes.indices.contains(initial) else {
-            throw .unknownRegime(path: "initial", found: "#\(initial)", known: names)
+            throw .unknownRegime(at: ServiceModelLocation(.initialRegime), found: "#\(initial)", known: names)
         }
         guard transitions.count <= regimes.count else {
             throw .invalidValue(
-                path: "transitions", expected: "at most \(regimes.count) rows (one per regime)",
+                at: ServiceModelLocation(.transitions), expected: "at most \(regimes.count) rows (one per regime)",
                 found: "\(transitions.count) rows")
         }
         for (source, row) in transitions.enumerated() {
             var sum = 0.0
             for move in row {
                 guard regimes.indices.contains(move.target) else {
-                    throw .unknownRegime(path: "transitions.\(names[source])", found: "#\(move.target)", known: names)
+                    throw .unknownRegime(
+                        at: ServiceModelLocation(.transitionsFrom(names[source])), found: "#\(move.target)",
+                        known: names)
                 }
-                let path = "transitions.\(names[source]).\(names[move.target])"
                 guard move.probability >= 0 && move.probability <= 1 else {
                     throw .invalidValue(
-                        path: path, expected: "a probability in [0, 1]", found: move.probability.errorText)
+                        at: ServiceModelLocation(.transition(from: names[source], to: names[move.target])),
+                        expected: "a probability in [0, 1]", found: move.probability.errorText)
                 }
                 sum += move.probability
             }
             guard sum <= 1 + 1e-9 else {
                 throw .invalidValue(
-                    path: "transitions.\(names[source])", expected: "probabilities summing to at most 1",
+                    at: ServiceModelLocation(.transitionsFrom(names[source])),
+                    expected: "probabilities summing to at most 1",
                     found: "a sum of \(sum.errorText)")
             }
         }
         for (index, window) in schedules.enumerated() {
             guard regimes.indices.contains(window.regime) else {
-                throw .unknownRegime(path: "schedule[\(index)].regime", found: "#\(window.regime)", known: names)
+                throw .unknownRegime(
+                    at: ServiceModelLocation(.scheduleRegime(window: index)), found: "#\(window.regime)", known: names)
             }
             guard window.fromMs < window.toMs else {
                 throw .invalidValue(
-                    path: "schedule[\(index)].to_ms", expected: "a time after from_ms (\(window.fromMs))",
+                    at: ServiceModelLocation(.scheduleEnd(window: index)),
+                    expected: "a time after the window's start (\(window.fromMs))",
                     found: String(window.toMs))
             }
         }
@@ -133,25 +138,25 @@ package struct RegimeChain: Sendable, Hashable {
         schedules: [(fromMs: Int64, toMs: Int64, regime: String)] = []
     ) throws(ServiceModelError) {
         let names = regimes.map(\.name)
-        func index(_ name: String, _ path: String) throws(ServiceModelError) -> Int {
+        func index(_ name: String, _ field: ServiceModelLocation.Field) throws(ServiceModelError) -> Int {
             guard let found = names.firstIndex(of: name) else {
-                throw .unknownRegime(path: path, found: "'\(name)'", known: names)
+                throw .unknownRegime(at: ServiceModelLocation(field), found: "'\(name)'", known: names)
             }
             return found
         }
         var rows = [[Transition]](repeating: [], count: regimes.count)
         for move in transitions {
-            let source = try index(move.from, "transitions")
-            let target = try index(move.to, "transitions.\(move.from)")
+            let source = try index(move.from, .transitions)
+            let target = try index(move.to, .transitionsFrom(move.from))
             rows[source].append(Transition(to: target, probability: move.probability))
         }
         var windows: [Schedule] = []
         for (position, window) in schedules.enumerated() {
-            let regime = try index(window.regime, "schedule[\(position)].regime")
+            let regime = try index(window.regime, .scheduleRegime(window: position))
             windows.append(Schedule(fromMs: window.fromMs, toMs: window.toMs, regime: regime))
         }
         try self.init(
-            regimes: regimes, initial: try index(initial, "initial"), transitions: rows, schedules: windows)
+            regimes: regimes, initial: try index(initial, .initialRegime), transitions: rows, schedules: windows)
     }
 
     /// The index of the regime called `name`.

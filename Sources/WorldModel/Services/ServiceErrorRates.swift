@@ -66,19 +66,20 @@ package struct ServiceErrorRates: Sendable, Hashable {
         return nil
     }
 
-    /// Checks each rate is in `[0, 1]` and that they sum to at most 1; `path` names the
-    /// `errors` object in messages.
-    package func validate(path: String = "errors") throws(ServiceModelError) {
+    /// Checks each rate is in `[0, 1]` and that they sum to at most 1.
+    package func validate() throws(ServiceModelError) {
         for error in ServiceError.allCases {
             let rate = self[error]
             guard rate >= 0 && rate <= 1 else {
                 throw .invalidValue(
-                    path: "\(path).\(error.rawValue)", expected: "a probability in [0, 1]", found: rate.errorText)
+                    at: ServiceModelLocation(.errorRate(error)), expected: "a probability in [0, 1]",
+                    found: rate.errorText)
             }
         }
         guard total <= 1 + 1e-9 else {
             throw .invalidValue(
-                path: path, expected: "probabilities summing to at most 1", found: "a sum of \(total.errorText)")
+                at: ServiceModelLocation(.errorRates), expected: "probabilities summing to at most 1",
+                found: "a sum of \(total.errorText)")
         }
     }
 }

@@ -32,13 +32,13 @@ package struct TokenBucket: Sendable, Hashable {
     package init(capacity: Int64, refillPerSecond: Double, startMs: Int64 = 0) throws(ServiceModelError) {
         guard capacity >= 1 && capacity <= 1_000_000 else {
             throw .invalidValue(
-                path: "rate_limit.capacity", expected: "a whole number of tokens in 1...1000000",
+                at: ServiceModelLocation(.rateLimitCapacity), expected: "a whole number of tokens in 1...1000000",
                 found: String(capacity))
         }
         let milli = (refillPerSecond * 1000).rounded(.toNearestOrAwayFromZero)
         guard milli >= 1 && milli <= 1_000_000_000 else {
             throw .invalidValue(
-                path: "rate_limit.refill_per_s", expected: "a rate in 0.001...1000000 tokens per second",
+                at: ServiceModelLocation(.rateLimitRefill), expected: "a rate in 0.001...1000000 tokens per second",
                 found: refillPerSecond.errorText)
         }
         self.capacity = capacity
@@ -66,6 +66,17 @@ package struct TokenBucket: Sendable, Hashable {
         let missing = Self.microPerToken - levelMicroTokens
         let wait = (missing + refillMilliTokensPerSecond - 1) / refillMilliTokensPerSecond
         return .retryAfter(milliseconds: Swift.max(wait, 1))
+    }
+
+    /// The bucket as the state hash encodes it, every field spelled out in decimal:
+    /// `TokenBucket(capacity: C, refillMilliTokensPerSecond: R, levelMicroTokens: L, lastUpdateMs: T)`.
+    /// (The text `String(describing:)` happened to give when traces of version 1 were first
+    /// recorded; written out here so that neither a new field nor the runtime's reflection can
+    /// change a state hash. docs/trace-format.md, "The state hash".)
+    var stateText: String {
+        "TokenBucket(capacity: " + String(capacity) + ", refillMilliTokensPerSecond: "
+            + String(refillMilliTokensPerSecond) + ", levelMicroTokens: " + String(levelMicroTokens)
+            + ", lastUpdateMs: " + String(lastUpdateMs) + ")"
     }
 
     private mutating func refill(to time: Int64) {

@@ -27,7 +27,8 @@ package struct WorldState: Sendable, Hashable {
     package var dataHash: String { SHA256.hexDigest(data.json.canonicalBytes) }
 
     /// SHA-256 (hex) of everything observable about the latent state: data, clock, regimes,
-    /// buckets, counters and remembered idempotent responses, in canonical form.
+    /// buckets, counters and remembered idempotent responses, in canonical form (`json`; the
+    /// encoding is spelled out in docs/trace-format.md, "The state hash").
     package var stateHash: String { SHA256.hexDigest(json.canonicalBytes) }
 
     /// The latent state as JSON (for hashes, traces and `--state-at`).
@@ -62,9 +63,10 @@ package struct ServiceState: Sendable, Hashable {
         self.calls = calls
     }
 
+    /// Spelled out field by field (docs/trace-format.md, "The state hash").
     var json: JSON {
         var object: JSONObject = ["regime": .int(regime), "calls": .int(calls)]
-        if let bucket { object["bucket"] = .string(String(describing: bucket)) }
+        if let bucket { object["bucket"] = .string(bucket.stateText) }
         return .object(object)
     }
 }

@@ -11,10 +11,14 @@ struct EffectEvaluator {
     var locals: [(name: String, value: JSON)] = []
     /// Whether any effect changed the draft so far.
     private(set) var wrote = false
+    /// The world's shortcuts: immediate values without a context, flat updates in place
+    /// (`WorldShortcuts`).
+    let shortcuts: WorldShortcuts
 
-    init(context: StepContext?, arguments: JSON) {
+    init(context: StepContext?, arguments: JSON, shortcuts: WorldShortcuts = .enabled) {
         self.context = context
         self.arguments = arguments
+        self.shortcuts = shortcuts
     }
 
     /// `what` names the value in an error message; it is only built when evaluation fails.
@@ -22,10 +26,11 @@ struct EffectEvaluator {
         _ expression: CompiledExpression, row: JSONObject? = nil, data: EntityStore, what: @autoclosure () -> String
     ) throws(OperationFailure) -> JSON {
         // Constants and `args.field` read no store: skip lending the draft to the context.
-        if Self.isImmediate(expression) {
-            return try Self.immediateValue(expression, arguments: arguments, what: what())
+        if shortcuts.isEnabled, Self.isImmediate(expression) {
+            let value = try Self.immediateValue(expression, arguments: arguments, what: what())
+            return shortcuts.breaks(.immediateValues) && expression.constantValue != nil ? .null : value
         }
-        let context = try requireContext()
+        let context = requireContext()
         do throws(ExpressionRuntimeError) {
             return try context.evaluate(expression, on: data, args: arguments, row: row, locals: locals)
         } catch {
@@ -53,12 +58,13 @@ struct EffectEvaluator {
         }
     }
 
-    /// The step's context; a 500 if the tool was judged to need none (which would be an engine
-    /// bug: answered, never a crash).
-    func requireContext() throws(OperationFailure) -> StepContext {
+    /// The step's context. A tool gets none only when `ToolEntry.needsContext` proved that every
+    /// expression it evaluates is immediate, so reaching here without one is an engine bug: it
+    /// traps rather than answer something that would pass for a simulated fault.
+    func requireContext() -> StepContext {
         guard let context else {
-            throw OperationFailure(
-                response: .error(500, code: "server_error", message: "internal error: the step has no context"))
+            preconditionFailure(
+                "a tool judged context-free (ToolEntry.needsContext) evaluated a non-immediate expression")
         }
         return context
     }
@@ -80,8 +86,7 @@ struct EffectEvaluator {
         -> [String]
     {
         guard data.index(of: collection) != nil else {
-            throw OperationFailure(
-                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+            throw OperationFailure.scenario("unknown collection '\(collection)'")
         }
         switch selector {
         case .key(let key):
@@ -108,7 +113,7 @@ struct EffectEvaluator {
         let keyID = try key.map { (key) throws(OperationFailure) in try self.id(from: key, data: data) }
         if keyID == nil, data.index(of: collection) == nil {
             let error = EntityStoreError.unknownCollection(collection)
-            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+            throw OperationFailure.scenario("\(error)")
         }
         var values: [JSON] = []
         values.reserveCapacity(fields.count)
@@ -126,7 +131,7 @@ struct EffectEvaluator {
             do throws(EntityStoreError) {
                 id = try data.modify(collection) { $0.generateID() }
             } catch {
-                throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+                throw OperationFailure.scenario("\(error)")
             }
         }
         var row = JSONObject(minimumCapacity: fields.count + 1)
@@ -143,7 +148,7 @@ struct EffectEvaluator {
                 throw OperationFailure(
                     response: .error(409, code: "conflict", message: "\(collection) already has a row with id '\(id)'"))
             }
-            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+            throw OperationFailure.scenario("\(error)")
         }
         return row
     }
@@ -170,8 +175,7 @@ struct EffectEvaluator {
         data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject {
         guard data.index(of: collection) != nil else {
-            throw OperationFailure(
-                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+            throw OperationFailure.scenario("unknown collection '\(collection)'")
         }
         let id = try id(from: key, data: data)
         guard let row = try update(collection, id: id, set: set, append: append, data: &data) else {
@@ -226,7 +230,7 @@ struct EffectEvaluator {
                 object = JSON.object(object).setting(newValue, at: assignment.path).objectValue ?? object
             }
         }
-        let changed = flat && differs && Self.keysAreDistinct(set)
+        let changed = shortcuts.isEnabled && flat && differs && Self.keysAreDistinct(set)
         for assignment in append {
             let element = try value(
                 assignment.value, row: original, data: data,
@@ -263,11 +267,14 @@ struct EffectEvaluator {
         collectionIndex: Int, position: Int, set: [FieldAssignment], append: [FieldAssignment], shape: UpdateShape,
         data: inout EntityStore
     ) throws(OperationFailure) -> JSONObject? {
-        guard shape.isFlatImmediate, !data.collections[collectionIndex].keepsHistory else { return nil }
+        guard shortcuts.isEnabled, shape.isFlatImmediate, !data.collections[collectionIndex].keepsHistory else {
+            return nil
+        }
         let arguments = arguments
         if shape.valuesAreTextual {
             // Equal values of these types have the same text, so writing them all at once and
             // noting whether one differed leaves an unchanged row exactly as it was.
+            let before = shortcuts.breaks(.inPlaceUpdate) ? data.collections[collectionIndex].rows[position] : nil
             wrote =
                 try data[index: collectionIndex].modifyRow(at: position) {
                     (row) throws(OperationFailure) -> Bool in
@@ -280,7 +287,7 @@ struct EffectEvaluator {
                     }
                     return differs
                 } || wrote
-            return data.collections[collectionIndex].rows[position]
+            return before ?? data.collections[collectionIndex].rows[position]
         }
         // Immediate values read only the arguments, so computing them twice gives the same values.
         var differs = false
@@ -331,7 +338,7 @@ struct EffectEvaluator {
                 for id in ids { rows.remove(id: id) }
             }
         } catch {
-            throw OperationFailure(response: .error(500, code: "server_error", message: "\(error)"))
+            throw OperationFailure.scenario("\(error)")
         }
         return ids.count
     }

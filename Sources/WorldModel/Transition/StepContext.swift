@@ -17,6 +17,9 @@ final class StepContext: ExpressionContext {
     let now: Int64
     let services: [ServiceState]
     let toolCalls: [Int]
+    /// Whether to take the shortcuts: id lookups for `row.id == E` and immediate values read
+    /// without a frame (`WorldShortcuts`).
+    let takesShortcuts: Bool
 
     /// Borrows `world` and `state` (an initializer's parameters are otherwise owned: the call
     /// would retain and release every field of both).
@@ -27,6 +30,7 @@ final class StepContext: ExpressionContext {
         now = state.now
         services = state.services
         toolCalls = state.toolCalls
+        takesShortcuts = world.shortcuts.isEnabled
     }
 
     func rows(in collection: String) -> [JSONObject]? { data.rows(of: collection) }
@@ -37,8 +41,9 @@ final class StepContext: ExpressionContext {
 
     func lastCreated(in collection: String) -> JSONObject? { data[collection]?.lastCreated }
 
-    /// Entity collections keep every row's string id unique and indexed (`EntityCollection`).
-    var rowsAreIndexedByID: Bool { true }
+    /// Entity collections keep every row's string id unique and indexed (`EntityCollection`);
+    /// without shortcuts, quantifiers scan instead (`WorldShortcuts.Shortcut.idLookup`).
+    var rowsAreIndexedByID: Bool { takesShortcuts }
 
     var nowMilliseconds: Int64 { now }
 
@@ -66,10 +71,12 @@ final class StepContext: ExpressionContext {
         locals: [(name: String, value: JSON)] = [],
         boundRow: JSON = .null
     ) throws(ExpressionRuntimeError) -> JSON {
-        if let constant = expression.constantValue { return constant }
-        if locals.isEmpty, let (slot, key) = expression.variableMember, slot < 2 {
-            // `args.x` or `row.x` (keys, values): read the field, no evaluation frame.
-            return try CompiledExpression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
+        if takesShortcuts {
+            if let constant = expression.constantValue { return constant }
+            if locals.isEmpty, let (slot, key) = expression.variableMember, slot < 2 {
+                // `args.x` or `row.x` (keys, values): read the field, no evaluation frame.
+                return try CompiledExpression.member(of: slot == 0 ? args : row.map(JSON.object) ?? .null, key)
+            }
         }
         if locals.isEmpty {
             // Borrowed into a local for the evaluation: one access to the class's storage each

@@ -23,8 +23,23 @@ struct Page {
 struct OperationFailure: Error {
     var response: Response
 
+    /// The scenario's own definition failed while the operation ran (`Response.scenarioError`).
+    static func scenario(_ message: String) -> OperationFailure {
+        OperationFailure(response: .scenarioError(message))
+    }
+
+    /// An expression of the scenario (`what` names it: `filter`, `set.status`, …) failed at run time.
     static func runtime(_ error: ExpressionRuntimeError, in what: String) -> OperationFailure {
-        OperationFailure(response: .error(500, code: "server_error", message: "\(what): \(error)"))
+        .scenario("\(what): \(error)")
+    }
+}
+
+extension Response {
+    /// 500 `scenario_error`: the scenario's own definition failed at run time (an expression that
+    /// errs, a collection its data lacks). Distinct from every simulated fault (`server_error`,
+    /// `bad_gateway`, …), so no agent, check or reader mistakes an authoring problem for one.
+    static func scenarioError(_ message: String) -> Response {
+        .error(500, code: "scenario_error", message: message)
     }
 }
 
@@ -41,9 +56,20 @@ extension World {
         let context = tool.needsContext || unresolved ? StepContext(world: self, state: state) : nil
         var idempotencyKey: IdempotencyKey?
         if let expression = tool.idempotencyKey {
-            switch try? context?.evaluate(expression, args: arguments) {
-            case .string(let key)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: key)
-            case .number(let number)?: idempotencyKey = IdempotencyKey(tool: tool.name, key: number.description)
+            guard let context else {
+                preconditionFailure("a tool with an idempotency key always gets a context (ToolEntry.needsContext)")
+            }
+            // A key that evaluates to null (an optional argument left out) means no key; one whose
+            // evaluation fails is the scenario's error, answered as such (nothing is applied).
+            let key: JSON
+            do throws(ExpressionRuntimeError) {
+                key = try context.evaluate(expression, args: arguments)
+            } catch {
+                return Execution(response: .scenarioError("idempotency key: \(error)"), committed: false, page: nil)
+            }
+            switch key {
+            case .string(let key): idempotencyKey = IdempotencyKey(tool: tool.name, key: key)
+            case .number(let number): idempotencyKey = IdempotencyKey(tool: tool.name, key: number.description)
             default: idempotencyKey = nil
             }
             if let idempotencyKey, let remembered = state.idempotentResponses[idempotencyKey.text] {
@@ -55,10 +81,22 @@ extension World {
             let boundRow = target?.value ?? .null
             for index in preconditions.indices {
                 let expression = preconditions[index].expression
-                let holds =
-                    target?.existence(expression)
-                    ?? StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
-                    ?? context?.evaluatesToTrue(expression, args: arguments, boundRow: boundRow) ?? false
+                // The shortcuts (`WorldShortcuts`: the lookup's existence, a direct shape) first,
+                // then evaluation, the general path. Without shortcuts there is no target and
+                // always a context.
+                var holds: Bool
+                if let existence = target?.existence(expression) {
+                    holds = shortcuts.breaks(.targetRow) ? !existence : existence
+                } else if shortcuts.isEnabled,
+                    let direct = StepContext.holdsDirectly(expression, args: arguments, boundRow: boundRow)
+                {
+                    holds = shortcuts.breaks(.directCondition) ? !direct : direct
+                } else {
+                    guard let context else {
+                        preconditionFailure("a precondition without a direct shape reached a step without a context")
+                    }
+                    holds = context.evaluatesToTrue(expression, args: arguments, boundRow: boundRow)
+                }
                 if !holds {
                     let precondition = preconditions[index]
                     let response = Response.error(
@@ -79,7 +117,7 @@ extension World {
         swap(&data, &state.data)
         if !inPlace { state.data = data }
         do throws(OperationFailure) {
-            var evaluator = EffectEvaluator(context: context, arguments: arguments)
+            var evaluator = EffectEvaluator(context: context, arguments: arguments, shortcuts: shortcuts)
             let (response, page) = try perform(
                 tool.operation, tool: tool, target: target, evaluator: &evaluator, data: &data)
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
@@ -143,7 +181,7 @@ extension World {
         case .custom(let effects, let returns):
             for effect in effects { try evaluator.apply(effect, data: &data) }
             guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
-            let context = try evaluator.requireContext()
+            let context = evaluator.requireContext()
             do throws(ExpressionRuntimeError) {
                 let value = try context.evaluate(returns, on: data, args: evaluator.arguments)
                 if case .object(let row) = value {
@@ -161,13 +199,12 @@ extension World {
         evaluator: EffectEvaluator, data: EntityStore
     ) throws(OperationFailure) -> (Response, Page?) {
         guard let rows = data.rows(of: collection) else {
-            throw OperationFailure(
-                response: .error(500, code: "server_error", message: "unknown collection '\(collection)'"))
+            throw OperationFailure.scenario("unknown collection '\(collection)'")
         }
         var matching: [JSONObject] = []
         if let filter {
             matching.reserveCapacity(rows.count)
-            let context = try evaluator.requireContext()
+            let context = evaluator.requireContext()
             context.data = data
             defer { context.data = EntityStore() }
             for row in rows {

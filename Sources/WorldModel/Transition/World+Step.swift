@@ -30,6 +30,11 @@ extension World {
     /// advances the virtual clock. Renders nothing: `ObservationDecoder.decode` turns the outcome into an
     /// observation.
     package func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
+        // Time moves only by think time (`WorldState.advance(byThinkTime:)`, which checks the
+        // bound) and by steps (which stop at it): a state past it was set by hand, an invariant broken.
+        precondition(
+            state.now <= WorldState.maximumNowMs,
+            "virtual time \(state.now) ms is past WorldState.maximumNowMs; advance it with advance(byThinkTime:)")
         guard let toolNumber = toolIndex[name] else {
             let response = Response.error(404, code: "unknown_tool", message: "no tool named '\(name)'")
             return .immediate(response, regime: "", toolNumber: nil, callNumber: 0)
@@ -41,7 +46,8 @@ extension World {
         let callNumber = state.toolCalls[toolNumber]
 
         // Encoder: arguments against the input schema.
-        let violations = ActionEncoder.validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
+        let violations = ActionEncoder.validate(
+            arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor, shortcuts: shortcuts)
         if !violations.isEmpty {
             let response = Response.error(
                 400, code: "invalid_arguments", message: "the arguments do not match the tool's input schema",
@@ -73,15 +79,23 @@ extension World {
             serviceError = service.errorRates[regimeNumber].sample(using: &errorStream)
         }
 
-        let fired = firedFaults(for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
         var faultIDs: [String] = []
 
         /// Ends the call before the operation's answer reaches the decoder's faults.
         func finish(_ response: Response, committed: Bool, decoderFaults: [Int] = [], page: Page? = nil) -> Outcome {
-            state.now += latency
+            latency = Swift.min(Swift.max(latency, 0), World.maximumLatencyMs)
+            state.advance(byLatency: latency)
             return Outcome(
                 response: response, latencyMs: latency, committed: committed, regime: regimeName, faults: faultIDs,
                 decoderFaults: decoderFaults, toolNumber: toolNumber, callNumber: callNumber, page: page)
+        }
+
+        let fired: [Int]
+        do throws(OperationFailure) {
+            fired = try firedFaults(
+                for: toolNumber, callNumber: callNumber, arguments: arguments, state: state, seed: seed)
+        } catch {
+            return finish(error.response, committed: false)
         }
 
         if var bucket = state.services[serviceNumber].bucket {
@@ -95,7 +109,7 @@ extension World {
 
         for rule in fired {
             if case .latencySpike(let ms) = spec.faults[rule].kind {
-                latency += ms
+                latency = latency.addingReportingOverflow(ms).overflow ? .max : latency + ms
                 faultIDs.append(spec.faults[rule].id)
             }
         }
@@ -160,8 +174,12 @@ extension World {
             execution.response, committed: execution.committed, decoderFaults: decoderFaults, page: execution.page)
     }
 
-    /// The fault rules that fire on this call, in declaration order.
-    func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64) -> [Int] {
+    /// The fault rules that fire on this call, in declaration order. A `when` that fails to
+    /// evaluate (a runtime error of the scenario's expression) ends the call with a 500
+    /// `scenario_error` naming the rule, rather than silently not firing.
+    func firedFaults(for tool: Int, callNumber: Int, arguments: JSON, state: WorldState, seed: UInt64)
+        throws(OperationFailure) -> [Int]
+    {
         var fired: [Int] = []
         let candidates = faultsOfTool[tool]
         if candidates.isEmpty { return fired }
@@ -171,7 +189,13 @@ extension World {
             if let when = spec.faults[index].when {
                 let shared = context ?? StepContext(world: self, state: state)
                 context = shared
-                guard (try? shared.evaluate(when, args: arguments)) == .bool(true) else { continue }
+                let holds: JSON
+                do throws(ExpressionRuntimeError) {
+                    holds = try shared.evaluate(when, args: arguments)
+                } catch {
+                    throw .scenario("fault rule '\(spec.faults[index].id)': when: \(error)")
+                }
+                guard holds == .bool(true) else { continue }
             }
             var stream = RandomStream.fault(
                 seed, rule: spec.faults[index].id, tool: toolEntries[tool].name, call: callNumber)

@@ -12,15 +12,23 @@ extension World {
             service.rateLimit = nil
             service.timeoutMs = Int64.max / 4
             let calm = service.regimes.regimes.map { Regime(name: $0.name, latency: $0.latency, errors: .none) }
-            if let chain = try? RegimeChain(
-                regimes: calm, initial: service.regimes.initial, transitions: service.regimes.transitions,
-                schedules: service.regimes.schedules)
-            {
-                service.regimes = chain
+            // The chain's structure is the valid chain's own; only error rates (which the
+            // chain does not validate against anything) became zero, so this cannot fail.
+            do throws(ServiceModelError) {
+                service.regimes = try RegimeChain(
+                    regimes: calm, initial: service.regimes.initial, transitions: service.regimes.transitions,
+                    schedules: service.regimes.schedules)
+            } catch {
+                preconditionFailure("the calm copy of a valid regime chain was rejected: \(error)")
             }
             return service
         }
-        // The specification came from a valid world, so compiling it again cannot fail.
-        return (try? World(spec)) ?? self
+        // The same tools and services as this compiled world, fewer rules: compiling it again
+        // cannot fail. (Falling back to `self` would hand back the faulty world as if it were calm.)
+        do throws(WorldError) {
+            return try World(spec, shortcuts: shortcuts)
+        } catch {
+            preconditionFailure("the idealized copy of a compiled world was rejected: \(error)")
+        }
     }
 }

@@ -20,9 +20,19 @@ package struct World: Sendable {
     /// of `spec.tools` on every step retained and released every field).
     let toolEntries: [ToolEntry]
 
+    /// Whether the step takes its hot-path shortcuts (`WorldShortcuts`); always on, except in the
+    /// tests that compare them with the general paths.
+    package let shortcuts: WorldShortcuts
+
     /// Compiles `spec`; fails if a tool names an unknown service.
     package init(_ spec: WorldSpec) throws(WorldError) {
+        try self.init(spec, shortcuts: .enabled)
+    }
+
+    /// Compiles `spec` with the hot-path shortcuts on or off (`WorldShortcuts`).
+    package init(_ spec: WorldSpec, shortcuts: WorldShortcuts) throws(WorldError) {
         self.spec = spec
+        self.shortcuts = shortcuts
         var toolIndex: [String: Int] = [:]
         var serviceIndex: [String: Int] = [:]
         for (index, service) in spec.services.enumerated() { serviceIndex[service.name] = index }
@@ -43,8 +53,8 @@ package struct World: Sendable {
                     tool: spec.tools[tool].name, service: spec.services[serviceOfTool[tool]].name)
             }
         }
-        serviceEntries = spec.services.map(ServiceEntry.init)
-        toolEntries = spec.tools.map { ToolEntry($0, data: spec.initialData) }
+        serviceEntries = spec.services.map { ServiceEntry($0, shortcuts: shortcuts) }
+        toolEntries = spec.tools.map { ToolEntry($0, data: spec.initialData, shortcuts: shortcuts) }
         // Row history serves `stale_read` alone: only the collections such a rule can read keep it.
         var staleReadable: Set<String> = []
         for rule in spec.faults where rule.kind == .staleRead {
@@ -82,7 +92,16 @@ package struct World: Sendable {
     package func replacingFaults(_ faults: [FaultRule]) throws(WorldError) -> World {
         var spec = spec
         spec.faults = faults
-        return try World(spec)
+        return try World(spec, shortcuts: shortcuts)
+    }
+
+    /// The same world with its hot-path shortcuts on or off (`WorldShortcuts`).
+    package func with(shortcuts: WorldShortcuts) -> World {
+        do throws(WorldError) {
+            return try World(spec, shortcuts: shortcuts)
+        } catch {
+            preconditionFailure("a compiled world's specification was rejected: \(error)")
+        }
     }
 }
 
@@ -127,7 +146,9 @@ final class ToolEntry: Sendable {
     /// and updates, so the step builds none.
     let needsContext: Bool
 
-    init(_ spec: ToolSpec, data: EntityStore) {
+    /// With `shortcuts` off, no target plan, no in-place writes and always a context: the
+    /// general paths (`WorldShortcuts`).
+    init(_ spec: ToolSpec, data: EntityStore, shortcuts: WorldShortcuts) {
         self.spec = spec
         name = spec.name
         operation = spec.operation
@@ -137,17 +158,18 @@ final class ToolEntry: Sendable {
         isReadOnly = spec.isReadOnly
         inputSchema = spec.inputSchema
         acceptsCursor = spec.acceptsCursor
-        target = TargetRowPlan(spec, data: data)
+        target = shortcuts.isEnabled ? TargetRowPlan(spec, data: data) : nil
         preconditions = target?.requires ?? spec.requires
-        failsOnlyBeforeWriting = spec.operation.failsOnlyBeforeWriting
-        if case .update(_, .key, let set, let append) = spec.operation {
+        failsOnlyBeforeWriting = shortcuts.isEnabled && spec.operation.failsOnlyBeforeWriting
+        if shortcuts.isEnabled, case .update(_, .key, let set, let append) = spec.operation {
             updateShape = UpdateShape(set: set, append: append, inputSchema: spec.inputSchema)
         } else {
             updateShape = nil
         }
         let conditionsAreDirect = preconditions.allSatisfy { $0.expression.directCondition != nil }
         needsContext =
-            spec.idempotencyKey != nil || !conditionsAreDirect || spec.operation.evaluatesOnlyImmediately == false
+            !shortcuts.isEnabled || spec.idempotencyKey != nil || !conditionsAreDirect
+            || spec.operation.evaluatesOnlyImmediately == false
     }
 }
 
@@ -175,15 +197,21 @@ final class ServiceEntry: Sendable {
     let latencyKey: RandomStream.EncodedParts
     let errorKey: RandomStream.EncodedParts
 
-    init(_ spec: ServiceSpec) {
+    /// With `shortcuts` off, every decision is drawn and lognormal parameters are computed per
+    /// call (`WorldShortcuts.Shortcut.certainDraws`).
+    init(_ spec: ServiceSpec, shortcuts: WorldShortcuts) {
         name = spec.name
         timeoutMs = spec.timeoutMs
         regimes = spec.regimes
-        lognormalParameters = spec.regimes.regimes.map(\.latency.lognormalParameters)
+        lognormalParameters =
+            shortcuts.isEnabled
+            ? spec.regimes.regimes.map(\.latency.lognormalParameters) : spec.regimes.regimes.map { _ in nil }
         regimeNames = spec.regimes.regimes.map(\.name)
         errorRates = spec.regimes.regimes.map(\.errors)
-        regimeCanFail = errorRates.map { $0.total > 0 }
-        regimeIsFixed = spec.regimes.regimes.count == 1 && spec.regimes.schedules.isEmpty
+        regimeCanFail = errorRates.map { !shortcuts.isEnabled || $0.total > 0 }
+        regimeIsFixed =
+            shortcuts.isEnabled
+            && (spec.regimes.regimes.count == 1 && spec.regimes.schedules.isEmpty || shortcuts.breaks(.certainDraws))
         regimeKey = RandomStream.EncodedParts("regime", spec.name)
         latencyKey = RandomStream.EncodedParts("latency", spec.name)
         errorKey = RandomStream.EncodedParts("error", spec.name)

@@ -216,6 +216,7 @@ struct OperationTests {
         var world = try TestWorld()
         let divide = world.call("divide", ["a": 1, "b": 0])
         #expect(divide.status == 500)
+        #expect(divide.errorCode == "scenario_error")
         #expect(divide.body.contains("division by zero"))
         #expect(try world.call("divide", ["a": 1, "b": 4]).parsed() == 0.25)
         let key = world.call("bad_key", ["n": 1])

@@ -53,18 +53,30 @@ struct RandomActions {
     }
 
     /// Runs `count` random calls under `seed`; returns the SHA-256 over every observation and
-    /// every state hash, and the final state.
-    func run(count: Int, seed: UInt64) -> (digest: String, state: WorldState) {
+    /// every state hash, and the final state. With `differential`, every call also runs on the
+    /// world's general paths (`ShortcutDifferential`), and `mismatches` lists where they differed.
+    func run(count: Int, seed: UInt64, differential: Bool = false)
+        -> (digest: String, state: WorldState, mismatches: [String])
+    {
         var rng = RandomStream(seed: seed, "random-actions")
         var state = world.initialState
+        var twin = differential ? ShortcutDifferential(world) : nil
         var transcript: [UInt8] = []
         transcript.reserveCapacity(count * 200)
         let tools = world.tools
         for index in 0..<count {
-            state.now += Int64(rng.nextInt(below: 3000))
+            let think = Int64(rng.nextInt(below: 3000))
             let name = rng.nextInt(below: 40) == 0 ? "no_such_tool" : tools[rng.nextInt(below: tools.count)].name
             let arguments = world.tool(named: name).map { randomArguments(for: $0, &rng) } ?? [:]
-            let result = world.step(&state, tool: name, arguments: arguments, seed: seed)
+            let result: StepResult
+            if twin != nil {
+                twin!.advance(by: think)
+                result = twin!.step(name, arguments, seed: seed)
+                state = twin!.fastState
+            } else {
+                state.now += think
+                result = world.step(&state, tool: name, arguments: arguments, seed: seed)
+            }
             let observation = result.observation
             transcript += Array(
                 "\(index) \(observation.status) \(observation.latencyMs) \(observation.faults) \(observation.headers.map { "\($0.name)=\($0.value)" })\n"
@@ -73,6 +85,7 @@ struct RandomActions {
             if index % 100 == 99 { transcript += Array(state.stateHash.utf8) }
         }
         transcript += Array(state.stateHash.utf8)
-        return (SHA256.hexDigest(transcript), state)
+        twin?.finish()
+        return (SHA256.hexDigest(transcript), state, twin?.mismatches ?? [])
     }
 }

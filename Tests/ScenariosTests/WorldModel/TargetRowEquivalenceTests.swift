@@ -4,39 +4,16 @@ import WorldModel
 
 @testable import WorldModel
 
-/// A world and its twin without target-row plans: every keyed operation's `args.<field>` key
-/// rewritten to `[args.<field>][0]`, which gives the same value (and the same errors) for every
-/// input but is not a plain variable member, so `TargetRowPlan` declines it and the twin runs
-/// the original path (unbound preconditions, lookups by name, a `StepContext` for every call).
+/// A world and its twin on the general paths (`WorldShortcuts.disabled`: no target-row plans, no
+/// in-place writes, a `StepContext` for every call). The call-by-call comparison over random calls
+/// is `ShortcutDifferentialTests`; the tests here check particular histories on both.
 struct PlannedPair {
     let planned: World
     let unplanned: World
 
     init(_ world: World) throws {
         planned = world
-        var spec = world.spec
-        spec.tools = try spec.tools.map { tool in
-            var tool = tool
-            switch tool.operation {
-            case .get(let collection, let key):
-                tool.operation = .get(collection: collection, key: try Self.rewritten(key))
-            case .update(let collection, .key(let key), let set, let append):
-                tool.operation = .update(
-                    collection: collection, selector: .key(try Self.rewritten(key)), set: set, append: append)
-            case .delete(let collection, .key(let key)):
-                tool.operation = .delete(collection: collection, selector: .key(try Self.rewritten(key)))
-            default:
-                break
-            }
-            return tool
-        }
-        unplanned = try World(spec)
-    }
-
-    /// `[args.<field>][0]` for a key that is `args.<field>`; any other key as it is.
-    static func rewritten(_ key: CompiledExpression) throws -> CompiledExpression {
-        guard let (slot, field) = key.variableMember, slot == 0 else { return key }
-        return try CompiledExpression.compile("[args.\(field)][0]", in: key.scope)
+        unplanned = world.with(shortcuts: .disabled)
     }
 
     /// The names of the tools that have a target plan in `planned`.
@@ -112,7 +89,7 @@ struct KeyedCallGenerator {
     }
 }
 
-@Suite("Target-row plans: same outcomes as without them")
+@Suite("Target-row plans and row history")
 struct TargetRowEquivalenceTests {
     /// A world of a shipped scenario (or the test world) by file name.
     static func world(_ file: String) throws -> World {
@@ -137,58 +114,6 @@ struct TargetRowEquivalenceTests {
         document["services"] = .object(calm)
         document["faults"] = []
         return try ScenarioLoader.load(.object(document), file: "ticket-triage.json").world
-    }
-
-    @Test("the twin really has no target plans; parentheses would not have been enough")
-    func twinHasNoPlans() throws {
-        for file in Self.worlds {
-            let pair = try PlannedPair(Self.world(file))
-            #expect(pair.unplanned.toolEntries.allSatisfy { $0.target == nil }, "\(file)")
-            #expect(!pair.plannedTools.isEmpty, "\(file) has no keyed tool")
-        }
-        let scope = ExpressionScope.engine(args: .openObject, row: .null, collections: [:], tools: [], services: [])
-        #expect(try CompiledExpression.compile("(args.x)", in: scope).variableMember != nil)
-        #expect(try CompiledExpression.compile("[args.x][0]", in: scope).variableMember == nil)
-    }
-
-    @Test("random calls give the same outcomes and states with and without plans", arguments: worlds)
-    func sameOutcomes(file: String) throws {
-        let pair = try PlannedPair(Self.world(file))
-        let generator = KeyedCallGenerator(pair.planned)
-        let planned = pair.planned.toolEntries.filter { $0.target != nil }
-        let entries = pair.planned.toolEntries
-        var rng = RandomStream(seed: 20_261_123, "target-row-equivalence", StreamKey(file))
-        var stateA = pair.planned.initialState
-        var stateB = pair.unplanned.initialState
-        var successes: [String: Int] = [:]
-        var commits = 0
-        for index in 0..<1000 {
-            let tool = rng.nextInt(below: 4) == 0 ? generator.pick(entries, &rng) : generator.pick(planned, &rng)
-            let arguments = generator.arguments(for: tool, state: stateA, &rng)
-            let advance = Int64(rng.nextInt(below: 2000))
-            stateA.now += advance
-            stateB.now += advance
-            let seed = UInt64(index % 7)
-            let a = pair.planned.transition(&stateA, tool: tool.name, arguments: arguments, seed: seed)
-            let b = pair.unplanned.transition(&stateB, tool: tool.name, arguments: arguments, seed: seed)
-            let call = "\(file) #\(index) \(tool.name) \(arguments.canonicalText)"
-            #expect(a.response == b.response, "\(call): \(a.response.body.canonicalText)")
-            #expect(a.response.body.canonicalText == b.response.body.canonicalText, "\(call)")
-            #expect(a.committed == b.committed, "\(call)")
-            #expect(a.latencyMs == b.latencyMs, "\(call)")
-            #expect(a.regime == b.regime && a.faults == b.faults && a.decoderFaults == b.decoderFaults, "\(call)")
-            // Whole-state equality after every call (what the hash digests, compared directly);
-            // the hashes themselves every few calls, since hashing dominates the test's time.
-            #expect(stateA == stateB, "\(call)")
-            if index % 16 == 15 { #expect(stateA.stateHash == stateB.stateHash, "\(call)") }
-            if a.response.isSuccess { successes[tool.name, default: 0] += 1 }
-            if a.committed { commits += 1 }
-        }
-        #expect(stateA.stateHash == stateB.stateHash)
-        // The calls must reach operations: every planned tool succeeds at least once, and some write.
-        for tool in planned { #expect(successes[tool.name, default: 0] >= 1, "\(file): \(tool.name) never succeeded") }
-        #expect(successes.values.reduce(0, +) >= 50, "\(file): only \(successes) successful calls")
-        #expect(commits >= 1 || planned.allSatisfy(\.isReadOnly), "\(file): no call committed")
     }
 
     @Test(

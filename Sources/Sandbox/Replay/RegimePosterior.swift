@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// The status class of an observed call, as far as regimes are concerned: success or one of the
 /// service errors.

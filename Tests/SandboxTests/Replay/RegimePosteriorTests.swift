@@ -1,5 +1,24 @@
+import Sandbox
 import Testing
 import WorldModel
+
+/// The billing chain of `RegimeChainTests` (WorldModelTests): healthy, degraded, outage.
+private func billingChain(schedules: [(fromMs: Int64, toMs: Int64, regime: String)] = []) throws -> RegimeChain {
+    try RegimeChain(
+        regimes: [
+            Regime(name: "healthy", latency: .lognormal(median: 120, p99: 900)),
+            Regime(
+                name: "degraded", latency: .lognormal(median: 2500, p99: 15000),
+                errors: ServiceErrorRates(serverError: 0.2, timeout: 0.1)),
+            Regime(name: "outage", latency: .fixed(ms: 30), errors: ServiceErrorRates(serverError: 1.0)),
+        ],
+        initial: "healthy",
+        transitions: [
+            ("healthy", "degraded", 0.05), ("degraded", "healthy", 0.3), ("degraded", "outage", 0.05),
+            ("outage", "healthy", 0.25),
+        ],
+        schedules: schedules)
+}
 
 @Suite("Regime posterior")
 struct RegimePosteriorTests {
