@@ -6,23 +6,24 @@
 /// reads. They are deterministic: the same episode always gets the same calls.
 public protocol ReferenceAgent: Sendable {
     /// The agent's name as used on the command line and in traces.
-    var kind: TraceHeader.Agent { get }
+    var kind: AgentKind { get }
     /// Plays the episode to the end and returns the final answer.
     func play(_ episode: inout EpisodeEngine) -> String?
 }
 
 /// The built-in reference agents by name.
 public enum ReferenceAgents {
-    /// The agent named `name` (`scripted`, `naive` or `robust`).
-    public static func named(_ name: String) -> (any ReferenceAgent)? {
-        switch name {
-        case "scripted": SolutionFollower(style: .scripted)
-        case "naive": SolutionFollower(style: .naive)
-        case "robust": SolutionFollower(style: .robust)
-        default: nil
+    /// The built-in agent of `kind`: `robust`, `naive` or `scripted`; `nil` for `external` and
+    /// `embedded`, which are not built in.
+    public static func named(_ kind: AgentKind) -> (any ReferenceAgent)? {
+        switch kind {
+        case .scripted: SolutionFollower(style: .scripted)
+        case .naive: SolutionFollower(style: .naive)
+        case .robust: SolutionFollower(style: .robust)
+        case .external, .embedded: nil
         }
     }
 
-    /// The names accepted by `named(_:)`.
-    public static let names = ["robust", "naive", "scripted"]
+    /// The kinds `named(_:)` knows, in the order the command line lists them.
+    public static let kinds: [AgentKind] = [.robust, .naive, .scripted]
 }

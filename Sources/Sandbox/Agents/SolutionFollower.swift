@@ -20,7 +20,7 @@ struct SolutionFollower: ReferenceAgent {
 
     let style: Style
 
-    var kind: TraceHeader.Agent {
+    var kind: AgentKind {
         switch style {
         case .scripted: .scripted
         case .naive: .naive

@@ -4,25 +4,30 @@ import Sandbox
 enum BenchCommand: Command {
     static let name = "bench"
     static let abstract = "measure simrun's speed against baselines measured in the same run"
-    static let help = """
-        usage: simrun bench [--format text|json] [--group NAME] [--filter TEXT]
+    static let options = OptionTable(
+        positionals: "",
+        options: [
+            .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default) for people, json for programs"),
+            .value("--group", "NAME", help: "run only that group (json, world-model, validation, mcp)"),
+            .value(
+                "--filter", "TEXT", help: "run only the benchmarks whose name contains TEXT (handy under a profiler)"),
+        ])
 
+    static let about = """
         Runs the benchmark suite and prints each measurement with its ratio against a baseline
         measured in the same run (for example Foundation's JSONSerialization), and whether the
         target ratio is met. Build in release mode for meaningful numbers:
 
           swift run -c release simrun bench
-
-        --group NAME runs only that group (json, world-model, validation, mcp); --filter TEXT only
-        the benchmarks whose name contains TEXT (handy under a profiler).
-
         """
 
-    static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
-        let format = try arguments.choice("--format", ["text", "json"]) ?? "text"
-        let group = try arguments.option("--group")
-        let filter = try arguments.option("--filter")
-        try arguments.finish()
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        let format = arguments.choice("--format", as: OutputFormat.self) ?? .text
+        let group = arguments.value("--group")
+        let filter = arguments.value("--filter")
+        if let first = arguments.positionals.first {
+            throw UsageError(command: name, message: "unexpected argument '\(first)'")
+        }
         var suite = BenchmarkSuite.standard()
         if let group {
             let names = suite.groups.map(\.name)
@@ -41,7 +46,7 @@ enum BenchCommand: Command {
             }
         }
         let report = BenchmarkRunner().run(suite)
-        Terminal.out(format == "json" ? report.json.prettyText + "\n" : report.text)
+        Terminal.out(format == .json ? report.json.prettyText + "\n" : report.text)
         return .success
     }
 }
