@@ -242,7 +242,7 @@ struct TraceTests {
     func largeSeed() throws {
         var header = RecordFixtures.header(seed: UInt64.max)
         header.policy.scopes = nil
-        header.faults = .init(mode: .none)
+        header.faults = .init(selection: .none)
         let decoded = try TraceHeader(json: try JSON(parsing: header.json.canonicalText))
         #expect(decoded == header)
         #expect(header.json.canonicalText.contains(#""seed":18446744073709551615"#))

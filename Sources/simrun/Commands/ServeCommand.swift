@@ -71,7 +71,9 @@ enum ServeCommand: Command {
                 scenario: scenario, seed: seed, trial: trial, policy: options.policy, tracePath: tracePath,
                 agent: .external, thinkTime: thinkTime)
         } catch {
-            throw CommandFailure.badInput("simrun serve: \(error)")
+            guard case .trace(let traceError) = error else { throw CommandFailure.badInput("simrun serve: \(error)") }
+            throw CommandFailure(
+                code: traceError.isUnusablePath ? .badInput : .internalError, message: "simrun serve: \(error)")
         }
         var serverOptions = MCPServerOptions(thinkTime: thinkTime, realtimeScale: realtime)
         serverOptions.log = MCPServerOptions.standardErrorLog

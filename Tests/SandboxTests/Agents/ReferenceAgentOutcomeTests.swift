@@ -9,8 +9,8 @@ extension Tag {
 
 /// Plays `agent` on `scenario` for `seeds` in parallel; returns the seeds whose verdict failed.
 func failingSeeds(_ scenario: Scenario, agent: String, seeds: ClosedRange<UInt64>) throws -> [UInt64] {
-    let plan = RunPlan(scenario: scenario, agent: try #require(ReferenceAgents.named(agent)), seeds: Array(seeds))
-    return EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
+    let plan = RunPlan(scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)), seeds: Array(seeds))
+    return try EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
 }
 
 @Suite("Reference agents on the shipped scenarios")
@@ -54,10 +54,12 @@ struct ReferenceAgentOutcomeTests {
         #expect(failing.count >= 10)
     }
 
-    @Test("unknown agent names are not agents")
+    @Test("the built-in agents are robust, naive and scripted; external and embedded are not built in")
     func names() {
-        #expect(ReferenceAgents.names == ["robust", "naive", "scripted"])
-        #expect(ReferenceAgents.names.allSatisfy { ReferenceAgents.named($0)?.kind.rawValue == $0 })
-        #expect(ReferenceAgents.named("clever") == nil)
+        #expect(ReferenceAgents.kinds == [.robust, .naive, .scripted])
+        #expect(ReferenceAgents.kinds.allSatisfy { ReferenceAgents.named($0)?.kind == $0 })
+        #expect(ReferenceAgents.named(.external) == nil)
+        #expect(ReferenceAgents.named(.embedded) == nil)
+        #expect(AgentKind(rawValue: "clever") == nil)
     }
 }

@@ -24,7 +24,7 @@ struct RunnerDeterminismTests {
         throws -> RunPlan
     {
         RunPlan(
-            scenario: scenario, agent: try #require(ReferenceAgents.named(agent)), seeds: Array(seeds), trials: trials,
+            scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)), seeds: Array(seeds), trials: trials,
             traceDirectory: temporaryDirectory())
     }
 
@@ -33,8 +33,8 @@ struct RunnerDeterminismTests {
         let scenario = try loadScenario("billing-outage")
         let first = try plan(scenario)
         let second = try plan(scenario)
-        let a = EpisodeRunner.run(first, parallelism: 2)
-        let b = EpisodeRunner.run(second, parallelism: 2)
+        let a = try EpisodeRunner.run(first, parallelism: 2)
+        let b = try EpisodeRunner.run(second, parallelism: 2)
 
         #expect(a.map(\.verdict) == b.map(\.verdict))
         let filesA = try traceFiles(first)
@@ -48,8 +48,8 @@ struct RunnerDeterminismTests {
         let scenario = try loadScenario("inventory-sync")
         let serialPlan = try plan(scenario, agent: "naive")
         let parallelPlan = try plan(scenario, agent: "naive")
-        let serial = EpisodeRunner.run(serialPlan, parallelism: 1)
-        let parallel = EpisodeRunner.run(parallelPlan, parallelism: 2)
+        let serial = try EpisodeRunner.run(serialPlan, parallelism: 1)
+        let parallel = try EpisodeRunner.run(parallelPlan, parallelism: 2)
 
         #expect(serial.map { "\($0.summary.seed)/\($0.summary.trial)" } == (1...6).flatMap { ["\($0)/1", "\($0)/2"] })
         #expect(serial.map(\.verdict) == parallel.map(\.verdict))
@@ -69,7 +69,7 @@ struct RunnerDeterminismTests {
     func seedsDiffer() throws {
         let scenario = try loadScenario("crm-refund")
         let run = try plan(scenario, seeds: 1...4)
-        _ = EpisodeRunner.run(run, parallelism: 2)
+        _ = try EpisodeRunner.run(run, parallelism: 2)
         let files = try traceFiles(run)
         func steps(_ key: String) throws -> [TraceStep] {
             try Trace(
@@ -85,7 +85,7 @@ struct RunnerDeterminismTests {
     @Test("an episode played by the runner matches the same agent played on an engine by hand")
     func runnerMatchesEngine() throws {
         let scenario = try loadScenario("warehouse-report")
-        let agent = try #require(ReferenceAgents.named("robust"))
+        let agent = try #require(ReferenceAgents.named(.robust))
         let outcome = EpisodeRunner.play(RunPlan(scenario: scenario, agent: agent, seeds: [9]), seed: 9, trial: 1)
         var engine = EpisodeEngine(scenario: scenario, seed: 9, recordsStateHashes: false)
         let answer = agent.play(&engine)
