@@ -67,6 +67,8 @@ struct HelpTests {
         }
         let unknown = try SimrunProcess.run([command, "--not-an-option"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "simrun \(command): unknown option '--not-an-option'\nRun 'simrun \(command) --help' for usage.\n")
+        #expect(
+            unknown.stderr
+                == "simrun \(command): unknown option '--not-an-option'\nRun 'simrun \(command) --help' for usage.\n")
     }
 }

@@ -63,7 +63,8 @@ struct TraceWritingTests {
 
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let call = #"{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
+        let call =
+            #"{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
         let lines =
             [
                 #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
@@ -92,7 +93,8 @@ struct TraceWritingTests {
     func serveExitStatus() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let call = #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
+        let call =
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"crm_get_customer","arguments":{"customer_id":"C-1042"}}}"#
         let input = try scratch.write("input.jsonl", String(repeating: call + "\n", count: 4))
         let result = try SimrunProcess.shell(
             "(trap '' XFSZ; ulimit -f 2; \"$SIMRUN\" serve scenarios/crm-refund.json --think-time zero "
@@ -126,7 +128,8 @@ struct TraceWritingTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let root = SimrunProcess.root
-        let submit = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"submit_answer","arguments":{"answer":"nothing"}}}"#
+        let submit =
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"submit_answer","arguments":{"answer":"nothing"}}}"#
         let agent =
             "printf '%s\\n' '\(submit)' | \"$SIMRUN_BIN\" serve '\(root)/scenarios/crm-refund.json' --seed \"$SIMRUN_SEED\" "
             + "--trace \"$TRACES/crm-refund/seed-$SIMRUN_SEED-trial-$SIMRUN_TRIAL.jsonl\" > /dev/null"
@@ -139,7 +142,8 @@ struct TraceWritingTests {
         let recorded = try Data(contentsOf: URL(fileURLWithPath: trace))
         #expect(try header(trace)["agent"] == "external")
         let config = try JSON(
-            parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/crm-refund/seed-1-trial-1.mcp.json"))))
+            parsing: [UInt8](
+                try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/crm-refund/seed-1-trial-1.mcp.json"))))
         #expect(config["mcpServers"]?["simrun"]?["args"]?[0] == "serve")
 
         let failed = try SimrunProcess.run([
@@ -147,7 +151,8 @@ struct TraceWritingTests {
         ])
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("the agent exited with status 0 without starting the MCP server"))
-        #expect(failed.stdout.contains(#""replay": "","#) && failed.stdout.contains(#""trace": null"#), "\(failed.stdout)")
+        #expect(
+            failed.stdout.contains(#""replay": "","#) && failed.stdout.contains(#""trace": null"#), "\(failed.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: trace)) == recorded)
     }
 }

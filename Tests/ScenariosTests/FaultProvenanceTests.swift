@@ -21,7 +21,8 @@ struct FaultProvenanceTests {
         let original = try ScenarioLoader.load(contentsOf: file)
         #expect(original.faultProvenance == FaultProvenance())
         let overlay = try FaultOverlay.load(contentsOf: path, for: original)
-        #expect(scenario.faultProvenance == FaultProvenance(selection: .overlay(path: path), overlaySHA256: overlay.sha256))
+        #expect(
+            scenario.faultProvenance == FaultProvenance(selection: .overlay(path: path), overlaySHA256: overlay.sha256))
         #expect(scenario.faultProvenance.overlayPath == path)
     }
 
@@ -39,7 +40,10 @@ struct FaultProvenanceTests {
     @Test("mode names round-trip, and an overlay without a path or another mode with one is no selection")
     func modeNames() {
         for selection in [FaultSelection.scenario, .none, .overlay(path: "o.json")] {
-            #expect(FaultSelection(modeName: selection.modeName, overlayPath: selection == .overlay(path: "o.json") ? "o.json" : nil) == selection)
+            #expect(
+                FaultSelection(
+                    modeName: selection.modeName, overlayPath: selection == .overlay(path: "o.json") ? "o.json" : nil)
+                    == selection)
         }
         #expect(FaultSelection.modeNames == ["scenario", "overlay", "none"])
         #expect(FaultSelection(modeName: "overlay", overlayPath: nil) == nil)

@@ -86,7 +86,9 @@ public enum EpisodeRunner {
             faultsFired: engine.steps.flatMap(\.faults), virtualTimeMs: verdict.virtualTimeMs, tracePath: path,
             replayCommand: path.map(EpisodeSummary.replayCommand(forTrace:))
                 ?? (traceError != nil
-                    ? "" : "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)"))
+                    ? ""
+                    : "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)")
+        )
         return Outcome(summary: summary, verdict: verdict, traceError: traceError)
     }
 

@@ -150,13 +150,15 @@ public struct TraceHeader: Sendable, Hashable {
         guard let selection = FaultSelection(modeName: mode, overlayPath: overlayPath) else {
             throw RecordDecodingError(
                 path: "header.faults.overlay_path",
-                expected: mode == "overlay" ? "the overlay file's path (mode is \"overlay\")" : "null (mode is \"\(mode)\")",
+                expected: mode == "overlay"
+                    ? "the overlay file's path (mode is \"overlay\")" : "null (mode is \"\(mode)\")",
                 found: overlayPath.map { RecordDecodingError.describe(.string($0)) } ?? "null")
         }
         guard (mode == "overlay") == (overlaySHA256 != nil) else {
             throw RecordDecodingError(
                 path: "header.faults.overlay_sha256",
-                expected: mode == "overlay" ? "the overlay's SHA-256 (mode is \"overlay\")" : "null (mode is \"\(mode)\")",
+                expected: mode == "overlay"
+                    ? "the overlay's SHA-256 (mode is \"overlay\")" : "null (mode is \"\(mode)\")",
                 found: overlaySHA256.map { RecordDecodingError.describe(.string($0)) } ?? "null")
         }
         faults = Faults(selection: selection, overlaySHA256: overlaySHA256)

@@ -129,7 +129,8 @@ enum RunCommand: Command {
             Terminal.out(json.prettyText + "\n")
         } else if verdicts.count == 1, let verdict = verdicts.first, let summary = summaries.first {
             Terminal.out(
-                summary.text(verdict: verdict, title: scenario.title, agent: agentKind, symbols: Terminal.reportSymbols))
+                summary.text(verdict: verdict, title: scenario.title, agent: agentKind, symbols: Terminal.reportSymbols)
+            )
         } else {
             Terminal.out(scorecard.text)
         }

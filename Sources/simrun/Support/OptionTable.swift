@@ -112,11 +112,13 @@ struct OptionTable: Sendable {
             switch option.kind {
             case .choice(let names) where !names.contains(value):
                 throw UsageError(
-                    command: command, message: "\(name) must be one of \(names.joined(separator: ", ")), not '\(value)'")
+                    command: command, message: "\(name) must be one of \(names.joined(separator: ", ")), not '\(value)'"
+                )
             case .integer(let range) where Int64(value).map(range.contains) != true:
                 throw UsageError(
                     command: command,
-                    message: "\(name) takes a whole number in \(range.lowerBound)...\(range.upperBound), not '\(value)'")
+                    message: "\(name) takes a whole number in \(range.lowerBound)...\(range.upperBound), not '\(value)'"
+                )
             default:
                 parsed.values[name] = .some(value)
             }
@@ -193,7 +195,8 @@ struct ParsedArguments {
     }
 
     /// The value of a choice option as the enum it lists.
-    func choice<Choice: RawRepresentable>(_ name: String, as _: Choice.Type) -> Choice? where Choice.RawValue == String {
+    func choice<Choice: RawRepresentable>(_ name: String, as _: Choice.Type) -> Choice?
+    where Choice.RawValue == String {
         value(name).flatMap(Choice.init(rawValue:))
     }
 }

@@ -9,7 +9,9 @@ extension Tag {
 
 /// Plays `agent` on `scenario` for `seeds` in parallel; returns the seeds whose verdict failed.
 func failingSeeds(_ scenario: Scenario, agent: String, seeds: ClosedRange<UInt64>) throws -> [UInt64] {
-    let plan = RunPlan(scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)), seeds: Array(seeds))
+    let plan = RunPlan(
+        scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)),
+        seeds: Array(seeds))
     return try EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
 }
 

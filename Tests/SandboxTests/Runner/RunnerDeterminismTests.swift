@@ -24,7 +24,8 @@ struct RunnerDeterminismTests {
         throws -> RunPlan
     {
         RunPlan(
-            scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)), seeds: Array(seeds), trials: trials,
+            scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)),
+            seeds: Array(seeds), trials: trials,
             traceDirectory: temporaryDirectory())
     }
 

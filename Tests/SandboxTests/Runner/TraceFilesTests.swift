@@ -9,7 +9,8 @@ struct TraceFilesTests {
     }
 
     func crmRefund() throws -> Scenario {
-        try ScenarioLoader.load(contentsOf: ScenarioFixtures.root.appendingPathComponent("scenarios/crm-refund.json").path)
+        try ScenarioLoader.load(
+            contentsOf: ScenarioFixtures.root.appendingPathComponent("scenarios/crm-refund.json").path)
     }
 
     @Test("the header carries the overlay's path and SHA-256 from the loaded scenario, with no second load")
@@ -18,7 +19,8 @@ struct TraceFilesTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let overlayPath = directory + "/overlay.json"
-        try Data(#"{"simrun_faults": 1, "disable": ["list-gateway"]}"#.utf8).write(to: URL(fileURLWithPath: overlayPath))
+        try Data(#"{"simrun_faults": 1, "disable": ["list-gateway"]}"#.utf8).write(
+            to: URL(fileURLWithPath: overlayPath))
         let file = ScenarioFixtures.root.appendingPathComponent("scenarios/billing-outage.json").path
         let scenario = try ScenarioLoader.load(contentsOf: file, faults: .overlay(path: overlayPath))
         let plan = RunPlan(
@@ -46,14 +48,18 @@ struct TraceFilesTests {
         let scenario = try crmRefund()
         let path = directory + "/t.jsonl"
         let first = try TraceWriter(
-            path: path, header: TraceHeader(scenario: scenario, seed: 1, agent: .embedded, trial: 1, policy: .permissive, thinkTime: .explicit))
+            path: path,
+            header: TraceHeader(
+                scenario: scenario, seed: 1, agent: .embedded, trial: 1, policy: .permissive, thinkTime: .explicit))
         var engine = EpisodeEngine(scenario: scenario, seed: 1)
         try first.finish(engine.finish(answer: "done"))
         let complete = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(!FileManager.default.fileExists(atPath: TraceWriter.partialPath(for: path)))
 
         let second = try TraceWriter(
-            path: path, header: TraceHeader(scenario: scenario, seed: 2, agent: .embedded, trial: 1, policy: .permissive, thinkTime: .explicit))
+            path: path,
+            header: TraceHeader(
+                scenario: scenario, seed: 2, agent: .embedded, trial: 1, policy: .permissive, thinkTime: .explicit))
         #expect(second.writingPath == path + ".partial")
         #expect(FileManager.default.fileExists(atPath: path + ".partial"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == complete)
@@ -68,7 +74,9 @@ struct TraceFilesTests {
     func deviceWrittenDirectly() throws {
         let writer = try TraceWriter(
             path: "/dev/null",
-            header: TraceHeader(scenario: try crmRefund(), seed: 1, agent: .embedded, trial: 1, policy: .permissive, thinkTime: .explicit))
+            header: TraceHeader(
+                scenario: try crmRefund(), seed: 1, agent: .embedded, trial: 1, policy: .permissive,
+                thinkTime: .explicit))
         #expect(writer.writingPath == "/dev/null")
         writer.close()
     }
@@ -101,7 +109,9 @@ struct TraceFilesTests {
         let plan = RunPlan(
             scenario: try crmRefund(), agent: try #require(ReferenceAgents.named(.scripted)), seeds: [1],
             traceDirectory: file)
-        #expect(throws: TraceWriteError.cannotCreateDirectory(path: file, reason: "'\(file)' is a file, not a directory")) {
+        #expect(
+            throws: TraceWriteError.cannotCreateDirectory(path: file, reason: "'\(file)' is a file, not a directory")
+        ) {
             try EpisodeRunner.run(plan, parallelism: 1)
         }
     }
