@@ -1,29 +1,48 @@
+import WorldModel
+
 /// A built-in agent that plays an episode in-process by following the scenario's solution.
 ///
 /// Reference agents are the proof that the sandbox catches fragile agents: `scripted` follows
 /// the solution with no fault handling, `naive` tries each call once and trusts what it reads,
 /// `robust` retries, backs off, honours Retry-After, uses idempotency keys and validates what it
 /// reads. They are deterministic: the same episode always gets the same calls.
-public protocol ReferenceAgent: Sendable {
-    /// The agent's name as used on the command line and in traces.
-    var kind: AgentKind { get }
-    /// Plays the episode to the end and returns the final answer.
-    func play(_ episode: inout EpisodeEngine) -> String?
-}
+public struct ReferenceAgent: Sendable, Hashable, CustomStringConvertible {
+    /// The agent as named on the command line and in trace headers.
+    public let kind: AgentKind
+    private let style: SolutionFollower.Style
 
-/// The built-in reference agents by name.
-public enum ReferenceAgents {
-    /// The built-in agent of `kind`: `robust`, `naive` or `scripted`; `nil` for `external` and
-    /// `embedded`, which are not built in.
-    public static func named(_ kind: AgentKind) -> (any ReferenceAgent)? {
-        switch kind {
-        case .scripted: SolutionFollower(style: .scripted)
-        case .naive: SolutionFollower(style: .naive)
-        case .robust: SolutionFollower(style: .robust)
-        case .external, .embedded: nil
-        }
+    private init(_ kind: AgentKind, _ style: SolutionFollower.Style) {
+        self.kind = kind
+        self.style = style
     }
 
-    /// The kinds `named(_:)` knows, in the order the command line lists them.
-    public static let kinds: [AgentKind] = [.robust, .naive, .scripted]
+    /// Retries with backoff, honours Retry-After, uses idempotency keys, validates what it reads.
+    public static let robust = ReferenceAgent(.robust, .robust)
+    /// Tries each call once and trusts what it reads.
+    public static let naive = ReferenceAgent(.naive, .naive)
+    /// Plays the solution verbatim and stops at the first error answer.
+    public static let scripted = ReferenceAgent(.scripted, .scripted)
+
+    /// Every reference agent, the default (`robust`) first.
+    public static let all = [robust, naive, scripted]
+
+    /// The agent named `name` (`robust`, `naive` or `scripted`), or `nil`.
+    public init?(named name: String) {
+        guard let kind = AgentKind(rawValue: name) else { return nil }
+        self.init(kind)
+    }
+
+    /// The built-in agent of `kind`; `nil` for `external` and `embedded`, which are not built in.
+    public init?(_ kind: AgentKind) {
+        guard let agent = Self.all.first(where: { $0.kind == kind }) else { return nil }
+        self = agent
+    }
+
+    /// The agent's name, e.g. `robust`.
+    public var description: String { kind.rawValue }
+
+    /// Plays the episode to the end and returns the final answer.
+    package func play(_ episode: inout EpisodeEngine) -> String? {
+        SolutionFollower(style: style).play(&episode)
+    }
 }

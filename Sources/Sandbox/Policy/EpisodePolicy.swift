@@ -1,3 +1,5 @@
+import WorldModel
+
 /// What an episode allows: the capability scopes it grants and how approval-gated calls are
 /// decided.
 public struct EpisodePolicy: Sendable {

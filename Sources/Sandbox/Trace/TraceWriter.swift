@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// Writes a trace file line by line as an episode runs.
 ///
@@ -13,12 +14,12 @@ import Foundation
 /// and an episode that is killed or abandoned (`close()`) leaves only the `.partial` file.
 /// A path that names something other than a regular file (`/dev/stdout`, a FIFO, `/dev/full`)
 /// is written directly. It is safe to use from several tasks: calls are serialized by a lock.
-public final class TraceWriter: @unchecked Sendable {
+package final class TraceWriter: @unchecked Sendable {
     /// The trace's final path: where the complete trace is once the verdict is written.
-    public let path: String
+    package let path: String
     /// The file being written: `partialPath(for: path)`, or `path` itself when it is not a
     /// regular file.
-    public let writingPath: String
+    package let writingPath: String
     private let lock = NSLock()
     private var descriptor: Int32
     private var length: Int64 = 0
@@ -26,11 +27,11 @@ public final class TraceWriter: @unchecked Sendable {
     private var isClosed = false
 
     /// The file a trace for `path` is written to until its episode ends: `PATH.partial`.
-    public static func partialPath(for path: String) -> String { path + ".partial" }
+    package static func partialPath(for path: String) -> String { path + ".partial" }
 
     /// Starts the trace for `path` (creating missing directories): creates or replaces
     /// `PATH.partial` and writes `header` to it.
-    public init(path: String, header: TraceHeader) throws(TraceWriteError) {
+    package init(path: String, header: TraceHeader) throws(TraceWriteError) {
         self.path = path
         var status = stat()
         let exists = stat(path, &status) == 0
@@ -60,14 +61,14 @@ public final class TraceWriter: @unchecked Sendable {
     deinit { closeDescriptor() }
 
     /// The number of steps written so far.
-    public var stepsWritten: Int {
+    package var stepsWritten: Int {
         lock.lock()
         defer { lock.unlock() }
         return nextIndex - 1
     }
 
     /// Appends a step; its `index` must be one more than the previous step's (1 for the first).
-    public func append(_ step: TraceStep) throws(TraceWriteError) {
+    package func append(_ step: TraceStep) throws(TraceWriteError) {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
@@ -79,7 +80,7 @@ public final class TraceWriter: @unchecked Sendable {
     }
 
     /// Appends the verdict line, closes the file and moves it to `path`.
-    public func finish(_ verdict: Verdict) throws(TraceWriteError) {
+    package func finish(_ verdict: Verdict) throws(TraceWriteError) {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
@@ -98,7 +99,7 @@ public final class TraceWriter: @unchecked Sendable {
 
     /// Closes the file without a verdict (an episode abandoned part-way); it stays at
     /// `writingPath`, and nothing at `path` is replaced. Idempotent.
-    public func close() {
+    package func close() {
         lock.lock()
         defer { lock.unlock() }
         closeDescriptor()

@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// Loads scenario files (format version 1) into validated `Scenario` values.
 ///
@@ -51,7 +52,7 @@ public enum ScenarioLoader {
     /// An overlay is read once, here. Applying a selection to a scenario that already had one
     /// applied is a programmer error (an overlay's `disable` would meet rules it already
     /// removed) and traps.
-    public static func apply(_ selection: FaultSelection, to scenario: inout Scenario) throws(ScenarioLoadError) {
+    package static func apply(_ selection: FaultSelection, to scenario: inout Scenario) throws(ScenarioLoadError) {
         precondition(
             scenario.faultProvenance.selection == .scenario,
             "a fault selection is applied once, to a scenario with its own fault rules")

@@ -16,7 +16,7 @@ import Foundation
 /// negative value; `probability(ofSample:)` is the exact probability of each such result, which
 /// the regime posterior uses as the latency likelihood. Sampling never traps, even on a
 /// distribution that `validate(path:)` would reject.
-public enum LatencyDistribution: Sendable, Hashable {
+package enum LatencyDistribution: Sendable, Hashable {
     /// Always the same latency.
     case fixed(ms: Int64)
     /// Uniform over whole milliseconds `min...max`.
@@ -28,13 +28,13 @@ public enum LatencyDistribution: Sendable, Hashable {
     case empirical(quantiles: [LatencyQuantile])
 
     /// The standard normal distribution's 99th percentile, Φ⁻¹(0.99).
-    public static let normalP99 = 2.326_347_874_040_840_8
+    package static let normalP99 = 2.326_347_874_040_840_8
 
     /// The largest latency a sample can have (about 31 700 years), so conversion never overflows.
-    public static let maximumMilliseconds: Int64 = 1_000_000_000_000_000
+    package static let maximumMilliseconds: Int64 = 1_000_000_000_000_000
 
     /// `mu` and `sigma` of the underlying normal of a `lognormal` distribution (nil otherwise).
-    public var lognormalParameters: (mu: Double, sigma: Double)? {
+    package var lognormalParameters: (mu: Double, sigma: Double)? {
         guard case .lognormal(let median, let p99) = self else { return nil }
         let mu = DeterministicMath.log(median)
         return (mu, (DeterministicMath.log(p99) - mu) / Self.normalP99)
@@ -45,7 +45,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     /// Words consumed: `fixed` none, `uniform` one (rarely more), `lognormal` a normal draw
     /// (about 2.5), `empirical` one. Use a stream dedicated to this decision so a change of
     /// distribution does not shift other draws.
-    public func sample(using rng: inout RandomStream) -> Int64 {
+    package func sample(using rng: inout RandomStream) -> Int64 {
         switch self {
         case .fixed(let ms):
             return Swift.max(ms, 0)
@@ -63,7 +63,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     /// The probability that `sample(using:)` returns exactly `ms`: the mass of the
     /// distribution in the 1-ms bucket that rounds to `ms` (`[ms − ½, ms + ½)`, and everything
     /// below ½ for 0).
-    public func probability(ofSample ms: Int64) -> Double {
+    package func probability(ofSample ms: Int64) -> Double {
         guard ms >= 0 else { return 0 }
         switch self {
         case .fixed(let fixed):
@@ -82,7 +82,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     /// The probability that the continuous (unrounded) latency is strictly below `x` ms.
     /// For `fixed` and `uniform`, which have no continuous form, this is the probability that a
     /// sample is below `x`.
-    public func probability(below x: Double) -> Double {
+    package func probability(below x: Double) -> Double {
         switch self {
         case .fixed(let ms):
             return Double(Swift.max(ms, 0)) < x ? 1 : 0
@@ -107,7 +107,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     /// as continuous over `[min − ½, max + ½)`, which rounds to the same samples. For likelihoods
     /// of observed whole-millisecond latencies prefer `probability(ofSample:)`, which accounts
     /// for point masses.
-    public func density(at x: Double) -> Double {
+    package func density(at x: Double) -> Double {
         switch self {
         case .fixed:
             return 0
@@ -133,7 +133,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     }
 
     /// Checks the parameters; `path` names this distribution in error messages.
-    public func validate(path: String = "latency") throws(ServiceModelError) {
+    package func validate(path: String = "latency") throws(ServiceModelError) {
         switch self {
         case .fixed(let ms):
             guard ms >= 0 else {

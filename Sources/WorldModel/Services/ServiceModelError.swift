@@ -4,7 +4,7 @@
 /// `path` is relative to the service's object in a scenario file, e.g.
 /// `regimes.degraded.latency.p99_ms` or `transitions.healthy.outage`; the scenario loader
 /// prefixes the file name and `services.<name>`.
-public enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A value is out of range or inconsistent with another one.
     case invalidValue(path: String, expected: String, found: String)
     /// A regime index or name does not name one of the chain's regimes.
@@ -13,7 +13,7 @@ public enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertibl
     case duplicateRegime(path: String, name: String)
 
     /// A message for the scenario author.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidValue(let path, let expected, let found):
             "\(path): expected \(expected), found \(found)"

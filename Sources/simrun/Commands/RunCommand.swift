@@ -1,5 +1,7 @@
 import Foundation
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// `simrun run`: plays episodes of a scenario and prints a verdict or a scorecard.
 enum RunCommand: Command {
@@ -9,7 +11,7 @@ enum RunCommand: Command {
         positionals: "FILE",
         options: [
             .choice(
-                "--agent", "NAME", ReferenceAgents.kinds,
+                "--agent", "NAME", ReferenceAgent.all.map(\.kind),
                 help: "robust (default): retries with backoff, honours Retry-After, uses idempotency keys, "
                     + "validates what it reads; naive: tries once, trusts what it reads; scripted: the solution "
                     + "verbatim, stops at the first error"),
@@ -92,7 +94,7 @@ enum RunCommand: Command {
                 summaries = try runner.run(
                     seeds: seeds, trials: trials, parallelism: Int(jobs ?? 1), progress: progress)
             } else {
-                guard let agent = ReferenceAgents.named(agentKind) else {
+                guard let agent = ReferenceAgent(agentKind) else {
                     preconditionFailure("--agent offers only built-in agents")
                 }
                 let plan = RunPlan(

@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import WorldModel
 
 /// Where the CLI writes: results to standard output, messages and progress to standard error.
 enum Terminal {

@@ -1,6 +1,8 @@
 import Foundation
 import Sandbox
+import Scenarios
 import Testing
+import WorldModel
 
 extension Tag {
     /// Tests that play hundreds of episodes (a few seconds each in a debug build).
@@ -9,9 +11,7 @@ extension Tag {
 
 /// Plays `agent` on `scenario` for `seeds` in parallel; returns the seeds whose verdict failed.
 func failingSeeds(_ scenario: Scenario, agent: String, seeds: ClosedRange<UInt64>) throws -> [UInt64] {
-    let plan = RunPlan(
-        scenario: scenario, agent: try #require(AgentKind(rawValue: agent).flatMap(ReferenceAgents.named)),
-        seeds: Array(seeds))
+    let plan = RunPlan(scenario: scenario, agent: try #require(ReferenceAgent(named: agent)), seeds: Array(seeds))
     return try EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
 }
 
@@ -58,10 +58,10 @@ struct ReferenceAgentOutcomeTests {
 
     @Test("the built-in agents are robust, naive and scripted; external and embedded are not built in")
     func names() {
-        #expect(ReferenceAgents.kinds == [.robust, .naive, .scripted])
-        #expect(ReferenceAgents.kinds.allSatisfy { ReferenceAgents.named($0)?.kind == $0 })
-        #expect(ReferenceAgents.named(.external) == nil)
-        #expect(ReferenceAgents.named(.embedded) == nil)
-        #expect(AgentKind(rawValue: "clever") == nil)
+        #expect(ReferenceAgent.all.map(\.description) == ["robust", "naive", "scripted"])
+        #expect(ReferenceAgent.all.map(\.description).allSatisfy { ReferenceAgent(named: $0)?.kind.rawValue == $0 })
+        #expect(ReferenceAgent(named: "clever") == nil)
+        #expect(ReferenceAgent.all.map(\.kind) == [.robust, .naive, .scripted])
+        #expect(ReferenceAgent(.external) == nil && ReferenceAgent(.embedded) == nil)
     }
 }

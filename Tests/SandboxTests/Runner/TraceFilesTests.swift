@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import Scenarios
 import Testing
 
 @Suite("Trace files: written beside their final name, one run per trace directory, provenance in the header")
@@ -24,7 +25,7 @@ struct TraceFilesTests {
         let file = ScenarioFixtures.root.appendingPathComponent("scenarios/billing-outage.json").path
         let scenario = try ScenarioLoader.load(contentsOf: file, faults: .overlay(path: overlayPath))
         let plan = RunPlan(
-            scenario: scenario, agent: try #require(ReferenceAgents.named(.robust)), seeds: [1],
+            scenario: scenario, agent: ReferenceAgent.robust, seeds: [1],
             traceDirectory: directory + "/traces")
         let outcome = try #require(try EpisodeRunner.run(plan, parallelism: 1).first)
         #expect(outcome.traceError == nil)
@@ -87,7 +88,7 @@ struct TraceFilesTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let plan = RunPlan(
-            scenario: try crmRefund(), agent: try #require(ReferenceAgents.named(.scripted)), seeds: [1],
+            scenario: try crmRefund(), agent: ReferenceAgent.scripted, seeds: [1],
             traceDirectory: directory)
         let holder = open(directory + "/.simrun.lock", O_RDWR | O_CREAT, 0o644)
         #expect(holder >= 0)
@@ -107,7 +108,7 @@ struct TraceFilesTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Data().write(to: URL(fileURLWithPath: file))
         let plan = RunPlan(
-            scenario: try crmRefund(), agent: try #require(ReferenceAgents.named(.scripted)), seeds: [1],
+            scenario: try crmRefund(), agent: ReferenceAgent.scripted, seeds: [1],
             traceDirectory: file)
         #expect(
             throws: TraceWriteError.cannotCreateDirectory(path: file, reason: "'\(file)' is a file, not a directory")
