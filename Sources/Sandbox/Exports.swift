@@ -2,6 +2,8 @@
 // so that `import Sandbox` is all a test suite needs, without flooding its namespace with the
 // engine's internals (which the package's modules share with `package` access).
 
+/// Where a loaded scenario's fault rules came from (selection and overlay SHA-256).
+@_exported import struct Scenarios.FaultProvenance
 /// Which fault rules an episode uses: the scenario's, an overlay's, or none.
 @_exported import enum Scenarios.FaultSelection
 /// A loaded, validated scenario.

@@ -23,6 +23,9 @@ public struct Scenario: Sendable {
     public var path: String?
     /// The scenario document as loaded.
     package var document: JSON
+    /// Where `world`'s fault rules came from; set by `ScenarioLoader` when it applies a
+    /// `FaultSelection`, and recorded in trace headers.
+    public var faultProvenance = FaultProvenance()
 }
 
 /// What the agent is asked to do, with its step and virtual-time budgets.

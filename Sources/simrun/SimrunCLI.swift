@@ -23,7 +23,7 @@ enum SimrunCLI {
             \(lines.joined(separator: "\n"))
 
             Run 'simrun <command> --help' for a command's options.
-            Exit codes: 0 all passed, 1 a verdict failed, 2 bad input or usage, 3 internal error.
+            Exit codes: 0 all passed, 1 a verdict failed, 2 bad input or usage, 3 internal or I/O error.
 
             """
     }
@@ -52,13 +52,13 @@ enum SimrunCLI {
                 "simrun: unknown command '\(name)'\(suggestion)\nRun 'simrun --help' for the list of commands.\n")
             return .badInput
         }
-        var list = ArgumentList(command: name, arguments.dropFirst())
-        if list.wantsHelp() {
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
             Terminal.out(command.help)
             return .success
         }
         do {
-            return try await command.run(&list)
+            return try await command.run(try command.options.parse(rest, command: name))
         } catch let error as UsageError {
             Terminal.error("\(error)\n")
             return .badInput

@@ -28,6 +28,16 @@ struct SimrunProcess {
     /// Runs `simrun arguments…` in the package root; output goes through files so neither pipe can fill up.
     static func run(_ arguments: [String]) throws -> Result {
         guard let executable else { throw MissingBinary() }
+        return try run(executable: executable, arguments)
+    }
+
+    /// Runs `script` with `/bin/sh -c` in the package root, with `$SIMRUN` naming the binary.
+    static func shell(_ script: String) throws -> Result {
+        guard let executable else { throw MissingBinary() }
+        return try run(executable: "/bin/sh", ["-c", "SIMRUN='\(executable)'; " + script])
+    }
+
+    private static func run(executable: String, _ arguments: [String]) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simrun-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

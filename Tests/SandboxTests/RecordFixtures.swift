@@ -12,7 +12,7 @@ enum RecordFixtures {
             engine: "0.1.0",
             scenario: .init(name: "crm-refund", path: "scenarios/crm-refund.json", sha256: hashA),
             seed: seed, agent: .robust, trial: trial,
-            faults: .init(mode: .overlay, overlayPath: "faults/lossy.json", overlaySHA256: hashB),
+            faults: .init(selection: .overlay(path: "faults/lossy.json"), overlaySHA256: hashB),
             policy: .init(approvals: .auto, scopes: ["billing:read", "billing:write"]),
             thinkTime: .explicit)
     }

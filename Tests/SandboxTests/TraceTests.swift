@@ -68,11 +68,11 @@ struct TraceTests {
     func flushesPerLine() throws {
         let path = RecordFixtures.temporaryPath()
         let writer = try TraceWriter(path: path, header: RecordFixtures.header())
-        var partial = try Trace(contentsOfFile: path)
+        var partial = try Trace(contentsOfFile: writer.writingPath)
         #expect(partial.steps.isEmpty && partial.verdict == nil)
         try writer.append(RecordFixtures.step(1))
         try writer.append(RecordFixtures.step(2))
-        partial = try Trace(contentsOfFile: path)
+        partial = try Trace(contentsOfFile: writer.writingPath)
         #expect(partial.steps.map(\.index) == [1, 2])
         #expect(writer.stepsWritten == 2)
         try writer.finish(RecordFixtures.verdict)
@@ -85,11 +85,11 @@ struct TraceTests {
         let path = RecordFixtures.temporaryPath()
         let writer = try TraceWriter(path: path, header: RecordFixtures.header())
         try writer.append(RecordFixtures.step(1))
-        let before = try bytes(path)
+        let before = try bytes(writer.writingPath)
         #expect(throws: TraceWriteError.stepOutOfOrder(path: path, expected: 2, found: 3)) {
             try writer.append(RecordFixtures.step(3))
         }
-        #expect(try bytes(path) == before)
+        #expect(try bytes(writer.writingPath) == before)
         writer.close()
     }
 
@@ -242,7 +242,7 @@ struct TraceTests {
     func largeSeed() throws {
         var header = RecordFixtures.header(seed: UInt64.max)
         header.policy.scopes = nil
-        header.faults = .init(mode: .none)
+        header.faults = .init(selection: .none)
         let decoded = try TraceHeader(json: try JSON(parsing: header.json.canonicalText))
         #expect(decoded == header)
         #expect(header.json.canonicalText.contains(#""seed":18446744073709551615"#))

@@ -8,10 +8,10 @@ import WorldModel
 /// reads. They are deterministic: the same episode always gets the same calls.
 public struct ReferenceAgent: Sendable, Hashable, CustomStringConvertible {
     /// The agent as named on the command line and in trace headers.
-    public let kind: TraceHeader.Agent
+    public let kind: AgentKind
     private let style: SolutionFollower.Style
 
-    private init(_ kind: TraceHeader.Agent, _ style: SolutionFollower.Style) {
+    private init(_ kind: AgentKind, _ style: SolutionFollower.Style) {
         self.kind = kind
         self.style = style
     }
@@ -28,7 +28,13 @@ public struct ReferenceAgent: Sendable, Hashable, CustomStringConvertible {
 
     /// The agent named `name` (`robust`, `naive` or `scripted`), or `nil`.
     public init?(named name: String) {
-        guard let agent = Self.all.first(where: { $0.description == name }) else { return nil }
+        guard let kind = AgentKind(rawValue: name) else { return nil }
+        self.init(kind)
+    }
+
+    /// The built-in agent of `kind`; `nil` for `external` and `embedded`, which are not built in.
+    public init?(_ kind: AgentKind) {
+        guard let agent = Self.all.first(where: { $0.kind == kind }) else { return nil }
         self = agent
     }
 

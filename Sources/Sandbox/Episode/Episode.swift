@@ -29,12 +29,14 @@ public actor Episode {
 
     /// Opens an episode of `scenario` with `seed` under `policy`; with `tracePath`, every step is
     /// written to a JSON Lines trace as it happens. `trial` > 1 draws another world from the same
-    /// seed (as `simrun run --trials` does); `agent`, `thinkTime` and `faults` are recorded in the
-    /// trace header.
+    /// seed (as `simrun run --trials` does); `agent` and `thinkTime` are recorded in the trace
+    /// header, with the fault provenance the scenario carries (`Scenario.faultProvenance`).
+    ///
+    /// The trace is written beside its final name (`PATH.partial`) and moved to `tracePath`
+    /// when the episode finishes; see `TraceWriter`.
     public init(
         scenario: Scenario, seed: UInt64, trial: Int = 1, policy: EpisodePolicy = .permissive, tracePath: String? = nil,
-        agent: TraceHeader.Agent = .embedded, thinkTime: TraceHeader.ThinkTime = .explicit,
-        faults: TraceHeader.Faults = .init(mode: .scenario)
+        agent: AgentKind = .embedded, thinkTime: ThinkTimeMode = .explicit
     ) throws(EpisodeError) {
         self.scenario = scenario
         self.seed = seed
@@ -45,8 +47,7 @@ public actor Episode {
         if let tracePath {
             let header = TraceHeader(
                 scenario: scenario, seed: seed, agent: agent, trial: max(1, trial), policy: policy,
-                thinkTime: thinkTime,
-                faults: faults)
+                thinkTime: thinkTime)
             do throws(TraceWriteError) {
                 engine.traceWriter = try TraceWriter(path: tracePath, header: header)
             } catch {
@@ -126,18 +127,16 @@ public enum EpisodeError: Error, Sendable, CustomStringConvertible {
 }
 
 extension TraceHeader {
-    /// The header of an episode of `scenario`.
+    /// The header of an episode of `scenario`; the faults are the scenario's `faultProvenance`.
     public init(
-        scenario: Scenarios.Scenario, seed: UInt64, agent: Agent, trial: Int, policy: EpisodePolicy,
-        thinkTime: ThinkTime,
-        faults: Faults = Faults(mode: .scenario)
+        scenario: Scenarios.Scenario, seed: UInt64, agent: AgentKind, trial: Int, policy: EpisodePolicy,
+        thinkTime: ThinkTimeMode
     ) {
         self.init(
             engine: SimrunVersion.current,
             scenario: Scenario(name: scenario.name, path: scenario.path ?? "", sha256: scenario.sha256),
-            seed: seed, agent: agent, trial: trial, faults: faults,
-            policy: Policy(
-                approvals: .init(rawValue: policy.approvals.name) ?? .auto, scopes: policy.scopes.map { $0.sorted() }),
+            seed: seed, agent: agent, trial: trial, faults: scenario.faultProvenance,
+            policy: Policy(approvals: policy.approvals.mode, scopes: policy.scopes.map { $0.sorted() }),
             thinkTime: thinkTime)
     }
 }

@@ -28,8 +28,12 @@ public actor EpisodeMCPSession: MCPSession {
         }
     }
 
+    /// Once the episode's trace can no longer be written, every call is answered with this
+    /// error instead of an observation: the server never serves what it cannot record.
     public func call(tool: String, arguments: JSON, thinkTimeMs: Int64) async -> MCPToolOutcome {
+        if let stopped = await traceFailure() { return stopped }
         let observation = await episode.call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
+        if let stopped = await traceFailure() { return stopped }
         var extra = JSONObject()
         if let retryAfter = observation.header("Retry-After") { extra["retry_after"] = .string(retryAfter) }
         if let contentType = observation.header("Content-Type") { extra["content_type"] = .string(contentType) }
@@ -38,6 +42,15 @@ public actor EpisodeMCPSession: MCPSession {
     }
 
     public func task() async -> String { episode.instruction }
+
+    /// The answer to every call once the trace has failed, or `nil` while it is being written.
+    private func traceFailure() async -> MCPToolOutcome? {
+        guard let error = await episode.traceError else { return nil }
+        return MCPToolOutcome(
+            text: "simrun stopped this episode: its trace can no longer be written (\(error)). "
+                + "No further calls are served.",
+            isError: true)
+    }
 
     public func submitAnswer(_ text: String, thinkTimeMs: Int64) async -> MCPToolOutcome {
         let alreadyOver = await episode.verdict != nil

@@ -46,7 +46,7 @@ public enum MCPServer {
         var baseline: UInt64?
         while let event = await input.next(maxLineBytes: maxLineBytes) {
             let thinkTimeMs = Self.thinkTimeMs(
-                since: baseline, now: options.thinkTime.now(), scale: options.realtimeScale)
+                since: baseline, now: options.thinkTimeReading(), scale: options.realtimeScale)
             let reply = await dispatcher.handle(event, thinkTimeMs: thinkTimeMs)
             if let line = reply.log { options.log?(line) }
             guard let message = reply.message else { continue }
@@ -59,7 +59,7 @@ public enum MCPServer {
             // Answers to requests a client sent together go out together; before waiting for
             // input, everything is sent.
             if !input.hasBufferedMessage { await output.flush() }
-            if reply.charged || baseline == nil { baseline = options.thinkTime.now() }
+            if reply.charged || baseline == nil { baseline = options.thinkTimeReading() }
         }
         await output.flush()
         options.log?("end of input; closing the session")

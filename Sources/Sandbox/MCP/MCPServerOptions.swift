@@ -3,8 +3,14 @@ import WorldModel
 
 /// How `MCPServer` runs: think-time source, `--realtime` pacing and input limits.
 public struct MCPServerOptions: Sendable {
-    /// Where the agent's think time comes from (`--think-time measured|zero`).
-    public var thinkTime: MCPThinkTime
+    /// Where the agent's think time comes from (`--think-time measured|zero`); `.explicit`
+    /// charges nothing, as `.zero` does.
+    public var thinkTime: ThinkTimeMode
+    /// The monotonic clock, in nanoseconds, that `.measured` think time reads; the default
+    /// is the system's uptime clock (tests pass a fake). This is the one place in simrun where
+    /// wall-clock time is read: the time an external agent spends between a response and its
+    /// next call is part of its action.
+    public var clock: @Sendable () -> UInt64
     /// `--realtime[=SCALE]`: when set, each `tools/call` response is held back for the
     /// simulated `latency_ms × scale` of wall time, and measured think time is divided by
     /// `scale` (a scale of 0.1 runs the world ten times faster than the wall clock, so one
@@ -22,7 +28,8 @@ public struct MCPServerOptions: Sendable {
 
     /// Creates options; the defaults are `simrun serve`'s defaults.
     public init(
-        thinkTime: MCPThinkTime = .measured,
+        thinkTime: ThinkTimeMode = .measured,
+        clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
         realtimeScale: Double? = nil,
         maxLineBytes: Int = 4 << 20,
         sleep: @escaping @Sendable (UInt64) async -> Void = { nanoseconds in
@@ -31,6 +38,7 @@ public struct MCPServerOptions: Sendable {
         log: (@Sendable (String) -> Void)? = nil
     ) {
         self.thinkTime = thinkTime
+        self.clock = clock
         self.realtimeScale = realtimeScale
         self.maxLineBytes = maxLineBytes
         self.sleep = sleep
@@ -43,24 +51,12 @@ public struct MCPServerOptions: Sendable {
     }
 }
 
-/// The source of the agent's think time passed to `MCPSession.call`.
-///
-/// This is the one place in simrun where wall-clock time is read: the time an external
-/// agent spends between a response and its next call is part of its action.
-public enum MCPThinkTime: Sendable {
-    /// Monotonic wall time between the last charged response and the next tools/call.
-    case measured
-    /// Always 0: episodes do not depend on how fast the agent is (`--think-time zero`).
-    case zero
-    /// A custom monotonic clock in nanoseconds, e.g. a fake in tests.
-    case clock(@Sendable () -> UInt64)
-
-    /// The current reading in nanoseconds, or `nil` when think time is not measured.
-    func now() -> UInt64? {
-        switch self {
-        case .measured: DispatchTime.now().uptimeNanoseconds
-        case .zero: nil
-        case .clock(let read): read()
+extension MCPServerOptions {
+    /// The think-time clock's reading in nanoseconds, or `nil` when think time is not measured.
+    func thinkTimeReading() -> UInt64? {
+        switch thinkTime {
+        case .measured: clock()
+        case .zero, .explicit: nil
         }
     }
 }

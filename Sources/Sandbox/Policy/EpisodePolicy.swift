@@ -28,12 +28,21 @@ public enum ApprovalPolicy: Sendable {
     /// The embedding code decides each request.
     case callback(@Sendable (ApprovalRequest) async -> Bool)
 
-    /// The name recorded in traces: `auto`, `deny` or `callback`.
-    public var name: String {
+    /// The policy's mode, as recorded in traces.
+    public var mode: ApprovalMode {
         switch self {
-        case .auto: "auto"
-        case .deny: "deny"
-        case .callback: "callback"
+        case .auto: .auto
+        case .deny: .deny
+        case .callback: .callback
+        }
+    }
+
+    /// The policy of a mode that needs no code: `.auto` or `.deny`; `nil` for `.callback`.
+    public init?(_ mode: ApprovalMode) {
+        switch mode {
+        case .auto: self = .auto
+        case .deny: self = .deny
+        case .callback: return nil
         }
     }
 }

@@ -73,22 +73,11 @@ public enum Replayer {
         guard scenario.sha256 == header.scenario.sha256 else {
             throw .scenarioChanged(path: path, recorded: header.scenario.sha256, current: scenario.sha256)
         }
-        switch header.faults.mode {
-        case .scenario:
-            break
-        case .none:
-            try loading { () throws(ScenarioLoadError) in try ScenarioLoader.apply(.none, to: &scenario) }
-        case .overlay:
-            guard let overlayPath = header.faults.overlayPath else { throw .noOverlayPath }
-            let overlay = try loading { () throws(ScenarioLoadError) in
-                try FaultOverlay.load(contentsOf: overlayPath, for: scenario)
-            }
-            if let recorded = header.faults.overlaySHA256, recorded != overlay.sha256 {
-                throw .overlayChanged(path: overlayPath, recorded: recorded, current: overlay.sha256)
-            }
-            try loading { () throws(ScenarioLoadError) in
-                try ScenarioLoader.apply(.overlay(path: overlayPath), to: &scenario)
-            }
+        try loading { () throws(ScenarioLoadError) in try ScenarioLoader.apply(header.faults.selection, to: &scenario) }
+        if let overlayPath = header.faults.overlayPath, let recorded = header.faults.overlaySHA256,
+            let current = scenario.faultProvenance.overlaySHA256, recorded != current
+        {
+            throw .overlayChanged(path: overlayPath, recorded: recorded, current: current)
         }
         let policy = EpisodePolicy(scopes: header.policy.scopes.map(Set.init), approvals: .auto)
         var engine = EpisodeEngine(

@@ -6,7 +6,8 @@ import WorldModel
 /// What to run: a scenario, an agent, which seeds and how many trials, under which policy, and
 /// where traces go.
 public struct RunPlan: Sendable {
-    /// The scenario (fault selection already applied).
+    /// The scenario (fault selection already applied; its `faultProvenance` goes in the trace
+    /// headers).
     public var scenario: Scenario
     /// The built-in agent that plays each episode.
     public var agent: ReferenceAgent
@@ -16,23 +17,19 @@ public struct RunPlan: Sendable {
     public var trials: Int
     /// Scopes and approvals (`callback` approvals are not available to built-in runs).
     public var policy: EpisodePolicy
-    /// How the fault rules were chosen, recorded in trace headers.
-    public var faults: TraceHeader.Faults
     /// Where traces are written (`DIR/<scenario>/seed-<s>-trial-<t>.jsonl`); `nil` writes none.
     public var traceDirectory: String?
 
     /// Creates a plan.
     public init(
         scenario: Scenario, agent: ReferenceAgent, seeds: [UInt64], trials: Int = 1,
-        policy: EpisodePolicy = .permissive,
-        faults: TraceHeader.Faults = .init(mode: .scenario), traceDirectory: String? = nil
+        policy: EpisodePolicy = .permissive, traceDirectory: String? = nil
     ) {
         self.scenario = scenario
         self.agent = agent
         self.seeds = seeds
         self.trials = max(1, trials)
         self.policy = policy
-        self.faults = faults
         self.traceDirectory = traceDirectory
     }
 
@@ -58,8 +55,9 @@ public enum EpisodeRunner {
         public var summary: EpisodeSummary
         /// The verdict.
         public var verdict: Verdict
-        /// Why the trace could not be written, if it could not.
-        public var traceError: String?
+        /// Why the trace could not be written, if it could not; the summary then names no
+        /// trace and no replay command.
+        public var traceError: TraceWriteError?
     }
 
     /// Plays one episode of `plan` and writes its trace.
@@ -68,36 +66,47 @@ public enum EpisodeRunner {
         var engine = EpisodeEngine(
             scenario: plan.scenario, seed: worldSeed, policy: plan.policy,
             recordsStateHashes: plan.traceDirectory != nil)
-        var traceError: String?
-        let path = plan.tracePath(seed: seed, trial: trial)
-        if let path {
+        var traceError: TraceWriteError?
+        var path = plan.tracePath(seed: seed, trial: trial)
+        if let tracePath = path {
             let header = TraceHeader(
                 scenario: plan.scenario, seed: seed, agent: plan.agent.kind, trial: trial, policy: plan.policy,
-                thinkTime: .explicit, faults: plan.faults)
+                thinkTime: .explicit)
             do throws(TraceWriteError) {
-                engine.traceWriter = try TraceWriter(path: path, header: header)
+                engine.traceWriter = try TraceWriter(path: tracePath, header: header)
             } catch {
-                traceError = error.description
+                traceError = error
             }
         }
         let answer = plan.agent.play(&engine)
         let verdict = engine.finish(answer: answer)
-        if let error = engine.traceError { traceError = error.description }
+        if let error = engine.traceError { traceError = error }
+        if traceError != nil { path = nil }
         let summary = EpisodeSummary(
             scenario: plan.scenario.name, seed: seed, trial: trial, passed: verdict.passed,
             failedChecks: verdict.failedChecks, callLatenciesMs: engine.steps.map(\.latencyMs),
             faultsFired: engine.steps.flatMap(\.faults), virtualTimeMs: verdict.virtualTimeMs, tracePath: path,
             replayCommand: path.map(EpisodeSummary.replayCommand(forTrace:))
-                ?? "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)")
+                ?? (traceError != nil
+                    ? ""
+                    : "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)")
+        )
         return Outcome(summary: summary, verdict: verdict, traceError: traceError)
     }
 
     /// Plays every episode of `plan` (seeds × trials, in that order) using up to `parallelism`
     /// threads; `progress` is called (from any thread) after each episode with the number done.
+    ///
+    /// With a trace directory, the run holds it for its whole duration (see `TraceWriteError
+    /// .directoryInUse`): it throws before playing anything when the directory cannot be
+    /// created or another run holds it. A trace that fails later is reported in its outcome.
     public static func run(
         _ plan: RunPlan, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) -> [Outcome] {
+    ) throws(TraceWriteError) -> [Outcome] {
+        var lock: TraceDirectoryLock?
+        if let directory = plan.traceDirectory { lock = try TraceDirectoryLock(directory: directory) }
+        defer { withExtendedLifetime(lock) {} }
         let jobs = plan.seeds.flatMap { seed in (1...plan.trials).map { (seed, $0) } }
         return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
             play(plan, seed: jobs[index].0, trial: jobs[index].1)

@@ -31,79 +31,21 @@ public struct TraceHeader: Sendable, Hashable {
         }
     }
 
-    /// Which agent produced the actions.
-    public enum Agent: String, Sendable, Hashable, CaseIterable {
-        /// The built-in agent that retries, validates and re-reads.
-        case robust
-        /// The built-in agent that tries once and trusts what it reads.
-        case naive
-        /// The built-in agent that follows the solution with no fault handling.
-        case scripted
-        /// An external process talking MCP.
-        case external
-        /// Code embedding the sandbox through the Swift API.
-        case embedded
-    }
-
-    /// Where an episode's fault rules came from.
-    public enum FaultMode: String, Sendable, Hashable, CaseIterable {
-        /// The scenario's own `faults`.
-        case scenario
-        /// An overlay file (`--faults FILE`).
-        case overlay
-        /// No faults (`--no-faults`).
-        case none
-    }
-
-    /// The fault configuration of an episode.
-    public struct Faults: Sendable, Hashable {
-        /// Where the rules came from.
-        public var mode: FaultMode
-        /// The overlay file, when `mode` is `overlay`.
-        public var overlayPath: String?
-        /// SHA-256 of the overlay's canonical JSON, when `mode` is `overlay`.
-        public var overlaySHA256: String?
-
-        /// Creates a fault configuration.
-        public init(mode: FaultMode, overlayPath: String? = nil, overlaySHA256: String? = nil) {
-            self.mode = mode
-            self.overlayPath = overlayPath
-            self.overlaySHA256 = overlaySHA256
-        }
-    }
-
-    /// How calls that need approval were decided.
-    public enum Approvals: String, Sendable, Hashable, CaseIterable {
-        /// Granted automatically (and recorded as `approved`).
-        case auto
-        /// Refused with 403.
-        case deny
-        /// Decided by the embedding code's callback; the trace records each decision.
-        case callback
-    }
+    /// The fault configuration of an episode: the scenario's `faultProvenance`.
+    public typealias Faults = FaultProvenance
 
     /// The episode's policy.
     public struct Policy: Sendable, Hashable {
         /// How approvals were decided.
-        public var approvals: Approvals
+        public var approvals: ApprovalMode
         /// The scopes the agent was granted, or `nil` for every scope.
         public var scopes: [String]?
 
         /// Creates a policy record.
-        public init(approvals: Approvals, scopes: [String]? = nil) {
+        public init(approvals: ApprovalMode, scopes: [String]? = nil) {
             self.approvals = approvals
             self.scopes = scopes
         }
-    }
-
-    /// Where the think time of each step came from.
-    public enum ThinkTime: String, Sendable, Hashable, CaseIterable {
-        /// Measured wall time between a response and the next request (MCP).
-        case measured
-        /// Always zero.
-        case zero
-        /// Passed explicitly by an in-process agent.
-        case explicit
     }
 
     /// The trace format version; always `currentVersion` for traces this build writes.
@@ -115,7 +57,7 @@ public struct TraceHeader: Sendable, Hashable {
     /// The episode's master seed.
     public var seed: UInt64
     /// The agent.
-    public var agent: Agent
+    public var agent: AgentKind
     /// The trial number (1-based) for this seed.
     public var trial: Int
     /// The fault configuration.
@@ -123,12 +65,12 @@ public struct TraceHeader: Sendable, Hashable {
     /// The policy.
     public var policy: Policy
     /// Where think times came from.
-    public var thinkTime: ThinkTime
+    public var thinkTime: ThinkTimeMode
 
     /// Creates a header for the current format version.
     public init(
-        engine: String, scenario: Scenario, seed: UInt64, agent: Agent, trial: Int, faults: Faults,
-        policy: Policy, thinkTime: ThinkTime
+        engine: String, scenario: Scenario, seed: UInt64, agent: AgentKind, trial: Int, faults: Faults,
+        policy: Policy, thinkTime: ThinkTimeMode
     ) {
         self.version = Self.currentVersion
         self.engine = engine
@@ -155,7 +97,7 @@ public struct TraceHeader: Sendable, Hashable {
             "agent": .string(agent.rawValue),
             "trial": .int(trial),
             "faults": [
-                "mode": .string(faults.mode.rawValue),
+                "mode": .string(faults.selection.modeName),
                 "overlay_path": faults.overlayPath.map(JSON.string) ?? .null,
                 "overlay_sha256": faults.overlaySHA256.map(JSON.string) ?? .null,
             ],
@@ -193,23 +135,43 @@ public struct TraceHeader: Sendable, Hashable {
         try scenarioReader.finish()
 
         seed = try reader.uint64("seed")
-        agent = try reader.choice("agent", Agent.self)
+        agent = try reader.choice("agent", AgentKind.self)
         trial = try reader.int("trial", minimum: 1)
 
         var faultsReader = try _RecordReader(try reader.value("faults"), path: "header.faults")
-        faults = Faults(
-            mode: try faultsReader.choice("mode", FaultMode.self),
-            overlayPath: try faultsReader.optionalString("overlay_path"),
-            overlaySHA256: try faultsReader.optionalSHA256("overlay_sha256"))
+        let mode = try faultsReader.string("mode")
+        guard FaultSelection.modeNames.contains(mode) else {
+            throw RecordDecodingError(
+                path: "header.faults.mode",
+                expected: "one of " + FaultSelection.modeNames.map { "\"\($0)\"" }.joined(separator: ", "),
+                found: RecordDecodingError.describe(.string(mode)))
+        }
+        let overlayPath = try faultsReader.optionalString("overlay_path")
+        let overlaySHA256 = try faultsReader.optionalSHA256("overlay_sha256")
+        guard let selection = FaultSelection(modeName: mode, overlayPath: overlayPath) else {
+            throw RecordDecodingError(
+                path: "header.faults.overlay_path",
+                expected: mode == "overlay"
+                    ? "the overlay file's path (mode is \"overlay\")" : "null (mode is \"\(mode)\")",
+                found: overlayPath.map { RecordDecodingError.describe(.string($0)) } ?? "null")
+        }
+        guard (mode == "overlay") == (overlaySHA256 != nil) else {
+            throw RecordDecodingError(
+                path: "header.faults.overlay_sha256",
+                expected: mode == "overlay"
+                    ? "the overlay's SHA-256 (mode is \"overlay\")" : "null (mode is \"\(mode)\")",
+                found: overlaySHA256.map { RecordDecodingError.describe(.string($0)) } ?? "null")
+        }
+        faults = Faults(selection: selection, overlaySHA256: overlaySHA256)
         try faultsReader.finish()
 
         var policyReader = try _RecordReader(try reader.value("policy"), path: "header.policy")
-        let approvals = try policyReader.choice("approvals", Approvals.self)
+        let approvals = try policyReader.choice("approvals", ApprovalMode.self)
         let scopes: [String]? = policyReader.optionalValue("scopes") == nil ? nil : try policyReader.strings("scopes")
         policy = Policy(approvals: approvals, scopes: scopes)
         try policyReader.finish()
 
-        thinkTime = try reader.choice("think_time", ThinkTime.self)
+        thinkTime = try reader.choice("think_time", ThinkTimeMode.self)
         try reader.finish()
     }
 }

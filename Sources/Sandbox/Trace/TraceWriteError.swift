@@ -12,6 +12,19 @@ public enum TraceWriteError: Error, Sendable, Hashable, CustomStringConvertible 
     case stepOutOfOrder(path: String, expected: Int, found: Int)
     /// The writer was already closed (after the verdict, or by `close()`).
     case closed(path: String)
+    /// The complete trace could not be moved from its `.partial` file to its final name.
+    case cannotMoveIntoPlace(path: String, reason: String)
+    /// Another running simrun holds the trace directory (its process id when known).
+    case directoryInUse(path: String, pid: Int32?)
+
+    /// Whether the trace's path itself is unusable (a file where a directory should be, no
+    /// permission, a directory another run holds) rather than writing failing part-way.
+    public var isUnusablePath: Bool {
+        switch self {
+        case .cannotCreateDirectory, .cannotOpen, .directoryInUse: true
+        case .writeFailed, .stepOutOfOrder, .closed, .cannotMoveIntoPlace: false
+        }
+    }
 
     /// A message naming the file and what went wrong.
     public var description: String {
@@ -26,6 +39,11 @@ public enum TraceWriteError: Error, Sendable, Hashable, CustomStringConvertible 
             "\(path): step \(found) written out of order, expected step \(expected); nothing was written"
         case .closed(let path):
             "\(path): the trace is already closed"
+        case .cannotMoveIntoPlace(let path, let reason):
+            "\(path): cannot move the complete trace into place from \(TraceWriter.partialPath(for: path)): \(reason)"
+        case .directoryInUse(let path, let pid):
+            "\(path): the trace directory is in use by another simrun run\(pid.map { " (process \($0))" } ?? ""); "
+                + "wait for it to end or choose another directory"
         }
     }
 }

@@ -8,30 +8,47 @@ import WorldModel
 /// reports as cut short). If a write fails part-way, the writer cuts the file back to the
 /// end of the last complete line, so the file never ends in a partial line because of an error.
 ///
-/// The writer opens the final path directly and replaces any file already there (a new
-/// episode's trace). It is safe to use from several tasks: calls are serialized by a lock.
+/// The trace is written beside its final name, to `PATH.partial` (`partialPath(for:)`), and
+/// moved to `PATH` in one `rename` when `finish` writes the verdict: a file at `PATH` is
+/// always a complete trace, an earlier trace there stays whole until the new one replaces it,
+/// and an episode that is killed or abandoned (`close()`) leaves only the `.partial` file.
+/// A path that names something other than a regular file (`/dev/stdout`, a FIFO, `/dev/full`)
+/// is written directly. It is safe to use from several tasks: calls are serialized by a lock.
 package final class TraceWriter: @unchecked Sendable {
-    /// The file being written.
+    /// The trace's final path: where the complete trace is once the verdict is written.
     package let path: String
+    /// The file being written: `partialPath(for: path)`, or `path` itself when it is not a
+    /// regular file.
+    package let writingPath: String
     private let lock = NSLock()
     private var descriptor: Int32
     private var length: Int64 = 0
     private var nextIndex = 1
     private var isClosed = false
 
-    /// Creates or replaces the file at `path` (creating missing directories) and writes `header`.
+    /// The file a trace for `path` is written to until its episode ends: `PATH.partial`.
+    package static func partialPath(for path: String) -> String { path + ".partial" }
+
+    /// Starts the trace for `path` (creating missing directories): creates or replaces
+    /// `PATH.partial` and writes `header` to it.
     package init(path: String, header: TraceHeader) throws(TraceWriteError) {
         self.path = path
+        var status = stat()
+        let exists = stat(path, &status) == 0
+        if exists, status.st_mode & S_IFMT == S_IFDIR {
+            throw .cannotOpen(path: path, reason: "it is a directory")
+        }
+        writingPath = exists && status.st_mode & S_IFMT != S_IFREG ? path : Self.partialPath(for: path)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw .cannotCreateDirectory(path: path, reason: Self.reason(of: error))
+            if let reason = TraceDirectoryLock.createDirectories(directory) {
+                throw .cannotCreateDirectory(path: path, reason: reason)
             }
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let descriptor = open(writingPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .cannotOpen(path: writingPath, reason: String(cString: strerror(errno)))
+        }
         self.descriptor = descriptor
         do {
             try writeLine(TraceRecord.header(header).line)
@@ -62,16 +79,26 @@ package final class TraceWriter: @unchecked Sendable {
         nextIndex += 1
     }
 
-    /// Appends the verdict line and closes the file.
+    /// Appends the verdict line, closes the file and moves it to `path`.
     package func finish(_ verdict: Verdict) throws(TraceWriteError) {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
-        defer { closeDescriptor() }
-        try writeLine(TraceRecord.verdict(verdict).line)
+        do throws(TraceWriteError) {
+            try writeLine(TraceRecord.verdict(verdict).line)
+        } catch {
+            closeDescriptor()
+            throw error
+        }
+        closeDescriptor()
+        guard writingPath != path else { return }
+        guard rename(writingPath, path) == 0 else {
+            throw .cannotMoveIntoPlace(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 
-    /// Closes the file without a verdict (an episode abandoned part-way). Idempotent.
+    /// Closes the file without a verdict (an episode abandoned part-way); it stays at
+    /// `writingPath`, and nothing at `path` is replaced. Idempotent.
     package func close() {
         lock.lock()
         defer { lock.unlock() }
@@ -106,12 +133,8 @@ package final class TraceWriter: @unchecked Sendable {
         if let failure {
             _ = ftruncate(descriptor, off_t(length))
             _ = lseek(descriptor, off_t(length), SEEK_SET)
-            throw .writeFailed(path: path, reason: failure)
+            throw .writeFailed(path: writingPath, reason: failure)
         }
         length += Int64(bytes.count)
-    }
-
-    private static func reason(of error: any Error) -> String {
-        (error as NSError).localizedDescription
     }
 }

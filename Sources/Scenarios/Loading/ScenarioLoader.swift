@@ -10,7 +10,8 @@ public enum ScenarioLoader {
     public static let formatVersion: Int64 = 1
 
     /// Loads the scenario at `path`; with `overlay`, fault rules are added, replaced or disabled
-    /// by id; with `faults: .none`, the world has no fault rules at all.
+    /// by id; with `faults: .none`, the world has no fault rules at all. The scenario's
+    /// `faultProvenance` records the selection (and the overlay's SHA-256).
     public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError)
         -> Scenario
     {
@@ -45,22 +46,33 @@ public enum ScenarioLoader {
         return scenario
     }
 
-    /// Applies a fault selection to a loaded scenario.
+    /// Applies a fault selection to a scenario that still has its own fault rules, and records
+    /// it (with the overlay's SHA-256) in `scenario.faultProvenance`.
+    ///
+    /// An overlay is read once, here. Applying a selection to a scenario that already had one
+    /// applied is a programmer error (an overlay's `disable` would meet rules it already
+    /// removed) and traps.
     package static func apply(_ selection: FaultSelection, to scenario: inout Scenario) throws(ScenarioLoadError) {
+        precondition(
+            scenario.faultProvenance.selection == .scenario,
+            "a fault selection is applied once, to a scenario with its own fault rules")
         let file = scenario.path ?? scenario.name
         let rules: [FaultRule]
+        var provenance = FaultProvenance(selection: selection)
         switch selection {
         case .scenario: return
         case .none: rules = []
         case .overlay(let path):
             let overlay = try FaultOverlay.load(contentsOf: path, for: scenario)
             rules = overlay.apply(to: scenario.world.spec.faults)
+            provenance.overlaySHA256 = overlay.sha256
         }
         do throws(WorldError) {
             scenario.world = try scenario.world.replacingFaults(rules)
         } catch {
             throw ScenarioLoadError(issues: [ScenarioIssue(file: file, path: "faults", message: error.description)])
         }
+        scenario.faultProvenance = provenance
     }
 
     static func readFile(_ path: String) throws(ScenarioLoadError) -> [UInt8] {
@@ -74,16 +86,6 @@ public enum ScenarioLoader {
         }
         return [UInt8](data)
     }
-}
-
-/// Which fault rules an episode uses.
-public enum FaultSelection: Sendable, Hashable {
-    /// The scenario's own rules.
-    case scenario
-    /// The scenario's rules changed by an overlay file (`--faults FILE`).
-    case overlay(path: String)
-    /// No fault rules at all (`--no-faults`); regimes still behave as written.
-    case none
 }
 
 extension ScenarioReader {

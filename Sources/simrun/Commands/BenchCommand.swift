@@ -6,29 +6,37 @@ import WorldModel
 enum BenchCommand: Command {
     static let name = "bench"
     static let abstract = "measure simrun's speed against baselines measured in the same run"
-    static let help = """
-        usage: simrun bench [--format text|json] [--group NAME] [--filter TEXT] [--thresholds FILE]
+    static let options = OptionTable(
+        positionals: "",
+        options: [
+            .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default) for people, json for programs"),
+            .value(
+                "--group", "NAME",
+                help: "run only that group (json, world-model, expression, validation, episode, mcp)"),
+            .value(
+                "--filter", "TEXT", help: "run only the benchmarks whose name contains TEXT (handy under a profiler)"),
+            .value(
+                "--thresholds", "FILE",
+                help: "read the targets from FILE instead of Sources/SimrunBenchmarks/thresholds.json"),
+        ])
 
+    static let about = """
         Runs the benchmark suite and prints each measurement with its ratio against a baseline
         measured in the same run (for example Foundation's JSONSerialization), and whether the
-        target is met. Build in release mode for meaningful numbers:
+        target is met. The targets are data (Sources/SimrunBenchmarks/thresholds.json). Build in
+        release mode for meaningful numbers:
 
           swift run -c release simrun bench
-
-        --group NAME runs only that group (json, world-model, expression, validation, episode,
-        mcp); --filter
-        TEXT only the benchmarks whose name contains TEXT (handy under a profiler). The targets
-        are data: Sources/SimrunBenchmarks/thresholds.json, shipped with simrun; --thresholds FILE
-        reads another file of the same format instead.
-
         """
 
-    static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
-        let format = try arguments.choice("--format", ["text", "json"]) ?? "text"
-        let group = try arguments.option("--group")
-        let filter = try arguments.option("--filter")
-        let thresholdsPath = try arguments.option("--thresholds")
-        try arguments.finish()
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        let format = arguments.choice("--format", as: OutputFormat.self) ?? .text
+        let group = arguments.value("--group")
+        let filter = arguments.value("--filter")
+        let thresholdsPath = arguments.value("--thresholds")
+        if let first = arguments.positionals.first {
+            throw UsageError(command: name, message: "unexpected argument '\(first)'")
+        }
         let targets: BenchmarkTargets
         do throws(BenchmarkTargetsError) {
             if let thresholdsPath {
@@ -51,7 +59,7 @@ enum BenchCommand: Command {
         }
         if let filter { suite = suite.filtered(nameContains: filter) }
         let report = BenchmarkRunner().run(suite)
-        Terminal.out(format == "json" ? report.json.prettyText + "\n" : report.text)
+        Terminal.out(format == .json ? report.json.prettyText + "\n" : report.text)
         return .success
     }
 }

@@ -6,16 +6,15 @@ import WorldModel
 enum ListCommand: Command {
     static let name = "list"
     static let abstract = "list the scenarios in a directory with title, tools, faults and checks"
-    static let help = """
-        usage: simrun list [DIR]
+    static let options = OptionTable(positionals: "[DIR]", options: [])
 
+    static let about = """
         Lists every scenario file in DIR (default: scenarios) with its name, tool, fault-rule and
         check counts and title. Files that do not load are listed with their first problem.
-
         """
 
-    static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
-        let directories = try arguments.positionals()
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        let directories = arguments.positionals
         guard directories.count <= 1 else { throw UsageError(command: name, message: "give at most one DIR") }
         let directory = directories.first ?? "scenarios"
         let files = try ScenarioValidator.scenarioFiles(in: directory)

@@ -7,107 +7,111 @@ import WorldModel
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run an agent against a scenario over seeds and trials; verdicts, pass^k, JUnit"
-    static let help = """
-        usage: simrun run FILE [--agent robust|naive|scripted | --agent-cmd CMD] [--seed N | --seeds A..B] [--trials K]
-                         [--faults OVERLAY | --no-faults] [--approvals auto|deny] [--scopes S1,S2]
-                         [--trace-dir DIR] [--format text|json] [--junit FILE] [--jobs N]
+    static let options = OptionTable(
+        positionals: "FILE",
+        options: [
+            .choice(
+                "--agent", "NAME", ReferenceAgent.all.map(\.kind),
+                help: "robust (default): retries with backoff, honours Retry-After, uses idempotency keys, "
+                    + "validates what it reads; naive: tries once, trusts what it reads; scripted: the solution "
+                    + "verbatim, stops at the first error"),
+            .value(
+                "--agent-cmd", "CMD",
+                help: "an external agent: per episode, CMD runs under /bin/sh with SIMRUN_MCP_CONFIG (an mcpServers "
+                    + "config that starts `simrun serve` for the episode), SIMRUN_TASK, SIMRUN_SEED and SIMRUN_TRIAL "
+                    + "set; the episode is scored from the trace the server records. Example:\n"
+                    + #"--agent-cmd 'claude -p "$SIMRUN_TASK" --mcp-config "$SIMRUN_MCP_CONFIG"'"#),
+            .integer(
+                "--agent-timeout", "S", range: 1...86_400,
+                help: "wall-clock limit per external episode in seconds (default 600)"),
+            .value("--seed", "N", help: "one seed (default 1)"),
+            .value("--seeds", "A..B", help: "every seed from A to B inclusive"),
+            .integer(
+                "--trials", "K", range: 1...10_000,
+                help: "trials per seed (default 1); trial t > 1 draws another world from the seed"),
+        ] + EpisodeOptions.specs + [
+            .value(
+                "--trace-dir", "DIR",
+                help: "where traces go (default: traces); one JSONL file per episode. A run holds the directory "
+                    + "while it runs: another run into it is refused"),
+            .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default) for people, json for programs"),
+            .value("--junit", "FILE", help: "also write a JUnit XML report (one testcase per seed and trial)"),
+            .integer(
+                "--jobs", "N", range: 1...1024,
+                help: "episodes played in parallel (default: all cores for built-in agents, 1 for --agent-cmd); "
+                    + "built-in results are identical either way"),
+        ],
+        exclusive: [["--agent", "--agent-cmd"], ["--seed", "--seeds"]] + EpisodeOptions.exclusive)
 
+    static let about = """
         Plays the scenario FILE (a path, or the name of a shipped scenario in ./scenarios) with a
         built-in reference agent. One seed prints the verdict with every check and its evidence;
         several seeds or trials print a scorecard: pass rate, pass^k, failing checks, the failing
         seeds with the exact command that replays each, virtual latency p50/p99 and faults fired.
+        """
 
-        options:
-          --agent NAME       robust (default): retries with backoff, honours Retry-After, uses
-                             idempotency keys, validates what it reads; naive: tries once, trusts
-                             what it reads; scripted: the solution verbatim, stops at the first error
-          --agent-cmd CMD    an external agent: per episode, CMD runs under /bin/sh with
-                             SIMRUN_MCP_CONFIG (an mcpServers config that starts `simrun serve`
-                             for the episode), SIMRUN_TASK, SIMRUN_SEED and SIMRUN_TRIAL set; the
-                             episode is scored from the trace the server records. Example:
-                             --agent-cmd 'claude -p "$SIMRUN_TASK" --mcp-config "$SIMRUN_MCP_CONFIG"'
-          --agent-timeout S  wall-clock limit per external episode in seconds (default 600)
-          --seed N           one seed (default 1)
-          --seeds A..B       every seed from A to B inclusive
-          --trials K         trials per seed (default 1); trial t > 1 draws another world from the seed
-          --faults FILE      a fault overlay: add, replace or disable rules by id
-          --no-faults        no fault rules at all (service regimes still apply)
-          --approvals MODE   auto (default): approval-gated calls are granted and recorded;
-                             deny: they are refused with 403
-          --scopes LIST      grant only these capability scopes (comma-separated); default all
-          --trace-dir DIR    where traces go (default: traces); one JSONL file per episode
-          --format FORMAT    text (default) for people, json for programs
-          --junit FILE       also write a JUnit XML report (one testcase per seed and trial)
-          --jobs N           episodes played in parallel (default: all cores for built-in agents,
-                             1 for --agent-cmd); built-in results are identical either way
-
-        exit status: 0 every episode passed, 1 some verdict failed, 2 bad input or usage
+    static let epilogue = """
+        exit status: 0 every episode passed, 1 some verdict failed, 2 bad input or usage (including
+        a trace directory that cannot be created or that another run holds), 3 a trace could not be
+        written completely (the episodes still ran; no replay command is printed for that trace)
 
         examples:
           swift run simrun run scenarios/billing-outage.json
           swift run simrun run scenarios/billing-outage.json --agent naive --seeds 1..50
-
         """
 
-    static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
-        let chosenAgent = try arguments.choice("--agent", ReferenceAgent.all.map(\.description))
-        let agentCommand = try arguments.option("--agent-cmd")
-        let agentTimeout = try arguments.integer("--agent-timeout", range: 1...86_400) ?? 600
-        if chosenAgent != nil && agentCommand != nil {
-            throw UsageError(command: name, message: "--agent and --agent-cmd exclude each other")
-        }
-        let agentName = chosenAgent ?? "robust"
-        let seedText = try arguments.option("--seed")
-        let seedsText = try arguments.option("--seeds")
-        let trials = Int(try arguments.integer("--trials", range: 1...10_000) ?? 1)
-        let options = try EpisodeOptions.read(&arguments)
-        let traceDirectory = try arguments.option("--trace-dir") ?? "traces"
-        let format = try arguments.choice("--format", ["text", "json"]) ?? "text"
-        let junit = try arguments.option("--junit")
-        let jobs = try arguments.integer("--jobs", range: 1...1024)
-        let files = try arguments.positionals()
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        let agentKind = arguments.choice("--agent", as: AgentKind.self) ?? .robust
+        let agentCommand = arguments.value("--agent-cmd")
+        let agentTimeout = arguments.integer("--agent-timeout") ?? 600
+        let trials = Int(arguments.integer("--trials") ?? 1)
+        let options = EpisodeOptions(arguments)
+        let traceDirectory = arguments.value("--trace-dir") ?? "traces"
+        let format = arguments.choice("--format", as: OutputFormat.self) ?? .text
+        let junit = arguments.value("--junit")
+        let jobs = arguments.integer("--jobs")
+        let files = arguments.positionals
         guard files.count == 1, let file = files.first else {
             throw UsageError(
                 command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
         }
-        if seedText != nil && seedsText != nil {
-            throw UsageError(command: name, message: "--seed and --seeds exclude each other")
-        }
-        let seeds = try seedsText.map(parseSeedRange) ?? [parseSeed(seedText ?? "1")]
+        let seeds = try arguments.value("--seeds").map(parseSeedRange) ?? [parseSeed(arguments.value("--seed") ?? "1")]
 
-        let (scenario, faults) = try options.load(file)
+        let scenario = try options.load(file)
         let showProgress = Terminal.stderrIsTerminal && seeds.count * trials > 1
+        let progress: @Sendable (Int, Int) -> Void = { done, total in
+            if showProgress { Terminal.error("\r\(scenario.name): \(done)/\(total) episodes") }
+        }
         let summaries: [EpisodeSummary]
         var verdicts: [Verdict] = []
-        if let agentCommand {
-            let agent = ExternalAgent(
-                command: agentCommand, scenario: scenario, scenarioPath: ScenarioLoader.resolve(file), options: options,
-                traceDirectory: traceDirectory, timeoutSeconds: Double(agentTimeout))
-            let jobsList = seeds.flatMap { seed in (1...trials).map { (seed, $0) } }
-            summaries = Parallel.map(jobsList.count, parallelism: Int(jobs ?? 1)) { done, total in
-                if showProgress { Terminal.error("\r\(scenario.name): \(done)/\(total) episodes") }
-            } _: { index in
-                agent.play(seed: jobsList[index].0, trial: jobsList[index].1)
+        var traceErrors: [TraceWriteError] = []
+        do throws(TraceWriteError) {
+            if let agentCommand {
+                let runner = ExternalAgentRunner(
+                    command: agentCommand, scenario: scenario, policy: options.policy,
+                    simrunExecutable: Terminal.executablePath, traceDirectory: traceDirectory,
+                    timeoutSeconds: Double(agentTimeout))
+                summaries = try runner.run(
+                    seeds: seeds, trials: trials, parallelism: Int(jobs ?? 1), progress: progress)
+            } else {
+                guard let agent = ReferenceAgent(agentKind) else {
+                    preconditionFailure("--agent offers only built-in agents")
+                }
+                let plan = RunPlan(
+                    scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy,
+                    traceDirectory: traceDirectory)
+                let outcomes = try EpisodeRunner.run(
+                    plan, parallelism: jobs.map(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount,
+                    progress: progress)
+                traceErrors = outcomes.compactMap(\.traceError)
+                summaries = outcomes.map(\.summary)
+                verdicts = outcomes.map(\.verdict)
             }
-            if showProgress { Terminal.error("\r\u{1B}[K") }
-        } else {
-            guard let agent = ReferenceAgent(named: agentName) else { return .badInput }
-            let plan = RunPlan(
-                scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy, faults: faults,
-                traceDirectory: traceDirectory)
-
-            let outcomes = EpisodeRunner.run(
-                plan, parallelism: jobs.map(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-            ) { done, total in
-                if showProgress { Terminal.error("\r\(scenario.name): \(done)/\(total) episodes") }
-            }
-            if showProgress { Terminal.error("\r\u{1B}[K") }
-            for outcome in outcomes {
-                if let error = outcome.traceError { Terminal.error("simrun run: \(error)\n") }
-            }
-            summaries = outcomes.map(\.summary)
-            verdicts = outcomes.map(\.verdict)
+        } catch {
+            throw CommandFailure.badInput("simrun run: \(error)")
         }
+        if showProgress { Terminal.error("\r\u{1B}[K") }
+        for error in traceErrors { Terminal.error("simrun run: the trace was not written: \(error)\n") }
         let scorecard = Scorecard(episodes: summaries)
         if let junit {
             do {
@@ -118,7 +122,7 @@ enum RunCommand: Command {
                     "simrun run: cannot write the JUnit report to \(junit): \(error.localizedDescription)")
             }
         }
-        if format == "json" {
+        if format == .json {
             var json = scorecard.json
             if verdicts.count == 1, case .object(var object) = json {
                 object["verdict"] = verdicts[0].json
@@ -126,23 +130,14 @@ enum RunCommand: Command {
             }
             Terminal.out(json.prettyText + "\n")
         } else if verdicts.count == 1, let verdict = verdicts.first, let summary = summaries.first {
-            Terminal.out(singleEpisodeText(verdict, summary: summary, scenario: scenario, agent: agentName))
+            Terminal.out(
+                summary.text(verdict: verdict, title: scenario.title, agent: agentKind, symbols: Terminal.reportSymbols)
+            )
         } else {
             Terminal.out(scorecard.text)
         }
+        if !traceErrors.isEmpty { return traceErrors.allSatisfy(\.isUnusablePath) ? .badInput : .internalError }
         return summaries.allSatisfy(\.passed) ? .success : .failure
-    }
-
-    static func singleEpisodeText(_ verdict: Verdict, summary: EpisodeSummary, scenario: Scenario, agent: String)
-        -> String
-    {
-        let symbols: ReportSymbols = Terminal.stdoutIsTerminal ? .unicode : .ascii
-        var text = "\(scenario.name) — \(scenario.title)\nagent \(agent), seed \(summary.seed)\n\n"
-        text += verdict.rendered(symbols: symbols)
-        if !text.hasSuffix("\n") { text += "\n" }
-        if let path = summary.tracePath { text += "\ntrace:  \(path)\n" }
-        text += "replay: \(summary.replayCommand)\n"
-        return text
     }
 
     static func parseSeed(_ text: String) throws(UsageError) -> UInt64 {

@@ -6,19 +6,20 @@ import WorldModel
 enum ValidateCommand: Command {
     static let name = "validate"
     static let abstract = "check scenario files: format, expressions, references, and that the solution passes"
-    static let help = """
-        usage: simrun validate FILE…
+    static let options = OptionTable(positionals: "FILE…", options: [])
 
+    static let about = """
         Loads each scenario file, reports every problem with the file, the JSON path, what was
         expected and what was found, then plays the scenario's reference solution in a
         fault-free world and fails if any check does not pass.
-
-        exit status: 0 every file is valid, 2 some file is not
-
         """
 
-    static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
-        let files = try arguments.positionals()
+    static let epilogue = """
+        exit status: 0 every file is valid, 2 some file is not
+        """
+
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        let files = arguments.positionals
         guard !files.isEmpty else { throw UsageError(command: name, message: "give at least one scenario FILE") }
         var allValid = true
         for file in files {

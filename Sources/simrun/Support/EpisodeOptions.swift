@@ -5,50 +5,46 @@ import WorldModel
 
 /// The options `run` and `serve` share: fault selection, approvals and scopes.
 struct EpisodeOptions {
-    var overlay: String?
-    var noFaults: Bool
-    var approvals: String
+    var faults: FaultSelection
+    var approvals: ApprovalMode
     var scopes: String?
 
+    /// The options' table entries, in help order.
+    static let specs: [OptionSpec] = [
+        .value("--faults", "FILE", help: "a fault overlay: add, replace or disable fault rules by id"),
+        .flag("--no-faults", help: "no fault rules at all (service regimes still apply)"),
+        .choice(
+            "--approvals", "MODE", [ApprovalMode.auto, .deny],
+            help: "auto (default): approval-gated calls are granted and recorded; deny: they are refused with 403"),
+        .value(
+            "--scopes", "LIST", help: "grant only these capability scopes (comma-separated); default all"),
+    ]
+
+    /// The options that exclude each other.
+    static let exclusive = [["--faults", "--no-faults"]]
+
     /// Reads `--faults`, `--no-faults`, `--approvals` and `--scopes`.
-    static func read(_ arguments: inout ArgumentList) throws(UsageError) -> EpisodeOptions {
-        let overlay = try arguments.option("--faults")
-        let noFaults = arguments.flag("--no-faults")
-        if overlay != nil && noFaults {
-            throw UsageError(command: arguments.command, message: "--faults and --no-faults exclude each other")
-        }
-        return EpisodeOptions(
-            overlay: overlay, noFaults: noFaults,
-            approvals: try arguments.choice("--approvals", ["auto", "deny"]) ?? "auto",
-            scopes: try arguments.option("--scopes"))
+    init(_ arguments: ParsedArguments) {
+        faults =
+            arguments.flag("--no-faults") ? .none : arguments.value("--faults").map { .overlay(path: $0) } ?? .scenario
+        approvals = arguments.choice("--approvals", as: ApprovalMode.self) ?? .auto
+        scopes = arguments.value("--scopes")
     }
 
-    var selection: FaultSelection { noFaults ? .none : overlay.map { .overlay(path: $0) } ?? .scenario }
-
     var policy: EpisodePolicy {
-        EpisodePolicy(
+        guard let approvalPolicy = ApprovalPolicy(approvals) else {
+            preconditionFailure("--approvals offers only modes that need no code")
+        }
+        return EpisodePolicy(
             scopes: scopes.map {
                 Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             },
-            approvals: approvals == "deny" ? .deny : .auto)
+            approvals: approvalPolicy)
     }
 
-    /// Loads the scenario with these options applied, and the fault description for traces.
-    func load(_ file: String) throws -> (Scenario, TraceHeader.Faults) {
-        let scenario = try ScenarioLoader.load(contentsOf: ScenarioLoader.resolve(file), faults: selection)
-        let faults = TraceHeader.Faults(
-            mode: noFaults ? .none : overlay == nil ? .scenario : .overlay, overlayPath: overlay,
-            overlaySHA256: try overlay.map { try FaultOverlay.load(contentsOf: $0, for: scenario).sha256 })
-        return (scenario, faults)
-    }
-
-    /// These options as `simrun` arguments (for the server an external agent starts).
-    var arguments: [String] {
-        var list: [String] = []
-        if let overlay { list += ["--faults", overlay] }
-        if noFaults { list.append("--no-faults") }
-        list += ["--approvals", approvals]
-        if let scopes { list += ["--scopes", scopes] }
-        return list
+    /// Loads the scenario FILE (a path or a shipped scenario's name) with the fault selection
+    /// applied; the scenario records the fault provenance itself.
+    func load(_ file: String) throws(ScenarioLoadError) -> Scenario {
+        try ScenarioLoader.load(contentsOf: ScenarioLoader.resolve(file), faults: faults)
     }
 }

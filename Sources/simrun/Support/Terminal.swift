@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 import WorldModel
 
 /// Where the CLI writes: results to standard output, messages and progress to standard error.
@@ -16,6 +17,17 @@ enum Terminal {
 
     /// Whether standard output is a terminal (Unicode marks are used only then).
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// The marks reports use on standard output: Unicode on a terminal, ASCII otherwise.
+    static var reportSymbols: ReportSymbols { stdoutIsTerminal ? .unicode : .ascii }
+
+    /// The running simrun executable, so an external agent's server is the same build.
+    static var executablePath: String {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
+        return Bundle.main.executablePath ?? CommandLine.arguments[0]
+    }
 }
 
 /// A failure that ends a command with an exit code and a message on standard error.

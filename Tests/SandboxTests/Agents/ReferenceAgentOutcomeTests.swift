@@ -12,7 +12,7 @@ extension Tag {
 /// Plays `agent` on `scenario` for `seeds` in parallel; returns the seeds whose verdict failed.
 func failingSeeds(_ scenario: Scenario, agent: String, seeds: ClosedRange<UInt64>) throws -> [UInt64] {
     let plan = RunPlan(scenario: scenario, agent: try #require(ReferenceAgent(named: agent)), seeds: Array(seeds))
-    return EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
+    return try EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
 }
 
 @Suite("Reference agents on the shipped scenarios")
@@ -56,10 +56,12 @@ struct ReferenceAgentOutcomeTests {
         #expect(failing.count >= 10)
     }
 
-    @Test("unknown agent names are not agents")
+    @Test("the built-in agents are robust, naive and scripted; external and embedded are not built in")
     func names() {
         #expect(ReferenceAgent.all.map(\.description) == ["robust", "naive", "scripted"])
         #expect(ReferenceAgent.all.map(\.description).allSatisfy { ReferenceAgent(named: $0)?.kind.rawValue == $0 })
         #expect(ReferenceAgent(named: "clever") == nil)
+        #expect(ReferenceAgent.all.map(\.kind) == [.robust, .naive, .scripted])
+        #expect(ReferenceAgent(.external) == nil && ReferenceAgent(.embedded) == nil)
     }
 }

@@ -19,8 +19,12 @@ struct EpisodeTraceTests {
         let path = temporaryTracePath()
         let scenario = try loadScenario("crm-refund")
         let episode = try Episode(scenario: scenario, seed: 3, tracePath: path)
+        // While the episode runs, its trace is beside the final name; the final name appears
+        // only with the verdict.
+        let running = path + ".partial"
+        #expect(!FileManager.default.fileExists(atPath: path))
 
-        let opened = try Trace(contentsOfFile: path)
+        let opened = try Trace(contentsOfFile: running)
         #expect(opened.steps.isEmpty)
         #expect(opened.verdict == nil)
         #expect(opened.header.seed == 3)
@@ -34,7 +38,7 @@ struct EpisodeTraceTests {
         _ = await episode.call("billing_refund", arguments: ["charge_id": "CH-55917", "amount": "120"])
 
         // Not finished: the file is a valid trace of the steps so far, with no verdict.
-        let partial = try Trace(contentsOfFile: path)
+        let partial = try Trace(contentsOfFile: running)
         let steps = await episode.steps
         #expect(partial.steps == steps)
         #expect(partial.steps.map(\.index) == [1, 2, 3])
@@ -42,7 +46,7 @@ struct EpisodeTraceTests {
         #expect(partial.steps[2].status == 400)
         #expect(partial.steps.allSatisfy { $0.stateHash.count == 64 })
         #expect(partial.verdict == nil)
-        let prefix = try bytes(path)
+        let prefix = try bytes(running)
 
         let verdict = await episode.finish(answer: "nothing refunded")
         let finished = try Trace(contentsOfFile: path)
@@ -51,6 +55,7 @@ struct EpisodeTraceTests {
         let whole = try bytes(path)
         #expect(Array(whole.prefix(prefix.count)) == prefix, "the unfinished file is a prefix of the finished one")
         #expect(whole == finished.bytes)
+        #expect(!FileManager.default.fileExists(atPath: running))
     }
 
     @Test("a trace cut inside its last line reads as the intact steps when the tail may be cut")
@@ -59,11 +64,12 @@ struct EpisodeTraceTests {
         let episode = try Episode(scenario: try loadScenario("crm-refund"), seed: 1, tracePath: path)
         _ = await episode.call("crm_get_ticket", arguments: ["ticket_id": "T-7031"])
         _ = await episode.call("crm_get_customer", arguments: ["customer_id": "C-1042"])
-        let full = try bytes(path)
-        try Data(full.dropLast(20)).write(to: URL(fileURLWithPath: path))
+        let running = path + ".partial"
+        let full = try bytes(running)
+        try Data(full.dropLast(20)).write(to: URL(fileURLWithPath: running))
 
-        #expect(throws: TraceReadError.self) { try Trace(contentsOfFile: path) }
-        let salvaged = try Trace(contentsOfFile: path, allowingTruncatedTail: true)
+        #expect(throws: TraceReadError.self) { try Trace(contentsOfFile: running) }
+        let salvaged = try Trace(contentsOfFile: running, allowingTruncatedTail: true)
         #expect(salvaged.steps == Array(await episode.steps.prefix(1)))
     }
 

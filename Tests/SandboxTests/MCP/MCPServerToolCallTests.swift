@@ -89,7 +89,7 @@ struct MCPServerToolCallTests {
                 rpcInitialize(), rpcInitialized, get, get,
                 rpcRequest(9, "tools/call", ["name": "submit_answer", "arguments": ["answer": "x"]]),
             ],
-            session: session, options: MCPServerOptions(thinkTime: .clock { ticks.next() }))
+            session: session, options: MCPServerOptions(thinkTime: .measured, clock: { ticks.next() }))
         // Readings: init 0 → sent 100 (baseline); notification 200; call 300 → 200 ms, sent 400;
         // call 500 → 100 ms, sent 600; submit 700 → 100 ms.
         #expect(await session.calls.map(\.thinkTimeMs) == [200, 100])
@@ -112,7 +112,7 @@ struct MCPServerToolCallTests {
         let sleeps = MCPSleepRecorder()
         let get = rpcRequest(2, "tools/call", ["name": "crm_get_customer", "arguments": ["id": "C-1042"]])
         let options = MCPServerOptions(
-            thinkTime: .clock { ticks.next() }, realtimeScale: 0.5, sleep: { await sleeps.record($0) })
+            thinkTime: .measured, clock: { ticks.next() }, realtimeScale: 0.5, sleep: { await sleeps.record($0) })
         _ = try await mcpServe(
             [rpcInitialize(), rpcRequest(5, "tools/list"), get, get], session: session, options: options)
         #expect(await sleeps.values == [60_000_000, 60_000_000])

@@ -35,8 +35,8 @@ struct RunnerDeterminismTests {
         let scenario = try loadScenario("billing-outage")
         let first = try plan(scenario)
         let second = try plan(scenario)
-        let a = EpisodeRunner.run(first, parallelism: 2)
-        let b = EpisodeRunner.run(second, parallelism: 2)
+        let a = try EpisodeRunner.run(first, parallelism: 2)
+        let b = try EpisodeRunner.run(second, parallelism: 2)
 
         #expect(a.map(\.verdict) == b.map(\.verdict))
         let filesA = try traceFiles(first)
@@ -50,8 +50,8 @@ struct RunnerDeterminismTests {
         let scenario = try loadScenario("inventory-sync")
         let serialPlan = try plan(scenario, agent: "naive")
         let parallelPlan = try plan(scenario, agent: "naive")
-        let serial = EpisodeRunner.run(serialPlan, parallelism: 1)
-        let parallel = EpisodeRunner.run(parallelPlan, parallelism: 2)
+        let serial = try EpisodeRunner.run(serialPlan, parallelism: 1)
+        let parallel = try EpisodeRunner.run(parallelPlan, parallelism: 2)
 
         #expect(serial.map { "\($0.summary.seed)/\($0.summary.trial)" } == (1...6).flatMap { ["\($0)/1", "\($0)/2"] })
         #expect(serial.map(\.verdict) == parallel.map(\.verdict))
@@ -71,7 +71,7 @@ struct RunnerDeterminismTests {
     func seedsDiffer() throws {
         let scenario = try loadScenario("crm-refund")
         let run = try plan(scenario, seeds: 1...4)
-        _ = EpisodeRunner.run(run, parallelism: 2)
+        _ = try EpisodeRunner.run(run, parallelism: 2)
         let files = try traceFiles(run)
         func steps(_ key: String) throws -> [TraceStep] {
             try Trace(

@@ -1,0 +1,205 @@
+import Foundation
+
+/// Runs an external agent — any program that speaks MCP — against a scenario, one process per
+/// episode, and scores each episode from the trace `simrun serve` records for it.
+///
+/// Per episode it writes `DIR/<scenario>/seed-<s>-trial-<t>.mcp.json`, an `mcpServers` config
+/// that starts `simrun serve` for that seed and trial with `--trace
+/// DIR/<scenario>/seed-<s>-trial-<t>.jsonl`, and runs `command` with `/bin/sh -c` under a
+/// wall-clock timeout, with `SIMRUN_MCP_CONFIG` (the config's absolute path), `SIMRUN_TASK`,
+/// `SIMRUN_SEED` and `SIMRUN_TRIAL` in its environment. The agent's standard output and error
+/// go to `seed-<s>-trial-<t>.agent.log` beside the trace.
+///
+/// ```swift
+/// let scenario = try ScenarioLoader.load(contentsOf: "scenarios/crm-refund.json")
+/// let runner = ExternalAgentRunner(
+///     command: #"my-agent --mcp-config "$SIMRUN_MCP_CONFIG" "$SIMRUN_TASK""#, scenario: scenario,
+///     simrunExecutable: "/usr/local/bin/simrun", traceDirectory: "traces")
+/// let scorecard = Scorecard(episodes: try runner.run(seeds: [1, 2, 3]))
+/// ```
+///
+/// The server is a `simrun` binary (`simrunExecutable`), so the agent may start it however its
+/// MCP client does. Its fault selection and policy come from the scenario's `faultProvenance`
+/// and `policy`.
+public struct ExternalAgentRunner: Sendable {
+    /// The shell command that runs the agent once; it reads the environment described above.
+    public var command: String
+    /// The scenario, loaded from a file (`scenario.path` is passed to `simrun serve`), with its
+    /// fault selection applied.
+    public var scenario: Scenario
+    /// Scopes and approvals; approvals must be `.auto` or `.deny` (a callback cannot cross into
+    /// another process).
+    public var policy: EpisodePolicy
+    /// The `simrun` executable the MCP config starts with `serve`.
+    public var simrunExecutable: String
+    /// Where traces, configs and agent logs go (`DIR/<scenario>/…`).
+    public var traceDirectory: String
+    /// The wall-clock limit of one episode in seconds; the agent is then sent SIGTERM, and
+    /// SIGKILL 5 s later.
+    public var timeoutSeconds: Double
+
+    /// Creates a runner. Traps if `scenario` has no file path or `policy` decides approvals
+    /// by callback: both are programmer errors.
+    public init(
+        command: String, scenario: Scenario, policy: EpisodePolicy = .permissive, simrunExecutable: String,
+        traceDirectory: String, timeoutSeconds: Double = 600
+    ) {
+        precondition(scenario.path != nil, "an external agent's server loads the scenario from its file")
+        precondition(policy.approvals.mode != .callback, "callback approvals cannot be passed to simrun serve")
+        self.command = command
+        self.scenario = scenario
+        self.policy = policy
+        self.simrunExecutable = simrunExecutable
+        self.traceDirectory = traceDirectory
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// The trace path of one episode: `DIR/<scenario>/seed-<s>-trial-<t>.jsonl`.
+    public func tracePath(seed: UInt64, trial: Int) -> String {
+        "\(traceDirectory)/\(scenario.name)/seed-\(seed)-trial-\(trial).jsonl"
+    }
+
+    /// The arguments after the executable that serve one episode: `serve FILE --seed S --trial T
+    /// --trace PATH`, then the fault selection, approvals and scopes. Paths are absolute.
+    public func serverArguments(seed: UInt64, trial: Int) -> [String] {
+        var arguments = [
+            "serve", Self.absolute(scenario.path ?? ""), "--seed", String(seed), "--trial", String(trial), "--trace",
+            Self.absolute(tracePath(seed: seed, trial: trial)),
+        ]
+        switch scenario.faultProvenance.selection {
+        case .scenario: break
+        case .overlay(let path): arguments += ["--faults", Self.absolute(path)]
+        case .none: arguments.append("--no-faults")
+        }
+        arguments += ["--approvals", policy.approvals.mode.rawValue]
+        if let scopes = policy.scopes { arguments += ["--scopes", scopes.sorted().joined(separator: ",")] }
+        return arguments
+    }
+
+    /// Plays every episode (seeds × trials, in that order), up to `parallelism` at a time, and
+    /// returns their summaries in that order. Holds the trace directory for the whole run;
+    /// throws before starting anything when it cannot be created or another run holds it.
+    public func run(
+        seeds: [UInt64], trials: Int = 1, parallelism: Int = 1, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(TraceWriteError) -> [EpisodeSummary] {
+        let lock = try TraceDirectoryLock(directory: traceDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        let jobs = seeds.flatMap { seed in (1...max(1, trials)).map { (seed, $0) } }
+        return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
+            play(seed: jobs[index].0, trial: jobs[index].1)
+        }
+    }
+
+    /// Plays one episode and scores it from the server's trace. Anything that keeps the episode
+    /// from ending cleanly (the agent cannot start, never starts the server, times out, or the
+    /// server dies) is a failed summary whose one failed check says what happened.
+    ///
+    /// An earlier trace at the episode's path stays whole until the server replaces it; the
+    /// episode is scored only from a trace written by this episode — the complete one, or the
+    /// server's `.partial` file when it did not finish.
+    public func play(seed: UInt64, trial: Int) -> EpisodeSummary {
+        let tracePath = tracePath(seed: seed, trial: trial)
+        let partialPath = TraceWriter.partialPath(for: tracePath)
+        let base = String(tracePath.dropLast(".jsonl".count))
+        let configPath = base + ".mcp.json"
+        let logPath = base + ".agent.log"
+        func failed(_ evidence: String, trace: String? = nil) -> EpisodeSummary {
+            EpisodeSummary(
+                scenario: scenario.name, seed: seed, trial: trial, passed: false,
+                failedChecks: [
+                    CheckResult(
+                        name: "the agent finished the episode", kind: .builtin, passed: false, evidence: evidence)
+                ],
+                callLatenciesMs: [], faultsFired: [], virtualTimeMs: 0, tracePath: trace, replayCommand: "")
+        }
+        if let reason = TraceDirectoryLock.createDirectories("\(traceDirectory)/\(scenario.name)") {
+            return failed("cannot create the trace directory: \(reason)")
+        }
+        let earlierTrace = Self.identity(of: tracePath)
+        _ = unlink(partialPath)
+        let config: JSON = [
+            "mcpServers": [
+                "simrun": [
+                    "command": .string(simrunExecutable),
+                    "args": .array(serverArguments(seed: seed, trial: trial).map(JSON.string)),
+                ]
+            ]
+        ]
+        let fileManager = FileManager.default
+        guard fileManager.createFile(atPath: configPath, contents: Data(config.prettyText.utf8)) else {
+            return failed("cannot write the MCP config \(configPath)")
+        }
+        _ = fileManager.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        defer { try? log?.close() }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SIMRUN_MCP_CONFIG"] = Self.absolute(configPath)
+        environment["SIMRUN_TASK"] = scenario.task.instruction
+        environment["SIMRUN_SEED"] = String(seed)
+        environment["SIMRUN_TRIAL"] = String(trial)
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do {
+            try process.run()
+        } catch {
+            return failed("cannot start the agent command: \(error.localizedDescription)")
+        }
+        var timedOut = false
+        if exited.wait(timeout: .now() + timeoutSeconds) == .timedOut {
+            timedOut = true
+            process.terminate()
+            if exited.wait(timeout: .now() + 5) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                exited.wait()
+            }
+        }
+        let status = process.terminationStatus
+
+        // The server renames its trace into place when the episode ends, so a file at the final
+        // path that is not the earlier one is this episode's complete trace.
+        let finished = Self.identity(of: tracePath).map { $0 != earlierTrace ?? (0, 0) } ?? false
+        let readPath = finished ? tracePath : fileManager.fileExists(atPath: partialPath) ? partialPath : nil
+        guard let readPath else {
+            return failed(
+                timedOut
+                    ? "the agent timed out after \(Int(timeoutSeconds)) s without starting the MCP server (log: \(logPath))"
+                    : "the agent exited with status \(status) without starting the MCP server (log: \(logPath))")
+        }
+        let trace: Trace
+        do throws(TraceReadError) {
+            trace = try Trace(contentsOfFile: readPath, allowingTruncatedTail: true)
+        } catch {
+            return failed("the trace cannot be read: \(error)", trace: readPath)
+        }
+        guard finished,
+            let summary = EpisodeSummary(
+                trace: trace, tracePath: tracePath, replayCommand: EpisodeSummary.replayCommand(forTrace: tracePath))
+        else {
+            return failed(
+                timedOut
+                    ? "the agent timed out after \(Int(timeoutSeconds)) s before the episode ended (\(trace.steps.count) steps; log: \(logPath))"
+                    : "the episode has no verdict: the server did not end cleanly (agent exit status \(status); log: \(logPath))",
+                trace: readPath)
+        }
+        return summary
+    }
+
+    /// The device and inode of the file at `path`, or `nil` when there is none.
+    private static func identity(of path: String) -> (UInt64, UInt64)? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return (UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
