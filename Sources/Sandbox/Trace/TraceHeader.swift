@@ -201,6 +201,16 @@ public struct TraceHeader: Sendable, Hashable {
             overlayPath: try faultsReader.optionalString("overlay_path"),
             overlaySHA256: try faultsReader.optionalSHA256("overlay_sha256"))
         try faultsReader.finish()
+        // Only an overlay has a file: a path or hash beside another mode would be silently ignored.
+        if faults.mode != .overlay {
+            for (key, value) in [("overlay_path", faults.overlayPath), ("overlay_sha256", faults.overlaySHA256)] {
+                if let value {
+                    throw RecordDecodingError(
+                        path: "header.faults.\(key)", expected: "null when faults.mode is \"\(faults.mode.rawValue)\"",
+                        found: RecordDecodingError.describe(.string(value)))
+                }
+            }
+        }
 
         var policyReader = try _RecordReader(try reader.value("policy"), path: "header.policy")
         let approvals = try policyReader.choice("approvals", Approvals.self)

@@ -5,13 +5,15 @@ enum ReplayCommand: Command {
     static let name = "replay"
     static let abstract = "re-execute a recorded trace and prove every observation identical"
     static let help = """
-        usage: simrun replay TRACE [--show] [--state-at STEP|end] [--scenario FILE]
+        usage: simrun replay TRACE [--show] [--state-at STEP|end] [--scenario FILE] [--format text|json]
 
         Re-runs the actions recorded in TRACE (a JSONL trace written by simrun run, simrun serve
         or an embedded Episode) on the same scenario, seed, faults and policy, and compares every
         observation and latent-state hash. Prints "identical (N steps)" and exits 0, or names the
-        first divergence (step, field, expected, actual) and exits 1. A trace whose scenario file
-        changed since it was recorded is refused (both hashes are named), exit 2.
+        first divergence (step, field, expected, actual) and exits 1. A trace with no verdict (an
+        episode that was killed) prints "incomplete: N steps identical, …" and exits 0. A trace
+        whose scenario file changed since it was recorded is refused (both hashes are named),
+        exit 2.
 
         options:
           --show             print a timeline: virtual time, tool, arguments, faults fired,
@@ -20,6 +22,8 @@ enum ReplayCommand: Command {
           --state-at STEP    print the entity data after STEP steps (0 = initial, end = last)
                              as canonical JSON
           --scenario FILE    replay on FILE instead of the scenario path the trace names
+          --format json      print {"result": "identical"|"diverged"|"incomplete", "steps",
+                             "divergence", "verdict"} instead of the text line
 
         """
 
@@ -27,6 +31,7 @@ enum ReplayCommand: Command {
         let show = arguments.flag("--show")
         let stateAt = try arguments.option("--state-at")
         let scenarioPath = try arguments.option("--scenario")
+        let json = try arguments.choice("--format", ["text", "json"]) == "json"
         let files = try arguments.positionals()
         guard files.count == 1, let file = files.first else {
             throw UsageError(
@@ -36,13 +41,13 @@ enum ReplayCommand: Command {
         do throws(TraceReadError) {
             trace = try Trace(contentsOfFile: file)
         } catch {
-            throw CommandFailure.badInput("simrun replay: \(file): \(error)")
+            throw CommandFailure.badInput("simrun replay: \(error)")
         }
         let report: Replayer.Report
         do throws(ReplayError) {
             report = try Replayer.replay(trace, scenarioPath: scenarioPath)
         } catch {
-            throw CommandFailure.badInput("simrun replay: \(file): \(error)")
+            throw CommandFailure.badInput("simrun replay: \(file.printable): \(error)")
         }
         if let stateAt {
             let index: Int
@@ -60,14 +65,12 @@ enum ReplayCommand: Command {
             Terminal.out(report.dataAfterStep[index].json.canonicalText + "\n")
         }
         if show { Terminal.out(timeline(report, trace: trace)) }
-        if let divergence = report.divergence {
-            Terminal.out("\(file): \(divergence)\n")
-            return .failure
+        if json {
+            Terminal.out(report.json.canonicalText + "\n")
+        } else if stateAt == nil || report.divergence != nil {
+            Terminal.out(report.summary(source: file))
         }
-        if stateAt == nil {
-            Terminal.out("identical (\(trace.steps.count) step\(trace.steps.count == 1 ? "" : "s"))\n")
-        }
-        return .success
+        return report.divergence == nil ? .success : .failure
     }
 
     static func timeline(_ report: Replayer.Report, trace: Trace) -> String {

@@ -7,6 +7,8 @@ struct EpisodeOptions {
     var noFaults: Bool
     var approvals: String
     var scopes: String?
+    /// `scopes` parsed (`EpisodePolicy.scopes(parsing:)`).
+    var grantedScopes: Set<String>?
 
     /// Reads `--faults`, `--no-faults`, `--approvals` and `--scopes`.
     static func read(_ arguments: inout ArgumentList) throws(UsageError) -> EpisodeOptions {
@@ -15,19 +17,26 @@ struct EpisodeOptions {
         if overlay != nil && noFaults {
             throw UsageError(command: arguments.command, message: "--faults and --no-faults exclude each other")
         }
+        let scopes = try arguments.option("--scopes")
+        var granted: Set<String>?
+        if let scopes {
+            do throws(ScopeListError) {
+                granted = try EpisodePolicy.scopes(parsing: scopes)
+            } catch {
+                throw UsageError(command: arguments.command, message: "--scopes: \(error)")
+            }
+        }
         return EpisodeOptions(
             overlay: overlay, noFaults: noFaults,
             approvals: try arguments.choice("--approvals", ["auto", "deny"]) ?? "auto",
-            scopes: try arguments.option("--scopes"))
+            scopes: scopes, grantedScopes: granted)
     }
 
     var selection: FaultSelection { noFaults ? .none : overlay.map { .overlay(path: $0) } ?? .scenario }
 
     var policy: EpisodePolicy {
         EpisodePolicy(
-            scopes: scopes.map {
-                Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-            },
+            scopes: grantedScopes,
             approvals: approvals == "deny" ? .deny : .auto)
     }
 
