@@ -1,18 +1,20 @@
+import WorldModel
+
 /// One check of a scenario's verdict.
-public struct CheckSpec: Sendable {
+package struct CheckSpec: Sendable {
     /// The check's name as written, shown in verdicts.
-    public var name: String
+    package var name: String
     /// What is checked.
-    public var kind: Kind
+    package var kind: Kind
 
     /// Creates a check.
-    public init(name: String, kind: Kind) {
+    package init(name: String, kind: Kind) {
         self.name = name
         self.kind = kind
     }
 
     /// The kinds of checks.
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// An expression that must be true on the final state.
         case expect(CompiledExpression)
         /// An expression that must be true after every step.

@@ -1,24 +1,26 @@
+import WorldModel
+
 /// A fault overlay (`--faults FILE`): changes a scenario's fault rules without editing it.
 ///
 /// Format: `{"simrun_faults": 1, "faults": [rules…], "disable": ["rule-id", …]}`. A rule whose
 /// id the scenario already has replaces that rule in place; a new id is added at the end;
 /// `disable` removes rules by id (an unknown id is an error, so typos are caught).
-public struct FaultOverlay: Sendable {
+package struct FaultOverlay: Sendable {
     /// Rules to add or replace, in file order.
-    public var rules: [FaultRule]
+    package var rules: [FaultRule]
     /// Ids of rules to remove.
-    public var disabled: [String]
+    package var disabled: [String]
     /// SHA-256 (hex) of the overlay's canonical form, recorded in traces.
-    public var sha256: String
+    package var sha256: String
 
     /// Loads and checks an overlay against `scenario` (tool and service names, rule ids).
-    public static func load(contentsOf path: String, for scenario: Scenario) throws(ScenarioLoadError) -> FaultOverlay {
+    package static func load(contentsOf path: String, for scenario: Scenario) throws(ScenarioLoadError) -> FaultOverlay {
         let document = try ScenarioLoader.parse(try ScenarioLoader.readFile(path), file: path)
         return try load(document, file: path, for: scenario)
     }
 
     /// Checks a parsed overlay against `scenario`.
-    public static func load(_ document: JSON, file: String, for scenario: Scenario) throws(ScenarioLoadError)
+    package static func load(_ document: JSON, file: String, for scenario: Scenario) throws(ScenarioLoadError)
         -> FaultOverlay
     {
         var reader = ScenarioReader(file: file)
@@ -57,7 +59,7 @@ public struct FaultOverlay: Sendable {
     }
 
     /// The scenario's rules with this overlay applied.
-    public func apply(to original: [FaultRule]) -> [FaultRule] {
+    package func apply(to original: [FaultRule]) -> [FaultRule] {
         var result = original.filter { !disabled.contains($0.id) }
         for rule in rules {
             if let index = result.firstIndex(where: { $0.id == rule.id }) {

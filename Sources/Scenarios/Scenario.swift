@@ -1,4 +1,4 @@
-@_exported import WorldModel
+import WorldModel
 
 /// A loaded, validated scenario: the task, the compiled world, the checks that decide the
 /// verdict and the reference solution.
@@ -12,17 +12,17 @@ public struct Scenario: Sendable {
     /// What the agent is asked to do, and its budgets.
     public var task: ScenarioTask
     /// The compiled world: data, services, tools and faults.
-    public var world: World
+    package var world: World
     /// The checks that decide the verdict, in file order.
-    public var checks: [CheckSpec]
+    package var checks: [CheckSpec]
     /// The reference path that passes in a fault-free world.
-    public var solution: [SolutionStep]
+    package var solution: [SolutionStep]
     /// SHA-256 (hex) of the canonical form of the scenario file: the scenario's identity in traces.
     public var sha256: String
     /// The file the scenario was loaded from, if any.
     public var path: String?
     /// The scenario document as loaded.
-    public var document: JSON
+    package var document: JSON
 }
 
 /// What the agent is asked to do, with its step and virtual-time budgets.

@@ -1,5 +1,7 @@
+import WorldModel
+
 /// One step of a scenario's reference solution; the built-in reference agents follow them.
-public indirect enum SolutionStep: Sendable {
+package indirect enum SolutionStep: Sendable {
     /// Call `tool` with `arguments`, overridden by `argumentsFrom` (expressions over `saved` and
     /// loop variables); keep the parsed body as `saved.<save>`; with `paginate`, follow
     /// `next_cursor` and keep `{"items": [all items]}`.
@@ -13,12 +15,12 @@ public indirect enum SolutionStep: Sendable {
 }
 
 /// An answer text with `{{expression}}` placeholders.
-public struct AnswerTemplate: Sendable {
+package struct AnswerTemplate: Sendable {
     /// The parts of the text, in order.
-    public var parts: [Part]
+    package var parts: [Part]
 
     /// A literal run of text or an expression to evaluate and insert.
-    public enum Part: Sendable {
+    package enum Part: Sendable {
         /// Literal text.
         case text(String)
         /// An expression whose value is inserted (strings as-is, other values as JSON).
@@ -26,5 +28,5 @@ public struct AnswerTemplate: Sendable {
     }
 
     /// Creates a template from parts.
-    public init(parts: [Part]) { self.parts = parts }
+    package init(parts: [Part]) { self.parts = parts }
 }

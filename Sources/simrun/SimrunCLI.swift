@@ -1,4 +1,6 @@
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// The `simrun` command line: dispatches to subcommands, prints help, maps errors to exit codes.
 enum SimrunCLI {

@@ -1,6 +1,7 @@
 import Foundation
 import Scenarios
 import Testing
+import WorldModel
 
 @Suite("Fault overlays and --no-faults")
 struct FaultOverlayTests {

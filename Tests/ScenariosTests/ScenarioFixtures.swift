@@ -1,5 +1,6 @@
 import Foundation
 import Scenarios
+import WorldModel
 
 /// Shipped scenarios and helpers that make corrupt copies of them in code.
 enum ScenarioFixtures {

@@ -1,5 +1,6 @@
 import Scenarios
 import Testing
+import WorldModel
 
 /// One mistake a scenario author can make, applied to a copy of the shipped crm-refund scenario.
 struct Corruption: Sendable, CustomTestStringConvertible {

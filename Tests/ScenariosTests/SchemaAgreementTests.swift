@@ -1,5 +1,6 @@
 import Scenarios
 import Testing
+import WorldModel
 
 /// A structural mistake both `scenarios/schema.json` and the loader must reject, and where each
 /// points: the schema names the object that has an unexpected or missing key, the loader the key.

@@ -1,5 +1,6 @@
 import Scenarios
 import Testing
+import WorldModel
 
 @Suite("Tool hints")
 struct ToolHintTests {

@@ -1,3 +1,6 @@
+import Scenarios
+import WorldModel
+
 /// The built-in reference agents: they follow a scenario's solution steps, differing only in
 /// how they treat what goes wrong.
 ///
@@ -13,20 +16,12 @@
 ///   items; de-duplicates items by id; after its own first write, confirms each listing by reading
 ///   it again until two complete reads agree (a stale page differs from the next read); re-reads
 ///   rows it wrote until the read agrees with what it wrote.
-struct SolutionFollower: ReferenceAgent {
+struct SolutionFollower {
     enum Style: Sendable {
         case scripted, naive, robust
     }
 
     let style: Style
-
-    var kind: TraceHeader.Agent {
-        switch style {
-        case .scripted: .scripted
-        case .naive: .naive
-        case .robust: .robust
-        }
-    }
 
     func play(_ episode: inout EpisodeEngine) -> String? {
         var run = SolutionRun(style: style, episode: episode)

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// One named, measured operation: `run` performs the operation once.
 ///
 /// Benchmarks are the one place in simrun where wall-clock time is measured; results never

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Runs benchmarks for a time budget each, after a warm-up, and measures time per operation.
 public struct BenchmarkRunner: Sendable {
     /// Measuring time per benchmark (after warm-up).

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// An absolute target for one benchmark: at least so many operations per second (equivalently,
 /// at most so many nanoseconds per operation), for benchmarks with no natural baseline.
 public struct BenchmarkThreshold: Sendable, Hashable {

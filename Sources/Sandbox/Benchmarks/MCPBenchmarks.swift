@@ -1,4 +1,6 @@
 import Foundation
+import Scenarios
+import WorldModel
 
 /// MCP round trips: `tools/call` requests written to a real `MCPServer` over OS pipes by an
 /// in-process client, against a bare pipe echo of the same line measured in the same run.

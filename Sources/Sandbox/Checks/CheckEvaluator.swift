@@ -1,3 +1,6 @@
+import Scenarios
+import WorldModel
+
 /// Evaluates a scenario's checks: `always` after every step, the rest at the end, plus the
 /// built-in checks every episode gets (scopes, approvals, step and time budgets).
 struct CheckEvaluator: Sendable {

@@ -42,7 +42,7 @@ public struct CheckResult: Sendable, Hashable {
     }
 
     /// Decodes the JSON form; `path` prefixes error paths (e.g. `checks[2]`).
-    public init(json: JSON, path: String = "check") throws(RecordDecodingError) {
+    package init(json: JSON, path: String = "check") throws(RecordDecodingError) {
         var reader = try _RecordReader(json, path: path)
         name = try reader.string("name")
         kind = try reader.choice("kind", Kind.self)

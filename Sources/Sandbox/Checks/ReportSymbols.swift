@@ -1,3 +1,5 @@
+import WorldModel
+
 /// How reports mark pass and fail: Unicode check marks for terminals that show them, or plain
 /// ASCII (`PASS`/`FAIL`) for logs, CI consoles and anything that mangles non-ASCII text.
 public enum ReportSymbols: Sendable, Hashable {

@@ -49,7 +49,7 @@ public struct Verdict: Sendable, Hashable {
     }
 
     /// Decodes the JSON form; `path` prefixes error paths.
-    public init(json: JSON, path: String = "verdict") throws(RecordDecodingError) {
+    package init(json: JSON, path: String = "verdict") throws(RecordDecodingError) {
         var reader = try _RecordReader(json, path: path)
         try self.init(reader: &reader)
         try reader.finish()

@@ -1,3 +1,6 @@
+import Scenarios
+import WorldModel
+
 /// One run of an agent against a scenario: the embedding API.
 ///
 /// ```swift
@@ -64,8 +67,12 @@ public actor Episode {
     /// The calls so far.
     public var steps: [TraceStep] { engine.steps }
 
-    /// The latent state now (for assertions in tests; agents never see it).
-    public var state: WorldState { engine.state }
+    /// The latent state now (the package's own tests inspect it; embedders read `data`).
+    package var state: WorldState { engine.state }
+
+    /// The entity data now, as a JSON object from collection name to its rows in order: what
+    /// the systems of record hold, for assertions in tests (agents never see it).
+    public var data: JSON { engine.state.data.json }
 
     /// Calls `tool` with `arguments` and returns what the agent observes. `thinkTimeMs` is the
     /// agent's time since its last response; when `nil`, the time slept on `clock` counts.

@@ -1,30 +1,33 @@
+import Scenarios
+import WorldModel
+
 /// The synchronous heart of an episode: policy, world step, `always` checks and step records.
 ///
 /// `Episode` wraps it for async embedding code; reference agents, the runner and replay drive it
 /// directly. A value type: copying it snapshots the whole episode, except that a copy shares the
 /// trace writer, so only one copy should go on stepping while a trace is being written.
-public struct EpisodeEngine: Sendable {
+package struct EpisodeEngine: Sendable {
     /// The scenario being played (with the fault selection already applied).
-    public let scenario: Scenario
+    package let scenario: Scenario
     /// The world seed every random decision derives from.
-    public let seed: UInt64
+    package let seed: UInt64
     /// Scopes and approvals.
-    public let policy: EpisodePolicy
+    package let policy: EpisodePolicy
     /// The latent state now.
-    public private(set) var state: WorldState
+    package private(set) var state: WorldState
     /// Every call so far, as recorded in traces.
-    public private(set) var steps: [TraceStep] = []
+    package private(set) var steps: [TraceStep] = []
     /// Whether each step records the SHA-256 of the latent state (traces and replay need it).
-    public let recordsStateHashes: Bool
+    package let recordsStateHashes: Bool
     private var checks: CheckEvaluator
     /// When set, every step is appended to this trace as it happens, and `finish` writes the
     /// verdict line: a crash mid-episode leaves a valid prefix.
-    public var traceWriter: TraceWriter?
+    package var traceWriter: TraceWriter?
     /// The first failure to write the trace, if any; the trace then holds the steps before it.
-    public private(set) var traceError: TraceWriteError?
+    package private(set) var traceError: TraceWriteError?
 
     /// Starts an episode at time zero.
-    public init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true)
+    package init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true)
     {
         self.scenario = scenario
         self.seed = seed
@@ -37,19 +40,19 @@ public struct EpisodeEngine: Sendable {
     /// Starts over from time zero, with `seed` (by default the same seed): O(1), since the
     /// initial state is shared copy-on-write. For the async `Episode`, open a new one from the
     /// same `Scenario` instead; that is just as cheap.
-    public mutating func reset(seed: UInt64? = nil) {
+    package mutating func reset(seed: UInt64? = nil) {
         self = EpisodeEngine(
             scenario: scenario, seed: seed ?? self.seed, policy: policy, recordsStateHashes: recordsStateHashes)
     }
 
     /// The tools, in the scenario's order.
-    public var tools: [ToolDescriptor] { scenario.world.tools.map(ToolDescriptor.init) }
+    package var tools: [ToolDescriptor] { scenario.world.tools.map(ToolDescriptor.init) }
 
     /// Virtual milliseconds since the episode began.
-    public var now: Int64 { state.now }
+    package var now: Int64 { state.now }
 
     /// Whether a call of `tool` with `arguments` is gated by approval in the current state.
-    public func needsApproval(tool: String, arguments: JSON) -> Bool {
+    package func needsApproval(tool: String, arguments: JSON) -> Bool {
         guard let spec = scenario.world.tool(named: tool) else { return false }
         return scenario.world.needsApproval(spec, arguments: arguments, in: state)
     }
@@ -60,7 +63,7 @@ public struct EpisodeEngine: Sendable {
     /// The virtual clock runs from 0 to 2^62 ms (`WorldState.maximumNowMs`, about 146 million
     /// years): a negative think time counts as 0, and one that would pass the limit is cut to
     /// reach it exactly. The step records the think time applied, so its trace replays.
-    public mutating func call(_ tool: String, arguments: JSON, thinkMs: Int64, approved: Bool?) -> Observation {
+    package mutating func call(_ tool: String, arguments: JSON, thinkMs: Int64, approved: Bool?) -> Observation {
         do throws(VirtualTimeError) {
             return try call(tool, arguments: arguments, exactThinkMs: clampedThinkTime(thinkMs), approved: approved)
         } catch {
@@ -121,7 +124,7 @@ public struct EpisodeEngine: Sendable {
 
     /// Lets `milliseconds` of agent time pass without a call (for example before the answer);
     /// cut to the clock's range like a call's think time.
-    public mutating func wait(milliseconds: Int64) {
+    package mutating func wait(milliseconds: Int64) {
         do throws(VirtualTimeError) {
             try wait(exactMilliseconds: clampedThinkTime(milliseconds))
         } catch {
@@ -135,7 +138,7 @@ public struct EpisodeEngine: Sendable {
     }
 
     /// Ends the episode: the verdict for `answer`, written to the trace (which is then closed).
-    public mutating func finish(answer: String?) -> Verdict {
+    package mutating func finish(answer: String?) -> Verdict {
         let verdict = verdict(answer: answer)
         if let traceWriter {
             if traceError == nil {
@@ -152,7 +155,7 @@ public struct EpisodeEngine: Sendable {
     }
 
     /// The verdict for `answer` on the state now; the episode may go on (it is not changed).
-    public func verdict(answer: String?) -> Verdict {
+    package func verdict(answer: String?) -> Verdict {
         checks.verdict(answer: answer, steps: steps, world: scenario.world, state: state, task: scenario.task)
     }
 }

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// A tool as an agent sees it: name, description, input schema and behaviour hints.
 public struct ToolDescriptor: Sendable, Hashable {
     /// The tool's name.
@@ -14,7 +16,7 @@ public struct ToolDescriptor: Sendable, Hashable {
     public var idempotent: Bool
 
     /// The descriptor of `tool`.
-    public init(_ tool: ToolSpec) {
+    package init(_ tool: ToolSpec) {
         name = tool.name
         description = tool.description
         inputSchema = tool.inputSchemaJSON

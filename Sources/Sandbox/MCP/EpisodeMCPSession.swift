@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Serves an `Episode` over MCP: tools become MCP tools (with read-only, destructive and
 /// idempotent hints), observations become tool results, `submit_answer` finishes the episode.
 ///

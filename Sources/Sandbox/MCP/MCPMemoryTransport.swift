@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// An `MCPInput` over bytes held in memory, delivered in the given chunks; for tests and
 /// for embedding the server without processes. Framing and the line limit behave exactly

@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// How `MCPServer` runs: think-time source, `--realtime` pacing and input limits.
 public struct MCPServerOptions: Sendable {

@@ -1,4 +1,5 @@
 import Dispatch
+import WorldModel
 
 #if canImport(Glibc)
     import Glibc

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// One framed input message, or the fact that one was too long to accept.
 public enum MCPInputEvent: Sendable, Hashable {
     /// A complete line without its terminating newline.

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Splits a byte stream into newline-terminated lines with a bounded buffer: a line that
 /// grows past the limit is counted and dropped rather than kept in memory.
 struct _MCPLineSplitter {

@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// What an episode allows: the capability scopes it grants and how approval-gated calls are
 /// decided.

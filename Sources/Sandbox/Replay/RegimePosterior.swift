@@ -3,7 +3,7 @@ import WorldModel
 
 /// The status class of an observed call, as far as regimes are concerned: success or one of the
 /// service errors.
-public enum CallStatusClass: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum CallStatusClass: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// The service answered normally (whatever the tool's own status, e.g. a 404 is still `ok`
     /// for the service).
     case ok
@@ -17,7 +17,7 @@ public enum CallStatusClass: String, Sendable, Hashable, CaseIterable, CustomStr
     case badGateway = "bad_gateway"
 
     /// The class of a call that got `error` (`nil`: `ok`).
-    public init(_ error: ServiceError?) {
+    package init(_ error: ServiceError?) {
         switch error {
         case nil: self = .ok
         case .serverError: self = .serverError
@@ -28,7 +28,7 @@ public enum CallStatusClass: String, Sendable, Hashable, CaseIterable, CustomStr
     }
 
     /// The service error of this class (`nil` for `ok`).
-    public var serviceError: ServiceError? {
+    package var serviceError: ServiceError? {
         switch self {
         case .ok: nil
         case .serverError: .serverError
@@ -39,20 +39,20 @@ public enum CallStatusClass: String, Sendable, Hashable, CaseIterable, CustomStr
     }
 
     /// The snake_case name (`server_error`).
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// One call to a service as an observer saw it.
-public struct ObservedCall: Sendable, Hashable {
+package struct ObservedCall: Sendable, Hashable {
     /// Success or which service error.
-    public var status: CallStatusClass
+    package var status: CallStatusClass
     /// The observed latency in whole milliseconds.
-    public var latencyMs: Int64
+    package var latencyMs: Int64
     /// The virtual time of the call, if known; needed to apply schedules.
-    public var timeMs: Int64?
+    package var timeMs: Int64?
 
     /// An observed call.
-    public init(status: CallStatusClass, latencyMs: Int64, timeMs: Int64? = nil) {
+    package init(status: CallStatusClass, latencyMs: Int64, timeMs: Int64? = nil) {
         self.status = status
         self.latencyMs = latencyMs
         self.timeMs = timeMs
@@ -84,9 +84,9 @@ public struct ObservedCall: Sendable, Hashable {
 /// useful for comparing chains fitted to the same trace. The lognormal latency factor uses the
 /// platform's `erfc`, so posteriors may differ between platforms in the last bits; they are an
 /// analysis aid, never part of trace bytes.
-public struct RegimePosterior: Sendable {
+package struct RegimePosterior: Sendable {
     /// Which calls' latencies count as evidence.
-    public enum LatencyEvidence: Sendable, Hashable {
+    package enum LatencyEvidence: Sendable, Hashable {
         /// Only successful calls' latencies (the default).
         case okCalls
         /// Every call's latency.
@@ -96,24 +96,24 @@ public struct RegimePosterior: Sendable {
     }
 
     /// The chain whose regimes are inferred.
-    public let chain: RegimeChain
+    package let chain: RegimeChain
     /// Which latencies count as evidence.
-    public let latencyEvidence: LatencyEvidence
+    package let latencyEvidence: LatencyEvidence
     /// Whether calls with a time inside a schedule window force the scheduled regime.
-    public let applySchedules: Bool
+    package let applySchedules: Bool
     /// The smallest probability any emission factor can have.
-    public let floor: Double
+    package let floor: Double
     /// The natural log of the current posterior, one entry per regime (`-∞` for impossible).
-    public private(set) var logProbabilities: [Double]
+    package private(set) var logProbabilities: [Double]
     /// The floored log-likelihood of all calls observed so far.
-    public private(set) var logLikelihood: Double = 0
+    package private(set) var logLikelihood: Double = 0
     /// How many calls have been observed.
-    public private(set) var observedCount = 0
+    package private(set) var observedCount = 0
 
     private let logTransitions: [[Double]]
 
     /// A posterior with all mass on the chain's initial regime.
-    public init(
+    package init(
         chain: RegimeChain, latencyEvidence: LatencyEvidence = .okCalls, applySchedules: Bool = true,
         floor: Double = 1e-9
     ) {
@@ -126,18 +126,18 @@ public struct RegimePosterior: Sendable {
     }
 
     /// The current posterior probabilities, one per regime, summing to 1.
-    public var probabilities: [Double] {
+    package var probabilities: [Double] {
         logProbabilities.map { Foundation.exp($0) }
     }
 
     /// The posterior probability of the regime called `name` (0 for an unknown name).
-    public func probability(of name: String) -> Double {
+    package func probability(of name: String) -> Double {
         guard let index = chain.index(named: name) else { return 0 }
         return Foundation.exp(logProbabilities[index])
     }
 
     /// The index of the most probable regime (the first on ties).
-    public var mostLikely: Int {
+    package var mostLikely: Int {
         var best = 0
         for index in logProbabilities.indices where logProbabilities[index] > logProbabilities[best] {
             best = index
@@ -146,7 +146,7 @@ public struct RegimePosterior: Sendable {
     }
 
     /// Updates the posterior with the next call (see the type's documentation).
-    public mutating func observe(_ call: ObservedCall) {
+    package mutating func observe(_ call: ObservedCall) {
         let count = chain.regimes.count
         var predicted: [Double]
         if applySchedules, let time = call.timeMs, let forced = chain.scheduledRegime(at: time) {
@@ -174,13 +174,13 @@ public struct RegimePosterior: Sendable {
     }
 
     /// Observes every call in order.
-    public mutating func observe(_ calls: some Sequence<ObservedCall>) {
+    package mutating func observe(_ calls: some Sequence<ObservedCall>) {
         for call in calls { observe(call) }
     }
 
     /// The posterior probabilities after each call of `calls`: one row per call, one column per
     /// regime.
-    public static func filter(
+    package static func filter(
         chain: RegimeChain, calls: [ObservedCall], latencyEvidence: LatencyEvidence = .okCalls,
         applySchedules: Bool = true
     ) -> [[Double]] {
@@ -192,7 +192,7 @@ public struct RegimePosterior: Sendable {
     }
 
     /// `log P(call | regime)`, each factor floored.
-    public func logEmission(_ call: ObservedCall, regime: Regime) -> Double {
+    package func logEmission(_ call: ObservedCall, regime: Regime) -> Double {
         var log = Foundation.log(Swift.max(regime.errors.probability(of: call.status.serviceError), floor))
         let useLatency: Bool =
             switch latencyEvidence {

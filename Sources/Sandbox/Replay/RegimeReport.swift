@@ -1,12 +1,15 @@
+import Scenarios
+import WorldModel
+
 /// What the world was doing underneath an episode, inferred the way an outside observer would:
 /// for each service, the posterior over its hidden regimes from the statuses and latencies the
 /// agent saw (the HMM forward algorithm of `RegimePosterior`), set against the regimes the trace
 /// recorded.
-public enum RegimeReport {
+package enum RegimeReport {
     /// One line per service that was called: the most likely regime after the last call, with
     /// its probability, the recorded regime, and on how many calls the most likely regime was the
     /// recorded one.
-    public static func lines(scenario: Scenario, steps: [TraceStep]) -> [String] {
+    package static func lines(scenario: Scenario, steps: [TraceStep]) -> [String] {
         var lines: [String] = []
         for service in scenario.world.spec.services {
             let calls = steps.filter { step in

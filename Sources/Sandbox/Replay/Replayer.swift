@@ -1,3 +1,6 @@
+import Scenarios
+import WorldModel
+
 /// Re-executes a recorded episode and proves every observation and state hash identical.
 ///
 /// The trace carries everything the world depends on: the scenario's identity (its SHA-256),
@@ -12,9 +15,9 @@ public enum Replayer {
         /// The step as re-executed.
         public var replayed: TraceStep
         /// The entity store before the step.
-        public var dataBefore: EntityStore
+        package var dataBefore: EntityStore
         /// The entity store after the step.
-        public var dataAfter: EntityStore
+        package var dataAfter: EntityStore
     }
 
     /// The result of a replay.
@@ -28,10 +31,19 @@ public enum Replayer {
         /// The verdict recomputed from the replay (when the trace has a verdict line).
         public var verdict: Verdict?
         /// The data after every step: index 0 is the initial data.
-        public var dataAfterStep: [EntityStore]
+        package var dataAfterStep: [EntityStore]
 
         /// Whether every step (and the verdict) matched.
         public var isIdentical: Bool { divergence == nil }
+
+        /// The entity data after `step` steps (0 is the initial data), as a JSON object from
+        /// collection name to rows; `nil` for a step the replay did not reach.
+        public func data(afterStep step: Int) -> JSON? {
+            dataAfterStep.indices.contains(step) ? dataAfterStep[step].json : nil
+        }
+
+        /// How many states `data(afterStep:)` can show: the initial one and one per replayed step.
+        public var stateCount: Int { dataAfterStep.count }
 
         /// Whether the trace has a verdict line: a trace of an episode that was killed or
         /// crashed has none, so only its steps could be compared.

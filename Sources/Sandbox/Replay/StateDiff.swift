@@ -1,8 +1,10 @@
+import WorldModel
+
 /// What changed in the entity store between two states, as lines for people:
 /// `+ refunds RF-1 {…}`, `~ charges CH-2 status: "captured" → "refunded"`, `- customers C-7`.
-public enum StateDiff {
+package enum StateDiff {
     /// The changes from `before` to `after`, collection by collection in declaration order.
-    public static func lines(from before: EntityStore, to after: EntityStore) -> [String] {
+    package static func lines(from before: EntityStore, to after: EntityStore) -> [String] {
         var lines: [String] = []
         for collection in after.collections {
             let old = before[collection.name]

@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import Scenarios
+import WorldModel
 
 /// What to run: a scenario, an agent, which seeds and how many trials, under which policy, and
 /// where traces go.
@@ -7,7 +9,7 @@ public struct RunPlan: Sendable {
     /// The scenario (fault selection already applied).
     public var scenario: Scenario
     /// The built-in agent that plays each episode.
-    public var agent: any ReferenceAgent
+    public var agent: ReferenceAgent
     /// The seeds, in order.
     public var seeds: [UInt64]
     /// Trials per seed (k of pass^k).
@@ -21,7 +23,7 @@ public struct RunPlan: Sendable {
 
     /// Creates a plan.
     public init(
-        scenario: Scenario, agent: any ReferenceAgent, seeds: [UInt64], trials: Int = 1,
+        scenario: Scenario, agent: ReferenceAgent, seeds: [UInt64], trials: Int = 1,
         policy: EpisodePolicy = .permissive,
         faults: TraceHeader.Faults = .init(mode: .scenario), traceDirectory: String? = nil
     ) {

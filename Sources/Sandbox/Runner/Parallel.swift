@@ -1,12 +1,13 @@
 import Dispatch
 import Foundation
+import WorldModel
 
 /// Runs independent jobs on several threads and returns their results in job order, so the
 /// output never depends on scheduling.
-public enum Parallel {
+package enum Parallel {
     /// `body(0)…body(count - 1)` on up to `parallelism` threads, results in index order;
     /// `progress` gets (jobs done, count) after each job, from any thread.
-    public static func map<Value: Sendable>(
+    package static func map<Value: Sendable>(
         _ count: Int, parallelism: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
         _ body: @Sendable (Int) -> Value
     ) -> [Value] {

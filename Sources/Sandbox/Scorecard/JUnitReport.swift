@@ -1,3 +1,5 @@
+import WorldModel
+
 /// JUnit XML for CI systems: one `testsuite` per scenario, one `testcase` per seed and trial.
 ///
 /// A test case is named `seed 7 trial 1` with the scenario name as its `classname`; a failed

@@ -5,23 +5,23 @@ import WorldModel
 /// The path names the offending member from the record's root (`checks[2].kind`), so the
 /// message points at the exact place to fix, e.g.
 /// `step.status: expected an integer, found string "200"`.
-public struct RecordDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct RecordDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The JSON path of the offending member, e.g. `step.headers[0]`.
-    public var path: String
+    package var path: String
     /// What was expected there, in words.
-    public var expected: String
+    package var expected: String
     /// What was found, in words (`missing`, `string "200"`, `unknown member`).
-    public var found: String
+    package var found: String
 
     /// Creates an error.
-    public init(path: String, expected: String, found: String) {
+    package init(path: String, expected: String, found: String) {
         self.path = path
         self.expected = expected
         self.found = found
     }
 
     /// `step.status: expected an integer, found string "200"`.
-    public var description: String { "\(path): expected \(expected), found \(found)" }
+    package var description: String { "\(path): expected \(expected), found \(found)" }
 
     /// A short description of `value` for the `found` part of a message.
     static func describe(_ value: JSON) -> String {

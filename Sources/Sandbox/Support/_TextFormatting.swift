@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Deterministic number formatting for reports: integer arithmetic only, so the text never
 /// depends on the platform's floating-point printing or locale.
 enum _TextFormatting {

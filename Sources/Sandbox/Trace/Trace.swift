@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 import WorldModel
 
 /// A recorded episode: the header, every step in order, and the verdict if the episode finished.

@@ -1,3 +1,4 @@
+import Scenarios
 import WorldModel
 
 /// The first line of a trace: what was run, so that the episode can be replayed exactly.
@@ -168,7 +169,7 @@ public struct TraceHeader: Sendable, Hashable {
 
     /// Decodes the JSON form. The `format` and `version` members must be present and supported;
     /// `TraceReader` checks them first to give a clearer error for files that are not traces.
-    public init(json: JSON) throws(RecordDecodingError) {
+    package init(json: JSON) throws(RecordDecodingError) {
         var reader = try _RecordReader(json, path: "header")
         let type = try reader.string("type")
         guard type == "header" else {

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Why a file could not be read as a trace. Line numbers are 1-based.
 public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file could not be read at all.

@@ -30,7 +30,7 @@ public enum TraceRecord: Sendable, Hashable {
     }
 
     /// Decodes a record by its `type` member.
-    public init(json: JSON) throws(RecordDecodingError) {
+    package init(json: JSON) throws(RecordDecodingError) {
         guard case .object(let object) = json else {
             throw RecordDecodingError(path: "record", expected: "an object", found: RecordDecodingError.describe(json))
         }

@@ -11,7 +11,7 @@ import WorldModel
 public struct TraceStep: Sendable, Hashable {
     /// One response header as recorded: name and value, in the order the agent saw them (the
     /// world model's `Header`).
-    public typealias HeaderField = Header
+    public typealias HeaderField = ResponseHeader
 
     /// What the episode's policy decided about the call before it reached the world.
     public enum PolicyDecision: String, Sendable, Hashable, CaseIterable {
@@ -99,7 +99,7 @@ public struct TraceStep: Sendable, Hashable {
     }
 
     /// Decodes the JSON form.
-    public init(json: JSON) throws(RecordDecodingError) {
+    package init(json: JSON) throws(RecordDecodingError) {
         var reader = try _RecordReader(json, path: "step")
         let type = try reader.string("type")
         guard type == "step" else {

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Why a trace could not be written.
 public enum TraceWriteError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The trace's directory could not be created.

@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// Writes a trace file line by line as an episode runs.
 ///
@@ -9,9 +10,9 @@ import Foundation
 ///
 /// The writer opens the final path directly and replaces any file already there (a new
 /// episode's trace). It is safe to use from several tasks: calls are serialized by a lock.
-public final class TraceWriter: @unchecked Sendable {
+package final class TraceWriter: @unchecked Sendable {
     /// The file being written.
-    public let path: String
+    package let path: String
     private let lock = NSLock()
     private var descriptor: Int32
     private var length: Int64 = 0
@@ -19,7 +20,7 @@ public final class TraceWriter: @unchecked Sendable {
     private var isClosed = false
 
     /// Creates or replaces the file at `path` (creating missing directories) and writes `header`.
-    public init(path: String, header: TraceHeader) throws(TraceWriteError) {
+    package init(path: String, header: TraceHeader) throws(TraceWriteError) {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -43,14 +44,14 @@ public final class TraceWriter: @unchecked Sendable {
     deinit { closeDescriptor() }
 
     /// The number of steps written so far.
-    public var stepsWritten: Int {
+    package var stepsWritten: Int {
         lock.lock()
         defer { lock.unlock() }
         return nextIndex - 1
     }
 
     /// Appends a step; its `index` must be one more than the previous step's (1 for the first).
-    public func append(_ step: TraceStep) throws(TraceWriteError) {
+    package func append(_ step: TraceStep) throws(TraceWriteError) {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
@@ -62,7 +63,7 @@ public final class TraceWriter: @unchecked Sendable {
     }
 
     /// Appends the verdict line and closes the file.
-    public func finish(_ verdict: Verdict) throws(TraceWriteError) {
+    package func finish(_ verdict: Verdict) throws(TraceWriteError) {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
@@ -71,7 +72,7 @@ public final class TraceWriter: @unchecked Sendable {
     }
 
     /// Closes the file without a verdict (an episode abandoned part-way). Idempotent.
-    public func close() {
+    package func close() {
         lock.lock()
         defer { lock.unlock() }
         closeDescriptor()

@@ -1,4 +1,6 @@
 import Foundation
+import Scenarios
+import WorldModel
 
 /// The result of validating one scenario file.
 public struct ScenarioValidation: Sendable {

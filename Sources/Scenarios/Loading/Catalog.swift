@@ -1,3 +1,5 @@
+import WorldModel
+
 /// The names a scenario declares, gathered before its expressions are compiled, so that every
 /// reference can be checked (and misspellings get suggestions).
 struct Catalog {

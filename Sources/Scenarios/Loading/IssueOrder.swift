@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Puts issues in the order their places appear in the document, so that an author reading
 /// the list top to bottom walks the file top to bottom (the reader checks some things, such as
 /// unknown keys, before it descends, which would otherwise report a late key first).

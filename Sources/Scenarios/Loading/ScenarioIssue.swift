@@ -1,3 +1,5 @@
+import WorldModel
+
 /// One mistake in a scenario file: where (file and JSON path) and what.
 public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
     /// The file, as the user named it.

@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// Loads scenario files (format version 1) into validated `Scenario` values.
 ///
@@ -39,7 +40,7 @@ public enum ScenarioLoader {
     }
 
     /// Applies a fault selection to a loaded scenario.
-    public static func apply(_ selection: FaultSelection, to scenario: inout Scenario) throws(ScenarioLoadError) {
+    package static func apply(_ selection: FaultSelection, to scenario: inout Scenario) throws(ScenarioLoadError) {
         let file = scenario.path ?? scenario.name
         let rules: [FaultRule]
         switch selection {

@@ -1,3 +1,5 @@
+import WorldModel
+
 extension ScenarioReader {
     static let checkKinds = ["expect", "always", "calls", "answer"]
 
@@ -234,7 +236,7 @@ extension ScenarioReader {
 
 extension ToolOperation {
     /// The op's name as written in scenario files.
-    public var name: String {
+    package var name: String {
         switch self {
         case .get: "get"
         case .list: "list"

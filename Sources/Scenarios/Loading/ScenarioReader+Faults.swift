@@ -1,3 +1,5 @@
+import WorldModel
+
 extension ScenarioReader {
     static let faultCommonKeys = ["id", "kind", "tool", "service", "when", "calls", "p", "description"]
     static let faultParameters: [String: (allowed: [String], required: [String])] = [

@@ -1,3 +1,5 @@
+import WorldModel
+
 extension ScenarioReader {
     static let serviceKeys = [
         "timeout_ms", "regimes", "initial", "transitions", "schedule", "rate_limit", "description",

@@ -1,3 +1,5 @@
+import WorldModel
+
 extension ScenarioReader {
     static let operations = ["get", "list", "create", "update", "delete", "custom"]
     static let commonToolKeys = [

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// Walks a scenario document, turning JSON into typed values and collecting every issue with
 /// its JSON path instead of stopping at the first.
 struct ScenarioReader {

@@ -41,7 +41,7 @@ public struct VirtualInstant: InstantProtocol, Sendable, Hashable, Comparable, C
     public var description: String { "\(milliseconds)ms" }
 
     /// `duration` in whole milliseconds, rounded up (toward +∞), saturating.
-    public static func wholeMilliseconds(_ duration: Duration) -> Int64 {
+    package static func wholeMilliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         // attoseconds has the sign of the duration (or is 0) and |attoseconds| < 10^18.
         let perMillisecond: Int64 = 1_000_000_000_000_000

@@ -11,12 +11,12 @@ public struct Observation: Sendable, Hashable {
     /// The body exactly as the agent receives it.
     public var body: String
     /// Response headers, in order (`Content-Type` first).
-    public var headers: [Header]
+    public var headers: [ResponseHeader]
     /// Ids of the fault rules (or `regime:<name>` for regime-level errors) that shaped this call.
     public var faults: [String]
 
     /// Creates an observation.
-    public init(status: Int, latencyMs: Int64, body: String, headers: [Header], faults: [String]) {
+    public init(status: Int, latencyMs: Int64, body: String, headers: [ResponseHeader], faults: [String]) {
         self.status = status
         self.latencyMs = latencyMs
         self.body = body

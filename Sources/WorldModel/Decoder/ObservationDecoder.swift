@@ -1,10 +1,10 @@
 /// The decoder `D(z', outcome, rng) → observation`: applies the faults that change only what the
 /// agent sees, then renders the response as text with headers.
-public enum ObservationDecoder {
+package enum ObservationDecoder {
     /// Decodes `outcome` of a call on `world` (with `state` the state after the call): applies
     /// its decoder fault rules in declaration order (each from its keyed stream of `seed`), then
     /// renders, then cuts the body short for `malformed_json`.
-    public static func decode(_ outcome: Outcome, world: World, state: WorldState, seed: UInt64) -> Observation {
+    package static func decode(_ outcome: Outcome, world: World, state: WorldState, seed: UInt64) -> Observation {
         guard !outcome.decoderFaults.isEmpty, let toolNumber = outcome.toolNumber else {
             return render(outcome.response, latencyMs: outcome.latencyMs, faults: outcome.faults)
         }
@@ -35,7 +35,7 @@ public enum ObservationDecoder {
 
     /// Renders `response`: JSON bodies as canonical JSON with `Content-Type: application/json`;
     /// a string body with a `Content-Type` header of its own (an HTML page) as that text.
-    public static func render(_ response: Response, latencyMs: Int64, faults: [String]) -> Observation {
+    package static func render(_ response: Response, latencyMs: Int64, faults: [String]) -> Observation {
         if response.headers.isEmpty {
             return Observation(
                 status: response.status, latencyMs: latencyMs, body: response.body.canonicalText, headers: jsonHeaders,
@@ -49,11 +49,11 @@ public enum ObservationDecoder {
             headers.insert(headers.remove(at: index), at: 0)
         } else {
             body = response.body.canonicalText
-            headers.insert(Header("Content-Type", "application/json"), at: 0)
+            headers.insert(ResponseHeader("Content-Type", "application/json"), at: 0)
         }
         return Observation(status: response.status, latencyMs: latencyMs, body: body, headers: headers, faults: faults)
     }
 
     /// The headers of a plain JSON response, shared (not rebuilt per call).
-    private static let jsonHeaders = [Header("Content-Type", "application/json")]
+    private static let jsonHeaders = [ResponseHeader("Content-Type", "application/json")]
 }

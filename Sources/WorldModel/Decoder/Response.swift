@@ -2,24 +2,24 @@
 ///
 /// The transition produces it; the decoder applies response faults to it and renders it as an
 /// `Observation`.
-public struct Response: Sendable, Hashable {
+package struct Response: Sendable, Hashable {
     /// The HTTP-like status code.
-    public var status: Int
+    package var status: Int
     /// The body as JSON.
-    public var body: JSON
+    package var body: JSON
     /// Extra headers (name, value), in order; `Content-Type` is added when rendering.
-    public var headers: [Header]
+    package var headers: [ResponseHeader]
 
     /// Creates a response.
-    public init(status: Int, body: JSON, headers: [Header] = []) {
+    package init(status: Int, body: JSON, headers: [ResponseHeader] = []) {
         self.status = status
         self.body = body
         self.headers = headers
     }
 
     /// An error response `{"error": {"code": …, "message": …}}`.
-    public static func error(
-        _ status: Int, code: String, message: String, headers: [Header] = [], details: [String] = []
+    package static func error(
+        _ status: Int, code: String, message: String, headers: [ResponseHeader] = [], details: [String] = []
     ) -> Response {
         var error: JSONObject = ["code": .string(code), "message": .string(message)]
         if !details.isEmpty { error["details"] = .array(details.map(JSON.string)) }
@@ -27,7 +27,7 @@ public struct Response: Sendable, Hashable {
     }
 
     /// The conventional error code for a status: 404 `not_found`, 409 `conflict`, and so on.
-    public static func errorCode(for status: Int) -> String {
+    package static func errorCode(for status: Int) -> String {
         switch status {
         case 400: "bad_request"
         case 401: "unauthorized"
@@ -45,7 +45,7 @@ public struct Response: Sendable, Hashable {
     }
 
     /// Whether the status is 2xx.
-    public var isSuccess: Bool { (200..<300).contains(status) }
+    package var isSuccess: Bool { (200..<300).contains(status) }
 
     var json: JSON {
         [
@@ -56,7 +56,7 @@ public struct Response: Sendable, Hashable {
 }
 
 /// One response header.
-public struct Header: Sendable, Hashable {
+public struct ResponseHeader: Sendable, Hashable {
     /// The header name, e.g. `Retry-After`.
     public var name: String
     /// The header value.

@@ -1,8 +1,8 @@
 /// The encoder: turns an agent's tool call into a valid action, or says precisely why not.
-public enum ActionEncoder {
+package enum ActionEncoder {
     /// Every way `arguments` violates `tool`'s input schema, as `arguments.path: message` lines;
     /// empty when the call is valid. A list tool also accepts a string `cursor`.
-    public static func validate(_ arguments: JSON, for tool: ToolSpec) -> [String] {
+    package static func validate(_ arguments: JSON, for tool: ToolSpec) -> [String] {
         validate(arguments, schema: tool.inputSchema, acceptsCursor: tool.acceptsCursor)
     }
 

@@ -19,7 +19,7 @@
 ///
 /// When a value has the wrong `type` for a schema, that schema's other keywords are not
 /// reported for it: the type mismatch says it all.
-public struct JSONSchema: Sendable {
+package struct JSONSchema: Sendable {
     let nodes: [_SchemaNode]
     let sources: [JSON]
     let rootIndex: Int
@@ -28,7 +28,7 @@ public struct JSONSchema: Sendable {
 
     /// Compiles `schema`; throws the first problem found, with its path in the schema
     /// (`properties.amount.minimum: expected a number, found string "0"`).
-    public init(_ schema: JSON) throws(JSONSchemaError) {
+    package init(_ schema: JSON) throws(JSONSchemaError) {
         var compiler = _SchemaCompiler(document: schema)
         rootIndex = try compiler.compileDocument()
         nodes = compiler.nodes
@@ -44,7 +44,7 @@ public struct JSONSchema: Sendable {
     }
 
     /// The schema text this was compiled from (for a subschema, its own part of the document).
-    public var json: JSON { sources[rootIndex] }
+    package var json: JSON { sources[rootIndex] }
 
     /// Every way `instance` fails the schema, in a deterministic order (schema order, then the
     /// instance's member order), each reported once; empty when it is valid. Paths start at `root`
@@ -52,7 +52,7 @@ public struct JSONSchema: Sendable {
     ///
     /// A valid instance is recognised by the allocation-free `isValid` pass first, so the
     /// common case costs no more than `isValid`.
-    public func validate(_ instance: JSON, at root: String = "arguments") -> [JSONSchemaViolation] {
+    package func validate(_ instance: JSON, at root: String = "arguments") -> [JSONSchemaViolation] {
         if isValid(instance) { return [] }
         let violations = violationsByGeneralValidator(instance, at: root)
         // Unreachable in principle; never report "invalid" without saying why.
@@ -71,7 +71,7 @@ public struct JSONSchema: Sendable {
     }
 
     /// Whether `instance` satisfies the schema; stops at the first failure.
-    public func isValid(_ instance: JSON) -> Bool {
+    package func isValid(_ instance: JSON) -> Bool {
         if let flat, case .object(let object) = instance { return flat.isValid(object, ignoringCursor: false) }
         return isValidByGeneralValidator(instance)
     }
@@ -100,7 +100,7 @@ public struct JSONSchema: Sendable {
 
     /// The types the `type` keyword allows, in the order `null, boolean, integer, number,
     /// string, array, object`; `nil` when the schema has no `type` keyword.
-    public var types: [String]? {
+    package var types: [String]? {
         guard let types = shapeNode.types else { return nil }
         return _TypeSet.named.filter { types.contains($0.1) }.map(\.0)
     }
@@ -108,7 +108,7 @@ public struct JSONSchema: Sendable {
     /// The declared properties in declaration order, each with its single declared type
     /// (`nil` when the property schema has no `type` or allows several; see `property(_:)`
     /// for the full schema). Used to type-check expressions such as `args.amount`.
-    public var propertyTypes: [(name: String, type: String?)] {
+    package var propertyTypes: [(name: String, type: String?)] {
         guard let members = shapeNode.members else { return [] }
         return members.properties.map { property in
             let types = JSONSchema(nodes: nodes, sources: sources, rootIndex: property.node).types
@@ -117,21 +117,21 @@ public struct JSONSchema: Sendable {
     }
 
     /// The declared property names, in declaration order.
-    public var propertyNames: [String] {
+    package var propertyNames: [String] {
         shapeNode.members?.properties.map(\.name) ?? []
     }
 
     /// The names listed in `required`, in the order written.
-    public var requiredProperties: [String] { shapeNode.required }
+    package var requiredProperties: [String] { shapeNode.required }
 
     /// The schema of the declared property `name`, if declared.
-    public func property(_ name: String) -> JSONSchema? {
+    package func property(_ name: String) -> JSONSchema? {
         guard let node = shapeNode.members?.declaredNode(for: name) else { return nil }
         return JSONSchema(nodes: nodes, sources: sources, rootIndex: node)
     }
 
     /// The schema of array elements (`items`), if declared.
-    public var itemSchema: JSONSchema? {
+    package var itemSchema: JSONSchema? {
         guard let node = shapeNode.items else { return nil }
         return JSONSchema(nodes: nodes, sources: sources, rootIndex: node)
     }

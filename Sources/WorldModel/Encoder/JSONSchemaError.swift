@@ -2,26 +2,26 @@
 ///
 /// `path` is relative to the schema's root (`properties.amount.minimum`); embedders that
 /// keep schemas inside larger documents prefix their own location with `rendered(under:)`.
-public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where in the schema the problem is.
-    public var segments: [JSONPath.Component]
+    package var segments: [JSONPath.Component]
     /// What is wrong, e.g. `expected a number, found string "0"`.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
-    public init(segments: [JSONPath.Component], message: String) {
+    package init(segments: [JSONPath.Component], message: String) {
         self.segments = segments
         self.message = message
     }
 
     /// The path in dotted form, empty for the schema's root.
-    public var path: String { JSONPath.Component.render(segments, under: "") }
+    package var path: String { JSONPath.Component.render(segments, under: "") }
 
     /// `properties.amount.minimum: expected a number, found string "0"` (`schema: …` at the root).
-    public var description: String { rendered(under: "") }
+    package var description: String { rendered(under: "") }
 
     /// The message with the path placed under `root`, e.g. `tools[2].input.properties.x: …`.
-    public func rendered(under root: String) -> String {
+    package func rendered(under root: String) -> String {
         let path = JSONPath.Component.render(segments, under: root)
         return "\(path.isEmpty ? "schema" : path): \(message)"
     }
@@ -30,22 +30,22 @@ public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertibl
 /// One way an instance fails its schema.
 ///
 /// Renders as `arguments.amount: expected number, got string "12.5"`.
-public struct JSONSchemaViolation: Sendable, Hashable, CustomStringConvertible {
+package struct JSONSchemaViolation: Sendable, Hashable, CustomStringConvertible {
     /// Where in the instance, in dotted form under the root name given to `validate`
     /// (`arguments.items[2].sku`, `arguments["first name"]`).
-    public var path: String
+    package var path: String
     /// The schema keyword that failed (`type`, `required`, `additionalProperties`, `oneOf`, …).
-    public var keyword: String
+    package var keyword: String
     /// What was expected and what was found, e.g. `expected number, got string "12.5"`.
-    public var message: String
+    package var message: String
 
     /// Creates a violation.
-    public init(path: String, keyword: String, message: String) {
+    package init(path: String, keyword: String, message: String) {
         self.path = path
         self.keyword = keyword
         self.message = message
     }
 
     /// `path: message`.
-    public var description: String { "\(path): \(message)" }
+    package var description: String { "\(path): \(message)" }
 }

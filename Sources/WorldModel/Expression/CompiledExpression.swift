@@ -20,25 +20,25 @@
 ///   `upper`, `contains`, `round`, `abs`, `min`, `max`, `now`, `calls`, `regime`.
 /// - **Cost**: every evaluation is charged its node count plus, per row or element a loop
 ///   visits, the node count of the loop's body; past the budget it fails with `costExceeded`.
-public struct CompiledExpression: Sendable {
+package struct CompiledExpression: Sendable {
     /// The default evaluation budget in steps.
-    public static let defaultBudget = 1_000_000
+    package static let defaultBudget = 1_000_000
 
     /// Everything below, behind one reference: tools keep expressions in arrays and structs that
     /// the step path copies, and a copy then costs one retain instead of one per field.
     private let storage: _ExpressionStorage
 
     /// The source text the expression was compiled from.
-    public var source: String { storage.source }
+    package var source: String { storage.source }
     /// The static type of the result (`any` when unknown).
-    public var type: ExpressionType { storage.type }
+    package var type: ExpressionType { storage.type }
     /// The value, when the expression depends on no variable and no world state.
-    public var constantValue: JSON? { storage.constantValue }
+    package var constantValue: JSON? { storage.constantValue }
     /// Scope variables the expression reads (lambda parameters and `row` of a collection
     /// function are not included).
-    public var referencedVariables: Set<String> { storage.referencedVariables }
+    package var referencedVariables: Set<String> { storage.referencedVariables }
     /// Collections named literally by `count`, `exists`, `sum`, `get` or `last_created`.
-    public var referencedCollections: Set<String> { storage.referencedCollections }
+    package var referencedCollections: Set<String> { storage.referencedCollections }
 
     var code: _ExpressionCode { storage.code }
     /// Nodes in the expression, charged once per evaluation.
@@ -60,10 +60,10 @@ public struct CompiledExpression: Sendable {
     var directCondition: _DirectCondition? { storage.directCondition }
 
     /// Whether the expression always yields the same value (`constantValue` is set).
-    public var isConstant: Bool { constantValue != nil }
+    package var isConstant: Bool { constantValue != nil }
 
     /// Parses, type-checks and compiles `source` against the names in `scope`.
-    public static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope())
+    package static func compile(_ source: String, in scope: ExpressionScope = ExpressionScope())
         throws(ExpressionCompileError) -> CompiledExpression
     {
         let syntax = try ExpressionParser.parse(source)
@@ -89,7 +89,7 @@ public struct CompiledExpression: Sendable {
 
     /// Evaluates against the world state `context` with the variables in `bindings`
     /// (made from the scope the expression was compiled in).
-    public func evaluate(
+    package func evaluate(
         _ context: some ExpressionContext, _ bindings: ExpressionBindings,
         budget: Int = CompiledExpression.defaultBudget
     ) throws(ExpressionRuntimeError) -> JSON {
@@ -128,7 +128,7 @@ public struct CompiledExpression: Sendable {
     }
 
     /// Evaluates without world state (collection functions see no collections, `now()` is 0).
-    public func evaluate(
+    package func evaluate(
         _ bindings: ExpressionBindings = ExpressionBindings(), budget: Int = CompiledExpression.defaultBudget
     )
         throws(ExpressionRuntimeError) -> JSON
@@ -137,7 +137,7 @@ public struct CompiledExpression: Sendable {
     }
 
     /// Evaluates a condition (filter, precondition, check): the result must be a boolean.
-    public func evaluateCondition(
+    package func evaluateCondition(
         _ context: some ExpressionContext, _ bindings: ExpressionBindings,
         budget: Int = CompiledExpression.defaultBudget
     ) throws(ExpressionRuntimeError) -> Bool {

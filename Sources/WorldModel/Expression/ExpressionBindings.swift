@@ -3,28 +3,28 @@
 /// Make it once with `ExpressionScope.makeBindings()` and reassign slots between evaluations
 /// (e.g. `row` for each row of a scan): assigning into uniquely held bindings does not allocate,
 /// and evaluation reads them without copying.
-public struct ExpressionBindings: Sendable {
+package struct ExpressionBindings: Sendable {
     /// The variable names, parallel to `values`.
-    public let names: [String]
+    package let names: [String]
     /// The values, indexed by slot; unbound variables are `null`.
-    public var values: [JSON]
+    package var values: [JSON]
 
     /// Bindings for the given variable names, all `null`.
-    public init(names: [String] = []) {
+    package init(names: [String] = []) {
         self.names = names
         self.values = Array(repeating: .null, count: names.count)
     }
 
     /// The value in a slot.
     @inlinable
-    public subscript(slot: ExpressionSlot) -> JSON {
+    package subscript(slot: ExpressionSlot) -> JSON {
         get { values[slot.index] }
         set { values[slot.index] = newValue }
     }
 
     /// The value of a variable by name (a linear lookup; prefer slots on hot paths).
     /// Assigning to an undeclared name does nothing.
-    public subscript(name: String) -> JSON? {
+    package subscript(name: String) -> JSON? {
         get { names.firstIndex(of: name).map { values[$0] } }
         set {
             guard let index = names.firstIndex(of: name) else { return }

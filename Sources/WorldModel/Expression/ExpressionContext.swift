@@ -3,7 +3,7 @@
 ///
 /// Conforming types should be small (a reference, or a struct of at most three words that holds
 /// its storage by reference) so that passing one to `CompiledExpression.evaluate` does not allocate.
-public protocol ExpressionContext {
+package protocol ExpressionContext {
     /// The rows of a collection in insertion order, or `nil` when there is no such collection.
     func rows(in collection: String) -> [JSONObject]?
     /// The row of a collection whose `id` equals `id`, or `nil`.
@@ -25,12 +25,12 @@ public protocol ExpressionContext {
 
 extension ExpressionContext {
     /// Default: a linear scan of `rows(in:)` comparing each row's `id` structurally.
-    public func row(in collection: String, id: JSON) -> JSONObject? {
+    package func row(in collection: String, id: JSON) -> JSONObject? {
         rows(in: collection)?.first { $0["id"] == id }
     }
 
     /// Default: no index guarantee; collection functions scan every row.
-    public var rowsAreIndexedByID: Bool { false }
+    package var rowsAreIndexedByID: Bool { false }
 }
 
 /// The context used when none is given: no collections, time zero, no calls.

@@ -1,6 +1,6 @@
 /// Why evaluating a compiled expression failed. The caller turns it into a tool outcome
 /// (4xx or 5xx); evaluation never crashes.
-public enum ExpressionRuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ExpressionRuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An operator or function got values of the wrong type, e.g. `'<' needs two numbers or two
     /// strings, got string and integer`.
     case typeMismatch(String)
@@ -22,7 +22,7 @@ public enum ExpressionRuntimeError: Error, Sendable, Hashable, CustomStringConve
     case notABoolean(String)
 
     /// A message for people.
-    public var description: String {
+    package var description: String {
         switch self {
         case .typeMismatch(let message): "type mismatch: \(message)"
         case .divisionByZero: "division by zero"

@@ -3,21 +3,21 @@
 ///
 /// Variables get a slot in declaration order; an `ExpressionBindings` made from the same scope
 /// (or a scope that declared the same variables first, in the same order) carries their values.
-public struct ExpressionScope: Sendable {
+package struct ExpressionScope: Sendable {
     /// Declared variables in slot order.
-    public private(set) var variables: [(name: String, type: ExpressionType)] = []
+    package private(set) var variables: [(name: String, type: ExpressionType)] = []
     /// Collections by name, each with the type of its rows (usually `.record(fields)` or
     /// `.openObject`).
-    public var collections: [String: ExpressionType] = [:]
+    package var collections: [String: ExpressionType] = [:]
     /// Tool names `calls()` may name; `nil` accepts any name.
-    public var tools: Set<String>?
+    package var tools: Set<String>?
     /// Service names `regime()` may name; `nil` accepts any name.
-    public var services: Set<String>?
+    package var services: Set<String>?
     /// The row lookups that read a pre-bound slot instead (see `ExpressionRowBinding`).
     var rowBinding: ExpressionRowBinding?
 
     /// Creates a scope.
-    public init(
+    package init(
         variables: KeyValuePairs<String, ExpressionType> = [:],
         collections: [String: ExpressionType] = [:],
         tools: Set<String>? = nil,
@@ -31,7 +31,7 @@ public struct ExpressionScope: Sendable {
 
     /// Declares `name` (or changes its type if already declared) and returns its slot.
     @discardableResult
-    public mutating func declare(_ name: String, as type: ExpressionType) -> ExpressionSlot {
+    package mutating func declare(_ name: String, as type: ExpressionType) -> ExpressionSlot {
         if let existing = variables.firstIndex(where: { $0.name == name }) {
             variables[existing].type = type
             return ExpressionSlot(existing)
@@ -41,17 +41,17 @@ public struct ExpressionScope: Sendable {
     }
 
     /// Declares a collection whose rows have the given fields, or any fields when `nil`.
-    public mutating func declareCollection(_ name: String, fields: [String]?) {
+    package mutating func declareCollection(_ name: String, fields: [String]?) {
         collections[name] = fields.map { ExpressionType.record($0) } ?? .openObject
     }
 
     /// The slot of a declared variable.
-    public func slot(of name: String) -> ExpressionSlot? {
+    package func slot(of name: String) -> ExpressionSlot? {
         variables.firstIndex(where: { $0.name == name }).map(ExpressionSlot.init)
     }
 
     /// Empty bindings (every variable `null`) sized for this scope.
-    public func makeBindings() -> ExpressionBindings {
+    package func makeBindings() -> ExpressionBindings {
         ExpressionBindings(names: variables.map(\.name))
     }
 }

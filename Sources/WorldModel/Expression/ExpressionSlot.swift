@@ -2,9 +2,9 @@
 ///
 /// Resolve a slot once (e.g. when a tool is loaded) and bind values through it on the hot path;
 /// it is a plain index, so binding costs no lookup.
-public struct ExpressionSlot: Sendable, Hashable {
+package struct ExpressionSlot: Sendable, Hashable {
     /// The 0-based index into the bindings.
-    public let index: Int
+    package let index: Int
 
     init(_ index: Int) { self.index = index }
 }

@@ -3,7 +3,7 @@
 /// Types are deliberately loose: any value may also be `null` at run time (a missing optional
 /// argument, an absent field), so the checker only rejects what can never work, such as
 /// `'a' - 1` or a field that a closed object type does not have. `any` disables checks.
-public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible {
+package indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible {
     /// Anything; no static checks.
     case any
     /// Only `null`.
@@ -21,20 +21,20 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
     case object(fields: [String: ExpressionType], open: Bool)
 
     /// A closed object whose fields have type `any`; e.g. the rows of a collection.
-    public static func record(_ fieldNames: some Sequence<String>) -> ExpressionType {
+    package static func record(_ fieldNames: some Sequence<String>) -> ExpressionType {
         .object(
             fields: Dictionary(fieldNames.map { ($0, ExpressionType.any) }, uniquingKeysWith: { first, _ in first }),
             open: false)
     }
 
     /// An object of which nothing is known.
-    public static let openObject = ExpressionType.object(fields: [:], open: true)
+    package static let openObject = ExpressionType.object(fields: [:], open: true)
 
     /// The type a JSON Schema describes: `type` `object` with `properties` gives an object type
     /// (closed when `additionalProperties` is `false`), `array` with `items` an array type,
     /// `integer` and `number` a number, and so on; anything else (a list of types, `anyOf`, no
     /// `type`) is `any`.
-    public init(jsonSchema schema: JSON) {
+    package init(jsonSchema schema: JSON) {
         guard let type = schema["type"]?.stringValue else {
             if let properties = schema["properties"]?.objectValue {
                 self = Self.objectType(properties: properties, schema: schema)
@@ -65,7 +65,7 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
 
     /// The type of a sample value (objects closed; arrays typed by their elements when they all
     /// share one type, else `array` of `any`).
-    public init(of value: JSON) {
+    package init(of value: JSON) {
         switch value {
         case .null: self = .null
         case .bool: self = .boolean
@@ -83,7 +83,7 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
     }
 
     /// How the type reads in messages: `number`, `array of string`, `object`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .any: "any"
         case .null: "null"

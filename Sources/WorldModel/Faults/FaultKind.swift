@@ -3,7 +3,7 @@
 /// Faults that decide whether the call's effects happen (`timeout`, `timeoutAfterCommit`,
 /// `serverError`, `rateLimited`, `duplicateDelivery`) act in the transition; the others change
 /// only what the agent sees and act in the decoder.
-public enum FaultKind: Sendable, Hashable {
+package enum FaultKind: Sendable, Hashable {
     /// Adds `ms` of latency; past the service's timeout the call becomes a timeout.
     case latencySpike(ms: Int64)
     /// The call times out before reaching the service: nothing is applied.
@@ -40,7 +40,7 @@ public enum FaultKind: Sendable, Hashable {
     case injection(field: String, text: String)
 
     /// The kind's name as written in scenario files, e.g. `timeout_after_commit`.
-    public var name: String {
+    package var name: String {
         switch self {
         case .latencySpike: "latency_spike"
         case .timeout: "timeout"
@@ -63,7 +63,7 @@ public enum FaultKind: Sendable, Hashable {
     }
 
     /// All kind names, in catalogue order (for error messages and suggestions).
-    public static let allNames = [
+    package static let allNames = [
         "latency_spike", "timeout", "timeout_after_commit", "server_error", "rate_limited",
         "malformed_json", "error_in_ok", "missing_field", "null_field", "wrong_type", "renamed_field",
         "stale_read", "page_gap", "page_duplicate", "empty_result", "duplicate_delivery", "injection",

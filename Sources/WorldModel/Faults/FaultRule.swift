@@ -3,22 +3,22 @@
 /// Whether a rule fires on a call is drawn from its own keyed stream
 /// (`seed, "fault", rule id, tool, call number`), so adding, removing or changing one rule never
 /// changes which calls another rule hits.
-public struct FaultRule: Sendable {
+package struct FaultRule: Sendable {
     /// The rule's id, unique in a world; overlays replace or disable rules by id.
-    public var id: String
+    package var id: String
     /// Which calls the rule applies to.
-    public var target: FaultTarget
+    package var target: FaultTarget
     /// What the rule does when it fires.
-    public var kind: FaultKind
+    package var kind: FaultKind
     /// An optional condition over `args`; the rule is considered only when it is true.
-    public var when: CompiledExpression?
+    package var when: CompiledExpression?
     /// If set, the rule is considered only on these 1-based call numbers of the tool.
-    public var calls: [Int]?
+    package var calls: [Int]?
     /// The probability that the rule fires on a call it applies to.
-    public var probability: Double
+    package var probability: Double
 
     /// Creates a rule.
-    public init(
+    package init(
         id: String, target: FaultTarget, kind: FaultKind, when: CompiledExpression? = nil, calls: [Int]? = nil,
         probability: Double = 1
     ) {
@@ -32,7 +32,7 @@ public struct FaultRule: Sendable {
 }
 
 /// The calls a fault rule selects.
-public enum FaultTarget: Sendable, Hashable {
+package enum FaultTarget: Sendable, Hashable {
     /// Every call of every tool (`"tool": "*"`).
     case all
     /// Calls of one tool.
@@ -41,7 +41,7 @@ public enum FaultTarget: Sendable, Hashable {
     case service(String)
 
     /// Whether a call of `tool` (answered by `service`) is selected.
-    public func selects(tool: String, service: String) -> Bool {
+    package func selects(tool: String, service: String) -> Bool {
         switch self {
         case .all: true
         case .tool(let name): name == tool

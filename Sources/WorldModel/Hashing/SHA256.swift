@@ -10,9 +10,9 @@
 /// ```
 /// Input is buffered in a fixed 64-byte block and compressed in place: no allocation per byte
 /// or per block. The hasher is a value: copying it forks the computation.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     /// The digest length in bytes.
-    public static let digestByteCount = 32
+    package static let digestByteCount = 32
 
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372, 0xA54F_F53A, 0x510E_527F, 0x9B05_688C, 0x1F83_D9AB,
@@ -25,32 +25,32 @@ public struct SHA256: Sendable {
     private var byteCount: UInt64 = 0
 
     /// A hasher with no input yet.
-    public init() {}
+    package init() {}
 
     /// Hashes `bytes` in one go and returns the 32-byte digest.
-    public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    package static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
     /// Hashes the UTF-8 bytes of `text`.
-    public static func hash(_ text: String) -> [UInt8] {
+    package static func hash(_ text: String) -> [UInt8] {
         hash(text.utf8)
     }
 
     /// The digest of `bytes` as 64 lowercase hexadecimal digits.
-    public static func hexDigest(_ bytes: some Sequence<UInt8>) -> String {
+    package static func hexDigest(_ bytes: some Sequence<UInt8>) -> String {
         hexString(hash(bytes))
     }
 
     /// The digest of the UTF-8 bytes of `text` as 64 lowercase hexadecimal digits.
-    public static func hexDigest(_ text: String) -> String {
+    package static func hexDigest(_ text: String) -> String {
         hexString(hash(text.utf8))
     }
 
     /// Lowercase hexadecimal text of any byte sequence (two digits per byte).
-    public static func hexString(_ bytes: some Sequence<UInt8>) -> String {
+    package static func hexString(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
@@ -62,7 +62,7 @@ public struct SHA256: Sendable {
     }
 
     /// Appends `bytes` to the message.
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             update(buffer: UnsafeRawBufferPointer(buffer))
         }
@@ -73,7 +73,7 @@ public struct SHA256: Sendable {
     }
 
     /// Appends the UTF-8 bytes of `text` to the message.
-    public mutating func update(_ text: String) {
+    package mutating func update(_ text: String) {
         var text = text
         text.withUTF8 { update(buffer: UnsafeRawBufferPointer($0)) }
     }
@@ -100,7 +100,7 @@ public struct SHA256: Sendable {
 
     /// Pads the message, returns the 32-byte digest and leaves the hasher finished (further
     /// updates start from the padded state; create a new hasher instead).
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bitLength = byteCount &* 8
         pending[pendingCount] = 0x80
         pendingCount += 1

@@ -14,7 +14,7 @@ extension JSON {
     public var canonicalText: String { String(decoding: canonicalBytes, as: UTF8.self) }
 
     /// Appends the canonical form to `output`.
-    public func writeCanonical(into output: inout [UInt8]) {
+    package func writeCanonical(into output: inout [UInt8]) {
         switch self {
         case .null: Self.append("null", to: &output)
         case .bool(let value): Self.append(value ? "true" : "false", to: &output)
@@ -114,7 +114,7 @@ extension JSON {
     }
 
     /// Appends `string` as a JSON string literal with canonical escaping.
-    public static func writeEscaped(_ string: String, into output: inout [UInt8]) {
+    package static func writeEscaped(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
             // Copy runs of bytes that need no escaping in one go.
@@ -175,7 +175,7 @@ extension JSON {
 
 extension JSONNumber {
     /// Appends the number's JSON text (exactly `description`) to `output`.
-    public func write(into output: inout [UInt8]) {
+    package func write(into output: inout [UInt8]) {
         switch self {
         case .integer(let value):
             Self.writeInteger(value, into: &output)

@@ -1,7 +1,7 @@
 extension JSON {
     /// The value at a path of object member names (`["address", "zip"]`), or `nil` where a
     /// member is missing or a step is not an object.
-    public func value(at path: some Collection<String>) -> JSON? {
+    package func value(at path: some Collection<String>) -> JSON? {
         var current = self
         for key in path {
             guard case .object(let object) = current, let next = object[key] else { return nil }
@@ -12,7 +12,7 @@ extension JSON {
 
     /// A copy with `newValue` at a path of member names, creating objects for missing members
     /// and replacing non-object steps by objects.
-    public func setting(_ newValue: JSON, at path: some Collection<String>) -> JSON {
+    package func setting(_ newValue: JSON, at path: some Collection<String>) -> JSON {
         guard let key = path.first else { return newValue }
         var object = objectValue ?? JSONObject()
         let child = object[key] ?? .null
@@ -23,7 +23,7 @@ extension JSON {
     /// A total order over JSON values for sorting: null < booleans < numbers < strings < arrays
     /// < objects; numbers numerically, strings by UTF-8 bytes, arrays element-wise, objects by
     /// canonical text. Returns -1, 0 or 1; `nil` sorts as null.
-    public static func order(_ lhs: JSON?, _ rhs: JSON?) -> Int {
+    package static func order(_ lhs: JSON?, _ rhs: JSON?) -> Int {
         let lhs = lhs ?? .null
         let rhs = rhs ?? .null
         func rank(_ value: JSON) -> Int {

@@ -1,20 +1,20 @@
 /// An RFC 6901 JSON Pointer: `""` is the whole document, `/a/b~1c/0` is member `a`, then
 /// member `b/c`, then element (or member) `0`. `~0` stands for `~` and `~1` for `/`.
-public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+package struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// The unescaped reference tokens, outermost first.
-    public var tokens: [String]
+    package var tokens: [String]
 
     /// A pointer from unescaped tokens.
-    public init(tokens: [String]) {
+    package init(tokens: [String]) {
         self.tokens = tokens
     }
 
     /// The pointer to the whole document.
-    public static let root = JSONPointer(tokens: [])
+    package static let root = JSONPointer(tokens: [])
 
     /// Parses pointer text; throws on text that is neither empty nor starts with `/`, and on a
     /// `~` not followed by `0` or `1`.
-    public init(_ text: String) throws(JSONPointerError) {
+    package init(_ text: String) throws(JSONPointerError) {
         guard !text.isEmpty else {
             self.init(tokens: [])
             return
@@ -51,7 +51,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The escaped pointer text, e.g. `/a/b~1c/0`.
-    public var description: String {
+    package var description: String {
         tokens.map { "/" + $0.replacing("~", with: "~0").replacing("/", with: "~1") }.joined()
     }
 
@@ -66,7 +66,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a JSON Pointer could not be parsed or followed.
-public enum JSONPointerError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum JSONPointerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The pointer text is malformed.
     case syntax(pointer: String, reason: String)
     /// A token names nothing in the document: a missing member or an index out of range.
@@ -77,7 +77,7 @@ public enum JSONPointerError: Error, Sendable, Hashable, CustomStringConvertible
     case notAContainer(pointer: String, at: JSONPath, found: String)
 
     /// A sentence naming the pointer, the place and the problem.
-    public var description: String {
+    package var description: String {
         switch self {
         case .syntax(let pointer, let reason):
             "invalid JSON Pointer \"\(pointer)\": \(reason)"
@@ -93,18 +93,18 @@ public enum JSONPointerError: Error, Sendable, Hashable, CustomStringConvertible
 
 extension JSON {
     /// The value `pointer` refers to, or `nil` if there is none.
-    public subscript(pointer pointer: JSONPointer) -> JSON? {
+    package subscript(pointer pointer: JSONPointer) -> JSON? {
         try? value(at: pointer)
     }
 
     /// The value the pointer text refers to, or `nil` if the text is malformed or refers to nothing.
-    public subscript(pointer text: String) -> JSON? {
+    package subscript(pointer text: String) -> JSON? {
         guard let pointer = try? JSONPointer(text) else { return nil }
         return self[pointer: pointer]
     }
 
     /// The value `pointer` refers to; throws naming the first token that does not resolve.
-    public func value(at pointer: JSONPointer) throws(JSONPointerError) -> JSON {
+    package func value(at pointer: JSONPointer) throws(JSONPointerError) -> JSON {
         var current = self
         var path = JSONPath.root
         for token in pointer.tokens {
@@ -130,7 +130,7 @@ extension JSON {
     /// Sets the value `pointer` refers to. Missing object members along the way are created as
     /// empty objects; in arrays, an index equal to the count or `-` appends. Throws when a
     /// token steps into a scalar, or an array index is malformed or beyond the end.
-    public mutating func setValue(_ newValue: JSON, at pointer: JSONPointer) throws(JSONPointerError) {
+    package mutating func setValue(_ newValue: JSON, at pointer: JSONPointer) throws(JSONPointerError) {
         try Self.set(newValue, in: &self, tokens: pointer.tokens[...], pointer: pointer, path: .root)
     }
 

@@ -23,7 +23,7 @@ public struct JSONObject: Sendable {
     }
 
     /// An object with room for `capacity` members.
-    public init(minimumCapacity capacity: Int) {
+    package init(minimumCapacity capacity: Int) {
         self.init()
         keys.reserveCapacity(capacity)
         values.reserveCapacity(capacity)
@@ -51,7 +51,7 @@ public struct JSONObject: Sendable {
     public var isEmpty: Bool { keys.isEmpty }
 
     /// The position of `key` in `keys`, if present.
-    public func position(of key: String) -> Int? {
+    package func position(of key: String) -> Int? {
         if let index { return index[_JSONKey(key)] }
         // Lengths first (stored in the string, so comparing them is nearly free and rules out
         // most keys), then `==`, which is fast and never false for byte-equal strings.
@@ -90,7 +90,7 @@ public struct JSONObject: Sendable {
     /// Appends a member whose key the caller knows is not present yet; returns `false` (and
     /// changes nothing) if it was present after all.
     @discardableResult
-    public mutating func insertNew(key: String, value: JSON) -> Bool {
+    package mutating func insertNew(key: String, value: JSON) -> Bool {
         if position(of: key) != nil { return false }
         appendNew(key: key, value: value)
         return true
@@ -134,14 +134,14 @@ public struct JSONObject: Sendable {
     }
 
     /// The positions of the members in canonical order: keys sorted by their UTF-8 bytes.
-    public var sortedPositions: [Int] {
+    package var sortedPositions: [Int] {
         if keysAreSorted { return Array(keys.indices) }
         return keys.indices.sorted { _JSONKey.precedes(keys[$0], keys[$1]) }
     }
 
     /// Whether `keys` is already in canonical order (true for documents written canonically),
     /// so serializers can skip sorting.
-    public var keysAreSorted: Bool {
+    package var keysAreSorted: Bool {
         var position = 1
         while position < keys.count {
             if !_JSONKey.precedes(keys[position - 1], keys[position]) { return false }

@@ -3,9 +3,9 @@
 /// Rendered in the dotted form scenario authors read: `tools[2].effects[0].set.status`. Keys
 /// that are not identifier-like (letters, digits and `_`, not starting with a digit) use the
 /// bracket form `["weird key"]`. The root renders as `(root)`.
-public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+package struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// One step: an object member or an array element.
-    public enum Component: Sendable, Hashable {
+    package enum Component: Sendable, Hashable {
         /// The member named by the key.
         case key(String)
         /// The element at a 0-based index.
@@ -13,42 +13,42 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The steps from the root, outermost first.
-    public var components: [Component]
+    package var components: [Component]
 
     /// A path from its components.
-    public init(_ components: [Component] = []) {
+    package init(_ components: [Component] = []) {
         self.components = components
     }
 
     /// The document itself.
-    public static let root = JSONPath()
+    package static let root = JSONPath()
 
     /// Whether this is the root.
-    public var isRoot: Bool { components.isEmpty }
+    package var isRoot: Bool { components.isEmpty }
 
     /// This path extended by an object member.
-    public func appending(key: String) -> JSONPath {
+    package func appending(key: String) -> JSONPath {
         var path = self
         path.components.append(.key(key))
         return path
     }
 
     /// This path extended by an array element.
-    public func appending(index: Int) -> JSONPath {
+    package func appending(index: Int) -> JSONPath {
         var path = self
         path.components.append(.index(index))
         return path
     }
 
     /// The path without its last step (the root stays the root).
-    public var parent: JSONPath {
+    package var parent: JSONPath {
         var path = self
         if !path.components.isEmpty { path.components.removeLast() }
         return path
     }
 
     /// The same location as an RFC 6901 JSON Pointer.
-    public var pointer: JSONPointer {
+    package var pointer: JSONPointer {
         JSONPointer(
             tokens: components.map { component in
                 switch component {
@@ -60,14 +60,14 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Dotted form, e.g. `tools[2].effects[0].set.status`, `data["order id"]`, `[0].name`;
     /// `(root)` for the root.
-    public var description: String {
+    package var description: String {
         components.isEmpty ? "(root)" : Component.render(components, under: "")
     }
 }
 
 extension JSONPath.Component {
     /// Renders `components` after `root` (which may be empty): `root.key[3]["odd key"]`.
-    public static func render(_ components: some Sequence<JSONPath.Component>, under root: String) -> String {
+    package static func render(_ components: some Sequence<JSONPath.Component>, under root: String) -> String {
         var text = root
         for component in components { component.append(to: &text) }
         return text
@@ -75,7 +75,7 @@ extension JSONPath.Component {
 
     /// Appends this step to a rendered path: `.key`, `[3]`, or `["odd key"]` for keys that are
     /// not identifier-like.
-    public func append(to text: inout String) {
+    package func append(to text: inout String) {
         switch self {
         case .index(let index):
             text += "[\(index)]"

@@ -6,9 +6,9 @@
 /// differ between machines and break byte-identical traces. These are ports of FreeBSD's
 /// msun (`e_log.c`, `e_exp.c`, from Sun's fdlibm): error below 1 ulp, identical everywhere
 /// since Swift never fuses multiply-adds on its own.
-public enum DeterministicMath {
+package enum DeterministicMath {
     /// The natural logarithm. `log(0) = -∞`, negative and NaN inputs give NaN, `log(∞) = ∞`.
-    public static func log(_ x: Double) -> Double {
+    package static func log(_ x: Double) -> Double {
         if x.isNaN || x < 0 { return .nan }
         if x == 0 { return -.infinity }
         if x == .infinity { return .infinity }
@@ -41,7 +41,7 @@ public enum DeterministicMath {
 
     /// The exponential function. Overflows to `∞` above ~709.78, underflows to 0 below
     /// ~-745.13; NaN stays NaN.
-    public static func exp(_ x: Double) -> Double {
+    package static func exp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
         if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
         if x < -7.451_332_191_019_411_084_20e+02 { return 0 }

@@ -24,12 +24,12 @@
 /// Each method documents how many 64-bit words it consumes, so a consumer can reason about
 /// which later draws an extra call would shift. Floating-point results use only IEEE basic
 /// operations and `DeterministicMath`, never the platform's `libm`.
-public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
+package struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     /// The underlying generator state.
-    public private(set) var generator: Xoshiro256StarStar
+    package private(set) var generator: Xoshiro256StarStar
 
     /// Derives the stream for `key` under `seed` (see the type's documentation).
-    public init(seed: UInt64, key: [StreamKey]) {
+    package init(seed: UInt64, key: [StreamKey]) {
         var builder = KeyBuilder(seed: seed)
         for part in key {
             switch part {
@@ -43,17 +43,17 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     /// Derives a stream part by part, exactly as `init(seed:key:)` does, without building an
     /// array of parts (for hot paths): `var key = KeyBuilder(seed: s); key.append("latency");
     /// key.append(7); let stream = key.stream`.
-    public struct KeyBuilder: Sendable {
+    package struct KeyBuilder: Sendable {
         private var h: UInt64
 
         /// A builder for streams of `seed`.
         @inline(__always)
-        public init(seed: UInt64) {
+        package init(seed: UInt64) {
             h = RandomStream.absorb(0x7369_6D72_756E_2D31, seed)
         }
 
         /// Appends a string part.
-        public mutating func append(_ text: String) {
+        package mutating func append(_ text: String) {
             var state = h
             RandomStream.forEachWord(of: text) { state = RandomStream.absorb(state, $0) }
             h = state
@@ -68,13 +68,13 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
         /// Appends an integer part.
         @inline(__always)
-        public mutating func append(_ value: Int64) {
+        package mutating func append(_ value: Int64) {
             h = RandomStream.absorb(h, 2)
             h = RandomStream.absorb(h, UInt64(bitPattern: value))
         }
 
         /// The stream named by the parts so far.
-        public var stream: RandomStream { RandomStream(generator: Xoshiro256StarStar(seed: h)) }
+        package var stream: RandomStream { RandomStream(generator: Xoshiro256StarStar(seed: h)) }
     }
 
     /// String key parts as the words `KeyBuilder.append(_:)` absorbs for them, worked out once
@@ -136,12 +136,12 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
     /// Derives the stream for the key parts written in order:
     /// `RandomStream(seed: 42, "billing", 7, "latency")`.
-    public init(seed: UInt64, _ key: StreamKey...) {
+    package init(seed: UInt64, _ key: StreamKey...) {
         self.init(seed: seed, key: key)
     }
 
     /// Wraps an explicit generator (for tests and tools that replay a saved state).
-    public init(generator: Xoshiro256StarStar) {
+    package init(generator: Xoshiro256StarStar) {
         self.generator = generator
     }
 
@@ -151,27 +151,27 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// The next 64 random bits (one word).
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         generator.next()
     }
 
     /// A uniform `Double` in `[0, 1)`: the top 53 bits of one word times 2⁻⁵³, so every
     /// result is a multiple of 2⁻⁵³ (one word).
-    public mutating func nextDouble() -> Double {
+    package mutating func nextDouble() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// A uniform integer in `0..<bound`, without modulo bias (Lemire's multiply-and-reject;
     /// one word, rarely more). Returns `0` when `bound <= 0`, which has no valid value; it never
     /// traps.
-    public mutating func nextInt(below bound: Int) -> Int {
+    package mutating func nextInt(below bound: Int) -> Int {
         guard bound > 0 else { return 0 }
         return Int(nextUInt64(below: UInt64(bound)))
     }
 
     /// A uniform integer in `range`, both ends included, without bias (one word, rarely more).
     /// Works for the full `Int64` range.
-    public mutating func nextInt(in range: ClosedRange<Int64>) -> Int64 {
+    package mutating func nextInt(in range: ClosedRange<Int64>) -> Int64 {
         let span = UInt64(bitPattern: range.upperBound &- range.lowerBound) &+ 1
         if span == 0 {  // the full 2^64 range
             return Int64(bitPattern: next())
@@ -181,7 +181,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 
     /// A uniform `UInt64` in `0..<bound` (Lemire 2019, "Fast Random Integer Generation in an
     /// Interval"). Returns `0` when `bound == 0`.
-    public mutating func nextUInt64(below bound: UInt64) -> UInt64 {
+    package mutating func nextUInt64(below bound: UInt64) -> UInt64 {
         guard bound > 0 else { return 0 }
         var product = next().multipliedFullWidth(by: bound)
         if product.low < bound {
@@ -196,7 +196,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     /// `true` with the given probability (one word, always, whatever the probability, so a
     /// change of probability never shifts later draws). Probabilities at or below 0 (and NaN)
     /// are never true; at or above 1 always true.
-    public mutating func nextBool(probability: Double) -> Bool {
+    package mutating func nextBool(probability: Double) -> Bool {
         let u = nextDouble()
         return u < probability
     }
@@ -205,7 +205,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     /// pairs of words are drawn until a point falls inside the unit disc (on average 2.55
     /// words); the second variate of the pair is discarded so the stream carries no hidden
     /// cache.
-    public mutating func nextNormal() -> Double {
+    package mutating func nextNormal() -> Double {
         while true {
             let x = 2 * nextDouble() - 1
             let y = 2 * nextDouble() - 1
@@ -219,7 +219,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
     /// A lognormal sample `exp(mu + sigma · N(0, 1))`, i.e. a value whose natural logarithm is
     /// normal with mean `mu` and standard deviation `sigma` (median `exp(mu)`). Same draws as
     /// `nextNormal()`.
-    public mutating func nextLognormal(mu: Double, sigma: Double) -> Double {
+    package mutating func nextLognormal(mu: Double, sigma: Double) -> Double {
         DeterministicMath.exp(mu + sigma * nextNormal())
     }
 }

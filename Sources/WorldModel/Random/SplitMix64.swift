@@ -5,20 +5,20 @@
 /// into the 256-bit state of a `Xoshiro256StarStar`, and `mix(_:)` is the building block of
 /// `RandomStream`'s key derivation. Output is identical to the reference C implementation
 /// (<https://prng.di.unimi.it/splitmix64.c>) on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+package struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// The golden-ratio increment added to the state on every step.
-    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+    package static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// The current counter; the next output is `mix(state &+ increment)`.
-    public var state: UInt64
+    package var state: UInt64
 
     /// Creates a generator whose counter starts at `state` (the reference code's `x`).
-    public init(state: UInt64) {
+    package init(state: UInt64) {
         self.state = state
     }
 
     /// Advances the counter and returns the next output.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= Self.increment
         return Self.mix(state)
     }
@@ -26,7 +26,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// The SplitMix64 finalizer: a bijection on `UInt64` with good avalanche (every input bit
     /// flips each output bit with probability close to 1/2). `mix(0) == 0`.
     @inlinable
-    public static func mix(_ value: UInt64) -> UInt64 {
+    package static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -3,7 +3,7 @@
 ///
 /// Written as literals: `RandomStream(seed: 42, "billing", 7, "latency")`. A string part and an
 /// integer part never collide, even `"7"` and `7`. Use `StreamKey(index)` for a variable.
-public enum StreamKey: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+package enum StreamKey: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     CustomStringConvertible
 {
     /// A text part, hashed by its UTF-8 bytes.
@@ -12,27 +12,27 @@ public enum StreamKey: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
     case integer(Int64)
 
     /// A string part.
-    public init(_ value: String) {
+    package init(_ value: String) {
         self = .string(value)
     }
 
     /// An integer part.
-    public init(_ value: Int) {
+    package init(_ value: Int) {
         self = .integer(Int64(value))
     }
 
     /// A string part from a literal.
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         self = .string(value)
     }
 
     /// An integer part from a literal.
-    public init(integerLiteral value: Int64) {
+    package init(integerLiteral value: Int64) {
         self = .integer(value)
     }
 
     /// The part as written in a key path: strings quoted, integers plain (`"billing"`, `7`).
-    public var description: String {
+    package var description: String {
         switch self {
         case .string(let text): "\"\(text)\""
         case .integer(let value): String(value)

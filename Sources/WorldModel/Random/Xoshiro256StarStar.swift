@@ -4,21 +4,21 @@
 /// 256 bits of state, period 2^256 − 1, output identical to the reference C implementation
 /// (<https://prng.di.unimi.it/xoshiro256starstar.c>) on every platform. The all-zero state is
 /// the one state it must never be in; the initializers below never produce it.
-public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
+package struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     /// The four state words `s[0]…s[3]` of the reference code.
-    public private(set) var s0: UInt64
+    package private(set) var s0: UInt64
     /// State word `s[1]`.
-    public private(set) var s1: UInt64
+    package private(set) var s1: UInt64
     /// State word `s[2]`.
-    public private(set) var s2: UInt64
+    package private(set) var s2: UInt64
     /// State word `s[3]`.
-    public private(set) var s3: UInt64
+    package private(set) var s3: UInt64
 
     /// Creates a generator from explicit state words, as the reference code's `s[4]`.
     ///
     /// An all-zero state would output zeros forever, so it is replaced by the state
     /// `init(seed: 0)` gives.
-    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+    package init(state: (UInt64, UInt64, UInt64, UInt64)) {
         if state == (0, 0, 0, 0) {
             self = Xoshiro256StarStar(seed: 0)
         } else {
@@ -29,7 +29,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     /// Creates a generator whose state is the first four outputs of `SplitMix64(state: seed)`,
     /// the seeding the xoshiro authors recommend. Never all zero (SplitMix64's outputs over
     /// four consecutive counters are distinct).
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         var seeder = SplitMix64(state: seed)
         s0 = seeder.next()
         s1 = seeder.next()
@@ -38,7 +38,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// Returns the next 64 random bits and advances the state.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = Self.rotateLeft(s1 &* 5, by: 7) &* 9
         let t = s1 << 17
         s2 ^= s0

@@ -14,7 +14,7 @@
 /// negative value. Sampling never traps, even on a distribution that `validate()` would
 /// reject. (The likelihoods the regime posterior reads, `probability(ofSample:)` and friends, live
 /// with that analysis in Sandbox: they need the platform's `libm`, which the world model does not.)
-public enum LatencyDistribution: Sendable, Hashable {
+package enum LatencyDistribution: Sendable, Hashable {
     /// Always the same latency.
     case fixed(ms: Int64)
     /// Uniform over whole milliseconds `min...max`.
@@ -26,13 +26,13 @@ public enum LatencyDistribution: Sendable, Hashable {
     case empirical(quantiles: [LatencyQuantile])
 
     /// The standard normal distribution's 99th percentile, Φ⁻¹(0.99).
-    public static let normalP99 = 2.326_347_874_040_840_8
+    package static let normalP99 = 2.326_347_874_040_840_8
 
     /// The largest latency a sample can have (about 31 700 years), so conversion never overflows.
-    public static let maximumMilliseconds: Int64 = 1_000_000_000_000_000
+    package static let maximumMilliseconds: Int64 = 1_000_000_000_000_000
 
     /// `mu` and `sigma` of the underlying normal of a `lognormal` distribution (nil otherwise).
-    public var lognormalParameters: (mu: Double, sigma: Double)? {
+    package var lognormalParameters: (mu: Double, sigma: Double)? {
         guard case .lognormal(let median, let p99) = self else { return nil }
         let mu = DeterministicMath.log(median)
         return (mu, (DeterministicMath.log(p99) - mu) / Self.normalP99)
@@ -43,7 +43,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     /// Words consumed: `fixed` none, `uniform` one (rarely more), `lognormal` a normal draw
     /// (about 2.5), `empirical` one. Use a stream dedicated to this decision so a change of
     /// distribution does not shift other draws.
-    public func sample(using rng: inout RandomStream) -> Int64 {
+    package func sample(using rng: inout RandomStream) -> Int64 {
         switch self {
         case .fixed(let ms):
             return Swift.max(ms, 0)
@@ -59,7 +59,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     }
 
     /// Checks the parameters; errors are located in the distribution (`ServiceModelLocation`).
-    public func validate() throws(ServiceModelError) {
+    package func validate() throws(ServiceModelError) {
         switch self {
         case .fixed(let ms):
             guard ms >= 0 else {

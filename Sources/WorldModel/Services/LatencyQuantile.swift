@@ -2,21 +2,21 @@
 /// `milliseconds`.
 ///
 /// Written like the scenario file's pairs: `[0.99, 2500]`.
-public struct LatencyQuantile: Sendable, Hashable, ExpressibleByArrayLiteral {
+package struct LatencyQuantile: Sendable, Hashable, ExpressibleByArrayLiteral {
     /// The cumulative probability, in `(0, 1]`.
-    public var probability: Double
+    package var probability: Double
     /// The latency at that probability, in milliseconds (≥ 0).
-    public var milliseconds: Double
+    package var milliseconds: Double
 
     /// A quantile point.
-    public init(probability: Double, milliseconds: Double) {
+    package init(probability: Double, milliseconds: Double) {
         self.probability = probability
         self.milliseconds = milliseconds
     }
 
     /// `[probability, milliseconds]`; a literal with other than two elements gives the
     /// invalid point `(NaN, NaN)`, which `LatencyDistribution.validate` reports.
-    public init(arrayLiteral elements: Double...) {
+    package init(arrayLiteral elements: Double...) {
         if elements.count == 2 {
             self.init(probability: elements[0], milliseconds: elements[1])
         } else {

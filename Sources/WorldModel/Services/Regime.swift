@@ -1,22 +1,22 @@
 /// One hidden operating mode of a service (e.g. healthy, degraded, outage): how slow it is and
 /// how often it fails while in that mode.
-public struct Regime: Sendable, Hashable {
+package struct Regime: Sendable, Hashable {
     /// The regime's name, unique within its service (`healthy`).
-    public var name: String
+    package var name: String
     /// The latency of calls served in this regime.
-    public var latency: LatencyDistribution
+    package var latency: LatencyDistribution
     /// The service-error probabilities of calls served in this regime.
-    public var errors: ServiceErrorRates
+    package var errors: ServiceErrorRates
 
     /// A regime; without `errors` it never fails.
-    public init(name: String, latency: LatencyDistribution, errors: ServiceErrorRates = .none) {
+    package init(name: String, latency: LatencyDistribution, errors: ServiceErrorRates = .none) {
         self.name = name
         self.latency = latency
         self.errors = errors
     }
 
     /// Checks the latency distribution and error rates; errors are located in this regime.
-    public func validate() throws(ServiceModelError) {
+    package func validate() throws(ServiceModelError) {
         do throws(ServiceModelError) {
             try latency.validate()
             try errors.validate()

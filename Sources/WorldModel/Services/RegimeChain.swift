@@ -18,57 +18,57 @@
 ///
 /// Construction validates everything, so `next` trusts its indices; an out-of-range `current`
 /// (a caller bug) is treated as `initial` rather than trapping.
-public struct RegimeChain: Sendable, Hashable {
+package struct RegimeChain: Sendable, Hashable {
     /// A per-call move from one regime to another.
-    public struct Transition: Sendable, Hashable {
+    package struct Transition: Sendable, Hashable {
         /// The index of the regime moved to.
-        public var target: Int
+        package var target: Int
         /// The per-call probability of the move.
-        public var probability: Double
+        package var probability: Double
 
         /// A move to `target` with `probability` per call.
-        public init(to target: Int, probability: Double) {
+        package init(to target: Int, probability: Double) {
             self.target = target
             self.probability = probability
         }
     }
 
     /// A window of virtual time `[fromMs, toMs)` during which calls are served by `regime`.
-    public struct Schedule: Sendable, Hashable {
+    package struct Schedule: Sendable, Hashable {
         /// Start of the window in virtual milliseconds, included.
-        public var fromMs: Int64
+        package var fromMs: Int64
         /// End of the window in virtual milliseconds, excluded.
-        public var toMs: Int64
+        package var toMs: Int64
         /// The index of the forced regime.
-        public var regime: Int
+        package var regime: Int
 
         /// A window forcing `regime` over `[fromMs, toMs)`.
-        public init(fromMs: Int64, toMs: Int64, regime: Int) {
+        package init(fromMs: Int64, toMs: Int64, regime: Int) {
             self.fromMs = fromMs
             self.toMs = toMs
             self.regime = regime
         }
 
         /// Whether `time` is inside the window.
-        public func contains(_ time: Int64) -> Bool {
+        package func contains(_ time: Int64) -> Bool {
             time >= fromMs && time < toMs
         }
     }
 
     /// The regimes, in declared order; indices in transitions and schedules refer to it.
-    public let regimes: [Regime]
+    package let regimes: [Regime]
     /// The regime before the first call.
-    public let initial: Int
+    package let initial: Int
     /// `transitions[i]`: the moves out of regime `i`; always `regimes.count` rows.
-    public let transitions: [[Transition]]
+    package let transitions: [[Transition]]
     /// Windows that force a regime, in declared order.
-    public let schedules: [Schedule]
+    package let schedules: [Schedule]
 
     /// A validated chain. `transitions` may have fewer rows than there are regimes (missing
     /// rows mean "always stay"). Throws when a regime is invalid or names repeat, an index is
     /// out of range, a probability is outside `[0, 1]`, a row sums above 1, or a window is
     /// empty.
-    public init(
+    package init(
         regimes: [Regime], initial: Int = 0, transitions: [[Transition]] = [], schedules: [Schedule] = []
     ) throws(ServiceModelError) {
         let names = regimes.map(\.name)
@@ -132,7 +132,7 @@ public struct RegimeChain: Sendable, Hashable {
     /// A validated chain written with regime names, in the scenario file's terms:
     /// `initial: "healthy"`, `transitions: [("healthy", "degraded", 0.05)]`,
     /// `schedules: [(0, 20_000, "degraded")]`.
-    public init(
+    package init(
         regimes: [Regime], initial: String,
         transitions: [(from: String, to: String, probability: Double)] = [],
         schedules: [(fromMs: Int64, toMs: Int64, regime: String)] = []
@@ -160,18 +160,18 @@ public struct RegimeChain: Sendable, Hashable {
     }
 
     /// The index of the regime called `name`.
-    public func index(named name: String) -> Int? {
+    package func index(named name: String) -> Int? {
         regimes.firstIndex { $0.name == name }
     }
 
     /// The regime a schedule forces at `time`, if any (first matching window).
-    public func scheduledRegime(at time: Int64) -> Int? {
+    package func scheduledRegime(at time: Int64) -> Int? {
         schedules.first { $0.contains(time) }?.regime
     }
 
     /// The regime serving a call at virtual time `time`, given the regime `current` that served
     /// the previous call (or `initial`). Draws exactly one word. See the type's documentation.
-    public func next(from current: Int, at time: Int64, using rng: inout RandomStream) -> Int {
+    package func next(from current: Int, at time: Int64, using rng: inout RandomStream) -> Int {
         let u = rng.nextDouble()
         if let forced = scheduledRegime(at: time) { return forced }
         let source = regimes.indices.contains(current) ? current : initial
@@ -185,7 +185,7 @@ public struct RegimeChain: Sendable, Hashable {
 
     /// The per-call transition matrix without schedules: `matrix[i][j]` is the probability
     /// that a call served after regime `i` is served by `j`. Rows sum to 1.
-    public var transitionMatrix: [[Double]] {
+    package var transitionMatrix: [[Double]] {
         var matrix = [[Double]](repeating: [Double](repeating: 0, count: regimes.count), count: regimes.count)
         for (source, row) in transitions.enumerated() {
             var moved = 0.0

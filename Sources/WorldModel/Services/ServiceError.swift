@@ -1,6 +1,6 @@
 /// A service-level failure the transition can decide for a call, independent of the tool's
 /// own logic (the scenario file's `errors` keys).
-public enum ServiceError: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum ServiceError: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// An HTTP 500-class failure.
     case serverError = "server_error"
     /// The call does not answer before the service's timeout.
@@ -12,8 +12,8 @@ public enum ServiceError: String, Sendable, Hashable, CaseIterable, CustomString
 
     /// Every error, in declaration order: stored once (the synthesized property builds an
     /// array on every use, and sampling reads it on every call).
-    public static let allCases: [ServiceError] = [.serverError, .timeout, .rateLimited, .badGateway]
+    package static let allCases: [ServiceError] = [.serverError, .timeout, .rateLimited, .badGateway]
 
     /// The scenario file's name for it (`server_error`, …).
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -3,21 +3,21 @@
 ///
 /// `sample(using:)` picks at most one error per call from one uniform draw, by cumulative
 /// probability in the fixed order server_error, timeout, rate_limited, bad_gateway.
-public struct ServiceErrorRates: Sendable, Hashable {
+package struct ServiceErrorRates: Sendable, Hashable {
     /// Probability of `server_error`.
-    public var serverError: Double
+    package var serverError: Double
     /// Probability of `timeout`.
-    public var timeout: Double
+    package var timeout: Double
     /// Probability of `rate_limited`.
-    public var rateLimited: Double
+    package var rateLimited: Double
     /// Probability of `bad_gateway`.
-    public var badGateway: Double
+    package var badGateway: Double
 
     /// No service errors at all.
-    public static let none = ServiceErrorRates()
+    package static let none = ServiceErrorRates()
 
     /// Rates for each error; omitted ones are 0.
-    public init(serverError: Double = 0, timeout: Double = 0, rateLimited: Double = 0, badGateway: Double = 0) {
+    package init(serverError: Double = 0, timeout: Double = 0, rateLimited: Double = 0, badGateway: Double = 0) {
         self.serverError = serverError
         self.timeout = timeout
         self.rateLimited = rateLimited
@@ -25,7 +25,7 @@ public struct ServiceErrorRates: Sendable, Hashable {
     }
 
     /// The rate of one error.
-    public subscript(error: ServiceError) -> Double {
+    package subscript(error: ServiceError) -> Double {
         get {
             switch error {
             case .serverError: serverError
@@ -45,18 +45,18 @@ public struct ServiceErrorRates: Sendable, Hashable {
     }
 
     /// The probability that a call gets some service error (negative rates count as 0).
-    public var total: Double {
+    package var total: Double {
         ServiceError.allCases.reduce(0) { $0 + Swift.max(self[$1], 0) }
     }
 
     /// The probability of `outcome` on one call: `nil` means no error (`1 − total`, at least 0).
-    public func probability(of outcome: ServiceError?) -> Double {
+    package func probability(of outcome: ServiceError?) -> Double {
         guard let outcome else { return Swift.max(1 - total, 0) }
         return Swift.max(self[outcome], 0)
     }
 
     /// Decides the service error of one call, or `nil` for none. Always draws exactly one word.
-    public func sample(using rng: inout RandomStream) -> ServiceError? {
+    package func sample(using rng: inout RandomStream) -> ServiceError? {
         let u = rng.nextDouble()
         var cumulative = 0.0
         for error in ServiceError.allCases {
@@ -67,7 +67,7 @@ public struct ServiceErrorRates: Sendable, Hashable {
     }
 
     /// Checks each rate is in `[0, 1]` and that they sum to at most 1.
-    public func validate() throws(ServiceModelError) {
+    package func validate() throws(ServiceModelError) {
         for error in ServiceError.allCases {
             let rate = self[error]
             guard rate >= 0 && rate <= 1 else {

@@ -3,7 +3,7 @@
 ///
 /// Each case says where, in the model's terms (`ServiceModelLocation`); the scenario loader
 /// spells that as the file's JSON path and prefixes the file name and `services.<name>`.
-public enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A value is out of range or inconsistent with another one.
     case invalidValue(at: ServiceModelLocation, expected: String, found: String)
     /// A regime index or name does not name one of the chain's regimes.
@@ -12,7 +12,7 @@ public enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertibl
     case duplicateRegime(at: ServiceModelLocation, name: String)
 
     /// Where the problem lies.
-    public var location: ServiceModelLocation {
+    package var location: ServiceModelLocation {
         switch self {
         case .invalidValue(let location, _, _), .unknownRegime(let location, _, _), .duplicateRegime(let location, _):
             location
@@ -32,7 +32,7 @@ public enum ServiceModelError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// A message for the scenario author.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidValue(let location, let expected, let found):
             "\(location): expected \(expected), found \(found)"

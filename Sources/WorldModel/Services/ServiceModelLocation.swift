@@ -1,20 +1,20 @@
 /// Where in a service model a problem lies, in the model's own terms. The world model knows no
 /// file format: the scenario loader spells a location as the file's JSON path
 /// (`regimes.degraded.latency.p99_ms`).
-public struct ServiceModelLocation: Sendable, Hashable, CustomStringConvertible {
+package struct ServiceModelLocation: Sendable, Hashable, CustomStringConvertible {
     /// The regime the problem lies in; nil for the service as a whole.
-    public var regime: String?
+    package var regime: String?
     /// The part of the model, within the regime when there is one.
-    public var field: Field
+    package var field: Field
 
     /// A location in the regime `regime` (or the service, for nil).
-    public init(regime: String? = nil, _ field: Field) {
+    package init(regime: String? = nil, _ field: Field) {
         self.regime = regime
         self.field = field
     }
 
     /// A part of a service model.
-    public enum Field: Sendable, Hashable {
+    package enum Field: Sendable, Hashable {
         /// The list of regimes.
         case regimes
         /// The regime the chain starts in.
@@ -54,7 +54,7 @@ public struct ServiceModelLocation: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// The location in words: `regime 'degraded', latency 99th percentile`.
-    public var description: String {
+    package var description: String {
         let part: String =
             switch field {
             case .regimes: "regimes"

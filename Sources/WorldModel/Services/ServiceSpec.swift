@@ -1,16 +1,16 @@
 /// A simulated service: its hidden regime chain, its timeout and its rate limit.
-public struct ServiceSpec: Sendable {
+package struct ServiceSpec: Sendable {
     /// The service's name, e.g. `billing`.
-    public var name: String
+    package var name: String
     /// Calls slower than this time out (the agent sees 504 after `timeoutMs`).
-    public var timeoutMs: Int64
+    package var timeoutMs: Int64
     /// The hidden regimes and how they change.
-    public var regimes: RegimeChain
+    package var regimes: RegimeChain
     /// The token bucket that answers 429 when calls come too fast; `nil` means unlimited.
-    public var rateLimit: TokenBucket?
+    package var rateLimit: TokenBucket?
 
     /// Creates a service.
-    public init(name: String, timeoutMs: Int64 = 30_000, regimes: RegimeChain, rateLimit: TokenBucket? = nil) {
+    package init(name: String, timeoutMs: Int64 = 30_000, regimes: RegimeChain, rateLimit: TokenBucket? = nil) {
         self.name = name
         self.timeoutMs = timeoutMs
         self.regimes = regimes

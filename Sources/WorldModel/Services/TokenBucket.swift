@@ -6,9 +6,9 @@
 /// milli-tokens per second and the level in micro-tokens, so one virtual millisecond adds
 /// exactly `refillMilliTokensPerSecond` micro-tokens: no floating point, no drift, the same on
 /// every platform.
-public struct TokenBucket: Sendable, Hashable {
+package struct TokenBucket: Sendable, Hashable {
     /// What the bucket answers to a call.
-    public enum Decision: Sendable, Hashable {
+    package enum Decision: Sendable, Hashable {
         /// The call may proceed; one token was taken.
         case allowed
         /// The call is refused; a token will be available after this many milliseconds (≥ 1).
@@ -18,18 +18,18 @@ public struct TokenBucket: Sendable, Hashable {
     private static let microPerToken: Int64 = 1_000_000
 
     /// The most tokens the bucket holds.
-    public let capacity: Int64
+    package let capacity: Int64
     /// The refill rate in thousandths of a token per second (`refill_per_s × 1000`, rounded).
-    public let refillMilliTokensPerSecond: Int64
+    package let refillMilliTokensPerSecond: Int64
     /// The current level in millionths of a token, as of `lastUpdateMs`.
-    public private(set) var levelMicroTokens: Int64
+    package private(set) var levelMicroTokens: Int64
     /// The virtual time the level was last brought up to date.
-    public private(set) var lastUpdateMs: Int64
+    package private(set) var lastUpdateMs: Int64
 
     /// A full bucket at virtual time `startMs`. Throws if `capacity` is not in `1...1_000_000`
     /// or `refillPerSecond` is not in `0.001...1_000_000` (a bucket that never refills would
     /// have no Retry-After).
-    public init(capacity: Int64, refillPerSecond: Double, startMs: Int64 = 0) throws(ServiceModelError) {
+    package init(capacity: Int64, refillPerSecond: Double, startMs: Int64 = 0) throws(ServiceModelError) {
         guard capacity >= 1 && capacity <= 1_000_000 else {
             throw .invalidValue(
                 at: ServiceModelLocation(.rateLimitCapacity), expected: "a whole number of tokens in 1...1000000",
@@ -48,7 +48,7 @@ public struct TokenBucket: Sendable, Hashable {
     }
 
     /// The whole tokens available at `time` (without taking any).
-    public func availableTokens(at time: Int64) -> Int64 {
+    package func availableTokens(at time: Int64) -> Int64 {
         var copy = self
         copy.refill(to: time)
         return copy.levelMicroTokens / Self.microPerToken
@@ -57,7 +57,7 @@ public struct TokenBucket: Sendable, Hashable {
     /// Takes one token for a call at virtual time `time` if there is one; otherwise says how
     /// long until there is. A time earlier than the last call counts as the same time (the
     /// bucket never runs backwards). Refused calls take nothing.
-    public mutating func tryTake(at time: Int64) -> Decision {
+    package mutating func tryTake(at time: Int64) -> Decision {
         refill(to: time)
         if levelMicroTokens >= Self.microPerToken {
             levelMicroTokens -= Self.microPerToken

@@ -4,28 +4,28 @@
 /// UTF-8 bytes, as JSON compares strings: `é` and `e` + U+0301 are two ids); `positions` maps each id
 /// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
 /// nothing until a step writes, and a write copies only the collection it touches.
-public struct EntityCollection: Sendable, Hashable {
+package struct EntityCollection: Sendable, Hashable {
     /// The collection's name, e.g. `refunds`.
-    public let name: String
+    package let name: String
     /// The rows in insertion order.
-    public private(set) var rows: [JSONObject]
+    package private(set) var rows: [JSONObject]
     private var positions: [_JSONKey: Int]
     /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
     /// for stale reads.
     private var history: [[JSONObject]]
     /// The id of the row created most recently by a step (not by the initial data).
-    public private(set) var lastCreatedID: String?
+    package private(set) var lastCreatedID: String?
     /// The next number the id counter hands out.
     private var nextNumber: Int
     /// Whether changed rows remember their previous versions. A world turns this off for
     /// collections no `stale_read` rule can read, so their updates can change rows in place.
-    public internal(set) var keepsHistory = true
+    package internal(set) var keepsHistory = true
 
     /// How many earlier versions of a row are kept.
-    public static let historyLimit = 4
+    package static let historyLimit = 4
 
     /// A collection holding `rows`; fails if a row lacks a string `id` or repeats one.
-    public init(name: String, rows: [JSONObject]) throws(EntityStoreError) {
+    package init(name: String, rows: [JSONObject]) throws(EntityStoreError) {
         self.name = name
         self.rows = []
         self.rows.reserveCapacity(rows.count)
@@ -46,10 +46,10 @@ public struct EntityCollection: Sendable, Hashable {
     }
 
     /// The number of rows.
-    @inlinable public var count: Int { rows.count }
+    @inlinable package var count: Int { rows.count }
 
     /// The row with `id`, if any.
-    public func row(id: String) -> JSONObject? {
+    package func row(id: String) -> JSONObject? {
         guard let position = positions[_JSONKey(id)] else { return nil }
         return rows[position]
     }
@@ -59,20 +59,20 @@ public struct EntityCollection: Sendable, Hashable {
     func position(of id: String) -> Int? { positions[_JSONKey(id)] }
 
     /// Whether a row with `id` exists.
-    public func contains(id: String) -> Bool { positions[_JSONKey(id)] != nil }
+    package func contains(id: String) -> Bool { positions[_JSONKey(id)] != nil }
 
     /// The row created most recently by a step.
-    public var lastCreated: JSONObject? { lastCreatedID.flatMap(row(id:)) }
+    package var lastCreated: JSONObject? { lastCreatedID.flatMap(row(id:)) }
 
     /// The versions of row `id` before its latest change, oldest first.
-    public func previousVersions(of id: String) -> [JSONObject] {
+    package func previousVersions(of id: String) -> [JSONObject] {
         guard let position = positions[_JSONKey(id)] else { return [] }
         return history[position]
     }
 
     /// The prefix of generated ids: the collection's first letter and the first consonant after
     /// it, upper-cased (`refunds` → `RF`, `charges` → `CH`, `notes` → `NT`).
-    public var idPrefix: String {
+    package var idPrefix: String {
         let letters = Array(name.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic })
         guard let first = letters.first else { return "ID" }
         let vowels: Set<Unicode.Scalar> = ["A", "E", "I", "O", "U", "Y"]
@@ -83,7 +83,7 @@ public struct EntityCollection: Sendable, Hashable {
     }
 
     /// Hands out the next generated id (`RF-3`), skipping ids already taken.
-    public mutating func generateID() -> String {
+    package mutating func generateID() -> String {
         while true {
             let id = "\(idPrefix)-\(nextNumber)"
             nextNumber += 1
@@ -92,7 +92,7 @@ public struct EntityCollection: Sendable, Hashable {
     }
 
     /// Inserts a new row; it must carry a string `id` not yet taken.
-    public mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
+    package mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
         guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: rows.count) }
         guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
         positions[_JSONKey(id)] = rows.count
@@ -104,7 +104,7 @@ public struct EntityCollection: Sendable, Hashable {
     /// Replaces row `id`, remembering its previous version; the id itself cannot change.
     /// Returns whether the row changed (replacing a row by an equal one changes nothing).
     @discardableResult
-    public mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) -> Bool {
+    package mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) -> Bool {
         guard let position = positions[_JSONKey(id)] else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
         if rows[position] == row { return false }
@@ -143,7 +143,7 @@ public struct EntityCollection: Sendable, Hashable {
 
     /// Removes row `id`; returns whether it existed.
     @discardableResult
-    public mutating func remove(id: String) -> Bool {
+    package mutating func remove(id: String) -> Bool {
         guard let position = positions.removeValue(forKey: _JSONKey(id)) else { return false }
         rows.remove(at: position)
         history.remove(at: position)
@@ -155,7 +155,7 @@ public struct EntityCollection: Sendable, Hashable {
     }
 
     /// The rows as a JSON array (insertion order).
-    public var json: JSON { .array(rows.map(JSON.object)) }
+    package var json: JSON { .array(rows.map(JSON.object)) }
 
     private static func firstFreeNumber(prefix: String, ids: some Sequence<String>) -> Int {
         var highest = 0
@@ -168,7 +168,7 @@ public struct EntityCollection: Sendable, Hashable {
 }
 
 /// A structural problem in the entity store: a row without id, a duplicate id, a missing row.
-public enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Row `index` of `collection` has no string `id`.
     case missingID(collection: String, index: Int)
     /// Two rows of `collection` share `id`.
@@ -180,7 +180,7 @@ public enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertible
     /// No collection of that name.
     case unknownCollection(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingID(let collection, let index): "\(collection)[\(index)]: every row needs a string 'id'"
         case .duplicateID(let collection, let id): "\(collection): duplicate id '\(id)'"

@@ -2,25 +2,25 @@
 ///
 /// A value type with copy-on-write storage: holding the initial store and assigning it to an
 /// episode is O(1), and a write copies only the collection it touches.
-public struct EntityStore: Sendable, Hashable {
+package struct EntityStore: Sendable, Hashable {
     /// The collections, in the order the scenario declares them.
-    public private(set) var collections: [EntityCollection]
+    package private(set) var collections: [EntityCollection]
     private var positions: [String: Int]
 
     /// An empty store.
-    public init() {
+    package init() {
         collections = []
         positions = [:]
     }
 
     /// A store from named row lists, in the given order.
-    public init(_ data: [(name: String, rows: [JSONObject])]) throws(EntityStoreError) {
+    package init(_ data: [(name: String, rows: [JSONObject])]) throws(EntityStoreError) {
         self.init()
         for (name, rows) in data { try add(EntityCollection(name: name, rows: rows)) }
     }
 
     /// Adds a collection; its name must be new.
-    public mutating func add(_ collection: EntityCollection) throws(EntityStoreError) {
+    package mutating func add(_ collection: EntityCollection) throws(EntityStoreError) {
         guard positions[collection.name] == nil else {
             throw .duplicateID(collection: "data", id: collection.name)
         }
@@ -29,13 +29,13 @@ public struct EntityStore: Sendable, Hashable {
     }
 
     /// The collection names in declaration order.
-    public var names: [String] { collections.map(\.name) }
+    package var names: [String] { collections.map(\.name) }
 
     /// The position of a collection, for callers that resolve names once at load time.
-    public func index(of name: String) -> Int? { position(of: name) }
+    package func index(of name: String) -> Int? { position(of: name) }
 
     /// The collection named `name`.
-    public subscript(name: String) -> EntityCollection? {
+    package subscript(name: String) -> EntityCollection? {
         guard let position = positions[name] else { return nil }
         return collections[position]
     }
@@ -68,13 +68,13 @@ public struct EntityStore: Sendable, Hashable {
     }
 
     /// The collection at `index` (from `index(of:)`), readable and writable in place.
-    public subscript(index index: Int) -> EntityCollection {
+    package subscript(index index: Int) -> EntityCollection {
         get { collections[index] }
         _modify { yield &collections[index] }
     }
 
     /// Applies `body` to the collection named `name` in place.
-    public mutating func modify<T>(_ name: String, _ body: (inout EntityCollection) throws(EntityStoreError) -> T)
+    package mutating func modify<T>(_ name: String, _ body: (inout EntityCollection) throws(EntityStoreError) -> T)
         throws(EntityStoreError) -> T
     {
         guard let position = position(of: name) else { throw .unknownCollection(name) }
@@ -82,7 +82,7 @@ public struct EntityStore: Sendable, Hashable {
     }
 
     /// The whole store as `{"collection": [rows…], …}`; canonical serialization sorts the names.
-    public var json: JSON {
+    package var json: JSON {
         var object = JSONObject(minimumCapacity: collections.count)
         for collection in collections { object[collection.name] = collection.json }
         return .object(object)

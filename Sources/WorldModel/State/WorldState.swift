@@ -2,20 +2,20 @@
 ///
 /// A value: copying it is a snapshot, and the initial state can be handed to any number of
 /// episodes in O(1).
-public struct WorldState: Sendable, Hashable {
+package struct WorldState: Sendable, Hashable {
     /// The entity store D.
-    public var data: EntityStore
+    package var data: EntityStore
     /// The virtual clock, in milliseconds since the episode began.
-    public var now: Int64
+    package var now: Int64
     /// Per service (in `WorldSpec.services` order): regime, rate-limit bucket, calls so far.
-    public var services: [ServiceState]
+    package var services: [ServiceState]
     /// Per tool (in `WorldSpec.tools` order): calls so far.
-    public var toolCalls: [Int]
+    package var toolCalls: [Int]
     /// Responses remembered by idempotency key: `tool`, NUL, key → response.
-    public var idempotentResponses: [String: Response]
+    package var idempotentResponses: [String: Response]
 
     /// Creates a state.
-    public init(data: EntityStore, now: Int64 = 0, services: [ServiceState], toolCalls: [Int]) {
+    package init(data: EntityStore, now: Int64 = 0, services: [ServiceState], toolCalls: [Int]) {
         self.data = data
         self.now = now
         self.services = services
@@ -24,15 +24,15 @@ public struct WorldState: Sendable, Hashable {
     }
 
     /// SHA-256 (hex) of the canonical JSON of the data; equal data, equal hash, on every platform.
-    public var dataHash: String { SHA256.hexDigest(data.json.canonicalBytes) }
+    package var dataHash: String { SHA256.hexDigest(data.json.canonicalBytes) }
 
     /// SHA-256 (hex) of everything observable about the latent state: data, clock, regimes,
     /// buckets, counters and remembered idempotent responses, in canonical form (`json`; the
     /// encoding is spelled out in docs/trace-format.md, "The state hash").
-    public var stateHash: String { SHA256.hexDigest(json.canonicalBytes) }
+    package var stateHash: String { SHA256.hexDigest(json.canonicalBytes) }
 
     /// The latent state as JSON (for hashes, traces and `--state-at`).
-    public var json: JSON {
+    package var json: JSON {
         var idempotency = JSONObject()
         for key in idempotentResponses.keys.sorted() {
             idempotency[key] = idempotentResponses[key]!.json
@@ -48,16 +48,16 @@ public struct WorldState: Sendable, Hashable {
 }
 
 /// The latent state of one service.
-public struct ServiceState: Sendable, Hashable {
+package struct ServiceState: Sendable, Hashable {
     /// The index of the current regime in the service's `RegimeChain`.
-    public var regime: Int
+    package var regime: Int
     /// The rate-limit bucket, if the service has one.
-    public var bucket: TokenBucket?
+    package var bucket: TokenBucket?
     /// How many calls the service has answered.
-    public var calls: Int
+    package var calls: Int
 
     /// Creates a service state.
-    public init(regime: Int, bucket: TokenBucket?, calls: Int = 0) {
+    package init(regime: Int, bucket: TokenBucket?, calls: Int = 0) {
         self.regime = regime
         self.bucket = bucket
         self.calls = calls

@@ -2,7 +2,7 @@
 /// substitutions and transpositions of adjacent scalars each cost 1 (optimal string alignment).
 ///
 /// Used to suggest what a person meant when they wrote an unknown name (`amout` → `amount`).
-public func editDistance(_ a: String, _ b: String) -> Int {
+package func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars)
     let b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }
@@ -34,7 +34,7 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 /// both have at least 4 scalars (`median` → `median_ms`). Ties go to the candidate that comes first in
 /// `candidates`, so the answer is deterministic as long as the sequence order is. A candidate
 /// equal to `name` is returned as is.
-public func closestMatch(to name: String, among candidates: some Sequence<String>) -> String? {
+package func closestMatch(to name: String, among candidates: some Sequence<String>) -> String? {
     let length = name.unicodeScalars.count
     let threshold = length <= 5 ? 1 : (length <= 8 ? 2 : 3)
     let lowered = name.lowercased()

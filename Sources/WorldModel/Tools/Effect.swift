@@ -1,6 +1,6 @@
 /// One declarative effect of a `custom` tool. Effects are applied in order and atomically:
 /// if any fails, none is kept.
-public indirect enum Effect: Sendable {
+package indirect enum Effect: Sendable {
     /// Changes the selected rows: `set` fields (nested paths allowed) and `append` to array fields.
     case update(collection: String, selector: RowSelector, set: [FieldAssignment], append: [FieldAssignment])
     /// Creates a row from `value`; its id comes from `key` or the collection's counter.
@@ -11,7 +11,7 @@ public indirect enum Effect: Sendable {
     case forEach(items: CompiledExpression, variable: String, body: [Effect])
 
     /// Whether the effect may remove or overwrite data.
-    public var isDestructive: Bool {
+    package var isDestructive: Bool {
         switch self {
         case .update, .delete: true
         case .create: false

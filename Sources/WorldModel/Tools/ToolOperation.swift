@@ -1,5 +1,5 @@
 /// What calling a tool does to the entity store.
-public enum ToolOperation: Sendable {
+package enum ToolOperation: Sendable {
     /// Returns the row of `collection` whose id is `key` (404 if none).
     case get(collection: String, key: CompiledExpression)
     /// Returns the rows of `collection` matching `filter`, ordered, a page at a time.
@@ -14,7 +14,7 @@ public enum ToolOperation: Sendable {
     case custom(effects: [Effect], returns: CompiledExpression?)
 
     /// The collection the operation works on, if it has a single one.
-    public var collection: String? {
+    package var collection: String? {
         switch self {
         case .get(let collection, _), .list(let collection, _, _, _), .create(let collection, _, _),
             .update(let collection, _, _, _), .delete(let collection, _):
@@ -24,7 +24,7 @@ public enum ToolOperation: Sendable {
     }
 
     /// `get` and `list` never change the world.
-    public var isReadOnly: Bool {
+    package var isReadOnly: Bool {
         switch self {
         case .get, .list: true
         default: false
@@ -32,7 +32,7 @@ public enum ToolOperation: Sendable {
     }
 
     /// `delete`, `update` and `custom` operations that delete may remove or overwrite data.
-    public var isDestructive: Bool {
+    package var isDestructive: Bool {
         switch self {
         case .get, .list, .create: false
         case .update, .delete: true
@@ -43,7 +43,7 @@ public enum ToolOperation: Sendable {
     /// Operations whose repetition with the same arguments changes nothing more: deletes, and
     /// updates that only `set` values not computed from the row itself (`row.on_hand + 1` is not
     /// safe to repeat, `'refunded'` is).
-    public var isNaturallyIdempotent: Bool {
+    package var isNaturallyIdempotent: Bool {
         switch self {
         case .update(_, _, let set, let append):
             append.isEmpty && set.allSatisfy { !$0.value.referencedVariables.contains("row") }
@@ -54,14 +54,14 @@ public enum ToolOperation: Sendable {
 }
 
 /// How a list is ordered: by a field, ascending or descending; ties keep insertion order.
-public struct OrderBy: Sendable, Hashable {
+package struct OrderBy: Sendable, Hashable {
     /// The field name (a dotted path is allowed: `address.zip`).
-    public var field: [String]
+    package var field: [String]
     /// Whether the order is descending (`-field`).
-    public var descending: Bool
+    package var descending: Bool
 
     /// Parses `field` or `-field`.
-    public init(_ text: String) {
+    package init(_ text: String) {
         descending = text.hasPrefix("-")
         field = (descending ? String(text.dropFirst()) : text).split(separator: ".").map(String.init)
     }
@@ -69,7 +69,7 @@ public struct OrderBy: Sendable, Hashable {
 
 /// Which rows an update or delete touches: the row whose id is `key`, or every row where the
 /// predicate holds.
-public enum RowSelector: Sendable {
+package enum RowSelector: Sendable {
     /// The row whose id is the expression's value (404 if none).
     case key(CompiledExpression)
     /// Every row for which the predicate (over `row`) is true; zero rows is not an error.
@@ -77,14 +77,14 @@ public enum RowSelector: Sendable {
 }
 
 /// One field assignment: a (possibly nested) field path and the expression giving its value.
-public struct FieldAssignment: Sendable {
+package struct FieldAssignment: Sendable {
     /// The field path, e.g. `["address", "zip"]` for `address.zip`.
-    public var path: [String]
+    package var path: [String]
     /// The value.
-    public var value: CompiledExpression
+    package var value: CompiledExpression
 
     /// Creates an assignment to `path` (dotted text, e.g. `address.zip`).
-    public init(path: String, value: CompiledExpression) {
+    package init(path: String, value: CompiledExpression) {
         self.path = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         self.value = value
     }

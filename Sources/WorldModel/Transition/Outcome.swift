@@ -4,24 +4,24 @@
 /// The response is the service's answer after the faults that decide whether effects happen
 /// (timeouts, server errors, rate limits, duplicate delivery); the faults that only change what
 /// the agent sees are listed in `decoderFaults` for `ObservationDecoder.decode` to apply.
-public struct Outcome: Sendable {
+package struct Outcome: Sendable {
     /// The service's answer as JSON, before response faults and rendering.
-    public var response: Response
+    package var response: Response
     /// The simulated latency of the call, in virtual milliseconds (the clock has advanced by it).
-    public var latencyMs: Int64
+    package var latencyMs: Int64
     /// Whether the call's effects were applied to the world (true for a timeout after commit).
-    public var committed: Bool
+    package var committed: Bool
     /// The name of the service's regime during the call (empty for an unknown tool).
-    public var regime: String
+    package var regime: String
     /// Ids of the fault rules (or `regime:…`/`rate_limit:…` markers) that acted in the transition.
-    public var faults: [String]
+    package var faults: [String]
     /// Indices (into `WorldSpec.faults`) of rules that fired and act in the decoder, in
     /// declaration order; empty when the call did not reach the operation.
-    public var decoderFaults: [Int]
+    package var decoderFaults: [Int]
     /// The tool's index in `WorldSpec.tools`, or `nil` for an unknown tool.
-    public var toolNumber: Int?
+    package var toolNumber: Int?
     /// The 1-based number of this call of the tool.
-    public var callNumber: Int
+    package var callNumber: Int
     /// For lists: which rows the page showed, for the page faults.
     var page: Page?
 

@@ -150,7 +150,7 @@ final class StepContext: ExpressionContext {
 extension ExpressionScope {
     /// A scope for engine expressions: `args` typed by a tool's input schema, `row` typed by a
     /// collection's fields (or null when there is no row), then `locals` in order.
-    public static func engine(
+    package static func engine(
         args: ExpressionType, row: ExpressionType, locals: [(String, ExpressionType)] = [],
         collections: [String: ExpressionType], tools: Set<String>, services: Set<String>
     ) -> ExpressionScope {

@@ -1,11 +1,11 @@
 /// The result of one step: what the agent observes, and what happened underneath.
-public struct StepResult: Sendable, Hashable {
+package struct StepResult: Sendable, Hashable {
     /// What the agent sees.
-    public var observation: Observation
+    package var observation: Observation
     /// Whether the call's effects were applied to the world (true for a timeout after commit).
-    public var committed: Bool
+    package var committed: Bool
     /// The name of the service's regime during the call.
-    public var regime: String
+    package var regime: String
 }
 
 extension World {
@@ -18,7 +18,7 @@ extension World {
     /// (preconditions, effects, idempotency), apply response faults, render, and advance the
     /// virtual clock by the latency. Every random decision draws from its own keyed stream of
     /// `seed`.
-    public func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
+    package func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
         let outcome = transition(&state, tool: name, arguments: arguments, seed: seed)
         let observation = ObservationDecoder.decode(outcome, world: self, state: state, seed: seed)
         return StepResult(observation: observation, committed: outcome.committed, regime: outcome.regime)
@@ -29,7 +29,7 @@ extension World {
     /// and the fault rules that decide whether effects happen, runs the operation atomically and
     /// advances the virtual clock. Renders nothing: `ObservationDecoder.decode` turns the outcome into an
     /// observation.
-    public func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
+    package func transition(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> Outcome {
         // Time moves only by think time (`WorldState.advance(byThinkTime:)`, which checks the
         // bound) and by steps (which stop at it): a state past it was set by hand, an invariant broken.
         precondition(
@@ -216,7 +216,7 @@ extension Response {
         let seconds = max(1, (retryAfterMs + 999) / 1000)
         var response = Response.error(
             429, code: "rate_limited", message: "too many requests; retry after \(seconds) s",
-            headers: [Header("Retry-After", String(seconds))])
+            headers: [ResponseHeader("Retry-After", String(seconds))])
         if case .object(var body) = response.body, case .object(var error) = body["error"] {
             error["retry_after_ms"] = .int(retryAfterMs)
             body["error"] = .object(error)
@@ -233,6 +233,6 @@ extension Response {
             : status == 502 ? "502 Bad Gateway" : "\(status) Internal Server Error"
         let page =
             "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-        return Response(status: status, body: .string(page), headers: [Header("Content-Type", "text/html")])
+        return Response(status: status, body: .string(page), headers: [ResponseHeader("Content-Type", "text/html")])
     }
 }

@@ -4,7 +4,7 @@ extension World {
     ///
     /// `simrun validate` proves a scenario's solution here: it shows the solution is right,
     /// independent of how hostile the scenario's world is.
-    public func idealized() -> World {
+    package func idealized() -> World {
         var spec = spec
         spec.faults = []
         spec.services = spec.services.map { service in

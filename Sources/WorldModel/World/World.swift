@@ -3,11 +3,11 @@
 /// `World` is the step function's home: `step(_:tool:arguments:seed:)` advances a `WorldState`
 /// by one tool call and returns what the agent observes. It is pure: the same state, call and
 /// seed always give the same next state and observation.
-public struct World: Sendable {
+package struct World: Sendable {
     /// The specification this world was compiled from.
-    public let spec: WorldSpec
+    package let spec: WorldSpec
     /// The state every episode starts from.
-    public let initialState: WorldState
+    package let initialState: WorldState
 
     let toolIndex: [String: Int]
     let serviceOfTool: [Int]
@@ -25,7 +25,7 @@ public struct World: Sendable {
     package let shortcuts: WorldShortcuts
 
     /// Compiles `spec`; fails if a tool names an unknown service.
-    public init(_ spec: WorldSpec) throws(WorldError) {
+    package init(_ spec: WorldSpec) throws(WorldError) {
         try self.init(spec, shortcuts: .enabled)
     }
 
@@ -74,22 +74,22 @@ public struct World: Sendable {
     }
 
     /// The tools, in declaration order.
-    public var tools: [ToolSpec] { spec.tools }
+    package var tools: [ToolSpec] { spec.tools }
 
     /// The tool named `name`.
-    public func tool(named name: String) -> ToolSpec? {
+    package func tool(named name: String) -> ToolSpec? {
         toolIndex[name].map { spec.tools[$0] }
     }
 
     /// The name of the current regime of every service, in declaration order.
-    public func regimes(in state: WorldState) -> [(service: String, regime: String)] {
+    package func regimes(in state: WorldState) -> [(service: String, regime: String)] {
         spec.services.indices.map {
             (spec.services[$0].name, spec.services[$0].regimes.regimes[state.services[$0].regime].name)
         }
     }
 
     /// The same world with other fault rules (an overlay applied, or none at all).
-    public func replacingFaults(_ faults: [FaultRule]) throws(WorldError) -> World {
+    package func replacingFaults(_ faults: [FaultRule]) throws(WorldError) -> World {
         var spec = spec
         spec.faults = faults
         return try World(spec, shortcuts: shortcuts)
@@ -106,13 +106,13 @@ public struct World: Sendable {
 }
 
 /// A world specification that cannot be compiled.
-public enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum WorldError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Two tools share a name.
     case duplicateTool(String)
     /// A tool names a service that does not exist.
     case unknownService(tool: String, service: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .duplicateTool(let name): "two tools are named '\(name)'"
         case .unknownService(let tool, let service): "tool '\(tool)' names unknown service '\(service)'"

@@ -1,4 +1,5 @@
 import Sandbox
+import WorldModel
 
 /// `simrun bench`: throughput against baselines measured in the same run.
 enum BenchCommand: Command {

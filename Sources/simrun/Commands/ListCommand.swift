@@ -1,4 +1,6 @@
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// `simrun list`: the scenarios in a directory, as a table.
 enum ListCommand: Command {

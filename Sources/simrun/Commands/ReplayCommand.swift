@@ -1,4 +1,5 @@
 import Sandbox
+import WorldModel
 
 /// `simrun replay`: re-executes a trace and proves it identical, or shows where it diverges.
 enum ReplayCommand: Command {

@@ -1,5 +1,7 @@
 import Foundation
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// `simrun run`: plays episodes of a scenario and prints a verdict or a scorecard.
 enum RunCommand: Command {
@@ -48,7 +50,7 @@ enum RunCommand: Command {
         """
 
     static func run(_ arguments: inout ArgumentList) async throws -> ExitCode {
-        let chosenAgent = try arguments.choice("--agent", ReferenceAgents.names)
+        let chosenAgent = try arguments.choice("--agent", ReferenceAgent.all.map(\.description))
         let agentCommand = try arguments.option("--agent-cmd")
         let agentTimeout = try arguments.integer("--agent-timeout", range: 1...86_400) ?? 600
         if chosenAgent != nil && agentCommand != nil {
@@ -89,7 +91,7 @@ enum RunCommand: Command {
             }
             if showProgress { Terminal.error("\r\u{1B}[K") }
         } else {
-            guard let agent = ReferenceAgents.named(agentName) else { return .badInput }
+            guard let agent = ReferenceAgent(named: agentName) else { return .badInput }
             let plan = RunPlan(
                 scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy, faults: faults,
                 traceDirectory: traceDirectory)

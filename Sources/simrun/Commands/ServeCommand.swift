@@ -1,4 +1,5 @@
 import Sandbox
+import WorldModel
 
 /// `simrun serve`: one episode as an MCP stdio server.
 enum ServeCommand: Command {

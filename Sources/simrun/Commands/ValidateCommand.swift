@@ -1,4 +1,6 @@
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// `simrun validate`: checks scenario files and proves their solutions.
 enum ValidateCommand: Command {

@@ -1,3 +1,5 @@
+import WorldModel
+
 /// The arguments of one command, consumed as options and positionals are read.
 ///
 /// Options take the forms `--name value` and `--name=value`; whatever is left unread at the

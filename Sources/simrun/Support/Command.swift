@@ -1,3 +1,5 @@
+import WorldModel
+
 /// One `simrun` subcommand: its help text and what it does with its arguments.
 protocol Command: Sendable {
     /// The subcommand's name, e.g. `run`.

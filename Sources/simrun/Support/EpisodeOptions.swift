@@ -1,5 +1,7 @@
 import Foundation
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// The options `run` and `serve` share: fault selection, approvals and scopes.
 struct EpisodeOptions {

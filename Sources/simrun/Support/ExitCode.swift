@@ -1,3 +1,5 @@
+import WorldModel
+
 /// simrun's exit codes, as documented in the README.
 enum ExitCode: Int32 {
     /// Everything passed.

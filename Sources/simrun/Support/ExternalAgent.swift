@@ -1,5 +1,7 @@
 import Foundation
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// Runs an external agent command once per episode against `simrun serve`, and scores the
 /// episode from the trace the server recorded.

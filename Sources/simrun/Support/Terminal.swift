@@ -1,4 +1,5 @@
 import Foundation
+import WorldModel
 
 /// Where the CLI writes: results to standard output, messages and progress to standard error.
 enum Terminal {

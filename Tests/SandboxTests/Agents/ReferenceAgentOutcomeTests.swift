@@ -1,6 +1,8 @@
 import Foundation
 import Sandbox
+import Scenarios
 import Testing
+import WorldModel
 
 extension Tag {
     /// Tests that play hundreds of episodes (a few seconds each in a debug build).
@@ -9,7 +11,7 @@ extension Tag {
 
 /// Plays `agent` on `scenario` for `seeds` in parallel; returns the seeds whose verdict failed.
 func failingSeeds(_ scenario: Scenario, agent: String, seeds: ClosedRange<UInt64>) throws -> [UInt64] {
-    let plan = RunPlan(scenario: scenario, agent: try #require(ReferenceAgents.named(agent)), seeds: Array(seeds))
+    let plan = RunPlan(scenario: scenario, agent: try #require(ReferenceAgent(named: agent)), seeds: Array(seeds))
     return EpisodeRunner.run(plan).filter { !$0.verdict.passed }.map(\.summary.seed)
 }
 
@@ -56,8 +58,8 @@ struct ReferenceAgentOutcomeTests {
 
     @Test("unknown agent names are not agents")
     func names() {
-        #expect(ReferenceAgents.names == ["robust", "naive", "scripted"])
-        #expect(ReferenceAgents.names.allSatisfy { ReferenceAgents.named($0)?.kind.rawValue == $0 })
-        #expect(ReferenceAgents.named("clever") == nil)
+        #expect(ReferenceAgent.all.map(\.description) == ["robust", "naive", "scripted"])
+        #expect(ReferenceAgent.all.map(\.description).allSatisfy { ReferenceAgent(named: $0)?.kind.rawValue == $0 })
+        #expect(ReferenceAgent(named: "clever") == nil)
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import Sandbox
+import Scenarios
 import Testing
+import WorldModel
 
 /// Plays the reference agent `name` on `scenario` with `seed`; returns the engine and the verdict.
 func playReference(_ name: String, on scenario: Scenario, seed: UInt64 = 1) throws -> (EpisodeEngine, Verdict) {
-    let agent = try #require(ReferenceAgents.named(name))
+    let agent = try #require(ReferenceAgent(named: name))
     var engine = EpisodeEngine(scenario: scenario, seed: seed)
     let answer = agent.play(&engine)
     return (engine, engine.verdict(answer: answer))

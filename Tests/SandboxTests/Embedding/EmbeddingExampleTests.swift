@@ -1,8 +1,10 @@
-// The embedding example of docs/embedding.md, kept compiling and passing: it uses only the public
-// API (`import Sandbox`, no `@testable`), exactly as an agent's own test suite would.
 import Foundation
 import Sandbox
+// The embedding example of docs/embedding.md, kept compiling and passing: it uses only the public
+// API (`import Sandbox`, no `@testable`), exactly as an agent's own test suite would.
+import Scenarios
 import Testing
+import WorldModel
 
 /// Loads a scenario shipped in this repository's `scenarios/` folder.
 func loadScenario(_ name: String) throws -> Scenario {

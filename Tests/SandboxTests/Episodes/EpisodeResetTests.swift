@@ -1,5 +1,7 @@
 import Sandbox
+import Scenarios
 import Testing
+import WorldModel
 
 @Suite("Episode reset")
 struct EpisodeResetTests {

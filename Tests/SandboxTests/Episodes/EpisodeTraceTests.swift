@@ -1,6 +1,7 @@
 import Foundation
 import Sandbox
 import Testing
+import WorldModel
 
 @Suite("An episode's trace file")
 struct EpisodeTraceTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Sandbox
+import Scenarios
 import Testing
+import WorldModel
 
 /// The crm-refund world with nothing going wrong, so only the policy and checks are under test.
 private func calmRefundScenario() throws -> Scenario {

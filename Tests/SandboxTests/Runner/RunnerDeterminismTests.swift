@@ -1,6 +1,8 @@
 import Foundation
 import Sandbox
+import Scenarios
 import Testing
+import WorldModel
 
 @Suite("Episode runs are deterministic")
 struct RunnerDeterminismTests {
@@ -24,7 +26,7 @@ struct RunnerDeterminismTests {
         throws -> RunPlan
     {
         RunPlan(
-            scenario: scenario, agent: try #require(ReferenceAgents.named(agent)), seeds: Array(seeds), trials: trials,
+            scenario: scenario, agent: try #require(ReferenceAgent(named: agent)), seeds: Array(seeds), trials: trials,
             traceDirectory: temporaryDirectory())
     }
 
@@ -85,7 +87,7 @@ struct RunnerDeterminismTests {
     @Test("an episode played by the runner matches the same agent played on an engine by hand")
     func runnerMatchesEngine() throws {
         let scenario = try loadScenario("warehouse-report")
-        let agent = try #require(ReferenceAgents.named("robust"))
+        let agent = try #require(ReferenceAgent(named: "robust"))
         let outcome = EpisodeRunner.play(RunPlan(scenario: scenario, agent: agent, seeds: [9]), seed: 9, trial: 1)
         var engine = EpisodeEngine(scenario: scenario, seed: 9, recordsStateHashes: false)
         let answer = agent.play(&engine)

@@ -1,5 +1,7 @@
 import Foundation
 import Sandbox
+import Scenarios
+import WorldModel
 
 /// Scenarios for the episode, policy, agent and runner tests: the shipped ones and small worlds
 /// written inline.
