@@ -15,10 +15,15 @@ let package = Package(
         .target(name: "WorldModel"),
         .target(name: "Scenarios", dependencies: ["WorldModel"]),
         .target(name: "Sandbox", dependencies: ["Scenarios", "WorldModel"]),
-        .executableTarget(name: "simrun", dependencies: ["Sandbox", "Scenarios", "WorldModel"]),
+        // The benchmarks `simrun bench` runs: linked by the CLI only, not part of any product.
+        .target(
+            name: "SimrunBenchmarks", dependencies: ["Sandbox", "Scenarios", "WorldModel"],
+            exclude: ["thresholds.json"]),
+        .executableTarget(name: "simrun", dependencies: ["Sandbox", "Scenarios", "WorldModel", "SimrunBenchmarks"]),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "WorldModel"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Scenarios", "WorldModel"]),
+        .testTarget(name: "SimrunBenchmarksTests", dependencies: ["SimrunBenchmarks", "Sandbox", "Scenarios", "WorldModel"]),
         .testTarget(name: "EndToEndTests", dependencies: ["simrun", "WorldModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -56,6 +56,30 @@ struct SimrunCLITests {
         #expect(result.stderr.contains("world-model"))
     }
 
+    @Test("bench reads the shipped thresholds from its resource bundle; a filter matching nothing runs nothing")
+    func benchShippedThresholds() throws {
+        let result = try SimrunProcess.run(["bench", "--group", "json", "--filter", "no such benchmark"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.hasPrefix("group  benchmark"))
+    }
+
+    @Test("bench with a malformed thresholds file exits 2 naming the file and the JSON path, and runs nothing")
+    func benchMalformedThresholds() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-\(UUID().uuidString).json")
+        try Data(#"{"simrun_benchmark_thresholds": 1, "ratios": [{"group": "json", "min_speedup": 2}]}"#.utf8).write(
+            to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try SimrunProcess.run(["bench", "--thresholds", file.path])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(
+            result.stderr
+                == "simrun bench: \(file.path): /ratios/0: expected a member \"comparison\", found none\n")
+        let missing = try SimrunProcess.run(["bench", "--thresholds", "/nonexistent/t.json"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/t.json: expected a readable thresholds file, found no such file"))
+    }
+
     @Test("validate on every shipped scenario (and the schema beside them) exits 0")
     func validateShipped() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: SimrunProcess.root + "/scenarios")

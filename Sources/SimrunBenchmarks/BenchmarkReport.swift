@@ -1,22 +1,22 @@
 import WorldModel
 
 /// The results of a benchmark run, rendered as a text table or as JSON.
-public struct BenchmarkReport: Sendable {
+package struct BenchmarkReport: Sendable {
     /// A measured speed ratio between two benchmarks.
-    public struct Comparison: Sendable, Hashable {
+    package struct Comparison: Sendable, Hashable {
         /// The group both benchmarks belong to.
-        public let group: String
+        package let group: String
         /// What is compared.
-        public let label: String
+        package let label: String
         /// The benchmark expected to be faster.
-        public let candidate: BenchmarkResult
+        package let candidate: BenchmarkResult
         /// The benchmark it is measured against.
-        public let baseline: BenchmarkResult
+        package let baseline: BenchmarkResult
         /// The speedup the candidate should reach, if any.
-        public let target: Double?
+        package let target: Double?
 
         /// A comparison of two measured benchmarks.
-        public init(
+        package init(
             group: String, label: String, candidate: BenchmarkResult, baseline: BenchmarkResult, target: Double?
         ) {
             self.group = group
@@ -27,34 +27,34 @@ public struct BenchmarkReport: Sendable {
         }
 
         /// Baseline time over candidate time: 3.0 means the candidate is three times faster.
-        public var speedup: Double {
+        package var speedup: Double {
             candidate.nanosecondsPerOperation > 0
                 ? baseline.nanosecondsPerOperation / candidate.nanosecondsPerOperation : 0
         }
 
         /// Whether the speedup reaches the target (true when there is none).
-        public var meetsTarget: Bool { target.map { speedup >= $0 } ?? true }
+        package var meetsTarget: Bool { target.map { speedup >= $0 } ?? true }
     }
 
     /// Every benchmark's measurement, in run order.
-    public let results: [BenchmarkResult]
+    package let results: [BenchmarkResult]
     /// The ratios between benchmarks, in declaration order.
-    public let comparisons: [Comparison]
+    package let comparisons: [Comparison]
     /// The absolute targets, in declaration order.
-    public let thresholds: [ThresholdCheck]
+    package let thresholds: [ThresholdCheck]
 
     /// A report from results, comparisons and absolute targets.
-    public init(results: [BenchmarkResult], comparisons: [Comparison], thresholds: [ThresholdCheck] = []) {
+    package init(results: [BenchmarkResult], comparisons: [Comparison], thresholds: [ThresholdCheck] = []) {
         self.results = results
         self.comparisons = comparisons
         self.thresholds = thresholds
     }
 
     /// Whether every comparison with a target and every absolute target is reached.
-    public var meetsAllTargets: Bool { comparisons.allSatisfy(\.meetsTarget) && thresholds.allSatisfy(\.meetsTarget) }
+    package var meetsAllTargets: Bool { comparisons.allSatisfy(\.meetsTarget) && thresholds.allSatisfy(\.meetsTarget) }
 
     /// A table for people: one row per benchmark, then one line per comparison.
-    public var text: String {
+    package var text: String {
         var rows: [[String]] = [["group", "benchmark", "ns/op", "ops/s", "iterations"]]
         for result in results {
             rows.append([
@@ -76,7 +76,7 @@ public struct BenchmarkReport: Sendable {
             lines.append("")
             for comparison in comparisons {
                 var line =
-                    "\(comparison.group): \(comparison.label): \(Self.fixed(comparison.speedup, digits: 2))x as fast"
+                    "\(comparison.group): \(comparison.label): \(Self.ratio(comparison.speedup))x as fast"
                 if let target = comparison.target {
                     line += " (target \(Self.fixed(target, digits: 0))x: \(comparison.meetsTarget ? "met" : "MISSED"))"
                 }
@@ -99,7 +99,7 @@ public struct BenchmarkReport: Sendable {
     /// `{"benchmarks": [{"group", "name", "ns_per_op", "best_ns_per_op", "ops_per_s", "iterations"}],
     ///   "comparisons": [{"group", "label", "candidate", "baseline", "speedup", "target", "meets_target"}],
     ///   "meets_all_targets": Bool}`.
-    public var json: JSON {
+    package var json: JSON {
         let benchmarks: [JSON] = results.map { result in
             [
                 "group": .string(result.group),
@@ -140,6 +140,18 @@ public struct BenchmarkReport: Sendable {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         return (value * scale).rounded() / scale
+    }
+
+    /// A speedup with two decimals, or with two significant digits when it is below 0.1 (a
+    /// traced step on a big world is thousands of times slower than an untraced one).
+    package static func ratio(_ value: Double) -> String {
+        var digits = 2
+        var scaled = value.magnitude * 100
+        while value != 0, value.isFinite, scaled < 10, digits < 9 {
+            digits += 1
+            scaled *= 10
+        }
+        return fixed(value, digits: digits)
     }
 
     /// `value` with exactly `digits` decimals, without Foundation's locale-aware formatting.

@@ -9,10 +9,10 @@ import WorldModel
 /// - `ActionEncoder.validate` of a valid ticket-triage `tickets_route` call;
 /// - `JSONSchema.isValid` of the same arguments by itself;
 /// - `ActionEncoder.validate` of a `tickets_list` call with a `cursor` (ignored for list tools).
-public enum ValidationBenchmarks {
+package enum ValidationBenchmarks {
     /// The `validation` group; empty (with a note on standard error) when `directory` lacks
     /// ticket-triage.json.
-    public static func group(directory: String = "scenarios") -> BenchmarkGroup {
+    package static func group(directory: String = "scenarios") -> BenchmarkGroup {
         guard let triage = try? ScenarioLoader.load(contentsOf: "\(directory)/ticket-triage.json"),
             let route = triage.world.tool(named: "tickets_route"),
             let list = triage.world.tool(named: "tickets_list")

@@ -1,5 +1,5 @@
 import Foundation
-import Sandbox
+import SimrunBenchmarks
 import Testing
 import WorldModel
 
@@ -65,6 +65,20 @@ struct BenchmarkTests {
                 g: parse, simrun vs other: 4.50x as fast (target 2x: met)
 
                 """)
+    }
+
+    @Test("a ratio below 0.1 keeps two significant digits in the text report")
+    func smallRatios() {
+        let fast = Self.result("untraced", ns: 4_226)
+        let slow = Self.result("traced", ns: 22_411_341)
+        let report = BenchmarkReport(
+            results: [fast, slow],
+            comparisons: [.init(group: "g", label: "traced vs untraced", candidate: slow, baseline: fast, target: nil)])
+        #expect(report.text.hasSuffix("g: traced vs untraced: 0.00019x as fast\n"))
+        #expect(BenchmarkReport.ratio(0.5) == "0.50")
+        #expect(BenchmarkReport.ratio(0.05) == "0.050")
+        #expect(BenchmarkReport.ratio(12.345) == "12.35")
+        #expect(BenchmarkReport.ratio(0) == "0.00")
     }
 
     @Test("the JSON report carries every figure under stable keys")

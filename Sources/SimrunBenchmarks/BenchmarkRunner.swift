@@ -1,17 +1,17 @@
 import WorldModel
 
 /// Runs benchmarks for a time budget each, after a warm-up, and measures time per operation.
-public struct BenchmarkRunner: Sendable {
+package struct BenchmarkRunner: Sendable {
     /// Measuring time per benchmark (after warm-up).
-    public var budget: Duration
+    package var budget: Duration
     /// Warm-up time per benchmark, not measured.
-    public var warmUp: Duration
+    package var warmUp: Duration
     /// The shortest batch: operations are timed in batches at least this long so that clock
     /// reads do not distort fast operations.
-    public var minimumBatch: Duration
+    package var minimumBatch: Duration
 
     /// A runner; the defaults keep a full `simrun bench` under about ten seconds.
-    public init(
+    package init(
         budget: Duration = .milliseconds(500), warmUp: Duration = .milliseconds(100),
         minimumBatch: Duration = .milliseconds(5)
     ) {
@@ -21,7 +21,7 @@ public struct BenchmarkRunner: Sendable {
     }
 
     /// Runs every group of `suite` in order.
-    public func run(_ suite: BenchmarkSuite) -> BenchmarkReport {
+    package func run(_ suite: BenchmarkSuite) -> BenchmarkReport {
         var results: [BenchmarkResult] = []
         var comparisons: [BenchmarkReport.Comparison] = []
         var thresholds: [BenchmarkReport.ThresholdCheck] = []
@@ -45,13 +45,14 @@ public struct BenchmarkRunner: Sendable {
                 guard let result = groupResults[threshold.benchmark] else { continue }
                 thresholds.append(BenchmarkReport.ThresholdCheck(result: result, threshold: threshold))
             }
+            group.tearDown?()
         }
         return BenchmarkReport(results: results, comparisons: comparisons, thresholds: thresholds)
     }
 
     /// Measures one benchmark: warm-up, batch-size calibration, then timed batches until the
     /// budget is spent. The reported time per operation is the median over batches.
-    public func run(_ benchmark: Benchmark, group: String) -> BenchmarkResult {
+    package func run(_ benchmark: Benchmark, group: String) -> BenchmarkResult {
         let clock = ContinuousClock()
         // Warm-up, which also calibrates how many operations make a batch.
         var batchSize = 1
@@ -82,20 +83,20 @@ public struct BenchmarkRunner: Sendable {
 }
 
 /// The measurement of one benchmark.
-public struct BenchmarkResult: Sendable, Hashable {
+package struct BenchmarkResult: Sendable, Hashable {
     /// The benchmark's group.
-    public let group: String
+    package let group: String
     /// The benchmark's name.
-    public let name: String
+    package let name: String
     /// How many operations were timed (warm-up excluded).
-    public let iterations: Int
+    package let iterations: Int
     /// Median time per operation over the timed batches, in nanoseconds.
-    public let nanosecondsPerOperation: Double
+    package let nanosecondsPerOperation: Double
     /// Fastest batch's time per operation, in nanoseconds.
-    public let bestNanosecondsPerOperation: Double
+    package let bestNanosecondsPerOperation: Double
 
     /// A measurement.
-    public init(
+    package init(
         group: String, name: String, iterations: Int, nanosecondsPerOperation: Double,
         bestNanosecondsPerOperation: Double
     ) {
@@ -107,7 +108,7 @@ public struct BenchmarkResult: Sendable, Hashable {
     }
 
     /// Operations per second at the median time.
-    public var operationsPerSecond: Double {
+    package var operationsPerSecond: Double {
         nanosecondsPerOperation > 0 ? 1e9 / nanosecondsPerOperation : 0
     }
 }
