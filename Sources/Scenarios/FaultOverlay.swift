@@ -14,7 +14,8 @@ package struct FaultOverlay: Sendable {
     package var sha256: String
 
     /// Loads and checks an overlay against `scenario` (tool and service names, rule ids).
-    package static func load(contentsOf path: String, for scenario: Scenario) throws(ScenarioLoadError) -> FaultOverlay {
+    package static func load(contentsOf path: String, for scenario: Scenario) throws(ScenarioLoadError) -> FaultOverlay
+    {
         let document = try ScenarioLoader.parse(try ScenarioLoader.readFile(path), file: path)
         return try load(document, file: path, for: scenario)
     }

@@ -18,7 +18,8 @@ struct FileInputTests {
             #expect(result.status == 2)
             #expect(
                 result.stderr.contains(
-                    "\(file): the file is 1073741824 bytes, more than the limit of 268435456 bytes"), "\(result.stderr)")
+                    "\(file): the file is 1073741824 bytes, more than the limit of 268435456 bytes"), "\(result.stderr)"
+            )
         }
         #expect(ContinuousClock.now - started < .seconds(10))
     }
@@ -43,7 +44,9 @@ struct FileInputTests {
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 
-    @Test("--scopes with an empty list or an empty name is a usage error", arguments: ["", " ", "crm.read,,billing.write"])
+    @Test(
+        "--scopes with an empty list or an empty name is a usage error",
+        arguments: ["", " ", "crm.read,,billing.write"])
     func emptyScopes(_ scopes: String) throws {
         let result = try SimrunProcess.run(["run", "scenarios/billing-outage.json", "--scopes", scopes])
         #expect(result.status == 2)

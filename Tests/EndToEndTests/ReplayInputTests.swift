@@ -93,7 +93,8 @@ struct ReplayInputTests {
         let (lines, scratch) = try Self.recordedLines()
         defer { scratch.remove() }
         let overlay = try Self.setting(["faults", "overlay_path"], to: "faults/x.json", in: lines[0])
-        let withOverlay = try scratch.write("overlay.jsonl", ([overlay] + lines.dropFirst()).joined(separator: "\n") + "\n")
+        let withOverlay = try scratch.write(
+            "overlay.jsonl", ([overlay] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let first = try SimrunProcess.run(["replay", withOverlay])
         #expect(first.status == 2)
         #expect(
@@ -111,7 +112,8 @@ struct ReplayInputTests {
     func hugeVersion() throws {
         let (lines, scratch) = try Self.recordedLines()
         defer { scratch.remove() }
-        let header = lines[0].replacingOccurrences(of: #""version":1"#, with: #""version":1000000000000000000000000000000"#)
+        let header = lines[0].replacingOccurrences(
+            of: #""version":1"#, with: #""version":1000000000000000000000000000000"#)
         let file = try scratch.write("v.jsonl", ([header] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let result = try SimrunProcess.run(["replay", file])
         #expect(result.status == 2)
@@ -132,6 +134,9 @@ struct ReplayInputTests {
         #expect(directory.stderr == "simrun replay: \(scratch.path): cannot read the trace: is a directory\n")
         let odd = try scratch.write("odd\nname\u{1B}[31m.jsonl", "")
         let control = try SimrunProcess.run(["replay", odd])
-        #expect(control.stderr == "simrun replay: \(scratch.path)/odd\\nname\\u{1B}[31m.jsonl: the file is empty, expected a simrun trace (JSON Lines starting with a header)\n")
+        #expect(
+            control.stderr
+                == "simrun replay: \(scratch.path)/odd\\nname\\u{1B}[31m.jsonl: the file is empty, expected a simrun trace (JSON Lines starting with a header)\n"
+        )
     }
 }

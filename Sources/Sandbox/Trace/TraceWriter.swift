@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 import WorldModel
 
 /// Writes a trace file line by line as an episode runs.
@@ -112,6 +113,6 @@ package final class TraceWriter: @unchecked Sendable {
     }
 
     private static func reason(of error: any Error) -> String {
-        (error as NSError).localizedDescription
+        FileProblem(error).description
     }
 }

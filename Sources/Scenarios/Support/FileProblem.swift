@@ -44,7 +44,8 @@ package enum FileProblem: Error, Sendable, Hashable, CustomStringConvertible {
             return
         }
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
             self.init(errno: Int32(underlying.code))
             return
         }

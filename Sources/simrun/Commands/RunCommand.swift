@@ -115,7 +115,7 @@ enum RunCommand: Command {
                     to: URL(fileURLWithPath: junit), options: .atomic)
             } catch {
                 throw CommandFailure.badInput(
-                    "simrun run: cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+                    "simrun run: cannot write the JUnit report to \(junit.printable): \(FileProblem(error))")
             }
         }
         if format == "json" {

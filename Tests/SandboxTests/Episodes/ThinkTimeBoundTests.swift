@@ -1,6 +1,7 @@
 import Foundation
 import Sandbox
 import Testing
+
 @testable import WorldModel
 
 /// Virtual time runs from 0 to 2^62 ms: a live think time past the limit is cut to reach it (and
