@@ -16,13 +16,7 @@ package struct FaultOverlay: Sendable {
     /// Loads and checks an overlay against `scenario` (tool and service names, rule ids).
     package static func load(contentsOf path: String, for scenario: Scenario) throws(ScenarioLoadError) -> FaultOverlay
     {
-        let bytes = try ScenarioLoader.readFile(path)
-        let document: JSON
-        do throws(JSONParseError) {
-            document = try JSON(parsing: bytes)
-        } catch {
-            throw ScenarioLoadError(issues: [ScenarioIssue(file: path, path: "", message: "not valid JSON: \(error)")])
-        }
+        let document = try ScenarioLoader.parse(try ScenarioLoader.readFile(path), file: path)
         return try load(document, file: path, for: scenario)
     }
 

@@ -205,11 +205,11 @@ struct TraceTests {
         let lines = good.records.map { String(decoding: $0.line, as: UTF8.self) }
 
         let newer = lines[0].replacingOccurrences(of: #""version":1"#, with: #""version":2"#)
-        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: 2, supported: 1)) {
+        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: "2", supported: 1)) {
             try Trace(bytes: Array((newer + lines[1]).utf8), source: "t")
         }
         #expect(
-            "\(TraceReadError.unsupportedVersion(path: "t", found: 2, supported: 1))"
+            "\(TraceReadError.unsupportedVersion(path: "t", found: "2", supported: 1))"
                 == "t: trace format version 2 is not supported; this simrun reads version 1")
 
         #expect(throws: TraceReadError.missingHeader(path: "t", line: 1, found: "step")) {

@@ -65,7 +65,7 @@ public struct Verdict: Sendable, Hashable {
         self.checks = checks
         answer = try reader.optionalString("answer")
         steps = try reader.int("steps", minimum: 0)
-        virtualTimeMs = try reader.int64("virtual_time_ms", minimum: 0)
+        virtualTimeMs = try reader.int64("virtual_time_ms", minimum: 0, maximum: WorldState.maximumNowMs)
     }
 
     /// A readable rendering for terminals, one line per check:

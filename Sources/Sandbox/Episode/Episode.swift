@@ -77,6 +77,8 @@ public actor Episode {
 
     /// Calls `tool` with `arguments` and returns what the agent observes. `thinkTimeMs` is the
     /// agent's time since its last response; when `nil`, the time slept on `clock` counts.
+    /// Virtual time runs from 0 to 2^62 ms (about 146 million years): a negative think time
+    /// counts as 0 and one past the limit is cut to reach it (the trace records the time applied).
     /// Calls after `finish` answer 409 and change nothing.
     public func call(_ tool: String, arguments: JSON = [:], thinkTimeMs: Int64? = nil) async -> Observation {
         guard finalVerdict == nil else {

@@ -59,8 +59,29 @@ package struct EpisodeEngine: Sendable {
 
     /// Makes one call after `thinkMs` of agent time. `approved` is the decision for a gated call
     /// (`nil` when the call is not gated); the policy's scopes are enforced here.
+    ///
+    /// The virtual clock runs from 0 to 2^62 ms (`WorldState.maximumNowMs`, about 146 million
+    /// years): a negative think time counts as 0, and one that would pass the limit is cut to
+    /// reach it exactly. The step records the think time applied, so its trace replays.
     package mutating func call(_ tool: String, arguments: JSON, thinkMs: Int64, approved: Bool?) -> Observation {
-        state.now += max(0, thinkMs)
+        do throws(VirtualTimeError) {
+            return try call(tool, arguments: arguments, exactThinkMs: clampedThinkTime(thinkMs), approved: approved)
+        } catch {
+            preconditionFailure("a think time within the clock's range was refused: \(error)")
+        }
+    }
+
+    /// `thinkMs` cut to what the clock can take now: 0 up to the time left before its limit.
+    private func clampedThinkTime(_ thinkMs: Int64) -> Int64 {
+        min(max(0, thinkMs), max(0, WorldState.maximumNowMs - state.now))
+    }
+
+    /// Makes one call after exactly `thinkMs` of agent time, or throws (changing nothing) when
+    /// the clock cannot take it: replay uses this, since a trace's think time is not to be cut.
+    package mutating func call(_ tool: String, arguments: JSON, exactThinkMs thinkMs: Int64, approved: Bool?)
+        throws(VirtualTimeError) -> Observation
+    {
+        try state.advance(byThinkTime: thinkMs)
         let at = state.now
         let spec = scenario.world.tool(named: tool)
         var decision: TraceStep.PolicyDecision = approved == true ? .approved : .allowed
@@ -84,7 +105,7 @@ package struct EpisodeEngine: Sendable {
             regime = result.regime
         }
         let step = TraceStep(
-            index: steps.count + 1, thinkMs: max(0, thinkMs), atMs: at, tool: tool, arguments: arguments,
+            index: steps.count + 1, thinkMs: thinkMs, atMs: at, tool: tool, arguments: arguments,
             policy: decision,
             faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
             headers: observation.headers, body: observation.body,
@@ -101,9 +122,19 @@ package struct EpisodeEngine: Sendable {
         return observation
     }
 
-    /// Lets `milliseconds` of agent time pass without a call (for example before the answer).
+    /// Lets `milliseconds` of agent time pass without a call (for example before the answer);
+    /// cut to the clock's range like a call's think time.
     package mutating func wait(milliseconds: Int64) {
-        state.now += max(0, milliseconds)
+        do throws(VirtualTimeError) {
+            try wait(exactMilliseconds: clampedThinkTime(milliseconds))
+        } catch {
+            preconditionFailure("a wait within the clock's range was refused: \(error)")
+        }
+    }
+
+    /// Lets exactly `milliseconds` of agent time pass, or throws (changing nothing).
+    package mutating func wait(exactMilliseconds milliseconds: Int64) throws(VirtualTimeError) {
+        try state.advance(byThinkTime: milliseconds)
     }
 
     /// Ends the episode: the verdict for `answer`, written to the trace (which is then closed).

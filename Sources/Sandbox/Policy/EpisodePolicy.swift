@@ -1,3 +1,4 @@
+import Foundation
 import WorldModel
 
 /// What an episode allows: the capability scopes it grants and how approval-gated calls are
@@ -61,5 +62,20 @@ public struct ApprovalRequest: Sendable, Hashable {
         self.tool = tool
         self.arguments = arguments
         self.step = step
+    }
+}
+
+extension EpisodePolicy {
+    /// Reads a comma-separated scope list (`--scopes crm.read,billing.write`): names trimmed of
+    /// spaces, at least one, none empty. The error says what is wrong in words.
+    package static func scopes(parsing text: String) throws(ScopeListError) -> Set<String> {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        if names.allSatisfy(\.isEmpty) { throw ScopeListError(text: text, problem: "the scope list is empty") }
+        if let position = names.firstIndex(where: \.isEmpty) {
+            throw ScopeListError(text: text, problem: "scope \(position + 1) of \(names.count) is empty")
+        }
+        return Set(names)
     }
 }

@@ -44,6 +44,53 @@ public enum Replayer {
 
         /// How many states `data(afterStep:)` can show: the initial one and one per replayed step.
         public var stateCount: Int { dataAfterStep.count }
+
+        /// Whether the trace has a verdict line: a trace of an episode that was killed or
+        /// crashed has none, so only its steps could be compared.
+        public var isComplete: Bool { verdict != nil }
+
+        /// The outcome: diverged, identical, or identical as far as an unfinished trace goes.
+        public var result: Result {
+            if divergence != nil { return .diverged }
+            return isComplete ? .identical : .incomplete
+        }
+
+        /// The line `simrun replay` prints: `identical (9 steps)`, `incomplete: …`, or where the
+        /// replay diverged (after `source` and a colon).
+        public func summary(source: String) -> String {
+            let count = "\(steps.count) step\(steps.count == 1 ? "" : "s")"
+            switch result {
+            case .identical:
+                return "identical (\(count))\n"
+            case .incomplete:
+                return "incomplete: \(count) identical, but the trace has no verdict (the episode did not finish),"
+                    + " so the end of the episode was not checked\n"
+            case .diverged:
+                return "\(source.printable): \(divergence.map(\.description) ?? "")\n"
+            }
+        }
+
+        /// `{"result": "identical" | "diverged" | "incomplete", "steps": N, "divergence":
+        /// {"step", "field", "expected", "actual"} | null, "verdict": {…} | null}`, for
+        /// `simrun replay --format json`.
+        public var json: JSON {
+            [
+                "result": .string(result.rawValue),
+                "steps": .int(steps.count),
+                "divergence": divergence.map(\.json) ?? .null,
+                "verdict": verdict.map(\.json) ?? .null,
+            ]
+        }
+    }
+
+    /// The outcome of a replay.
+    public enum Result: String, Sendable, Hashable, CaseIterable {
+        /// Every step and the verdict matched.
+        case identical
+        /// Some step, or the verdict, differs (`Report.divergence`).
+        case diverged
+        /// Every step matched, but the trace has no verdict (the episode did not finish).
+        case incomplete
     }
 
     /// Where a replay first differs from the trace.
@@ -61,6 +108,14 @@ public enum Replayer {
             let place = step.map { "step \($0)" } ?? "verdict"
             return "diverged at \(place), field \(field)\n  expected: \(expected)\n  actual:   \(actual)"
         }
+
+        /// `{"step": 3 | null, "field", "expected", "actual"}` (values as canonical JSON text).
+        public var json: JSON {
+            [
+                "step": step.map { .int($0) } ?? .null, "field": .string(field), "expected": .string(expected),
+                "actual": .string(actual),
+            ]
+        }
     }
 
     /// Replays `trace`. The scenario is read from `scenarioPath`, or from the path the trace
@@ -72,6 +127,10 @@ public enum Replayer {
         var scenario = try loading { () throws(ScenarioLoadError) in try ScenarioLoader.load(contentsOf: path) }
         guard scenario.sha256 == header.scenario.sha256 else {
             throw .scenarioChanged(path: path, recorded: header.scenario.sha256, current: scenario.sha256)
+        }
+        // Same content means same name, unless the header was edited.
+        guard scenario.name == header.scenario.name else {
+            throw .scenarioNameDiffers(path: path, recorded: header.scenario.name, current: scenario.name)
         }
         try loading { () throws(ScenarioLoadError) in try ScenarioLoader.apply(header.faults.selection, to: &scenario) }
         if let overlayPath = header.faults.overlayPath, let recorded = header.faults.overlaySHA256,
@@ -92,7 +151,12 @@ public enum Replayer {
                 case .approvalDenied: false
                 case .allowed, .scopeDenied: nil
                 }
-            _ = engine.call(recorded.tool, arguments: recorded.arguments, thinkMs: recorded.thinkMs, approved: approved)
+            do throws(VirtualTimeError) {
+                _ = try engine.call(
+                    recorded.tool, arguments: recorded.arguments, exactThinkMs: recorded.thinkMs, approved: approved)
+            } catch {
+                throw .timeOutOfRange(line: recorded.index + 1, field: "step.think_ms", reason: error.description)
+            }
             guard let replayed = engine.steps.last else { break }
             steps.append(
                 ReplayedStep(recorded: recorded, replayed: replayed, dataBefore: before, dataAfter: engine.state.data))
@@ -107,7 +171,15 @@ public enum Replayer {
         if let recordedVerdict = trace.verdict {
             // The agent's time between its last response and its answer is an input too; the
             // verdict line carries it as the episode's final virtual time.
-            engine.wait(milliseconds: recordedVerdict.virtualTimeMs - engine.now)
+            // A verdict time before the last step's end is no wait: the verdict comparison shows it.
+            if recordedVerdict.virtualTimeMs > engine.now {
+                do throws(VirtualTimeError) {
+                    try engine.wait(exactMilliseconds: recordedVerdict.virtualTimeMs - engine.now)
+                } catch {
+                    throw .timeOutOfRange(
+                        line: trace.steps.count + 2, field: "verdict.virtual_time_ms", reason: error.description)
+                }
+            }
             let replayedVerdict = engine.verdict(answer: recordedVerdict.answer)
             verdict = replayedVerdict
             if replayedVerdict.json != recordedVerdict.json {
@@ -147,6 +219,12 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible {
     case noOverlayPath
     /// The fault overlay changed since the trace was recorded.
     case overlayChanged(path: String, recorded: String, current: String)
+    /// The header names the scenario differently from the file of the same content (an edited
+    /// header).
+    case scenarioNameDiffers(path: String, recorded: String, current: String)
+    /// A recorded time the virtual clock cannot take (it runs from 0 to 2^62 ms): the trace's
+    /// 1-based line and the field.
+    case timeOutOfRange(line: Int, field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -155,11 +233,15 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible {
         case .scenario(let error):
             "the scenario cannot be loaded:\n\(error)"
         case .scenarioChanged(let path, let recorded, let current):
-            "\(path) changed since the trace was recorded: the trace has scenario sha256 \(recorded), the file now has \(current)"
+            "\(path.printable) changed since the trace was recorded: the trace has scenario sha256 \(recorded), the file now has \(current)"
         case .noOverlayPath:
             "the trace used a fault overlay but does not name it"
         case .overlayChanged(let path, let recorded, let current):
-            "the fault overlay \(path) changed since the trace was recorded: sha256 \(recorded) then, \(current) now"
+            "the fault overlay \(path.printable) changed since the trace was recorded: sha256 \(recorded) then, \(current) now"
+        case .scenarioNameDiffers(let path, let recorded, let current):
+            "the trace names scenario '\(recorded.printable)', but \(path.printable) (of the recorded sha256) is '\(current.printable)'"
+        case .timeOutOfRange(let line, let field, let reason):
+            "line \(line): \(field): \(reason)"
         }
     }
 }

@@ -55,12 +55,15 @@ struct _RecordReader {
         return bool
     }
 
-    mutating func int64(_ key: String, minimum: Int64 = .min) throws(RecordDecodingError) -> Int64 {
+    mutating func int64(_ key: String, minimum: Int64 = .min, maximum: Int64 = .max) throws(RecordDecodingError)
+        -> Int64
+    {
         let value = try value(key)
-        guard case .number(let number) = value, number.isInteger, let int = number.int64Value else {
-            throw mismatch(key, "an integer", value)
+        let range = maximum == .max ? "an integer of at least \(minimum)" : "an integer from \(minimum) to \(maximum)"
+        guard case .number(let number) = value, number.isInteger else { throw mismatch(key, "an integer", value) }
+        guard let int = number.int64Value, int >= minimum, int <= maximum else {
+            throw mismatch(key, minimum == .min && maximum == .max ? "an integer" : range, value)
         }
-        guard int >= minimum else { throw mismatch(key, "an integer of at least \(minimum)", value) }
         return int
     }
 

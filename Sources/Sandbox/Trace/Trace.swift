@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 import WorldModel
 
 /// A recorded episode: the header, every step in order, and the verdict if the episode finished.
@@ -34,13 +35,13 @@ public struct Trace: Sendable, Hashable {
     /// With `allowingTruncatedTail`, a last line cut short is dropped instead of reported, so
     /// the intact prefix of a crashed recording can still be inspected or replayed.
     public init(contentsOfFile path: String, allowingTruncatedTail: Bool = false) throws(TraceReadError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let bytes: [UInt8]
+        do throws(FileProblem) {
+            bytes = try FileProblem.readBytes(atPath: path)
         } catch {
-            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
+            throw .cannotRead(path: path, reason: error.description)
         }
-        try self.init(bytes: [UInt8](data), source: path, allowingTruncatedTail: allowingTruncatedTail)
+        try self.init(bytes: bytes, source: path, allowingTruncatedTail: allowingTruncatedTail)
     }
 
     /// Parses and validates trace bytes; `source` names them in errors.
@@ -62,6 +63,14 @@ public struct Trace: Sendable, Hashable {
         var verdict: Verdict?
 
         func parse(_ line: ArraySlice<UInt8>, number: Int) throws(TraceReadError) -> JSON {
+            // A trace is written with line feeds alone; CR LF means the file was converted (an
+            // editor, git's autocrlf) and is no longer the bytes that were recorded.
+            if line.last == 0x0D {
+                throw .malformedLine(
+                    path: source, line: number,
+                    reason: "the line ends with CR LF; trace lines end with a line feed alone"
+                        + " (was the file converted by an editor or by git's autocrlf?)")
+            }
             guard !line.isEmpty else {
                 if number == 1 { throw .notATrace(path: source, reason: "line 1 is empty, expected a trace header") }
                 throw .malformedLine(path: source, line: number, reason: "empty line")
@@ -133,12 +142,12 @@ public struct Trace: Sendable, Hashable {
             }
             throw .notATrace(path: source, reason: "line 1 has no \"format\": \"\(TraceHeader.format)\" member")
         }
-        guard let version = object["version"]?.int64Value else {
+        guard case .number(let version)? = object["version"], version.isInteger else {
             throw .notATrace(path: source, reason: "the header has no integer \"version\"")
         }
-        guard version == Int64(TraceHeader.currentVersion) else {
+        guard version.int64Value == Int64(TraceHeader.currentVersion) else {
             throw .unsupportedVersion(
-                path: source, found: Int(clamping: version), supported: TraceHeader.currentVersion)
+                path: source, found: JSON.number(version).canonicalText, supported: TraceHeader.currentVersion)
         }
         do {
             return try TraceHeader(json: json)

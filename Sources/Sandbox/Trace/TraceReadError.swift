@@ -8,8 +8,9 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case empty(path: String)
     /// The first line is not a simrun trace header (another kind of file).
     case notATrace(path: String, reason: String)
-    /// The header names a trace format version this build does not read.
-    case unsupportedVersion(path: String, found: Int, supported: Int)
+    /// The header names a trace format version this build does not read (`found` as written,
+    /// which may be too large for any integer type).
+    case unsupportedVersion(path: String, found: String, supported: Int)
     /// The first record is a step or verdict: the header line is missing.
     case missingHeader(path: String, line: Int, found: String)
     /// A line is not valid JSON or not a valid record.
@@ -22,29 +23,45 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A record where it cannot be: a second header, or anything after the verdict.
     case unexpectedRecord(path: String, line: Int, reason: String)
 
-    /// A message naming the file, the line and what was expected.
+    /// A message naming the file, the line and what was expected. Control characters in the
+    /// path are escaped.
     public var description: String {
+        "\(path.printable): \(problem)"
+    }
+
+    /// The file the error is about.
+    package var path: String {
         switch self {
-        case .cannotRead(let path, let reason):
-            return "\(path): cannot read the trace: \(reason)"
-        case .empty(let path):
-            return "\(path): the file is empty, expected a simrun trace (JSON Lines starting with a header)"
-        case .notATrace(let path, let reason):
-            return "\(path): not a simrun trace: \(reason)"
-        case .unsupportedVersion(let path, let found, let supported):
-            return "\(path): trace format version \(found) is not supported; this simrun reads version \(supported)"
-        case .missingHeader(let path, let line, let found):
-            return "\(path): line \(line): expected the trace header first, found a \(found) record"
-        case .malformedLine(let path, let line, let reason):
-            return "\(path): line \(line): \(reason)"
-        case .truncatedLastLine(let path, let line, let completeSteps):
+        case .cannotRead(let path, _), .empty(let path), .notATrace(let path, _), .unsupportedVersion(let path, _, _),
+            .missingHeader(let path, _, _), .malformedLine(let path, _, _), .truncatedLastLine(let path, _, _),
+            .stepOutOfOrder(let path, _, _, _), .unexpectedRecord(let path, _, _):
+            return path
+        }
+    }
+
+    /// The message without the path, for callers that print the path themselves.
+    package var problem: String {
+        switch self {
+        case .cannotRead(_, let reason):
+            return "cannot read the trace: \(reason)"
+        case .empty:
+            return "the file is empty, expected a simrun trace (JSON Lines starting with a header)"
+        case .notATrace(_, let reason):
+            return "not a simrun trace: \(reason)"
+        case .unsupportedVersion(_, let found, let supported):
+            return "trace format version \(found) is not supported; this simrun reads version \(supported)"
+        case .missingHeader(_, let line, let found):
+            return "line \(line): expected the trace header first, found a \(found) record"
+        case .malformedLine(_, let line, let reason):
+            return "line \(line): \(reason)"
+        case .truncatedLastLine(_, let line, let completeSteps):
             let steps = completeSteps == 1 ? "1 complete step" : "\(completeSteps) complete steps"
-            return "\(path): line \(line) was cut short (the recording was probably interrupted by a crash"
+            return "line \(line) was cut short (the recording was probably interrupted by a crash"
                 + " or kill); the trace has \(steps) before it and no verdict"
-        case .stepOutOfOrder(let path, let line, let expected, let found):
-            return "\(path): line \(line): step \(found) is out of order, expected step \(expected)"
-        case .unexpectedRecord(let path, let line, let reason):
-            return "\(path): line \(line): \(reason)"
+        case .stepOutOfOrder(_, let line, let expected, let found):
+            return "line \(line): step \(found) is out of order, expected step \(expected)"
+        case .unexpectedRecord(_, let line, let reason):
+            return "line \(line): \(reason)"
         }
     }
 }

@@ -27,7 +27,8 @@ public struct TraceStep: Sendable, Hashable {
 
     /// The 1-based position of the call in the episode.
     public var index: Int
-    /// Virtual milliseconds the agent spent between the previous response and this call.
+    /// Virtual milliseconds the agent spent between the previous response and this call (0 to
+    /// 2^62; the clock stops at 2^62 ms).
     public var thinkMs: Int64
     /// The virtual time at which the call was made, in milliseconds.
     public var atMs: Int64
@@ -105,8 +106,9 @@ public struct TraceStep: Sendable, Hashable {
             throw RecordDecodingError(path: "step.type", expected: "\"step\"", found: "\"\(type)\"")
         }
         index = try reader.int("index", minimum: 1)
-        thinkMs = try reader.int64("think_ms", minimum: 0)
-        atMs = try reader.int64("at_ms", minimum: 0)
+        // Virtual time runs from 0 to 2^62 ms (`WorldState.maximumNowMs`).
+        thinkMs = try reader.int64("think_ms", minimum: 0, maximum: WorldState.maximumNowMs)
+        atMs = try reader.int64("at_ms", minimum: 0, maximum: WorldState.maximumNowMs)
         tool = try reader.string("tool")
         arguments = try reader.value("arguments")
         policy = try reader.choice("policy", PolicyDecision.self)

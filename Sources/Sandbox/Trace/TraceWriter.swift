@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 import WorldModel
 
 /// Writes a trace file line by line as an episode runs.
@@ -136,5 +137,9 @@ package final class TraceWriter: @unchecked Sendable {
             throw .writeFailed(path: writingPath, reason: failure)
         }
         length += Int64(bytes.count)
+    }
+
+    private static func reason(of error: any Error) -> String {
+        FileProblem(error).description
     }
 }

@@ -26,15 +26,18 @@ public enum ScenarioValidator {
     /// The seed the solution is proven on.
     public static let solutionSeed: UInt64 = 1
 
-    /// Validates the scenario at `file`.
+    /// Validates the scenario at `file`, which is read and parsed once.
     public static func validate(file: String) -> ScenarioValidation {
-        if let schemaIssues = schemaFileIssues(file) {
-            return ScenarioValidation(
-                file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
-        }
         let scenario: Scenario
         do throws(ScenarioLoadError) {
-            scenario = try ScenarioLoader.load(contentsOf: file)
+            let document = try ScenarioLoader.parse(try ScenarioLoader.readFile(file), file: file)
+            if let schemaIssues = schemaFileIssues(document, file: file) {
+                return ScenarioValidation(
+                    file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
+            }
+            var loaded = try ScenarioLoader.load(document, file: file)
+            loaded.path = file
+            scenario = loaded
         } catch {
             return ScenarioValidation(file: file, scenario: nil, issues: error.issues, solutionVerdict: nil)
         }
@@ -54,13 +57,12 @@ public enum ScenarioValidator {
         return ScenarioValidation(file: file, scenario: scenario, issues: issues, solutionVerdict: verdict)
     }
 
-    /// For a file that declares `$schema` (the scenario format's JSON Schema lives beside the
+    /// For a document that declares `$schema` (the scenario format's JSON Schema lives beside the
     /// scenarios, so `simrun validate scenarios/*.json` meets it): the problems compiling it as a
-    /// schema, or `nil` when the file is not a schema.
-    static func schemaFileIssues(_ file: String) -> [ScenarioIssue]? {
-        guard let data = FileManager.default.contents(atPath: file), let document = try? JSON(parsing: [UInt8](data)),
-            document["$schema"] != nil, document["simrun"] == nil  // a scenario may name its schema for editors
-        else { return nil }
+    /// schema, or `nil` when the document is not a schema.
+    static func schemaFileIssues(_ document: JSON, file: String) -> [ScenarioIssue]? {
+        // A scenario may name its schema for editors.
+        guard document["$schema"] != nil, document["simrun"] == nil else { return nil }
         do throws(JSONSchemaError) {
             _ = try JSONSchema(document)
             return []

@@ -17,8 +17,9 @@ public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `billing-outage.json: tools[2].op: expected one of get, list, …, found "lst" (did you mean "list"?)`.
+    /// Control characters in the file name are escaped.
     public var description: String {
-        path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
+        path.isEmpty ? "\(file.printable): \(message)" : "\(file.printable): \(path): \(message)"
     }
 }
 

@@ -24,13 +24,7 @@ public enum ScenarioLoader {
 
     /// Loads a scenario from the bytes of a file; `file` names it in messages.
     public static func load(bytes: [UInt8], file: String) throws(ScenarioLoadError) -> Scenario {
-        let document: JSON
-        do throws(JSONParseError) {
-            document = try JSON(parsing: bytes)
-        } catch {
-            throw ScenarioLoadError(issues: [ScenarioIssue(file: file, path: "", message: "not valid JSON: \(error)")])
-        }
-        return try load(document, file: file)
+        try load(try parse(bytes, file: file), file: file)
     }
 
     /// Loads a scenario from a parsed document; `file` names it in messages.
@@ -75,16 +69,33 @@ public enum ScenarioLoader {
         scenario.faultProvenance = provenance
     }
 
-    static func readFile(_ path: String) throws(ScenarioLoadError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    /// The largest scenario or overlay file read: the JSON parser's limit, checked against the
+    /// file's size before anything is read.
+    package static let maximumFileBytes = JSONParseLimits().maximumBytes
+
+    /// The bytes of the file at `path`, read once; a file over `maximumFileBytes` is refused
+    /// from its size alone.
+    package static func readFile(_ path: String) throws(ScenarioLoadError) -> [UInt8] {
+        do throws(FileProblem) {
+            return try FileProblem.readBytes(atPath: path, maximumBytes: maximumFileBytes)
+        } catch {
             let message =
-                !exists
-                ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot be read"
+                switch error {
+                case .noSuchFile, .tooLarge: error.description
+                case .isDirectory: "is a directory, not a scenario file"
+                default: "cannot be read: \(error)"
+                }
             throw ScenarioLoadError(issues: [ScenarioIssue(file: path, path: "", message: message)])
         }
-        return [UInt8](data)
+    }
+
+    /// Parses the bytes of a scenario or overlay file; `file` names it in messages.
+    package static func parse(_ bytes: [UInt8], file: String) throws(ScenarioLoadError) -> JSON {
+        do throws(JSONParseError) {
+            return try JSON(parsing: bytes)
+        } catch {
+            throw ScenarioLoadError(issues: [ScenarioIssue(file: file, path: "", message: "not valid JSON: \(error)")])
+        }
     }
 }
 

@@ -166,15 +166,13 @@ extension ExpressionChecker {
             return try sum(arguments, at: offset)
         case "map":
             try arity(name, arguments, 2...2, at: offset)
-            let array = try value(arguments[0], of: name)
-            try requireArray(array, of: name, at: arguments[0].startOffset)
-            let (parameter, bodySyntax) = try requireLambda(arguments[1], of: name)
-            let (slot, body) = try bind(parameter, elementType(array.type), in: bodySyntax)
-            let (arrayCode, bodyCode, step) = (array.code, body.code, body.cost + 1)
+            let iteration = try iteration(arguments[0], arguments[1], of: name)
+            let (slot, body) = try bind(iteration.parameter, iteration.element, in: iteration.body)
+            let (elements, bodyCode, step) = (iteration.elements, body.code, body.cost + 1)
             return Checked(
                 type: .array(body.type),
                 code: { frame throws(ExpressionRuntimeError) in
-                    let elements = try Builtins.elements(arrayCode(&frame), for: "map")
+                    let elements = try elements(&frame)
                     var result: [JSON] = []
                     result.reserveCapacity(elements.count)
                     for element in elements {
@@ -183,7 +181,7 @@ extension ExpressionChecker {
                         result.append(try bodyCode(&frame))
                     }
                     return .array(result)
-                }, cost: 1 + array.cost + body.cost, constant: nil)
+                }, cost: 1 + iteration.cost + body.cost, constant: nil)
         case "get":
             try arity(name, arguments, 2...2, at: offset)
             let source = try namedOrDynamic(arguments[0], of: name)
@@ -348,8 +346,8 @@ extension ExpressionChecker {
     private mutating func quantifier(_ name: String, _ arguments: [ExpressionSyntax], at offset: Int)
         throws(ExpressionCompileError) -> Checked
     {
-        try arity(name, arguments, 2...2, at: offset)
-        let (source, array) = try collectionOrArray(arguments[0], of: name, lastIsLambda: isLambda(arguments[1]))
+        try arity(name, arguments, name == "count" ? 1...2 : 2...2, at: offset)
+        if arguments.count == 1 { return try size(arguments[0], of: name) }
         let mode: QuantifierMode =
             switch name {
             case "count": .count
@@ -358,29 +356,9 @@ extension ExpressionChecker {
             default: .filter
             }
         let predicateWhat = "the predicate of \(name)()"
-        let element: ExpressionType
-        let elements: @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSON]
-        let parameter: String
-        let predicateSyntax: ExpressionSyntax
-        let sourceCost: Int
-        if let source {
-            element = rowType(source)
-            let rows = Self.rowsCode(source, name)
-            elements = { frame throws(ExpressionRuntimeError) in try rows(&frame).map(JSON.object) }
-            (parameter, predicateSyntax) =
-                if case .lambda(let parameter, let body) = arguments[1].kind { (parameter, body) } else {
-                    ("row", arguments[1])
-                }
-            sourceCost = self.sourceCost(source)
-        } else {
-            guard let array else { throw error("\(name)() needs an array", at: arguments[0].startOffset) }
-            try requireArray(array, of: name, at: arguments[0].startOffset)
-            element = elementType(array.type)
-            let arrayCode = array.code
-            elements = { frame throws(ExpressionRuntimeError) in try Builtins.elements(arrayCode(&frame), for: name) }
-            (parameter, predicateSyntax) = try requireLambda(arguments[1], of: name)
-            sourceCost = array.cost
-        }
+        let iteration = try iteration(arguments[0], arguments[1], of: name)
+        let (source, element, elements) = (iteration.source, iteration.element, iteration.elements)
+        let (parameter, predicateSyntax, sourceCost) = (iteration.parameter, iteration.body, iteration.cost)
         let (slot, predicate) = try bind(parameter, element, in: predicateSyntax)
         try requireBoolean(predicate, predicateWhat, at: predicateSyntax.startOffset)
         let (test, step) = (predicate.code, predicate.cost + 1)
@@ -425,6 +403,72 @@ extension ExpressionChecker {
         return Checked(
             type: type, code: Self.quantify(mode, elements, slot: slot, test: test, step: step, what: predicateWhat),
             cost: 1 + sourceCost + predicate.cost, constant: nil)
+    }
+
+    /// What a collection function iterates: a collection's rows (bound to a lambda's parameter,
+    /// or to `row` for an expression) or an array's elements (bound to a lambda's parameter).
+    private struct Iteration {
+        /// The collection, when the first argument names one.
+        var source: RowSource?
+        /// The type of one element (a row's type for a collection).
+        var element: ExpressionType
+        /// The elements, in order.
+        var elements: @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSON]
+        /// The name the body sees each element as.
+        var parameter: String
+        /// The body: the lambda's, or the whole last argument over `row`.
+        var body: ExpressionSyntax
+        /// The cost of producing the elements.
+        var cost: Int
+    }
+
+    /// `f('coll', row…)`, `f('coll', r -> …)` or `f(xs, x -> …)`: the same rule for `count`,
+    /// `exists`/`any`, `all`, `filter` and `map` (docs/scenario-format.md, Expressions).
+    private mutating func iteration(_ first: ExpressionSyntax, _ last: ExpressionSyntax, of name: String)
+        throws(ExpressionCompileError) -> Iteration
+    {
+        let (source, array) = try collectionOrArray(first, of: name, lastIsLambda: isLambda(last))
+        if let source {
+            let rows = Self.rowsCode(source, name)
+            let (parameter, body) =
+                if case .lambda(let parameter, let body) = last.kind { (parameter, body) } else { ("row", last) }
+            return Iteration(
+                source: source, element: rowType(source),
+                elements: { frame throws(ExpressionRuntimeError) in try rows(&frame).map(JSON.object) },
+                parameter: parameter, body: body, cost: sourceCost(source))
+        }
+        guard let array else { throw error("\(name)() needs an array", at: first.startOffset) }
+        try requireArray(array, of: name, at: first.startOffset)
+        let arrayCode = array.code
+        let (parameter, body) = try requireLambda(last, of: name)
+        return Iteration(
+            source: nil, element: elementType(array.type),
+            elements: { frame throws(ExpressionRuntimeError) in try Builtins.elements(arrayCode(&frame), for: name) },
+            parameter: parameter, body: body, cost: array.cost)
+    }
+
+    /// `count('coll')`, `count(xs)`: how many rows or elements.
+    private mutating func size(_ argument: ExpressionSyntax, of name: String) throws(ExpressionCompileError)
+        -> Checked
+    {
+        let (source, array) = try collectionOrArray(argument, of: name, lastIsLambda: false)
+        if let source {
+            let rows = Self.rowsCode(source, name)
+            return Checked(
+                type: .number,
+                code: { frame throws(ExpressionRuntimeError) in
+                    try frame.charge(1)
+                    return .int(Int64(try rows(&frame).count))
+                }, cost: 1 + sourceCost(source), constant: nil)
+        }
+        guard let array else { throw error("\(name)() needs an array", at: argument.startOffset) }
+        try requireArray(array, of: name, at: argument.startOffset)
+        let code = array.code
+        return Checked(
+            type: .number,
+            code: { frame throws(ExpressionRuntimeError) in
+                .int(Int64(try Builtins.elements(code(&frame), for: name).count))
+            }, cost: 1 + array.cost, constant: nil)
     }
 
     /// The scanning evaluation of a quantifier: the predicate on every element, in order.
@@ -547,18 +591,15 @@ extension ExpressionChecker {
         }
     }
 
-    /// A collection predicate is an expression over `row`, not a lambda.
-    private func rowPredicateSyntax(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
-        -> ExpressionSyntax
-    {
-        if isLambda(syntax) {
-            throw error(
-                "\(function)() over a collection takes an expression over 'row', not a lambda", at: syntax.startOffset)
-        }
-        return syntax
+    /// A term or predicate over a collection's rows: a lambda's parameter and body, or `row` and
+    /// the whole expression.
+    private func overRow(_ syntax: ExpressionSyntax) -> (parameter: String, body: ExpressionSyntax) {
+        if case .lambda(let parameter, let body) = syntax.kind { return (parameter, body) }
+        return ("row", syntax)
     }
 
-    /// `sum('coll', expr[, pred])`, `sum(xs)`, `sum(xs, x -> e)`.
+    /// `sum('coll', expr[, pred])` (term and predicate over `row`, or lambdas), `sum(xs)`,
+    /// `sum(xs, x -> e)`.
     private mutating func sum(_ arguments: [ExpressionSyntax], at offset: Int) throws(ExpressionCompileError) -> Checked
     {
         try arity("sum", arguments, 1...3, at: offset)
@@ -567,16 +608,17 @@ extension ExpressionChecker {
         if let source {
             try arity("sum", arguments, 2...3, at: offset)
             let type = rowType(source)
-            let (slot, term) = try bind("row", type, in: try rowPredicateSyntax(arguments[1], of: "sum"))
-            try require(term.type, [.number], "the term of sum() must be a number", at: arguments[1].startOffset)
+            let (termParameter, termSyntax) = overRow(arguments[1])
+            let (slot, term) = try bind(termParameter, type, in: termSyntax)
+            try require(term.type, [.number], "the term of sum() must be a number", at: termSyntax.startOffset)
             var filter: Checked?
             if arguments.count == 3 {
-                let predicateSyntax = try rowPredicateSyntax(arguments[2], of: "sum")
-                // The filter sees the same `row` slot as the term.
-                locals.append(("row", slot, type))
+                let (parameter, predicateSyntax) = overRow(arguments[2])
+                // The filter sees the same row slot as the term.
+                locals.append((parameter, slot, type))
                 defer { locals.removeLast() }
                 let predicate = try check(predicateSyntax)
-                try requireBoolean(predicate, "the predicate of sum()", at: arguments[2].startOffset)
+                try requireBoolean(predicate, "the predicate of sum()", at: predicateSyntax.startOffset)
                 filter = predicate
             }
             let (rows, termCode, filterCode) = (Self.rowsCode(source, "sum"), term.code, filter?.code)

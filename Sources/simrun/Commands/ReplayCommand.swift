@@ -17,14 +17,20 @@ enum ReplayCommand: Command {
                 "--state-at", "STEP",
                 help: "print the entity data after STEP steps (0 = initial, end = last) as canonical JSON"),
             .value("--scenario", "FILE", help: "replay on FILE instead of the scenario path the trace names"),
+            .choice(
+                "--format", "FORMAT", OutputFormat.allCases,
+                help: "text (default), or json: {\"result\": \"identical\"|\"diverged\"|\"incomplete\", \"steps\", "
+                    + "\"divergence\", \"verdict\"}"),
         ])
 
     static let about = """
         Re-runs the actions recorded in TRACE (a JSONL trace written by simrun run, simrun serve
         or an embedded Episode) on the same scenario, seed, faults and policy, and compares every
         observation and latent-state hash. Prints "identical (N steps)" and exits 0, or names the
-        first divergence (step, field, expected, actual) and exits 1. A trace whose scenario file
-        changed since it was recorded is refused (both hashes are named), exit 2.
+        first divergence (step, field, expected, actual) and exits 1. A trace with no verdict (an
+        episode that was killed) prints "incomplete: N steps identical, …" and exits 0. A trace
+        whose scenario file changed since it was recorded is refused (both hashes are named),
+        exit 2.
         """
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
@@ -32,6 +38,7 @@ enum ReplayCommand: Command {
         let stateAt = arguments.value("--state-at")
         let scenarioPath = arguments.value("--scenario")
         let files = arguments.positionals
+        let json = arguments.choice("--format", as: OutputFormat.self) == .json
         guard files.count == 1, let file = files.first else {
             throw UsageError(
                 command: name, message: files.isEmpty ? "missing the TRACE file" : "give exactly one TRACE file")
@@ -40,13 +47,13 @@ enum ReplayCommand: Command {
         do throws(TraceReadError) {
             trace = try Trace(contentsOfFile: file)
         } catch {
-            throw CommandFailure.badInput("simrun replay: \(file): \(error)")
+            throw CommandFailure.badInput("simrun replay: \(error)")
         }
         let report: Replayer.Report
         do throws(ReplayError) {
             report = try Replayer.replay(trace, scenarioPath: scenarioPath)
         } catch {
-            throw CommandFailure.badInput("simrun replay: \(file): \(error)")
+            throw CommandFailure.badInput("simrun replay: \(file.printable): \(error)")
         }
         if let stateAt {
             let index: Int
@@ -64,13 +71,11 @@ enum ReplayCommand: Command {
             Terminal.out(report.dataAfterStep[index].json.canonicalText + "\n")
         }
         if show { Terminal.out(ReplayTimeline.text(report, trace: trace, symbols: Terminal.reportSymbols)) }
-        if let divergence = report.divergence {
-            Terminal.out("\(file): \(divergence)\n")
-            return .failure
+        if json {
+            Terminal.out(report.json.canonicalText + "\n")
+        } else if stateAt == nil || report.divergence != nil {
+            Terminal.out(report.summary(source: file))
         }
-        if stateAt == nil {
-            Terminal.out("identical (\(trace.steps.count) step\(trace.steps.count == 1 ? "" : "s"))\n")
-        }
-        return .success
+        return report.divergence == nil ? .success : .failure
     }
 }

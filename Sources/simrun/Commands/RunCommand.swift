@@ -65,7 +65,7 @@ enum RunCommand: Command {
         let agentCommand = arguments.value("--agent-cmd")
         let agentTimeout = arguments.integer("--agent-timeout") ?? 600
         let trials = Int(arguments.integer("--trials") ?? 1)
-        let options = EpisodeOptions(arguments)
+        let options = try EpisodeOptions(arguments)
         let traceDirectory = arguments.value("--trace-dir") ?? "traces"
         let format = arguments.choice("--format", as: OutputFormat.self) ?? .text
         let junit = arguments.value("--junit")
@@ -119,7 +119,7 @@ enum RunCommand: Command {
                     to: URL(fileURLWithPath: junit), options: .atomic)
             } catch {
                 throw CommandFailure.badInput(
-                    "simrun run: cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+                    "simrun run: cannot write the JUnit report to \(junit.printable): \(FileProblem(error))")
             }
         }
         if format == .json {

@@ -49,7 +49,7 @@ enum ServeCommand: Command {
         let seed = try RunCommand.parseSeed(arguments.value("--seed") ?? "1")
         let trial = Int(arguments.integer("--trial") ?? 1)
         let tracePath = arguments.value("--trace")
-        let options = EpisodeOptions(arguments)
+        let options = try EpisodeOptions(arguments)
         let thinkTime = arguments.choice("--think-time", as: ThinkTimeMode.self) ?? .measured
         var realtime: Double?
         if arguments.has("--realtime") {

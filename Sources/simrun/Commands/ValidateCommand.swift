@@ -25,14 +25,14 @@ enum ValidateCommand: Command {
         for file in files {
             let result = ScenarioValidator.validate(file: ScenarioLoader.resolve(file))
             if result.isValid, result.isSchema {
-                Terminal.out("ok   \(file): a JSON Schema (compiles)\n")
+                Terminal.out("ok   \(file.printable): a JSON Schema (compiles)\n")
             } else if result.isValid, let scenario = result.scenario, let verdict = result.solutionVerdict {
                 Terminal.out(
-                    "ok   \(file): \(scenario.name) — \(scenario.world.tools.count) tools, \(scenario.world.spec.faults.count) fault rules, \(scenario.checks.count) checks; solution passes in \(verdict.steps) steps\n"
+                    "ok   \(file.printable): \(scenario.name) — \(scenario.world.tools.count) tools, \(scenario.world.spec.faults.count) fault rules, \(scenario.checks.count) checks; solution passes in \(verdict.steps) steps\n"
                 )
             } else {
                 allValid = false
-                Terminal.out("FAIL \(file)\n")
+                Terminal.out("FAIL \(file.printable)\n")
                 for issue in result.issues { Terminal.error("\(issue)\n") }
             }
         }

@@ -8,6 +8,8 @@ struct EpisodeOptions {
     var faults: FaultSelection
     var approvals: ApprovalMode
     var scopes: String?
+    /// `scopes` parsed (`EpisodePolicy.scopes(parsing:)`).
+    var grantedScopes: Set<String>?
 
     /// The options' table entries, in help order.
     static let specs: [OptionSpec] = [
@@ -24,22 +26,25 @@ struct EpisodeOptions {
     static let exclusive = [["--faults", "--no-faults"]]
 
     /// Reads `--faults`, `--no-faults`, `--approvals` and `--scopes`.
-    init(_ arguments: ParsedArguments) {
+    init(_ arguments: ParsedArguments) throws(UsageError) {
         faults =
             arguments.flag("--no-faults") ? .none : arguments.value("--faults").map { .overlay(path: $0) } ?? .scenario
         approvals = arguments.choice("--approvals", as: ApprovalMode.self) ?? .auto
         scopes = arguments.value("--scopes")
+        if let scopes {
+            do throws(ScopeListError) {
+                grantedScopes = try EpisodePolicy.scopes(parsing: scopes)
+            } catch {
+                throw UsageError(command: arguments.command, message: "--scopes: \(error)")
+            }
+        }
     }
 
     var policy: EpisodePolicy {
         guard let approvalPolicy = ApprovalPolicy(approvals) else {
             preconditionFailure("--approvals offers only modes that need no code")
         }
-        return EpisodePolicy(
-            scopes: scopes.map {
-                Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-            },
-            approvals: approvalPolicy)
+        return EpisodePolicy(scopes: grantedScopes, approvals: approvalPolicy)
     }
 
     /// Loads the scenario FILE (a path or a shipped scenario's name) with the fault selection

@@ -42,7 +42,8 @@ struct ExpressionCompileErrorTests {
         // Arity.
         .init("len(xs, xs)", column: 1, "len() takes 1 argument, got 2"),
         .init("now(1)", column: 1, "now() takes 0 arguments, got 1"),
-        .init("count('charges')", column: 1, "count() takes 2 arguments, got 1"),
+        .init("count()", column: 1, "count() takes 1 to 2 arguments, got 0"),
+        .init("exists('charges')", column: 1, "exists() takes 2 arguments, got 1"),
         .init("sum('charges', row.amount, true, 1)", column: 1, "sum() takes 1 to 3 arguments, got 4"),
         // Static types.
         .init("'a' - 1", column: 5, "'-' needs numbers, got string"),
