@@ -127,8 +127,7 @@ struct EmbeddingExampleTests {
             approvals: .callback { request in
                 (request.arguments["amount"]?.doubleValue ?? .infinity) <= 1000  // a person signs off up to 1000
             })
-        var scenario = try loadScenario("crm-refund")
-        scenario.world = scenario.world.idealized()  // no faults: only the policy is under test
+        let scenario = try loadScenario("crm-refund").idealized()  // no faults: only the policy is under test
         let episode = try Episode(scenario: scenario, seed: 1, policy: policy)
 
         let small = await episode.call("billing_refund", arguments: ["charge_id": "CH-55917", "amount": 120.0])
@@ -157,7 +156,7 @@ struct EmbeddingExampleTests {
 
         #expect(refund.status == 403)
         #expect(refund.json?["error"]?["code"] == "forbidden")
-        #expect(await episode.state.data["refunds"]?.count == 0)
+        #expect(await episode.data["refunds"]?.arrayValue?.isEmpty == true)
         let scope = try #require(verdict.checks.first { $0.name == "every call within granted scopes" })
         #expect(!scope.passed)
         #expect(scope.evidence == "out of scope: step 1 (billing_refund)")
