@@ -215,8 +215,6 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible {
     case scenario(ScenarioLoadError)
     /// The scenario file changed since the trace was recorded.
     case scenarioChanged(path: String, recorded: String, current: String)
-    /// The trace says an overlay was used but names none.
-    case noOverlayPath
     /// The fault overlay changed since the trace was recorded.
     case overlayChanged(path: String, recorded: String, current: String)
     /// The header names the scenario differently from the file of the same content (an edited
@@ -234,8 +232,6 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible {
             "the scenario cannot be loaded:\n\(error)"
         case .scenarioChanged(let path, let recorded, let current):
             "\(path.printable) changed since the trace was recorded: the trace has scenario sha256 \(recorded), the file now has \(current)"
-        case .noOverlayPath:
-            "the trace used a fault overlay but does not name it"
         case .overlayChanged(let path, let recorded, let current):
             "the fault overlay \(path.printable) changed since the trace was recorded: sha256 \(recorded) then, \(current) now"
         case .scenarioNameDiffers(let path, let recorded, let current):

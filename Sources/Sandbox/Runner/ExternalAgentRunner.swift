@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 
 /// Runs an external agent — any program that speaks MCP — against a scenario, one process per
 /// episode, and scores each episode from the trace `simrun serve` records for it.
@@ -150,7 +151,7 @@ public struct ExternalAgentRunner: Sendable {
         do {
             try process.run()
         } catch {
-            return failed("cannot start the agent command: \(error.localizedDescription)")
+            return failed("cannot start the agent command: \(FileProblem(error))")
         }
         var timedOut = false
         if exited.wait(timeout: .now() + timeoutSeconds) == .timedOut {

@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 
 /// A run's claim on a trace directory, so that two runs never write traces into one directory
 /// at the same time.
@@ -24,7 +25,7 @@ final class TraceDirectoryLock: Sendable {
         let lockPath = directory + "/" + Self.fileName
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw .cannotOpen(path: lockPath, reason: String(cString: strerror(errno)))
+            throw .cannotOpen(path: lockPath, reason: FileProblem(errno: errno).description)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.recordedPID(descriptor)
@@ -56,7 +57,7 @@ final class TraceDirectoryLock: Sendable {
             if stat(prefix, &status) == 0 {
                 if status.st_mode & S_IFMT != S_IFDIR { return "'\(prefix)' is a file, not a directory" }
             } else if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                return "cannot create '\(prefix)': \(String(cString: strerror(errno)))"
+                return "cannot create '\(prefix)': \(FileProblem(errno: errno))"
             }
             prefix += "/"
         }

@@ -48,7 +48,7 @@ package final class TraceWriter: @unchecked Sendable {
         }
         let descriptor = open(writingPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw .cannotOpen(path: writingPath, reason: String(cString: strerror(errno)))
+            throw .cannotOpen(path: writingPath, reason: FileProblem(errno: errno).description)
         }
         self.descriptor = descriptor
         do {
@@ -94,7 +94,7 @@ package final class TraceWriter: @unchecked Sendable {
         closeDescriptor()
         guard writingPath != path else { return }
         guard rename(writingPath, path) == 0 else {
-            throw .cannotMoveIntoPlace(path: path, reason: String(cString: strerror(errno)))
+            throw .cannotMoveIntoPlace(path: path, reason: FileProblem(errno: errno).description)
         }
     }
 
@@ -137,9 +137,5 @@ package final class TraceWriter: @unchecked Sendable {
             throw .writeFailed(path: writingPath, reason: failure)
         }
         length += Int64(bytes.count)
-    }
-
-    private static func reason(of error: any Error) -> String {
-        FileProblem(error).description
     }
 }

@@ -7,9 +7,8 @@ import WorldModel
 struct EpisodeOptions {
     var faults: FaultSelection
     var approvals: ApprovalMode
-    var scopes: String?
-    /// `scopes` parsed (`EpisodePolicy.scopes(parsing:)`).
-    var grantedScopes: Set<String>?
+    /// The scopes `--scopes` grants (`EpisodePolicy.scopes(parsing:)`), or `nil` for all.
+    var scopes: Set<String>?
 
     /// The options' table entries, in help order.
     static let specs: [OptionSpec] = [
@@ -30,10 +29,9 @@ struct EpisodeOptions {
         faults =
             arguments.flag("--no-faults") ? .none : arguments.value("--faults").map { .overlay(path: $0) } ?? .scenario
         approvals = arguments.choice("--approvals", as: ApprovalMode.self) ?? .auto
-        scopes = arguments.value("--scopes")
-        if let scopes {
+        if let list = arguments.value("--scopes") {
             do throws(ScopeListError) {
-                grantedScopes = try EpisodePolicy.scopes(parsing: scopes)
+                scopes = try EpisodePolicy.scopes(parsing: list)
             } catch {
                 throw UsageError(command: arguments.command, message: "--scopes: \(error)")
             }
@@ -44,7 +42,7 @@ struct EpisodeOptions {
         guard let approvalPolicy = ApprovalPolicy(approvals) else {
             preconditionFailure("--approvals offers only modes that need no code")
         }
-        return EpisodePolicy(scopes: grantedScopes, approvals: approvalPolicy)
+        return EpisodePolicy(scopes: scopes, approvals: approvalPolicy)
     }
 
     /// Loads the scenario FILE (a path or a shipped scenario's name) with the fault selection
