@@ -4,6 +4,12 @@
 /// UTF-8 bytes, as JSON compares strings: `é` and `e` + U+0301 are two ids); `positions` maps each id
 /// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
 /// nothing until a step writes, and a write copies only the collection it touches.
+///
+/// The collection keeps its `digest` up to date on every write: the sum (`StateDigest`) of one term
+/// per row, the SHA-256 of the canonical JSON `[PREVIOUS_ID, ROW]` (`PREVIOUS_ID` is the id of the
+/// row before it in insertion order, `null` for the first). The previous id makes the digest
+/// depend on the order, yet a delete changes only its neighbour's term; `digestFromScratch`
+/// computes the same sum from the rows alone (docs/trace-format.md, "The state hash").
 package struct EntityCollection: Sendable, Hashable {
     /// The collection's name, e.g. `refunds`.
     package let name: String
@@ -13,6 +19,10 @@ package struct EntityCollection: Sendable, Hashable {
     /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
     /// for stale reads.
     private var history: [[JSONObject]]
+    /// Parallel to `rows`: each row's digest term (see the type's documentation).
+    private var terms: [StateDigest]
+    /// The sum of `terms`: the collection's part of the state hash, kept up to date on write.
+    package private(set) var digest: StateDigest
     /// The id of the row created most recently by a step (not by the initial data).
     package private(set) var lastCreatedID: String?
     /// The next number the id counter hands out.
@@ -31,6 +41,8 @@ package struct EntityCollection: Sendable, Hashable {
         self.rows.reserveCapacity(rows.count)
         positions = [:]
         history = []
+        terms = []
+        digest = .zero
         lastCreatedID = nil
         nextNumber = 1
         for (index, row) in rows.enumerated() {
@@ -42,8 +54,13 @@ package struct EntityCollection: Sendable, Hashable {
             self.rows.append(row)
         }
         history = Array(repeating: [], count: self.rows.count)
+        terms = Self.terms(of: self.rows)
+        for term in terms { digest.add(term) }
         nextNumber = Self.firstFreeNumber(prefix: idPrefix, ids: self.rows.lazy.compactMap { $0["id"]?.stringValue })
     }
+
+    /// The number the id counter hands out next (part of the state hash).
+    package var nextIDNumber: Int { nextNumber }
 
     /// The number of rows.
     @inlinable package var count: Int { rows.count }
@@ -95,9 +112,12 @@ package struct EntityCollection: Sendable, Hashable {
     package mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
         guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: rows.count) }
         guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
+        let term = Self.term(previousID: rows.last?["id"]?.stringValue, row: row)
         positions[_JSONKey(id)] = rows.count
         rows.append(row)
         history.append([])
+        terms.append(term)
+        digest.add(term)
         lastCreatedID = id
     }
 
@@ -117,6 +137,7 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func replace(at position: Int, with row: JSONObject) {
         let old = rows[position]
         rows[position] = row
+        refreshTerm(at: position)
         remember(old, at: position)
     }
 
@@ -126,11 +147,35 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func modifyRow<Failure: Error>(
         at position: Int, _ body: (inout JSONObject) throws(Failure) -> Bool
     ) throws(Failure) -> Bool {
-        guard keepsHistory else { return try body(&rows[position]) }
+        guard keepsHistory else {
+            let changed: Bool
+            do throws(Failure) {
+                changed = try body(&rows[position])
+            } catch {
+                refreshTerm(at: position)  // The body may have written before it failed.
+                throw error
+            }
+            if changed { refreshTerm(at: position) }
+            return changed
+        }
         let old = rows[position]
         guard try body(&rows[position]) else { return false }
+        refreshTerm(at: position)
         remember(old, at: position)
         return true
+    }
+
+    /// Recomputes the digest term of the row at `position` after it changed (its id did not, so
+    /// the next row's term stays).
+    private mutating func refreshTerm(at position: Int) {
+        digest.subtract(terms[position])
+        terms[position] = Self.term(previousID: previousID(before: position), row: rows[position])
+        digest.add(terms[position])
+    }
+
+    /// The id of the row before `position`, nil for the first.
+    private func previousID(before position: Int) -> String? {
+        position == 0 ? nil : rows[position - 1]["id"]?.stringValue
     }
 
     /// Appends `version` to the history of the row at `position`, keeping the newest
@@ -145,13 +190,49 @@ package struct EntityCollection: Sendable, Hashable {
     @discardableResult
     package mutating func remove(id: String) -> Bool {
         guard let position = positions.removeValue(forKey: _JSONKey(id)) else { return false }
+        digest.subtract(terms[position])
+        if position + 1 < rows.count {
+            // The next row now follows the removed row's predecessor.
+            digest.subtract(terms[position + 1])
+            terms[position + 1] = Self.term(previousID: previousID(before: position), row: rows[position + 1])
+            digest.add(terms[position + 1])
+        }
         rows.remove(at: position)
         history.remove(at: position)
+        terms.remove(at: position)
         for index in position..<rows.count {
             if let moved = rows[index]["id"]?.stringValue { positions[_JSONKey(moved)] = index }
         }
         if lastCreatedID == id { lastCreatedID = nil }
         return true
+    }
+
+    /// The digest computed from the rows alone, ignoring what was kept up to date on write: the
+    /// definition `digest` must always equal (tests compare them after every step).
+    package var digestFromScratch: StateDigest {
+        var sum = StateDigest.zero
+        for term in Self.terms(of: rows) { sum.add(term) }
+        return sum
+    }
+
+    /// The digest term of `row` following the row with id `previousID` (nil: the first row): the
+    /// SHA-256 of the canonical JSON `[previousID or null, row]`.
+    package static func term(previousID: String?, row: JSONObject) -> StateDigest {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        if let previousID { JSON.writeEscaped(previousID, into: &bytes) } else { bytes += Array("null".utf8) }
+        bytes.append(UInt8(ascii: ","))
+        JSON.object(row).writeCanonical(into: &bytes)
+        bytes.append(UInt8(ascii: "]"))
+        return StateDigest(hashing: bytes)
+    }
+
+    /// The terms of `rows` in order, each following the one before.
+    private static func terms(of rows: [JSONObject]) -> [StateDigest] {
+        var previousID: String?
+        return rows.map { row in
+            defer { previousID = row["id"]?.stringValue }
+            return term(previousID: previousID, row: row)
+        }
     }
 
     /// The rows as a JSON array (insertion order).

@@ -11,8 +11,12 @@ package struct WorldState: Sendable, Hashable {
     package var services: [ServiceState]
     /// Per tool (in `WorldSpec.tools` order): calls so far.
     package var toolCalls: [Int]
-    /// Responses remembered by idempotency key: `tool`, NUL, key → response.
-    package var idempotentResponses: [String: Response]
+    /// Responses remembered by idempotency key: `tool`, NUL, key → response (written through
+    /// `remember(_:forKey:)`, which keeps `idempotencyDigest` up to date).
+    package private(set) var idempotentResponses: [String: Response]
+    /// The sum (`StateDigest`) over remembered responses of the SHA-256 of the canonical JSON
+    /// `[KEY, RESPONSE]`: their part of the state hash, kept up to date on write.
+    package private(set) var idempotencyDigest: StateDigest
 
     /// Creates a state.
     package init(data: EntityStore, now: Int64 = 0, services: [ServiceState], toolCalls: [Int]) {
@@ -21,15 +25,71 @@ package struct WorldState: Sendable, Hashable {
         self.services = services
         self.toolCalls = toolCalls
         idempotentResponses = [:]
+        idempotencyDigest = .zero
+    }
+
+    /// Remembers `response` for the idempotency `key` (replacing what was remembered for it).
+    package mutating func remember(_ response: Response, forKey key: String) {
+        if let old = idempotentResponses.updateValue(response, forKey: key) {
+            idempotencyDigest.subtract(Self.idempotencyTerm(key: key, response: old))
+        }
+        idempotencyDigest.add(Self.idempotencyTerm(key: key, response: response))
+    }
+
+    /// The digest term of one remembered response: SHA-256 of the canonical `[key, response]`.
+    private static func idempotencyTerm(key: String, response: Response) -> StateDigest {
+        StateDigest(hashing: JSON.array([.string(key), response.json]).canonicalBytes)
     }
 
     /// SHA-256 (hex) of the canonical JSON of the data; equal data, equal hash, on every platform.
     package var dataHash: String { SHA256.hexDigest(data.json.canonicalBytes) }
 
-    /// SHA-256 (hex) of everything observable about the latent state: data, clock, regimes,
-    /// buckets, counters and remembered idempotent responses, in canonical form (`json`; the
-    /// encoding is spelled out in docs/trace-format.md, "The state hash").
-    package var stateHash: String { SHA256.hexDigest(json.canonicalBytes) }
+    /// SHA-256 (hex) of everything observable about the latent state: data, id counters, clock,
+    /// regimes, buckets, call counters and remembered idempotent responses (trace format 2,
+    /// docs/trace-format.md, "The state hash"). It hashes a small document of the digests each
+    /// collection and the idempotency memory keep up to date on write, so it costs what the
+    /// world's shape costs (collections, services, tools), not what its data weighs.
+    package var stateHash: String {
+        hashDocument(collectionDigest: \.digest, idempotency: idempotencyDigest)
+    }
+
+    /// `stateHash` by its definition, computed from the rows and responses alone, ignoring every
+    /// digest kept up to date on write (tests compare the two after every step).
+    package var stateHashFromScratch: String {
+        var idempotency = StateDigest.zero
+        for (key, response) in idempotentResponses {  // A sum: the order does not matter.
+            idempotency.add(Self.idempotencyTerm(key: key, response: response))
+        }
+        return hashDocument(collectionDigest: \.digestFromScratch, idempotency: idempotency)
+    }
+
+    /// SHA-256 (hex) of the canonical JSON of the whole latent state (`json`): the state hash of
+    /// trace format 1, kept as the baseline the benchmarks measure the digests against.
+    package var wholeStateHash: String { SHA256.hexDigest(json.canonicalBytes) }
+
+    /// The state hash document with each collection's digest read by `collectionDigest`:
+    /// `{"data": {NAME: {"digest", "last_created", "next_id"}}, "idempotency", "now_ms",
+    /// "services", "tool_calls"}`, canonical, then SHA-256.
+    private func hashDocument(collectionDigest: (EntityCollection) -> StateDigest, idempotency: StateDigest)
+        -> String
+    {
+        var collections = JSONObject(minimumCapacity: data.collections.count)
+        for collection in data.collections {
+            collections[collection.name] = [
+                "digest": .string(collectionDigest(collection).hex),
+                "last_created": collection.lastCreatedID.map(JSON.string) ?? .null,
+                "next_id": .int(Int64(collection.nextIDNumber)),
+            ]
+        }
+        let document: JSON = [
+            "data": .object(collections),
+            "idempotency": .string(idempotency.hex),
+            "now_ms": .int(now),
+            "services": .array(services.map(\.json)),
+            "tool_calls": .array(toolCalls.map { .int(Int64($0)) }),
+        ]
+        return SHA256.hexDigest(document.canonicalBytes)
+    }
 
     /// The latent state as JSON (for hashes, traces and `--state-at`).
     package var json: JSON {

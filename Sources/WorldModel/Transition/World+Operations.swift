@@ -123,7 +123,7 @@ extension World {
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
             if inPlace || committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
-                state.idempotentResponses[idempotencyKey.text] = response
+                state.remember(response, forKey: idempotencyKey.text)
             }
             return Execution(response: response, committed: committed, page: page)
         } catch {
