@@ -50,10 +50,24 @@ package struct StateDigest: Sendable, Hashable {
     /// The four lanes as 64 lowercase hex digits, lane 0 first, each big-endian.
     package var hex: String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
+        bytes.reserveCapacity(64)
+        appendHexDigits(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `hex` as a JSON string (in quotes) to `output`.
+    package func writeHex(into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        appendHexDigits(to: &output)
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private func appendHexDigits(to output: inout [UInt8]) {
         for lane in [lane0, lane1, lane2, lane3] {
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: lane >> shift)) }
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8(truncatingIfNeeded: lane >> UInt64(shift)) & 0x0F
+                output.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+            }
         }
-        return SHA256.hexString(bytes)
     }
 }

@@ -50,7 +50,39 @@ package struct WorldState: Sendable, Hashable {
     /// collection and the idempotency memory keep up to date on write, so it costs what the
     /// world's shape costs (collections, services, tools), not what its data weighs.
     package var stateHash: String {
-        hashDocument(collectionDigest: \.digest, idempotency: idempotencyDigest)
+        // The document of `hashDocument`, written byte by byte: no JSON values to build.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128 + 128 * data.collections.count + 128 * services.count + 8 * toolCalls.count)
+        JSON.append("{\"data\":{", to: &bytes)
+        let collections = data.collections
+        let order = collections.indices.sorted {
+            collections[$0].name.utf8.lexicographicallyPrecedes(collections[$1].name.utf8)
+        }
+        for (offset, index) in order.enumerated() {
+            let collection = collections[index]
+            if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSON.writeEscaped(collection.name, into: &bytes)
+            JSON.append(":{\"digest\":", to: &bytes)
+            collection.digest.writeHex(into: &bytes)
+            JSON.append(",\"last_created\":", to: &bytes)
+            if let id = collection.lastCreatedID { JSON.writeEscaped(id, into: &bytes) } else { JSON.append("null", to: &bytes) }
+            JSON.append(",\"next_id\":", to: &bytes)
+            JSONNumber.writeInteger(Int64(collection.nextIDNumber), into: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        JSON.append("},\"idempotency\":", to: &bytes)
+        idempotencyDigest.writeHex(into: &bytes)
+        JSON.append(",\"now_ms\":", to: &bytes)
+        JSONNumber.writeInteger(now, into: &bytes)
+        JSON.append(",\"services\":", to: &bytes)
+        JSON.array(services.map(\.json)).writeCanonical(into: &bytes)
+        JSON.append(",\"tool_calls\":[", to: &bytes)
+        for (offset, calls) in toolCalls.enumerated() {
+            if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONNumber.writeInteger(Int64(calls), into: &bytes)
+        }
+        JSON.append("]}", to: &bytes)
+        return SHA256.hexDigest(bytes)
     }
 
     /// `stateHash` by its definition, computed from the rows and responses alone, ignoring every
@@ -60,7 +92,7 @@ package struct WorldState: Sendable, Hashable {
         for (key, response) in idempotentResponses {  // A sum: the order does not matter.
             idempotency.add(Self.idempotencyTerm(key: key, response: response))
         }
-        return hashDocument(collectionDigest: \.digestFromScratch, idempotency: idempotency)
+        return SHA256.hexDigest(hashDocument(collectionDigest: \.digestFromScratch, idempotency: idempotency).canonicalBytes)
     }
 
     /// SHA-256 (hex) of the canonical JSON of the whole latent state (`json`): the state hash of
@@ -69,9 +101,9 @@ package struct WorldState: Sendable, Hashable {
 
     /// The state hash document with each collection's digest read by `collectionDigest`:
     /// `{"data": {NAME: {"digest", "last_created", "next_id"}}, "idempotency", "now_ms",
-    /// "services", "tool_calls"}`, canonical, then SHA-256.
+    /// "services", "tool_calls"}`, whose canonical bytes the state hash is the SHA-256 of.
     private func hashDocument(collectionDigest: (EntityCollection) -> StateDigest, idempotency: StateDigest)
-        -> String
+        -> JSON
     {
         var collections = JSONObject(minimumCapacity: data.collections.count)
         for collection in data.collections {
@@ -88,7 +120,7 @@ package struct WorldState: Sendable, Hashable {
             "services": .array(services.map(\.json)),
             "tool_calls": .array(toolCalls.map { .int(Int64($0)) }),
         ]
-        return SHA256.hexDigest(document.canonicalBytes)
+        return document
     }
 
     /// The latent state as JSON (for hashes, traces and `--state-at`).
