@@ -23,6 +23,8 @@ package struct EntityCollection: Sendable, Hashable {
     private var terms: [StateDigest]
     /// The sum of `terms`: the collection's part of the state hash, kept up to date on write.
     package private(set) var digest: StateDigest
+    /// Indexes of the fields list filters compare with `==` (`index(field:)`), kept up to date on write.
+    private var fieldIndex = FieldIndex()
     /// The id of the row created most recently by a step (not by the initial data).
     package private(set) var lastCreatedID: String?
     /// The next number the id counter hands out.
@@ -61,6 +63,17 @@ package struct EntityCollection: Sendable, Hashable {
 
     /// The number the id counter hands out next (part of the state hash).
     package var nextIDNumber: Int { nextNumber }
+
+    /// Starts keeping an index of `field` (see `FieldIndex`), so `positions(whereField:equalTo:)`
+    /// answers for it; a world turns it on for the fields its list filters compare.
+    package mutating func index(field: String) { fieldIndex.add(field, rows: rows) }
+
+    /// The positions (ascending: insertion order) of the rows whose `field` is the string
+    /// `value`, from the field's index; nil when `field` is not indexed. Valid until the
+    /// collection next changes.
+    func positions(whereField field: String, equalTo value: String) -> [Int]? {
+        fieldIndex.positions(of: field, equalTo: value)
+    }
 
     /// The number of rows.
     @inlinable package var count: Int { rows.count }
@@ -115,6 +128,7 @@ package struct EntityCollection: Sendable, Hashable {
         let term = Self.term(previousID: rows.last?["id"]?.stringValue, row: row)
         positions[_JSONKey(id)] = rows.count
         rows.append(row)
+        if !fieldIndex.isEmpty { fieldIndex.inserted(row, at: rows.count - 1) }
         history.append([])
         terms.append(term)
         digest.add(term)
@@ -137,6 +151,7 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func replace(at position: Int, with row: JSONObject) {
         let old = rows[position]
         rows[position] = row
+        if !fieldIndex.isEmpty { fieldIndex.changed(at: position, from: fieldIndex.values(in: old), to: row) }
         refreshTerm(at: position)
         remember(old, at: position)
     }
@@ -147,22 +162,31 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func modifyRow<Failure: Error>(
         at position: Int, _ body: (inout JSONObject) throws(Failure) -> Bool
     ) throws(Failure) -> Bool {
+        // The indexed fields' values only: holding the whole row would make the body copy it.
+        let indexed = fieldIndex.isEmpty ? [] : fieldIndex.values(in: rows[position])
         guard keepsHistory else {
             let changed: Bool
             do throws(Failure) {
                 changed = try body(&rows[position])
             } catch {
-                refreshTerm(at: position)  // The body may have written before it failed.
+                rowChanged(at: position, indexed: indexed)  // The body may have written before it failed.
                 throw error
             }
-            if changed { refreshTerm(at: position) }
+            if changed { rowChanged(at: position, indexed: indexed) }
             return changed
         }
         let old = rows[position]
         guard try body(&rows[position]) else { return false }
-        refreshTerm(at: position)
+        rowChanged(at: position, indexed: indexed)
         remember(old, at: position)
         return true
+    }
+
+    /// Brings the field index and the digest up to date after the row at `position` changed
+    /// in place (`indexed`: its indexed fields' values before).
+    private mutating func rowChanged(at position: Int, indexed: [JSON?]) {
+        if !fieldIndex.isEmpty { fieldIndex.changed(at: position, from: indexed, to: rows[position]) }
+        refreshTerm(at: position)
     }
 
     /// Recomputes the digest term of the row at `position` after it changed (its id did not, so
@@ -197,6 +221,7 @@ package struct EntityCollection: Sendable, Hashable {
             terms[position + 1] = Self.term(previousID: previousID(before: position), row: rows[position + 1])
             digest.add(terms[position + 1])
         }
+        if !fieldIndex.isEmpty { fieldIndex.removed(rows[position], at: position) }
         rows.remove(at: position)
         history.remove(at: position)
         terms.remove(at: position)

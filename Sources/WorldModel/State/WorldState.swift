@@ -65,7 +65,11 @@ package struct WorldState: Sendable, Hashable {
             JSON.append(":{\"digest\":", to: &bytes)
             collection.digest.writeHex(into: &bytes)
             JSON.append(",\"last_created\":", to: &bytes)
-            if let id = collection.lastCreatedID { JSON.writeEscaped(id, into: &bytes) } else { JSON.append("null", to: &bytes) }
+            if let id = collection.lastCreatedID {
+                JSON.writeEscaped(id, into: &bytes)
+            } else {
+                JSON.append("null", to: &bytes)
+            }
             JSON.append(",\"next_id\":", to: &bytes)
             JSONNumber.writeInteger(Int64(collection.nextIDNumber), into: &bytes)
             bytes.append(UInt8(ascii: "}"))
@@ -92,7 +96,8 @@ package struct WorldState: Sendable, Hashable {
         for (key, response) in idempotentResponses {  // A sum: the order does not matter.
             idempotency.add(Self.idempotencyTerm(key: key, response: response))
         }
-        return SHA256.hexDigest(hashDocument(collectionDigest: \.digestFromScratch, idempotency: idempotency).canonicalBytes)
+        return SHA256.hexDigest(
+            hashDocument(collectionDigest: \.digestFromScratch, idempotency: idempotency).canonicalBytes)
     }
 
     /// SHA-256 (hex) of the canonical JSON of the whole latent state (`json`): the state hash of

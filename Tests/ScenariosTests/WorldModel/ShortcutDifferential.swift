@@ -60,7 +60,9 @@ struct ShortcutDifferential {
         // The digests kept up to date on write, against the definition, after every call.
         for (label, state) in [("with shortcuts", fastState), ("general", generalState)] {
             let (kept, scratch) = (state.stateHash, state.stateHashFromScratch)
-            if kept != scratch { mismatches.append("\(call): incremental state hash \(label) \(kept), from scratch \(scratch)") }
+            if kept != scratch {
+                mismatches.append("\(call): incremental state hash \(label) \(kept), from scratch \(scratch)")
+            }
         }
         return a
     }
