@@ -5,7 +5,7 @@
 /// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
 /// nothing until a step writes, and a write copies only the collection it touches.
 ///
-/// The collection keeps its `digest` up to date on every write: the sum (`StateDigest`) of one term
+/// The collection keeps its `digest` up to date on write: the sum (`StateDigest`) of one term
 /// per row, the SHA-256 of the canonical JSON `[PREVIOUS_ID, ROW]` (`PREVIOUS_ID` is the id of the
 /// row before it in insertion order, `null` for the first). The previous id makes the digest
 /// depend on the order, yet a delete changes only its neighbour's term; `digestFromScratch`
@@ -19,10 +19,8 @@ package struct EntityCollection: Sendable, Hashable {
     /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
     /// for stale reads.
     private var history: [[JSONObject]]
-    /// Parallel to `rows`: each row's digest term (see the type's documentation).
-    private var terms: [StateDigest]
-    /// The sum of `terms`: the collection's part of the state hash, kept up to date on write.
-    package private(set) var digest: StateDigest
+    /// The bookkeeping behind `digest` (derived from the rows: not part of equality).
+    private var digests: _RowDigests
     /// Indexes of the fields list filters compare with `==` (`index(field:)`), kept up to date on write.
     private var fieldIndex = FieldIndex()
     /// The id of the row created most recently by a step (not by the initial data).
@@ -43,8 +41,7 @@ package struct EntityCollection: Sendable, Hashable {
         self.rows.reserveCapacity(rows.count)
         positions = [:]
         history = []
-        terms = []
-        digest = .zero
+        digests = _RowDigests()
         lastCreatedID = nil
         nextNumber = 1
         for (index, row) in rows.enumerated() {
@@ -56,8 +53,8 @@ package struct EntityCollection: Sendable, Hashable {
             self.rows.append(row)
         }
         history = Array(repeating: [], count: self.rows.count)
-        terms = Self.terms(of: self.rows)
-        for term in terms { digest.add(term) }
+        digests.terms = Self.terms(of: self.rows)
+        for term in digests.terms { digests.settled.add(term) }
         nextNumber = Self.firstFreeNumber(prefix: idPrefix, ids: self.rows.lazy.compactMap { $0["id"]?.stringValue })
     }
 
@@ -125,13 +122,12 @@ package struct EntityCollection: Sendable, Hashable {
     package mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
         guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: rows.count) }
         guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
-        let term = Self.term(previousID: rows.last?["id"]?.stringValue, row: row)
         positions[_JSONKey(id)] = rows.count
         rows.append(row)
         if !fieldIndex.isEmpty { fieldIndex.inserted(row, at: rows.count - 1) }
         history.append([])
-        terms.append(term)
-        digest.add(term)
+        digests.terms.append(.zero)  // Unsettled: not in `settled` until `settleDigest()`.
+        digests.unsettled.insert(_JSONKey(id))
         lastCreatedID = id
     }
 
@@ -189,12 +185,40 @@ package struct EntityCollection: Sendable, Hashable {
         refreshTerm(at: position)
     }
 
-    /// Recomputes the digest term of the row at `position` after it changed (its id did not, so
-    /// the next row's term stays).
+    /// Marks the digest term of the row at `position` stale after it (or its predecessor)
+    /// changed: its stored term leaves `settled`, and the term is computed again when the digest
+    /// is next read or settled. A write costs a set insertion, not a SHA-256, so untraced runs
+    /// pay almost nothing for the digest.
     private mutating func refreshTerm(at position: Int) {
-        digest.subtract(terms[position])
-        terms[position] = Self.term(previousID: previousID(before: position), row: rows[position])
-        digest.add(terms[position])
+        guard let id = rows[position]["id"]?.stringValue else { return }
+        if digests.unsettled.insert(_JSONKey(id)).inserted { digests.settled.subtract(digests.terms[position]) }
+    }
+
+    /// The collection's part of the state hash: the sum of every row's term (see the type's
+    /// documentation). Costs a SHA-256 per row written since the last `settleDigest()`.
+    package var digest: StateDigest {
+        var sum = digests.settled
+        for key in digests.unsettled {  // A sum: the order does not matter.
+            if let position = positions[key] { sum.add(term(at: position)) }
+        }
+        return sum
+    }
+
+    /// Computes the terms of the rows written since the last call, so that reading `digest`
+    /// costs nothing more until the next write (a traced step settles after each call).
+    package mutating func settleDigest() {
+        guard !digests.unsettled.isEmpty else { return }
+        for key in digests.unsettled {
+            guard let position = positions[key] else { continue }
+            digests.terms[position] = term(at: position)
+            digests.settled.add(digests.terms[position])
+        }
+        digests.unsettled.removeAll(keepingCapacity: true)
+    }
+
+    /// The term of the row at `position`, following its predecessor.
+    private func term(at position: Int) -> StateDigest {
+        Self.term(previousID: previousID(before: position), row: rows[position])
     }
 
     /// The id of the row before `position`, nil for the first.
@@ -214,17 +238,13 @@ package struct EntityCollection: Sendable, Hashable {
     @discardableResult
     package mutating func remove(id: String) -> Bool {
         guard let position = positions.removeValue(forKey: _JSONKey(id)) else { return false }
-        digest.subtract(terms[position])
-        if position + 1 < rows.count {
-            // The next row now follows the removed row's predecessor.
-            digest.subtract(terms[position + 1])
-            terms[position + 1] = Self.term(previousID: previousID(before: position), row: rows[position + 1])
-            digest.add(terms[position + 1])
-        }
+        // The next row will follow the removed row's predecessor: its term changes.
+        if position + 1 < rows.count { refreshTerm(at: position + 1) }
+        if digests.unsettled.remove(_JSONKey(id)) == nil { digests.settled.subtract(digests.terms[position]) }
         if !fieldIndex.isEmpty { fieldIndex.removed(rows[position], at: position) }
         rows.remove(at: position)
         history.remove(at: position)
-        terms.remove(at: position)
+        digests.terms.remove(at: position)
         for index in position..<rows.count {
             if let moved = rows[index]["id"]?.stringValue { positions[_JSONKey(moved)] = index }
         }
@@ -295,4 +315,18 @@ package enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .unknownCollection(let name): "unknown collection '\(name)'"
         }
     }
+}
+
+/// What `EntityCollection.digest` is kept from: the rows' terms (`terms`, parallel to the rows),
+/// the sum of the settled ones (`settled`), and the ids of the rows whose term is stale
+/// (`unsettled`: their stored term is not in `settled`). Derived from the rows, so two always
+/// compare equal: a collection's equality is that of its rows, settled or not.
+struct _RowDigests: Sendable, Hashable {
+    var terms: [StateDigest] = []
+    var settled = StateDigest.zero
+    var unsettled: Set<_JSONKey> = []
+
+    static func == (lhs: _RowDigests, rhs: _RowDigests) -> Bool { true }
+
+    func hash(into hasher: inout Hasher) {}
 }

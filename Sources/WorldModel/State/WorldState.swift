@@ -89,6 +89,13 @@ package struct WorldState: Sendable, Hashable {
         return SHA256.hexDigest(bytes)
     }
 
+    /// `stateHash` after settling every collection's digest (`EntityCollection.settleDigest`):
+    /// what a traced step calls, so the next hash pays only for the rows written after it.
+    package mutating func settledStateHash() -> String {
+        for index in data.collections.indices { data[index: index].settleDigest() }
+        return stateHash
+    }
+
     /// `stateHash` by its definition, computed from the rows and responses alone, ignoring every
     /// digest kept up to date on write (tests compare the two after every step).
     package var stateHashFromScratch: String {
