@@ -108,18 +108,30 @@ struct ReplayInputTests {
         #expect(second.stderr.contains("the trace names scenario 'crm-refund', but scenarios/billing-outage.json"))
     }
 
+    @Test("a trace of format version 1 (the whole-state hash) is refused by version, not reported as divergent")
+    func versionOne() throws {
+        let (lines, scratch) = try Self.recordedLines()
+        defer { scratch.remove() }
+        let header = lines[0].replacingOccurrences(of: #""version":2"#, with: #""version":1"#)
+        let file = try scratch.write("v1.jsonl", ([header] + lines.dropFirst()).joined(separator: "\n") + "\n")
+        let result = try SimrunProcess.run(["replay", file])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("trace format version 1 is not supported; this simrun reads version 2"))
+        #expect(!result.stderr.contains("diverge") && !result.stdout.contains("diverge"))
+    }
+
     @Test("a trace version of 10^30 is reported as unsupported, naming the version this simrun reads")
     func hugeVersion() throws {
         let (lines, scratch) = try Self.recordedLines()
         defer { scratch.remove() }
         let header = lines[0].replacingOccurrences(
-            of: #""version":1"#, with: #""version":1000000000000000000000000000000"#)
+            of: #""version":2"#, with: #""version":1000000000000000000000000000000"#)
         let file = try scratch.write("v.jsonl", ([header] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let result = try SimrunProcess.run(["replay", file])
         #expect(result.status == 2)
         #expect(
             result.stderr
-                == "simrun replay: \(file): trace format version 1000000000000000000000000000000 is not supported; this simrun reads version 1\n"
+                == "simrun replay: \(file): trace format version 1000000000000000000000000000000 is not supported; this simrun reads version 2\n"
         )
     }
 

@@ -22,8 +22,8 @@ struct BenchmarkTargetsTests {
     func shippedParses() throws {
         let shipped = try BenchmarkTargets.shipped()
         #expect(shipped == (try BenchmarkTargets.load(contentsOf: ProjectPaths.thresholds)))
-        #expect(shipped.ratios.count == 4)
-        #expect(shipped.absolute.count == 9)
+        #expect(shipped.ratios.count == 6)
+        #expect(shipped.absolute.count == 10)
         let fullStep = shipped.absolute.first { $0.threshold.benchmark.hasPrefix("full step") }
         #expect(fullStep?.threshold.minimumOperationsPerSecond == 200_000)
         let reset = shipped.absolute.first { $0.threshold.benchmark == "episode reset (crm-refund)" }
@@ -33,7 +33,8 @@ struct BenchmarkTargetsTests {
     @Test("every shipped target names a comparison or benchmark of the standard suite")
     func shippedTargetsNameBenchmarks() throws {
         let suite = BenchmarkSuite.standard(scenarios: ProjectPaths.scenarios)
-        #expect(suite.groupNames == ["json", "world-model", "expression", "validation", "episode", "mcp"])
+        #expect(
+            suite.groupNames == ["json", "world-model", "expression", "validation", "episode", "large-world", "mcp"])
         #expect(suite.groups.allSatisfy { !$0.benchmarks.isEmpty })
         #expect(suite.unmatched(try BenchmarkTargets.shipped()) == [])
         // The check can fail: a target naming nothing is listed.

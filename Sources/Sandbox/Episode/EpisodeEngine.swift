@@ -104,12 +104,13 @@ package struct EpisodeEngine: Sendable {
             committed = result.committed
             regime = result.regime
         }
+        let stateHash = recordsStateHashes ? state.settledStateHash() : ""
         let step = TraceStep(
             index: steps.count + 1, thinkMs: thinkMs, atMs: at, tool: tool, arguments: arguments,
             policy: decision,
             faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
             headers: observation.headers, body: observation.body,
-            committed: committed, regime: regime, stateHash: recordsStateHashes ? state.stateHash : "")
+            committed: committed, regime: regime, stateHash: stateHash)
         steps.append(step)
         checks.observe(step: step, world: scenario.world, state: state)
         if let traceWriter, traceError == nil {

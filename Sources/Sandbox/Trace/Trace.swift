@@ -4,7 +4,7 @@ import WorldModel
 
 /// A recorded episode: the header, every step in order, and the verdict if the episode finished.
 ///
-/// The file format (version 1) is JSON Lines: one canonical JSON object per line, each ending
+/// The file format (version 2) is JSON Lines: one canonical JSON object per line, each ending
 /// with a line feed; the header first, then steps numbered from 1, then at most one verdict.
 /// A trace of an episode that crashed has no verdict; its last line may be cut short.
 public struct Trace: Sendable, Hashable {

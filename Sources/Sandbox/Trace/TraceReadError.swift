@@ -49,7 +49,11 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notATrace(_, let reason):
             return "not a simrun trace: \(reason)"
         case .unsupportedVersion(_, let found, let supported):
-            return "trace format version \(found) is not supported; this simrun reads version \(supported)"
+            let hint =
+                found == "1"
+                ? " (version 1 hashed the whole state, version 2 hashes digests kept per collection: record the episode again)"
+                : ""
+            return "trace format version \(found) is not supported; this simrun reads version \(supported)\(hint)"
         case .missingHeader(_, let line, let found):
             return "line \(line): expected the trace header first, found a \(found) record"
         case .malformedLine(_, let line, let reason):

@@ -4,6 +4,12 @@
 /// UTF-8 bytes, as JSON compares strings: `é` and `e` + U+0301 are two ids); `positions` maps each id
 /// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
 /// nothing until a step writes, and a write copies only the collection it touches.
+///
+/// The collection keeps its `digest` up to date on write: the sum (`StateDigest`) of one term
+/// per row, the SHA-256 of the canonical JSON `[PREVIOUS_ID, ROW]` (`PREVIOUS_ID` is the id of the
+/// row before it in insertion order, `null` for the first). The previous id makes the digest
+/// depend on the order, yet a delete changes only its neighbour's term; `digestFromScratch`
+/// computes the same sum from the rows alone (docs/trace-format.md, "The state hash").
 package struct EntityCollection: Sendable, Hashable {
     /// The collection's name, e.g. `refunds`.
     package let name: String
@@ -13,6 +19,10 @@ package struct EntityCollection: Sendable, Hashable {
     /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
     /// for stale reads.
     private var history: [[JSONObject]]
+    /// The bookkeeping behind `digest` (derived from the rows: not part of equality).
+    private var digests: _RowDigests
+    /// Indexes of the fields list filters compare with `==` (`index(field:)`), kept up to date on write.
+    private var fieldIndex = FieldIndex()
     /// The id of the row created most recently by a step (not by the initial data).
     package private(set) var lastCreatedID: String?
     /// The next number the id counter hands out.
@@ -31,6 +41,7 @@ package struct EntityCollection: Sendable, Hashable {
         self.rows.reserveCapacity(rows.count)
         positions = [:]
         history = []
+        digests = _RowDigests()
         lastCreatedID = nil
         nextNumber = 1
         for (index, row) in rows.enumerated() {
@@ -42,7 +53,23 @@ package struct EntityCollection: Sendable, Hashable {
             self.rows.append(row)
         }
         history = Array(repeating: [], count: self.rows.count)
+        digests.terms = Self.terms(of: self.rows)
+        for term in digests.terms { digests.settled.add(term) }
         nextNumber = Self.firstFreeNumber(prefix: idPrefix, ids: self.rows.lazy.compactMap { $0["id"]?.stringValue })
+    }
+
+    /// The number the id counter hands out next (part of the state hash).
+    package var nextIDNumber: Int { nextNumber }
+
+    /// Starts keeping an index of `field` (see `FieldIndex`), so `positions(whereField:equalTo:)`
+    /// answers for it; a world turns it on for the fields its list filters compare.
+    package mutating func index(field: String) { fieldIndex.add(field, rows: rows) }
+
+    /// The positions (ascending: insertion order) of the rows whose `field` is the string
+    /// `value`, from the field's index; nil when `field` is not indexed. Valid until the
+    /// collection next changes.
+    func positions(whereField field: String, equalTo value: String) -> [Int]? {
+        fieldIndex.positions(of: field, equalTo: value)
     }
 
     /// The number of rows.
@@ -97,7 +124,10 @@ package struct EntityCollection: Sendable, Hashable {
         guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
         positions[_JSONKey(id)] = rows.count
         rows.append(row)
+        if !fieldIndex.isEmpty { fieldIndex.inserted(row, at: rows.count - 1) }
         history.append([])
+        digests.terms.append(.zero)  // Unsettled: not in `settled` until `settleDigest()`.
+        digests.unsettled.insert(_JSONKey(id))
         lastCreatedID = id
     }
 
@@ -117,6 +147,8 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func replace(at position: Int, with row: JSONObject) {
         let old = rows[position]
         rows[position] = row
+        if !fieldIndex.isEmpty { fieldIndex.changed(at: position, from: fieldIndex.values(in: old), to: row) }
+        refreshTerm(at: position)
         remember(old, at: position)
     }
 
@@ -126,11 +158,72 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func modifyRow<Failure: Error>(
         at position: Int, _ body: (inout JSONObject) throws(Failure) -> Bool
     ) throws(Failure) -> Bool {
-        guard keepsHistory else { return try body(&rows[position]) }
+        // The indexed fields' values only: holding the whole row would make the body copy it.
+        let indexed = fieldIndex.isEmpty ? [] : fieldIndex.values(in: rows[position])
+        guard keepsHistory else {
+            let changed: Bool
+            do throws(Failure) {
+                changed = try body(&rows[position])
+            } catch {
+                rowChanged(at: position, indexed: indexed)  // The body may have written before it failed.
+                throw error
+            }
+            if changed { rowChanged(at: position, indexed: indexed) }
+            return changed
+        }
         let old = rows[position]
         guard try body(&rows[position]) else { return false }
+        rowChanged(at: position, indexed: indexed)
         remember(old, at: position)
         return true
+    }
+
+    /// Brings the field index and the digest up to date after the row at `position` changed
+    /// in place (`indexed`: its indexed fields' values before).
+    private mutating func rowChanged(at position: Int, indexed: [JSON?]) {
+        if !fieldIndex.isEmpty { fieldIndex.changed(at: position, from: indexed, to: rows[position]) }
+        refreshTerm(at: position)
+    }
+
+    /// Marks the digest term of the row at `position` stale after it (or its predecessor)
+    /// changed: its stored term leaves `settled`, and the term is computed again when the digest
+    /// is next read or settled. A write costs a set insertion, not a SHA-256, so untraced runs
+    /// pay almost nothing for the digest.
+    private mutating func refreshTerm(at position: Int) {
+        guard let id = rows[position]["id"]?.stringValue else { return }
+        if digests.unsettled.insert(_JSONKey(id)).inserted { digests.settled.subtract(digests.terms[position]) }
+    }
+
+    /// The collection's part of the state hash: the sum of every row's term (see the type's
+    /// documentation). Costs a SHA-256 per row written since the last `settleDigest()`.
+    package var digest: StateDigest {
+        var sum = digests.settled
+        for key in digests.unsettled {  // A sum: the order does not matter.
+            if let position = positions[key] { sum.add(term(at: position)) }
+        }
+        return sum
+    }
+
+    /// Computes the terms of the rows written since the last call, so that reading `digest`
+    /// costs nothing more until the next write (a traced step settles after each call).
+    package mutating func settleDigest() {
+        guard !digests.unsettled.isEmpty else { return }
+        for key in digests.unsettled {
+            guard let position = positions[key] else { continue }
+            digests.terms[position] = term(at: position)
+            digests.settled.add(digests.terms[position])
+        }
+        digests.unsettled.removeAll(keepingCapacity: true)
+    }
+
+    /// The term of the row at `position`, following its predecessor.
+    private func term(at position: Int) -> StateDigest {
+        Self.term(previousID: previousID(before: position), row: rows[position])
+    }
+
+    /// The id of the row before `position`, nil for the first.
+    private func previousID(before position: Int) -> String? {
+        position == 0 ? nil : rows[position - 1]["id"]?.stringValue
     }
 
     /// Appends `version` to the history of the row at `position`, keeping the newest
@@ -145,13 +238,46 @@ package struct EntityCollection: Sendable, Hashable {
     @discardableResult
     package mutating func remove(id: String) -> Bool {
         guard let position = positions.removeValue(forKey: _JSONKey(id)) else { return false }
+        // The next row will follow the removed row's predecessor: its term changes.
+        if position + 1 < rows.count { refreshTerm(at: position + 1) }
+        if digests.unsettled.remove(_JSONKey(id)) == nil { digests.settled.subtract(digests.terms[position]) }
+        if !fieldIndex.isEmpty { fieldIndex.removed(rows[position], at: position) }
         rows.remove(at: position)
         history.remove(at: position)
+        digests.terms.remove(at: position)
         for index in position..<rows.count {
             if let moved = rows[index]["id"]?.stringValue { positions[_JSONKey(moved)] = index }
         }
         if lastCreatedID == id { lastCreatedID = nil }
         return true
+    }
+
+    /// The digest computed from the rows alone, ignoring what was kept up to date on write: the
+    /// definition `digest` must always equal (tests compare them after every step).
+    package var digestFromScratch: StateDigest {
+        var sum = StateDigest.zero
+        for term in Self.terms(of: rows) { sum.add(term) }
+        return sum
+    }
+
+    /// The digest term of `row` following the row with id `previousID` (nil: the first row): the
+    /// SHA-256 of the canonical JSON `[previousID or null, row]`.
+    package static func term(previousID: String?, row: JSONObject) -> StateDigest {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        if let previousID { JSON.writeEscaped(previousID, into: &bytes) } else { bytes += Array("null".utf8) }
+        bytes.append(UInt8(ascii: ","))
+        JSON.object(row).writeCanonical(into: &bytes)
+        bytes.append(UInt8(ascii: "]"))
+        return StateDigest(hashing: bytes)
+    }
+
+    /// The terms of `rows` in order, each following the one before.
+    private static func terms(of rows: [JSONObject]) -> [StateDigest] {
+        var previousID: String?
+        return rows.map { row in
+            defer { previousID = row["id"]?.stringValue }
+            return term(previousID: previousID, row: row)
+        }
     }
 
     /// The rows as a JSON array (insertion order).
@@ -189,4 +315,18 @@ package enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .unknownCollection(let name): "unknown collection '\(name)'"
         }
     }
+}
+
+/// What `EntityCollection.digest` is kept from: the rows' terms (`terms`, parallel to the rows),
+/// the sum of the settled ones (`settled`), and the ids of the rows whose term is stale
+/// (`unsettled`: their stored term is not in `settled`). Derived from the rows, so two always
+/// compare equal: a collection's equality is that of its rows, settled or not.
+struct _RowDigests: Sendable, Hashable {
+    var terms: [StateDigest] = []
+    var settled = StateDigest.zero
+    var unsettled: Set<_JSONKey> = []
+
+    static func == (lhs: _RowDigests, rhs: _RowDigests) -> Bool { true }
+
+    func hash(into hasher: inout Hasher) {}
 }

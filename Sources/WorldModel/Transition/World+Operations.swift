@@ -123,7 +123,7 @@ extension World {
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
             if inPlace || committed { state.data = data }
             if let idempotencyKey, response.isSuccess {
-                state.idempotentResponses[idempotencyKey.text] = response
+                state.remember(response, forKey: idempotencyKey.text)
             }
             return Execution(response: response, committed: committed, page: page)
         } catch {
@@ -194,6 +194,20 @@ extension World {
         }
     }
 
+    /// For a list whose filter is an `EqualityFilter` with a string argument, over an indexed
+    /// field: the positions of the rows that can pass it (the rest fail its first conjunct), in
+    /// insertion order. Nil otherwise: the caller scans every row.
+    private func indexedCandidates(
+        _ collection: String, tool: ToolEntry, evaluator: EffectEvaluator, data: EntityStore
+    ) -> [Int]? {
+        guard let equality = tool.equalityFilter, case .string(let value)? = evaluator.arguments[equality.argument],
+            let index = data.index(of: collection),
+            var positions = data[index: index].positions(whereField: equality.field, equalTo: value)
+        else { return nil }
+        if shortcuts.breaks(.fieldIndex), !positions.isEmpty { positions.removeLast() }
+        return positions
+    }
+
     private func list(
         _ collection: String, filter: CompiledExpression?, orderBy: OrderBy?, pageSize: Int?, tool: ToolEntry,
         evaluator: EffectEvaluator, data: EntityStore
@@ -203,11 +217,12 @@ extension World {
         }
         var matching: [JSONObject] = []
         if let filter {
-            matching.reserveCapacity(rows.count)
+            let candidates = indexedCandidates(collection, tool: tool, evaluator: evaluator, data: data)
+            matching.reserveCapacity(candidates?.count ?? rows.count)
             let context = evaluator.requireContext()
             context.data = data
             defer { context.data = EntityStore() }
-            for row in rows {
+            func keep(_ row: JSONObject) throws(OperationFailure) {
                 let holds: JSON
                 do throws(ExpressionRuntimeError) {
                     holds = try context.evaluate(filter, args: evaluator.arguments, row: row)
@@ -215,6 +230,11 @@ extension World {
                     throw .runtime(error, in: "filter")
                 }
                 if holds == .bool(true) { matching.append(row) }
+            }
+            if let candidates {
+                for position in candidates { try keep(rows[position]) }
+            } else {
+                for row in rows { try keep(row) }
             }
         } else {
             matching = rows

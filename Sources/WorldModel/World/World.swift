@@ -67,6 +67,15 @@ package struct World: Sendable {
         for index in data.collections.indices where !staleReadable.contains(data.collections[index].name) {
             data[index: index].keepsHistory = false
         }
+        if shortcuts.isEnabled {
+            // The fields list filters compare with an argument get an index (`EqualityFilter`).
+            for entry in toolEntries {
+                guard let filter = entry.equalityFilter, case .list(let collection, _, _, _) = entry.operation,
+                    let index = data.index(of: collection)
+                else { continue }
+                data[index: index].index(field: filter.field)
+            }
+        }
         initialState = WorldState(
             data: data,
             services: spec.services.map { ServiceState(regime: $0.regimes.initial, bucket: $0.rateLimit) },
@@ -141,6 +150,9 @@ final class ToolEntry: Sendable {
     let updateShape: UpdateShape?
     /// `operation.failsOnlyBeforeWriting`, worked out once.
     let failsOnlyBeforeWriting: Bool
+    /// For a list whose filter has the shape `EqualityFilter` recognises: that shape, answered
+    /// from the field index (nil with shortcuts off).
+    let equalityFilter: EqualityFilter?
     /// Whether a call needs a `StepContext`: false when every expression it evaluates is
     /// immediate (`EffectEvaluator.isImmediate`) or a direct condition, as for most keyed reads
     /// and updates, so the step builds none.
@@ -165,6 +177,11 @@ final class ToolEntry: Sendable {
             updateShape = UpdateShape(set: set, append: append, inputSchema: spec.inputSchema)
         } else {
             updateShape = nil
+        }
+        if shortcuts.isEnabled, case .list(_, let filter?, _, _) = spec.operation {
+            equalityFilter = EqualityFilter(source: filter.source)
+        } else {
+            equalityFilter = nil
         }
         let conditionsAreDirect = preconditions.allSatisfy { $0.expression.directCondition != nil }
         needsContext =

@@ -9,6 +9,7 @@
 /// | `inPlaceUpdate`: operations run on the state's own store, flat immediate updates written into the row, changed rows recognised without comparing them whole | a draft store that the state takes only when the whole operation succeeded and changed something |
 /// | `idLookup`: `row.id == E` quantifiers looking the row up (`ExpressionContext.rowsAreIndexedByID`) | scanning every row |
 /// | `immediateValues`: constants and `args.x` read without an evaluation frame or context | evaluating the compiled expression |
+/// | `fieldIndex`: list filters `row.f == args.x` (alone or leftmost in `&&`) answered from the collection's `FieldIndex` (`EqualityFilter`) | scanning every row |
 /// | `certainDraws`: no draw for a decision whose outcome is certain, lognormal parameters worked out once | drawing every decision, parameters computed per call |
 ///
 /// `.disabled` turns every one of them off, so the general paths run alone; the differential
@@ -39,6 +40,7 @@ package struct WorldShortcuts: Sendable, Hashable {
         case idLookup
         case immediateValues
         case certainDraws
+        case fieldIndex
     }
 
     /// Whether `shortcut` is on and broken on purpose.

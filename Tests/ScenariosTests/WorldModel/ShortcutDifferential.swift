@@ -5,7 +5,8 @@ import Scenarios
 /// Steps one world twice in lockstep, with its hot-path shortcuts and without them
 /// (`WorldShortcuts`), and records every way the two differ after a call: the observation (status,
 /// body bytes, headers, latency, faults), whether the call committed, the regime, and the state
-/// (its canonical bytes after every call, the state hash every `hashEvery` calls and at the end).
+/// (its canonical bytes after every call, the state hash every `hashEvery` calls and at the end),
+/// and, after every call, each side's incremental state hash against its from-scratch definition.
 struct ShortcutDifferential {
     /// The world taking its shortcuts (or with one broken on purpose).
     let fast: World
@@ -55,6 +56,17 @@ struct ShortcutDifferential {
             differs("state", fastState.data.json.canonicalText, generalState.data.json.canonicalText)
         } else if calls % hashEvery == 0, fastState.stateHash != generalState.stateHash {
             differs("state hash", fastState.stateHash, generalState.stateHash)
+        }
+        // The digests kept up to date on write, against the definition, after every call: settled
+        // after every call on the side with shortcuts (as a traced episode does), never on the other.
+        let settled = fastState.settledStateHash()
+        for (label, kept, state) in [
+            ("settled", settled, fastState), ("unsettled", generalState.stateHash, generalState),
+        ] {
+            let scratch = state.stateHashFromScratch
+            if kept != scratch {
+                mismatches.append("\(call): incremental state hash (\(label)) \(kept), from scratch \(scratch)")
+            }
         }
         return a
     }

@@ -1,0 +1,216 @@
+import Foundation
+import Sandbox
+import Scenarios
+import WorldModel
+
+/// What a step costs as the world grows: traced steps on crm-refund (10 KB of data) and on the
+/// big world (`EpisodeBenchmarks.bigWorld`, about 1.5 MB), with the whole-state hash of trace
+/// format 1 as the baseline measured in the same run; and, on crm-refund's charges grown to 1k
+/// and 1M generated rows, an episode reset followed by the first write, and a list with an
+/// equality filter returning 20 rows. Every world is generated at run time.
+///
+/// The benchmarks add two update tools to crm-refund: `bench_set_tier` (a customer's tier) and
+/// `bench_set_charge_note` (a charge's `note`), so the same keyed update runs on every world.
+package enum LargeWorldBenchmarks {
+    /// Row counts of the generated charge collections.
+    package static let rowCounts = [1_000, 1_000_000]
+    /// How many charges of a generated collection belong to each customer (what the filtered
+    /// list returns).
+    package static let rowsPerCustomer = 20
+
+    /// The `large-world` group; empty (with a note on standard error) when `directory` lacks
+    /// crm-refund.json. `rowCounts` may be overridden (tests use small ones).
+    package static func group(directory: String = "scenarios", rowCounts: [Int] = rowCounts) -> BenchmarkGroup {
+        guard let loaded = try? ScenarioLoader.load(contentsOf: "\(directory)/crm-refund.json"),
+            let small = withBenchTools(loaded), let bigWorld = EpisodeBenchmarks.bigWorld(from: loaded),
+            let big = withBenchTools(bigWorld.scenario)
+        else {
+            EpisodeBenchmarks.note("large-world benchmarks skipped: \(directory)/crm-refund.json not found or changed")
+            return BenchmarkGroup("large-world", benchmarks: [])
+        }
+        var benchmarks: [Benchmark] = []
+        var comparisons: [BenchmarkComparison] = []
+
+        // (a) Traced get and update, hash and trace line included, on 10 KB and 1.5 MB of data.
+        let sizes = [
+            ("10 KB", small), ("\(EpisodeBenchmarks.megabytes(bigWorld.dataBytes)) MB", big),
+        ]
+        let get: [(String, JSON)] = [("crm_get_customer", ["customer_id": "C-1042"])]
+        let update: [(String, JSON)] = [
+            ("bench_set_tier", ["customer_id": "C-1042", "tier": "silver"]),
+            ("bench_set_tier", ["customer_id": "C-1042", "tier": "gold"]),
+        ]
+        var names: [String: String] = [:]
+        for (size, scenario) in sizes {
+            for (kind, calls) in [("get", get), ("update", update)] {
+                let name = "traced \(kind) (crm-refund, \(size) data)"
+                let box = TracedBox(scenario: scenario, calls: calls)
+                benchmarks.append(Benchmark(name) { box.step() })
+                names["\(kind) \(size)"] = name
+            }
+        }
+        let bigSize = sizes[1].0
+        let bigState = big.world.initialState
+        let wholeHash = "whole-state hash of trace format 1 (crm-refund, \(bigSize) data)"
+        benchmarks.append(Benchmark(wholeHash) { blackHole(bigState.wholeStateHash) })
+        let digestHash = "state hash of trace format 2 (crm-refund, \(bigSize) data)"
+        benchmarks.append(Benchmark(digestHash) { blackHole(bigState.stateHash) })
+        comparisons.append(
+            BenchmarkComparison(
+                "state hash, format 2 digests vs format 1 whole state (\(bigSize) data)", candidate: digestHash,
+                baseline: wholeHash))
+        for kind in ["get", "update"] {
+            comparisons.append(
+                BenchmarkComparison(
+                    "traced \(kind), \(bigSize) vs 10 KB of data (the target: within 2×)",
+                    candidate: names["\(kind) \(bigSize)"]!, baseline: names["\(kind) 10 KB"]!))
+            comparisons.append(
+                BenchmarkComparison(
+                    "traced \(kind) vs the format 1 whole-state hash alone (\(bigSize) data)",
+                    candidate: names["\(kind) \(bigSize)"]!, baseline: wholeHash))
+        }
+
+        // (b) Reset plus first write, and an equality-filtered list, at 1k and 1M rows. The worlds
+        // are built on first use, so a filter that skips these benchmarks skips building them.
+        let calm = small.world.idealized()
+        for rows in rowCounts {
+            let label = rows >= 1_000_000 ? "\(rows / 1_000_000)M" : "\(rows / 1_000)k"
+            let box = GrownBox { grown(calm, charges: rows) }
+            let customer = "C-\(rows / rowsPerCustomer / 2)"
+            let charge = "CH-G-\(rows / 2)"
+            benchmarks.append(
+                Benchmark("reset + first write (\(label) charges)") {
+                    guard let world = box.world else { return }
+                    box.state = world.initialState
+                    box.steps &+= 1
+                    blackHole(
+                        world.transition(
+                            &box.state, tool: "bench_set_charge_note",
+                            arguments: ["charge_id": .string(charge), "note": .int(box.steps)], seed: 3))
+                })
+            benchmarks.append(
+                Benchmark("list with an equality filter, \(rowsPerCustomer) of \(label) charges") {
+                    guard let world = box.world else { return }
+                    var state = world.initialState
+                    blackHole(
+                        world.transition(
+                            &state, tool: "billing_list_charges", arguments: ["customer_id": .string(customer)],
+                            seed: 3))
+                })
+        }
+        return BenchmarkGroup("large-world", benchmarks: benchmarks, comparisons: comparisons)
+    }
+
+    /// `scenario` with the two update tools the benchmarks call, and no faults.
+    package static func withBenchTools(_ scenario: Scenario) -> Scenario? {
+        guard case .object(var document) = scenario.document, case .array(var tools)? = document["tools"] else {
+            return nil
+        }
+        func tool(_ name: String, collection: String, key: String, field: String) -> JSON {
+            [
+                "name": .string(name), "service": "crm", "scope": "crm:write",
+                "description": "Benchmark: set one field of a row.",
+                "input": [
+                    "type": "object",
+                    "properties": [key: ["type": "string"], field: [:]],
+                    "required": [.string(key), .string(field)], "additionalProperties": false,
+                ],
+                "op": "update", "collection": .string(collection), "key": .string("args.\(key)"),
+                "set": [field: .string("args.\(field)")],
+            ]
+        }
+        tools.append(tool("bench_set_tier", collection: "customers", key: "customer_id", field: "tier"))
+        tools.append(tool("bench_set_charge_note", collection: "charges", key: "charge_id", field: "note"))
+        document["tools"] = .array(tools)
+        document["faults"] = .array([])
+        guard var loaded = try? ScenarioLoader.load(.object(document), file: scenario.name + " (bench tools)") else {
+            return nil
+        }
+        loaded.world = loaded.world.idealized()
+        return loaded
+    }
+
+    /// `world` with its charges replaced by `count` generated ones (`CH-G-0`, …), each customer
+    /// `C-N` owning `rowsPerCustomer` of them, built directly as a store (no JSON text).
+    package static func grown(_ world: World, charges count: Int) -> World? {
+        var spec = world.spec
+        var store = EntityStore()
+        for collection in spec.initialData.collections {
+            guard collection.name == "charges" else {
+                try? store.add(collection)
+                continue
+            }
+            var rows: [JSONObject] = []
+            rows.reserveCapacity(count)
+            let customers = max(1, count / rowsPerCustomer)
+            for index in 0..<count {
+                rows.append([
+                    "id": .string("CH-G-\(index)"), "order_id": .string("O-G-\(index)"),
+                    "customer_id": .string("C-\(index % customers)"), "amount": .int(index % 500 + 1),
+                    "status": "captured",
+                ])
+            }
+            guard let grown = try? EntityCollection(name: "charges", rows: rows) else { return nil }
+            try? store.add(grown)
+        }
+        spec.initialData = store
+        return (try? World(spec, shortcuts: world.shortcuts))
+    }
+}
+
+/// An episode engine with a trace, stepped through `calls` in turn by a benchmark; started on the
+/// first step and started over every `restartEvery` steps so its records stay small. Benchmarks
+/// run on one thread.
+private final class TracedBox: @unchecked Sendable {
+    static let restartEvery = 256
+    let scenario: Scenario
+    let calls: [(String, JSON)]
+    let tracePath = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "simrun-bench-large-\(UUID().uuidString).jsonl"
+    ).path
+    @exclusivity(unchecked) var engine: EpisodeEngine?
+    @exclusivity(unchecked) var steps = 0
+
+    init(scenario: Scenario, calls: [(String, JSON)]) {
+        self.scenario = scenario
+        self.calls = calls
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: tracePath)
+        try? FileManager.default.removeItem(atPath: tracePath + ".partial")
+    }
+
+    func step() {
+        steps += 1
+        if engine == nil || steps % Self.restartEvery == 0 {
+            _ = engine?.finish(answer: nil)
+            var fresh = EpisodeEngine(scenario: scenario, seed: 5, recordsStateHashes: true)
+            let header = TraceHeader(
+                scenario: scenario, seed: 5, agent: .embedded, trial: 1, policy: .permissive, thinkTime: .explicit)
+            fresh.traceWriter = try? TraceWriter(path: tracePath, header: header)
+            engine = fresh
+        }
+        let (tool, arguments) = calls[steps % calls.count]
+        blackHole(engine?.call(tool, arguments: arguments, thinkMs: 1000, approved: nil))
+    }
+}
+
+/// A generated world, built on first use, and a state a benchmark closure writes; benchmarks run
+/// on one thread.
+private final class GrownBox: @unchecked Sendable {
+    private let build: @Sendable () -> World?
+    private var built: World??
+    @exclusivity(unchecked) var state = WorldState(data: EntityStore(), services: [], toolCalls: [])
+    @exclusivity(unchecked) var steps: Int64 = 0
+
+    init(_ build: @escaping @Sendable () -> World?) { self.build = build }
+
+    /// The world (nil when it could not be built, which the benchmark then skips).
+    var world: World? {
+        if let built { return built }
+        let world = build()
+        built = .some(world)
+        return world
+    }
+}

@@ -1,0 +1,49 @@
+import Scenarios
+import SimrunBenchmarks
+import Testing
+import WorldModel
+
+@Suite("Large-world benchmarks")
+struct LargeWorldBenchmarksTests {
+    @Test("the large-world group skips with no shipped scenarios")
+    func skips() {
+        #expect(LargeWorldBenchmarks.group(directory: "/nonexistent").benchmarks.isEmpty)
+    }
+
+    @Test("every benchmark runs, and each comparison names two of them")
+    func runs() throws {
+        let group = LargeWorldBenchmarks.group(directory: ProjectPaths.scenarios, rowCounts: [1_000])
+        let names = group.benchmarks.map(\.name)
+        #expect(names.count == 8)
+        #expect(names.contains("list with an equality filter, 20 of 1k charges"))
+        for comparison in group.comparisons {
+            #expect(names.contains(comparison.candidate) && names.contains(comparison.baseline), "\(comparison.label)")
+        }
+        for benchmark in group.benchmarks { benchmark.run() }
+    }
+
+    @Test("the grown world's filtered list returns 20 rows, the same with the field index and with a scan")
+    func grownList() throws {
+        let refund = try ScenarioLoader.load(contentsOf: ProjectPaths.scenarios + "/crm-refund.json")
+        let tools = try #require(LargeWorldBenchmarks.withBenchTools(refund))
+        let world = try #require(LargeWorldBenchmarks.grown(tools.world, charges: 2_000))
+        let general = world.with(shortcuts: .disabled)
+        var (fast, slow) = (world.initialState, general.initialState)
+        #expect(fast.data["charges"]?.count == 2_000)
+        let list: JSON = ["customer_id": "C-7"]
+        let update: JSON = ["charge_id": "CH-G-107", "note": "seen"]
+        for (tool, arguments) in [
+            ("billing_list_charges", list), ("bench_set_charge_note", update), ("billing_list_charges", list),
+        ] {
+            let a = world.step(&fast, tool: tool, arguments: arguments, seed: 1).observation
+            let b = general.step(&slow, tool: tool, arguments: arguments, seed: 1).observation
+            #expect(a.status == 200)
+            #expect(a.body == b.body)
+        }
+        #expect(fast.stateHash == slow.stateHash)
+        let body = try JSON(
+            parsing: world.step(&fast, tool: "billing_list_charges", arguments: list, seed: 1).observation.body)
+        #expect(body.canonicalText.contains("CH-G-107"))
+        #expect(body["items"]?.arrayValue?.count == LargeWorldBenchmarks.rowsPerCustomer)
+    }
+}
