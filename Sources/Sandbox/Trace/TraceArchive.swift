@@ -57,7 +57,8 @@ package enum TraceArchive {
         for (number, line) in indexBytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
         where !line.isEmpty {
             guard let entry = try? Self.entry(parsing: line) else {
-                throw .notInArchive(path: path, reason: "\(indexPath.printable) line \(number + 1) is not an index entry")
+                throw .notInArchive(
+                    path: path, reason: "\(indexPath.printable) line \(number + 1) is not an index entry")
             }
             if entry.seed == seed, entry.trial == trial { found = entry }
         }
