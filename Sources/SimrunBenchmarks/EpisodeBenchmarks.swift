@@ -12,6 +12,8 @@ import WorldModel
 ///
 /// - an episode of crm-refund played by the robust reference agent, as `simrun run` plays it
 ///   (`EpisodeRunner.play`: header, steps, verdict), per episode and per step;
+/// - a 200-seed traced sweep (`EpisodeRunner.run`) with the passing episodes archived, at one
+///   and two jobs, and the same sweep with a file per episode, per episode;
 /// - one `crm_get_customer` step on a big world: crm-refund with generated charges added until
 ///   its data is about 1.5 MB, so the cost of hashing a large state shows.
 ///
@@ -19,6 +21,8 @@ import WorldModel
 package enum EpisodeBenchmarks {
     /// The agent that plays the episode benchmarks.
     package static let agentName = "robust"
+    /// How many episodes each sweep benchmark plays.
+    package static let sweepEpisodes = 200
     /// How many charges the big world gets beyond crm-refund's own.
     package static let bigWorldExtraCharges = 8_600
 
@@ -73,7 +77,35 @@ package enum EpisodeBenchmarks {
                 "traced vs untraced step of an episode (crm-refund)", candidate: tracedStep, baseline: untracedStep),
         ]
 
-        // (b) One step on a big world.
+        // (b) Traced sweeps, as `simrun run --seeds` plays them: passing episodes into one archive
+        // at one and two jobs, and the same sweep with a file per episode.
+        let sweepSeeds = Array(UInt64(1)...UInt64(sweepEpisodes))
+        let sweepDirectory = traceDirectory + "/sweeps"
+        func sweep(archive: Bool, jobs: Int) -> @Sendable () -> Void {
+            let plan = RunPlan(
+                scenario: refund, agent: agent, seeds: sweepSeeds, traceDirectory: sweepDirectory,
+                archivesPassingEpisodes: archive)
+            return { blackHole(try? EpisodeRunner.run(plan, parallelism: jobs).count) }
+        }
+        let sweepLabel = "\(sweepEpisodes)-seed crm-refund sweep, traced"
+        let archiveOne = "episode of a \(sweepLabel), archive, 1 job"
+        let archiveTwo = "episode of a \(sweepLabel), archive, 2 jobs"
+        let filesOne = "episode of a \(sweepLabel), a file per episode, 1 job"
+        benchmarks += [
+            Benchmark(archiveOne, operationsPerRun: sweepEpisodes, run: sweep(archive: true, jobs: 1)),
+            Benchmark(archiveTwo, operationsPerRun: sweepEpisodes, run: sweep(archive: true, jobs: 2)),
+            Benchmark(filesOne, operationsPerRun: sweepEpisodes, run: sweep(archive: false, jobs: 1)),
+        ]
+        comparisons += [
+            BenchmarkComparison(
+                "sweep throughput, 2 jobs vs 1 (\(sweepLabel); other load on the machine shows here)",
+                candidate: archiveTwo, baseline: archiveOne),
+            BenchmarkComparison(
+                "sweep output, one archive vs a file per episode (\(sweepLabel), 1 job)", candidate: archiveOne,
+                baseline: filesOne),
+        ]
+
+        // (c) One step on a big world.
         if let big = bigWorld(from: refund) {
             let tracedBox = EngineBox(scenario: big.scenario, tracePath: "\(traceDirectory)/big-world.jsonl")
             let untracedBox = EngineBox(scenario: big.scenario, tracePath: nil)

@@ -53,12 +53,57 @@ struct RunAndReplayTests {
             a.stdout.replacingOccurrences(of: first.path, with: "DIR")
                 == b.stdout.replacingOccurrences(of: second.path, with: "DIR"))
         let names = try FileManager.default.contentsOfDirectory(atPath: first.path + "/ticket-triage").sorted()
-        #expect(names.count == 12)
+        #expect(names == ["passed.index.jsonl", "passed.jsonl"])
+        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: second.path + "/ticket-triage").sorted()))
         for name in names {
             let x = try Data(contentsOf: URL(fileURLWithPath: "\(first.path)/ticket-triage/\(name)"))
             let y = try Data(contentsOf: URL(fileURLWithPath: "\(second.path)/ticket-triage/\(name)"))
             #expect(x == y, "\(name) differs")
         }
+    }
+
+    @Test(
+        "a sweep at --jobs 1 and --jobs 2 prints the same scorecard and writes the same files; archived episodes replay"
+    )
+    func sweepArchive() throws {
+        let first = try ScratchDirectory()
+        let second = try ScratchDirectory()
+        defer {
+            first.remove()
+            second.remove()
+        }
+        let arguments = [
+            "run", "scenarios/crm-refund.json", "--agent", "naive", "--seeds", "1..10", "--format", "json",
+        ]
+        let a = try SimrunProcess.run(arguments + ["--trace-dir", first.path, "--jobs", "1"])
+        let b = try SimrunProcess.run(arguments + ["--trace-dir", second.path, "--jobs", "2"])
+        #expect(a.status == 1)
+        #expect(
+            a.stdout.replacingOccurrences(of: first.path, with: "DIR")
+                == b.stdout.replacingOccurrences(of: second.path, with: "DIR"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: first.path + "/crm-refund").sorted()
+        #expect(names.contains("passed.jsonl") && names.contains("passed.index.jsonl") && names.count > 2)
+        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: second.path + "/crm-refund").sorted()))
+        for name in names {
+            let x = try Data(contentsOf: URL(fileURLWithPath: "\(first.path)/crm-refund/\(name)"))
+            let y = try Data(contentsOf: URL(fileURLWithPath: "\(second.path)/crm-refund/\(name)"))
+            #expect(x == y, "\(name) differs")
+        }
+        let archive = first.path + "/crm-refund/passed.jsonl"
+        let index = String(
+            decoding: try Data(contentsOf: URL(fileURLWithPath: first.path + "/crm-refund/passed.index.jsonl")),
+            as: UTF8.self)
+        let firstEntry = try #require(index.split(separator: "\n").first)
+        let seed = try #require(try JSON(parsing: Array(firstEntry.utf8))["seed"])
+        let replay = try SimrunProcess.run(["replay", archive, "--seed", seed.canonicalText, "--trial", "1"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.hasPrefix("identical ("))
+        let whole = try SimrunProcess.run(["replay", archive])
+        #expect(whole.status == 2)
+        #expect(whole.stderr.contains("is a sweep archive of several episodes; name one with --seed N"))
+        let missing = try SimrunProcess.run(["replay", archive, "--seed", "999"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("the archive holds no episode with seed 999 and trial 1"))
     }
 
     /// Records one naive crm-refund episode and returns the trace's lines.

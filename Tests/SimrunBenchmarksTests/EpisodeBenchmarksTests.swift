@@ -22,12 +22,14 @@ struct EpisodeBenchmarksTests {
         let group = EpisodeBenchmarks.group(directory: ProjectPaths.scenarios, traceDirectory: directory)
         // Building the group leaves nothing behind.
         #expect(!FileManager.default.fileExists(atPath: directory))
-        #expect(group.benchmarks.count == 6)
-        #expect(group.comparisons.count == 3)
+        #expect(group.benchmarks.count == 9)
+        #expect(group.comparisons.count == 5)
         let names = group.benchmarks.map(\.name)
         for comparison in group.comparisons {
             #expect(names.contains(comparison.candidate) && names.contains(comparison.baseline))
-            #expect(comparison.candidate.contains("traced") && comparison.baseline.contains("untraced"))
+            if comparison.label.hasPrefix("traced vs untraced") {
+                #expect(comparison.candidate.contains("traced") && comparison.baseline.contains("untraced"))
+            }
         }
         // Per step: as many operations per run as the episode has steps.
         let episode = try #require(group.benchmarks.first { $0.name.hasPrefix("episode, traced") })
@@ -44,6 +46,11 @@ struct EpisodeBenchmarksTests {
         let bigTrace = try String(contentsOfFile: directory + "/big-world.jsonl.partial", encoding: .utf8)
         // The header and the one step run so far.
         #expect(bigTrace.split(separator: "\n").count == 2)
+        // The sweeps archive their passing episodes; the file-per-episode sweep writes seed files.
+        let sweeps = directory + "/sweeps/crm-refund"
+        #expect(FileManager.default.fileExists(atPath: sweeps + "/passed.jsonl"))
+        #expect(
+            FileManager.default.fileExists(atPath: sweeps + "/seed-\(EpisodeBenchmarks.sweepEpisodes)-trial-1.jsonl"))
 
         group.tearDown?()
         #expect(!FileManager.default.fileExists(atPath: directory))

@@ -19,11 +19,15 @@ public struct RunPlan: Sendable {
     public var policy: EpisodePolicy
     /// Where traces are written (`DIR/<scenario>/seed-<s>-trial-<t>.jsonl`); `nil` writes none.
     public var traceDirectory: String?
+    /// Whether `EpisodeRunner.run` stores passing episodes in one archive
+    /// (`DIR/<scenario>/passed.jsonl`, see `archivePath`) instead of a file each; failing
+    /// episodes always get their own file. By default a plan of more than one episode does.
+    public var archivesPassingEpisodes: Bool
 
     /// Creates a plan.
     public init(
         scenario: Scenario, agent: ReferenceAgent, seeds: [UInt64], trials: Int = 1,
-        policy: EpisodePolicy = .permissive, traceDirectory: String? = nil
+        policy: EpisodePolicy = .permissive, traceDirectory: String? = nil, archivesPassingEpisodes: Bool? = nil
     ) {
         self.scenario = scenario
         self.agent = agent
@@ -31,6 +35,7 @@ public struct RunPlan: Sendable {
         self.trials = max(1, trials)
         self.policy = policy
         self.traceDirectory = traceDirectory
+        self.archivesPassingEpisodes = archivesPassingEpisodes ?? (seeds.count * max(1, trials) > 1)
     }
 
     /// The world seed of a trial: the seed itself for trial 1, a seed derived from it for later
@@ -44,6 +49,12 @@ public struct RunPlan: Sendable {
     /// The trace path of one episode.
     public func tracePath(seed: UInt64, trial: Int) -> String? {
         traceDirectory.map { "\($0)/\(scenario.name)/seed-\(seed)-trial-\(trial).jsonl" }
+    }
+
+    /// The archive of passing episodes (`DIR/<scenario>/passed.jsonl`), when the plan writes one.
+    public var archivePath: String? {
+        guard archivesPassingEpisodes else { return nil }
+        return traceDirectory.map { "\($0)/\(scenario.name)/passed.jsonl" }
     }
 }
 
@@ -60,18 +71,27 @@ public enum EpisodeRunner {
         public var traceError: TraceWriteError?
     }
 
-    /// Plays one episode of `plan` and writes its trace.
+    /// Plays one episode of `plan` and writes its trace to its own file.
     public static func play(_ plan: RunPlan, seed: UInt64, trial: Int) -> Outcome {
+        play(plan, seed: seed, trial: trial, archive: nil).outcome
+    }
+
+    /// Plays one episode. With an archive, the trace is kept in memory and written when the
+    /// verdict is known: a failing episode to its own file, a passing one returned as bytes for
+    /// the archive (its summary already names the archive).
+    static func play(_ plan: RunPlan, seed: UInt64, trial: Int, archive: String?) -> (
+        outcome: Outcome, archived: [UInt8]?
+    ) {
         let worldSeed = RunPlan.worldSeed(seed: seed, trial: trial)
         var engine = EpisodeEngine(
             scenario: plan.scenario, seed: worldSeed, policy: plan.policy,
             recordsStateHashes: plan.traceDirectory != nil)
         var traceError: TraceWriteError?
         var path = plan.tracePath(seed: seed, trial: trial)
-        if let tracePath = path {
-            let header = TraceHeader(
-                scenario: plan.scenario, seed: seed, agent: plan.agent.kind, trial: trial, policy: plan.policy,
-                thinkTime: .explicit)
+        let header = TraceHeader(
+            scenario: plan.scenario, seed: seed, agent: plan.agent.kind, trial: trial, policy: plan.policy,
+            thinkTime: .explicit)
+        if let tracePath = path, archive == nil {
             do throws(TraceWriteError) {
                 engine.traceWriter = try TraceWriter(path: tracePath, header: header)
             } catch {
@@ -81,17 +101,36 @@ public enum EpisodeRunner {
         let answer = plan.agent.play(&engine)
         let verdict = engine.finish(answer: answer)
         if let error = engine.traceError { traceError = error }
+        var archived: [UInt8]?
+        var replayCommand: String?
+        if let archive, path != nil {
+            let trace = Trace(header: header, steps: engine.steps, verdict: verdict)
+            if verdict.passed {
+                archived = trace.bytes
+                path = archive
+                replayCommand = TraceArchive.replayCommand(archive: archive, seed: seed, trial: trial)
+            } else if let tracePath = path {
+                do throws(TraceWriteError) {
+                    try TraceWriter.writeComplete(trace, to: tracePath)
+                } catch {
+                    traceError = error
+                }
+            }
+        }
         if traceError != nil { path = nil }
         let summary = EpisodeSummary(
             scenario: plan.scenario.name, seed: seed, trial: trial, passed: verdict.passed,
             failedChecks: verdict.failedChecks, callLatenciesMs: engine.steps.map(\.latencyMs),
             faultsFired: engine.steps.flatMap(\.faults), virtualTimeMs: verdict.virtualTimeMs, tracePath: path,
-            replayCommand: path.map(EpisodeSummary.replayCommand(forTrace:))
-                ?? (traceError != nil
-                    ? ""
-                    : "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)")
+            replayCommand: replayCommand ?? path.map(EpisodeSummary.replayCommand(forTrace:))
+                ?? (traceError != nil ? "" : rerunCommand(plan, seed: seed))
         )
-        return Outcome(summary: summary, verdict: verdict, traceError: traceError)
+        return (Outcome(summary: summary, verdict: verdict, traceError: traceError), archived)
+    }
+
+    /// `simrun run SCENARIO --seed S`: how to reproduce an episode that has no trace.
+    private static func rerunCommand(_ plan: RunPlan, seed: UInt64) -> String {
+        "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)"
     }
 
     /// Plays every episode of `plan` (seeds × trials, in that order) using up to `parallelism`
@@ -108,8 +147,25 @@ public enum EpisodeRunner {
         if let directory = plan.traceDirectory { lock = try TraceDirectoryLock(directory: directory) }
         defer { withExtendedLifetime(lock) {} }
         let jobs = plan.seeds.flatMap { seed in (1...plan.trials).map { (seed, $0) } }
-        return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
-            play(plan, seed: jobs[index].0, trial: jobs[index].1)
+        guard let archivePath = plan.archivePath else {
+            return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
+                play(plan, seed: jobs[index].0, trial: jobs[index].1)
+            }
         }
+        let archive = try TraceArchiveWriter(path: archivePath)
+        var outcomes = Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
+            let (outcome, bytes) = play(plan, seed: jobs[index].0, trial: jobs[index].1, archive: archivePath)
+            archive.submit(position: index, seed: jobs[index].0, trial: jobs[index].1, bytes: bytes)
+            return outcome
+        }
+        if let error = archive.finish() {
+            // The archive stays `.partial`: no archived episode has a usable trace.
+            for index in outcomes.indices where outcomes[index].summary.tracePath == archivePath {
+                outcomes[index].traceError = error
+                outcomes[index].summary.tracePath = nil
+                outcomes[index].summary.replayCommand = ""
+            }
+        }
+        return outcomes
     }
 }

@@ -7,6 +7,10 @@ import WorldModel
 package enum Parallel {
     /// `body(0)…body(count - 1)` on up to `parallelism` threads, results in index order;
     /// `progress` gets (jobs done, count) after each job, from any thread.
+    ///
+    /// Each thread takes the next job not yet started, so a slow job never leaves a thread idle
+    /// and jobs finish in close to index order (which keeps `TraceArchiveWriter`'s reordering
+    /// window small).
     package static func map<Value: Sendable>(
         _ count: Int, parallelism: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
         _ body: @Sendable (Int) -> Value
@@ -14,11 +18,10 @@ package enum Parallel {
         let results = Slots<Value>(count: count)
         let workers = max(1, min(parallelism, count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < count {
+            _ = worker
+            while let index = results.claim() {
                 let done = results.set(index, body(index))
                 progress?(done, count)
-                index += workers
             }
         }
         return results.values
@@ -28,9 +31,19 @@ package enum Parallel {
     private final class Slots<Value: Sendable>: @unchecked Sendable {
         private var slots: [Value?]
         private var finished = 0
+        private var started = 0
         private let lock = NSLock()
 
         init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        /// The next job to start, or `nil` when every job has started.
+        func claim() -> Int? {
+            lock.withLock {
+                guard started < slots.count else { return nil }
+                started += 1
+                return started - 1
+            }
+        }
 
         /// Stores a result and returns how many jobs are done.
         func set(_ index: Int, _ value: Value) -> Int {

@@ -19,7 +19,8 @@ public struct EpisodeSummary: Sendable, Hashable {
     public var faultsFired: [String]
     /// The episode's virtual duration, in milliseconds.
     public var virtualTimeMs: Int64
-    /// Where the trace was written, if it was.
+    /// Where the trace was written, if it was: its own file, or for a passing episode of a sweep
+    /// the sweep's archive (`TraceArchive`; the replay command then names the episode).
     public var tracePath: String?
     /// The exact shell command that reproduces the episode.
     public var replayCommand: String

@@ -28,7 +28,15 @@ public struct Trace: Sendable, Hashable {
     }
 
     /// The whole file's bytes, exactly as `TraceWriter` writes them.
-    public var bytes: [UInt8] { records.flatMap(\.line) }
+    public var bytes: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(1024 * (steps.count + 2))
+        for record in records {
+            record.json.writeCanonical(into: &output)
+            output.append(0x0A)
+        }
+        return output
+    }
 
     /// Reads and validates the trace file at `path`.
     ///

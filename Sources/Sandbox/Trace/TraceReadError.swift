@@ -22,6 +22,9 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case stepOutOfOrder(path: String, line: Int, expected: Int, found: Int)
     /// A record where it cannot be: a second header, or anything after the verdict.
     case unexpectedRecord(path: String, line: Int, reason: String)
+    /// A sweep archive (`TraceArchive`) does not hold the episode asked for, or its index is
+    /// missing or unreadable.
+    case notInArchive(path: String, reason: String)
 
     /// A message naming the file, the line and what was expected. Control characters in the
     /// path are escaped.
@@ -34,7 +37,7 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .cannotRead(let path, _), .empty(let path), .notATrace(let path, _), .unsupportedVersion(let path, _, _),
             .missingHeader(let path, _, _), .malformedLine(let path, _, _), .truncatedLastLine(let path, _, _),
-            .stepOutOfOrder(let path, _, _, _), .unexpectedRecord(let path, _, _):
+            .stepOutOfOrder(let path, _, _, _), .unexpectedRecord(let path, _, _), .notInArchive(let path, _):
             return path
         }
     }
@@ -66,6 +69,8 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
             return "line \(line): step \(found) is out of order, expected step \(expected)"
         case .unexpectedRecord(_, let line, let reason):
             return "line \(line): \(reason)"
+        case .notInArchive(_, let reason):
+            return "sweep archive: \(reason)"
         }
     }
 }

@@ -61,6 +61,14 @@ package final class TraceWriter: @unchecked Sendable {
 
     deinit { closeDescriptor() }
 
+    /// Writes a whole finished trace to `path` (through `PATH.partial`, as an episode would).
+    package static func writeComplete(_ trace: Trace, to path: String) throws(TraceWriteError) {
+        let writer = try TraceWriter(path: path, header: trace.header)
+        defer { writer.close() }
+        for step in trace.steps { try writer.append(step) }
+        if let verdict = trace.verdict { try writer.finish(verdict) }
+    }
+
     /// The number of steps written so far.
     package var stepsWritten: Int {
         lock.lock()
@@ -114,28 +122,29 @@ package final class TraceWriter: @unchecked Sendable {
 
     /// Writes all of `bytes`, retrying short writes; on failure truncates back to the last line.
     private func writeLine(_ bytes: [UInt8]) throws(TraceWriteError) {
-        var failure: String?
+        if let failure = Self.writeAll(bytes, to: descriptor) {
+            _ = ftruncate(descriptor, off_t(length))
+            _ = lseek(descriptor, off_t(length), SEEK_SET)
+            throw .writeFailed(path: writingPath, reason: failure)
+        }
+        length += Int64(bytes.count)
+    }
+
+    /// Writes all of `bytes` to `descriptor`, retrying short and interrupted writes; returns
+    /// why it failed, in words, or `nil`.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
+                    return String(cString: strerror(errno))
                 }
-                if written == 0 {
-                    failure = "the device accepted no more bytes"
-                    return
-                }
+                if written == 0 { return "the device accepted no more bytes" }
                 offset += written
             }
+            return nil
         }
-        if let failure {
-            _ = ftruncate(descriptor, off_t(length))
-            _ = lseek(descriptor, off_t(length), SEEK_SET)
-            throw .writeFailed(path: writingPath, reason: failure)
-        }
-        length += Int64(bytes.count)
     }
 }

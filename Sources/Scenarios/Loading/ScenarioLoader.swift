@@ -209,8 +209,10 @@ extension ScenarioReader {
                 continue
             }
             var objects: [JSONObject] = []
+            objects.reserveCapacity(rows.count)
             // Ids compare by their UTF-8 bytes, as the entity store does (`é` and `e` + U+0301 differ).
-            var seen: Set<[UInt8]> = []
+            var seen: Set<_JSONKey> = []
+            seen.reserveCapacity(rows.count)
             for (index, row) in rows.enumerated() {
                 let rowPath = Self.join(path, index)
                 guard case .object(let object) = row else {
@@ -225,7 +227,7 @@ extension ScenarioReader {
                     report(Self.join(rowPath, "id"), "expected a string id, found \(Self.describe(id))")
                     continue
                 }
-                if !seen.insert(Array(text.utf8)).inserted {
+                if !seen.insert(_JSONKey(text)).inserted {
                     report(Self.join(rowPath, "id"), "duplicate id '\(text)' in \(name)")
                 }
                 objects.append(object)

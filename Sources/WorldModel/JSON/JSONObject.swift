@@ -187,18 +187,22 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 }
 
 /// An object key compared by its UTF-8 bytes.
-struct _JSONKey: Hashable {
-    let string: String
+package struct _JSONKey: Hashable {
+    /// The key.
+    package let string: String
 
-    init(_ string: String) { self.string = string }
+    /// Wraps `string`.
+    package init(_ string: String) { self.string = string }
 
-    static func == (lhs: _JSONKey, rhs: _JSONKey) -> Bool {
+    /// Byte equality of the UTF-8 forms.
+    package static func == (lhs: _JSONKey, rhs: _JSONKey) -> Bool {
         // Hashed lookups compare keys that hash alike, which are nearly always equal: the byte
         // comparison alone decides (`String.==` first would only repeat its work).
         sameBytes(lhs.string, rhs.string)
     }
 
-    func hash(into hasher: inout Hasher) {
+    /// String's hash (consistent with byte equality).
+    package func hash(into hasher: inout Hasher) {
         // Byte-equal strings are canonically equivalent, so String's hash is consistent with `==`.
         hasher.combine(string)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Sandbox
 import WorldModel
 
@@ -17,6 +18,11 @@ enum ReplayCommand: Command {
                 "--state-at", "STEP",
                 help: "print the entity data after STEP steps (0 = initial, end = last) as canonical JSON"),
             .value("--scenario", "FILE", help: "replay on FILE instead of the scenario path the trace names"),
+            .value(
+                "--seed", "N",
+                help: "replay the episode of seed N from a sweep archive (TRACE is DIR/<scenario>/passed.jsonl, "
+                    + "which `simrun run --seeds` writes for passing episodes)"),
+            .integer("--trial", "K", range: 1...10_000, help: "with --seed: the trial (default 1)"),
             .choice(
                 "--format", "FORMAT", OutputFormat.allCases,
                 help: "text (default), or json: {\"result\": \"identical\"|\"diverged\"|\"incomplete\", \"steps\", "
@@ -43,10 +49,24 @@ enum ReplayCommand: Command {
             throw UsageError(
                 command: name, message: files.isEmpty ? "missing the TRACE file" : "give exactly one TRACE file")
         }
+        let trial = arguments.integer("--trial").map(Int.init)
+        guard trial == nil || arguments.value("--seed") != nil else {
+            throw UsageError(command: name, message: "--trial needs --seed (it names an episode in a sweep archive)")
+        }
+        let seed = try arguments.value("--seed").map(RunCommand.parseSeed)
         let trace: Trace
         do throws(TraceReadError) {
-            trace = try Trace(contentsOfFile: file)
+            if let seed {
+                trace = try TraceArchive.trace(archive: file, seed: seed, trial: trial ?? 1)
+            } else {
+                trace = try Trace(contentsOfFile: file)
+            }
         } catch {
+            if seed == nil, FileManager.default.fileExists(atPath: TraceArchive.indexPath(for: file)) {
+                throw CommandFailure.badInput(
+                    "simrun replay: \(file.printable) is a sweep archive of several episodes; name one with "
+                        + "--seed N [--trial K]")
+            }
             throw CommandFailure.badInput("simrun replay: \(error)")
         }
         let report: Replayer.Report

@@ -10,24 +10,24 @@ struct RunnerDeterminismTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("simrun-runs-\(UUID().uuidString)").path
     }
 
-    /// Every trace file of a run, by path relative to the run's trace directory.
+    /// Every file a run wrote for its scenario (per-episode traces, the archive and its index),
+    /// by name.
     func traceFiles(_ plan: RunPlan) throws -> [String: [UInt8]] {
+        let directory = try #require(plan.traceDirectory) + "/" + plan.scenario.name
         var files: [String: [UInt8]] = [:]
-        for seed in plan.seeds {
-            for trial in 1...plan.trials {
-                let path = try #require(plan.tracePath(seed: seed, trial: trial))
-                files["\(seed)/\(trial)"] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            }
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            files[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
         }
         return files
     }
 
-    func plan(_ scenario: Scenario, agent: String = "robust", seeds: ClosedRange<UInt64> = 1...6, trials: Int = 2)
-        throws -> RunPlan
-    {
+    func plan(
+        _ scenario: Scenario, agent: String = "robust", seeds: ClosedRange<UInt64> = 1...6, trials: Int = 2,
+        archives: Bool? = nil
+    ) throws -> RunPlan {
         RunPlan(
             scenario: scenario, agent: try #require(ReferenceAgent(named: agent)), seeds: Array(seeds), trials: trials,
-            traceDirectory: temporaryDirectory())
+            traceDirectory: temporaryDirectory(), archivesPassingEpisodes: archives)
     }
 
     @Test("the same run twice writes byte-identical traces and verdicts")
@@ -40,7 +40,7 @@ struct RunnerDeterminismTests {
 
         #expect(a.map(\.verdict) == b.map(\.verdict))
         let filesA = try traceFiles(first)
-        #expect(filesA.count == 12)
+        #expect(filesA.keys.sorted() == ["passed.index.jsonl", "passed.jsonl"])
         #expect(filesA == (try traceFiles(second)))
         #expect(a.allSatisfy { $0.traceError == nil })
     }
@@ -67,19 +67,80 @@ struct RunnerDeterminismTests {
         #expect(try traceFiles(serialPlan) == (try traceFiles(parallelPlan)))
     }
 
+    @Test("a sweep writes failing episodes to their own files and passing ones to the archive, for any parallelism")
+    func archive() throws {
+        let scenario = try loadScenario("crm-refund")
+        let serialPlan = try plan(scenario, agent: "naive", seeds: 1...12, trials: 1)
+        let parallelPlan = try plan(scenario, agent: "naive", seeds: 1...12, trials: 1)
+        let serial = try EpisodeRunner.run(serialPlan, parallelism: 1)
+        let parallel = try EpisodeRunner.run(parallelPlan, parallelism: 2)
+        let files = try traceFiles(serialPlan)
+        #expect(files == (try traceFiles(parallelPlan)))
+        let failing = serial.filter { !$0.summary.passed }
+        let passing = serial.filter(\.summary.passed)
+        #expect(!failing.isEmpty && !passing.isEmpty, "naive crm-refund should both pass and fail in 12 seeds")
+        #expect(files.count == failing.count + 2)
+        let archivePath = try #require(serialPlan.archivePath)
+        for outcome in serial {
+            let summary = outcome.summary
+            let alone = try #require(serialPlan.tracePath(seed: summary.seed, trial: 1))
+            #expect(outcome.traceError == nil)
+            if summary.passed {
+                #expect(!FileManager.default.fileExists(atPath: alone))
+                #expect(summary.tracePath == archivePath)
+                #expect(summary.replayCommand.hasSuffix("passed.jsonl --seed \(summary.seed) --trial 1"))
+                // An archived episode reads back as the same bytes it would have had alone.
+                let trace = try TraceArchive.trace(archive: archivePath, seed: summary.seed, trial: 1)
+                #expect(trace.verdict == outcome.verdict)
+                let again = EpisodeRunner.play(
+                    try plan(scenario, agent: "naive", seeds: summary.seed...summary.seed, trials: 1),
+                    seed: summary.seed, trial: 1)
+                #expect(
+                    trace.bytes
+                        == [UInt8](try Data(contentsOf: URL(fileURLWithPath: try #require(again.summary.tracePath)))))
+            } else {
+                #expect(summary.tracePath == alone)
+                #expect(try Trace(contentsOfFile: alone).verdict == outcome.verdict)
+            }
+        }
+        #expect(throws: TraceReadError.self) { try TraceArchive.trace(archive: archivePath, seed: 99, trial: 1) }
+        #expect(throws: TraceReadError.self) {
+            try TraceArchive.trace(archive: archivePath + ".nope", seed: 1, trial: 1)
+        }
+        #expect(
+            parallel.map(\.summary.replayCommand).map {
+                $0.replacingOccurrences(of: parallelPlan.traceDirectory!, with: "D")
+            }
+                == serial.map(\.summary.replayCommand).map {
+                    $0.replacingOccurrences(of: serialPlan.traceDirectory!, with: "D")
+                })
+    }
+
+    @Test("a sweep killed part-way leaves only .partial archive files")
+    func archiveWithoutFinish() throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/passed.jsonl"
+        do {
+            let writer = try TraceArchiveWriter(path: path)
+            writer.submit(position: 1, seed: 2, trial: 1, bytes: Array("{}\n".utf8))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: TraceArchive.indexPath(for: path)))
+        #expect(FileManager.default.fileExists(atPath: path + ".partial"))
+        #expect(throws: TraceReadError.self) { try TraceArchive.trace(archive: path, seed: 2, trial: 1) }
+    }
+
     @Test("different seeds and trials meet different worlds")
     func seedsDiffer() throws {
         let scenario = try loadScenario("crm-refund")
-        let run = try plan(scenario, seeds: 1...4)
+        let run = try plan(scenario, seeds: 1...4, archives: false)
         _ = try EpisodeRunner.run(run, parallelism: 2)
-        let files = try traceFiles(run)
-        func steps(_ key: String) throws -> [TraceStep] {
-            try Trace(
-                contentsOfFile: try #require(run.tracePath(seed: UInt64(key.prefix(1))!, trial: Int(key.suffix(1))!))
-            ).steps
+        let episodes = run.seeds.flatMap { seed in (1...run.trials).map { (seed, $0) } }
+        let traces = try episodes.map { seed, trial in
+            try Trace(contentsOfFile: try #require(run.tracePath(seed: seed, trial: trial))).steps
         }
-        let distinct = Set(try files.keys.map { try steps($0).map(\.body) + steps($0).map { "\($0.latencyMs)" } })
-        #expect(distinct.count == files.count, "every seed and trial should see its own latencies and bodies")
+        let distinct = Set(traces.map { $0.map(\.body) + $0.map { "\($0.latencyMs)" } })
+        #expect(distinct.count == episodes.count, "every seed and trial should see its own latencies and bodies")
         #expect(RunPlan.worldSeed(seed: 1, trial: 1) == 1)
         #expect(RunPlan.worldSeed(seed: 1, trial: 2) != RunPlan.worldSeed(seed: 2, trial: 2))
     }
