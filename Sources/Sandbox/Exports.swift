@@ -8,14 +8,16 @@
 @_exported import enum Scenarios.FaultSelection
 /// A loaded, validated scenario.
 @_exported import struct Scenarios.Scenario
-/// One problem in a scenario file: the file, the JSON path and what is wrong.
-@_exported import struct Scenarios.ScenarioIssue
+/// One problem in a scenario file: the file, the JSON path and what is wrong (a `Diagnostic`).
+@_exported import typealias Scenarios.ScenarioIssue
 /// Why a scenario file could not be loaded: every problem found.
 @_exported import struct Scenarios.ScenarioLoadError
 /// Loads scenario files, with errors naming the file and JSON path.
 @_exported import enum Scenarios.ScenarioLoader
 /// A scenario's instruction and budgets.
 @_exported import struct Scenarios.ScenarioTask
+/// One problem in a document simrun reads: file, JSON path, expected, found, suggestion.
+@_exported import struct WorldModel.Diagnostic
 /// A JSON value: tool arguments, parsed bodies, inputs and schemas.
 @_exported import enum WorldModel.JSON
 /// A JSON number, integer or binary floating point, as the wire had it.

@@ -26,6 +26,10 @@ public struct Scenario: Sendable {
     /// Where `world`'s fault rules came from; set by `ScenarioLoader` when it applies a
     /// `FaultSelection`, and recorded in trace headers.
     public var faultProvenance = FaultProvenance()
+
+    /// The names of the scenario's own checks, in file order: a verdict has a result for each,
+    /// after the built-in checks every episode gets.
+    public var checkNames: [String] { checks.map(\.name) }
 }
 
 /// What the agent is asked to do, with its step and virtual-time budgets.

@@ -79,31 +79,31 @@ package struct BenchmarkTargets: Sendable, Hashable {
     }()
 
     /// The targets shipped with simrun (`thresholds.json` beside this module's sources).
-    package static func shipped() throws(BenchmarkTargetsError) -> BenchmarkTargets {
+    package static func shipped() throws(Diagnostic) -> BenchmarkTargets {
         try load(contentsOf: shippedPath)
     }
 
     /// The targets in the file at `path`.
-    package static func load(contentsOf path: String) throws(BenchmarkTargetsError) -> BenchmarkTargets {
+    package static func load(contentsOf path: String) throws(Diagnostic) -> BenchmarkTargets {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             let reason =
                 FileManager.default.fileExists(atPath: path) ? "a file that cannot be read" : "no such file"
-            throw BenchmarkTargetsError(file: path, path: "", expected: "a readable thresholds file", found: reason)
+            throw Diagnostic(file: path, at: .root, expected: "a readable thresholds file", found: reason)
         }
         return try load(bytes: bytes, file: path)
     }
 
     /// The targets in `bytes`, read from `file` (named in errors).
-    package static func load(bytes: [UInt8], file: String) throws(BenchmarkTargetsError) -> BenchmarkTargets {
+    package static func load(bytes: [UInt8], file: String) throws(Diagnostic) -> BenchmarkTargets {
         let document: JSON
         do throws(JSONParseError) {
             document = try JSON(parsing: bytes)
         } catch {
-            throw BenchmarkTargetsError(
-                file: file, path: "", expected: "JSON text",
+            throw Diagnostic(
+                file: file, at: .root, expected: "JSON text",
                 found:
                     "invalid JSON at line \(error.line), column \(error.column) (expected \(error.expected), found \(error.found))"
             )
@@ -112,18 +112,21 @@ package struct BenchmarkTargets: Sendable, Hashable {
     }
 
     /// The targets in `document`, read from `file` (named in errors).
-    package static func load(_ document: JSON, file: String) throws(BenchmarkTargetsError) -> BenchmarkTargets {
+    package static func load(_ document: JSON, file: String) throws(Diagnostic) -> BenchmarkTargets {
         let reader = Reader(file: file)
-        let root = try reader.object(document, at: "", members: [versionKey, "ratios", "absolute"])
+        let root = try reader.object(document, at: .root, members: [versionKey, "ratios", "absolute"])
         guard let version = root[versionKey] else {
-            throw reader.error(at: "", expected: "a member \"\(versionKey)\": \(formatVersion)", found: "none")
+            throw reader.error(at: .root, expected: "a member \"\(versionKey)\": \(formatVersion)", found: "none")
         }
         guard version.int64Value == formatVersion else {
-            throw reader.error(at: "/\(versionKey)", expected: "\(formatVersion)", found: Reader.describe(version))
+            throw reader.error(
+                at: JSONPath([.key(versionKey)]), expected: "\(formatVersion)", found: Diagnostic.describe(version))
         }
         var targets = BenchmarkTargets()
-        for (index, entry) in try reader.array(root["ratios"] ?? .array([]), at: "/ratios").enumerated() {
-            let path = "/ratios/\(index)"
+        for (index, entry) in try reader.array(root["ratios"] ?? .array([]), at: JSONPath([.key("ratios")]))
+            .enumerated()
+        {
+            let path = JSONPath([.key("ratios"), .index(index)])
             let object = try reader.object(entry, at: path, members: ["group", "comparison", "min_speedup", "note"])
             targets.ratios.append(
                 Ratio(
@@ -131,8 +134,10 @@ package struct BenchmarkTargets: Sendable, Hashable {
                     comparison: try reader.name(object, "comparison", at: path),
                     minimumSpeedup: try reader.positive(object, "min_speedup", at: path)))
         }
-        for (index, entry) in try reader.array(root["absolute"] ?? .array([]), at: "/absolute").enumerated() {
-            let path = "/absolute/\(index)"
+        for (index, entry) in try reader.array(root["absolute"] ?? .array([]), at: JSONPath([.key("absolute")]))
+            .enumerated()
+        {
+            let path = JSONPath([.key("absolute"), .index(index)])
             let object = try reader.object(
                 entry, at: path, members: ["group", "benchmark", "min_ops_per_s", "max_ns_per_op", "note"])
             let group = try reader.name(object, "group", at: path)
@@ -154,73 +159,71 @@ package struct BenchmarkTargets: Sendable, Hashable {
             }
             targets.absolute.append(Absolute(group: group, threshold: threshold))
         }
-        try reader.checkUnique(targets.ratios.map { ($0.group, $0.comparison) }, at: "/ratios", what: "comparison")
         try reader.checkUnique(
-            targets.absolute.map { ($0.group, $0.threshold.benchmark) }, at: "/absolute", what: "benchmark")
+            targets.ratios.map { ($0.group, $0.comparison) }, at: JSONPath([.key("ratios")]), what: "comparison")
+        try reader.checkUnique(
+            targets.absolute.map { ($0.group, $0.threshold.benchmark) }, at: JSONPath([.key("absolute")]),
+            what: "benchmark")
         return targets
     }
 
-    /// Typed reads with errors naming the file and the JSON pointer.
+    /// Typed reads with errors naming the file and the JSON path.
     private struct Reader {
         let file: String
 
-        func error(at path: String, expected: String, found: String) -> BenchmarkTargetsError {
-            BenchmarkTargetsError(file: file, path: path, expected: expected, found: found)
+        func error(at path: JSONPath, expected: String, found: String, suggestion: String? = nil) -> Diagnostic {
+            Diagnostic(file: file, at: path, expected: expected, found: found, suggestion: suggestion)
         }
 
-        static func describe(_ value: JSON) -> String {
-            let text = value.canonicalText
-            return text.count <= 40 ? "\(value.typeName) \(text)" : value.typeName
-        }
-
-        func object(_ value: JSON, at path: String, members: [String]) throws(BenchmarkTargetsError) -> JSONObject {
+        func object(_ value: JSON, at path: JSONPath, members: [String]) throws(Diagnostic) -> JSONObject {
             guard case .object(let object) = value else {
-                throw error(at: path, expected: "an object", found: Self.describe(value))
+                throw error(at: path, expected: "an object", found: Diagnostic.describe(value))
             }
             for key in object.keys where !members.contains(key) {
-                let suggestion = closestMatch(to: key, among: members).map { " (did you mean \"\($0)\"?)" } ?? ""
                 throw error(
-                    at: path, expected: "only the members \(members.joined(separator: ", "))",
-                    found: "\"\(key)\"\(suggestion)")
+                    at: path, expected: "only the members \(members.joined(separator: ", "))", found: "\"\(key)\"",
+                    suggestion: closestMatch(to: key, among: members).map { "\"\($0)\"" })
             }
             return object
         }
 
-        func array(_ value: JSON, at path: String) throws(BenchmarkTargetsError) -> [JSON] {
+        func array(_ value: JSON, at path: JSONPath) throws(Diagnostic) -> [JSON] {
             guard case .array(let elements) = value else {
-                throw error(at: path, expected: "an array", found: Self.describe(value))
+                throw error(at: path, expected: "an array", found: Diagnostic.describe(value))
             }
             return elements
         }
 
-        func name(_ object: JSONObject, _ key: String, at path: String) throws(BenchmarkTargetsError) -> String {
+        func name(_ object: JSONObject, _ key: String, at path: JSONPath) throws(Diagnostic) -> String {
             guard let value = object[key] else {
                 throw error(at: path, expected: "a member \"\(key)\"", found: "none")
             }
             guard let text = value.stringValue, !text.isEmpty else {
-                throw error(at: "\(path)/\(key)", expected: "a non-empty string", found: Self.describe(value))
+                throw error(
+                    at: path.appending(key: key), expected: "a non-empty string", found: Diagnostic.describe(value))
             }
             return text
         }
 
-        func positive(_ object: JSONObject, _ key: String, at path: String) throws(BenchmarkTargetsError) -> Double {
+        func positive(_ object: JSONObject, _ key: String, at path: JSONPath) throws(Diagnostic) -> Double {
             guard let value = object[key] else {
                 throw error(at: path, expected: "a member \"\(key)\"", found: "none")
             }
             guard let number = value.doubleValue, number.isFinite, number > 0 else {
-                throw error(at: "\(path)/\(key)", expected: "a positive number", found: Self.describe(value))
+                throw error(
+                    at: path.appending(key: key), expected: "a positive number", found: Diagnostic.describe(value))
             }
             return number
         }
 
-        func checkUnique(_ names: [(String, String)], at path: String, what: String) throws(BenchmarkTargetsError) {
+        func checkUnique(_ names: [(String, String)], at path: JSONPath, what: String) throws(Diagnostic) {
             var seen: [String: Int] = [:]
             for (index, (group, name)) in names.enumerated() {
                 let key = group + "\u{0}" + name
                 if let first = seen[key] {
                     throw error(
-                        at: "\(path)/\(index)", expected: "one target per \(what)",
-                        found: "a second target for \(group): \(name) (the first is \(path)/\(first))")
+                        at: path.appending(index: index), expected: "one target per \(what)",
+                        found: "a second target for \(group): \(name) (the first is \(path.appending(index: first)))")
                 }
                 seen[key] = index
             }
@@ -228,20 +231,7 @@ package struct BenchmarkTargets: Sendable, Hashable {
     }
 }
 
-/// Why a thresholds file could not be read: the file, the JSON pointer, what was expected and
-/// what was found.
-package struct BenchmarkTargetsError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The file read.
-    package var file: String
-    /// The JSON pointer of the offending value (empty for the whole document).
-    package var path: String
-    /// What the file should hold there.
-    package var expected: String
-    /// What it holds.
-    package var found: String
-
-    /// `thresholds.json: /absolute/2/min_ops_per_s: expected a positive number, found string "fast"`.
-    package var description: String {
-        "\(file): \(path.isEmpty ? "" : "\(path): ")expected \(expected), found \(found)"
-    }
-}
+/// Why a thresholds file could not be read: a `Diagnostic` naming the file, the JSON path, what
+/// was expected and what was found, e.g.
+/// `thresholds.json: absolute[2].min_ops_per_s: expected a positive number, found string "fast"`.
+package typealias BenchmarkTargetsError = Diagnostic

@@ -74,7 +74,7 @@ struct SimrunCLITests {
         #expect(result.stdout == "")
         #expect(
             result.stderr
-                == "simrun bench: \(file.path): /ratios/0: expected a member \"comparison\", found none\n")
+                == "simrun bench: \(file.path): ratios[0]: expected a member \"comparison\", found none\n")
         let missing = try SimrunProcess.run(["bench", "--thresholds", "/nonexistent/t.json"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/t.json: expected a readable thresholds file, found no such file"))

@@ -518,7 +518,7 @@ struct JSONSchemaTests {
         #expect(
             try compileError(#"{"properties": {"a": 5}}"#)
                 == "properties.a: expected a schema (an object or true/false), found integer 5")
-        #expect(try compileError("7") == "schema: expected a schema (an object or true/false), found integer 7")
+        #expect(try compileError("7") == "expected a schema (an object or true/false), found integer 7")
         #expect(try compileError(#"{"required": ["a", "a"]}"#) == "required[1]: 'a' is listed twice")
     }
 

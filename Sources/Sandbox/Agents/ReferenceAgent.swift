@@ -9,19 +9,18 @@ import WorldModel
 public struct ReferenceAgent: Sendable, Hashable, CustomStringConvertible {
     /// The agent as named on the command line and in trace headers.
     public let kind: AgentKind
-    private let style: SolutionFollower.Style
 
-    private init(_ kind: AgentKind, _ style: SolutionFollower.Style) {
+    private init(builtIn kind: AgentKind) {
+        precondition(SolutionFollower.Style(kind) != nil, "\(kind) is not a built-in agent")
         self.kind = kind
-        self.style = style
     }
 
     /// Retries with backoff, honours Retry-After, uses idempotency keys, validates what it reads.
-    public static let robust = ReferenceAgent(.robust, .robust)
+    public static let robust = ReferenceAgent(builtIn: .robust)
     /// Tries each call once and trusts what it reads.
-    public static let naive = ReferenceAgent(.naive, .naive)
+    public static let naive = ReferenceAgent(builtIn: .naive)
     /// Plays the solution verbatim and stops at the first error answer.
-    public static let scripted = ReferenceAgent(.scripted, .scripted)
+    public static let scripted = ReferenceAgent(builtIn: .scripted)
 
     /// Every reference agent, the default (`robust`) first.
     public static let all = [robust, naive, scripted]
@@ -34,8 +33,8 @@ public struct ReferenceAgent: Sendable, Hashable, CustomStringConvertible {
 
     /// The built-in agent of `kind`; `nil` for `external` and `embedded`, which are not built in.
     public init?(_ kind: AgentKind) {
-        guard let agent = Self.all.first(where: { $0.kind == kind }) else { return nil }
-        self = agent
+        guard SolutionFollower.Style(kind) != nil else { return nil }
+        self.kind = kind
     }
 
     /// The agent's name, e.g. `robust`.
@@ -43,6 +42,9 @@ public struct ReferenceAgent: Sendable, Hashable, CustomStringConvertible {
 
     /// Plays the episode to the end and returns the final answer.
     package func play(_ episode: inout EpisodeEngine) -> String? {
-        SolutionFollower(style: style).play(&episode)
+        guard let style = SolutionFollower.Style(kind) else {
+            preconditionFailure("a ReferenceAgent is only ever made of a built-in kind")
+        }
+        return SolutionFollower(style: style).play(&episode)
     }
 }

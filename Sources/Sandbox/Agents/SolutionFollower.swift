@@ -19,6 +19,16 @@ import WorldModel
 struct SolutionFollower {
     enum Style: Sendable {
         case scripted, naive, robust
+
+        /// The style of the built-in agent of `kind`; `nil` for kinds that are not built in.
+        init?(_ kind: AgentKind) {
+            switch kind {
+            case .scripted: self = .scripted
+            case .naive: self = .naive
+            case .robust: self = .robust
+            case .external, .embedded: return nil
+            }
+        }
     }
 
     let style: Style

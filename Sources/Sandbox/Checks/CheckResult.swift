@@ -29,7 +29,7 @@ public struct CheckResult: Sendable, Hashable {
     public var evidence: String
 
     /// Creates a check result.
-    public init(name: String, kind: Kind, passed: Bool, evidence: String) {
+    package init(name: String, kind: Kind, passed: Bool, evidence: String) {
         self.name = name
         self.kind = kind
         self.passed = passed
@@ -37,7 +37,7 @@ public struct CheckResult: Sendable, Hashable {
     }
 
     /// The JSON form: `{"evidence","kind","name","passed"}`.
-    public var json: JSON {
+    package var json: JSON {
         ["name": .string(name), "kind": .string(kind.rawValue), "passed": .bool(passed), "evidence": .string(evidence)]
     }
 

@@ -15,7 +15,7 @@ public struct Verdict: Sendable, Hashable {
     public var virtualTimeMs: Int64
 
     /// Creates a verdict with an explicit pass/fail.
-    public init(passed: Bool, checks: [CheckResult], answer: String?, steps: Int, virtualTimeMs: Int64) {
+    package init(passed: Bool, checks: [CheckResult], answer: String?, steps: Int, virtualTimeMs: Int64) {
         self.passed = passed
         self.checks = checks
         self.answer = answer
@@ -24,7 +24,7 @@ public struct Verdict: Sendable, Hashable {
     }
 
     /// Creates a verdict that passes exactly when every check passed.
-    public init(checks: [CheckResult], answer: String?, steps: Int, virtualTimeMs: Int64) {
+    package init(checks: [CheckResult], answer: String?, steps: Int, virtualTimeMs: Int64) {
         self.init(
             passed: checks.allSatisfy(\.passed), checks: checks, answer: answer, steps: steps,
             virtualTimeMs: virtualTimeMs)
@@ -35,7 +35,7 @@ public struct Verdict: Sendable, Hashable {
 
     /// The JSON form: `{"answer","checks","passed","steps","virtual_time_ms"}` (the canonical
     /// serializer sorts the keys).
-    public var json: JSON { .object(jsonMembers) }
+    package var json: JSON { .object(jsonMembers) }
 
     /// The members of the JSON form, for embedding in a larger object (the trace's verdict line).
     var jsonMembers: JSONObject {

@@ -26,7 +26,7 @@ public struct EpisodeSummary: Sendable, Hashable {
     public var replayCommand: String
 
     /// Creates a summary.
-    public init(
+    package init(
         scenario: String, seed: UInt64, trial: Int, passed: Bool, failedChecks: [CheckResult],
         callLatenciesMs: [Int64], faultsFired: [String], virtualTimeMs: Int64, tracePath: String?,
         replayCommand: String
@@ -65,7 +65,7 @@ public struct EpisodeSummary: Sendable, Hashable {
 
     /// `text` as one POSIX shell word: unchanged if it only has safe characters, otherwise in
     /// single quotes with embedded single quotes written as `'\''`.
-    public static func shellQuoted(_ text: String) -> String {
+    package static func shellQuoted(_ text: String) -> String {
         let safe = text.unicodeScalars.allSatisfy { scalar in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "/", ":", "=", "+", ",", "@", "%": true
@@ -77,7 +77,7 @@ public struct EpisodeSummary: Sendable, Hashable {
     }
 
     /// The JSON form used in `Scorecard.json`.
-    public var json: JSON {
+    package var json: JSON {
         [
             "scenario": .string(scenario),
             "seed": seed._recordJSON,

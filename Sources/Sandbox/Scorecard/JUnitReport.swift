@@ -52,13 +52,13 @@ public enum JUnitReport {
 
     /// Escapes text content: `&`, `<`, `>`, carriage return as `&#13;`, and characters XML 1.0
     /// cannot carry at all (other C0 controls, U+FFFE, U+FFFF) as visible `\u001B`-style text.
-    public static func escapeText(_ text: String) -> String {
+    package static func escapeText(_ text: String) -> String {
         escape(text, inAttribute: false)
     }
 
     /// Escapes an attribute value: as `escapeText`, plus `"` and `'`, and tab and line feed as
     /// character references so attribute normalization keeps them.
-    public static func escapeAttribute(_ text: String) -> String {
+    package static func escapeAttribute(_ text: String) -> String {
         escape(text, inAttribute: true)
     }
 

@@ -141,7 +141,7 @@ public struct Scorecard: Sendable, Hashable {
     }
 
     /// The value at nearest rank ⌈p/100 · n⌉ of ascending `values`, or `nil` if empty.
-    public static func nearestRank(_ ascending: [Int64], percent: Int) -> Int64? {
+    package static func nearestRank(_ ascending: [Int64], percent: Int) -> Int64? {
         guard !ascending.isEmpty else { return nil }
         let rank = (percent * ascending.count + 99) / 100
         return ascending[min(max(rank, 1), ascending.count) - 1]

@@ -16,19 +16,19 @@ public struct Trace: Sendable, Hashable {
     public var verdict: Verdict?
 
     /// Creates a trace from its parts.
-    public init(header: TraceHeader, steps: [TraceStep] = [], verdict: Verdict? = nil) {
+    package init(header: TraceHeader, steps: [TraceStep] = [], verdict: Verdict? = nil) {
         self.header = header
         self.steps = steps
         self.verdict = verdict
     }
 
     /// The records in file order.
-    public var records: [TraceRecord] {
+    package var records: [TraceRecord] {
         [.header(header)] + steps.map(TraceRecord.step) + (verdict.map { [TraceRecord.verdict($0)] } ?? [])
     }
 
     /// The whole file's bytes, exactly as `TraceWriter` writes them.
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(1024 * (steps.count + 2))
         for record in records {

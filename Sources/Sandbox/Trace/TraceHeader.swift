@@ -26,7 +26,7 @@ public struct TraceHeader: Sendable, Hashable {
         public var sha256: String
 
         /// Creates a scenario reference.
-        public init(name: String, path: String, sha256: String) {
+        package init(name: String, path: String, sha256: String) {
             self.name = name
             self.path = path
             self.sha256 = sha256
@@ -44,7 +44,7 @@ public struct TraceHeader: Sendable, Hashable {
         public var scopes: [String]?
 
         /// Creates a policy record.
-        public init(approvals: ApprovalMode, scopes: [String]? = nil) {
+        package init(approvals: ApprovalMode, scopes: [String]? = nil) {
             self.approvals = approvals
             self.scopes = scopes
         }
@@ -70,7 +70,7 @@ public struct TraceHeader: Sendable, Hashable {
     public var thinkTime: ThinkTimeMode
 
     /// Creates a header for the current format version.
-    public init(
+    package init(
         engine: String, scenario: Scenario, seed: UInt64, agent: AgentKind, trial: Int, faults: Faults,
         policy: Policy, thinkTime: ThinkTimeMode
     ) {
@@ -86,7 +86,7 @@ public struct TraceHeader: Sendable, Hashable {
     }
 
     /// The JSON form, including `"type":"header"` and `"format":"simrun-trace"`.
-    public var json: JSON {
+    package var json: JSON {
         [
             "type": "header",
             "format": .string(Self.format),

@@ -1,7 +1,7 @@
 import WorldModel
 
 /// One line of a trace: the header, a step, or the verdict.
-public enum TraceRecord: Sendable, Hashable {
+package enum TraceRecord: Sendable, Hashable {
     /// The first line.
     case header(TraceHeader)
     /// One tool call.
@@ -10,7 +10,7 @@ public enum TraceRecord: Sendable, Hashable {
     case verdict(Verdict)
 
     /// The JSON form; every record has a `type` member (`header`, `step`, `verdict`).
-    public var json: JSON {
+    package var json: JSON {
         switch self {
         case .header(let header): return header.json
         case .step(let step): return step.json
@@ -23,7 +23,7 @@ public enum TraceRecord: Sendable, Hashable {
 
     /// The record as one line of the file: canonical JSON and a line feed. Canonical JSON
     /// escapes every control character, so the line never contains another line feed.
-    public var line: [UInt8] {
+    package var line: [UInt8] {
         var bytes = json.canonicalBytes
         bytes.append(0x0A)
         return bytes

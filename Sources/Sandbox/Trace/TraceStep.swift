@@ -56,7 +56,7 @@ public struct TraceStep: Sendable, Hashable {
     public var stateHash: String
 
     /// Creates a step.
-    public init(
+    package init(
         index: Int, thinkMs: Int64, atMs: Int64, tool: String, arguments: JSON, policy: PolicyDecision,
         faults: [String], status: Int, latencyMs: Int64, headers: [HeaderField], body: String,
         committed: Bool, regime: String, stateHash: String
@@ -78,7 +78,7 @@ public struct TraceStep: Sendable, Hashable {
     }
 
     /// The JSON form, including `"type":"step"`.
-    public var json: JSON {
+    package var json: JSON {
         [
             "type": "step",
             "index": .int(index),

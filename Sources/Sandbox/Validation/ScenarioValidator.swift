@@ -67,7 +67,9 @@ public enum ScenarioValidator {
             _ = try JSONSchema(document)
             return []
         } catch {
-            return [ScenarioIssue(file: file, path: error.path, message: error.message)]
+            var issue = error
+            issue.file = file
+            return [issue]
         }
     }
 

@@ -1,25 +1,17 @@
 import WorldModel
 
-/// One mistake in a scenario file: where (file and JSON path) and what.
-public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
-    /// The file, as the user named it.
-    public var file: String
-    /// The JSON path, e.g. `tools[2].effects[0].set.status`; empty for the document itself.
-    public var path: String
-    /// What was expected and what was found, with a suggestion when a name is close.
-    public var message: String
+/// One mistake in a scenario file or fault overlay: the file, the JSON path and what is wrong.
+///
+/// A `Diagnostic`, the one shape every simrun format reports problems in, e.g.
+/// `billing-outage.json: tools[2].op: expected one of get, list, …, found "lst" (did you mean "list"?)`.
+public typealias ScenarioIssue = Diagnostic
 
-    /// Creates an issue.
+extension Diagnostic {
+    /// An issue in `file` at the dotted JSON `path` (`tools[2].effects[0].set.status`, empty for
+    /// the document itself), stated in words: what was expected and what was found, with a
+    /// suggestion when a name is close.
     public init(file: String, path: String, message: String) {
-        self.file = file
-        self.path = path
-        self.message = message
-    }
-
-    /// `billing-outage.json: tools[2].op: expected one of get, list, …, found "lst" (did you mean "list"?)`.
-    /// Control characters in the file name are escaped.
-    public var description: String {
-        path.isEmpty ? "\(file.printable): \(message)" : "\(file.printable): \(path): \(message)"
+        self.init(file: file, at: JSONPath(rendered: path), message)
     }
 }
 

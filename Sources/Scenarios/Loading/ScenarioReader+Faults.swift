@@ -1,18 +1,6 @@
 import WorldModel
 
 extension ScenarioReader {
-    static let faultCommonKeys = ["id", "kind", "tool", "service", "when", "calls", "p", "description"]
-    static let faultParameters: [String: (allowed: [String], required: [String])] = [
-        "latency_spike": (["ms"], ["ms"]),
-        "server_error": (["status", "html"], []),
-        "rate_limited": (["retry_after_ms"], []),
-        "missing_field": (["field"], ["field"]),
-        "null_field": (["field"], ["field"]),
-        "wrong_type": (["field"], ["field"]),
-        "renamed_field": (["field", "to"], ["field", "to"]),
-        "injection": (["field", "text"], ["field", "text"]),
-    ]
-
     /// `refund-lost-response`, `F1.a`: ASCII letters and digits, then also `_`, `.` and `-`.
     static func isRuleId(_ id: String) -> Bool {
         func alphanumeric(_ byte: UInt8) -> Bool {
@@ -45,11 +33,11 @@ extension ScenarioReader {
 
     mutating func readFault(_ element: JSON, _ path: String, catalog: Catalog) -> FaultRule? {
         let kindName = element["kind"].flatMap { choice($0, Self.join(path, "kind"), FaultKind.allNames) }
-        let parameters = kindName.flatMap { Self.faultParameters[$0] } ?? ([], [])
+            .flatMap(FaultKind.Name.init(rawValue:))
+        let parameters = kindName?.parameters ?? (allowed: [], required: [])
         let allowed =
-            Self.faultCommonKeys
-            + (kindName == nil
-                ? FaultKind.allNames.flatMap { Self.faultParameters[$0]?.allowed ?? [] } : parameters.allowed)
+            FaultKind.Name.commonKeys
+            + (kindName == nil ? FaultKind.Name.allCases.flatMap(\.parameters.allowed) : parameters.allowed)
         guard let rule = object(element, path, allowed: allowed, required: ["id", "kind"] + parameters.required) else {
             return nil
         }
@@ -116,11 +104,11 @@ extension ScenarioReader {
         var kind: FaultKind?
         let field = string(rule["field"], Self.join(path, "field"), nonEmpty: true)
         switch kindName {
-        case "latency_spike":
+        case .latencySpike?:
             kind = integer(rule["ms"], Self.join(path, "ms"), in: 1...86_400_000).map { .latencySpike(ms: $0) }
-        case "timeout": kind = .timeout
-        case "timeout_after_commit": kind = .timeoutAfterCommit
-        case "server_error":
+        case .timeout?: kind = .timeout
+        case .timeoutAfterCommit?: kind = .timeoutAfterCommit
+        case .serverError?:
             var status = rule["status"].map { integer($0, Self.join(path, "status"), in: 500...599) } ?? 503
             if let code = status, ![500, 502, 503].contains(code) {
                 report(Self.join(path, "status"), "expected 500, 502 or 503, found \(code)")
@@ -128,28 +116,28 @@ extension ScenarioReader {
             }
             let html = rule["html"].map { bool($0, Self.join(path, "html")) } ?? false
             if let status, let html { kind = .serverError(status: Int(status), html: html) }
-        case "rate_limited":
+        case .rateLimited?:
             let retry =
                 rule["retry_after_ms"].map { integer($0, Self.join(path, "retry_after_ms"), in: 1...86_400_000) }
                 ?? 1000
             kind = retry.map { .rateLimited(retryAfterMs: $0) }
-        case "malformed_json": kind = .malformedJSON
-        case "error_in_ok": kind = .errorInOK
-        case "missing_field": kind = field.map { .missingField(field: $0) }
-        case "null_field": kind = field.map { .nullField(field: $0) }
-        case "wrong_type": kind = field.map { .wrongType(field: $0) }
-        case "renamed_field":
+        case .malformedJSON?: kind = .malformedJSON
+        case .errorInOK?: kind = .errorInOK
+        case .missingField?: kind = field.map { .missingField(field: $0) }
+        case .nullField?: kind = field.map { .nullField(field: $0) }
+        case .wrongType?: kind = field.map { .wrongType(field: $0) }
+        case .renamedField?:
             let to = string(rule["to"], Self.join(path, "to"), nonEmpty: true)
             if let field, let to { kind = .renamedField(field: field, to: to) }
-        case "stale_read": kind = .staleRead
-        case "page_gap": kind = .pageGap
-        case "page_duplicate": kind = .pageDuplicate
-        case "empty_result": kind = .emptyResult
-        case "duplicate_delivery": kind = .duplicateDelivery
-        case "injection":
+        case .staleRead?: kind = .staleRead
+        case .pageGap?: kind = .pageGap
+        case .pageDuplicate?: kind = .pageDuplicate
+        case .emptyResult?: kind = .emptyResult
+        case .duplicateDelivery?: kind = .duplicateDelivery
+        case .injection?:
             let text = string(rule["text"], Self.join(path, "text"), nonEmpty: true)
             if let field, let text { kind = .injection(field: field, text: text) }
-        default: kind = nil
+        case nil: kind = nil
         }
         guard let id, let target, let kind, let probability else { return nil }
         if rule["when"] != nil && when == nil { return nil }

@@ -158,7 +158,7 @@ extension ScenarioReader {
         do throws(JSONSchemaError) {
             return (value, try JSONSchema(value))
         } catch {
-            report(JSONPath.Component.render(error.segments, under: path), error.message)
+            report(JSONPath.Component.render(error.jsonPath.components, under: path), error.message)
             return (value, nil)
         }
     }

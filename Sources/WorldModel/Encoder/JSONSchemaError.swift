@@ -1,31 +1,7 @@
-/// Why a schema could not be compiled, and where in the schema.
-///
-/// `path` is relative to the schema's root (`properties.amount.minimum`); embedders that
-/// keep schemas inside larger documents prefix their own location with `rendered(under:)`.
-package struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Where in the schema the problem is.
-    package var segments: [JSONPath.Component]
-    /// What is wrong, e.g. `expected a number, found string "0"`.
-    package var message: String
-
-    /// Creates an error.
-    package init(segments: [JSONPath.Component], message: String) {
-        self.segments = segments
-        self.message = message
-    }
-
-    /// The path in dotted form, empty for the schema's root.
-    package var path: String { JSONPath.Component.render(segments, under: "") }
-
-    /// `properties.amount.minimum: expected a number, found string "0"` (`schema: …` at the root).
-    package var description: String { rendered(under: "") }
-
-    /// The message with the path placed under `root`, e.g. `tools[2].input.properties.x: …`.
-    package func rendered(under root: String) -> String {
-        let path = JSONPath.Component.render(segments, under: root)
-        return "\(path.isEmpty ? "schema" : path): \(message)"
-    }
-}
+/// Why a schema could not be compiled, and where in the schema: a `Diagnostic` whose path is
+/// relative to the schema's root (`properties.amount.minimum`). Embedders that keep schemas
+/// inside larger documents place it under their own location with `rendered(under:)`.
+package typealias JSONSchemaError = Diagnostic
 
 /// One way an instance fails its schema.
 ///

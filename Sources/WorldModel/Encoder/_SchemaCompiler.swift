@@ -32,7 +32,7 @@ struct _SchemaCompiler {
     }
 
     /// Compiles the whole document; returns the root node's index.
-    mutating func compileDocument() throws(JSONSchemaError) -> Int {
+    mutating func compileDocument() throws(Diagnostic) -> Int {
         let root = try compile(document, at: [])
         var next = 0
         while next < pendingRefs.count {
@@ -65,20 +65,20 @@ struct _SchemaCompiler {
         return text
     }
 
-    mutating func resolve(_ reference: String, at location: [JSONPath.Component]) throws(JSONSchemaError) -> Int {
+    mutating func resolve(_ reference: String, at location: [JSONPath.Component]) throws(Diagnostic) -> Int {
         let refLocation = location + [.key("$ref")]
         guard reference.hasPrefix("#") else {
-            throw JSONSchemaError(
-                segments: refLocation,
-                message: "only local references are supported (\"#\", \"#/$defs/name\"), found '\(reference)'")
+            throw Diagnostic(
+                at: JSONPath(refLocation),
+                "only local references are supported (\"#\", \"#/$defs/name\"), found '\(reference)'")
         }
         var tokens: [String] = []
         let body = reference.dropFirst()
         if !body.isEmpty {
             guard body.hasPrefix("/") else {
-                throw JSONSchemaError(
-                    segments: refLocation,
-                    message: "expected a JSON Pointer after '#' (like '#/$defs/name'), found '\(reference)'")
+                throw Diagnostic(
+                    at: JSONPath(refLocation),
+                    "expected a JSON Pointer after '#' (like '#/$defs/name'), found '\(reference)'")
             }
             tokens = body.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
                 Self.percentDecoded(String($0)).replacingOccurrences("~1", with: "/").replacingOccurrences(
@@ -101,7 +101,7 @@ struct _SchemaCompiler {
                 {
                     message += " (did you mean '#/$defs/\(name)'?)"
                 }
-                throw JSONSchemaError(segments: refLocation, message: message)
+                throw Diagnostic(at: JSONPath(refLocation), message)
             }
         }
         if let known = memo[Self.pointer(segments)] { return known }
@@ -127,12 +127,12 @@ struct _SchemaCompiler {
 
     // MARK: Schemas
 
-    mutating func compile(_ schema: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> Int {
+    mutating func compile(_ schema: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> Int {
         let pointer = Self.pointer(location)
         if let known = memo[pointer] { return known }
         guard location.count <= Self.maximumNesting else {
-            throw JSONSchemaError(
-                segments: location, message: "schema nested deeper than \(Self.maximumNesting) levels")
+            throw Diagnostic(
+                at: JSONPath(location), "schema nested deeper than \(Self.maximumNesting) levels")
         }
         let index = nodes.count
         memo[pointer] = index
@@ -145,16 +145,16 @@ struct _SchemaCompiler {
         case .object(let object):
             try compileKeywords(object, into: index, at: location)
         default:
-            throw JSONSchemaError(
-                segments: location,
-                message: "expected a schema (an object or true/false), found \(_SchemaText.described(schema))")
+            throw Diagnostic(
+                at: JSONPath(location), expected: "a schema (an object or true/false)",
+                found: _SchemaText.described(schema))
         }
         return index
     }
 
     private mutating func compileKeywords(
         _ object: JSONObject, into index: Int, at location: [JSONPath.Component]
-    ) throws(JSONSchemaError) {
+    ) throws(Diagnostic) {
         var slots: [_Keyword?] = []
         var properties: [(name: String, node: Int)] = []
         var patternProperties: [(pattern: _SchemaPattern, node: Int)] = []
@@ -211,7 +211,7 @@ struct _SchemaCompiler {
                         throw Self.expected("a property name (string)", name, at: here + [.index(position)])
                     }
                     if required.contains(text) {
-                        throw JSONSchemaError(segments: here + [.index(position)], message: "'\(text)' is listed twice")
+                        throw Diagnostic(at: JSONPath(here + [.index(position)]), "'\(text)' is listed twice")
                     }
                     required.append(text)
                 }
@@ -243,10 +243,9 @@ struct _SchemaCompiler {
                 slots.append(.pattern(try Self.pattern(source, at: here)))
             case "items":
                 if case .array = value {
-                    throw JSONSchemaError(
-                        segments: here,
-                        message:
-                            "expected a schema, found an array (draft 2020-12 spells a list of item schemas 'prefixItems')"
+                    throw Diagnostic(
+                        at: JSONPath(here), expected: "a schema",
+                        found: "an array (draft 2020-12 spells a list of item schemas 'prefixItems')"
                     )
                 }
                 restItems = try compile(value, at: here)
@@ -292,7 +291,7 @@ struct _SchemaCompiler {
                 } else {
                     message += " (extensions must start with 'x-')"
                 }
-                throw JSONSchemaError(segments: here, message: message)
+                throw Diagnostic(at: JSONPath(here), message)
             }
         }
 
@@ -302,9 +301,9 @@ struct _SchemaCompiler {
         if let itemsSlot { slots[itemsSlot] = .items(prefix: prefixItems, rest: restItems) }
         if let containsSlot, let containsNode {
             if let maxContains, maxContains < minContains {
-                throw JSONSchemaError(
-                    segments: location + [.key("maxContains")],
-                    message: "maxContains (\(maxContains)) is less than minContains (\(minContains))")
+                throw Diagnostic(
+                    at: JSONPath(location + [.key("maxContains")]),
+                    "maxContains (\(maxContains)) is less than minContains (\(minContains))")
             }
             slots[containsSlot] = .contains(containsNode, min: minContains, max: maxContains)
         }
@@ -322,8 +321,7 @@ struct _SchemaCompiler {
         nodes[index].items = restItems
     }
 
-    private mutating func schemaList(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> [Int]
-    {
+    private mutating func schemaList(_ value: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> [Int] {
         guard case .array(let schemas) = value, !schemas.isEmpty else {
             throw Self.expected("a non-empty array of schemas", value, at: location)
         }
@@ -336,29 +334,29 @@ struct _SchemaCompiler {
 
     // MARK: Keyword values
 
-    static func expected(_ what: String, _ value: JSON, at location: [JSONPath.Component]) -> JSONSchemaError {
-        JSONSchemaError(segments: location, message: "expected \(what), found \(_SchemaText.described(value))")
+    static func expected(_ what: String, _ value: JSON, at location: [JSONPath.Component]) -> Diagnostic {
+        Diagnostic(at: JSONPath(location), expected: what, found: _SchemaText.described(value))
     }
 
-    static func object(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> JSONObject {
+    static func object(_ value: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> JSONObject {
         guard case .object(let object) = value else { throw expected("an object", value, at: location) }
         return object
     }
 
-    static func number(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> JSONNumber {
+    static func number(_ value: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> JSONNumber {
         guard case .number(let number) = value else { throw expected("a number", value, at: location) }
         return number
     }
 
-    static func count(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> Int {
+    static func count(_ value: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> Int {
         guard case .number(let number) = value, number.hasIntegralValue, number.doubleValue >= 0 else {
             throw expected("a non-negative integer", value, at: location)
         }
         return Int(exactly: number.doubleValue) ?? Int.max
     }
 
-    static func typeSet(_ value: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _TypeSet {
-        func one(_ name: JSON, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _TypeSet {
+    static func typeSet(_ value: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> _TypeSet {
+        func one(_ name: JSON, at location: [JSONPath.Component]) throws(Diagnostic) -> _TypeSet {
             guard case .string(let text) = name else { throw expected("a type name", name, at: location) }
             guard let type = _TypeSet.named(text) else {
                 var message =
@@ -367,7 +365,7 @@ struct _SchemaCompiler {
                 if let suggestion = closestMatch(to: text, among: _TypeSet.named.map(\.0)) {
                     message += " (did you mean '\(suggestion)'?)"
                 }
-                throw JSONSchemaError(segments: location, message: message)
+                throw Diagnostic(at: JSONPath(location), message)
             }
             return type
         }
@@ -383,14 +381,14 @@ struct _SchemaCompiler {
         }
     }
 
-    static func pattern(_ source: String, at location: [JSONPath.Component]) throws(JSONSchemaError) -> _SchemaPattern {
+    static func pattern(_ source: String, at location: [JSONPath.Component]) throws(Diagnostic) -> _SchemaPattern {
         do {
             // Closer to ECMA-262 (with the `u` flag): ASCII `\d` and `\w`, and matching by
             // Unicode scalar rather than by grapheme cluster.
             let regex = try Regex(source).asciiOnlyDigits().asciiOnlyWordCharacters().matchingSemantics(.unicodeScalar)
             return _SchemaPattern(source: source, regex: regex)
         } catch {
-            throw JSONSchemaError(segments: location, message: "invalid regular expression /\(source)/: \(error)")
+            throw Diagnostic(at: JSONPath(location), "invalid regular expression /\(source)/: \(error)")
         }
     }
 
@@ -415,7 +413,7 @@ struct _SchemaCompiler {
     }
 
     /// Rejects `$ref` loops that would recurse forever on the same value.
-    func rejectCyclesWithoutProgress() throws(JSONSchemaError) {
+    func rejectCyclesWithoutProgress() throws(Diagnostic) {
         var state = [UInt8](repeating: 0, count: nodes.count)  // 0 new, 1 on stack, 2 done
         for start in nodes.indices where state[start] == 0 {
             var stack: [(node: Int, edges: [Int], next: Int)] = [(start, Self.inPlaceEdges(nodes[start]), 0)]
@@ -431,9 +429,9 @@ struct _SchemaCompiler {
                 if state[target] == 1 {
                     let cycleStart = stack.firstIndex { $0.node == target } ?? 0
                     let names = stack[cycleStart...].map { nodes[$0.node].pointer } + [nodes[target].pointer]
-                    throw JSONSchemaError(
-                        segments: locations[top.node],
-                        message: "reference cycle that never reaches into the value: " + names.joined(separator: " → "))
+                    throw Diagnostic(
+                        at: JSONPath(locations[top.node]),
+                        "reference cycle that never reaches into the value: " + names.joined(separator: " → "))
                 }
                 if state[target] == 0 {
                     state[target] = 1

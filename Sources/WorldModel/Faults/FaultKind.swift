@@ -39,33 +39,55 @@ package enum FaultKind: Sendable, Hashable {
     /// Adversarial `text` is placed in a free-text `field`.
     case injection(field: String, text: String)
 
-    /// The kind's name as written in scenario files, e.g. `timeout_after_commit`.
-    package var name: String {
+    /// A kind's name as written in scenario files, e.g. `timeout_after_commit`: the one
+    /// vocabulary of fault kinds, in catalogue order. The scenario reader, its did-you-mean
+    /// suggestions and the tests that hold `scenarios/schema.json` to the loader all read it.
+    package enum Name: String, Sendable, Hashable, CaseIterable {
+        case latencySpike = "latency_spike"
+        case timeout = "timeout"
+        case timeoutAfterCommit = "timeout_after_commit"
+        case serverError = "server_error"
+        case rateLimited = "rate_limited"
+        case malformedJSON = "malformed_json"
+        case errorInOK = "error_in_ok"
+        case missingField = "missing_field"
+        case nullField = "null_field"
+        case wrongType = "wrong_type"
+        case renamedField = "renamed_field"
+        case staleRead = "stale_read"
+        case pageGap = "page_gap"
+        case pageDuplicate = "page_duplicate"
+        case emptyResult = "empty_result"
+        case duplicateDelivery = "duplicate_delivery"
+        case injection = "injection"
+    }
+
+    /// The kind's entry in the vocabulary of names.
+    package var kindName: Name {
         switch self {
-        case .latencySpike: "latency_spike"
-        case .timeout: "timeout"
-        case .timeoutAfterCommit: "timeout_after_commit"
-        case .serverError: "server_error"
-        case .rateLimited: "rate_limited"
-        case .malformedJSON: "malformed_json"
-        case .errorInOK: "error_in_ok"
-        case .missingField: "missing_field"
-        case .nullField: "null_field"
-        case .wrongType: "wrong_type"
-        case .renamedField: "renamed_field"
-        case .staleRead: "stale_read"
-        case .pageGap: "page_gap"
-        case .pageDuplicate: "page_duplicate"
-        case .emptyResult: "empty_result"
-        case .duplicateDelivery: "duplicate_delivery"
-        case .injection: "injection"
+        case .latencySpike: .latencySpike
+        case .timeout: .timeout
+        case .timeoutAfterCommit: .timeoutAfterCommit
+        case .serverError: .serverError
+        case .rateLimited: .rateLimited
+        case .malformedJSON: .malformedJSON
+        case .errorInOK: .errorInOK
+        case .missingField: .missingField
+        case .nullField: .nullField
+        case .wrongType: .wrongType
+        case .renamedField: .renamedField
+        case .staleRead: .staleRead
+        case .pageGap: .pageGap
+        case .pageDuplicate: .pageDuplicate
+        case .emptyResult: .emptyResult
+        case .duplicateDelivery: .duplicateDelivery
+        case .injection: .injection
         }
     }
 
+    /// The kind's name as written in scenario files, e.g. `timeout_after_commit`.
+    package var name: String { kindName.rawValue }
+
     /// All kind names, in catalogue order (for error messages and suggestions).
-    package static let allNames = [
-        "latency_spike", "timeout", "timeout_after_commit", "server_error", "rate_limited",
-        "malformed_json", "error_in_ok", "missing_field", "null_field", "wrong_type", "renamed_field",
-        "stale_read", "page_gap", "page_duplicate", "empty_result", "duplicate_delivery", "injection",
-    ]
+    package static let allNames = Name.allCases.map(\.rawValue)
 }

@@ -23,6 +23,52 @@ package struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The document itself.
     package static let root = JSONPath()
 
+    /// The path a dotted rendering (`tools[2].effects[0]["odd key"]`, see `description`) names;
+    /// the empty text is the root. The inverse of `JSONPath.Component.render(_:under: "")`.
+    package init(rendered text: String) {
+        var result: [Component] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        var name: [UInt8] = []
+        func flush() {
+            if !name.isEmpty { result.append(.key(String(decoding: name, as: UTF8.self))) }
+            name = []
+        }
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "."):
+                flush()
+                i += 1
+            case UInt8(ascii: "["):
+                flush()
+                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
+                    // A quoted key: a JSON string up to the closing quote.
+                    var j = i + 2
+                    while j < bytes.count, bytes[j] != UInt8(ascii: "\"") {
+                        j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    let literal = Array(bytes[(i + 1)...min(j, bytes.count - 1)])
+                    if case .string(let key)? = try? JSON(parsing: literal) { result.append(.key(key)) }
+                    i = j + 2
+                } else {
+                    var j = i + 1
+                    var number = 0
+                    while j < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[j]) {
+                        number = number &* 10 &+ Int(bytes[j] - UInt8(ascii: "0"))
+                        j += 1
+                    }
+                    result.append(.index(number))
+                    i = j + 1
+                }
+            default:
+                name.append(bytes[i])
+                i += 1
+            }
+        }
+        flush()
+        self.init(result)
+    }
+
     /// Whether this is the root.
     package var isRoot: Bool { components.isEmpty }
 

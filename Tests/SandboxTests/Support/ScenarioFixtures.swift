@@ -3,6 +3,11 @@ import Sandbox
 import Scenarios
 import WorldModel
 
+/// Loads the shipped scenario `name` (`crm-refund`).
+func loadScenario(_ name: String) throws -> Scenario {
+    try ScenarioLoader.load(contentsOf: ScenarioFixtures.root.appendingPathComponent("scenarios/\(name).json").path)
+}
+
 /// Scenarios for the episode, policy, agent and runner tests: the shipped ones and small worlds
 /// written inline.
 enum ScenarioFixtures {

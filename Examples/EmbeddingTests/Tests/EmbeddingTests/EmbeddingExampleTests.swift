@@ -1,17 +1,20 @@
+// The embedding example of docs/embedding.md, kept compiling and passing: a package of its own
+// that depends on simrun and imports only Sandbox (no `@testable`, no inner modules), exactly as
+// an agent's own test suite would.
 import Foundation
 import Sandbox
-// The embedding example of docs/embedding.md, kept compiling and passing: it uses only the public
-// API (`import Sandbox`, no `@testable`), exactly as an agent's own test suite would.
-import Scenarios
 import Testing
-import WorldModel
 
-/// Loads a scenario shipped in this repository's `scenarios/` folder.
+/// Loads a scenario shipped in simrun's `scenarios/` folder (in your suite: wherever you keep
+/// your copies).
 func loadScenario(_ name: String) throws -> Scenario {
-    let root = URL(fileURLWithPath: #filePath)  // …/Tests/SandboxTests/Embedding/this file
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return try ScenarioLoader.load(contentsOf: root.appendingPathComponent("scenarios/\(name).json").path)
+    try ScenarioLoader.load(contentsOf: simrunRoot.appendingPathComponent("scenarios/\(name).json").path)
 }
+
+/// The simrun checkout this package sits in (`Examples/EmbeddingTests/Tests/EmbeddingTests/`).
+let simrunRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
 
 /// The agent under test: a small in-process agent for the crm-refund task. It retries what is
 /// worth retrying, waits on the episode's virtual clock, and makes its writes safe to repeat with
@@ -80,7 +83,7 @@ struct EmbeddingExampleTests {
         let refunded = try #require(verdict.checks.first { $0.name == "duplicate CH-55917 refunded exactly once" })
         #expect(refunded.passed)
         #expect(refunded.evidence == "count('refunds', row.charge_id == 'CH-55917') == 1 was true")
-        #expect(verdict.checks.count == scenario.checks.count + 4)  // plus the built-in checks
+        #expect(verdict.checks.count == scenario.checkNames.count + 4)  // plus the built-in checks
         #expect(verdict.answer?.contains("CH-55917") == true)
     }
 
