@@ -88,6 +88,7 @@ extension World {
                 return Execution(response: error.response, committed: false, page: nil)
             }
             locals = evaluator.locals
+            context.data = state.data  // Evaluating lent the context a store and took it back.
         }
         do {
             let preconditions = unresolved ? tool.requires : tool.preconditions

@@ -60,10 +60,12 @@ enum LanguageWorld {
             "name": "reprice", "service": "svc", "description": "d", "op": "custom",
             "let": ["order": "get('orders', args.id)"],
             "requires": [
+                // Reads the store after the let was evaluated.
+                ["expr": "exists('orders', row.id == args.id)", "status": 404, "message": "no order {{args.id}}"],
                 [
                     "expr": "order.status == 'pending'", "status": 409,
                     "message": "order {{args.id}} is {{order.status}}, not pending",
-                ]
+                ],
             ],
             "effects": [
                 ["let": ["old": "order.items[args.i].price", "diff": "args.price - old"]],
