@@ -136,6 +136,17 @@ enum LanguageWorld {
             "input": input(["summary": ["type": "string"]], required: ["summary"]),
         ],
         [
+            "name": "list_by_status", "service": "svc", "description": "d", "op": "list", "collection": "orders",
+            "let": ["wanted": "lower(args.status)"], "filter": "row.status == wanted",
+            "input": input(["status": ["type": "string"]], required: ["status"]),
+        ],
+        [
+            "name": "get_by_number", "service": "svc", "description": "d", "op": "get", "collection": "orders",
+            "let": ["id": "'O-' + args.number"], "key": "id",
+            "requires": [["expr": "get('orders', id) != null", "status": 404, "message": "there is no order {{id}}"]],
+            "input": input(["number": ["type": "string"]], required: ["number"]),
+        ],
+        [
             "name": "bad_if", "service": "svc", "description": "d", "op": "custom",
             "effects": [["if": "args.flag", "then": [["create": "notes", "value": ["text": "'yes'"]]]]],
             "input": input(["flag": [:]], required: ["flag"]),
@@ -210,6 +221,17 @@ struct EffectLanguageTests {
         #expect(test.call("reprice", ["id": "O-1", "i": 1, "price": 35]).status == 200)
         #expect(test.row("orders", "O-1")?["payment_methods"]?["gc_1"]?["balance"] == 95)
         #expect(test.rows("notes").map { $0["amount"] } == [6])
+    }
+
+    @Test("a tool let is usable in a list filter, a get key and a precondition message")
+    func letOnOtherOperations() throws {
+        var test = try LanguageWorld.make()
+        let listed = try test.call("list_by_status", ["status": "PENDING"]).parsed()
+        #expect(listed["items"]?.arrayValue?.map { $0["id"] } == ["O-1"])
+        #expect(try test.call("get_by_number", ["number": "2"]).parsed()["status"] == "delivered")
+        let missing = test.call("get_by_number", ["number": "7"])
+        #expect(missing.status == 404)
+        #expect(try missing.parsed()["error"]?["message"] == "there is no order O-7")
     }
 
     @Test("an if whose condition is not a boolean is a scenario error and applies nothing")
