@@ -236,7 +236,7 @@ struct SchemaAgreementTests {
             ("unknown tool in a check", "checks[7].calls.tool"),
             ("unknown regime in a schedule", "services.billing.schedule[0].regime"),
             ("duplicate row id", "data.customers[1].id"),
-            ("let name used before it is bound", "tools[5].let.first"),
+            ("let name used before it is bound", "tools[5].let.total"),
             ("let named like a function", "tools[5].let.count"),
             ("path index that is a boolean", "tools[5].effects[0].set[\"items[true].x\"]"),
         ])
@@ -255,7 +255,7 @@ struct SchemaAgreementTests {
             "unknown regime in a schedule": { $0.with("/services/billing/schedule/0/regime", "degarded") },
             "duplicate row id": { $0.with("/data/customers/1/id", "C-1042") },
             "let name used before it is bound": {
-                $0.with("/tools/5/let", ["first": "second + 1", "second": "1"])
+                $0.with("/tools/5/let", ["total": "subtotal + 1", "subtotal": "1"])
             },
             "let named like a function": { $0.with("/tools/5/let", ["count": "1"]) },
             "path index that is a boolean": { $0.with("/tools/5/effects/0/set/items[true].x", "1") },
