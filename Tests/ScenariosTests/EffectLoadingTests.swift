@@ -157,6 +157,42 @@ struct EffectLoadingTests {
         #expect(try test.call("broken").parsed() == [1, 2, 20])
     }
 
+    @Test(
+        "a path splits into fields and [expr] segments; brackets nest and quoted brackets do not count",
+        arguments: [
+            ("status", [FieldPathSyntax.field("status")]),
+            ("address.zip", [.field("address"), .field("zip")]),
+            (
+                "items[index_of(row.items, i -> i.sku == 'A]\\'[')].status",
+                [.field("items"), .index("index_of(row.items, i -> i.sku == 'A]\\'[')"), .field("status")]
+            ),
+            ("grid[xs[0]][1]", [.field("grid"), .index("xs[0]"), .index("1")]),
+            ("meta['first-name']", [.field("meta"), .index("'first-name'")]),
+        ])
+    func pathSyntax(_ text: String, _ expected: [FieldPathSyntax]) throws {
+        #expect(try FieldPath.parse(text) == expected)
+    }
+
+    @Test(
+        "a malformed path says what is wrong",
+        arguments: [
+            ("", "expected a field name at the start of ''"),
+            ("a..b", "expected a field name after '.' of 'a..b'"),
+            ("a[1]b", "expected '.' or '[' after ']' in 'a[1]b', found 'b'"),
+            ("a[ ]", "expected an expression between '[' and ']' in 'a[ ]'"),
+            ("a[1", "a '[' in 'a[1' is not closed with ']'"),
+            ("[1].a", "expected a field name at the start of '[1].a'"),
+            ("items.0", "to address element 0 of an array write 'items[0]'"),
+        ])
+    func pathSyntaxErrors(_ text: String, _ message: String) {
+        #expect(throws: FieldPathSyntaxError.self) { try FieldPath.parse(text) }
+        do throws(FieldPathSyntaxError) {
+            _ = try FieldPath.parse(text)
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
     @Test("version 1 dotted paths still create the objects they name")
     func dottedPathsCreate() throws {
         var test = try TestWorld()
