@@ -14,19 +14,6 @@ package indirect enum SolutionStep: Sendable {
     case answer(AnswerTemplate)
 }
 
-/// An answer text with `{{expression}}` placeholders.
-package struct AnswerTemplate: Sendable {
-    /// The parts of the text, in order.
-    package var parts: [Part]
-
-    /// A literal run of text or an expression to evaluate and insert.
-    package enum Part: Sendable {
-        /// Literal text.
-        case text(String)
-        /// An expression whose value is inserted (strings as-is, other values as JSON).
-        case expression(CompiledExpression)
-    }
-
-    /// Creates a template from parts.
-    package init(parts: [Part]) { self.parts = parts }
-}
+/// An answer text with `{{expression}}` placeholders (the template type requires messages
+/// share).
+package typealias AnswerTemplate = TextTemplate

@@ -122,6 +122,35 @@ struct SchemaAgreementTests {
         SharedMistake("effect sets the id", loader: "tools[5].effects[0].set.id", schema: "tools[5].effects[0].set") {
             $0.with("/tools/5/effects/0/set/id", "'x'")
         },
+        SharedMistake(
+            "set path through an array by a dotted number", loader: #"tools[5].effects[0].set["items.0.price"]"#,
+            schema: "tools[5].effects[0].set"
+        ) { $0.with("/tools/5/effects/0/set/items.0.price", "1") },
+        SharedMistake(
+            "set path with an unclosed bracket", loader: #"tools[5].effects[0].set["pm[args.k.balance"]"#,
+            schema: "tools[5].effects[0].set"
+        ) { $0.with("/tools/5/effects/0/set/pm[args.k.balance", "1") },
+        SharedMistake(
+            "append path with an empty index", loader: #"tools[5].effects[0].append["notes[].x"]"#,
+            schema: "tools[5].effects[0].append"
+        ) { $0.with("/tools/5/effects/0/append/notes[].x", "'n'") },
+        SharedMistake("let that is not an object", loader: "tools[5].let") { $0.with("/tools/5/let", ["x"]) },
+        SharedMistake("empty let", loader: "tools[5].let") { $0.with("/tools/5/let", [:]) },
+        SharedMistake("let binding a number", loader: "tools[5].let.limit") { $0.with("/tools/5/let/limit", 5) },
+        SharedMistake(
+            "effect let beside another key", loader: "tools[5].effects[0].where", schema: "tools[5].effects[0]"
+        ) {
+            $0.with("/tools/5/effects/0", ["let": ["x": "1"], "where": "true"])
+        },
+        SharedMistake("if without then", loader: "tools[5].effects[0]") {
+            $0.with("/tools/5/effects/0", ["if": "true", "else": [["delete": "refunds", "where": "true"]]])
+        },
+        SharedMistake("if with an empty then", loader: "tools[5].effects[0].then") {
+            $0.with("/tools/5/effects/0", ["if": "true", "then": []])
+        },
+        SharedMistake("ends_episode as a string", loader: "tools[5].ends_episode") {
+            $0.with("/tools/5/ends_episode", "yes")
+        },
         SharedMistake("empty expression", loader: "checks[0].expect") { $0.with("/checks/0/expect", "") },
         SharedMistake("expression as a JSON boolean", loader: "tools[3].approval") {
             $0.with("/tools/3/approval", true)
@@ -207,6 +236,9 @@ struct SchemaAgreementTests {
             ("unknown tool in a check", "checks[7].calls.tool"),
             ("unknown regime in a schedule", "services.billing.schedule[0].regime"),
             ("duplicate row id", "data.customers[1].id"),
+            ("let name used before it is bound", "tools[5].let.total"),
+            ("let named like a function", "tools[5].let.count"),
+            ("path index that is a boolean", "tools[5].effects[0].set[\"items[true].x\"]"),
         ])
     func loaderOnly(_ mistake: String, _ loaderPath: String) throws {
         let edits: [String: @Sendable (JSON) -> JSON] = [
@@ -222,6 +254,11 @@ struct SchemaAgreementTests {
             "unknown tool in a check": { $0.with("/checks/7/calls/tool", "crm_delete_customr") },
             "unknown regime in a schedule": { $0.with("/services/billing/schedule/0/regime", "degarded") },
             "duplicate row id": { $0.with("/data/customers/1/id", "C-1042") },
+            "let name used before it is bound": {
+                $0.with("/tools/5/let", ["total": "subtotal + 1", "subtotal": "1"])
+            },
+            "let named like a function": { $0.with("/tools/5/let", ["count": "1"]) },
+            "path index that is a boolean": { $0.with("/tools/5/effects/0/set/items[true].x", "1") },
         ]
         let edit = try #require(edits[mistake])
         let document = edit(try ScenarioFixtures.document())

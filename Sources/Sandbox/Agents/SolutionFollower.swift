@@ -37,7 +37,7 @@ struct SolutionFollower {
         var run = SolutionRun(style: style, episode: episode)
         let answer = run.perform(episode.scenario.solution, locals: [])
         episode = run.episode
-        return run.stopped ? nil : answer
+        return run.stopped || episode.endedByTool != nil ? nil : answer
     }
 }
 
@@ -62,7 +62,8 @@ struct SolutionRun {
     /// Runs `steps`; returns the answer of the last answer step reached.
     mutating func perform(_ steps: [SolutionStep], locals: [(String, JSON)]) -> String? {
         var answer: String?
-        for step in steps where !stopped {
+        // A tool that ends the episode (`ends_episode`) stops the run as an answer would.
+        for step in steps where !stopped && episode.endedByTool == nil {
             switch step {
             case .call(let tool, let arguments, let argumentsFrom, let save, let paginate):
                 var args = arguments
@@ -73,7 +74,7 @@ struct SolutionRun {
                 if let save { saved[save] = result ?? .null }
             case .forEach(let items, let variable, let body):
                 guard case .array(let elements) = evaluate(items, locals: locals) else { continue }
-                for element in elements where !stopped {
+                for element in elements where !stopped && episode.endedByTool == nil {
                     if let inner = perform(body, locals: locals + [(variable, element)]) { answer = inner }
                 }
             case .answer(let template):
@@ -91,16 +92,7 @@ struct SolutionRun {
     }
 
     func render(_ template: AnswerTemplate, locals: [(String, JSON)]) -> String {
-        var text = ""
-        for part in template.parts {
-            switch part {
-            case .text(let literal): text += literal
-            case .expression(let expression):
-                let value = evaluate(expression, locals: locals)
-                text += value.stringValue ?? value.canonicalText
-            }
-        }
-        return text
+        template.render { evaluate($0, locals: locals) }
     }
 
     // MARK: Calls

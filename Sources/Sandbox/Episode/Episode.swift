@@ -79,12 +79,10 @@ public actor Episode {
     /// agent's time since its last response; when `nil`, the time slept on `clock` counts.
     /// Virtual time runs from 0 to 2^62 ms (about 146 million years): a negative think time
     /// counts as 0 and one past the limit is cut to reach it (the trace records the time applied).
-    /// Calls after `finish` answer 409 and change nothing.
+    /// Calls after `finish` answer 409 and change nothing. A 2xx answer from a tool marked
+    /// `ends_episode` finishes the episode with no answer (`verdict` is then set).
     public func call(_ tool: String, arguments: JSON = [:], thinkTimeMs: Int64? = nil) async -> Observation {
-        guard finalVerdict == nil else {
-            return ObservationDecoder.render(
-                .error(409, code: "episode_finished", message: "the episode is over"), latencyMs: 0, faults: [])
-        }
+        guard finalVerdict == nil else { return EpisodeEngine.episodeFinished }
         let think = thinkTimeMs ?? max(0, clock.milliseconds - engine.now)
         var approved: Bool?
         if engine.needsApproval(tool: tool, arguments: arguments) {
@@ -97,6 +95,9 @@ public actor Episode {
         }
         let observation = engine.call(tool, arguments: arguments, thinkMs: think, approved: approved)
         clock.advance(to: VirtualInstant(milliseconds: engine.now))
+        // A tool that ends the episode (`ends_episode`) finishes it as `submit_answer` would,
+        // with no answer: `finish` and `verdict` then give this verdict.
+        if engine.endedByTool != nil { finalVerdict = engine.finish(answer: nil) }
         return observation
     }
 

@@ -25,6 +25,10 @@ package struct EpisodeEngine: Sendable {
     package var traceWriter: TraceWriter?
     /// The first failure to write the trace, if any; the trace then holds the steps before it.
     package private(set) var traceError: TraceWriteError?
+    /// The tool whose call ended the episode (`ends_episode`: a hand-off, a final submit), once
+    /// one answered with a 2xx status. The episode then takes no more calls; whoever drives it
+    /// finishes it, with no answer, as after `submit_answer`.
+    package private(set) var endedByTool: String?
 
     /// Starts an episode at time zero.
     package init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true)
@@ -81,6 +85,7 @@ package struct EpisodeEngine: Sendable {
     package mutating func call(_ tool: String, arguments: JSON, exactThinkMs thinkMs: Int64, approved: Bool?)
         throws(VirtualTimeError) -> Observation
     {
+        if endedByTool != nil { return Self.episodeFinished }
         try state.advance(byThinkTime: thinkMs)
         let at = state.now
         let spec = scenario.world.tool(named: tool)
@@ -112,6 +117,11 @@ package struct EpisodeEngine: Sendable {
             headers: observation.headers, body: observation.body,
             committed: committed, regime: regime, stateHash: stateHash)
         steps.append(step)
+        if spec?.endsEpisode == true, decision != .scopeDenied, decision != .approvalDenied,
+            (200..<300).contains(observation.status)
+        {
+            endedByTool = tool
+        }
         checks.observe(step: step, world: scenario.world, state: state)
         if let traceWriter, traceError == nil {
             do throws(TraceWriteError) {
@@ -121,6 +131,12 @@ package struct EpisodeEngine: Sendable {
             }
         }
         return observation
+    }
+
+    /// What a call answers once the episode is over: 409 `episode_finished`, nothing recorded.
+    package static var episodeFinished: Observation {
+        ObservationDecoder.render(
+            .error(409, code: "episode_finished", message: "the episode is over"), latencyMs: 0, faults: [])
     }
 
     /// Lets `milliseconds` of agent time pass without a call (for example before the answer);

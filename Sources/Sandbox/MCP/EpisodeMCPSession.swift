@@ -37,8 +37,10 @@ public actor EpisodeMCPSession: MCPSession {
         var extra = JSONObject()
         if let retryAfter = observation.header("Retry-After") { extra["retry_after"] = .string(retryAfter) }
         if let contentType = observation.header("Content-Type") { extra["content_type"] = .string(contentType) }
-        return MCPToolOutcome(
+        var outcome = MCPToolOutcome(
             status: observation.status, body: observation.body, latencyMs: observation.latencyMs, extraMeta: extra)
+        outcome.endsEpisode = await episode.verdict != nil
+        return outcome
     }
 
     public func task() async -> String { episode.instruction }

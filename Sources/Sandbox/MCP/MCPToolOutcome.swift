@@ -14,6 +14,9 @@ public struct MCPToolOutcome: Sendable, Hashable {
     /// Extra facts for the client, sent as the result's `_meta` (e.g. `status`,
     /// `latency_ms`). `--realtime` reads `latency_ms` from here.
     public var meta: JSONObject
+    /// Whether this call ended the episode (a tool marked `ends_episode` answered): the server
+    /// then treats the episode as over, as after `submit_answer`.
+    public var endsEpisode = false
 
     /// Creates an outcome from its parts.
     public init(text: String, structured: JSONObject? = nil, isError: Bool = false, meta: JSONObject = JSONObject()) {

@@ -281,6 +281,7 @@ struct _MCPDispatcher<Session: MCPSession> {
             }
             if episodeOver { return _MCPReply(message: Self.render(Self.episodeOverOutcome)) }
             outcome = await session.call(tool: name, arguments: arguments, thinkTimeMs: thinkTimeMs)
+            if outcome.endsEpisode { episodeOver = true }
         }
         return _MCPReply(message: Self.render(outcome), charged: true, latencyMs: outcome.latencyMs)
     }
@@ -328,7 +329,9 @@ struct _MCPDispatcher<Session: MCPSession> {
 
     private static var episodeOverOutcome: MCPToolOutcome {
         MCPToolOutcome(
-            text: "the episode is over: submit_answer was already called, so no more tool calls are accepted",
+            text:
+                "the episode is over: submit_answer was already called (or a tool that ends the episode answered), "
+                + "so no more tool calls are accepted",
             isError: true)
     }
 

@@ -36,7 +36,8 @@ struct Catalog {
                 case .object(let object)? = fieldsObject
             else { return }
             for key in object.keys {
-                let field = String(key.split(separator: ".").first ?? Substring(key))
+                // The leading field of a path: `address` in `address.zip`, `items` in `items[0].price`.
+                let field = String(key.split(whereSeparator: { $0 == "." || $0 == "[" }).first ?? Substring(key))
                 if !collections[index].fields.contains(field) { collections[index].fields.append(field) }
             }
         }
@@ -45,6 +46,9 @@ struct Catalog {
             add(effect["update"]?.stringValue, effect["append"])
             add(effect["create"]?.stringValue, effect["value"])
             for inner in effect["do"]?.arrayValue ?? [] { visit(inner) }
+            for branch in ["then", "else"] {
+                for inner in effect[branch]?.arrayValue ?? [] { visit(inner) }
+            }
         }
         for tool in tools {
             let collection = tool["collection"]?.stringValue

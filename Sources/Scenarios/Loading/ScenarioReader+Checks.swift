@@ -99,8 +99,19 @@ extension ScenarioReader {
         guard let value else { return [] }
         let steps = readSolutionSteps(value, "solution", catalog: catalog, locals: [])
         let answered = value.arrayValue?.contains { $0["answer"] != nil } ?? true
-        if !containsAnswer(steps), !answered {
-            report("solution", "the solution must end with an answer step ({\"answer\": \"…\"})")
+        // A call of a tool that ends the episode (`ends_episode`) ends the solution as an answer does.
+        let endsEpisode = steps.contains { step in
+            if case .call(let tool, _, _, _, _) = step {
+                catalog.toolSpecs.contains { $0.name == tool && $0.endsEpisode }
+            } else {
+                false
+            }
+        }
+        if !containsAnswer(steps), !answered, !endsEpisode {
+            report(
+                "solution",
+                "the solution must end with an answer step ({\"answer\": \"…\"}) or a call of a tool with \"ends_episode\": true"
+            )
         }
         return steps
     }

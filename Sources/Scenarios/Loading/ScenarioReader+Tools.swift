@@ -3,8 +3,11 @@ import WorldModel
 extension ScenarioReader {
     static let operations = ["get", "list", "create", "update", "delete", "custom"]
     static let commonToolKeys = [
-        "name", "service", "scope", "description", "input", "op", "requires", "idempotency", "approval",
+        "name", "service", "scope", "description", "input", "op", "let", "requires", "idempotency", "approval",
+        "ends_episode",
     ]
+    /// The keys that make an object an effect, one per kind.
+    static let effectKinds = ["update", "create", "delete", "for_each", "let", "if"]
     static let operationKeys: [String: [String]] = [
         "get": ["collection", "key", "fields"],
         "list": ["collection", "filter", "order_by", "page_size", "fields"],
@@ -56,8 +59,14 @@ extension ScenarioReader {
             if op != "custom", tool["collection"] == nil {
                 report(path, "missing required key 'collection' (op '\(op)' works on a collection)")
             }
-            let noRow = catalog.scope(args: argsType, rowOf: nil)
-            let withRow = catalog.scope(args: argsType, rowOf: collection, unknownRow: collection == nil)
+            // `idempotency` and `approval` are decided before the tool's `let` names are bound.
+            let beforeLet = catalog.scope(args: argsType, rowOf: nil)
+            let (bindings, letLocals) = readBindings(
+                tool["let"], Self.join(path, "let"), catalog: catalog, args: argsType, locals: [])
+            let noRow = catalog.scope(args: argsType, rowOf: nil, locals: letLocals)
+            let withRow = catalog.scope(
+                args: argsType, rowOf: collection, locals: letLocals, unknownRow: collection == nil)
+            let endsEpisode = tool["ends_episode"].flatMap { bool($0, Self.join(path, "ends_episode")) } ?? false
             var requires: [Precondition] = []
             for (position, item) in (array(tool["requires"], Self.join(path, "requires")) ?? []).enumerated() {
                 if let precondition = readPrecondition(
@@ -66,8 +75,8 @@ extension ScenarioReader {
                     requires.append(precondition)
                 }
             }
-            let idempotency = expression(tool["idempotency"], Self.join(path, "idempotency"), scope: noRow)
-            let approval = condition(tool["approval"], Self.join(path, "approval"), scope: noRow)
+            let idempotency = expression(tool["idempotency"], Self.join(path, "idempotency"), scope: beforeLet)
+            let approval = condition(tool["approval"], Self.join(path, "approval"), scope: beforeLet)
 
             var operation: ToolOperation?
             switch op {
@@ -104,14 +113,16 @@ extension ScenarioReader {
                         collection: collection, filter: filter, orderBy: order, pageSize: pageSize.map(Int.init))
                 }
             case "create":
-                let value = readAssignments(tool["value"], Self.join(path, "value"), scope: noRow, required: true)
+                let value = readAssignments(
+                    tool["value"], Self.join(path, "value"), scope: noRow, required: true, indexed: false)
                 let key = expression(tool["key"], Self.join(path, "key"), scope: noRow)
                 if let collection { operation = .create(collection: collection, value: value, key: key) }
             case "update":
                 let selector = readSelector(
                     tool, path: path, keyScope: noRow, rowScope: withRow, defaultSchema: schemaJSON)
                 let set = readAssignments(tool["set"], Self.join(path, "set"), scope: withRow, required: false)
-                let append = readAssignments(tool["append"], Self.join(path, "append"), scope: withRow, required: false)
+                let append = readAssignments(
+                    tool["append"], Self.join(path, "append"), scope: withRow, required: false)
                 if set.isEmpty && append.isEmpty && tool["set"] == nil && tool["append"] == nil {
                     report(path, "an update needs 'set' or 'append'")
                 }
@@ -124,7 +135,7 @@ extension ScenarioReader {
                 if let collection, let selector { operation = .delete(collection: collection, selector: selector) }
             default:
                 let effects = readEffects(
-                    tool["effects"], Self.join(path, "effects"), catalog: catalog, args: argsType, locals: [])
+                    tool["effects"], Self.join(path, "effects"), catalog: catalog, args: argsType, locals: letLocals)
                 let returns = expression(tool["returns"], Self.join(path, "returns"), scope: noRow)
                 if tool["effects"] == nil && tool["returns"] == nil {
                     report(path, "a custom tool needs 'effects' or 'returns'")
@@ -139,7 +150,7 @@ extension ScenarioReader {
                 ToolSpec(
                     name: name, service: service, scope: scope, description: description, inputSchemaJSON: schemaJSON,
                     inputSchema: schema, operation: operation, requires: requires, fields: fields,
-                    idempotencyKey: idempotency, approval: approval))
+                    idempotencyKey: idempotency, approval: approval, bindings: bindings, endsEpisode: endsEpisode))
         }
         return tools
     }
@@ -228,9 +239,11 @@ extension ScenarioReader {
         return defaultKey(schema: defaultSchema, path: path, scope: keyScope).map(RowSelector.key)
     }
 
-    mutating func readAssignments(_ value: JSON?, _ path: String, scope: ExpressionScope, required: Bool)
-        -> [FieldAssignment]
-    {
+    /// An object of field path → expression: `set` and `append` take paths with `[expr]`
+    /// segments (`FieldPath`), a new row's `value` only names fields (`indexed: false`).
+    mutating func readAssignments(
+        _ value: JSON?, _ path: String, scope: ExpressionScope, required: Bool, indexed: Bool = true
+    ) -> [FieldAssignment] {
         guard let value else {
             if required { report(path, "missing (an object of field → expression)") }
             return []
@@ -242,20 +255,118 @@ extension ScenarioReader {
         var assignments: [FieldAssignment] = []
         for (field, source) in object.members {
             let fieldPath = Self.join(path, field)
-            if field.isEmpty || field.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
-            {
-                report(fieldPath, "expected a field name or dotted path like 'address.zip'")
-                continue
-            }
-            if field == "id" && path.hasSuffix(".set") {
+            guard let target = readFieldPath(field, fieldPath, scope: scope, indexed: indexed) else { continue }
+            if target.first == "id" && path.hasSuffix(".set") {
                 report(fieldPath, "the id of a row cannot be changed")
                 continue
             }
             if let expression = expression(source, fieldPath, scope: scope) {
-                assignments.append(FieldAssignment(path: field, value: expression))
+                assignments.append(FieldAssignment(path: target, value: expression))
             }
         }
         return assignments
+    }
+
+    /// Parses a field path and compiles its `[expr]` segments (each a string key or an integer
+    /// index) in `scope`; reports at `path` and returns nil when it is not one.
+    mutating func readFieldPath(_ text: String, _ path: String, scope: ExpressionScope, indexed: Bool) -> FieldPath? {
+        let syntax: [FieldPathSyntax]
+        do throws(FieldPathSyntaxError) {
+            syntax = try FieldPath.parse(text)
+        } catch {
+            report(path, "expected a field name or a path like 'address.zip' or 'items[0].price': \(error)")
+            return nil
+        }
+        var segments: [FieldPath.Segment] = []
+        var failed = false
+        for segment in syntax {
+            switch segment {
+            case .field(let name):
+                segments.append(.field(name))
+            case .index(let source):
+                guard indexed else {
+                    report(
+                        path,
+                        "a new row's fields are named ('address.zip'); '[\(source)]' segments are for 'set' and 'append' paths"
+                    )
+                    return nil
+                }
+                do throws(ExpressionCompileError) {
+                    let expression = try CompiledExpression.compile(source, in: scope)
+                    switch expression.type {
+                    case .string, .number, .any:
+                        segments.append(.index(expression))
+                    default:
+                        report(
+                            path,
+                            "the index [\(source)] gives \(expression.type); expected a string (a key) or an integer (an element)"
+                        )
+                        failed = true
+                    }
+                } catch {
+                    report(path, "in [\(source)]: \(error.description)")
+                    failed = true
+                }
+            }
+        }
+        return failed ? nil : FieldPath(text: text, segments: segments)
+    }
+
+    /// A `let` object: name → expression, evaluated in the order written (the parser keeps the
+    /// file's key order), each seeing `locals` and the names before it. Returns the bindings and
+    /// `locals` extended with their names and types.
+    mutating func readBindings(
+        _ value: JSON?, _ path: String, catalog: Catalog, args: ExpressionType, locals: [(String, ExpressionType)]
+    ) -> ([LetBinding], [(String, ExpressionType)]) {
+        guard let value else { return ([], locals) }
+        guard case .object(let object) = value else {
+            report(path, "expected an object of name → expression, found \(Self.describe(value))")
+            return ([], locals)
+        }
+        if object.isEmpty { report(path, "expected at least one name (omit 'let' to bind none)") }
+        var bindings: [LetBinding] = []
+        var scopeLocals = locals
+        let names = object.members.map(\.key)
+        for (position, (name, source)) in object.members.enumerated() {
+            let namePath = Self.join(path, name)
+            guard Self.isIdentifier(name) else {
+                checkIdentifier(name, namePath, what: "a 'let' name")
+                continue
+            }
+            if LetBinding.isReserved(name) {
+                let what = ["args", "row", "saved"].contains(name) ? "a variable the engine binds" : "a built-in name"
+                report(namePath, "'\(name)' is \(what); choose another name")
+                continue
+            }
+            if scopeLocals.contains(where: { $0.0 == name }) {
+                report(namePath, "'\(name)' is already a name in scope; choose another")
+                continue
+            }
+            let scope = catalog.scope(args: args, rowOf: nil, locals: scopeLocals)
+            guard case .string(let text) = source else {
+                _ = expression(source, namePath, scope: scope)  // Reports what was found instead.
+                continue
+            }
+            do throws(ExpressionCompileError) {
+                let compiled = try CompiledExpression.compile(text, in: scope)
+                bindings.append(LetBinding(name: name, value: compiled))
+                scopeLocals.append((name, compiled.type))
+            } catch {
+                // A name bound further down reads as unknown here: say so, rather than suggest.
+                let later = names[(position + 1)...]
+                if let used = later.first(where: { error.message == "unknown name '\($0)'" }) {
+                    report(
+                        namePath,
+                        "'\(used)' is used before it is bound: 'let' names are bound in the order written, so '\(used)' must come before '\(name)'"
+                    )
+                } else {
+                    report(namePath, error.description)
+                }
+                // Later names may use this one: bind it untyped so they are still checked.
+                scopeLocals.append((name, .any))
+            }
+        }
+        return (bindings, scopeLocals)
     }
 
     mutating func readPrecondition(_ value: JSON, _ path: String, scope: ExpressionScope) -> Precondition? {
@@ -266,32 +377,40 @@ extension ScenarioReader {
         let expression = condition(object["expr"], Self.join(path, "expr"), scope: scope)
         let status = integer(object["status"], Self.join(path, "status"), in: 400...499)
         let message = string(object["message"], Self.join(path, "message"), nonEmpty: true)
+        // `{{expression}}` placeholders, as in solution answers, over the same names as `expr`.
+        let template = message.flatMap { text in
+            text.contains("{{") ? readTemplate(text, Self.join(path, "message"), scope: scope) : nil
+        }
         guard let expression, let status, let message else { return nil }
-        return Precondition(expression: expression, status: Int(status), message: message)
+        if message.contains("{{"), template == nil { return nil }
+        return Precondition(expression: expression, status: Int(status), message: message, messageTemplate: template)
     }
 
+    /// A list of effects. Names an effect `let` binds are in scope for the effects after it in
+    /// this list (and in their nested lists), and no further.
     mutating func readEffects(
-        _ value: JSON?, _ path: String, catalog: Catalog, args: ExpressionType, locals: [(String, ExpressionType)]
+        _ value: JSON?, _ path: String, catalog: Catalog, args: ExpressionType, locals outer: [(String, ExpressionType)]
     ) -> [Effect] {
         guard let value else { return [] }
         guard let elements = array(value, path) else { return [] }
         var effects: [Effect] = []
+        var locals = outer
+        let kindList = Self.effectKinds.map { "'\($0)'" }
+        let kindText = kindList.dropLast().joined(separator: ", ") + " or " + (kindList.last ?? "")
         for (index, element) in elements.enumerated() {
             let effectPath = Self.join(path, index)
             guard case .object(let raw) = element else {
                 report(
-                    effectPath,
-                    "expected an effect (an object with 'update', 'create', 'delete' or 'for_each'), found \(Self.describe(element))"
-                )
+                    effectPath, "expected an effect (an object with \(kindText)), found \(Self.describe(element))")
                 continue
             }
-            let kinds = ["update", "create", "delete", "for_each"].filter { raw[$0] != nil }
+            let kinds = Self.effectKinds.filter { raw[$0] != nil }
             guard kinds.count == 1, let kind = kinds.first else {
                 report(
                     effectPath,
                     kinds.isEmpty
-                        ? "an effect needs one of 'update', 'create', 'delete', 'for_each'\(Self.suggestion(raw.keys.first ?? "", among: ["update", "create", "delete", "for_each"]))"
-                        : "an effect has exactly one of 'update', 'create', 'delete', 'for_each', found \(kinds.joined(separator: " and "))"
+                        ? "an effect needs one of \(kindText)\(Self.suggestion(raw.keys.first ?? "", among: Self.effectKinds))"
+                        : "an effect has exactly one of \(kindText), found \(kinds.joined(separator: " and "))"
                 )
                 continue
             }
@@ -333,10 +452,10 @@ extension ScenarioReader {
                         effect["create"]!, Self.join(effectPath, "create"), catalog: catalog)
                 else { continue }
                 let value = readAssignments(
-                    effect["value"], Self.join(effectPath, "value"), scope: noRow, required: false)
+                    effect["value"], Self.join(effectPath, "value"), scope: noRow, required: false, indexed: false)
                 let key = expression(effect["key"], Self.join(effectPath, "key"), scope: noRow)
                 effects.append(.create(collection: collection, value: value, key: key))
-            default:
+            case "for_each":
                 guard
                     let effect = object(
                         element, effectPath, allowed: ["for_each", "as", "do"], required: ["as", "do"])
@@ -356,6 +475,28 @@ extension ScenarioReader {
                     effect["do"], Self.join(effectPath, "do"), catalog: catalog, args: args,
                     locals: locals + [(variable, elementType)])
                 if let items { effects.append(.forEach(items: items, variable: variable, body: body)) }
+            case "let":
+                guard let effect = object(element, effectPath, allowed: ["let"]) else { continue }
+                let (bindings, bound) = readBindings(
+                    effect["let"], Self.join(effectPath, "let"), catalog: catalog, args: args, locals: locals)
+                locals = bound
+                effects.append(.bind(bindings))
+            default:  // if
+                guard
+                    let effect = object(element, effectPath, allowed: ["if", "then", "else"], required: ["then"])
+                else { continue }
+                let condition = condition(effect["if"], Self.join(effectPath, "if"), scope: noRow)
+                for branch in ["then", "else"] where effect[branch]?.arrayValue?.isEmpty == true {
+                    report(
+                        Self.join(effectPath, branch),
+                        "expected at least one effect\(branch == "else" ? " (omit 'else' when there is nothing to do)" : "")"
+                    )
+                }
+                let then = readEffects(
+                    effect["then"], Self.join(effectPath, "then"), catalog: catalog, args: args, locals: locals)
+                let otherwise = readEffects(
+                    effect["else"], Self.join(effectPath, "else"), catalog: catalog, args: args, locals: locals)
+                if let condition { effects.append(.branch(condition: condition, then: then, otherwise: otherwise)) }
             }
         }
         return effects

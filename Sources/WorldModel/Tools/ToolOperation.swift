@@ -46,7 +46,11 @@ package enum ToolOperation: Sendable {
     package var isNaturallyIdempotent: Bool {
         switch self {
         case .update(_, _, let set, let append):
-            append.isEmpty && set.allSatisfy { !$0.value.referencedVariables.contains("row") }
+            append.isEmpty
+                && set.allSatisfy { assignment in
+                    !assignment.value.referencedVariables.contains("row")
+                        && assignment.path.indexExpressions.allSatisfy { !$0.referencedVariables.contains("row") }
+                }
         case .delete: true
         default: false
         }
@@ -76,16 +80,29 @@ package enum RowSelector: Sendable {
     case matching(CompiledExpression)
 }
 
-/// One field assignment: a (possibly nested) field path and the expression giving its value.
+/// One field assignment: where it writes (a field, a nested path, or a path with `[expr]`
+/// segments) and the expression giving its value.
 package struct FieldAssignment: Sendable {
-    /// The field path, e.g. `["address", "zip"]` for `address.zip`.
-    package var path: [String]
+    /// Where the value goes.
+    package var path: FieldPath
     /// The value.
     package var value: CompiledExpression
 
-    /// Creates an assignment to `path` (dotted text, e.g. `address.zip`).
-    package init(path: String, value: CompiledExpression) {
-        self.path = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    /// Creates an assignment to `path`.
+    package init(path: FieldPath, value: CompiledExpression) {
+        self.path = path
         self.value = value
     }
+
+    /// Creates an assignment to a dotted path of field names (e.g. `address.zip`).
+    package init(path: String, value: CompiledExpression) {
+        self.init(path: FieldPath(dotted: path), value: value)
+    }
+
+    /// The field names of a path without `[expr]` segments; nil otherwise.
+    var keys: [String]? { path.keys }
+
+    /// Whether the assignment writes one top-level field named in the path (`status`, not
+    /// `address.zip` or `items[0]`).
+    var isTopLevel: Bool { path.segments.count == 1 }
 }

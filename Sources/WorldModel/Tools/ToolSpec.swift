@@ -23,13 +23,20 @@ package struct ToolSpec: Sendable {
     package var idempotencyKey: CompiledExpression?
     /// When this expression is true, the call needs the episode's approval.
     package var approval: CompiledExpression?
+    /// Names bound after the arguments are validated, in order (`"let"`), for the
+    /// preconditions, the operation and `returns`.
+    package var bindings: [LetBinding]
+    /// Whether a successful call ends the episode (a hand-off, a final submit): the verdict
+    /// follows as for `submit_answer`.
+    package var endsEpisode: Bool
 
     /// Creates a tool.
     package init(
         name: String, service: String, scope: String? = nil, description: String,
         inputSchemaJSON: JSON, inputSchema: JSONSchema, operation: ToolOperation,
         requires: [Precondition] = [], fields: [String]? = nil,
-        idempotencyKey: CompiledExpression? = nil, approval: CompiledExpression? = nil
+        idempotencyKey: CompiledExpression? = nil, approval: CompiledExpression? = nil,
+        bindings: [LetBinding] = [], endsEpisode: Bool = false
     ) {
         self.name = name
         self.service = service
@@ -42,6 +49,8 @@ package struct ToolSpec: Sendable {
         self.fields = fields
         self.idempotencyKey = idempotencyKey
         self.approval = approval
+        self.bindings = bindings
+        self.endsEpisode = endsEpisode
     }
 
     /// Whether calling the tool never changes the world (`get`, `list`).
@@ -51,7 +60,10 @@ package struct ToolSpec: Sendable {
     package var isDestructive: Bool { operation.isDestructive }
 
     /// Whether repeating a call with the same arguments has no further effect.
-    package var isIdempotent: Bool { isReadOnly || idempotencyKey != nil || operation.isNaturallyIdempotent }
+    /// (A `let` may read the store, so an update computed from one is not judged safe to repeat.)
+    package var isIdempotent: Bool {
+        isReadOnly || idempotencyKey != nil || (operation.isNaturallyIdempotent && bindings.isEmpty)
+    }
 }
 
 /// A precondition of a tool: when `expression` is not `true`, the call answers `status`
@@ -61,13 +73,16 @@ package struct Precondition: Sendable {
     package var expression: CompiledExpression
     /// The HTTP-like status answered when it does not (4xx).
     package var status: Int
-    /// The message in the error body.
+    /// The message in the error body, as written.
     package var message: String
+    /// The message with its `{{expression}}` placeholders compiled; nil when it has none.
+    package var messageTemplate: TextTemplate?
 
-    /// Creates a precondition.
-    package init(expression: CompiledExpression, status: Int, message: String) {
+    /// Creates a precondition; `messageTemplate` fills `{{expression}}` placeholders of `message`.
+    package init(expression: CompiledExpression, status: Int, message: String, messageTemplate: TextTemplate? = nil) {
         self.expression = expression
         self.status = status
         self.message = message
+        self.messageTemplate = messageTemplate?.hasPlaceholders == true ? messageTemplate : nil
     }
 }

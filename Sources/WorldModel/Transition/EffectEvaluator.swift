@@ -118,7 +118,7 @@ struct EffectEvaluator {
         var values: [JSON] = []
         values.reserveCapacity(fields.count)
         for field in fields {
-            values.append(try value(field.value, data: data, what: "value.\(field.path.joined(separator: "."))"))
+            values.append(try value(field.value, data: data, what: "value.\(field.path.text)"))
         }
         if let keyID, data.contains(collection, id: keyID) == true {
             throw OperationFailure(
@@ -137,7 +137,8 @@ struct EffectEvaluator {
         var row = JSONObject(minimumCapacity: fields.count + 1)
         row["id"] = .string(id)
         for (field, newValue) in zip(fields, values) {
-            row = JSON.object(row).setting(newValue, at: field.path).objectValue ?? row
+            // A new row's fields are named (the loader allows no `[expr]` segment in `value`).
+            row = JSON.object(row).setting(newValue, at: field.keys ?? [field.path.first]).objectValue ?? row
         }
         row["id"] = .string(id)
         do throws(EntityStoreError) {
@@ -212,51 +213,82 @@ struct EffectEvaluator {
         }
         let original = data.collections[collectionIndex].rows[position]
         var object = original
-        // Whether a key got a value other than the row's: proof that the row changed (so the
-        // row need not be compared whole) when every assignment sets a distinct top-level key
-        // other than `id` and nothing is appended, since then each replaced value is the row's.
+        // Whether a key got a value not identical to the row's: proof that the row changed (so
+        // the row need not be compared whole) when every assignment sets a distinct top-level
+        // key other than `id` and nothing is appended, since then each replaced value is the row's.
         var flat = append.isEmpty
         var differs = false
         for assignment in set {
-            let newValue = try value(
-                assignment.value, row: original, data: data, what: "set.\(assignment.path.joined(separator: "."))")
-            if assignment.path.count == 1 {
-                // What `setting(_:at:)` does for one key, in place.
-                let key = assignment.path[0]
+            let what = "set.\(assignment.path.text)"
+            let newValue = try value(assignment.value, row: original, data: data, what: what)
+            if assignment.isTopLevel {
+                // What `FieldPathWriter.write` does for one named key, in place.
+                let key = assignment.path.first
                 let old = object.updateValue(newValue, forKey: key)
-                if flat && !differs && old != newValue && key != "id" { differs = true }
+                if flat && !differs && key != "id" && old?.isIdentical(to: newValue) != true { differs = true }
             } else {
                 flat = false
-                object = JSON.object(object).setting(newValue, at: assignment.path).objectValue ?? object
+                let steps = try pathSteps(assignment.path, row: original, data: data, what: what)
+                try FieldPathWriter.write(newValue, at: steps, in: &object, path: assignment.path, what: what)
             }
         }
         let changed = shortcuts.isEnabled && flat && differs && Self.keysAreDistinct(set)
         for assignment in append {
-            let element = try value(
-                assignment.value, row: original, data: data,
-                what: "append.\(assignment.path.joined(separator: "."))")
-            let row = JSON.object(object)
-            var list = row.value(at: assignment.path) ?? .array([])
+            let what = "append.\(assignment.path.text)"
+            let element = try value(assignment.value, row: original, data: data, what: what)
+            let steps = try pathSteps(assignment.path, row: original, data: data, what: what)
+            let list = FieldPathWriter.read(at: steps, in: object) ?? .null
             guard case .array(var elements) = list.isNull ? .array([]) : list else {
                 throw OperationFailure(
                     response: .error(
                         422, code: "unprocessable",
-                        message:
-                            "cannot append to '\(assignment.path.joined(separator: "."))': it is \(list.typeName), not an array"
-                    ))
+                        message: "cannot append to '\(assignment.path.text)': it is \(list.typeName), not an array"))
             }
             elements.append(element)
-            list = .array(elements)
-            object = row.setting(list, at: assignment.path).objectValue ?? object
+            try FieldPathWriter.write(.array(elements), at: steps, in: &object, path: assignment.path, what: what)
         }
         if set.contains(where: { $0.path.first == "id" }) || append.contains(where: { $0.path.first == "id" }) {
             object["id"] = .string(id)  // The id cannot change.
         }
-        if changed || object != original {
+        // A value numerically equal to the stored one but written differently (`41.0` over `41`)
+        // is a change: the row stores exactly what was computed.
+        if changed || !object.isIdentical(to: original) {
             data[index: collectionIndex].replace(at: position, with: object)
             wrote = true
         }
         return object
+    }
+
+    /// The steps of `path` for the row `row`: its `[expr]` segments evaluated (against the row
+    /// as it was, like the values), each a key (a string) or an index (an integer).
+    func pathSteps(_ path: FieldPath, row: JSONObject, data: EntityStore, what: @autoclosure () -> String)
+        throws(OperationFailure) -> [FieldPathWriter.Step]
+    {
+        var steps: [FieldPathWriter.Step] = []
+        steps.reserveCapacity(path.segments.count)
+        for segment in path.segments {
+            switch segment {
+            case .field(let name):
+                steps.append(.key(name, named: true))
+            case .index(let expression):
+                let index = try value(expression, row: row, data: data, what: what())
+                switch index {
+                case .string(let key):
+                    steps.append(.key(key, named: false))
+                case .number(let number):
+                    guard let position = number.int64Value else {
+                        throw .scenario(
+                            "\(what()): the index [\(expression.source)] is \(number), not a whole number")
+                    }
+                    steps.append(.element(position))
+                default:
+                    throw .scenario(
+                        "\(what()): the index [\(expression.source)] is \(index.typeName); expected a string (a key) or an integer (an element)"
+                    )
+                }
+            }
+        }
+        return steps
     }
 
     /// The flat update in place, for a collection without history and assignments of shape
@@ -280,10 +312,10 @@ struct EffectEvaluator {
                     (row) throws(OperationFailure) -> Bool in
                     var differs = false
                     for assignment in set {
-                        let key = assignment.path[0]
+                        let key = assignment.path.first
                         let newValue = try Self.immediateValue(
                             assignment.value, arguments: arguments, what: "set.\(key)")
-                        if row.updateValue(newValue, forKey: key) != newValue { differs = true }
+                        if row.updateValue(newValue, forKey: key)?.isIdentical(to: newValue) != true { differs = true }
                     }
                     return differs
                 } || wrote
@@ -292,23 +324,20 @@ struct EffectEvaluator {
         // Immediate values read only the arguments, so computing them twice gives the same values.
         var differs = false
         for assignment in set where !differs {
-            let key = assignment.path[0]
+            let key = assignment.path.first
             let newValue = try Self.immediateValue(assignment.value, arguments: arguments, what: "set.\(key)")
-            differs = data.collections[collectionIndex].rows[position][key] != newValue
+            differs = data.collections[collectionIndex].rows[position][key]?.isIdentical(to: newValue) != true
         }
         func assign(to row: inout JSONObject) throws(OperationFailure) {
             for assignment in set {
-                let key = assignment.path[0]
+                let key = assignment.path.first
                 row.updateValue(
                     try Self.immediateValue(assignment.value, arguments: arguments, what: "set.\(key)"), forKey: key)
             }
         }
         guard differs else {
-            // Unchanged, the row stays as it is, but the answer shows the values as given (`1.0`
-            // where the row has `1`), as the general path answers.
-            var answer = data.collections[collectionIndex].rows[position]
-            try assign(to: &answer)
-            return answer
+            // Every value is identical to the row's: the row stays as it is, and is the answer.
+            return data.collections[collectionIndex].rows[position]
         }
         _ = try data[index: collectionIndex].modifyRow(at: position) { (row) throws(OperationFailure) -> Bool in
             try assign(to: &row)
@@ -343,6 +372,14 @@ struct EffectEvaluator {
         return ids.count
     }
 
+    /// Applies `effects` in order. Names an effect `let` binds stay bound for the effects after
+    /// it in this list, and no further.
+    mutating func apply(_ effects: [Effect], data: inout EntityStore) throws(OperationFailure) {
+        let depth = locals.count
+        defer { locals.removeSubrange(depth...) }
+        for effect in effects { try apply(effect, data: &data) }
+    }
+
     mutating func apply(_ effect: Effect, data: inout EntityStore) throws(OperationFailure) {
         switch effect {
         case .update(let collection, let selector, let set, let append):
@@ -358,8 +395,24 @@ struct EffectEvaluator {
             for element in elements {
                 locals.append((variable, element))
                 defer { locals.removeLast() }
-                for inner in body { try apply(inner, data: &data) }
+                try apply(body, data: &data)
             }
+        case .bind(let bindings):
+            try bind(bindings, data: data)
+        case .branch(let condition, let then, let otherwise):
+            let decision = try value(condition, data: data, what: "if")
+            guard case .bool(let holds) = decision else {
+                throw .scenario("if: expected true or false, got \(decision.typeName)")
+            }
+            try apply(holds ? then : otherwise, data: &data)
+        }
+    }
+
+    /// Evaluates `bindings` in order against `data`, each seeing the ones before, and binds them.
+    mutating func bind(_ bindings: [LetBinding], data: EntityStore) throws(OperationFailure) {
+        for binding in bindings {
+            let value = try value(binding.value, data: data, what: "let.\(binding.name)")
+            locals.append((binding.name, value))
         }
     }
 }
@@ -374,7 +427,10 @@ extension ToolOperation {
             return EffectEvaluator.isImmediate(key)
         case .update(_, .key(let key), let set, let append):
             return EffectEvaluator.isImmediate(key)
-                && (set + append).allSatisfy { EffectEvaluator.isImmediate($0.value) }
+                && (set + append).allSatisfy { assignment in
+                    EffectEvaluator.isImmediate(assignment.value)
+                        && assignment.path.indexExpressions.allSatisfy(EffectEvaluator.isImmediate)
+                }
         default:
             return false
         }
@@ -384,18 +440,18 @@ extension ToolOperation {
 /// What an update's assignments allow, worked out once per tool (`ToolEntry.updateShape`) or
 /// per call.
 struct UpdateShape: Sendable {
-    /// Distinct top-level keys other than `id`, immediate values (`EffectEvaluator.isImmediate`),
+    /// Distinct top-level keys named in the path, other than `id`, immediate values (`EffectEvaluator.isImmediate`),
     /// nothing appended: the update can change a row without history in place.
     let isFlatImmediate: Bool
     /// Every value is a string, boolean or null constant, or an argument the input schema types
-    /// as one of those: values that are equal only when their text is the same (unlike numbers,
-    /// where `1 == 1.0`).
+    /// as one of those: values that are equal only when they are identical (unlike numbers,
+    /// where `1 == 1.0`; see `JSON.isIdentical(to:)`).
     let valuesAreTextual: Bool
 
     init(set: [FieldAssignment], append: [FieldAssignment], inputSchema: JSONSchema? = nil) {
         isFlatImmediate =
             append.isEmpty
-            && set.allSatisfy { $0.path.count == 1 && $0.path[0] != "id" && EffectEvaluator.isImmediate($0.value) }
+            && set.allSatisfy { $0.isTopLevel && $0.path.first != "id" && EffectEvaluator.isImmediate($0.value) }
             && EffectEvaluator.keysAreDistinct(set)
         valuesAreTextual =
             isFlatImmediate

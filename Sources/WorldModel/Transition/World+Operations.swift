@@ -76,6 +76,20 @@ extension World {
                 return Execution(response: remembered, committed: false, page: nil)
             }
         }
+        // The tool's `let` names, evaluated in order once the arguments are valid (a tool with
+        // any always gets a context and no target plan: `ToolEntry`).
+        var locals: [(name: String, value: JSON)] = []
+        if !tool.bindings.isEmpty {
+            guard let context else { preconditionFailure("a tool with 'let' always gets a context (ToolEntry)") }
+            var evaluator = EffectEvaluator(context: context, arguments: arguments, shortcuts: shortcuts)
+            do throws(OperationFailure) {
+                try evaluator.bind(tool.bindings, data: state.data)
+            } catch {
+                return Execution(response: error.response, committed: false, page: nil)
+            }
+            locals = evaluator.locals
+            context.data = state.data  // Evaluating lent the context a store and took it back.
+        }
         do {
             let preconditions = unresolved ? tool.requires : tool.preconditions
             let boundRow = target?.value ?? .null
@@ -95,13 +109,29 @@ extension World {
                     guard let context else {
                         preconditionFailure("a precondition without a direct shape reached a step without a context")
                     }
-                    holds = context.evaluatesToTrue(expression, args: arguments, boundRow: boundRow)
+                    holds =
+                        locals.isEmpty
+                        ? context.evaluatesToTrue(expression, args: arguments, boundRow: boundRow)
+                        : (try? context.evaluate(expression, args: arguments, locals: locals)) == .bool(true)
                 }
                 if !holds {
                     let precondition = preconditions[index]
+                    var message = precondition.message
+                    if let template = precondition.messageTemplate {
+                        guard let context else {
+                            preconditionFailure("a message with placeholders always gets a context (ToolEntry)")
+                        }
+                        do throws(ExpressionRuntimeError) {
+                            message = try template.render { (expression) throws(ExpressionRuntimeError) in
+                                try context.evaluate(expression, args: arguments, locals: locals)
+                            }
+                        } catch {
+                            let response = Response.scenarioError("requires[\(index)].message: \(error)")
+                            return Execution(response: response, committed: false, page: nil)
+                        }
+                    }
                     let response = Response.error(
-                        precondition.status, code: Response.errorCode(for: precondition.status),
-                        message: precondition.message)
+                        precondition.status, code: Response.errorCode(for: precondition.status), message: message)
                     return Execution(response: response, committed: false, page: nil)
                 }
             }
@@ -118,6 +148,7 @@ extension World {
         if !inPlace { state.data = data }
         do throws(OperationFailure) {
             var evaluator = EffectEvaluator(context: context, arguments: arguments, shortcuts: shortcuts)
+            evaluator.locals = locals
             let (response, page) = try perform(
                 tool.operation, tool: tool, target: target, evaluator: &evaluator, data: &data)
             let committed = !tool.isReadOnly && response.isSuccess && evaluator.wrote
@@ -179,11 +210,11 @@ extension World {
             return (Response(status: 200, body: ["deleted": .int(count)]), nil)
 
         case .custom(let effects, let returns):
-            for effect in effects { try evaluator.apply(effect, data: &data) }
+            try evaluator.apply(effects, data: &data)
             guard let returns else { return (Response(status: 200, body: ["ok": true]), nil) }
             let context = evaluator.requireContext()
             do throws(ExpressionRuntimeError) {
-                let value = try context.evaluate(returns, on: data, args: evaluator.arguments)
+                let value = try context.evaluate(returns, on: data, args: evaluator.arguments, locals: evaluator.locals)
                 if case .object(let row) = value {
                     return (Response(status: 200, body: projected(row, tool.fields)), nil)
                 }
@@ -225,7 +256,7 @@ extension World {
             func keep(_ row: JSONObject) throws(OperationFailure) {
                 let holds: JSON
                 do throws(ExpressionRuntimeError) {
-                    holds = try context.evaluate(filter, args: evaluator.arguments, row: row)
+                    holds = try context.evaluate(filter, args: evaluator.arguments, row: row, locals: evaluator.locals)
                 } catch {
                     throw .runtime(error, in: "filter")
                 }

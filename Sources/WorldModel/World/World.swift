@@ -138,6 +138,8 @@ final class ToolEntry: Sendable {
     let requires: [Precondition]
     let fields: [String]?
     let idempotencyKey: CompiledExpression?
+    /// The tool's `let` names, evaluated before its preconditions.
+    let bindings: [LetBinding]
     let isReadOnly: Bool
     let inputSchema: JSONSchema
     /// List tools also accept a `cursor` argument.
@@ -167,10 +169,12 @@ final class ToolEntry: Sendable {
         requires = spec.requires
         fields = spec.fields
         idempotencyKey = spec.idempotencyKey
+        bindings = spec.bindings
         isReadOnly = spec.isReadOnly
         inputSchema = spec.inputSchema
         acceptsCursor = spec.acceptsCursor
-        target = shortcuts.isEnabled ? TargetRowPlan(spec, data: data) : nil
+        // Preconditions that read `let` names are evaluated with them, not against a bound row.
+        target = shortcuts.isEnabled && spec.bindings.isEmpty ? TargetRowPlan(spec, data: data) : nil
         preconditions = target?.requires ?? spec.requires
         failsOnlyBeforeWriting = shortcuts.isEnabled && spec.operation.failsOnlyBeforeWriting
         if shortcuts.isEnabled, case .update(_, .key, let set, let append) = spec.operation {
@@ -185,7 +189,8 @@ final class ToolEntry: Sendable {
         }
         let conditionsAreDirect = preconditions.allSatisfy { $0.expression.directCondition != nil }
         needsContext =
-            !shortcuts.isEnabled || spec.idempotencyKey != nil || !conditionsAreDirect
+            !shortcuts.isEnabled || spec.idempotencyKey != nil || !conditionsAreDirect || !spec.bindings.isEmpty
+            || spec.requires.contains { $0.messageTemplate != nil }
             || spec.operation.evaluatesOnlyImmediately == false
     }
 }

@@ -151,8 +151,9 @@ struct InPlaceWriteTests {
             #expect(a == b, "\(call)")
             #expect(inPlace.state.data.json.canonicalText == remembering.state.data.json.canonicalText, "\(call)")
         }
-        // Writing 1.0 where 1 is, alone, changes nothing; with another change, it is written.
-        #expect(inPlace.row("customers", "C-1")?["score"]?.canonicalText == "1.0")
-        #expect(inPlace.row("customers", "C-2")?["score"]?.canonicalText == "-0.0")
+        // A write stores exactly the value computed: `1` over `1.0` and `0` over `-0.0` are
+        // written, alone or with another change.
+        #expect(inPlace.row("customers", "C-1")?["score"]?.canonicalText == "1")
+        #expect(inPlace.row("customers", "C-2")?["score"]?.canonicalText == "0")
     }
 }
