@@ -66,7 +66,12 @@ package struct RecordingProxy: Sendable {
         let executable = try Self.resolve(command)
         let start = DispatchTime.now().uptimeNanoseconds
         let startedAt = Self.timestamp()
-        let child = try Self.spawn(executable, arguments: arguments, command: command)
+        let child: ServerProcess
+        do throws(ServerProcess.SpawnError) {
+            child = try ServerProcess(executable: executable, arguments: arguments)
+        } catch {
+            throw StartError(command: command, reason: error.reason)
+        }
         _recordedServerPID = child.pid
         signal(SIGPIPE, SIG_IGN)
         for number in Self.forwardedSignals {
@@ -104,8 +109,7 @@ package struct RecordingProxy: Sendable {
                 from: child.output, to: STDOUT_FILENO, observe: { state.server($0, atMs: $1) }, clock: elapsed)
             drained.signal()
         }
-        var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) < 0, errno == EINTR {}
+        let status = child.wait()
         // The server's last answers may still be in the pipe; a grandchild holding it open must
         // not keep the proxy alive, though.
         _ = drained.wait(timeout: .now() + 2)
@@ -114,56 +118,6 @@ package struct RecordingProxy: Sendable {
         let signalNumber = status & 0x7F
         if signalNumber != 0, signalNumber != 0x7F { return .signalled(signalNumber) }
         return .exited((status >> 8) & 0xFF)
-    }
-
-    /// A started server: its process id, the write end of its standard input and the read end
-    /// of its standard output.
-    private struct Child {
-        var pid: pid_t
-        var input: Int32
-        var output: Int32
-    }
-
-    /// Starts the server with `posix_spawn`: its standard input and output are pipes to the
-    /// proxy, its standard error is the proxy's, its signal mask is empty (whatever thread
-    /// spawns it) and SIGPIPE has its default action; other dispositions are inherited.
-    private static func spawn(_ executable: String, arguments: [String], command: String) throws(StartError) -> Child {
-        var toServer: [Int32] = [0, 0]
-        var fromServer: [Int32] = [0, 0]
-        guard pipe(&toServer) == 0, pipe(&fromServer) == 0 else {
-            throw StartError(command: command, reason: "cannot create pipes: \(FileProblem(errno: errno))")
-        }
-        // Only the duplicates on 0 and 1 may reach the server (or a second end would keep its
-        // input open).
-        for descriptor in toServer + fromServer { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toServer[0], STDIN_FILENO)
-        posix_spawn_file_actions_adddup2(&actions, fromServer[1], STDOUT_FILENO)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        _ = close(toServer[0])
-        _ = close(fromServer[1])
-        guard result == 0 else {
-            _ = close(toServer[1])
-            _ = close(fromServer[0])
-            throw StartError(command: command, reason: FileProblem(errno: result).description)
-        }
-        return Child(pid: pid, input: toServer[1], output: fromServer[0])
     }
 
     /// Copies `source` to `destination` as bytes arrive, handing each complete line (without
