@@ -107,6 +107,8 @@ package struct RecordingProxy: Sendable {
         Thread.detachNewThread {
             Self.relay(
                 from: child.output, to: STDOUT_FILENO, observe: { state.server($0, atMs: $1) }, clock: elapsed)
+            // Once the client stops reading, the server's next write fails instead of blocking.
+            _ = close(child.output)
             drained.signal()
         }
         let status = child.wait()
@@ -122,21 +124,19 @@ package struct RecordingProxy: Sendable {
 
     /// Copies `source` to `destination` as bytes arrive, handing each complete line (without
     /// its line feed) to `observe` with the time it was read. Stops at end of input or when the
-    /// destination is gone; input read after that is still observed, not written.
+    /// destination is gone.
     private static func relay(
         from source: Int32, to destination: Int32, observe: (ArraySlice<UInt8>, Double) -> Void,
         clock: () -> Double
     ) {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var splitter = _MCPLineSplitter()
-        var open = true
         while true {
             let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
             let at = clock()
-            if open { open = writeAll(destination, buffer[0..<count]) }
-            guard open else { break }
+            guard writeAll(destination, buffer[0..<count]) else { break }
             splitter.append(buffer[0..<count])
             while let event = splitter.next(maxLineBytes: maximumLineBytes) {
                 if case .line(let line) = event { observe(line[...], at) }
