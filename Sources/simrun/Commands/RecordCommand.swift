@@ -27,6 +27,10 @@ enum RecordCommand: Command {
         trailing: "SERVER_CMD [ARGS…]")
 
     static let about = """
+        Two forms:
+          simrun record --out REC.jsonl [--append] [--name NAME] -- SERVER_CMD [ARGS…]
+          simrun record --inspect FILE… [--format text|json]
+
         Starts SERVER_CMD, an MCP server speaking JSON-RPC on standard input and output, and sits
         between it and the client: every byte passes both ways unchanged and in order
         (notifications and server-to-client requests too), and the server's standard error is
@@ -40,8 +44,10 @@ enum RecordCommand: Command {
         USR2) are passed to the server, and the proxy exits as the server did. See
         docs/recording.md.
 
-        With --inspect, reads recordings, traces and HAR files into the form `simrun learn` uses
-        and prints it.
+        With --inspect, reads simrun recordings, simrun traces and HAR 1.2 files into the form
+        that learning a world model reads (tools with input schemas; per service, the calls in
+        time order with their outcome class: ok, client_error, server_error, timeout,
+        rate_limited) and prints it.
         """
 
     static let epilogue = """
@@ -51,7 +57,7 @@ enum RecordCommand: Command {
 
         example (an mcpServers entry, the server's own command after --):
           {"mcpServers": {"git": {"command": "simrun",
-            "args": ["record", "--out", "git.jsonl", "--append", "--", "uvx", "mcp-server-git"]}}}
+            "args": ["record", "--out", "git.jsonl", "--append", "--name", "git", "--", "uvx", "mcp-server-git"]}}}
         """
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
