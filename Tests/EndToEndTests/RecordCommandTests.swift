@@ -108,6 +108,15 @@ struct RecordCommandTests {
         #expect(proxied.stdout == direct.stdout)
         #expect(proxied.stderr.contains("simrun record: not recording: cannot open"))
         #expect(proxied.stderr.contains("no such file"))
+
+        // --append never writes into a file that is not a recording.
+        let foreign = try scratch.write("notes.txt", "not a recording\n")
+        let appended = try SimrunProcess.shell(
+            "\"$SIMRUN\" record --out '\(foreign)' --append -- \(Self.serve) < '\(input)'")
+        #expect(appended.status == 0)
+        #expect(appended.stdout == direct.stdout)
+        #expect(appended.stderr.contains("is not a simrun recording (line 1 is no recording header)"))
+        #expect(try String(contentsOfFile: foreign, encoding: .utf8) == "not a recording\n")
     }
 
     @Test("kill -9 of the proxy mid-session leaves a recording every line of which parses")
