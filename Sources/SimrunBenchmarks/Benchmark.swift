@@ -97,7 +97,11 @@ package struct BenchmarkSuite: Sendable {
                 ExpressionBenchmarks.group(directory: directory),
                 ValidationBenchmarks.group(directory: directory), EpisodeBenchmarks.group(directory: directory),
                 LargeWorldBenchmarks.group(directory: directory),
-            ] + [MCPBenchmarks.group(scenarioPath: "\(directory)/crm-refund.json")].compactMap { $0 })
+            ]
+                + [
+                    MCPBenchmarks.group(scenarioPath: "\(directory)/crm-refund.json"),
+                    RecordBenchmarks.group(scenarioPath: "\(directory)/crm-refund.json"),
+                ].compactMap { $0 })
     }
 
     /// The names of the groups, in run order.

@@ -78,7 +78,8 @@ package struct BenchmarkReport: Sendable {
                 var line =
                     "\(comparison.group): \(comparison.label): \(Self.ratio(comparison.speedup))x as fast"
                 if let target = comparison.target {
-                    line += " (target \(Self.fixed(target, digits: 0))x: \(comparison.meetsTarget ? "met" : "MISSED"))"
+                    line +=
+                        " (target \(Self.fixed(target, digits: target < 1 ? 2 : 0))x: \(comparison.meetsTarget ? "met" : "MISSED"))"
                 }
                 lines.append(line)
             }

@@ -77,7 +77,7 @@ final class PipeClient: @unchecked Sendable {
     private let fromServer: Int32
     private var buffer: [UInt8] = []
 
-    private init(toServer: Int32, fromServer: Int32) {
+    init(toServer: Int32, fromServer: Int32) {
         self.toServer = toServer
         self.fromServer = fromServer
     }

@@ -6,7 +6,7 @@ import WorldModel
 enum SimrunCLI {
     static let commands: [any Command.Type] = [
         ListCommand.self, ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self,
-        BenchCommand.self,
+        BenchCommand.self, RecordCommand.self,
     ]
 
     static var overview: String {
@@ -53,7 +53,9 @@ enum SimrunCLI {
             return .badInput
         }
         let rest = Array(arguments.dropFirst())
-        if rest.contains("--help") || rest.contains("-h") {
+        // Arguments after `--` belong to a command line of the command's own (`simrun record`).
+        let own = rest.prefix { $0 != "--" || command.options.trailing == nil }
+        if own.contains("--help") || own.contains("-h") {
             Terminal.out(command.help)
             return .success
         }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Every command's help comes from the option table its parser reads")
 struct HelpTests {
-    static let commands = ["list", "validate", "run", "serve", "replay", "bench"]
+    static let commands = ["list", "validate", "run", "serve", "replay", "bench", "record"]
 
     /// The usage line (up to the first blank line) and the option names it shows.
     static func usage(_ help: String) -> String {
@@ -11,7 +11,7 @@ struct HelpTests {
     }
 
     static func optionNames(in text: Substring) -> [String] {
-        text.split(whereSeparator: { " [|]\n".contains($0) }).filter { $0.hasPrefix("--") }
+        text.split(whereSeparator: { " [|]\n".contains($0) }).filter { $0.hasPrefix("--") && $0 != "--" }
             .map { String($0.prefix { $0 != "=" && $0 != "[" }) }
     }
 

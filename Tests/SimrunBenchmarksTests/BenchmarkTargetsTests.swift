@@ -22,7 +22,7 @@ struct BenchmarkTargetsTests {
     func shippedParses() throws {
         let shipped = try BenchmarkTargets.shipped()
         #expect(shipped == (try BenchmarkTargets.load(contentsOf: ProjectPaths.thresholds)))
-        #expect(shipped.ratios.count == 6)
+        #expect(shipped.ratios.count == 7)
         #expect(shipped.absolute.count == 10)
         let fullStep = shipped.absolute.first { $0.threshold.benchmark.hasPrefix("full step") }
         #expect(fullStep?.threshold.minimumOperationsPerSecond == 200_000)
@@ -34,7 +34,9 @@ struct BenchmarkTargetsTests {
     func shippedTargetsNameBenchmarks() throws {
         let suite = BenchmarkSuite.standard(scenarios: ProjectPaths.scenarios)
         #expect(
-            suite.groupNames == ["json", "world-model", "expression", "validation", "episode", "large-world", "mcp"])
+            suite.groupNames == [
+                "json", "world-model", "expression", "validation", "episode", "large-world", "mcp", "record",
+            ])
         #expect(suite.groups.allSatisfy { !$0.benchmarks.isEmpty })
         #expect(suite.unmatched(try BenchmarkTargets.shipped()) == [])
         // The check can fail: a target naming nothing is listed.

@@ -12,7 +12,9 @@ enum BenchCommand: Command {
             .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default) for people, json for programs"),
             .value(
                 "--group", "NAME",
-                help: "run only that group (json, world-model, expression, validation, episode, large-world, mcp)"),
+                help:
+                    "run only that group (json, world-model, expression, validation, episode, large-world, mcp, record)"
+            ),
             .value(
                 "--filter", "TEXT", help: "run only the benchmarks whose name contains TEXT (handy under a profiler)"),
             .value(

@@ -8,6 +8,9 @@ struct OptionTable: Sendable {
     var options: [OptionSpec]
     /// Groups of options of which at most one may be given; shown as `[--a X | --b Y]`.
     var exclusive: [[String]] = []
+    /// What the arguments after `--` are, for a command that takes a command line of its own
+    /// (`SERVER_CMD [ARGS…]`); `nil` when `--` is not accepted.
+    var trailing: String? = nil
 
     /// The widest a help line gets.
     static let width = 100
@@ -31,6 +34,14 @@ struct OptionTable: Sendable {
         var lines: [String] = []
         var line = lead
         for item in items {
+            if line.count > lead.count, line.count + item.count > Self.width {
+                lines.append(String(line.dropLast()))
+                line = indent
+            }
+            line += item + " "
+        }
+        if let trailing {
+            let item = "-- " + trailing
             if line.count > lead.count, line.count + item.count > Self.width {
                 lines.append(String(line.dropLast()))
                 line = indent
@@ -81,6 +92,10 @@ struct OptionTable: Sendable {
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
+            if argument == "--", trailing != nil {
+                parsed.trailing = Array(arguments[index...])
+                break
+            }
             guard argument.hasPrefix("-"), argument != "-" else {
                 parsed.positionals.append(argument)
                 continue
@@ -159,6 +174,8 @@ struct ParsedArguments {
     let table: OptionTable
     /// The positional arguments, in order.
     var positionals: [String] = []
+    /// The arguments after `--`, when the table accepts them and `--` was given.
+    var trailing: [String]? = nil
     /// The options given: the value (`nil` for a flag or a bare optional value) by name.
     fileprivate(set) var values: [String: String?] = [:]
 

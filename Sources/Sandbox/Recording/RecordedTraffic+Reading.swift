@@ -1,0 +1,280 @@
+import Scenarios
+import WorldModel
+
+extension RecordedTraffic {
+    /// Reads the recording, trace or HAR file at `path`, telling them apart by content.
+    ///
+    /// With `allowingTruncatedTail`, the last line of a JSON Lines file that was cut short
+    /// (a crash mid-write) is dropped instead of reported.
+    package init(contentsOfFile path: String, allowingTruncatedTail: Bool = false) throws(TrafficReadError) {
+        let bytes: [UInt8]
+        do throws(FileProblem) {
+            bytes = try FileProblem.readBytes(atPath: path)
+        } catch {
+            throw TrafficReadError(path: path, expected: "a readable file", found: error.description)
+        }
+        try self.init(bytes: bytes, source: path, allowingTruncatedTail: allowingTruncatedTail)
+    }
+
+    /// Reads recording, trace or HAR bytes; `source` names them in errors and is the traffic's
+    /// `source`.
+    package init(bytes: [UInt8], source: String, allowingTruncatedTail: Bool = false) throws(TrafficReadError) {
+        let expected = "a simrun recording, a simrun trace or a HAR 1.2 file"
+        guard bytes.contains(where: { !Self.isSpace($0) }) else {
+            throw TrafficReadError(path: source, expected: expected, found: "an empty file")
+        }
+        let firstLine = bytes.prefix { $0 != 0x0A }
+        if let first = try? JSON(parsing: firstLine), let format = first["format"]?.stringValue {
+            switch format {
+            case RecordingLine.format:
+                self = try Self.readRecording(bytes, source: source, allowingTruncatedTail: allowingTruncatedTail)
+                return
+            case TraceHeader.format:
+                let trace: Trace
+                do throws(TraceReadError) {
+                    trace = try Trace(bytes: bytes, source: source, allowingTruncatedTail: allowingTruncatedTail)
+                } catch {
+                    throw TrafficReadError(error)
+                }
+                self.init(trace: trace, source: source)
+                return
+            default:
+                throw TrafficReadError(
+                    path: source, line: 1, member: "format",
+                    expected: "\"\(RecordingLine.format)\" or "
+                        + "\"\(TraceHeader.format)\"", found: "\"\(format.printable)\"")
+            }
+        }
+        let document: JSON
+        do {
+            document = try JSON(parsing: bytes)
+        } catch {
+            throw TrafficReadError(
+                path: source, line: error.line, expected: expected,
+                found:
+                    "text that is not JSON (column \(error.column): expected \(error.expected), found \(error.found))")
+        }
+        guard document["log"] != nil else {
+            throw TrafficReadError(
+                path: source, expected: expected,
+                found: document.objectValue == nil
+                    ? RecordDecodingError.describe(document) : "an object without a \"log\" (HAR) or \"format\" member")
+        }
+        self = try Self.readHAR(document, source: source)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    /// The lines of JSON Lines bytes with their 1-based numbers; a cut-short last line is an
+    /// error (or dropped with `allowingTruncatedTail`). A line ending in CR LF is read without
+    /// its CR.
+    static func jsonLines(
+        _ bytes: [UInt8], source: String, allowingTruncatedTail: Bool
+    ) throws(TrafficReadError) -> [(number: Int, json: JSON)] {
+        var result: [(Int, JSON)] = []
+        var start = bytes.startIndex
+        var number = 0
+        while start < bytes.endIndex {
+            number += 1
+            let end = bytes[start...].firstIndex(of: 0x0A)
+            var line = bytes[start..<(end ?? bytes.endIndex)]
+            if line.last == 0x0D { line = line.dropLast() }
+            start = end.map { $0 + 1 } ?? bytes.endIndex
+            guard !line.isEmpty else {
+                throw TrafficReadError(path: source, line: number, expected: "a JSON object", found: "an empty line")
+            }
+            do {
+                result.append((number, try JSON(parsing: line)))
+            } catch {
+                if end == nil {
+                    if allowingTruncatedTail { break }
+                    throw TrafficReadError(
+                        path: source, line: number, expected: "a complete JSON line",
+                        found: "a line cut short (the recording was probably interrupted while writing it); the "
+                            + "\(number - 1) lines before it are intact")
+                }
+                throw TrafficReadError(
+                    path: source, line: number, expected: "a JSON object",
+                    found: "text that is not JSON (column \(error.column): expected \(error.expected), found "
+                        + "\(error.found))")
+            }
+        }
+        return result
+    }
+
+    /// The text a tool result shows: its `text` content items joined by line feeds.
+    static func text(ofContent content: JSON?) -> String {
+        (content?.arrayValue ?? []).compactMap { item in
+            item["type"]?.stringValue == "text" ? item["text"]?.stringValue : nil
+        }.joined(separator: "\n")
+    }
+
+    /// `body` as JSON when it is a JSON object or array.
+    static func structured(_ body: String) -> JSON? {
+        guard let first = body.utf8.first(where: { !isSpace($0) }), first == 0x7B || first == 0x5B else { return nil }
+        return try? JSON(parsing: body)
+    }
+
+    /// Groups calls by service name in order of first appearance, each service's calls sorted
+    /// by session, then time (ties keep their order).
+    static func services(_ calls: [(service: String, call: RecordedCall)]) -> [RecordedService] {
+        var names: [String] = []
+        var grouped: [String: [RecordedCall]] = [:]
+        for (service, call) in calls {
+            if grouped[service] == nil { names.append(service) }
+            grouped[service, default: []].append(call)
+        }
+        return names.map { name in
+            let ordered = (grouped[name] ?? []).enumerated().sorted { lhs, rhs in
+                (lhs.element.session, lhs.element.atMs, lhs.offset) < (
+                    rhs.element.session, rhs.element.atMs, rhs.offset
+                )
+            }.map(\.element)
+            return RecordedService(name: name, calls: ordered)
+        }
+    }
+}
+
+extension RecordedTraffic {
+    static func readRecording(
+        _ bytes: [UInt8], source: String, allowingTruncatedTail: Bool
+    ) throws(TrafficReadError) -> RecordedTraffic {
+        var tools: [RecordedTool] = []
+        var calls: [(service: String, call: RecordedCall)] = []
+        var header: RecordingLine.Header?
+        for (number, json) in try jsonLines(bytes, source: source, allowingTruncatedTail: allowingTruncatedTail) {
+            let line: RecordingLine
+            do throws(RecordDecodingError) {
+                line = try RecordingLine(json: json)
+            } catch {
+                throw TrafficReadError(path: source, line: number, error)
+            }
+            if case .header(let next) = line {
+                if let header, next.session <= header.session {
+                    throw TrafficReadError(
+                        path: source, line: number, member: "session",
+                        expected: "a session after \(header.session)", found: "\(next.session)")
+                }
+                header = next
+                continue
+            }
+            guard let header else {
+                throw TrafficReadError(
+                    path: source, line: number, expected: "a header line first",
+                    found: "a \(json["type"]?.stringValue ?? "") line")
+            }
+            guard line.session == header.session else {
+                throw TrafficReadError(
+                    path: source, line: number, member: "session",
+                    expected: "\(header.session) (the session of the header before it)", found: "\(line.session)")
+            }
+            switch line {
+            case .header:
+                break
+            case .tools(_, _, let listed):
+                for (index, tool) in listed.enumerated() {
+                    let member = "tools[\(index)]"
+                    guard let name = tool["name"]?.stringValue else {
+                        throw TrafficReadError(
+                            path: source, line: number, member: member + ".name", expected: "a string",
+                            found: tool["name"].map(RecordDecodingError.describe) ?? "missing")
+                    }
+                    guard !tools.contains(where: { $0.name == name }) else { continue }
+                    tools.append(
+                        RecordedTool(
+                            name: name, description: tool["description"]?.stringValue,
+                            inputSchema: tool["inputSchema"] ?? ["type": "object"], annotations: tool["annotations"]))
+                }
+            case .call(let call):
+                calls.append((header.server.name, recordedCall(call)))
+            }
+        }
+        guard header != nil else {
+            throw TrafficReadError(path: source, expected: "a header line", found: "none")
+        }
+        // Tools called but never listed get schemas inferred from their calls.
+        for (_, call) in calls where !tools.contains(where: { $0.name == call.tool }) {
+            let arguments = calls.filter { $0.call.tool == call.tool }.map(\.call.arguments)
+            tools.append(
+                RecordedTool(
+                    name: call.tool, inputSchema: ArgumentSchemaInference.schema(of: arguments), schemaInferred: true))
+        }
+        return RecordedTraffic(source: source, kind: .recording, tools: tools, services: services(calls))
+    }
+
+    /// A recorded MCP call in the common form: status from a simrun server's `_meta.status`,
+    /// else `isError` as a server error; JSON-RPC errors for bad requests (-32700, -32600,
+    /// -32601, -32602) as client errors, others as server errors; no answer as a timeout.
+    static func recordedCall(_ call: RecordingLine.Call) -> RecordedCall {
+        var status: Int?
+        var outcome: OutcomeClass
+        var body = ""
+        var structured: JSON?
+        if let result = call.result {
+            body = text(ofContent: result["content"])
+            structured = result["structuredContent"] ?? Self.structured(body)
+            status = result["_meta"]?["status"]?.int64Value.flatMap { Int(exactly: $0) }
+            outcome = status.map(OutcomeClass.init(status:)) ?? (result["isError"] == true ? .serverError : .ok)
+        } else if let error = call.error {
+            body = error["message"]?.stringValue ?? error.canonicalText
+            let code = error["code"]?.int64Value
+            outcome = code.map { [-32700, -32600, -32601, -32602].contains($0) } == true ? .clientError : .serverError
+        } else {
+            outcome = .timeout
+        }
+        return RecordedCall(
+            session: call.session, atMs: call.atMs, tool: call.tool, arguments: call.arguments, outcome: outcome,
+            status: status, latencyMs: call.latencyMs, body: body, structured: structured)
+    }
+}
+
+extension RecordedTraffic {
+    /// The agent-visible part of a trace: one service named after the scenario, its steps as
+    /// calls in virtual time. Tools come from the scenario file the header names (when it is
+    /// found beside the current directory or the trace and still has the recorded SHA-256),
+    /// else from the calls.
+    package init(trace: Trace, source: String) {
+        let calls = trace.steps.map { step in
+            RecordedCall(
+                atMs: Double(step.atMs), tool: step.tool, arguments: step.arguments,
+                outcome: OutcomeClass(status: step.status), status: step.status, latencyMs: Double(step.latencyMs),
+                body: step.body, structured: Self.structured(step.body))
+        }
+        var tools: [RecordedTool] = []
+        if let scenario = Self.scenario(of: trace.header, tracePath: source) {
+            tools = scenario.world.tools.map { spec in
+                let tool = ToolDescriptor(spec)
+                return RecordedTool(
+                    name: tool.name, description: tool.description, inputSchema: tool.inputSchema,
+                    annotations: [
+                        "readOnlyHint": .bool(tool.readOnly), "destructiveHint": .bool(tool.destructive),
+                        "idempotentHint": .bool(tool.idempotent),
+                    ])
+            }
+        }
+        for call in calls where !tools.contains(where: { $0.name == call.tool }) {
+            let arguments = calls.filter { $0.tool == call.tool }.map(\.arguments)
+            tools.append(
+                RecordedTool(
+                    name: call.tool, inputSchema: ArgumentSchemaInference.schema(of: arguments), schemaInferred: true))
+        }
+        self.init(
+            source: source, kind: .trace, tools: tools,
+            services: [RecordedService(name: trace.header.scenario.name, calls: calls)])
+    }
+
+    private static func scenario(of header: TraceHeader, tracePath: String) -> Scenario? {
+        let recorded = header.scenario.path
+        guard !recorded.isEmpty else { return nil }
+        var candidates = [recorded]
+        if !recorded.hasPrefix("/"), let slash = tracePath.lastIndex(of: "/") {
+            candidates.append(String(tracePath[...slash]) + recorded)
+        }
+        for path in candidates {
+            if let scenario = try? ScenarioLoader.load(contentsOf: path), scenario.sha256 == header.scenario.sha256 {
+                return scenario
+            }
+        }
+        return nil
+    }
+}
