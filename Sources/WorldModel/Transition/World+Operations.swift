@@ -237,7 +237,7 @@ extension World {
                 for row in rows { try keep(row) }
             }
         } else {
-            matching = rows
+            matching = Array(rows)
         }
         if let orderBy {
             let keyed = matching.enumerated().map {
