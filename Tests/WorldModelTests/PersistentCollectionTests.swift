@@ -40,7 +40,8 @@ struct PersistentCollectionTests {
                         if history[id]!.count > EntityCollection.historyLimit { history[id]!.removeFirst() }
                     }
                     model[index] = row
-                case 3, 4 where !model.isEmpty:
+                case 3,
+                    4 where !model.isEmpty:
                     let index = rng.nextInt(below: model.count)
                     let id = try #require(model[index]["id"]?.stringValue)
                     let removed = collection.remove(id: id)

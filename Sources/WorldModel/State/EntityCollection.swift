@@ -72,8 +72,8 @@ package struct EntityCollection: Sendable, Hashable {
     /// The number the id counter hands out next (part of the state hash).
     package var nextIDNumber: Int { nextNumber }
 
-    /// Starts keeping an index of `field` (see `FieldIndex`), so `positions(whereField:equalTo:)`
-    /// answers for it; a world turns it on for the fields its list filters compare.
+    /// Starts keeping an index of `field` (see `FieldIndex`), so `rows(whereField:equalTo:)` and
+    /// `positions(whereField:equalTo:)` answer for it; a world turns it on for the fields its list filters compare.
     package mutating func index(field: String) {
         fieldIndex.add(field, rows: tree.lazy.map { (key: $0.key, row: $0.row) })
     }
@@ -86,6 +86,16 @@ package struct EntityCollection: Sendable, Hashable {
         return keys.map { key in
             guard let rank = tree.rank(of: key) else { preconditionFailure("field index of \(name) lost a row") }
             return rank
+        }
+    }
+
+    /// The rows whose `field` is the string `value`, in insertion order, from the field's index;
+    /// nil when `field` is not indexed. O(k log n) for k rows, each found by its key.
+    func rows(whereField field: String, equalTo value: String) -> [JSONObject]? {
+        guard let keys = fieldIndex.keys(of: field, equalTo: value) else { return nil }
+        return keys.map { key in
+            guard let entry = tree.element(key: key) else { preconditionFailure("field index of \(name) lost a row") }
+            return entry.row
         }
     }
 

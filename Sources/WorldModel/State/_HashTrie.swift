@@ -21,14 +21,14 @@ struct _HashTrie<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             let bit = _TrieNode<Key, Value>.bit(hash)
             if node.dataMap & bit != 0 {
                 let index = _TrieNode<Key, Value>.index(node.dataMap, bit)
-                return node.keys[index] == key ? node.values[index] : nil
+                return node.members[index].key == key ? node.members[index].value : nil
             }
             guard node.nodeMap & bit != 0 else { return nil }
             node = node.children[_TrieNode<Key, Value>.index(node.nodeMap, bit)]
             hash >>= 5
             shift += 5
         }
-        return node.keys.firstIndex(of: key).map { node.values[$0] }
+        return node.members.first { $0.key == key }?.value
     }
 
     /// Sets the value for `key`; returns the value it replaced.
@@ -67,17 +67,15 @@ struct _HashTrie<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 }
 
 /// A node of a `_HashTrie`: members whose hash slot at this level is taken by one key (`dataMap`,
-/// parallel `keys` and `values`) and children for slots shared by several (`nodeMap`). Below the
+/// `members`) and children for slots shared by several (`nodeMap`). Below the
 /// last level (the hash used up) a node is a plain list of colliding keys. Changed only while
 /// uniquely referenced, hence `@unchecked Sendable`.
 final class _TrieNode<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     var dataMap: UInt32 = 0
     var nodeMap: UInt32 = 0
-    var keys: [Key] = []
-    var values: [Value] = []
-    /// Parallel to `keys`: each key's hash, shifted to this level (to push a member down
-    /// without hashing it again).
-    var hashes: [UInt] = []
+    /// Each with its key's hash shifted to this level (to push a member down without hashing
+    /// it again); one array, so copying a node copies one buffer of members.
+    var members: [(key: Key, value: Value, hash: UInt)] = []
     var children: [_TrieNode] = []
 
     init() {}
@@ -85,9 +83,7 @@ final class _TrieNode<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sen
     private init(copying node: _TrieNode) {
         dataMap = node.dataMap
         nodeMap = node.nodeMap
-        keys = node.keys
-        values = node.values
-        hashes = node.hashes
+        members = node.members
         children = node.children
     }
 
@@ -119,35 +115,31 @@ final class _TrieNode<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sen
         _ key: Key, hash: UInt, shift: Int, inserted: inout Bool, _ body: (inout Value?) -> Result
     ) -> Result {
         if shift >= UInt.bitWidth {
-            if let index = keys.firstIndex(of: key) {
-                var value: Value? = values[index]
-                defer { values[index] = value! }
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                var value: Value? = members[index].value
+                defer { members[index].value = value! }
                 return body(&value)
             }
             var value: Value?
             let result = body(&value)
-            keys.append(key)
-            values.append(value!)
-            hashes.append(0)
+            members.append((key, value!, 0))
             inserted = true
             return result
         }
         let bit = Self.bit(hash)
         if dataMap & bit != 0 {
             let index = Self.index(dataMap, bit)
-            if keys[index] == key {
-                var value: Value? = values[index]
-                defer { values[index] = value! }
+            if members[index].key == key {
+                var value: Value? = members[index].value
+                defer { members[index].value = value! }
                 return body(&value)
             }
             // Two keys share this slot: move the one here into a new child with the new one.
             let child = _TrieNode()
             var ignored = false
-            _ = child.update(keys[index], values[index], hash: hashes[index] >> 5, shift: shift + 5)
+            let moved = members.remove(at: index)
+            _ = child.update(moved.key, moved.value, hash: moved.hash >> 5, shift: shift + 5)
             let result = child.modify(key, hash: hash >> 5, shift: shift + 5, inserted: &ignored, body)
-            keys.remove(at: index)
-            values.remove(at: index)
-            hashes.remove(at: index)
             dataMap ^= bit
             nodeMap |= bit
             children.insert(child, at: Self.index(nodeMap, bit))
@@ -160,10 +152,7 @@ final class _TrieNode<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sen
         }
         var value: Value?
         let result = body(&value)
-        let index = Self.index(dataMap, bit)
-        keys.insert(key, at: index)
-        values.insert(value!, at: index)
-        hashes.insert(hash, at: index)
+        members.insert((key, value!, hash), at: Self.index(dataMap, bit))
         dataMap |= bit
         inserted = true
         return result
@@ -171,25 +160,21 @@ final class _TrieNode<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sen
 
     func remove(_ key: Key, hash: UInt, shift: Int) -> Value? {
         if shift >= UInt.bitWidth {
-            guard let index = keys.firstIndex(of: key) else { return nil }
-            keys.remove(at: index)
-            hashes.remove(at: index)
-            return values.remove(at: index)
+            guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+            return members.remove(at: index).value
         }
         let bit = Self.bit(hash)
         if dataMap & bit != 0 {
             let index = Self.index(dataMap, bit)
-            guard keys[index] == key else { return nil }
-            keys.remove(at: index)
-            hashes.remove(at: index)
+            guard members[index].key == key else { return nil }
             dataMap ^= bit
-            return values.remove(at: index)
+            return members.remove(at: index).value
         }
         guard nodeMap & bit != 0 else { return nil }
         let index = Self.index(nodeMap, bit)
         let child = uniqueChild(index)
         let old = child.remove(key, hash: hash >> 5, shift: shift + 5)
-        if child.keys.isEmpty && child.children.isEmpty {
+        if child.members.isEmpty && child.children.isEmpty {
             children.remove(at: index)
             nodeMap ^= bit
         }
