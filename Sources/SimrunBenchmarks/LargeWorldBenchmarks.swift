@@ -6,11 +6,13 @@ import WorldModel
 /// What a step costs as the world grows: traced steps on crm-refund (10 KB of data) and on the
 /// big world (`EpisodeBenchmarks.bigWorld`, about 1.5 MB), with the whole-state hash of trace
 /// format 1 as the baseline measured in the same run; and, on crm-refund's charges grown to 1k
-/// and 1M generated rows, an episode reset followed by the first write, and a list with an
-/// equality filter returning 20 rows. Every world is generated at run time.
+/// and 1M generated rows, an episode reset followed by the first write or by a delete by key, and
+/// a list with an equality filter returning 20 rows; and loading crm-refund with 1M charges from a
+/// file against parsing that file's JSON. Every world and file is generated at run time.
 ///
-/// The benchmarks add two update tools to crm-refund: `bench_set_tier` (a customer's tier) and
-/// `bench_set_charge_note` (a charge's `note`), so the same keyed update runs on every world.
+/// The benchmarks add three tools to crm-refund: `bench_set_tier` (a customer's tier) and
+/// `bench_set_charge_note` (a charge's `note`), so the same keyed update runs on every world, and
+/// `bench_delete_charge` (a charge by id).
 package enum LargeWorldBenchmarks {
     /// Row counts of the generated charge collections.
     package static let rowCounts = [1_000, 1_000_000]
@@ -19,8 +21,10 @@ package enum LargeWorldBenchmarks {
     package static let rowsPerCustomer = 20
 
     /// The `large-world` group; empty (with a note on standard error) when `directory` lacks
-    /// crm-refund.json. `rowCounts` may be overridden (tests use small ones).
-    package static func group(directory: String = "scenarios", rowCounts: [Int] = rowCounts) -> BenchmarkGroup {
+    /// crm-refund.json. `rowCounts` and `loadRows` may be overridden (tests use small ones).
+    package static func group(
+        directory: String = "scenarios", rowCounts: [Int] = rowCounts, loadRows: Int = loadRowCount
+    ) -> BenchmarkGroup {
         guard let loaded = try? ScenarioLoader.load(contentsOf: "\(directory)/crm-refund.json"),
             let small = withBenchTools(loaded), let bigWorld = EpisodeBenchmarks.bigWorld(from: loaded),
             let big = withBenchTools(bigWorld.scenario)
@@ -73,8 +77,9 @@ package enum LargeWorldBenchmarks {
         // (b) Reset plus first write, and an equality-filtered list, at 1k and 1M rows. The worlds
         // are built on first use, so a filter that skips these benchmarks skips building them.
         let calm = small.world.idealized()
+        func label(_ rows: Int) -> String { rows >= 1_000_000 ? "\(rows / 1_000_000)M" : "\(rows / 1_000)k" }
         for rows in rowCounts {
-            let label = rows >= 1_000_000 ? "\(rows / 1_000_000)M" : "\(rows / 1_000)k"
+            let label = label(rows)
             let box = GrownBox { grown(calm, charges: rows) }
             let customer = "C-\(rows / rowsPerCustomer / 2)"
             let charge = "CH-G-\(rows / 2)"
@@ -89,6 +94,17 @@ package enum LargeWorldBenchmarks {
                             arguments: ["charge_id": .string(charge), "note": .int(box.steps)], seed: 3))
                 })
             benchmarks.append(
+                Benchmark("reset + delete by key (\(label) charges)") {
+                    guard let world = box.world else { return }
+                    box.state = world.initialState
+                    box.steps &+= 1
+                    let victim = "CH-G-\(Int(box.steps % Int64(rows)))"
+                    blackHole(
+                        world.transition(
+                            &box.state, tool: "bench_delete_charge", arguments: ["charge_id": .string(victim)],
+                            seed: 3))
+                })
+            benchmarks.append(
                 Benchmark("list with an equality filter, \(rowsPerCustomer) of \(label) charges") {
                     guard let world = box.world else { return }
                     var state = world.initialState
@@ -98,10 +114,41 @@ package enum LargeWorldBenchmarks {
                             seed: 3))
                 })
         }
-        return BenchmarkGroup("large-world", benchmarks: benchmarks, comparisons: comparisons)
+        comparisons.append(
+            BenchmarkComparison(
+                "reset + first write, 1M vs 1k charges (O(log n): at most a few times)",
+                candidate: "reset + first write (1M charges)", baseline: "reset + first write (1k charges)"))
+        comparisons.append(
+            BenchmarkComparison(
+                "reset + delete by key, 1M vs 1k charges (O(log n): at most a few times)",
+                candidate: "reset + delete by key (1M charges)", baseline: "reset + delete by key (1k charges)"))
+
+        // (c) Loading a scenario of 1M charges against parsing the same file's JSON.
+        let loadFile = LoadFile(scenario: small, charges: loadRows)
+        let parseName = "parse the JSON of crm-refund with \(label(loadRows)) charges"
+        let loadName = "load crm-refund with \(label(loadRows)) charges (ScenarioLoader)"
+        benchmarks.append(
+            Benchmark(parseName) {
+                guard let path = loadFile.path, let bytes = try? ScenarioLoader.readFile(path) else { return }
+                blackHole(try? JSON(parsing: bytes))
+            })
+        benchmarks.append(
+            Benchmark(loadName) {
+                guard let path = loadFile.path else { return }
+                blackHole(try? ScenarioLoader.load(contentsOf: path))
+            })
+        comparisons.append(
+            BenchmarkComparison(
+                "load vs JSON parse of the same file (\(label(loadRows)) charges; the target: a small multiple)",
+                candidate: loadName, baseline: parseName))
+        return BenchmarkGroup(
+            "large-world", benchmarks: benchmarks, comparisons: comparisons, tearDown: { loadFile.remove() })
     }
 
-    /// `scenario` with the two update tools the benchmarks call, and no faults.
+    /// Row count of the charges in the scenario file the load benchmark writes.
+    package static let loadRowCount = 1_000_000
+
+    /// `scenario` with the three tools the benchmarks call, and no faults.
     package static func withBenchTools(_ scenario: Scenario) -> Scenario? {
         guard case .object(var document) = scenario.document, case .array(var tools)? = document["tools"] else {
             return nil
@@ -121,6 +168,16 @@ package enum LargeWorldBenchmarks {
         }
         tools.append(tool("bench_set_tier", collection: "customers", key: "customer_id", field: "tier"))
         tools.append(tool("bench_set_charge_note", collection: "charges", key: "charge_id", field: "note"))
+        tools.append(
+            [
+                "name": "bench_delete_charge", "service": "billing", "scope": "billing:write",
+                "description": "Benchmark: delete one charge.",
+                "input": [
+                    "type": "object", "properties": ["charge_id": ["type": "string"]], "required": ["charge_id"],
+                    "additionalProperties": false,
+                ],
+                "op": "delete", "collection": "charges", "key": "args.charge_id",
+            ])
         document["tools"] = .array(tools)
         document["faults"] = .array([])
         guard var loaded = try? ScenarioLoader.load(.object(document), file: scenario.name + " (bench tools)") else {
@@ -193,6 +250,44 @@ private final class TracedBox: @unchecked Sendable {
         }
         let (tool, arguments) = calls[steps % calls.count]
         blackHole(engine?.call(tool, arguments: arguments, thinkMs: 1000, approved: nil))
+    }
+}
+
+/// crm-refund with `charges` generated rows, written as a scenario file on first use (the
+/// charges of `LargeWorldBenchmarks.grown`, as JSON text) and removed by the group's tear-down.
+private final class LoadFile: @unchecked Sendable {
+    private let scenario: Scenario
+    private let charges: Int
+    private var written: String??
+
+    init(scenario: Scenario, charges: Int) {
+        self.scenario = scenario
+        self.charges = charges
+    }
+
+    /// The file's path (nil when it could not be written, which the benchmarks then skip).
+    var path: String? {
+        if let written { return written }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "simrun-bench-load-\(UUID().uuidString).json"
+        ).path
+        var result: String?
+        if case .object(var document) = scenario.document, case .object(var data)? = document["data"],
+            let world = LargeWorldBenchmarks.grown(scenario.world, charges: charges),
+            let grown = world.spec.initialData["charges"]
+        {
+            data["charges"] = grown.json
+            document["data"] = .object(data)
+            if FileManager.default.createFile(atPath: path, contents: Data(JSON.object(document).canonicalBytes)) {
+                result = path
+            }
+        }
+        written = .some(result)
+        return result
+    }
+
+    func remove() {
+        if case .some(.some(let path)) = written { try? FileManager.default.removeItem(atPath: path) }
     }
 }
 

@@ -11,11 +11,15 @@ struct Catalog {
     var tools: [String] = []
     var toolSpecs: [ToolSpec] = []
 
-    init(data: [(name: String, rows: [JSONObject])], services: [String]) {
+    init<Rows: Sequence<JSONObject>>(data: [(name: String, rows: Rows)], services: [String]) {
         collections = data.map { collection in
             var fields: [String] = ["id"]
+            var previousKeys: [String] = []
             for row in collection.rows {
+                // Rows of a collection mostly share their keys: look at each new set of keys once.
+                if row.keys.elementsEqual(previousKeys, by: { $0.utf8.elementsEqual($1.utf8) }) { continue }
                 for key in row.keys where !fields.contains(key) { fields.append(key) }
+                previousKeys = row.keys
             }
             return (collection.name, fields)
         }

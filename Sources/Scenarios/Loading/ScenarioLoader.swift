@@ -214,21 +214,22 @@ extension ScenarioReader {
             var seen: Set<_JSONKey> = []
             seen.reserveCapacity(rows.count)
             for (index, row) in rows.enumerated() {
-                let rowPath = Self.join(path, index)
+                // The row's path is spelled out only for a message (a million rows, no strings).
+                func rowPath() -> String { Self.join(path, index) }
                 guard case .object(let object) = row else {
-                    report(rowPath, "expected a row (an object), found \(Self.describe(row))")
+                    report(rowPath(), "expected a row (an object), found \(Self.describe(row))")
                     continue
                 }
                 guard let id = object["id"] else {
-                    report(rowPath, "missing required key 'id' (every row needs a string id)")
+                    report(rowPath(), "missing required key 'id' (every row needs a string id)")
                     continue
                 }
                 guard case .string(let text) = id else {
-                    report(Self.join(rowPath, "id"), "expected a string id, found \(Self.describe(id))")
+                    report(Self.join(rowPath(), "id"), "expected a string id, found \(Self.describe(id))")
                     continue
                 }
                 if !seen.insert(_JSONKey(text)).inserted {
-                    report(Self.join(rowPath, "id"), "duplicate id '\(text)' in \(name)")
+                    report(Self.join(rowPath(), "id"), "duplicate id '\(text)' in \(name)")
                 }
                 objects.append(object)
             }

@@ -71,19 +71,19 @@ extension ExpressionChecker {
     }
 
     private static func rowsCode(_ source: RowSource, _ function: String)
-        -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> [JSONObject]
+        -> @Sendable (inout _ExpressionFrame) throws(ExpressionRuntimeError) -> EntityRows
     {
         switch source {
         case .named(let name, _):
             return { frame throws(ExpressionRuntimeError) in
-                guard let rows = frame.context.rows(in: name) else { throw .unknownCollection(name) }
+                guard let rows = frame.context.entityRows(in: name) else { throw .unknownCollection(name) }
                 return rows
             }
         case .dynamic(let checked):
             let code = checked.code
             return { frame throws(ExpressionRuntimeError) in
                 let name = try Builtins.name(code(&frame), for: function)
-                guard let rows = frame.context.rows(in: name) else { throw .unknownCollection(name) }
+                guard let rows = frame.context.entityRows(in: name) else { throw .unknownCollection(name) }
                 return rows
             }
         }
@@ -200,7 +200,7 @@ extension ExpressionChecker {
                     let key = try idCode(&frame)
                     // A row found proves the collection exists: check that only when none is.
                     if let row = frame.context.row(in: collection, id: key) { return .object(row) }
-                    guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
+                    guard frame.context.entityRows(in: collection) != nil else { throw .unknownCollection(collection) }
                     return .null
                 }, cost: 1 + sourceCost(source) + id.cost, constant: nil)
         case "last_created":
@@ -211,7 +211,7 @@ extension ExpressionChecker {
                 type: rowType(source),
                 code: { frame throws(ExpressionRuntimeError) in
                     let collection = try nameCode(&frame)
-                    guard frame.context.rows(in: collection) != nil else { throw .unknownCollection(collection) }
+                    guard frame.context.entityRows(in: collection) != nil else { throw .unknownCollection(collection) }
                     return frame.context.lastCreated(in: collection).map(JSON.object) ?? .null
                 }, cost: 1 + sourceCost(source), constant: nil)
         case "now":
@@ -576,7 +576,7 @@ extension ExpressionChecker {
                 found = row
             } else {
                 let collection = try nameCode(&frame)
-                guard let isEmpty = frame.context.rows(in: collection)?.isEmpty else {
+                guard let isEmpty = frame.context.entityRows(in: collection)?.isEmpty else {
                     throw .unknownCollection(collection)
                 }
                 if isEmpty { return IDLookup(row: nil) }

@@ -6,6 +6,10 @@
 package protocol ExpressionContext {
     /// The rows of a collection in insertion order, or `nil` when there is no such collection.
     func rows(in collection: String) -> [JSONObject]?
+    /// The rows of a collection in insertion order, or `nil` when there is no such collection,
+    /// without copying them into an array: what the engine reads (`count`, `exists`, `sum`, …).
+    /// Default: `rows(in:)` wrapped.
+    func entityRows(in collection: String) -> EntityRows?
     /// The row of a collection whose `id` equals `id`, or `nil`.
     func row(in collection: String, id: JSON) -> JSONObject?
     /// The row most recently created in a collection, or `nil`.
@@ -24,6 +28,9 @@ package protocol ExpressionContext {
 }
 
 extension ExpressionContext {
+    /// Default: `rows(in:)` wrapped (contexts that keep their rows in an array).
+    package func entityRows(in collection: String) -> EntityRows? { rows(in: collection).map(EntityRows.init) }
+
     /// Default: a linear scan of `rows(in:)` comparing each row's `id` structurally.
     package func row(in collection: String, id: JSON) -> JSONObject? {
         rows(in: collection)?.first { $0["id"] == id }

@@ -1,9 +1,15 @@
 /// One collection of the entity store: JSON-object rows keyed by their `id`, in insertion order.
 ///
 /// Invariants: every row has a string `id` unique in the collection (ids are compared by their
-/// UTF-8 bytes, as JSON compares strings: `é` and `e` + U+0301 are two ids); `positions` maps each id
-/// to its row's index in `rows`. Storage is copy-on-write, so a snapshot of a world costs
-/// nothing until a step writes, and a write copies only the collection it touches.
+/// UTF-8 bytes, as JSON compares strings: `é` and `e` + U+0301 are two ids).
+///
+/// Storage is persistent, so a snapshot of a world costs nothing and the first write after it
+/// costs O(log n), not a copy of the collection: the rows (with their history and digest terms)
+/// live in an `_OrderedTree` keyed by a sequence number handed out in insertion order, the ids in
+/// a `_HashTrie` mapping each to its row's sequence number, and the field index is built of the
+/// same two structures. A delete removes one entry from each in O(log n) and renumbers nothing:
+/// the rows after it keep their sequence numbers, only their positions (ranks in insertion
+/// order, what `position(of:)` answers) drop by one.
 ///
 /// The collection keeps its `digest` up to date on write: the sum (`StateDigest`) of one term
 /// per row, the SHA-256 of the canonical JSON `[PREVIOUS_ID, ROW]` (`PREVIOUS_ID` is the id of the
@@ -13,12 +19,12 @@
 package struct EntityCollection: Sendable, Hashable {
     /// The collection's name, e.g. `refunds`.
     package let name: String
-    /// The rows in insertion order.
-    package private(set) var rows: [JSONObject]
-    private var positions: [_JSONKey: Int]
-    /// Parallel to `rows`: earlier versions of each row (newest last), at most `historyLimit`,
-    /// for stale reads.
-    private var history: [[JSONObject]]
+    /// The rows in key (insertion) order, with their history and digest terms.
+    private var tree: _OrderedTree<_RowEntry>
+    /// Row id → the row's key in `tree`.
+    private var keys: _HashTrie<_JSONKey, UInt64>
+    /// The key the next inserted row gets (above every key in `tree`).
+    private var nextKey: UInt64
     /// The bookkeeping behind `digest` (derived from the rows: not part of equality).
     private var digests: _RowDigests
     /// Indexes of the fields list filters compare with `==` (`index(field:)`), kept up to date on write.
@@ -35,71 +41,100 @@ package struct EntityCollection: Sendable, Hashable {
     package static let historyLimit = 4
 
     /// A collection holding `rows`; fails if a row lacks a string `id` or repeats one.
-    package init(name: String, rows: [JSONObject]) throws(EntityStoreError) {
+    package init(name: String, rows: some Sequence<JSONObject>) throws(EntityStoreError) {
         self.name = name
-        self.rows = []
-        self.rows.reserveCapacity(rows.count)
-        positions = [:]
-        history = []
-        digests = _RowDigests()
-        lastCreatedID = nil
-        nextNumber = 1
-        for (index, row) in rows.enumerated() {
+        var entries: [_RowEntry] = []
+        entries.reserveCapacity(rows.underestimatedCount)
+        keys = _HashTrie()
+        var previousID: String?
+        var settled = StateDigest.zero
+        for row in rows {
             guard let id = row["id"]?.stringValue else {
-                throw .missingID(collection: name, index: index)
+                throw .missingID(collection: name, index: entries.count)
             }
-            guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
-            positions[_JSONKey(id)] = self.rows.count
-            self.rows.append(row)
+            let key = UInt64(entries.count)
+            guard keys.updateValue(key, forKey: _JSONKey(id)) == nil else {
+                throw .duplicateID(collection: name, id: id)
+            }
+            let term = Self.term(previousID: previousID, row: row)
+            settled.add(term)
+            entries.append(_RowEntry(key: key, id: id, row: row, term: term))
+            previousID = id
         }
-        history = Array(repeating: [], count: self.rows.count)
-        digests.terms = Self.terms(of: self.rows)
-        for term in digests.terms { digests.settled.add(term) }
-        nextNumber = Self.firstFreeNumber(prefix: idPrefix, ids: self.rows.lazy.compactMap { $0["id"]?.stringValue })
+        nextKey = UInt64(entries.count)
+        nextNumber = Self.firstFreeNumber(prefix: Self.idPrefix(of: name), ids: entries.lazy.map(\.id))
+        tree = _OrderedTree(ascending: entries)
+        digests = _RowDigests()
+        digests.settled = settled
+        lastCreatedID = nil
     }
 
     /// The number the id counter hands out next (part of the state hash).
     package var nextIDNumber: Int { nextNumber }
 
-    /// Starts keeping an index of `field` (see `FieldIndex`), so `positions(whereField:equalTo:)`
-    /// answers for it; a world turns it on for the fields its list filters compare.
-    package mutating func index(field: String) { fieldIndex.add(field, rows: rows) }
-
-    /// The positions (ascending: insertion order) of the rows whose `field` is the string
-    /// `value`, from the field's index; nil when `field` is not indexed. Valid until the
-    /// collection next changes.
-    func positions(whereField field: String, equalTo value: String) -> [Int]? {
-        fieldIndex.positions(of: field, equalTo: value)
+    /// Starts keeping an index of `field` (see `FieldIndex`), so `rows(whereField:equalTo:)` and
+    /// `positions(whereField:equalTo:)` answer for it; a world turns it on for the fields its list filters compare.
+    package mutating func index(field: String) {
+        fieldIndex.add(field, rows: tree.lazy.map { (key: $0.key, row: $0.row) })
     }
 
+    /// The positions (ascending: insertion order) of the rows whose `field` is the string
+    /// `value`, from the field's index; nil when `field` is not indexed. O(k log n) for k rows;
+    /// valid until the collection next changes.
+    func positions(whereField field: String, equalTo value: String) -> [Int]? {
+        guard let keys = fieldIndex.keys(of: field, equalTo: value) else { return nil }
+        return keys.map { key in
+            guard let rank = tree.rank(of: key) else { preconditionFailure("field index of \(name) lost a row") }
+            return rank
+        }
+    }
+
+    /// The rows whose `field` is the string `value`, in insertion order, from the field's index;
+    /// nil when `field` is not indexed. O(k log n) for k rows, each found by its key.
+    func rows(whereField field: String, equalTo value: String) -> [JSONObject]? {
+        guard let keys = fieldIndex.keys(of: field, equalTo: value) else { return nil }
+        return keys.map { key in
+            guard let entry = tree.element(key: key) else { preconditionFailure("field index of \(name) lost a row") }
+            return entry.row
+        }
+    }
+
+    /// The rows in insertion order (O(1) to take; see `EntityRows`).
+    package var rows: EntityRows { EntityRows(tree) }
+
     /// The number of rows.
-    @inlinable package var count: Int { rows.count }
+    package var count: Int { tree.count }
 
     /// The row with `id`, if any.
     package func row(id: String) -> JSONObject? {
-        guard let position = positions[_JSONKey(id)] else { return nil }
-        return rows[position]
+        guard let key = keys[_JSONKey(id)] else { return nil }
+        return tree.element(key: key)?.row
     }
 
     /// The index in `rows` of the row with `id`, for callers that look a row up once and then
-    /// read or replace it by position; valid until the collection next changes.
-    func position(of id: String) -> Int? { positions[_JSONKey(id)] }
+    /// read or replace it by position; valid until the collection next changes. O(log n).
+    func position(of id: String) -> Int? {
+        guard let key = keys[_JSONKey(id)] else { return nil }
+        return tree.rank(of: key)
+    }
 
     /// Whether a row with `id` exists.
-    package func contains(id: String) -> Bool { positions[_JSONKey(id)] != nil }
+    package func contains(id: String) -> Bool { keys[_JSONKey(id)] != nil }
 
     /// The row created most recently by a step.
     package var lastCreated: JSONObject? { lastCreatedID.flatMap(row(id:)) }
 
     /// The versions of row `id` before its latest change, oldest first.
     package func previousVersions(of id: String) -> [JSONObject] {
-        guard let position = positions[_JSONKey(id)] else { return [] }
-        return history[position]
+        guard let key = keys[_JSONKey(id)] else { return [] }
+        return tree.element(key: key)?.history ?? []
     }
 
     /// The prefix of generated ids: the collection's first letter and the first consonant after
     /// it, upper-cased (`refunds` → `RF`, `charges` → `CH`, `notes` → `NT`).
-    package var idPrefix: String {
+    package var idPrefix: String { Self.idPrefix(of: name) }
+
+    private static func idPrefix(of name: String) -> String {
         let letters = Array(name.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic })
         guard let first = letters.first else { return "ID" }
         let vowels: Set<Unicode.Scalar> = ["A", "E", "I", "O", "U", "Y"]
@@ -114,20 +149,20 @@ package struct EntityCollection: Sendable, Hashable {
         while true {
             let id = "\(idPrefix)-\(nextNumber)"
             nextNumber += 1
-            if positions[_JSONKey(id)] == nil { return id }
+            if keys[_JSONKey(id)] == nil { return id }
         }
     }
 
-    /// Inserts a new row; it must carry a string `id` not yet taken.
+    /// Inserts a new row; it must carry a string `id` not yet taken. O(log n).
     package mutating func insert(_ row: JSONObject) throws(EntityStoreError) {
-        guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: rows.count) }
-        guard positions[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
-        positions[_JSONKey(id)] = rows.count
-        rows.append(row)
-        if !fieldIndex.isEmpty { fieldIndex.inserted(row, at: rows.count - 1) }
-        history.append([])
-        digests.terms.append(.zero)  // Unsettled: not in `settled` until `settleDigest()`.
-        digests.unsettled.insert(_JSONKey(id))
+        guard let id = row["id"]?.stringValue else { throw .missingID(collection: name, index: count) }
+        guard keys[_JSONKey(id)] == nil else { throw .duplicateID(collection: name, id: id) }
+        let key = nextKey
+        nextKey += 1
+        keys.updateValue(key, forKey: _JSONKey(id))
+        tree.insert(_RowEntry(key: key, id: id, row: row))
+        if !fieldIndex.isEmpty { fieldIndex.inserted(row, key: key) }
+        digests.unsettled.insert(key)  // Its term is computed when the digest is next settled.
         lastCreatedID = id
     }
 
@@ -135,9 +170,9 @@ package struct EntityCollection: Sendable, Hashable {
     /// Returns whether the row changed (replacing a row by an equal one changes nothing).
     @discardableResult
     package mutating func replace(id: String, with row: JSONObject) throws(EntityStoreError) -> Bool {
-        guard let position = positions[_JSONKey(id)] else { throw .notFound(collection: name, id: id) }
+        guard let position = position(of: id) else { throw .notFound(collection: name, id: id) }
         guard row["id"]?.stringValue == id else { throw .idChanged(collection: name, id: id) }
-        if rows[position] == row { return false }
+        if tree.element(at: position).row == row { return false }
         replace(at: position, with: row)
         return true
     }
@@ -145,11 +180,15 @@ package struct EntityCollection: Sendable, Hashable {
     /// Replaces the row at `position` (from `position(of:)`) with `row`, which has the same id and
     /// differs from it, remembering the previous version (the newest `historyLimit` are kept).
     mutating func replace(at position: Int, with row: JSONObject) {
-        let old = rows[position]
-        rows[position] = row
-        if !fieldIndex.isEmpty { fieldIndex.changed(at: position, from: fieldIndex.values(in: old), to: row) }
-        refreshTerm(at: position)
-        remember(old, at: position)
+        let keepsHistory = keepsHistory
+        let (key, old, term) = tree.modify(at: position) { entry in
+            let old = entry.row
+            entry.row = row
+            if keepsHistory { Self.remember(old, in: &entry.history) }
+            return (entry.key, old, entry.term)
+        }
+        if !fieldIndex.isEmpty { fieldIndex.changed(key: key, from: fieldIndex.values(in: old), to: row) }
+        unsettle(key, term: term)
     }
 
     /// Changes the row at `position` (from `position(of:)`) through `body`, which keeps its `id`
@@ -158,40 +197,63 @@ package struct EntityCollection: Sendable, Hashable {
     mutating func modifyRow<Failure: Error>(
         at position: Int, _ body: (inout JSONObject) throws(Failure) -> Bool
     ) throws(Failure) -> Bool {
+        let hasIndex = !fieldIndex.isEmpty
+        let names = fieldIndex
+        let keepsHistory = keepsHistory
+        // What the body's run leaves behind: the entry's key, term and indexed values before.
+        var key: UInt64 = 0
+        var term = StateDigest.zero
         // The indexed fields' values only: holding the whole row would make the body copy it.
-        let indexed = fieldIndex.isEmpty ? [] : fieldIndex.values(in: rows[position])
-        guard keepsHistory else {
-            let changed: Bool
-            do throws(Failure) {
-                changed = try body(&rows[position])
-            } catch {
-                rowChanged(at: position, indexed: indexed)  // The body may have written before it failed.
-                throw error
+        var indexed: [JSON?] = []
+        var after: JSONObject?
+        let outcome: Result<Bool, Failure> = tree.modify(at: position) { entry in
+            key = entry.key
+            term = entry.term
+            if hasIndex { indexed = names.values(in: entry.row) }
+            guard keepsHistory else {
+                do throws(Failure) {
+                    let changed = try body(&entry.row)
+                    if changed && hasIndex { after = entry.row }
+                    return .success(changed)
+                } catch {
+                    if hasIndex { after = entry.row }  // The body may have written before it failed.
+                    return .failure(error)
+                }
             }
-            if changed { rowChanged(at: position, indexed: indexed) }
-            return changed
+            let old = entry.row
+            do throws(Failure) {
+                guard try body(&entry.row) else { return .success(false) }
+            } catch {
+                entry.row = old  // With history a failed body changes nothing.
+                return .failure(error)
+            }
+            Self.remember(old, in: &entry.history)
+            if hasIndex { after = entry.row }
+            return .success(true)
         }
-        let old = rows[position]
-        guard try body(&rows[position]) else { return false }
-        rowChanged(at: position, indexed: indexed)
-        remember(old, at: position)
-        return true
+        switch outcome {
+        case .success(let changed):
+            if changed { rowChanged(key: key, term: term, indexed: indexed, to: after) }
+            return changed
+        case .failure(let error):
+            if !keepsHistory { rowChanged(key: key, term: term, indexed: indexed, to: after) }
+            throw error
+        }
     }
 
-    /// Brings the field index and the digest up to date after the row at `position` changed
-    /// in place (`indexed`: its indexed fields' values before).
-    private mutating func rowChanged(at position: Int, indexed: [JSON?]) {
-        if !fieldIndex.isEmpty { fieldIndex.changed(at: position, from: indexed, to: rows[position]) }
-        refreshTerm(at: position)
+    /// Brings the field index and the digest up to date after the row under `key` changed
+    /// (`indexed`: its indexed fields' values before; `row`: the row now, when indexed).
+    private mutating func rowChanged(key: UInt64, term: StateDigest, indexed: [JSON?], to row: JSONObject?) {
+        if let row, !fieldIndex.isEmpty { fieldIndex.changed(key: key, from: indexed, to: row) }
+        unsettle(key, term: term)
     }
 
-    /// Marks the digest term of the row at `position` stale after it (or its predecessor)
-    /// changed: its stored term leaves `settled`, and the term is computed again when the digest
-    /// is next read or settled. A write costs a set insertion, not a SHA-256, so untraced runs
-    /// pay almost nothing for the digest.
-    private mutating func refreshTerm(at position: Int) {
-        guard let id = rows[position]["id"]?.stringValue else { return }
-        if digests.unsettled.insert(_JSONKey(id)).inserted { digests.settled.subtract(digests.terms[position]) }
+    /// Marks the digest term of the row under `key` stale after it (or its predecessor) changed:
+    /// its stored `term` leaves `settled`, and the term is computed again when the digest is next
+    /// read or settled. A write costs a set insertion, not a SHA-256, so untraced runs pay almost
+    /// nothing for the digest.
+    private mutating func unsettle(_ key: UInt64, term: StateDigest) {
+        if digests.unsettled.insert(key).inserted { digests.settled.subtract(term) }
     }
 
     /// The collection's part of the state hash: the sum of every row's term (see the type's
@@ -199,7 +261,7 @@ package struct EntityCollection: Sendable, Hashable {
     package var digest: StateDigest {
         var sum = digests.settled
         for key in digests.unsettled {  // A sum: the order does not matter.
-            if let position = positions[key] { sum.add(term(at: position)) }
+            if let position = tree.rank(of: key) { sum.add(term(at: position)) }
         }
         return sum
     }
@@ -209,45 +271,40 @@ package struct EntityCollection: Sendable, Hashable {
     package mutating func settleDigest() {
         guard !digests.unsettled.isEmpty else { return }
         for key in digests.unsettled {
-            guard let position = positions[key] else { continue }
-            digests.terms[position] = term(at: position)
-            digests.settled.add(digests.terms[position])
+            guard let position = tree.rank(of: key) else { continue }
+            let term = term(at: position)
+            tree.modify(at: position) { $0.term = term }
+            digests.settled.add(term)
         }
         digests.unsettled.removeAll(keepingCapacity: true)
     }
 
     /// The term of the row at `position`, following its predecessor.
     private func term(at position: Int) -> StateDigest {
-        Self.term(previousID: previousID(before: position), row: rows[position])
+        let previousID = position == 0 ? nil : tree.element(at: position - 1).id
+        return Self.term(previousID: previousID, row: tree.element(at: position).row)
     }
 
-    /// The id of the row before `position`, nil for the first.
-    private func previousID(before position: Int) -> String? {
-        position == 0 ? nil : rows[position - 1]["id"]?.stringValue
+    /// Appends `version` to `history`, keeping the newest `historyLimit`.
+    private static func remember(_ version: JSONObject, in history: inout [JSONObject]) {
+        if history.count >= historyLimit { history.remove(at: 0) }
+        history.append(version)
     }
 
-    /// Appends `version` to the history of the row at `position`, keeping the newest
-    /// `historyLimit`, when the collection keeps history.
-    private mutating func remember(_ version: JSONObject, at position: Int) {
-        guard keepsHistory else { return }
-        if history[position].count >= Self.historyLimit { history[position].remove(at: 0) }
-        history[position].append(version)
-    }
-
-    /// Removes row `id`; returns whether it existed.
+    /// Removes row `id`; returns whether it existed. O(log n): later rows keep their keys.
     @discardableResult
     package mutating func remove(id: String) -> Bool {
-        guard let position = positions.removeValue(forKey: _JSONKey(id)) else { return false }
-        // The next row will follow the removed row's predecessor: its term changes.
-        if position + 1 < rows.count { refreshTerm(at: position + 1) }
-        if digests.unsettled.remove(_JSONKey(id)) == nil { digests.settled.subtract(digests.terms[position]) }
-        if !fieldIndex.isEmpty { fieldIndex.removed(rows[position], at: position) }
-        rows.remove(at: position)
-        history.remove(at: position)
-        digests.terms.remove(at: position)
-        for index in position..<rows.count {
-            if let moved = rows[index]["id"]?.stringValue { positions[_JSONKey(moved)] = index }
+        guard let key = keys.removeValue(forKey: _JSONKey(id)), let position = tree.rank(of: key) else {
+            return false
         }
+        let removed = tree.remove(at: position)
+        // The next row now follows the removed row's predecessor: its term changes.
+        if position < tree.count {
+            let next = tree.element(at: position)
+            unsettle(next.key, term: next.term)
+        }
+        if digests.unsettled.remove(key) == nil { digests.settled.subtract(removed.term) }
+        if !fieldIndex.isEmpty { fieldIndex.removed(removed.row, key: key) }
         if lastCreatedID == id { lastCreatedID = nil }
         return true
     }
@@ -256,7 +313,11 @@ package struct EntityCollection: Sendable, Hashable {
     /// definition `digest` must always equal (tests compare them after every step).
     package var digestFromScratch: StateDigest {
         var sum = StateDigest.zero
-        for term in Self.terms(of: rows) { sum.add(term) }
+        var previousID: String?
+        for row in rows {
+            sum.add(Self.term(previousID: previousID, row: row))
+            previousID = row["id"]?.stringValue
+        }
         return sum
     }
 
@@ -271,15 +332,6 @@ package struct EntityCollection: Sendable, Hashable {
         return StateDigest(hashing: bytes)
     }
 
-    /// The terms of `rows` in order, each following the one before.
-    private static func terms(of rows: [JSONObject]) -> [StateDigest] {
-        var previousID: String?
-        return rows.map { row in
-            defer { previousID = row["id"]?.stringValue }
-            return term(previousID: previousID, row: row)
-        }
-    }
-
     /// The rows as a JSON array (insertion order).
     package var json: JSON { .array(rows.map(JSON.object)) }
 
@@ -290,6 +342,42 @@ package struct EntityCollection: Sendable, Hashable {
             if let number = Int(id.dropFirst(marker.count)), number > highest { highest = number }
         }
         return highest + 1
+    }
+
+    /// Checks the storage's invariants (the tree's, and that every id maps to its row); traps
+    /// when one fails. For tests.
+    package func checkInvariants() {
+        tree.checkInvariants()
+        precondition(keys.count == tree.count, "\(name): \(keys.count) ids for \(tree.count) rows")
+        for entry in tree {
+            precondition(keys[_JSONKey(entry.id)] == entry.key, "\(name): id \(entry.id) maps elsewhere")
+            precondition(entry.row["id"]?.stringValue == entry.id, "\(name): row \(entry.id) changed its id")
+            precondition(entry.key < nextKey, "\(name): key \(entry.key) not below the next key")
+        }
+    }
+}
+
+extension EntityCollection {
+    /// Equal when the rows, their histories, the id counter, the last created id and the
+    /// history setting are; what is derived from the rows (keys, digests, indexes) is not compared.
+    package static func == (lhs: EntityCollection, rhs: EntityCollection) -> Bool {
+        guard lhs.name == rhs.name, lhs.lastCreatedID == rhs.lastCreatedID, lhs.nextNumber == rhs.nextNumber,
+            lhs.keepsHistory == rhs.keepsHistory, lhs.count == rhs.count
+        else { return false }
+        if lhs.tree.sharesStorage(with: rhs.tree) { return true }
+        return lhs.tree.elementsEqual(rhs.tree) { $0.row == $1.row && $0.history == $1.history }
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(lastCreatedID)
+        hasher.combine(nextNumber)
+        hasher.combine(keepsHistory)
+        hasher.combine(count)
+        for entry in tree {
+            hasher.combine(entry.row)
+            hasher.combine(entry.history)
+        }
     }
 }
 
@@ -317,14 +405,12 @@ package enum EntityStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 }
 
-/// What `EntityCollection.digest` is kept from: the rows' terms (`terms`, parallel to the rows),
-/// the sum of the settled ones (`settled`), and the ids of the rows whose term is stale
-/// (`unsettled`: their stored term is not in `settled`). Derived from the rows, so two always
-/// compare equal: a collection's equality is that of its rows, settled or not.
+/// What `EntityCollection.digest` is kept from, beside the terms stored with the rows: the sum
+/// of the settled terms (`settled`) and the keys of the rows whose term is stale (`unsettled`:
+/// their stored term is not in `settled`). Derived from the rows, so two always compare equal.
 struct _RowDigests: Sendable, Hashable {
-    var terms: [StateDigest] = []
     var settled = StateDigest.zero
-    var unsettled: Set<_JSONKey> = []
+    var unsettled: Set<UInt64> = []
 
     static func == (lhs: _RowDigests, rhs: _RowDigests) -> Bool { true }
 

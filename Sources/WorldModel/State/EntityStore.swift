@@ -49,8 +49,8 @@ package struct EntityStore: Sendable, Hashable {
         return nil
     }
 
-    /// The rows of the collection named `name` (without copying the collection out).
-    func rows(of name: String) -> [JSONObject]? {
+    /// The rows of the collection named `name` (O(1): no copy of the collection or its rows).
+    func rows(of name: String) -> EntityRows? {
         guard let position = position(of: name) else { return nil }
         return collections[position].rows
     }

@@ -33,7 +33,10 @@ final class StepContext: ExpressionContext {
         takesShortcuts = world.shortcuts.isEnabled
     }
 
-    func rows(in collection: String) -> [JSONObject]? { data.rows(of: collection) }
+    /// The rows copied into an array, O(n): the engine reads `entityRows(in:)` instead.
+    func rows(in collection: String) -> [JSONObject]? { data.rows(of: collection).map(Array.init) }
+
+    func entityRows(in collection: String) -> EntityRows? { data.rows(of: collection) }
 
     func row(in collection: String, id: JSON) -> JSONObject? {
         id.rowID.flatMap { data.row(of: collection, id: $0) }

@@ -226,17 +226,17 @@ extension World {
     }
 
     /// For a list whose filter is an `EqualityFilter` with a string argument, over an indexed
-    /// field: the positions of the rows that can pass it (the rest fail its first conjunct), in
-    /// insertion order. Nil otherwise: the caller scans every row.
+    /// field: the rows that can pass it (the rest fail its first conjunct), in insertion order.
+    /// Nil otherwise: the caller scans every row.
     private func indexedCandidates(
         _ collection: String, tool: ToolEntry, evaluator: EffectEvaluator, data: EntityStore
-    ) -> [Int]? {
+    ) -> [JSONObject]? {
         guard let equality = tool.equalityFilter, case .string(let value)? = evaluator.arguments[equality.argument],
             let index = data.index(of: collection),
-            var positions = data[index: index].positions(whereField: equality.field, equalTo: value)
+            var rows = data[index: index].rows(whereField: equality.field, equalTo: value)
         else { return nil }
-        if shortcuts.breaks(.fieldIndex), !positions.isEmpty { positions.removeLast() }
-        return positions
+        if shortcuts.breaks(.fieldIndex), !rows.isEmpty { rows.removeLast() }
+        return rows
     }
 
     private func list(
@@ -263,12 +263,12 @@ extension World {
                 if holds == .bool(true) { matching.append(row) }
             }
             if let candidates {
-                for position in candidates { try keep(rows[position]) }
+                for row in candidates { try keep(row) }
             } else {
                 for row in rows { try keep(row) }
             }
         } else {
-            matching = rows
+            matching = Array(rows)
         }
         if let orderBy {
             let keyed = matching.enumerated().map {

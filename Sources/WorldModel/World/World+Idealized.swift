@@ -7,6 +7,9 @@ extension World {
     package func idealized() -> World {
         var spec = spec
         spec.faults = []
+        // The same rows, with the field indexes this world already built (a large store's
+        // indexes cost more to build than to share); `init` sets the history flags again.
+        spec.initialData = initialState.data
         spec.services = spec.services.map { service in
             var service = service
             service.rateLimit = nil

@@ -64,8 +64,9 @@ package struct World: Sendable {
             }
         }
         var data = spec.initialData
-        for index in data.collections.indices where !staleReadable.contains(data.collections[index].name) {
-            data[index: index].keepsHistory = false
+        for index in data.collections.indices {
+            // Set both ways: a store may come from another world (`idealized()` reuses its own).
+            data[index: index].keepsHistory = staleReadable.contains(data.collections[index].name)
         }
         if shortcuts.isEnabled {
             // The fields list filters compare with an argument get an index (`EqualityFilter`).

@@ -113,7 +113,7 @@ struct TestWorld {
         world.step(&state, tool: tool, arguments: arguments, seed: seed)
     }
 
-    func rows(_ collection: String) -> [JSONObject] { state.data[collection]?.rows ?? [] }
+    func rows(_ collection: String) -> [JSONObject] { state.data[collection].map { Array($0.rows) } ?? [] }
     func row(_ collection: String, _ id: String) -> JSONObject? { state.data[collection]?.row(id: id) }
 }
 
