@@ -3,12 +3,15 @@ import Sandbox
 import Scenarios
 import WorldModel
 
-/// What a step costs as the world grows: traced steps on crm-refund (10 KB of data) and on the
-/// big world (`EpisodeBenchmarks.bigWorld`, about 1.5 MB), with the whole-state hash of trace
-/// format 1 as the baseline measured in the same run; and, on crm-refund's charges grown to 1k
-/// and 1M generated rows, an episode reset followed by the first write or by a delete by key, and
-/// a list with an equality filter returning 20 rows; and loading crm-refund with 1M charges from a
-/// file against parsing that file's JSON. Every world and file is generated at run time.
+/// What a step costs as the world grows: traced steps on crm-refund (10 KB of data), on the
+/// big world (`EpisodeBenchmarks.bigWorld`, about 1.5 MB) and on crm-refund with 400k generated
+/// charges (about 40 MB), with the whole-state hash of trace format 1 as the baseline measured in
+/// the same run; on crm-refund's charges grown to 1k and 1M generated rows, an episode reset
+/// followed by the first write or by a delete by key, and a list with an equality filter returning
+/// 20 rows; loading crm-refund with 1M charges from a file against parsing that file's JSON; and a
+/// traced session of 1,000 and of 8,000 calls with a write every fourth (a ticket note, so a
+/// collection grows), per call, to show that a long session costs linearly. Every world and file
+/// is generated at run time.
 ///
 /// The benchmarks add three tools to crm-refund: `bench_set_tier` (a customer's tier) and
 /// `bench_set_charge_note` (a charge's `note`), so the same keyed update runs on every world, and
@@ -19,11 +22,17 @@ package enum LargeWorldBenchmarks {
     /// How many charges of a generated collection belong to each customer (what the filtered
     /// list returns).
     package static let rowsPerCustomer = 20
+    /// Generated charges of the largest traced world (about 40 MB of data).
+    package static let largeWorldCharges = 400_000
+    /// Calls in the traced sessions.
+    package static let sessionLengths = [1_000, 8_000]
 
     /// The `large-world` group; empty (with a note on standard error) when `directory` lacks
-    /// crm-refund.json. `rowCounts` and `loadRows` may be overridden (tests use small ones).
+    /// crm-refund.json. `rowCounts`, `loadRows` and `largeWorldCharges` may be overridden (tests
+    /// use small ones).
     package static func group(
-        directory: String = "scenarios", rowCounts: [Int] = rowCounts, loadRows: Int = loadRowCount
+        directory: String = "scenarios", rowCounts: [Int] = rowCounts, loadRows: Int = loadRowCount,
+        largeWorldCharges: Int = largeWorldCharges
     ) -> BenchmarkGroup {
         guard let loaded = try? ScenarioLoader.load(contentsOf: "\(directory)/crm-refund.json"),
             let small = withBenchTools(loaded), let bigWorld = EpisodeBenchmarks.bigWorld(from: loaded),
@@ -36,8 +45,21 @@ package enum LargeWorldBenchmarks {
         var comparisons: [BenchmarkComparison] = []
 
         // (a) Traced get and update, hash and trace line included, on 10 KB and 1.5 MB of data.
-        let sizes = [
-            ("10 KB", small), ("\(EpisodeBenchmarks.megabytes(bigWorld.dataBytes)) MB", big),
+        // The largest world is built on first use (a filter that skips it skips building it).
+        // About 100 bytes of canonical JSON per generated charge.
+        let largeLabel =
+            "\(largeWorldCharges / 1_000)k charges, ~\(EpisodeBenchmarks.megabytes(largeWorldCharges * 100)) MB"
+        let sizes: [(String, @Sendable () -> Scenario?)] = [
+            ("10 KB", { small }), ("\(EpisodeBenchmarks.megabytes(bigWorld.dataBytes)) MB", { big }),
+            (
+                largeLabel,
+                {
+                    guard let world = grown(small.world, charges: largeWorldCharges) else { return nil }
+                    var large = small
+                    large.world = world
+                    return large
+                }
+            ),
         ]
         let get: [(String, JSON)] = [("crm_get_customer", ["customer_id": "C-1042"])]
         let update: [(String, JSON)] = [
@@ -48,7 +70,7 @@ package enum LargeWorldBenchmarks {
         for (size, scenario) in sizes {
             for (kind, calls) in [("get", get), ("update", update)] {
                 let name = "traced \(kind) (crm-refund, \(size) data)"
-                let box = TracedBox(scenario: scenario, calls: calls)
+                let box = TracedBox(build: scenario, calls: calls)
                 benchmarks.append(Benchmark(name) { box.step() })
                 names["\(kind) \(size)"] = name
             }
@@ -68,6 +90,10 @@ package enum LargeWorldBenchmarks {
                 BenchmarkComparison(
                     "traced \(kind), \(bigSize) vs 10 KB of data (the target: within 2×)",
                     candidate: names["\(kind) \(bigSize)"]!, baseline: names["\(kind) 10 KB"]!))
+            comparisons.append(
+                BenchmarkComparison(
+                    "traced \(kind), \(largeLabel) vs 10 KB of data",
+                    candidate: names["\(kind) \(largeLabel)"]!, baseline: names["\(kind) 10 KB"]!))
             comparisons.append(
                 BenchmarkComparison(
                     "traced \(kind) vs the format 1 whole-state hash alone (\(bigSize) data)",
@@ -141,8 +167,52 @@ package enum LargeWorldBenchmarks {
             BenchmarkComparison(
                 "load vs JSON parse of the same file (\(label(loadRows)) charges; the target: a small multiple)",
                 candidate: loadName, baseline: parseName))
+
+        // (d) Traced sessions with a write every fourth call, per call: linear means the long
+        // session's call costs what the short one's does.
+        var sessionNames: [String] = []
+        for length in sessionLengths {
+            let name = "call of a traced \(length)-call session, a write every fourth (crm-refund)"
+            sessionNames.append(name)
+            benchmarks.append(
+                Benchmark(name, operationsPerRun: length) { blackHole(tracedSession(small, calls: length)) })
+        }
+        if let short = sessionNames.first, let long = sessionNames.last, short != long {
+            comparisons.append(
+                BenchmarkComparison(
+                    "traced session call, \(sessionLengths.last!) vs \(sessionLengths.first!) calls (linear: within 2×)",
+                    candidate: long, baseline: short))
+        }
         return BenchmarkGroup(
             "large-world", benchmarks: benchmarks, comparisons: comparisons, tearDown: { loadFile.remove() })
+    }
+
+    /// Plays a traced session of `calls` calls on `scenario` (crm-refund), every fourth adding a
+    /// ticket note and the others reading a customer, as `simrun serve --trace` records one;
+    /// returns the steps written. The trace goes to a temporary file, deleted after.
+    package static func tracedSession(_ scenario: Scenario, calls: Int) -> Int {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "simrun-bench-session-\(UUID().uuidString).jsonl"
+        ).path
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: TraceWriter.partialPath(for: path))
+        }
+        var engine = EpisodeEngine(scenario: scenario, seed: 9, recordsStateHashes: true)
+        let header = TraceHeader(
+            scenario: scenario, seed: 9, agent: .external, trial: 1, policy: .permissive, thinkTime: .explicit)
+        engine.traceWriter = try? TraceWriter(path: path, header: header)
+        for index in 1...max(1, calls) {
+            if index % 4 == 0 {
+                _ = engine.call(
+                    "crm_add_ticket_note", arguments: ["ticket_id": "T-7031", "body": .string("note \(index)")],
+                    thinkMs: 100, approved: nil)
+            } else {
+                _ = engine.call("crm_get_customer", arguments: ["customer_id": "C-1042"], thinkMs: 100, approved: nil)
+            }
+        }
+        _ = engine.finish(answer: nil)
+        return engine.steps.count
     }
 
     /// Row count of the charges in the scenario file the load benchmark writes.
@@ -220,7 +290,8 @@ package enum LargeWorldBenchmarks {
 /// run on one thread.
 private final class TracedBox: @unchecked Sendable {
     static let restartEvery = 256
-    let scenario: Scenario
+    private let build: @Sendable () -> Scenario?
+    private var built: Scenario??
     let calls: [(String, JSON)]
     let tracePath = FileManager.default.temporaryDirectory.appendingPathComponent(
         "simrun-bench-large-\(UUID().uuidString).jsonl"
@@ -228,9 +299,17 @@ private final class TracedBox: @unchecked Sendable {
     @exclusivity(unchecked) var engine: EpisodeEngine?
     @exclusivity(unchecked) var steps = 0
 
-    init(scenario: Scenario, calls: [(String, JSON)]) {
-        self.scenario = scenario
+    init(build: @escaping @Sendable () -> Scenario?, calls: [(String, JSON)]) {
+        self.build = build
         self.calls = calls
+    }
+
+    /// The scenario, built on the first step (nil when it could not be built: no steps then).
+    var scenario: Scenario? {
+        if let built { return built }
+        let scenario = build()
+        built = .some(scenario)
+        return scenario
     }
 
     deinit {
@@ -239,6 +318,7 @@ private final class TracedBox: @unchecked Sendable {
     }
 
     func step() {
+        guard let scenario else { return }
         steps += 1
         if engine == nil || steps % Self.restartEvery == 0 {
             _ = engine?.finish(answer: nil)

@@ -12,9 +12,12 @@ struct LargeWorldBenchmarksTests {
 
     @Test("every benchmark runs, and each comparison names two of them")
     func runs() throws {
-        let group = LargeWorldBenchmarks.group(directory: ProjectPaths.scenarios, rowCounts: [1_000], loadRows: 2_000)
+        let group = LargeWorldBenchmarks.group(
+            directory: ProjectPaths.scenarios, rowCounts: [1_000], loadRows: 2_000, largeWorldCharges: 2_000)
         let names = group.benchmarks.map(\.name)
-        #expect(names.count == 11)
+        #expect(names.count == 15)
+        #expect(names.contains("traced get (crm-refund, 2k charges, ~0.2 MB data)"))
+        #expect(names.contains("call of a traced 8000-call session, a write every fourth (crm-refund)"))
         #expect(names.contains("list with an equality filter, 20 of 1k charges"))
         #expect(names.contains("reset + delete by key (1k charges)"))
         #expect(names.contains("load crm-refund with 2k charges (ScenarioLoader)"))
@@ -23,6 +26,13 @@ struct LargeWorldBenchmarksTests {
         }
         for benchmark in group.benchmarks { benchmark.run() }
         group.tearDown?()
+    }
+
+    @Test("a traced session writes every call, notes included")
+    func session() throws {
+        let refund = try ScenarioLoader.load(contentsOf: ProjectPaths.scenarios + "/crm-refund.json")
+        let tools = try #require(LargeWorldBenchmarks.withBenchTools(refund))
+        #expect(LargeWorldBenchmarks.tracedSession(tools, calls: 40) == 40)
     }
 
     @Test("the grown world's filtered list returns 20 rows, the same with the field index and with a scan")

@@ -7,22 +7,52 @@ struct CheckEvaluator: Sendable {
     let checks: [CheckSpec]
     /// For each `always` check (by index in `checks`): the first step where it broke, and why.
     private var alwaysBroken: [Int: (step: Int, evidence: String)] = [:]
+    /// For each `always` check that held so far (by index in `checks`): what its last evaluation
+    /// read, so a step that changed none of it need not evaluate it again (`WorldReads`).
+    private var alwaysReads: [Int: WorldReads] = [:]
 
     init(scenario: Scenario) {
         checks = scenario.checks
     }
 
+    /// Evaluates the `always` checks that have held so far after `step`. A check is evaluated
+    /// again only when the step may have changed what its last evaluation read: the step
+    /// committed a write to a collection it read, or it reads the clock, a regime or a call count
+    /// (with the world's shortcuts off, after every step: `WorldShortcuts`).
     mutating func observe(step: TraceStep, world: World, state: WorldState) {
+        let written = step.committed ? world.collectionsWritten(by: step.tool) : []
         for (index, check) in checks.enumerated() where alwaysBroken[index] == nil {
             guard case .always(let expression) = check.kind else { continue }
-            let (holds, evidence) = Self.holds(expression, world: world, state: state)
+            if world.shortcuts.isEnabled, let reads = alwaysReads[index], !reads.mayChange(written: written) {
+                continue
+            }
+            var reads = WorldReads()
+            let (holds, evidence) = Self.holds(expression, world: world, state: state, recording: &reads)
+            alwaysReads[index] = reads
             if !holds { alwaysBroken[index] = (step.index, evidence) }
         }
     }
 
     static func holds(_ expression: CompiledExpression, world: World, state: WorldState) -> (Bool, String) {
+        holds(expression) { () throws(ExpressionRuntimeError) in try world.evaluate(expression, in: state) }
+    }
+
+    /// `holds(_:world:state:)`, noting in `reads` what the evaluation read.
+    static func holds(
+        _ expression: CompiledExpression, world: World, state: WorldState, recording reads: inout WorldReads
+    )
+        -> (Bool, String)
+    {
+        holds(expression) { () throws(ExpressionRuntimeError) in
+            try world.evaluate(expression, in: state, recording: &reads)
+        }
+    }
+
+    private static func holds(_ expression: CompiledExpression, _ evaluate: () throws(ExpressionRuntimeError) -> JSON)
+        -> (Bool, String)
+    {
         do throws(ExpressionRuntimeError) {
-            let value = try world.evaluate(expression, in: state)
+            let value = try evaluate()
             return (value == .bool(true), "\(expression.source) was \(value.canonicalText)")
         } catch {
             return (false, "\(expression.source) could not be evaluated: \(error)")

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import Synchronization
 import WorldModel
 
 /// Runs independent jobs on several threads and returns their results in job order, so the
@@ -10,15 +10,15 @@ package enum Parallel {
     ///
     /// Each thread takes the next job not yet started, so a slow job never leaves a thread idle
     /// and jobs finish in close to index order (which keeps `TraceArchiveWriter`'s reordering
-    /// window small).
+    /// window small). Taking a job and storing its result take no lock (an atomic counter, and a
+    /// slot per job that only its worker writes), so workers never wait for one another here.
     package static func map<Value: Sendable>(
         _ count: Int, parallelism: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
         _ body: @Sendable (Int) -> Value
     ) -> [Value] {
         let results = Slots<Value>(count: count)
         let workers = max(1, min(parallelism, count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            _ = worker
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = results.claim() {
                 let done = results.set(index, body(index))
                 progress?(done, count)
@@ -27,33 +27,42 @@ package enum Parallel {
         return results.values
     }
 
-    /// One slot per job, each written by exactly one worker.
+    /// One slot per job, each written by exactly one worker, and read once every worker is done
+    /// (`concurrentPerform` returning orders those writes before the read).
     private final class Slots<Value: Sendable>: @unchecked Sendable {
-        private var slots: [Value?]
-        private var finished = 0
-        private var started = 0
-        private let lock = NSLock()
+        private let slots: UnsafeMutableBufferPointer<Value?>
+        private let started = Atomic<Int>(0)
+        private let finished = Atomic<Int>(0)
 
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
 
         /// The next job to start, or `nil` when every job has started.
         func claim() -> Int? {
-            lock.withLock {
-                guard started < slots.count else { return nil }
-                started += 1
-                return started - 1
-            }
+            let index = started.add(1, ordering: .relaxed).oldValue
+            return index < slots.count ? index : nil
         }
 
-        /// Stores a result and returns how many jobs are done.
+        /// Stores a result (the worker that claimed `index` alone writes its slot) and returns
+        /// how many jobs are done.
         func set(_ index: Int, _ value: Value) -> Int {
-            lock.withLock {
-                slots[index] = value
-                finished += 1
-                return finished
-            }
+            slots[index] = value
+            return finished.add(1, ordering: .relaxed).newValue
         }
 
-        var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
+        /// The results, in index order.
+        var values: [Value] {
+            slots.map { slot in
+                guard let value = slot else { preconditionFailure("a parallel job finished without a result") }
+                return value
+            }
+        }
     }
 }

@@ -122,6 +122,9 @@ package final class TraceArchiveWriter: @unchecked Sendable {
     private var offset: Int64 = 0
     private var next = 0
     private var pending: [Int: (seed: UInt64, trial: Int, bytes: [UInt8]?)] = [:]
+    /// Whether a thread is writing ready episodes (outside the lock); only that thread touches
+    /// the files, `offset` and `failure` until it clears this under the lock.
+    private var draining = false
     private var failure: TraceWriteError?
 
     /// Creates (or replaces) `PATH.partial` and the index's `.partial`, creating missing
@@ -153,12 +156,32 @@ package final class TraceArchiveWriter: @unchecked Sendable {
 
     /// Hands over job `position`'s result: the trace bytes to archive, or `nil` for an episode
     /// that is not archived. Every position from 0 must be submitted exactly once.
+    ///
+    /// The files are written outside the lock: the thread that finds no one writing takes the
+    /// episodes that are next in order and writes them, again until none is ready, while other
+    /// threads only hand theirs over and go on playing (a write under the lock kept the other
+    /// job waiting on every episode). When every `submit` has returned, everything is written.
     package func submit(position: Int, seed: UInt64, trial: Int, bytes: [UInt8]?) {
-        lock.withLock {
+        let writes = lock.withLock { () -> Bool in
             pending[position] = (seed, trial, bytes)
-            while let job = pending.removeValue(forKey: next) {
-                if failure == nil, let bytes = job.bytes { append(job.seed, job.trial, bytes) }
-                next += 1
+            guard !draining else { return false }
+            draining = true
+            return true
+        }
+        guard writes else { return }
+        while true {
+            let ready = lock.withLock { () -> [(seed: UInt64, trial: Int, bytes: [UInt8]?)] in
+                var ready: [(seed: UInt64, trial: Int, bytes: [UInt8]?)] = []
+                while let job = pending.removeValue(forKey: next) {
+                    ready.append(job)
+                    next += 1
+                }
+                if ready.isEmpty { draining = false }
+                return ready
+            }
+            guard !ready.isEmpty else { return }
+            for job in ready where failure == nil {
+                if let bytes = job.bytes { append(job.seed, job.trial, bytes) }
             }
         }
     }
@@ -167,7 +190,7 @@ package final class TraceArchiveWriter: @unchecked Sendable {
     /// stay `.partial`), or `nil` when everything was written.
     package func finish() -> TraceWriteError? {
         lock.withLock {
-            precondition(pending.isEmpty, "an archive was finished with jobs out of order")
+            precondition(pending.isEmpty && !draining, "an archive was finished with jobs out of order")
             _ = close(archive)
             _ = close(index)
             archive = -1

@@ -227,7 +227,9 @@ extension ScenarioReader {
             return nil
         }
         if let whereValue = object["where"] {
-            return condition(whereValue, Self.join(path, "where"), scope: rowScope).map(RowSelector.matching)
+            return condition(whereValue, Self.join(path, "where"), scope: rowScope).map {
+                RowSelector.selecting(where: $0)
+            }
         }
         if let keyValue = object["key"] {
             return expression(keyValue, Self.join(path, "key"), scope: keyScope).map(RowSelector.key)

@@ -78,6 +78,14 @@ package enum RowSelector: Sendable {
     case key(CompiledExpression)
     /// Every row for which the predicate (over `row`) is true; zero rows is not an error.
     case matching(CompiledExpression)
+    /// `matching` for a predicate `row.id == key [&& …]` (`RowIDKey`): the same rows, found by
+    /// looking the one row whose id is `key` up (the scan without shortcuts).
+    case matchingID(CompiledExpression, key: CompiledExpression)
+
+    /// The selector of a `where` predicate: `matchingID` when its shape allows, else `matching`.
+    package static func selecting(where predicate: CompiledExpression) -> RowSelector {
+        RowIDKey(predicate: predicate).map { .matchingID(predicate, key: $0.key) } ?? .matching(predicate)
+    }
 }
 
 /// One field assignment: where it writes (a field, a nested path, or a path with `[expr]`

@@ -96,13 +96,32 @@ struct EffectEvaluator {
                     response: .error(404, code: "not_found", message: "no row with id '\(id)' in \(collection)"))
             }
             return [id]
-        case .matching(let predicate):
+        case .matchingID(let predicate, let key) where shortcuts.isEnabled:
+            return try selectedID(collection, predicate: predicate, key: key, data: data)
+        case .matching(let predicate), .matchingID(let predicate, _):
             var ids: [String] = []
             for row in data.rows(of: collection) ?? [] where try holds(predicate, row: row, data: data) {
                 if let id = row["id"]?.stringValue { ids.append(id) }
             }
             return ids
         }
+    }
+
+    /// The rows the scan of `predicate` (`row.id == key [&& …]`, see `RowIDKey`) selects, found
+    /// by id: none in an empty collection (the scan evaluates nothing there), else `key` is
+    /// evaluated (failing as the scan's first row would) and only the row with that id, if any,
+    /// is tested (every other row fails the first conjunct; ids are strings, so a key of another
+    /// type matches none).
+    private func selectedID(
+        _ collection: String, predicate: CompiledExpression, key: CompiledExpression, data: EntityStore
+    )
+        throws(OperationFailure) -> [String]
+    {
+        guard let rows = data[collection]?.count, rows > 0 else { return [] }
+        guard case .string(let id) = try value(key, data: data, what: "filter"),
+            let row = data.row(of: collection, id: id), try holds(predicate, row: row, data: data)
+        else { return [] }
+        return shortcuts.breaks(.idLookup) ? [] : [id]
     }
 
     mutating func create(

@@ -20,6 +20,9 @@ final class StepContext: ExpressionContext {
     /// Whether to take the shortcuts: id lookups for `row.id == E` and immediate values read
     /// without a frame (`WorldShortcuts`).
     let takesShortcuts: Bool
+    /// The rows of every collection when the step began: an evaluation's budget scales with
+    /// them (`CompiledExpression.budget(forRows:)`).
+    let rowCount: Int
 
     /// Borrows `world` and `state` (an initializer's parameters are otherwise owned: the call
     /// would retain and release every field of both).
@@ -31,6 +34,9 @@ final class StepContext: ExpressionContext {
         services = state.services
         toolCalls = state.toolCalls
         takesShortcuts = world.shortcuts.isEnabled
+        var rowCount = 0
+        for index in state.data.collections.indices { rowCount += state.data.collections[index].count }
+        self.rowCount = rowCount
     }
 
     /// The rows copied into an array, O(n): the engine reads `entityRows(in:)` instead.
@@ -99,13 +105,13 @@ final class StepContext: ExpressionContext {
                 for index in slots.indices { slots[index] = .null }
                 swap(&slots, &plainSlots)
             }
-            return try expression.evaluate(self, lending: &slots)
+            return try expression.evaluate(self, lending: &slots, budget: expression.budget(forRows: rowCount))
         }
         var bindings = ExpressionBindings(names: Self.engineNames + locals.map(\.name))
         bindings.values[0] = args
         if let row { bindings.values[1] = .object(row) }
         for (offset, local) in locals.enumerated() { bindings.values[2 + offset] = local.value }
-        return try expression.evaluate(self, bindings)
+        return try expression.evaluate(self, bindings, budget: expression.budget(forRows: rowCount))
     }
 
     /// Whether a condition over `args`, no `row`, and `boundRow` holds: `true` exactly, not

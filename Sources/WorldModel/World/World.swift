@@ -160,6 +160,8 @@ final class ToolEntry: Sendable {
     /// immediate (`EffectEvaluator.isImmediate`) or a direct condition, as for most keyed reads
     /// and updates, so the step builds none.
     let needsContext: Bool
+    /// The collections a committed call may have changed (`World.collectionsWritten(by:)`).
+    let writtenCollections: Set<String>
 
     /// With `shortcuts` off, no target plan, no in-place writes and always a context: the
     /// general paths (`WorldShortcuts`).
@@ -193,6 +195,7 @@ final class ToolEntry: Sendable {
             !shortcuts.isEnabled || spec.idempotencyKey != nil || !conditionsAreDirect || !spec.bindings.isEmpty
             || spec.requires.contains { $0.messageTemplate != nil }
             || spec.operation.evaluatesOnlyImmediately == false
+        writtenCollections = spec.operation.writtenCollections
     }
 }
 

@@ -7,10 +7,14 @@
 /// | `targetRow`: `TargetRowPlan` (one lookup of a keyed call's row, preconditions bound to it by `ExpressionRowBinding`) | the tool's own preconditions and operation, looking rows up by name |
 /// | `directCondition`: `_DirectCondition`, `TargetRow.existence` | evaluating the condition in a `StepContext` |
 /// | `inPlaceUpdate`: operations run on the state's own store, flat immediate updates written into the row, changed rows recognised without comparing them whole | a draft store that the state takes only when the whole operation succeeded and changed something |
-/// | `idLookup`: `row.id == E` quantifiers looking the row up (`ExpressionContext.rowsAreIndexedByID`) | scanning every row |
+/// | `idLookup`: `row.id == E` quantifiers looking the row up (`ExpressionContext.rowsAreIndexedByID`), and update and delete selectors `where: row.id == E [&& …]` (`RowSelector.matchingID`) | scanning every row |
 /// | `immediateValues`: constants and `args.x` read without an evaluation frame or context | evaluating the compiled expression |
 /// | `fieldIndex`: list filters `row.f == args.x` (alone or leftmost in `&&`) answered from the collection's `FieldIndex` (`EqualityFilter`) | scanning every row |
 /// | `certainDraws`: no draw for a decision whose outcome is certain, lognormal parameters worked out once | drawing every decision, parameters computed per call |
+///
+/// Beside them, without a case of its own: an `always` check is evaluated again only after a
+/// step that may have changed what its last evaluation read (`WorldReads`); the general path
+/// evaluates it after every step.
 ///
 /// `.disabled` turns every one of them off, so the general paths run alone; the differential
 /// tests step a world with and without them and compare every observation and state.
