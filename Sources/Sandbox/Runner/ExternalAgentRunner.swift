@@ -60,12 +60,20 @@ public struct ExternalAgentRunner: Sendable {
         "\(traceDirectory)/\(scenario.name)/seed-\(seed)-trial-\(trial).jsonl"
     }
 
+    /// The file the episode's servers append a line to when they start:
+    /// `DIR/<scenario>/seed-<s>-trial-<t>.starts`. More than one line fails the episode's built-in
+    /// check "one MCP session per episode".
+    public func startsPath(seed: UInt64, trial: Int) -> String {
+        String(tracePath(seed: seed, trial: trial).dropLast(".jsonl".count)) + ".starts"
+    }
+
     /// The arguments after the executable that serve one episode: `serve FILE --seed S --trial T
-    /// --trace PATH`, then the fault selection, approvals and scopes. Paths are absolute.
+    /// --trace PATH --starts-file PATH`, then the fault selection, approvals and scopes. Paths are absolute.
     public func serverArguments(seed: UInt64, trial: Int) -> [String] {
         var arguments = [
             "serve", Self.absolute(scenario.path ?? ""), "--seed", String(seed), "--trial", String(trial), "--trace",
-            Self.absolute(tracePath(seed: seed, trial: trial)),
+            Self.absolute(tracePath(seed: seed, trial: trial)), "--starts-file",
+            Self.absolute(startsPath(seed: seed, trial: trial)),
         ]
         switch scenario.faultProvenance.selection {
         case .scenario: break
@@ -95,32 +103,47 @@ public struct ExternalAgentRunner: Sendable {
     /// from ending cleanly (the agent cannot start, never starts the server, times out, or the
     /// server dies) is a failed summary whose one failed check says what happened.
     ///
-    /// An earlier trace at the episode's path stays whole until the server replaces it; the
-    /// episode is scored only from a trace written by this episode — the complete one, or the
-    /// server's `.partial` file when it did not finish.
+    /// An earlier trace at the episode's path waits aside (`PATH.earlier`) while the agent runs,
+    /// since `simrun serve` refuses to overwrite a trace, and is put back when the episode records
+    /// none; the episode is scored only from a trace written by this episode — the complete one,
+    /// or the server's `.partial` file when it did not finish. An agent that started the server
+    /// more than once (a client that opens a process per call) fails the built-in check
+    /// "one MCP session per episode"; one that never started it fails "the agent connected to the
+    /// MCP server", with no trace and no replay command.
     public func play(seed: UInt64, trial: Int) -> EpisodeSummary {
         let tracePath = tracePath(seed: seed, trial: trial)
         let partialPath = TraceWriter.partialPath(for: tracePath)
         let base = String(tracePath.dropLast(".jsonl".count))
         let configPath = base + ".mcp.json"
         let logPath = base + ".agent.log"
-        func failed(_ evidence: String, trace: String? = nil) -> EpisodeSummary {
+        func failed(
+            _ evidence: String, trace: String? = nil, check: String = "the agent finished the episode"
+        ) -> EpisodeSummary {
             EpisodeSummary(
                 scenario: scenario.name, seed: seed, trial: trial, passed: false,
-                failedChecks: [
-                    CheckResult(
-                        name: "the agent finished the episode", kind: .builtin, passed: false, evidence: evidence)
-                ],
+                failedChecks: [CheckResult(name: check, kind: .builtin, passed: false, evidence: evidence)],
                 callLatenciesMs: [], faultsFired: [], virtualTimeMs: 0, tracePath: trace, replayCommand: "")
         }
         if let reason = TraceDirectoryLock.createDirectories("\(traceDirectory)/\(scenario.name)") {
             return failed("cannot create the trace directory: \(reason)")
         }
-        let earlierTrace = Self.identity(of: tracePath)
+        // `simrun serve` refuses to overwrite a trace, so an earlier one waits aside and comes back
+        // when this episode records none.
+        let startsPath = startsPath(seed: seed, trial: trial)
+        let asidePath = tracePath + ".earlier"
         _ = unlink(partialPath)
+        _ = unlink(startsPath)
+        _ = unlink(asidePath)
+        let hadEarlier = rename(tracePath, asidePath) == 0
+        defer {
+            if hadEarlier {
+                if access(tracePath, F_OK) != 0 { _ = rename(asidePath, tracePath) } else { _ = unlink(asidePath) }
+            }
+        }
         let config: JSON = [
             "mcpServers": [
                 "simrun": [
+                    "transport": "stdio",
                     "command": .string(simrunExecutable),
                     "args": .array(serverArguments(seed: seed, trial: trial).map(JSON.string)),
                 ]
@@ -166,14 +189,19 @@ public struct ExternalAgentRunner: Sendable {
 
         // The server renames its trace into place when the episode ends, so a file at the final
         // path that is not the earlier one is this episode's complete trace.
-        let finished = Self.identity(of: tracePath).map { $0 != earlierTrace ?? (0, 0) } ?? false
+        let finished = fileManager.fileExists(atPath: tracePath)
         let readPath = finished ? tracePath : fileManager.fileExists(atPath: partialPath) ? partialPath : nil
         guard let readPath else {
             return failed(
                 timedOut
                     ? "the agent timed out after \(Int(timeoutSeconds)) s without starting the MCP server (log: \(logPath))"
-                    : "the agent exited with status \(status) without starting the MCP server (log: \(logPath))")
+                    : "the agent exited with status \(status) without starting the MCP server (log: \(logPath))",
+                check: Self.connectedCheckName)
         }
+        let starts = ServedEpisodeGuard.startCount(in: startsPath)
+        let sessionsCheck = CheckResult(
+            name: ServedEpisodeGuard.oneSessionCheckName, kind: .builtin, passed: false,
+            evidence: ServedEpisodeGuard.sessionsEvidence(count: starts))
         let trace: Trace
         do throws(TraceReadError) {
             trace = try Trace(contentsOfFile: readPath, allowingTruncatedTail: true)
@@ -181,24 +209,29 @@ public struct ExternalAgentRunner: Sendable {
             return failed("the trace cannot be read: \(error)", trace: readPath)
         }
         guard finished,
-            let summary = EpisodeSummary(
+            var summary = EpisodeSummary(
                 trace: trace, tracePath: tracePath, replayCommand: EpisodeSummary.replayCommand(forTrace: tracePath))
         else {
+            if starts > 1 {
+                var summary = failed(ServedEpisodeGuard.sessionsEvidence(count: starts), trace: readPath)
+                summary.failedChecks[0] = sessionsCheck
+                return summary
+            }
             return failed(
                 timedOut
                     ? "the agent timed out after \(Int(timeoutSeconds)) s before the episode ended (\(trace.steps.count) steps; log: \(logPath))"
                     : "the episode has no verdict: the server did not end cleanly (agent exit status \(status); log: \(logPath))",
                 trace: readPath)
         }
+        if starts > 1 {
+            summary.passed = false
+            summary.failedChecks.insert(sessionsCheck, at: 0)
+        }
         return summary
     }
 
-    /// The device and inode of the file at `path`, or `nil` when there is none.
-    private static func identity(of path: String) -> (UInt64, UInt64)? {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return (UInt64(status.st_dev), UInt64(status.st_ino))
-    }
+    /// The built-in check an episode fails when its agent never started the MCP server.
+    public static let connectedCheckName = "the agent connected to the MCP server"
 
     private static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

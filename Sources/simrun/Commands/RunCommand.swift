@@ -44,8 +44,8 @@ enum RunCommand: Command {
         exclusive: [["--agent", "--agent-cmd"], ["--seed", "--seeds"]] + EpisodeOptions.exclusive)
 
     static let about = """
-        Plays the scenario FILE (a path, or the name of a shipped scenario in ./scenarios) with a
-        built-in reference agent. One seed prints the verdict with every check and its evidence;
+        Plays the scenario FILE (a path, or the name of a shipped scenario: found in ./scenarios,
+        SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One seed prints the verdict with every check and its evidence;
         several seeds or trials print a scorecard: pass rate, pass^k, failing checks, the failing
         seeds with the exact command that replays each, virtual latency p50/p99 and faults fired.
         """
