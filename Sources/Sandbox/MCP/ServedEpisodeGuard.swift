@@ -27,21 +27,40 @@ public enum ServedEpisodeGuard {
         throw ServedTraceExistsError(path: tracePath)
     }
 
-    /// Appends one line to `path` (creating it), so a harness can count the servers an episode
-    /// started. Returns a reason when the file cannot be written.
+    /// Appends the line `start` to `path` (creating it), so a harness can count the servers an
+    /// episode started. Returns a reason when the file cannot be written.
     public static func recordStart(in path: String) -> String? {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        defer { close(descriptor) }
-        let line = Array("start\n".utf8)
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        return written == line.count ? nil : String(cString: strerror(errno))
+        append("start", to: path)
+    }
+
+    /// Appends the line `connected` to `path`: an HTTP server got its first MCP message, so the
+    /// agent reached it.
+    public static func recordConnection(in path: String) {
+        _ = append("connected", to: path)
     }
 
     /// The number of starts recorded in `path` (0 when there is no such file).
     public static func startCount(in path: String) -> Int {
-        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
-        return data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        lines(of: path).filter { $0 == "start" }.count
+    }
+
+    /// Whether a server recorded in `path` that an agent connected to it.
+    public static func hasConnection(in path: String) -> Bool {
+        lines(of: path).contains("connected")
+    }
+
+    private static func lines(of path: String) -> [Substring] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+    }
+
+    private static func append(_ line: String, to path: String) -> String? {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        let bytes = Array((line + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        return written == bytes.count ? nil : String(cString: strerror(errno))
     }
 
     /// The evidence of the failed "one MCP session per episode" check.

@@ -38,12 +38,15 @@ public struct ExternalAgentRunner: Sendable {
     /// The wall-clock limit of one episode in seconds; the agent is then sent SIGTERM, and
     /// SIGKILL 5 s later.
     public var timeoutSeconds: Double
+    /// How the agent reaches the episode's server: `.stdio` (the config starts `simrun serve`)
+    /// or `.http` (the runner starts `simrun serve --http` itself and hands the agent its URL).
+    public var transport: ExternalAgentTransport
 
     /// Creates a runner. Traps if `scenario` has no file path or `policy` decides approvals
     /// by callback: both are programmer errors.
     public init(
         command: String, scenario: Scenario, policy: EpisodePolicy = .permissive, simrunExecutable: String,
-        traceDirectory: String, timeoutSeconds: Double = 600
+        traceDirectory: String, timeoutSeconds: Double = 600, transport: ExternalAgentTransport = .stdio
     ) {
         precondition(scenario.path != nil, "an external agent's server loads the scenario from its file")
         precondition(policy.approvals.mode != .callback, "callback approvals cannot be passed to simrun serve")
@@ -53,6 +56,7 @@ public struct ExternalAgentRunner: Sendable {
         self.simrunExecutable = simrunExecutable
         self.traceDirectory = traceDirectory
         self.timeoutSeconds = timeoutSeconds
+        self.transport = transport
     }
 
     /// The trace path of one episode: `DIR/<scenario>/seed-<s>-trial-<t>.jsonl`.
@@ -140,15 +144,33 @@ public struct ExternalAgentRunner: Sendable {
                 if access(tracePath, F_OK) != 0 { _ = rename(asidePath, tracePath) } else { _ = unlink(asidePath) }
             }
         }
-        let config: JSON = [
-            "mcpServers": [
-                "simrun": [
-                    "transport": "stdio",
-                    "command": .string(simrunExecutable),
-                    "args": .array(serverArguments(seed: seed, trial: trial).map(JSON.string)),
-                ]
+        var server: Process?
+        var serverExited = DispatchSemaphore(value: 0)
+        defer {
+            if let server, server.isRunning { Self.stop(server, exited: serverExited, graceSeconds: 10) }
+        }
+        let entry: JSON
+        var url: String?
+        switch transport {
+        case .stdio:
+            entry = [
+                "transport": "stdio", "command": .string(simrunExecutable),
+                "args": .array(serverArguments(seed: seed, trial: trial).map(JSON.string)),
             ]
-        ]
+        case .http:
+            let started = startHTTPServer(seed: seed, trial: trial, base: base)
+            guard case .success(let running) = started else {
+                if case .failure(let failure) = started {
+                    return failed(failure.reason, check: Self.connectedCheckName)
+                }
+                preconditionFailure("a result is a success or a failure")
+            }
+            server = running.process
+            serverExited = running.exited
+            url = running.url
+            entry = ["transport": "streamable_http", "url": .string(running.url)]
+        }
+        let config: JSON = ["mcpServers": ["simrun": entry]]
         let fileManager = FileManager.default
         guard fileManager.createFile(atPath: configPath, contents: Data(config.prettyText.utf8)) else {
             return failed("cannot write the MCP config \(configPath)")
@@ -165,6 +187,7 @@ public struct ExternalAgentRunner: Sendable {
         environment["SIMRUN_TASK"] = scenario.task.instruction
         environment["SIMRUN_SEED"] = String(seed)
         environment["SIMRUN_TRIAL"] = String(trial)
+        environment["SIMRUN_MCP_URL"] = url
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log ?? FileHandle.nullDevice
@@ -179,13 +202,23 @@ public struct ExternalAgentRunner: Sendable {
         var timedOut = false
         if exited.wait(timeout: .now() + timeoutSeconds) == .timedOut {
             timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
-            }
+            Self.stop(process, exited: exited, graceSeconds: 5)
         }
         let status = process.terminationStatus
+        // Over HTTP the episode ends when its server is stopped (if submit_answer did not end it).
+        if let server {
+            Self.stop(server, exited: serverExited, graceSeconds: 10)
+            if !ServedEpisodeGuard.hasConnection(in: startsPath) {
+                _ = unlink(tracePath)
+                _ = unlink(partialPath)
+                return failed(
+                    timedOut
+                        ? "the agent timed out after \(Int(timeoutSeconds)) s without connecting to SIMRUN_MCP_URL "
+                            + "(log: \(logPath))"
+                        : "the agent exited with status \(status) without connecting to SIMRUN_MCP_URL (log: \(logPath))",
+                    check: Self.connectedCheckName)
+            }
+        }
 
         // The server renames its trace into place when the episode ends, so a file at the final
         // path that is not the earlier one is this episode's complete trace.
@@ -227,7 +260,87 @@ public struct ExternalAgentRunner: Sendable {
             summary.passed = false
             summary.failedChecks.insert(sessionsCheck, at: 0)
         }
+        if timedOut, trace.verdict?.answer == nil {
+            summary.passed = false
+            summary.failedChecks.insert(
+                CheckResult(
+                    name: "the agent finished the episode", kind: .builtin, passed: false,
+                    evidence: "the agent timed out after \(Int(timeoutSeconds)) s without submitting an answer; the "
+                        + "server was stopped (log: \(logPath))"),
+                at: 0)
+        }
         return summary
+    }
+
+    /// A started `simrun serve --http` of one episode.
+    private struct RunningServer {
+        var process: Process
+        var exited: DispatchSemaphore
+        var url: String
+    }
+
+    /// Starts `simrun serve … --http 127.0.0.1:0 --port-file …` for one episode and waits (up to
+    /// 30 s) for its port; the failure is the evidence of a failed episode.
+    private func startHTTPServer(seed: UInt64, trial: Int, base: String) -> Result<RunningServer, ServerStartFailure> {
+        let portPath = base + ".port"
+        let logPath = base + ".server.log"
+        _ = unlink(portPath)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        defer { try? log?.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: simrunExecutable)
+        process.arguments =
+            serverArguments(seed: seed, trial: trial) + [
+                "--http", "127.0.0.1:0", "--port-file", Self.absolute(portPath),
+            ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do {
+            try process.run()
+        } catch {
+            return .failure(ServerStartFailure(reason: "cannot start simrun serve --http: \(FileProblem(error))"))
+        }
+        for _ in 0..<600 {
+            if let text = try? String(contentsOfFile: portPath, encoding: .utf8),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                _ = unlink(portPath)
+                let url = MCPHTTPAddress(host: "127.0.0.1", port: port).url
+                return .success(RunningServer(process: process, exited: exited, url: url))
+            }
+            if exited.wait(timeout: .now() + 0.05) == .success {
+                return .failure(
+                    ServerStartFailure(
+                        reason: "simrun serve --http exited with status \(process.terminationStatus) before listening "
+                            + "(log: \(logPath))"))
+            }
+        }
+        Self.stop(process, exited: exited, graceSeconds: 5)
+        return .failure(ServerStartFailure(reason: "simrun serve --http did not listen within 30 s (log: \(logPath))"))
+    }
+
+    /// Why the episode's HTTP server did not start.
+    private struct ServerStartFailure: Error {
+        var reason: String
+    }
+
+    /// Sends SIGTERM, then SIGKILL after `graceSeconds`, and waits for the exit.
+    private static func stop(_ process: Process, exited: DispatchSemaphore, graceSeconds: Double) {
+        guard process.isRunning else {
+            exited.wait()
+            exited.signal()
+            return
+        }
+        process.terminate()
+        if exited.wait(timeout: .now() + graceSeconds) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        exited.signal()
     }
 
     /// The built-in check an episode fails when its agent never started the MCP server.
@@ -236,4 +349,13 @@ public struct ExternalAgentRunner: Sendable {
     private static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
+}
+
+/// How an external agent reaches its episode's MCP server (`simrun run --agent-cmd … [--http]`).
+public enum ExternalAgentTransport: String, Sendable, CaseIterable {
+    /// The agent's MCP client starts `simrun serve` from the config's `command` and `args`.
+    case stdio
+    /// The runner starts `simrun serve --http` per episode; the agent connects to
+    /// `SIMRUN_MCP_URL` (also the config's `url`), with as many sessions as it likes.
+    case http
 }

@@ -101,6 +101,9 @@ enum ServeCommand: Command {
             throw UsageError(command: name, message: "\(option) needs --http")
         }
         var httpOptions = MCPHTTPOptions()
+        if let startsFile = arguments.value("--starts-file") {
+            httpOptions.onFirstMessage = { ServedEpisodeGuard.recordConnection(in: startsFile) }
+        }
         if let list = arguments.value("--allow-origin") {
             httpOptions.allowedOrigins = list.split(separator: ",").map {
                 String($0).trimmingCharacters(in: .whitespaces)

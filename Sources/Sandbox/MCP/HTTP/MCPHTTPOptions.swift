@@ -14,6 +14,9 @@ public struct MCPHTTPOptions: Sendable {
     public var idleTimeoutSeconds: Int
     /// Connections served at once; more are answered 503 and closed.
     public var maxConnections: Int
+    /// Called once, when the first MCP message arrives (`simrun serve --starts-file` records it,
+    /// so `simrun run --agent-cmd … --http` can tell an agent that never connected).
+    public var onFirstMessage: (@Sendable () -> Void)?
 
     /// Creates options; the defaults are `simrun serve --http`'s.
     public init(

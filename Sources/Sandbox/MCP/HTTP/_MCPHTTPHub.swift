@@ -24,6 +24,7 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
     /// `notifications/cancelled` for one ends its wait.
     private var waits: [String: DispatchSemaphore] = [:]
     private var sessionCounter = 0
+    private var connected = false
 
     init(session: Session, options: MCPServerOptions, http: MCPHTTPOptions) {
         self.session = session
@@ -75,6 +76,12 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
     }
 
     private func post(_ request: _HTTPRequest) -> _HTTPResponse {
+        if stateLock.withLock({ () -> Bool in
+            defer { connected = true }
+            return !connected
+        }) {
+            http.onFirstMessage?()
+        }
         let message = try? JSON(parsing: request.body)
         let method = message?["method"]?.stringValue
         let sessionID = request.header("mcp-session-id")
