@@ -212,6 +212,7 @@ enum _Socket {
                 request = try parser.next()
             } catch {
                 send(connection, _HTTPResponse.text(error.status, error.message).serialized(keepAlive: false))
+                drainBeforeClose(connection)
                 return
             }
             if let request {
@@ -234,6 +235,23 @@ enum _Socket {
                 }
                 return
             }
+        }
+    }
+
+    /// Ends the sending side and reads (briefly, boundedly) what the client still sends, so that
+    /// closing does not reset the connection and destroy the error response before the client
+    /// reads it (a close with unread input sends RST).
+    static func drainBeforeClose(_ connection: Int32) {
+        shutdown(connection, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var drained = 0
+        while drained < 8 << 20 {
+            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return }
+            drained += count
         }
     }
 
