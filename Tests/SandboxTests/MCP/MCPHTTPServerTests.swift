@@ -14,7 +14,7 @@ private struct ServedEpisode {
 
     var client: RawHTTPClient { RawHTTPClient(port: server.port) }
 
-    init(http: MCPHTTPOptions = MCPHTTPOptions()) throws {
+    init(http: MCPHTTPOptions = MCPHTTPOptions(), realtimeScale: Double? = nil) throws {
         let scenario = try ScenarioLoader.load(
             contentsOf: ScenarioFixtures.root.appendingPathComponent("scenarios/crm-refund.json").path)
         traceURL = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -23,7 +23,7 @@ private struct ServedEpisode {
         server = try MCPHTTPServer(address: MCPHTTPAddress(port: 0))
         let logs = LogLines()
         self.logs = logs
-        var options = MCPServerOptions(thinkTime: .zero)
+        var options = MCPServerOptions(thinkTime: .zero, realtimeScale: realtimeScale)
         options.log = { logs.append($0) }
         let (server, session) = (server, EpisodeMCPSession(episode: episode))
         done = Task { await server.serve(session: session, options: options, http: http) }
@@ -201,6 +201,23 @@ struct MCPHTTPServerTests {
         #expect(trace.verdict != nil)
         #expect(trace.verdict?.answer == nil)
         #expect(served.logs.lines.contains { $0.contains("stopped") })
+    }
+
+    @Test("under --realtime, notifications/cancelled for a held call ends its wait at once")
+    func cancelledRealtimeWait() async throws {
+        let served = try ServedEpisode(realtimeScale: 1000)
+        let session = try await served.open()
+        let started = Date()
+        async let held = served.post(call(7, "crm_get_ticket", ["ticket_id": "T-7031"]), session: session)
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let cancel = #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}}"#
+        #expect(try await served.post(cancel, session: session).status == 202)
+        let reply = try await held
+        #expect(reply.status == 200)
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(served.logs.lines.contains { $0.contains("request 7 cancelled by the client") })
+        let trace = try await served.finish()
+        #expect(trace.steps.count == 1)
     }
 
     @Test("addresses parse as [HOST:]PORT with the loopback host by default")

@@ -22,6 +22,8 @@ import WorldModel
 ///   sends no server-initiated messages).
 /// - A request whose `Origin` is not a localhost origin (or one allowed in `MCPHTTPOptions`) is
 ///   refused with 403, as the specification asks against DNS rebinding.
+/// - Under `--realtime`, a `notifications/cancelled` naming a request whose answer is being
+///   held ends the hold: the answer is sent at once (its HTTP exchange must be completed).
 /// - Malformed requests get 400 (oversized heads 431, bodies 413, chunked bodies 501) and the
 ///   server keeps serving; a request over the limits is never buffered whole.
 ///
