@@ -70,6 +70,7 @@ struct _MCPInputReader<Input: MCPInput> {
             }
             if Self.cancels(event, requestID: requestID) {
                 sleeper.cancel()
+                await sleeper.value  // a cancelled sleep returns at once; nothing is left running
                 return true
             }
             queue.append(event)
