@@ -189,13 +189,9 @@ public struct ExternalAgentRunner: Sendable {
         environment["SIMRUN_TRIAL"] = String(trial)
         environment["SIMRUN_MCP_URL"] = url
         process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log ?? FileHandle.nullDevice
-        process.standardError = log ?? FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        let exited: DispatchSemaphore
         do {
-            try process.run()
+            exited = try Self.launch(process, log: log)
         } catch {
             return failed("cannot start the agent command: \(FileProblem(error))")
         }
@@ -294,13 +290,9 @@ public struct ExternalAgentRunner: Sendable {
             serverArguments(seed: seed, trial: trial) + [
                 "--http", "127.0.0.1:0", "--port-file", Self.absolute(portPath),
             ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log ?? FileHandle.nullDevice
-        process.standardError = log ?? FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        let exited: DispatchSemaphore
         do {
-            try process.run()
+            exited = try Self.launch(process, log: log)
         } catch {
             return .failure(ServerStartFailure(reason: "cannot start simrun serve --http: \(FileProblem(error))"))
         }
@@ -326,6 +318,18 @@ public struct ExternalAgentRunner: Sendable {
     /// Why the episode's HTTP server did not start.
     private struct ServerStartFailure: Error {
         var reason: String
+    }
+
+    /// Starts `process` with no input and its output and errors to `log`; the semaphore is
+    /// signalled when it exits.
+    private static func launch(_ process: Process, log: FileHandle?) throws -> DispatchSemaphore {
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        return exited
     }
 
     /// Sends SIGTERM, then SIGKILL after `graceSeconds`, and waits for the exit.

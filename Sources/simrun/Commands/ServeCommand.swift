@@ -133,6 +133,9 @@ enum ServeCommand: Command {
                 throw CommandFailure.badInput("simrun serve: \(error)")
             }
         }
+        // Before the port is announced: a harness that stops the server as soon as it reads the
+        // port must still get a complete trace.
+        httpServer?.stop(onSignals: [SIGINT, SIGTERM, SIGHUP])
         let portFile = httpServer == nil ? nil : arguments.value("--port-file")
         if let portFile, let reason = httpServer?.writePortFile(portFile) {
             throw CommandFailure.badInput("simrun serve: cannot write the port file \(portFile.printable): \(reason)")
@@ -152,7 +155,6 @@ enum ServeCommand: Command {
         serverOptions.log = MCPServerOptions.standardErrorLog
         let title = "simrun serve: \(scenario.name), seed \(seed)\(trial > 1 ? ", trial \(trial)" : "")"
         if let server = httpServer {
-            server.stop(onSignals: [SIGINT, SIGTERM, SIGHUP])
             Terminal.error("\(title) — MCP Streamable HTTP at \(server.address.url)\n")
             await server.serve(session: EpisodeMCPSession(episode: episode), options: serverOptions, http: httpOptions)
         } else {
