@@ -6,6 +6,8 @@
 #   - LangChain's langchain-mcp-adapters (0.3.2) MultiServerMCPClient.get_tools(), which opens a
 #     session per call, plays one episode over --http that passes, and its trace replays
 #     identically; the same client over stdio fails "one MCP session per episode";
+#   - openai-agents' (0.24.0) strict tool conversion keeps a list tool's cursor, and a scripted
+#     driver pages through the list with it;
 #   - a request with a foreign Origin is refused with 403;
 #   - `serve --trace T` over a non-empty T exits 2.
 # Every trace recorded here must replay identically.
@@ -46,6 +48,7 @@ venv_for() {  # venv_for NAME REQUIREMENT: prints the venv's python
 py1="$(venv_for 1 mcp==1.30.0)"
 py2="$(venv_for 2 mcp==2.3.0)"
 pylc="$(venv_for langchain langchain-mcp-adapters==0.3.2)"
+pyoa="$(venv_for openai-agents openai-agents==0.24.0)"
 
 passed=0
 failed=0
@@ -153,6 +156,21 @@ check "run --agent-cmd --http with the SDK 1.x client (SIMRUN_MCP_URL, a session
 for trace in "$work/run-http"/crm-refund/*.jsonl; do
     check "replay $(basename "$trace") (run --http)" "$simrun" replay "$trace"
 done
+
+openai_agents_strict() {
+    local status=0
+    rm -f "$work/port"
+    "$simrun" serve scenarios/ticket-triage.json --no-faults --trace "$work/strict.jsonl" --http 127.0.0.1:0 \
+        --port-file "$work/port" 2> "$work/strict.server.log" &
+    server_pid=$!
+    for _ in $(seq 1 200); do [[ -s "$work/port" ]] && break; sleep 0.05; done
+    "$pyoa" Tests/Interop/openai_agents_strict.py "http://127.0.0.1:$(cat "$work/port")/mcp" > "$work/strict.log" 2>&1 \
+        || status=$?
+    stop_server
+    [[ $status -eq 0 ]] || { cat "$work/strict.log"; return 1; }
+}
+check "openai-agents strict conversion keeps cursor; a driver pages through tickets_list" openai_agents_strict
+check "the paging episode replays identically" "$simrun" replay "$work/strict.jsonl"
 
 echo "http interop: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
