@@ -37,7 +37,10 @@ check() {  # check LABEL COMMAND...
 
 check "malformed input against simrun serve" python3 Tests/Interop/malformed_input.py "$simrun" "$scenario"
 check "Python SDK 1.x and 2.x against simrun serve" \
-    Tests/Interop/run_interop.sh "$simrun serve $scenario --seed 3 --trace $work/direct.jsonl" "$work/plan.json"
+    Tests/Interop/run_interop.sh "$simrun serve $scenario --seed 3" "$work/plan.json"
+# One episode, one trace: serve refuses to overwrite a trace, so the recorded episode gets its own run.
+check "an episode served with --trace (SDK 1.x)" "$root/.build/interop-venv-1/bin/python" Tests/Interop/mcp_agent.py \
+    --plan "$work/plan.json" -- "$simrun" serve "$scenario" --seed 3 --trace "$work/direct.jsonl"
 check "the served episode's trace replays identically" "$simrun" replay "$work/direct.jsonl"
 
 for line in 1 2; do

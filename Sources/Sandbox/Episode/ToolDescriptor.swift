@@ -6,7 +6,8 @@ public struct ToolDescriptor: Sendable, Hashable {
     public var name: String
     /// What it does, for the agent.
     public var description: String
-    /// The JSON Schema of its arguments.
+    /// The JSON Schema of its arguments as agents are shown it; a list tool's schema declares its
+    /// optional `cursor` (`{"type": ["string", "null"]}`) even when the scenario's does not.
     public var inputSchema: JSON
     /// The call never changes the world.
     public var readOnly: Bool
@@ -19,7 +20,7 @@ public struct ToolDescriptor: Sendable, Hashable {
     package init(_ tool: ToolSpec) {
         name = tool.name
         description = tool.description
-        inputSchema = tool.inputSchemaJSON
+        inputSchema = tool.servedInputSchemaJSON
         readOnly = tool.isReadOnly
         destructive = tool.isDestructive
         idempotent = tool.isIdempotent

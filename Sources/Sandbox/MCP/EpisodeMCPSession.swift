@@ -19,13 +19,7 @@ public actor EpisodeMCPSession: MCPSession {
     public var serverVersion: String { SimrunVersion.current }
 
     public func tools() async -> [MCPToolDescriptor] {
-        episode.tools.map { tool in
-            MCPToolDescriptor(
-                name: tool.name, title: nil, description: tool.description, inputSchema: tool.inputSchema,
-                annotations: MCPToolAnnotations(
-                    title: nil, readOnlyHint: tool.readOnly, destructiveHint: tool.destructive,
-                    idempotentHint: tool.idempotent, openWorldHint: false))
-        }
+        episode.tools.map { MCPToolDescriptor($0) }
     }
 
     /// Once the episode's trace can no longer be written, every call is answered with this
@@ -61,6 +55,11 @@ public actor EpisodeMCPSession: MCPSession {
         }
         await episode.finish(answer: text, thinkTimeMs: thinkTimeMs)
         return MCPToolOutcome(text: "Answer recorded. The episode is over.")
+    }
+
+    /// Whether the episode has its verdict.
+    public func isFinished() async -> Bool {
+        await episode.verdict != nil
     }
 
     public func close() async {

@@ -7,7 +7,8 @@ import WorldModel
 /// answered with 2025-11-25), `server/discover` and the per-request `_meta` envelope of
 /// the 2026-07-28 revision, `ping`, `tools/list`, `tools/call`, `prompts/list`,
 /// `prompts/get` (prompt `task`), and the notifications `notifications/initialized` and
-/// `notifications/cancelled` (ignored). The server adds the tool `submit_answer`.
+/// `notifications/cancelled` (which ends the `--realtime` wait of the request it names: the call
+/// was made and is recorded, its answer is not sent; otherwise ignored). The server adds the tool `submit_answer`.
 /// Every malformed message gets its JSON-RPC error and the server keeps serving;
 /// notifications never get a response. Requests are served one at a time, in order.
 public enum MCPServer {
@@ -44,26 +45,43 @@ public enum MCPServer {
         let maxLineBytes = max(1, options.maxLineBytes)
         var dispatcher = _MCPDispatcher(session: session, maxLineBytes: maxLineBytes)
         var baseline: UInt64?
-        while let event = await input.next(maxLineBytes: maxLineBytes) {
+        var reader = _MCPInputReader(input: input, maxLineBytes: maxLineBytes)
+        while let event = await reader.next() {
             let thinkTimeMs = Self.thinkTimeMs(
                 since: baseline, now: options.thinkTimeReading(), scale: options.realtimeScale)
             let reply = await dispatcher.handle(event, thinkTimeMs: thinkTimeMs)
             if let line = reply.log { options.log?(line) }
             guard let message = reply.message else { continue }
+            var cancelled = false
             if reply.charged, let scale = options.realtimeScale, scale > 0, let latency = reply.latencyMs {
                 let nanoseconds = min(latency * scale * 1e6, 86_400e9)
                 await output.flush()
-                if nanoseconds >= 1 { await options.sleep(UInt64(nanoseconds)) }
+                if nanoseconds >= 1 {
+                    cancelled = await reader.wait(
+                        sleeping: UInt64(nanoseconds), with: options.sleep, unlessCancelling: message["id"])
+                }
             }
-            await output.write(line: message.canonicalBytes)
+            if cancelled {
+                options.log?(
+                    "request \(message["id"]?.canonicalText ?? "null") was cancelled by the client during its --realtime "
+                        + "wait: the call was made and is in the trace, its answer is not sent")
+            } else {
+                await output.write(line: message.canonicalBytes)
+            }
             // Answers to requests a client sent together go out together; before waiting for
             // input, everything is sent.
-            if !input.hasBufferedMessage { await output.flush() }
+            if !reader.hasBufferedMessage { await output.flush() }
             if reply.charged || baseline == nil { baseline = options.thinkTimeReading() }
         }
         await output.flush()
         options.log?("end of input; closing the session")
         await session.close()
+    }
+
+    /// Whether `event` is a `notifications/cancelled` naming `requestID` (what ends a
+    /// `--realtime` wait).
+    package static func cancels(_ event: MCPInputEvent, requestID: JSON) -> Bool {
+        _MCPInputReader<MCPMemoryInput>.cancels(event, requestID: requestID)
     }
 
     /// Serves `session` on standard input and output; see `run(session:input:output:options:)`.

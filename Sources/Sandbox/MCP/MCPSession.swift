@@ -36,4 +36,13 @@ public protocol MCPSession: AnyObject, Sendable {
     func submitAnswer(_ text: String, thinkTimeMs: Int64) async -> MCPToolOutcome
     /// Called once when the input ends (EOF), after the last response was written.
     func close() async
+    /// Whether the episode is over (an answer was submitted through any connection); the server
+    /// then answers every `tools/call` with an error. Over Streamable HTTP several sessions share
+    /// one episode, so this is asked of the session rather than remembered per connection.
+    func isFinished() async -> Bool
+}
+
+extension MCPSession {
+    /// Sessions that do not say are never over before their connection submits an answer.
+    public func isFinished() async -> Bool { false }
 }

@@ -231,7 +231,7 @@ struct _MCPDispatcher<Session: MCPSession> {
             "protocolVersion": .string(version),
             "capabilities": Self.capabilities,
             "serverInfo": await serverInfo(),
-            "instructions": .string(Self.instructions),
+            "instructions": .string(await instructions()),
         ]
     }
 
@@ -240,7 +240,7 @@ struct _MCPDispatcher<Session: MCPSession> {
             "supportedVersions": .array(MCPProtocolVersion.modern.map(JSON.string)),
             "capabilities": Self.capabilities,
             "serverInfo": await serverInfo(),
-            "instructions": .string(Self.instructions),
+            "instructions": .string(await instructions()),
         ]
         result = (await decorate(result, modern: true, cacheable: true)).objectValue ?? result
         return .object(result)
@@ -266,6 +266,10 @@ struct _MCPDispatcher<Session: MCPSession> {
         let outcome: MCPToolOutcome
         if name == MCPServer.submitAnswerToolName {
             if episodeOver { return _MCPReply(message: Self.render(Self.episodeOverOutcome)) }
+            if await session.isFinished() {
+                episodeOver = true
+                return _MCPReply(message: Self.render(Self.episodeOverOutcome))
+            }
             guard case .string(let answer)? = arguments["answer"] else {
                 let found = arguments["answer"]?.typeName ?? "nothing"
                 let text = "arguments.answer: expected string, found \(found)"
@@ -280,6 +284,10 @@ struct _MCPDispatcher<Session: MCPSession> {
                     code: MCPRPCError.invalidParamsCode, message: "unknown tool '\(name)'; known tools: \(known)")
             }
             if episodeOver { return _MCPReply(message: Self.render(Self.episodeOverOutcome)) }
+            if await session.isFinished() {
+                episodeOver = true
+                return _MCPReply(message: Self.render(Self.episodeOverOutcome))
+            }
             outcome = await session.call(tool: name, arguments: arguments, thinkTimeMs: thinkTimeMs)
             if outcome.endsEpisode { episodeOver = true }
         }
@@ -339,9 +347,12 @@ struct _MCPDispatcher<Session: MCPSession> {
         ["tools": ["listChanged": false], "prompts": ["listChanged": false]]
     }
 
-    private static var instructions: String {
-        "A simulated environment. Read prompt 'task' for what to do, use the tools, and finish by calling "
-            + "submit_answer with your final answer."
+    /// The initialize result's `instructions`: the task itself (most clients show agents these
+    /// and never the prompts), then how the episode ends.
+    private func instructions() async -> String {
+        let task = await session.task()
+        return "Task: \(task)\n\nUse the tools to carry out the task, and finish by calling submit_answer with your "
+            + "final answer (the task is also prompt 'task')."
     }
 
     // MARK: JSON-RPC envelopes

@@ -1,3 +1,4 @@
+import Foundation
 import Scenarios
 import WorldModel
 
@@ -118,11 +119,43 @@ public enum Replayer {
         }
     }
 
+    /// The scenario file of a trace at `tracePath` that recorded the path `recorded`: `recorded`
+    /// when it exists from the current directory; else, for a relative path, the first that
+    /// exists of it joined to the trace's directory and to each directory above that (a trace
+    /// made from a project root into `traces/<scenario>/` finds `scenarios/x.json` there); else
+    /// the shipped scenario of that file name (`ScenarioLoader.shippedDirectories()`); else
+    /// `recorded`. Replay checks the SHA-256 either way, so a wrong candidate is refused, never
+    /// replayed.
+    public static func locateScenario(recorded: String, tracePath: String) -> String {
+        let files = FileManager.default
+        guard !recorded.isEmpty, !files.fileExists(atPath: recorded) else { return recorded }
+        if !recorded.hasPrefix("/") {
+            var directory = URL(fileURLWithPath: tracePath).deletingLastPathComponent().standardized
+            while true {
+                let candidate = directory.appendingPathComponent(recorded).standardized.path
+                if files.fileExists(atPath: candidate) { return candidate }
+                let parent = directory.deletingLastPathComponent().standardized
+                if parent.path == directory.path { break }
+                directory = parent
+            }
+        }
+        let name = URL(fileURLWithPath: recorded).lastPathComponent
+        for directory in ScenarioLoader.shippedDirectories() where files.fileExists(atPath: "\(directory)/\(name)") {
+            return "\(directory)/\(name)"
+        }
+        return recorded
+    }
+
     /// Replays `trace`. The scenario is read from `scenarioPath`, or from the path the trace
-    /// names; it must be the same scenario (same SHA-256 of its canonical form).
-    public static func replay(_ trace: Trace, scenarioPath: String? = nil) throws(ReplayError) -> Report {
+    /// names (found as `locateScenario(recorded:tracePath:)` says when `tracePath` is given); it
+    /// must be the same scenario (same SHA-256 of its canonical form).
+    public static func replay(
+        _ trace: Trace, scenarioPath: String? = nil, tracePath: String? = nil
+    ) throws(ReplayError) -> Report {
         let header = trace.header
-        let path = scenarioPath ?? header.scenario.path
+        let path =
+            scenarioPath
+            ?? tracePath.map { locateScenario(recorded: header.scenario.path, tracePath: $0) } ?? header.scenario.path
         guard !path.isEmpty else { throw .noScenarioPath }
         var scenario = try loading { () throws(ScenarioLoadError) in try ScenarioLoader.load(contentsOf: path) }
         guard scenario.sha256 == header.scenario.sha256 else {

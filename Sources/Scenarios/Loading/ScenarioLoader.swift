@@ -240,14 +240,56 @@ extension ScenarioReader {
 }
 
 extension ScenarioLoader {
-    /// The file a scenario argument names: the path itself when it exists, otherwise the shipped
-    /// scenario `scenarios/NAME.json` (so `simrun run crm-refund` works from the project root).
+    /// The file a scenario argument names: the path itself when it exists, otherwise, for a bare
+    /// name (no `/`, no `.json`), the shipped scenario `NAME.json` in the first of
+    /// `shippedDirectories` that has it, so `simrun run crm-refund` works from any directory.
     public static func resolve(_ argument: String) -> String {
         if FileManager.default.fileExists(atPath: argument) { return argument }
-        let shipped = "scenarios/\(argument).json"
-        if !argument.contains("/"), !argument.hasSuffix(".json"), FileManager.default.fileExists(atPath: shipped) {
-            return shipped
+        guard !argument.contains("/"), !argument.hasSuffix(".json") else { return argument }
+        for directory in shippedDirectories() {
+            let shipped = "\(directory)/\(argument).json"
+            if FileManager.default.fileExists(atPath: shipped) { return shipped }
         }
         return argument
+    }
+
+    /// Where shipped scenarios are looked for, in order, existing directories only:
+    /// `./scenarios`; each directory of `SIMRUN_SCENARIOS` (colon-separated); then beside the
+    /// running executable: `scenarios` next to it, `../share/simrun/scenarios`, and `scenarios`
+    /// in up to four directories above it (a `.build/…/simrun` of a checkout finds the
+    /// checkout's scenarios).
+    public static func shippedDirectories(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String? = currentExecutablePath()
+    ) -> [String] {
+        var candidates = ["scenarios"]
+        if let list = environment["SIMRUN_SCENARIOS"] {
+            candidates += list.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        if let executable {
+            var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+            candidates.append(directory.appendingPathComponent("scenarios").path)
+            candidates.append(directory.appendingPathComponent("../share/simrun/scenarios").standardized.path)
+            for _ in 0..<4 {
+                directory = directory.deletingLastPathComponent()
+                candidates.append(directory.appendingPathComponent("scenarios").path)
+            }
+        }
+        var seen: [String] = []
+        for candidate in candidates where !seen.contains(candidate) {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+                seen.append(candidate)
+            }
+        }
+        return seen
+    }
+
+    /// The running executable's real path (through `/proc/self/exe` where there is one).
+    public static func currentExecutablePath() -> String? {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
+        return Bundle.main.executablePath
     }
 }

@@ -37,7 +37,24 @@ package enum ActionEncoder {
 
 extension ToolSpec {
     /// Whether the tool takes a `cursor` argument beyond its schema: every `list` tool does.
-    var acceptsCursor: Bool {
+    package var acceptsCursor: Bool {
         if case .list = operation { true } else { false }
+    }
+
+    /// The input schema as agents are shown it: the schema as written, and for a list tool whose
+    /// schema does not mention `cursor`, an optional `cursor` property
+    /// (`{"type": ["string", "null"]}`) so that strict tool converters, which drop undeclared
+    /// arguments, keep it.
+    package var servedInputSchemaJSON: JSON {
+        guard acceptsCursor, case .object(var schema) = inputSchemaJSON else { return inputSchemaJSON }
+        var properties = schema["properties"]?.objectValue ?? JSONObject()
+        guard properties["cursor"] == nil else { return inputSchemaJSON }
+        properties["cursor"] = [
+            "type": ["string", "null"],
+            "description":
+                "The next_cursor of the previous page, to get the next page; omit or null for the first page.",
+        ]
+        schema["properties"] = .object(properties)
+        return .object(schema)
     }
 }

@@ -9,14 +9,16 @@ enum ListCommand: Command {
     static let options = OptionTable(positionals: "[DIR]", options: [])
 
     static let about = """
-        Lists every scenario file in DIR (default: scenarios) with its name, tool, fault-rule and
-        check counts and title. Files that do not load are listed with their first problem.
+        Lists every scenario file in DIR with its name, tool, fault-rule and
+        check counts and title. Files that do not load are listed with their first problem. Without
+        DIR: ./scenarios, else the first directory of SIMRUN_SCENARIOS, else the scenarios shipped
+        beside the simrun executable.
         """
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
         let directories = arguments.positionals
         guard directories.count <= 1 else { throw UsageError(command: name, message: "give at most one DIR") }
-        let directory = directories.first ?? "scenarios"
+        let directory = directories.first ?? ScenarioLoader.shippedDirectories().first ?? "scenarios"
         let files = try ScenarioValidator.scenarioFiles(in: directory)
         var rows: [[String]] = [["NAME", "TOOLS", "FAULTS", "CHECKS", "TITLE"]]
         var broken = false

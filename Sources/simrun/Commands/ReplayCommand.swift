@@ -71,7 +71,7 @@ enum ReplayCommand: Command {
         }
         let report: Replayer.Report
         do throws(ReplayError) {
-            report = try Replayer.replay(trace, scenarioPath: scenarioPath)
+            report = try Replayer.replay(trace, scenarioPath: scenarioPath, tracePath: file)
         } catch {
             throw CommandFailure.badInput("simrun replay: \(file.printable): \(error)")
         }

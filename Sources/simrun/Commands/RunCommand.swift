@@ -19,8 +19,14 @@ enum RunCommand: Command {
                 "--agent-cmd", "CMD",
                 help: "an external agent: per episode, CMD runs under /bin/sh with SIMRUN_MCP_CONFIG (an mcpServers "
                     + "config that starts `simrun serve` for the episode), SIMRUN_TASK, SIMRUN_SEED and SIMRUN_TRIAL "
-                    + "set; the episode is scored from the trace the server records. Example:\n"
+                    + "set; the episode is scored from the trace the server records. An episode whose agent starts "
+                    + "the server more than once fails \"one MCP session per episode\" (use --http). Example:\n"
                     + #"--agent-cmd 'claude -p "$SIMRUN_TASK" --mcp-config "$SIMRUN_MCP_CONFIG"'"#),
+            .flag(
+                "--http",
+                help: "with --agent-cmd: start `simrun serve --http` for each episode and give the agent its URL in "
+                    + "SIMRUN_MCP_URL (and a config with a url entry), so clients that open a session per call "
+                    + "still play one episode"),
             .integer(
                 "--agent-timeout", "S", range: 1...86_400,
                 help: "wall-clock limit per external episode in seconds (default 600)"),
@@ -44,8 +50,8 @@ enum RunCommand: Command {
         exclusive: [["--agent", "--agent-cmd"], ["--seed", "--seeds"]] + EpisodeOptions.exclusive)
 
     static let about = """
-        Plays the scenario FILE (a path, or the name of a shipped scenario in ./scenarios) with a
-        built-in reference agent. One seed prints the verdict with every check and its evidence;
+        Plays the scenario FILE (a path, or the name of a shipped scenario: found in ./scenarios,
+        SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One seed prints the verdict with every check and its evidence;
         several seeds or trials print a scorecard: pass rate, pass^k, failing checks, the failing
         seeds with the exact command that replays each, virtual latency p50/p99 and faults fired.
         """
@@ -75,6 +81,9 @@ enum RunCommand: Command {
             throw UsageError(
                 command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
         }
+        if arguments.flag("--http"), agentCommand == nil {
+            throw UsageError(command: name, message: "--http needs --agent-cmd (built-in agents play in process)")
+        }
         let seeds = try arguments.value("--seeds").map(parseSeedRange) ?? [parseSeed(arguments.value("--seed") ?? "1")]
 
         let scenario = try options.load(file)
@@ -90,7 +99,7 @@ enum RunCommand: Command {
                 let runner = ExternalAgentRunner(
                     command: agentCommand, scenario: scenario, policy: options.policy,
                     simrunExecutable: Terminal.executablePath, traceDirectory: traceDirectory,
-                    timeoutSeconds: Double(agentTimeout))
+                    timeoutSeconds: Double(agentTimeout), transport: arguments.flag("--http") ? .http : .stdio)
                 summaries = try runner.run(
                     seeds: seeds, trials: trials, parallelism: Int(jobs ?? 1), progress: progress)
             } else {

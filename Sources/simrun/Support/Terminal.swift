@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import Scenarios
 import WorldModel
 
 /// Where the CLI writes: results to standard output, messages and progress to standard error.
@@ -23,10 +24,7 @@ enum Terminal {
 
     /// The running simrun executable, so an external agent's server is the same build.
     static var executablePath: String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            return resolved
-        }
-        return Bundle.main.executablePath ?? CommandLine.arguments[0]
+        ScenarioLoader.currentExecutablePath() ?? CommandLine.arguments[0]
     }
 }
 
