@@ -60,6 +60,9 @@ extension Effect {
         switch self {
         case .create(let collection, _, _), .update(let collection, _, _, _), .delete(let collection, _): [collection]
         case .forEach(_, _, let body): body.reduce(into: []) { $0.formUnion($1.writtenCollections) }
+        case .bind: []
+        case .branch(_, let then, let otherwise):
+            (then + otherwise).reduce(into: []) { $0.formUnion($1.writtenCollections) }
         }
     }
 }
@@ -74,6 +77,11 @@ private final class _RecordingContext: ExpressionContext {
     func rows(in collection: String) -> [JSONObject]? {
         reads.collections.insert(collection)
         return context.rows(in: collection)
+    }
+
+    func entityRows(in collection: String) -> EntityRows? {
+        reads.collections.insert(collection)
+        return context.entityRows(in: collection)
     }
 
     func row(in collection: String, id: JSON) -> JSONObject? {
