@@ -193,8 +193,10 @@ extension ExpressionChecker {
 
     /// The type of an object's values: the fields' joined type when the object is closed.
     private static func valueType(_ type: ExpressionType) -> ExpressionType {
-        guard case .object(let fields, false) = type, let first = fields.values.first else { return .any }
-        return fields.values.reduce(first) { $0.joined(with: $1) }
+        // In key order, so the result never depends on dictionary order.
+        guard case .object(let fields, false) = type, let first = fields.keys.min(), let initial = fields[first]
+        else { return .any }
+        return fields.keys.sorted().reduce(initial) { $0.joined(with: fields[$1] ?? .any) }
     }
 
     // MARK: Lambdas
