@@ -3,23 +3,29 @@
 /// Compile once at load with `CompiledExpression.compile(_:in:)`; evaluate per call with the world state
 /// and the variables' values. Semantics, in short:
 /// - **Values** are JSON. Literals: `'text'` (escapes `\'` and `\\`), integers, doubles, `true`,
-///   `false`, `null`, arrays `[1, 'a']`.
+///   `false`, `null`, arrays `[1, 'a']`, objects `{name: 1, 'any key': 2}`.
 /// - **Access**: `a.b` on an object without `b` is `null`; `.b` or `[i]` on `null` is `null`
 ///   (null-propagating); on any other non-object (non-array for `[i]`) it is a type error.
 ///   An out-of-range index is `null`; `obj['key']` reads a member.
 /// - **Equality** `==`/`!=` compares any values structurally, numbers numerically (`1 == 1.0`).
 ///   **Order** `< <= > >=` needs two numbers or two strings (UTF-8 byte order).
-/// - **Logic** `&&`/`||` short-circuit and need booleans; `!` needs a boolean.
-/// - **Arithmetic**: integer op integer stays an integer when exact and without overflow
-///   (overflow gives a double); `/` gives an integer only when both are integers and it divides
-///   exactly; `/` or `%` by zero is an error; `+` also concatenates strings and arrays.
+/// - **Logic** `&&`/`||` short-circuit and need booleans; `!` needs a boolean; `c ? a : b`
+///   evaluates only the chosen side.
+/// - **Arithmetic**: integer op integer stays an integer for `+ - * %` (overflow is an error);
+///   `/` always gives a double; a double operand gives a double; `/` or `%` by zero is an error;
+///   `+` also concatenates strings and arrays. `round` is half to even on the exact value.
 /// - **`in`**: element of an array, substring of a string, key of an object.
 /// - **Functions**: `count`, `exists`, `sum` over a collection (`'name'`, with `row` bound to
 ///   each row, shadowing an outer `row`) or an array with a lambda; `all`, `any`, `map`,
-///   `filter` over arrays with a lambda `x -> …`; `get`, `last_created`, `len`, `lower`,
-///   `upper`, `contains`, `round`, `abs`, `min`, `max`, `now`, `calls`, `regime`.
+///   `filter`, `sort`, `first`, `index_of` with a lambda `x -> …`; `get`, `last_created`, `len`,
+///   `lower`, `upper`, `contains`, `round`, `abs`, `min`, `max`, `now`, `calls`, `regime`; and
+///   the 1.1 library (`ExpressionChecker+Library.swift`): `object`, `merge`, `range`, `zip`,
+///   `enumerate`, `reverse`, `unique`, `flatten`, `slice`, `keys`, `values`, `entries`, `str`,
+///   `num`, `join`, `split`, `starts_with`, `ends_with`, `replace`, `trim`, `calc`.
 /// - **Cost**: every evaluation is charged its node count plus, per row or element a loop
-///   visits, the node count of the loop's body; past the budget it fails with `costExceeded`.
+///   visits or a function builds, the node count of the loop's body (one step for a function),
+///   and one step per 16 bytes of text built; past the budget it fails with `costExceeded`.
+///   Constant sub-expressions are folded at compile time within the default budget.
 package struct CompiledExpression: Sendable {
     /// The default evaluation budget in steps.
     package static let defaultBudget = 1_000_000

@@ -1,10 +1,10 @@
 /// Built-in functions: arity and type checks, collection and array modes, lambdas.
 extension ExpressionChecker {
     /// Every built-in function name.
-    static let functionNames: Set<String> = [
+    static let functionNames: Set<String> = Set([
         "count", "exists", "sum", "get", "last_created", "len", "lower", "upper", "contains", "round", "abs", "min",
         "max", "now", "calls", "regime", "all", "any", "map", "filter",
-    ]
+    ]).union(libraryFunctionNames)
 
     /// Where a collection function's rows come from.
     enum RowSource {
@@ -14,7 +14,7 @@ extension ExpressionChecker {
         case dynamic(Checked)
     }
 
-    private func arity(_ name: String, _ arguments: [ExpressionSyntax], _ range: ClosedRange<Int>, at offset: Int)
+    func arity(_ name: String, _ arguments: [ExpressionSyntax], _ range: ClosedRange<Int>, at offset: Int)
         throws(ExpressionCompileError)
     {
         guard range.contains(arguments.count) else {
@@ -27,13 +27,13 @@ extension ExpressionChecker {
         }
     }
 
-    private func isLambda(_ syntax: ExpressionSyntax) -> Bool {
+    func isLambda(_ syntax: ExpressionSyntax) -> Bool {
         if case .lambda = syntax.kind { return true }
         return false
     }
 
     /// Checks a non-lambda argument.
-    private mutating func value(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
+    mutating func value(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError)
         -> Checked
     {
         if isLambda(syntax) {
@@ -43,7 +43,7 @@ extension ExpressionChecker {
     }
 
     /// Checks `body` with `name` bound to a fresh slot of type `type`.
-    private mutating func bind(_ name: String, _ type: ExpressionType, in body: ExpressionSyntax)
+    mutating func bind(_ name: String, _ type: ExpressionType, in body: ExpressionSyntax)
         throws(ExpressionCompileError) -> (slot: Int, body: Checked)
     {
         let slot = slotCount
@@ -100,7 +100,7 @@ extension ExpressionChecker {
         }
     }
 
-    private func sourceCost(_ source: RowSource) -> Int {
+    func sourceCost(_ source: RowSource) -> Int {
         if case .dynamic(let checked) = source { return checked.cost }
         return 1
     }
@@ -119,7 +119,7 @@ extension ExpressionChecker {
         return (nil, checked)
     }
 
-    private func requireArray(_ checked: Checked, of function: String, at offset: Int) throws(ExpressionCompileError) {
+    func requireArray(_ checked: Checked, of function: String, at offset: Int) throws(ExpressionCompileError) {
         switch checked.type {
         case .any, .array: return
         default:
@@ -127,17 +127,17 @@ extension ExpressionChecker {
         }
     }
 
-    private func elementType(_ type: ExpressionType) -> ExpressionType {
+    func elementType(_ type: ExpressionType) -> ExpressionType {
         if case .array(let element) = type { return element }
         return .any
     }
 
-    private func rowType(_ source: RowSource) -> ExpressionType {
+    func rowType(_ source: RowSource) -> ExpressionType {
         if case .named(_, let rowType) = source { return rowType }
         return .openObject
     }
 
-    private func requireLambda(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> (
+    func requireLambda(_ syntax: ExpressionSyntax, of function: String) throws(ExpressionCompileError) -> (
         String, ExpressionSyntax
     ) {
         guard case .lambda(let parameter, let body) = syntax.kind else {
@@ -148,7 +148,7 @@ extension ExpressionChecker {
         return (parameter, body)
     }
 
-    private func requireBoolean(_ checked: Checked, _ what: String, at offset: Int) throws(ExpressionCompileError) {
+    func requireBoolean(_ checked: Checked, _ what: String, at offset: Int) throws(ExpressionCompileError) {
         if checked.type != .any, checked.type != .boolean {
             throw error("\(what) must be a boolean, got \(checked.type)", at: offset)
         }
@@ -273,10 +273,15 @@ extension ExpressionChecker {
             try arity(name, arguments, 1...2, at: offset)
             let number = try value(arguments[0], of: name)
             try require(number.type, [.number], "round() needs a number", at: arguments[0].startOffset)
-            let digits = arguments.count == 2 ? try value(arguments[1], of: name) : constant(.int(0), .number)
-            try require(
-                digits.type, [.number], "round() digits must be a number", at: arguments.last?.startOffset ?? offset)
-            let (x, d) = (number.code, digits.code)
+            let x = number.code
+            guard arguments.count == 2 else {
+                return derived(.number, [number]) { frame throws(ExpressionRuntimeError) in
+                    try Builtins.round(x(&frame), nil)
+                }
+            }
+            let digits = try value(arguments[1], of: name)
+            try require(digits.type, [.number], "round() digits must be a number", at: arguments[1].startOffset)
+            let d = digits.code
             return derived(.number, [number, digits]) { frame throws(ExpressionRuntimeError) in
                 let value = try x(&frame)
                 return try Builtins.round(value, d(&frame))
@@ -304,6 +309,10 @@ extension ExpressionChecker {
                 try Builtins.extreme(Builtins.elements(array(&frame), for: isMax ? "max" : "min"), max: isMax)
             }
         default:
+            if let checked = try libraryCall(name, arguments, at: offset) { return checked }
+            if name == "if" {
+                throw error("there is no function 'if'", at: offset, suggestion: "choose with 'c ? a : b'")
+            }
             throw error(
                 "unknown function '\(name)'", at: offset,
                 suggestion: ExpressionSuggestions.didYouMean(name, among: Self.functionNames))
@@ -407,7 +416,7 @@ extension ExpressionChecker {
 
     /// What a collection function iterates: a collection's rows (bound to a lambda's parameter,
     /// or to `row` for an expression) or an array's elements (bound to a lambda's parameter).
-    private struct Iteration {
+    struct Iteration {
         /// The collection, when the first argument names one.
         var source: RowSource?
         /// The type of one element (a row's type for a collection).
@@ -424,7 +433,7 @@ extension ExpressionChecker {
 
     /// `f('coll', row…)`, `f('coll', r -> …)` or `f(xs, x -> …)`: the same rule for `count`,
     /// `exists`/`any`, `all`, `filter` and `map` (docs/scenario-format.md, Expressions).
-    private mutating func iteration(_ first: ExpressionSyntax, _ last: ExpressionSyntax, of name: String)
+    mutating func iteration(_ first: ExpressionSyntax, _ last: ExpressionSyntax, of name: String)
         throws(ExpressionCompileError) -> Iteration
     {
         let (source, array) = try collectionOrArray(first, of: name, lastIsLambda: isLambda(last))
@@ -534,6 +543,9 @@ extension ExpressionChecker {
         case .literal: return false
         case .name(let other): return other == name
         case .array(let elements): return elements.contains { mentions($0, name) }
+        case .object(let members): return members.contains { mentions($0.value, name) }
+        case .conditional(let condition, let then, let otherwise):
+            return mentions(condition, name) || mentions(then, name) || mentions(otherwise, name)
         case .member(let base, _): return mentions(base, name)
         case .index(let base, let index): return mentions(base, name) || mentions(index, name)
         case .unary(_, let operand): return mentions(operand, name)

@@ -51,8 +51,9 @@ struct ExpressionChecker {
     mutating func check(_ syntax: ExpressionSyntax) throws(ExpressionCompileError) -> Checked {
         var checked = try checkUnfolded(syntax)
         if checked.constant == nil { return checked }
-        // Fold: evaluate once now.
-        var frame = _ExpressionFrame(slots: [], storedContext: nil, steps: 0, budget: .max)
+        // Fold: evaluate once now, within the default budget (so `range(1000000000)` fails here).
+        var frame = _ExpressionFrame(
+            slots: [], storedContext: nil, steps: 0, budget: CompiledExpression.defaultBudget)
         do {
             let value = try checked.code(&frame)
             checked.constant = value
@@ -89,6 +90,33 @@ struct ExpressionChecker {
                 values.reserveCapacity(codes.count)
                 for code in codes { values.append(try code(&frame)) }
                 return .array(values)
+            }
+        case .object(let members):
+            var parts: [Checked] = []
+            var fields: [String: ExpressionType] = [:]
+            for member in members {
+                let part = try check(member.value)
+                parts.append(part)
+                fields[member.key] = part.type
+            }
+            let keys = members.map(\.key)
+            let codes = parts.map(\.code)
+            return derived(.object(fields: fields, open: false), parts) { frame throws(ExpressionRuntimeError) in
+                var values: [JSON] = []
+                values.reserveCapacity(codes.count)
+                for code in codes { values.append(try code(&frame)) }
+                return .object(JSONObject(uniqueKeys: keys, values: values))
+            }
+        case .conditional(let conditionSyntax, let thenSyntax, let elseSyntax):
+            let condition = try check(conditionSyntax)
+            try require(condition.type, [.boolean], "the condition of '? :' must be a boolean", at: syntax.offset)
+            let (then, otherwise) = (try check(thenSyntax), try check(elseSyntax))
+            let (test, thenCode, elseCode) = (condition.code, then.code, otherwise.code)
+            // Only the chosen side is evaluated; the node is constant only when every part is.
+            return derived(then.type.joined(with: otherwise.type), [condition, then, otherwise]) {
+                frame throws(ExpressionRuntimeError) in
+                try Ops.boolean(test(&frame), for: "the condition of '? :'")
+                    ? try thenCode(&frame) : try elseCode(&frame)
             }
         case .name(let name):
             return try resolve(name, at: syntax.offset)
@@ -136,7 +164,8 @@ struct ExpressionChecker {
             return try call(name, arguments, at: syntax.offset)
         case .lambda:
             throw error(
-                "a lambda 'x -> …' is only allowed as the last argument of all, any, map, filter, count, exists or sum",
+                "a lambda 'x -> …' is only allowed as the last argument of all, any, map, filter, count, exists, "
+                    + "sum, sort, first or index_of",
                 at: syntax.offset)
         }
     }
@@ -327,5 +356,22 @@ extension ExpressionType {
     var isArray: Bool {
         if case .array = self { return true }
         return false
+    }
+
+    /// The type of a value that is either of two types (the sides of `c ? a : b`): the type
+    /// itself when they agree, the other when one is `null` (any value may be null), arrays of
+    /// the joined element type, objects with the fields of both (each joined where both have
+    /// it), and `any` otherwise.
+    func joined(with other: ExpressionType) -> ExpressionType {
+        switch (self, other) {
+        case _ where self == other: return self
+        case (.null, _): return other
+        case (_, .null): return self
+        case (.array(let a), .array(let b)): return .array(a.joined(with: b))
+        case (.object(let a, let openA), .object(let b, let openB)):
+            let fields = a.merging(b) { first, second in first.joined(with: second) }
+            return .object(fields: fields, open: openA || openB)
+        default: return .any
+        }
     }
 }

@@ -1,6 +1,7 @@
 /// Splits expression source text into tokens, each with its UTF-8 offset.
 ///
-/// Strings are single-quoted; inside them `\'` is a quote and `\\` a backslash (no other escapes).
+/// A character the language does not use is an error that says what the language offers
+/// instead. Strings are single-quoted; inside them `\'` is a quote and `\\` a backslash (no other escapes).
 /// Numbers are decimal: `12`, `0.5`, `1e3`, `2.5E-2`; a number with a fraction or exponent is a
 /// double, one without is an integer (a double when it does not fit in `Int64`). A leading `-`
 /// is the unary minus operator, not part of the number.
@@ -46,6 +47,21 @@ struct ExpressionLexer {
         case UInt8(ascii: ")"): return single(.rightParen)
         case UInt8(ascii: "["): return single(.leftBracket)
         case UInt8(ascii: "]"): return single(.rightBracket)
+        case UInt8(ascii: "{"): return single(.leftBrace)
+        case UInt8(ascii: "}"): return single(.rightBrace)
+        case UInt8(ascii: ":"): return single(.colon)
+        case UInt8(ascii: "?"):
+            if peek(1) == UInt8(ascii: "?") {
+                throw error(
+                    "unexpected '??': the language has no null-coalescing operator", at: start,
+                    suggestion: "write 'x != null ? x : fallback'")
+            }
+            if peek(1) == UInt8(ascii: ".") {
+                throw error(
+                    "unexpected '?.': the language has no optional chaining", at: start,
+                    suggestion: "member access is already null-safe: 'a.b' is null when 'a' is null")
+            }
+            return single(.question)
         case UInt8(ascii: ","): return single(.comma)
         case UInt8(ascii: "."): return single(.dot)
         case UInt8(ascii: "+"): return single(.plus)
@@ -56,6 +72,9 @@ struct ExpressionLexer {
         case UInt8(ascii: "!"): return peek(1) == UInt8(ascii: "=") ? single(.notEqual, length: 2) : single(.bang)
         case UInt8(ascii: "="):
             if peek(1) == UInt8(ascii: "=") { return single(.equal, length: 2) }
+            if peek(1) == UInt8(ascii: ">") {
+                throw error("unexpected '=>'", at: start, suggestion: "a lambda is written 'x -> body'")
+            }
             throw error("unexpected '='", at: start, suggestion: "use '==' to compare")
         case UInt8(ascii: "<"): return peek(1) == UInt8(ascii: "=") ? single(.lessEqual, length: 2) : single(.less)
         case UInt8(ascii: ">"):
@@ -75,7 +94,24 @@ struct ExpressionLexer {
             if Self.isIdentifierStart(byte) { return identifier(start: start) }
             let scalar = String(decoding: bytes[start...].prefix(4), as: UTF8.self).unicodeScalars.first
             let character = scalar.map { String(Character($0)) } ?? "?"
-            throw error("unexpected character '\(character)'", at: start)
+            throw error("unexpected character '\(character)'", at: start, suggestion: Self.instead(of: byte))
+        }
+    }
+
+    /// What the language offers instead of a character it does not use.
+    private static func instead(of byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: ";"):
+            return "an expression is one value, not statements: join conditions with '&&', choose with "
+                + "'c ? a : b', name values with the tool's 'let'"
+        case UInt8(ascii: "#"): return "expressions have no comments"
+        case UInt8(ascii: "`"): return "strings are written in single quotes: 'text'"
+        case UInt8(ascii: "^"): return "there is no power operator; multiply, e.g. 'x * x'"
+        case UInt8(ascii: "$"), UInt8(ascii: "@"):
+            return "names are made of letters, digits and '_', e.g. 'args.x' or 'row.x'"
+        default:
+            return "the language has names, numbers, 'strings', [arrays], {key: value} objects, the operators "
+                + "! * / % + - < <= > >= == != in && || and 'c ? a : b', and built-in function calls"
         }
     }
 
@@ -137,7 +173,9 @@ struct ExpressionLexer {
         var text: [UInt8] = []
         while true {
             guard let byte = peek() else {
-                throw error("unterminated string", at: start, suggestion: "close it with '")
+                throw error(
+                    "unterminated string", at: start,
+                    suggestion: "close it with '; write \\' for a quote inside a string")
             }
             position += 1
             if byte == UInt8(ascii: "'") { break }

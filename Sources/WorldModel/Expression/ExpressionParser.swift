@@ -1,6 +1,6 @@
 /// Parses tokens into an `ExpressionSyntax` tree by precedence climbing.
 ///
-/// Precedence, loosest first: `||`, `&&`, prefix `!` (so `!a == b` is `!(a == b)`),
+/// Precedence, loosest first: the conditional `c ? a : b` (right-associative), `||`, `&&`, prefix `!` (so `!a == b` is `!(a == b)`),
 /// `== !=`, `< <= > >=`, `in`, `+ -`, `* / %`, prefix `-` (and `!` on an operand, as in
 /// `a == !b`), then postfix `.field`, `[index]` and calls. Binary operators associate to the left.
 /// A lambda `x -> body` is accepted only as a function argument. Nesting deeper than
@@ -20,9 +20,24 @@ struct ExpressionParser {
         let syntax = try parser.expression()
         if parser.current.kind != .end {
             throw parser.error(
-                "unexpected \(parser.current.display) after the end of the expression", at: parser.current.offset)
+                "unexpected \(parser.current.display) after the end of the expression", at: parser.current.offset,
+                suggestion: Self.hint(after: parser.current.kind))
         }
         return syntax
+    }
+
+    /// What a token left over after a complete expression was probably meant as.
+    private static func hint(after kind: ExpressionToken.Kind) -> String? {
+        switch kind {
+        case .identifier("and"): "use '&&'"
+        case .identifier("or"): "use '||'"
+        case .identifier("if"), .identifier("then"), .identifier("else"): "choose with 'c ? a : b'"
+        case .colon: "':' belongs in an object literal {key: value} or a conditional 'c ? a : b'"
+        case .rightParen, .rightBracket, .rightBrace: "it closes nothing; check the brackets"
+        case .number, .string, .identifier, .leftBrace, .leftBracket, .keywordTrue, .keywordFalse, .keywordNull:
+            "join two values with an operator, or list them in an array [a, b]"
+        default: nil
+        }
     }
 
     private init(source: String, tokens: [ExpressionToken]) {
@@ -46,9 +61,11 @@ struct ExpressionParser {
         return token
     }
 
-    private mutating func expect(_ kind: ExpressionToken.Kind, _ what: String) throws(ExpressionCompileError) {
+    private mutating func expect(_ kind: ExpressionToken.Kind, _ what: String, suggestion: String? = nil)
+        throws(ExpressionCompileError)
+    {
         guard current.kind == kind else {
-            throw error("expected \(what), found \(current.display)", at: current.offset)
+            throw error("expected \(what), found \(current.display)", at: current.offset, suggestion: suggestion)
         }
         _ = advance()
     }
@@ -63,7 +80,18 @@ struct ExpressionParser {
     private mutating func expression() throws(ExpressionCompileError) -> ExpressionSyntax {
         try enter()
         defer { depth -= 1 }
-        return try or()
+        return try conditional()
+    }
+
+    /// `c ? a : b`, right-associative: `a ? b : c ? d : e` is `a ? b : (c ? d : e)`.
+    private mutating func conditional() throws(ExpressionCompileError) -> ExpressionSyntax {
+        let condition = try or()
+        guard current.kind == .question else { return condition }
+        let token = advance()
+        let then = try expression()
+        try expect(.colon, "':' of the conditional 'c ? a : b'")
+        let otherwise = try expression()
+        return ExpressionSyntax(kind: .conditional(condition, then, otherwise), offset: token.offset)
     }
 
     private mutating func binaryLevel(
@@ -166,11 +194,30 @@ struct ExpressionParser {
                 base = ExpressionSyntax(kind: .member(base, name), offset: token.offset)
             case .leftBracket:
                 let token = advance()
+                if current.kind == .rightBracket {
+                    throw error(
+                        "expected an index inside '[ ]', found ']'", at: current.offset,
+                        suggestion: "write xs[0] or obj['key']")
+                }
                 let index = try expression()
-                try expect(.rightBracket, "']'")
+                switch current.kind {
+                case .colon:
+                    throw error(
+                        "unexpected ':' in an index", at: current.offset,
+                        suggestion: "take a part of an array or string with slice(xs, a, b)")
+                case .comma:
+                    throw error(
+                        "an index holds one value, found ','", at: current.offset,
+                        suggestion: "index twice, as in xs[i][j]")
+                default: try expect(.rightBracket, "']'")
+                }
                 base = ExpressionSyntax(kind: .index(base, index), offset: token.offset)
             case .leftParen:
-                throw error("only built-in functions can be called", at: current.offset)
+                var suggestion: String?
+                if case .member(_, let method) = base.kind {
+                    suggestion = "functions take the value as their first argument: \(method)(x, …), not x.\(method)(…)"
+                }
+                throw error("only built-in functions can be called", at: current.offset, suggestion: suggestion)
             default:
                 return base
             }
@@ -216,6 +263,9 @@ struct ExpressionParser {
             }
             try expect(.rightBracket, "',' or ']'")
             return ExpressionSyntax(kind: .array(elements), offset: token.offset)
+        case .leftBrace:
+            _ = advance()
+            return ExpressionSyntax(kind: .object(try objectMembers()), offset: token.offset)
         case .identifier(let name):
             _ = advance()
             if current.kind == .leftParen {
@@ -238,6 +288,42 @@ struct ExpressionParser {
         default:
             throw error("expected a value, found \(token.display)", at: token.offset)
         }
+    }
+
+    /// The members of an object literal after its `{`, through its `}`: `key: value` separated
+    /// by commas (a trailing comma is allowed); a key is a name or a quoted string, and unique.
+    private mutating func objectMembers() throws(ExpressionCompileError) -> [ExpressionSyntax.ObjectMember] {
+        var members: [ExpressionSyntax.ObjectMember] = []
+        while current.kind != .rightBrace {
+            let keyToken = advance()
+            let key: String
+            switch keyToken.kind {
+            case .identifier(let name): key = name
+            case .string(let text): key = text
+            case .keywordTrue: key = "true"
+            case .keywordFalse: key = "false"
+            case .keywordNull: key = "null"
+            case .keywordIn: key = "in"
+            default:
+                throw error(
+                    "expected a key (a name or a 'string') in an object literal, found \(keyToken.display)",
+                    at: keyToken.offset, suggestion: "for keys computed from values, write object([[key, value], …])")
+            }
+            if members.contains(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+                throw error("key '\(key)' appears twice in the object literal", at: keyToken.offset)
+            }
+            if current.kind == .comma || current.kind == .rightBrace {
+                throw error(
+                    "expected ':' after the key '\(key)', found \(current.display)", at: current.offset,
+                    suggestion: "write {\(key): value}")
+            }
+            try expect(.colon, "':' after the key '\(key)'")
+            members.append(.init(key: key, keyOffset: keyToken.offset, value: try expression()))
+            guard current.kind == .comma else { break }
+            _ = advance()
+        }
+        try expect(.rightBrace, "',' or '}'")
+        return members
     }
 
     private mutating func argument() throws(ExpressionCompileError) -> ExpressionSyntax {

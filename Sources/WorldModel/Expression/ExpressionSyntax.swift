@@ -31,6 +31,10 @@ struct ExpressionSyntax: Sendable {
     indirect enum Kind: Sendable {
         case literal(JSON)
         case array([ExpressionSyntax])
+        /// An object literal `{name: e, 'any key': e}`: members in written order, keys unique.
+        case object([ObjectMember])
+        /// `condition ? then : else`.
+        case conditional(ExpressionSyntax, ExpressionSyntax, ExpressionSyntax)
         case name(String)
         case member(ExpressionSyntax, String)
         case index(ExpressionSyntax, ExpressionSyntax)
@@ -40,13 +44,24 @@ struct ExpressionSyntax: Sendable {
         case lambda(parameter: String, body: ExpressionSyntax)
     }
 
+    /// One `key: value` member of an object literal.
+    struct ObjectMember: Sendable {
+        /// The key, as written (a name or a quoted string).
+        var key: String
+        /// The offset of the key, for messages.
+        var keyOffset: Int
+        /// The value expression.
+        var value: ExpressionSyntax
+    }
+
     var kind: Kind
     var offset: Int
 
     /// The offset where the node's text begins (its leftmost operand's start).
     var startOffset: Int {
         switch kind {
-        case .member(let base, _), .index(let base, _), .binary(_, let base, _): base.startOffset
+        case .member(let base, _), .index(let base, _), .binary(_, let base, _), .conditional(let base, _, _):
+            base.startOffset
         default: offset
         }
     }

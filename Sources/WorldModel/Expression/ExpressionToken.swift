@@ -6,7 +6,7 @@ struct ExpressionToken: Sendable, Hashable {
         case string(String)
         case identifier(String)
         case keywordTrue, keywordFalse, keywordNull, keywordIn
-        case leftParen, rightParen, leftBracket, rightBracket, comma, dot, arrow
+        case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace, comma, dot, arrow, colon, question
         case plus, minus, star, slash, percent
         case bang, equal, notEqual, less, lessEqual, greater, greaterEqual, and, or
         case end
@@ -31,6 +31,10 @@ struct ExpressionToken: Sendable, Hashable {
         case .rightParen: "')'"
         case .leftBracket: "'['"
         case .rightBracket: "']'"
+        case .leftBrace: "'{'"
+        case .rightBrace: "'}'"
+        case .colon: "':'"
+        case .question: "'?'"
         case .comma: "','"
         case .dot: "'.'"
         case .arrow: "'->'"

@@ -113,24 +113,49 @@ enum _ExpressionOperations {
         return .number(.double(value))
     }
 
-    private static func numbers(_ op: String, _ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> (
-        JSONNumber, JSONNumber
-    ) {
+    /// Two numeric operands, as the arithmetic sees them: two integers (exact integer
+    /// arithmetic) or, when either is a float, two doubles.
+    enum NumberOperands {
+        case integers(Int64, Int64)
+        case doubles(Double, Double)
+    }
+
+    /// The operands of an arithmetic operator. An integer beyond the 64-bit range (a data value
+    /// such as `123456789012345678901`) only enters float arithmetic: with another integer it
+    /// is an error rather than a silently rounded result.
+    static func operands(_ op: String, _ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> NumberOperands {
         guard case .number(let a) = lhs, case .number(let b) = rhs else {
             throw .typeMismatch("'\(op)' needs two numbers, got \(describe(lhs)) and \(describe(rhs))")
         }
-        return (a, b)
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return .integers(x, y)
+        case (.double, _), (_, .double): return .doubles(a.doubleValue, b.doubleValue)
+        default:
+            throw .numberOutOfRange(
+                "\(a) \(op) \(b): an integer beyond the 64-bit range takes part only in float arithmetic"
+                    + " (write 1.0 * x)")
+        }
     }
 
-    /// `+`: numbers add (integers stay integers unless they overflow), strings and arrays
-    /// concatenate.
+    /// The error of an integer operation whose exact result does not fit in 64 bits.
+    static func integerOverflow(_ a: Int64, _ op: String, _ b: Int64) -> ExpressionRuntimeError {
+        .numberOutOfRange(
+            "integer overflow: \(a) \(op) \(b) is beyond the 64-bit integer range"
+                + " (a float operand, as in 1.0 * x, computes in floating point)")
+    }
+
+    /// `+`: numbers add (integer + integer is an integer, an error on overflow; a float operand
+    /// gives a float), strings and arrays concatenate.
     static func add(_ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> JSON {
         switch (lhs, rhs) {
-        case (.number(.integer(let a)), .number(.integer(let b))):
-            let (sum, overflow) = a.addingReportingOverflow(b)
-            return overflow ? try finite(Double(a) + Double(b), "\(a) + \(b)") : .number(.integer(sum))
-        case (.number(let a), .number(let b)):
-            return try finite(a.doubleValue + b.doubleValue, "\(a) + \(b)")
+        case (.number, .number):
+            switch try operands("+", lhs, rhs) {
+            case .integers(let a, let b):
+                let (sum, overflow) = a.addingReportingOverflow(b)
+                if overflow { throw integerOverflow(a, "+", b) }
+                return .number(.integer(sum))
+            case .doubles(let a, let b): return try finite(a + b, "\(a) + \(b)")
+            }
         case (.string(let a), .string(let b)): return .string(a + b)
         case (.array(let a), .array(let b)): return .array(a + b)
         default:
@@ -139,56 +164,59 @@ enum _ExpressionOperations {
         }
     }
 
-    /// `-`.
+    /// `-`: integer - integer is an integer (an error on overflow); a float operand gives a float.
     static func subtract(_ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> JSON {
-        let (a, b) = try numbers("-", lhs, rhs)
-        if case .integer(let x) = a, case .integer(let y) = b {
-            let (difference, overflow) = x.subtractingReportingOverflow(y)
-            if !overflow { return .number(.integer(difference)) }
+        switch try operands("-", lhs, rhs) {
+        case .integers(let a, let b):
+            let (difference, overflow) = a.subtractingReportingOverflow(b)
+            if overflow { throw integerOverflow(a, "-", b) }
+            return .number(.integer(difference))
+        case .doubles(let a, let b): return try finite(a - b, "\(a) - \(b)")
         }
-        return try finite(a.doubleValue - b.doubleValue, "\(a) - \(b)")
     }
 
-    /// `*`.
+    /// `*`: integer * integer is an integer (an error on overflow); a float operand gives a float.
     static func multiply(_ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> JSON {
-        let (a, b) = try numbers("*", lhs, rhs)
-        if case .integer(let x) = a, case .integer(let y) = b {
-            let (product, overflow) = x.multipliedReportingOverflow(by: y)
-            if !overflow { return .number(.integer(product)) }
+        switch try operands("*", lhs, rhs) {
+        case .integers(let a, let b):
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            if overflow { throw integerOverflow(a, "*", b) }
+            return .number(.integer(product))
+        case .doubles(let a, let b): return try finite(a * b, "\(a) * \(b)")
         }
-        return try finite(a.doubleValue * b.doubleValue, "\(a) * \(b)")
     }
 
-    /// `/`: an integer only when both are integers and the division is exact.
+    /// `/`: always a float, as in most services' JSON (`8 / 2` is `4.0`); by zero, an error.
     static func divide(_ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> JSON {
-        let (a, b) = try numbers("/", lhs, rhs)
-        if b.doubleValue == 0 { throw .divisionByZero }
-        if case .integer(let x) = a, case .integer(let y) = b {
-            let (remainder, overflow) = x.remainderReportingOverflow(dividingBy: y)
-            if !overflow, remainder == 0 {
-                let (quotient, quotientOverflow) = x.dividedReportingOverflow(by: y)
-                if !quotientOverflow { return .number(.integer(quotient)) }
-            }
+        guard case .number(let a) = lhs, case .number(let b) = rhs else {
+            throw .typeMismatch("'/' needs two numbers, got \(describe(lhs)) and \(describe(rhs))")
         }
+        if b.doubleValue == 0 { throw .divisionByZero }
         return try finite(a.doubleValue / b.doubleValue, "\(a) / \(b)")
     }
 
     /// `%`: integer remainder for integers (sign of the dividend), else the truncating
     /// remainder of doubles.
     static func remainder(_ lhs: JSON, _ rhs: JSON) throws(ExpressionRuntimeError) -> JSON {
-        let (a, b) = try numbers("%", lhs, rhs)
-        if b.doubleValue == 0 { throw .divisionByZero }
-        if case .integer(let x) = a, case .integer(let y) = b {
-            let (remainder, overflow) = x.remainderReportingOverflow(dividingBy: y)
+        switch try operands("%", lhs, rhs) {
+        case .integers(let a, let b):
+            if b == 0 { throw .divisionByZero }
+            let (remainder, overflow) = a.remainderReportingOverflow(dividingBy: b)
             return .number(.integer(overflow ? 0 : remainder))
+        case .doubles(let a, let b):
+            if b == 0 { throw .divisionByZero }
+            return try finite(a.truncatingRemainder(dividingBy: b), "\(a) % \(b)")
         }
-        return try finite(a.doubleValue.truncatingRemainder(dividingBy: b.doubleValue), "\(a) % \(b)")
     }
 
     /// Unary `-`.
     static func negate(_ operand: JSON) throws(ExpressionRuntimeError) -> JSON {
         switch operand {
-        case .number(.integer(let value)) where value != .min: return .number(.integer(-value))
+        case .number(.integer(let value)):
+            if value == .min { throw integerOverflow(0, "-", value) }
+            return .number(.integer(-value))
+        case .number(.bigInteger(let text)):
+            return .number(.bigInteger(text.hasPrefix("-") ? String(text.dropFirst()) : "-" + text))
         case .number(let number): return try finite(-number.doubleValue, "-\(number)")
         default: throw .typeMismatch("unary '-' needs a number, got \(describe(operand))")
         }

@@ -17,6 +17,19 @@ struct CompileErrorCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { source }
 }
 
+/// Expects `row.source` not to compile in `exampleScope()`, at the row's column, with its
+/// message and suggestion fragments.
+func expectCompileError(_ row: CompileErrorCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let error = try #require(throws: ExpressionCompileError.self, sourceLocation: sourceLocation) {
+        try CompiledExpression.compile(row.source, in: exampleScope())
+    }
+    #expect(error.column == row.column, "\(error.summary)", sourceLocation: sourceLocation)
+    #expect(error.message.contains(row.message), "\(error.summary)", sourceLocation: sourceLocation)
+    if let suggestion = row.suggestion {
+        #expect(error.suggestion?.contains(suggestion) == true, "\(error.summary)", sourceLocation: sourceLocation)
+    }
+}
+
 @Suite("CompiledExpression compile errors")
 struct ExpressionCompileErrorTests {
     static let cases: [CompileErrorCase] = [
@@ -92,14 +105,7 @@ struct ExpressionCompileErrorTests {
 
     @Test("compile errors name the column, the problem and a suggestion", arguments: cases)
     func compileError(_ row: CompileErrorCase) throws {
-        let error = try #require(throws: ExpressionCompileError.self) {
-            try CompiledExpression.compile(row.source, in: exampleScope())
-        }
-        #expect(error.column == row.column, "\(error.summary)")
-        #expect(error.message.contains(row.message), "\(error.summary)")
-        if let suggestion = row.suggestion {
-            #expect(error.suggestion?.contains(suggestion) == true, "\(error.summary)")
-        }
+        try expectCompileError(row)
     }
 
     @Test("the description shows the summary, the source and a caret")

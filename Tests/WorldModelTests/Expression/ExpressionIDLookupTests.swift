@@ -88,6 +88,15 @@ struct ExpressionIDLookupTests {
         "exists('charges', row.id == get('refunds', 'RF-1').charge_id)",
         "exists('charges', row.id == 'CH-2' && exists('refunds', row.charge_id == 'CH-2'))",
         "count('charges', row.id == 'CH-2' && count('refunds', row.id == 'RF-1') == 1)",
+        // Scenario language 1.1 constructs around and inside the key.
+        "exists('charges', row.id == (args.amount > 100 ? 'CH-2' : 'CH-3'))",
+        "exists('charges', row.id == (row.amount > 100 ? 'CH-2' : 'CH-3'))",
+        "count('charges', row.id == {k: args.charge_id}.k && row.status == 'captured')",
+        "count('charges', row.id == {k: row.order_id}.k)",
+        "exists('charges', row.id == first(['CH-9', args.charge_id], x -> x != null))",
+        "count('charges', row.id == 'CH-1' && index_of(['captured'], s -> s == row.status) == 0)",
+        "filter('charges', row.id == trim(' CH-3 '))",
+        "exists('charges', row.id == 'CH-' + str(len(v)))",
     ]
 
     /// The bindings each source is evaluated with: the example's, and variants of `args` and `v`.
