@@ -26,6 +26,8 @@ public struct Scenario: Sendable {
     /// Where `world`'s fault rules came from; set by `ScenarioLoader` when it applies a
     /// `FaultSelection`, and recorded in trace headers.
     public var faultProvenance = FaultProvenance()
+    /// The data the reference solution reaches in the idealized world, once computed.
+    package var referenceOutcome = ReferenceOutcome()
 }
 
 /// What the agent is asked to do, with its step and virtual-time budgets.

@@ -5,11 +5,14 @@ import WorldModel
 /// built-in checks every episode gets (scopes, approvals, step and time budgets).
 struct CheckEvaluator: Sendable {
     let checks: [CheckSpec]
+    /// The scenario, for the reference data of `state` checks (computed on first use).
+    let scenario: Scenario
     /// For each `always` check (by index in `checks`): the first step where it broke, and why.
     private var alwaysBroken: [Int: (step: Int, evidence: String)] = [:]
 
     init(scenario: Scenario) {
         checks = scenario.checks
+        self.scenario = scenario
     }
 
     mutating func observe(step: TraceStep, world: World, state: WorldState) {
@@ -60,6 +63,26 @@ struct CheckEvaluator: Sendable {
                         evidence: "\(what) called \(count) time\(count == 1 ? "" : "s") (\(bounds))"))
             case .answer(let contains, let regex):
                 results.append(Self.answerResult(check.name, answer: answer, contains: contains, regex: regex))
+            case .stateSolution(let ignore):
+                let reference = scenario.referenceData
+                let found = DataComparison.differences(
+                    state.data, reference, collections: reference.names, ignore: ignore)
+                results.append(
+                    CheckResult(
+                        name: check.name, kind: .state, passed: found.paths.isEmpty,
+                        evidence: found.paths.isEmpty
+                            ? "the final data equals the reference solution's"
+                                + (ignore.isEmpty
+                                    ? "" : " (ignoring \(ignore.map(\.description).joined(separator: ", ")))")
+                            : "differs from the reference solution's at " + DataComparison.evidence(found)))
+            case .unchanged(let collections):
+                let found = DataComparison.differences(state.data, world.initialState.data, collections: collections)
+                results.append(
+                    CheckResult(
+                        name: check.name, kind: .unchanged, passed: found.paths.isEmpty,
+                        evidence: found.paths.isEmpty
+                            ? "\(collections.joined(separator: ", ")) as they began"
+                            : "changed at " + DataComparison.evidence(found)))
             }
         }
         results.append(contentsOf: Self.builtins(steps: steps, state: state, task: task))

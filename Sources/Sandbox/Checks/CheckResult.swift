@@ -15,6 +15,10 @@ public struct CheckResult: Sendable, Hashable {
         case calls
         /// An `answer` check on the agent's final answer.
         case answer
+        /// A `state` check: the final data equals the reference solution's.
+        case state
+        /// An `unchanged` check: collections exactly as they began.
+        case unchanged
         /// A built-in check: calls in scope, approvals respected, step and deadline limits.
         case builtin
     }
