@@ -21,8 +21,11 @@ public struct Scenario: Sendable {
     public var sha256: String
     /// The file the scenario was loaded from, if any.
     public var path: String?
-    /// The scenario document as loaded.
+    /// The scenario document as loaded, with its world file's members merged in (so it loads
+    /// on its own).
     package var document: JSON
+    /// The world file the scenario takes its data, services, tools and faults from, if any.
+    public var worldFile: WorldFileReference?
     /// Where `world`'s fault rules came from; set by `ScenarioLoader` when it applies a
     /// `FaultSelection`, and recorded in trace headers.
     public var faultProvenance = FaultProvenance()
@@ -44,5 +47,19 @@ public struct ScenarioTask: Sendable, Hashable {
         self.instruction = instruction
         self.maxSteps = maxSteps
         self.deadlineMs = deadlineMs
+    }
+}
+
+/// The world file a scenario uses (`"world": "retail-world.json"`), identified by content.
+public struct WorldFileReference: Sendable, Hashable {
+    /// The path as resolved against the scenario file's directory.
+    public var path: String
+    /// SHA-256 (hex) of the world file's canonical JSON.
+    public var sha256: String
+
+    /// Creates a reference.
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
     }
 }

@@ -16,6 +16,10 @@ public struct ScenarioValidation: Sendable {
     /// Whether the file is a JSON Schema (such as `scenarios/schema.json`) rather than a scenario.
     public var isSchema = false
 
+    /// Whether the file is a world file (no task), which is checked through the scenarios that
+    /// name it in `world`.
+    public var isWorld = false
+
     /// Whether the file is a valid, solvable scenario (or a valid JSON Schema).
     public var isValid: Bool { issues.isEmpty }
 }
@@ -34,6 +38,9 @@ public enum ScenarioValidator {
             if let schemaIssues = schemaFileIssues(document, file: file) {
                 return ScenarioValidation(
                     file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
+            }
+            if WorldFile.isWorld(document) {
+                return ScenarioValidation(file: file, scenario: nil, issues: [], solutionVerdict: nil, isWorld: true)
             }
             var loaded = try ScenarioLoader.load(document, file: file)
             loaded.path = file

@@ -10,14 +10,16 @@ enum ListCommand: Command {
 
     static let about = """
         Lists every scenario file in DIR (default: scenarios) with its name, tool, fault-rule and
-        check counts and title. Files that do not load are listed with their first problem.
+        check counts and title. Files that do not load are listed with their first problem; world
+        files (shared data, services, tools and faults, no task) are listed last, marked as such.
         """
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
         let directories = arguments.positionals
         guard directories.count <= 1 else { throw UsageError(command: name, message: "give at most one DIR") }
         let directory = directories.first ?? "scenarios"
-        let files = try ScenarioValidator.scenarioFiles(in: directory)
+        let suite = try ScenarioSuite(directory: directory)
+        let files = suite.scenarioFiles
         var rows: [[String]] = [["NAME", "TOOLS", "FAULTS", "CHECKS", "TITLE"]]
         var broken = false
         for file in files {
@@ -34,6 +36,11 @@ enum ListCommand: Command {
                     "does not load: \(firstLine(of: error))",
                 ])
             }
+        }
+        for world in suite.worldFiles {
+            rows.append([
+                String(world.split(separator: "/").last ?? ""), "-", "-", "-", "(world file, shared by scenarios)",
+            ])
         }
         if files.isEmpty { Terminal.error("simrun list: no scenario files in \(directory)\n") }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
