@@ -23,12 +23,15 @@ struct CheckEvaluator: Sendable {
         }
     }
 
+    /// The evidence of a check whose expression failed at run time: the scenario's fault.
+    static let unevaluable = " could not be evaluated: "
+
     static func holds(_ expression: CompiledExpression, world: World, state: WorldState) -> (Bool, String) {
         do throws(ExpressionRuntimeError) {
             let value = try world.evaluate(expression, in: state)
             return (value == .bool(true), "\(expression.source) was \(value.canonicalText)")
         } catch {
-            return (false, "\(expression.source) could not be evaluated: \(error)")
+            return (false, "\(expression.source)\(unevaluable)\(error)")
         }
     }
 
@@ -86,6 +89,13 @@ struct CheckEvaluator: Sendable {
             }
         }
         results.append(contentsOf: Self.builtins(steps: steps, state: state, task: task))
+        let scenarioFailed = steps.contains(where: \.scenarioError)
+        let faultsFired = steps.contains { !$0.faults.isEmpty }
+        for index in results.indices where !results[index].passed {
+            let unevaluable = results[index].evidence.contains(Self.unevaluable)
+            results[index].attribution =
+                scenarioFailed || unevaluable ? .scenario : faultsFired ? .fault : .agent
+        }
         return Verdict(checks: results, answer: answer, steps: steps.count, virtualTimeMs: state.now)
     }
 

@@ -201,6 +201,7 @@ public enum Replayer {
         let replayedFields = replayed.json.objectValue ?? JSONObject()
         let order = [
             "at_ms", "policy", "faults", "status", "latency_ms", "headers", "body", "committed", "regime", "state_hash",
+            "scenario_error",
         ]
         for field in order where recordedFields[field] != replayedFields[field] {
             return Divergence(
