@@ -100,4 +100,18 @@ struct SuiteDirectoryTests {
     }
 }
 
+extension SuiteDirectoryTests {
+    @Test("the shipped retail suite validates, and the robust agent passes every task")
+    func retailSuite() throws {
+        let validate = try SimrunProcess.run(["validate", "scenarios/retail"])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("retail-world.json: a world file"))
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let run = try SimrunProcess.run(["run", "scenarios/retail", "--seeds", "1..10", "--trace-dir", scratch.path])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains("== total: 3 tasks =="))
+    }
+}
+
 enum SuiteError: Error { case shape }

@@ -114,4 +114,26 @@ struct WorldFileTests {
     }
 }
 
+extension WorldFileTests {
+    @Test("the retail suite's task files, which take services and tools from their world, match the schema")
+    func retailTasksMatchSchema() throws {
+        let directory = ScenarioFixtures.scenariosDirectory + "/retail"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+            $0.hasSuffix(".json") && $0 != "retail-world.json"
+        }
+        #expect(files.count >= 3)
+        let schema = try ScenarioFixtures.compiledSchema.get()
+        for file in files {
+            let document = try JSON(
+                parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))))
+            #expect(schema.validate(document, at: "").map(\.description) == [], "\(file)")
+            #expect(document["services"] == nil && document["world"] == "retail-world.json", "\(file)")
+            _ = try ScenarioLoader.load(contentsOf: directory + "/" + file)
+        }
+        // Without a world file, services and tools are still required by the schema.
+        let bare = try JSON(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + files[0]))))
+        #expect(!schema.validate(bare.without("/world"), at: "").isEmpty)
+    }
+}
+
 enum WorldFileTestError: Error { case shape }

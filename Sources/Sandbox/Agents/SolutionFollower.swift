@@ -189,7 +189,6 @@ struct SolutionRun {
             let observation = episode.call(
                 tool, arguments: .object(arguments), thinkMs: think, approved: approval(tool, arguments))
             let body = observation.json
-            let answered = observation.status == (step.expectStatus ?? observation.status)
             let expected = step.expectStatus.map { observation.status == $0 } ?? !observation.isError
             switch style {
             case .scripted:
@@ -203,7 +202,7 @@ struct SolutionRun {
             case .naive:
                 return body
             case .robust:
-                if step.expectStatus != nil, answered { return body }
+                if step.expectStatus != nil, expected { return body }
                 let verdict = judge(
                     observation, body: body, tool: tool, arguments: arguments, verifiable: step.verify != nil)
                 switch verdict {

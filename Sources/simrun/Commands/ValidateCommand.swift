@@ -29,7 +29,12 @@ enum ValidateCommand: Command {
         for argument in files {
             if FileProblem.isDirectory(argument) {
                 directories += 1
-                expanded += try ScenarioValidator.scenarioFiles(in: argument)
+                let files = try ScenarioValidator.scenarioFiles(in: argument)
+                if files.isEmpty {
+                    allValid = false
+                    Terminal.error("\(argument.printable): a directory with no scenario files (*.json)\n")
+                }
+                expanded += files
             } else {
                 expanded.append(argument)
             }
