@@ -115,6 +115,17 @@ struct WorldFileTests {
 }
 
 extension WorldFileTests {
+    @Test("a world file validated on its own is still checked for unknown keys and its version")
+    func worldFileAlone() throws {
+        let (world, _) = try Self.split()
+        #expect(WorldFile.problems(world, file: "w.json").isEmpty)
+        let typo = world.with("/taks", ["instruction": "x"]).with("/simrun", 2)
+        let problems = WorldFile.problems(typo, file: "w.json")
+        #expect(
+            problems.map(\.path) == ["taks", "simrun"] || problems.map(\.path) == ["simrun", "taks"], "\(problems)")
+        #expect(problems.allSatisfy { $0.file == "w.json" })
+    }
+
     @Test("the retail suite's task files, which take services and tools from their world, match the schema")
     func retailTasksMatchSchema() throws {
         let directory = ScenarioFixtures.scenariosDirectory + "/retail"

@@ -40,7 +40,9 @@ public enum ScenarioValidator {
                     file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
             }
             if WorldFile.isWorld(document) {
-                return ScenarioValidation(file: file, scenario: nil, issues: [], solutionVerdict: nil, isWorld: true)
+                return ScenarioValidation(
+                    file: file, scenario: nil, issues: WorldFile.problems(document, file: file), solutionVerdict: nil,
+                    isWorld: true)
             }
             var loaded = try ScenarioLoader.load(document, file: file)
             loaded.path = file

@@ -60,7 +60,16 @@ package struct WorldFile: Sendable {
                 })
         }
         let document = try ScenarioLoader.parse(bytes, file: path)
-        var reader = ScenarioReader(file: path)
+        let issues = problems(document, file: path)
+        guard issues.isEmpty else { throw ScenarioLoadError(issues: issues) }
+        return WorldFile(path: path, sha256: SHA256.hexDigest(document.canonicalBytes), document: document)
+    }
+
+    /// The structural mistakes of a world file's top level (unknown keys, a missing `simrun` or
+    /// `name`, members of the wrong type); its members are checked through the scenarios that use
+    /// it.
+    package static func problems(_ document: JSON, file: String) -> [ScenarioIssue] {
+        var reader = ScenarioReader(file: file)
         if let root = reader.object(document, "", allowed: keys, required: ["simrun", "name"]) {
             if let version = root["simrun"], reader.integer(version, "simrun") != ScenarioLoader.formatVersion,
                 case .number = version
@@ -81,8 +90,7 @@ package struct WorldFile: Sendable {
                 reader.report(key, "expected an array, found \(ScenarioReader.describe(root[key]!))")
             }
         }
-        guard reader.issues.isEmpty else { throw ScenarioLoadError(issues: reader.issues) }
-        return WorldFile(path: path, sha256: SHA256.hexDigest(document.canonicalBytes), document: document)
+        return reader.issues
     }
 
     /// Where a member of the merged document came from: its path there, and its file and path.
