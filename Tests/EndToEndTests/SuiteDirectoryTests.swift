@@ -68,6 +68,10 @@ struct SuiteDirectoryTests {
         let json = try SimrunProcess.run([
             "run", scratch.path, "--seeds", "1..2", "--trace-dir", traces, "--format", "json",
         ])
+        let again = try SimrunProcess.run([
+            "run", scratch.path, "--seeds", "1..2", "--trace-dir", traces, "--format", "json",
+        ])
+        #expect(json.stdout == again.stdout, "a suite run is deterministic, byte for byte")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["tasks"] as? [Any])?.count == 2)
         #expect((object?["total"] as? [String: Any])?["episode_count"] as? Int == 4)
