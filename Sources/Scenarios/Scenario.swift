@@ -21,8 +21,11 @@ public struct Scenario: Sendable {
     public var sha256: String
     /// The file the scenario was loaded from, if any.
     public var path: String?
-    /// The scenario document as loaded.
+    /// The scenario document as loaded, with its world file's members merged in (so it loads
+    /// on its own).
     package var document: JSON
+    /// The world file the scenario takes its data, services, tools and faults from, if any.
+    public var worldFile: WorldFileReference?
     /// Where `world`'s fault rules came from; set by `ScenarioLoader` when it applies a
     /// `FaultSelection`, and recorded in trace headers.
     public var faultProvenance = FaultProvenance()
@@ -30,6 +33,9 @@ public struct Scenario: Sendable {
     /// The names of the scenario's own checks, in file order: a verdict has a result for each,
     /// after the built-in checks every episode gets.
     public var checkNames: [String] { checks.map(\.name) }
+
+    /// The data the reference solution reaches in the idealized world, once computed.
+    package var referenceOutcome = ReferenceOutcome()
 }
 
 /// What the agent is asked to do, with its step and virtual-time budgets.
@@ -46,5 +52,19 @@ public struct ScenarioTask: Sendable, Hashable {
         self.instruction = instruction
         self.maxSteps = maxSteps
         self.deadlineMs = deadlineMs
+    }
+}
+
+/// The world file a scenario uses (`"world": "retail-world.json"`), identified by content.
+public struct WorldFileReference: Sendable, Hashable {
+    /// The path as resolved against the scenario file's directory.
+    public var path: String
+    /// SHA-256 (hex) of the world file's canonical JSON.
+    public var sha256: String
+
+    /// Creates a reference.
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
     }
 }

@@ -39,8 +39,10 @@ struct FileInputTests {
     func unreadable() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
+        // A directory stands for its scenarios (validate DIR); one with none says so.
         let result = try SimrunProcess.run(["validate", scratch.path])
-        #expect(result.stderr == "\(scratch.path): is a directory, not a scenario file\n")
+        #expect(result.status == 2)
+        #expect(result.stderr == "\(scratch.path): a directory with no scenario files (*.json)\n")
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 

@@ -198,6 +198,25 @@ struct SchemaAgreementTests {
             $0.with("/solution/0/save", "My Ticket")
         },
         SharedMistake("answer not a string", loader: "solution[5].answer") { $0.with("/solution/5/answer", 3) },
+        SharedMistake("state check against something other than the solution", loader: "checks[0].state") {
+            $0.with("/checks/0", ["name": "s", "state": "final"])
+        },
+        SharedMistake("state check ignoring a number", loader: "checks[0].ignore[0]") {
+            $0.with("/checks/0", ["name": "s", "state": "solution", "ignore": [3]])
+        },
+        SharedMistake("unchanged with no collection", loader: "checks[0].unchanged") {
+            $0.with("/checks/0", ["name": "u", "unchanged": []])
+        },
+        SharedMistake("ignore on an unchanged check", loader: "checks[0].ignore", schema: "checks[0]") {
+            $0.with("/checks/0", ["name": "u", "unchanged": ["refunds"], "ignore": ["refunds"]])
+        },
+        SharedMistake("expect_status 99", loader: "solution[0].expect_status") {
+            $0.with("/solution/0/expect_status", 99)
+        },
+        SharedMistake("verify without applied", loader: "solution[0].verify") {
+            $0.with("/solution/0/verify", ["tool": "crm_get_ticket"])
+        },
+        SharedMistake("world not a string", loader: "world") { $0.with("/world", 3) },
         SharedMistake("for_each with nothing to do", loader: "solution[0].do") {
             $0.with("/solution", [["for_each": "[1]", "as": "x", "do": []], ["answer": "ok"]])
         },

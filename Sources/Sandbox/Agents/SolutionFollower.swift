@@ -15,7 +15,11 @@ import WorldModel
 ///   list pages whose items lack fields other items have; re-lists until it has `total` distinct
 ///   items; de-duplicates items by id; after its own first write, confirms each listing by reading
 ///   it again until two complete reads agree (a stale page differs from the next read); re-reads
-///   rows it wrote until the read agrees with what it wrote.
+///   rows it wrote until the read agrees with what it wrote. After an ambiguous failure (500, 502,
+///   504, a damaged 2xx) of a write that is not safe to repeat, it makes the step's `verify` read
+///   and sends the write again only when the read shows it did not apply. A write it gave up on
+///   while its service kept failing transiently is tried again, in rounds 30 s apart, before the
+///   answer. A step with `expect_status` is done when it answers that status.
 struct SolutionFollower {
     enum Style: Sendable {
         case scripted, naive, robust
@@ -34,10 +38,54 @@ struct SolutionFollower {
     let style: Style
 
     func play(_ episode: inout EpisodeEngine) -> String? {
+        playRecording(&episode).answer
+    }
+
+    /// Plays the solution and reports how it went: the answer, and where and why the
+    /// playthrough stopped or a step answered other than it should (for validation).
+    func playRecording(_ episode: inout EpisodeEngine) -> SolutionPlay {
         var run = SolutionRun(style: style, episode: episode)
-        let answer = run.perform(episode.scenario.solution, locals: [])
+        let answer = run.perform(episode.scenario.solution, path: "solution", locals: [])
+        if !run.stopped { run.retryDeferred() }
         episode = run.episode
-        return run.stopped || episode.endedByTool != nil ? nil : answer
+        return SolutionPlay(
+            answer: run.stopped || episode.endedByTool != nil ? nil : answer, stop: run.stop, mismatches: run.mismatches)
+    }
+}
+
+/// How a reference agent's playthrough of a solution went.
+package struct SolutionPlay: Sendable {
+    /// The final answer, or `nil` when the agent stopped before answering.
+    package var answer: String?
+    /// Where the `scripted` agent stopped at an error answer, if it did.
+    package var stop: SolutionStepAnswer?
+    /// Every step that answered other than its `expect_status` (or an error without one); kept
+    /// by `scripted`, the agent validation plays.
+    package var mismatches: [SolutionStepAnswer]
+}
+
+/// A solution step's answer as validation reports it: `solution[2] (store_cancel_order, call 3)
+/// answered 409: {"error":…}`.
+package struct SolutionStepAnswer: Sendable, Hashable, CustomStringConvertible {
+    /// The step's JSON path in the scenario file, e.g. `solution[2]` or `solution[1].do[0]`.
+    package var path: String
+    /// The tool called.
+    package var tool: String
+    /// The 1-based number of the call in the episode.
+    package var call: Int
+    /// The status answered.
+    package var status: Int
+    /// The status the step expected, when it said (`expect_status`).
+    package var expected: Int?
+    /// The start of the body.
+    package var bodyExcerpt: String
+
+    /// The longest body excerpt kept.
+    static let excerptLength = 200
+
+    package var description: String {
+        let expectation = expected.map { ", expected \($0)" } ?? ""
+        return "\(path) (\(tool), call \(call)) answered \(status)\(expectation): \(bodyExcerpt)"
     }
 }
 
@@ -47,41 +95,75 @@ struct SolutionRun {
     var episode: EpisodeEngine
     var saved = JSONObject()
     var stopped = false
+    /// Where `scripted` stopped, if it did.
+    var stop: SolutionStepAnswer?
+    /// Steps that answered other than expected.
+    var mismatches: [SolutionStepAnswer] = []
     /// Rows this agent wrote, by id, as the service answered them (for stale-read detection).
     var written: [String: JSONObject] = [:]
+    /// Calls `robust` gave up on while their service failed transiently (429, 503, or a 5xx of
+    /// a call safe to repeat): tried again before the answer.
+    var deferred: [(call: SolutionCall, arguments: JSONObject, path: String, locals: [(String, JSON)])] = []
 
     static let maxAttempts = 12
     static let maxListReads = 8
     static let maxPages = 1000
+    /// Rounds of retrying deferred calls, and the virtual wait before each.
+    static let deferredRounds = 4
+    static let deferredWaitMs: Int64 = 30_000
 
     init(style: SolutionFollower.Style, episode: EpisodeEngine) {
         self.style = style
         self.episode = episode
     }
 
-    /// Runs `steps`; returns the answer of the last answer step reached.
-    mutating func perform(_ steps: [SolutionStep], locals: [(String, JSON)]) -> String? {
+    /// Runs `steps` (found at `path` in the file); returns the answer of the last answer step
+    /// reached.
+    mutating func perform(_ steps: [SolutionStep], path: String, locals: [(String, JSON)]) -> String? {
         var answer: String?
-        // A tool that ends the episode (`ends_episode`) stops the run as an answer would.
-        for step in steps where !stopped && episode.endedByTool == nil {
+        for (index, step) in steps.enumerated() where !stopped && episode.endedByTool == nil {
+            let stepPath = "\(path)[\(index)]"
             switch step {
-            case .call(let tool, let arguments, let argumentsFrom, let save, let paginate):
-                var args = arguments
-                for (name, expression) in argumentsFrom {
+            case .call(let call):
+                var args = call.arguments
+                for (name, expression) in call.argumentsFrom {
                     args[name] = evaluate(expression, locals: locals)
                 }
-                let result = paginate ? list(tool, arguments: args) : call(tool, arguments: args)
-                if let save { saved[save] = result ?? .null }
+                let result =
+                    call.paginate
+                    ? list(call.tool, arguments: args, path: stepPath)
+                    : self.call(call, arguments: args, path: stepPath, locals: locals)
+                if let save = call.save { saved[save] = result ?? .null }
             case .forEach(let items, let variable, let body):
                 guard case .array(let elements) = evaluate(items, locals: locals) else { continue }
                 for element in elements where !stopped && episode.endedByTool == nil {
-                    if let inner = perform(body, locals: locals + [(variable, element)]) { answer = inner }
+                    if let inner = perform(body, path: stepPath + ".do", locals: locals + [(variable, element)]) {
+                        answer = inner
+                    }
                 }
             case .answer(let template):
+                // Calls given up on during an outage are tried again before answering, and the
+                // answer is rendered from what they finally returned.
+                retryDeferred()
                 answer = render(template, locals: locals)
             }
         }
         return answer
+    }
+
+    /// Tries the deferred calls again, in rounds with a wait before each.
+    mutating func retryDeferred() {
+        guard style == .robust, !deferred.isEmpty else { return }
+        for _ in 1...Self.deferredRounds where !deferred.isEmpty && episode.endedByTool == nil {
+            guard episode.steps.count < episode.scenario.task.maxSteps else { break }
+            episode.wait(milliseconds: Self.deferredWaitMs)
+            let pending = deferred
+            deferred = []
+            for item in pending {
+                let result = call(item.call, arguments: item.arguments, path: item.path, locals: item.locals)
+                if let save = item.call.save { saved[save] = result ?? .null }
+            }
+        }
     }
 
     func evaluate(_ expression: CompiledExpression, locals: [(String, JSON)]) -> JSON {
@@ -97,8 +179,10 @@ struct SolutionRun {
 
     // MARK: Calls
 
-    /// One logical call, with the style's retry policy; the body the agent believes.
-    mutating func call(_ tool: String, arguments: JSONObject) -> JSON? {
+    /// One logical call of a solution step found at `path`, with the style's retry policy; the
+    /// body the agent believes.
+    mutating func call(_ step: SolutionCall, arguments: JSONObject, path: String, locals: [(String, JSON)]) -> JSON? {
+        let tool = step.tool
         let arguments = style == .robust ? withIdempotencyKey(tool, arguments) : arguments
         var attempt = 0
         var think: Int64 = 0
@@ -107,28 +191,83 @@ struct SolutionRun {
             let observation = episode.call(
                 tool, arguments: .object(arguments), thinkMs: think, approved: approval(tool, arguments))
             let body = observation.json
+            let expected = step.expectStatus.map { observation.status == $0 } ?? !observation.isError
             switch style {
             case .scripted:
-                if observation.isError { stopped = true }
+                if !expected {
+                    let answer = stepAnswer(path, tool: tool, observation: observation, expected: step.expectStatus)
+                    mismatches.append(answer)
+                    stopped = true
+                    stop = answer
+                }
                 return body
             case .naive:
                 return body
             case .robust:
-                let verdict = judge(observation, body: body, tool: tool, arguments: arguments)
+                if step.expectStatus != nil, expected { return body }
+                let verdict = judge(
+                    observation, body: body, tool: tool, arguments: arguments, verifiable: step.verify != nil)
                 switch verdict {
                 case .accept:
                     remember(tool: tool, body: body)
                     return body
                 case .giveUp:
                     return body
+                case .verify:
+                    guard let verify = step.verify else { return body }
+                    switch confirm(verify, locals: locals) {
+                    case .applied(let read): return read
+                    case .unknown: return body
+                    case .notApplied:
+                        guard attempt < Self.maxAttempts, episode.steps.count < episode.scenario.task.maxSteps else {
+                            return body
+                        }
+                        think = backoff(attempt)
+                    }
                 case .retry(let wait):
                     guard attempt < Self.maxAttempts, episode.steps.count < episode.scenario.task.maxSteps else {
+                        // A write given up on is tried again before the answer; a read's result was
+                        // needed when it was made.
+                        if !path.isEmpty, episode.scenario.world.tool(named: tool)?.isReadOnly == false {
+                            deferred.append((step, arguments, path, locals))
+                        }
                         return body
                     }
                     think = wait ?? backoff(attempt)
                 }
             }
         }
+    }
+
+    /// What a `verify` read showed about a write whose answer was ambiguous.
+    enum Confirmation {
+        /// The write applied; the read's body stands in for the lost answer.
+        case applied(JSON?)
+        /// The write did not apply: sending it again cannot apply it twice.
+        case notApplied
+        /// The read itself failed: the write's fate is unknown.
+        case unknown
+    }
+
+    /// Calls the verify read (reads are safe to retry) and evaluates `applied` on its body.
+    mutating func confirm(_ verify: SolutionVerify, locals: [(String, JSON)]) -> Confirmation {
+        var args = verify.arguments
+        for (name, expression) in verify.argumentsFrom { args[name] = evaluate(expression, locals: locals) }
+        let read = call(SolutionCall(tool: verify.tool, arguments: args), arguments: args, path: "", locals: [])
+        guard let read, read["error"] == nil else { return .unknown }
+        let applied = evaluate(verify.applied, locals: locals + [("body", read)])
+        return applied == .bool(true) ? .applied(read) : .notApplied
+    }
+
+    /// A step's answer for validation messages.
+    func stepAnswer(_ path: String, tool: String, observation: Observation, expected: Int?) -> SolutionStepAnswer {
+        var excerpt = Verdict.oneLine(observation.body)
+        if excerpt.count > SolutionStepAnswer.excerptLength {
+            excerpt = String(excerpt.prefix(SolutionStepAnswer.excerptLength)) + "…"
+        }
+        return SolutionStepAnswer(
+            path: path, tool: tool, call: episode.steps.count, status: observation.status, expected: expected,
+            bodyExcerpt: excerpt)
     }
 
     /// The arguments with an idempotency key added when the tool accepts one (as a plain
@@ -155,13 +294,15 @@ struct SolutionRun {
     /// re-reads by item id (a later read wins) until it has `total` distinct items and, once it has
     /// written something, until a whole read changes nothing it already had (a stale page differs
     /// from the next read of it).
-    mutating func list(_ tool: String, arguments: JSONObject) -> JSON? {
-        guard style == .robust else { return .object(["items": .array(readPages(tool, arguments: arguments).items)]) }
+    mutating func list(_ tool: String, arguments: JSONObject, path: String = "") -> JSON? {
+        guard style == .robust else {
+            return .object(["items": .array(readPages(tool, arguments: arguments, path: path).items)])
+        }
         var merged: [JSON] = []
         var position: [String: Int] = [:]
         var total: Int?
         for read in 1...Self.maxListReads {
-            let pass = readPages(tool, arguments: arguments)
+            let pass = readPages(tool, arguments: arguments, path: path)
             if let count = pass.total { total = count }
             var changed = false
             for (offset, item) in pass.items.enumerated() {
@@ -185,7 +326,9 @@ struct SolutionRun {
     }
 
     /// One pass over every page of a listing.
-    mutating func readPages(_ tool: String, arguments: JSONObject) -> (items: [JSON], total: Int?, complete: Bool) {
+    mutating func readPages(_ tool: String, arguments: JSONObject, path: String = "")
+        -> (items: [JSON], total: Int?, complete: Bool)
+    {
         var collected: [JSON] = []
         var seenIDs: Set<String> = []
         var total: Int?
@@ -194,7 +337,8 @@ struct SolutionRun {
         repeat {
             var args = arguments
             if !cursor.isNull { args["cursor"] = cursor }
-            guard let page = call(tool, arguments: args), case .array(let items)? = page["items"] else {
+            let page = call(SolutionCall(tool: tool, arguments: args), arguments: args, path: path, locals: [])
+            guard let page, case .array(let items)? = page["items"] else {
                 return (collected, total, false)
             }
             for item in items {
@@ -224,21 +368,29 @@ struct SolutionRun {
     enum Judgement {
         case accept
         case retry(after: Int64?)
+        /// The write's answer is ambiguous and repeating it is not safe: find out whether it
+        /// applied (the step's `verify`) before sending it again.
+        case verify
         case giveUp
     }
 
-    func judge(_ observation: Observation, body: JSON?, tool: String, arguments: JSONObject) -> Judgement {
+    func judge(_ observation: Observation, body: JSON?, tool: String, arguments: JSONObject, verifiable: Bool = false)
+        -> Judgement
+    {
         let safeToRepeat = Self.safeToRepeat(episode.scenario.world.tool(named: tool), arguments: arguments)
+        let ambiguous: Judgement = safeToRepeat ? .retry(after: nil) : verifiable ? .verify : .giveUp
         switch observation.status {
         case 429, 503:
             return .retry(after: retryAfter(observation, body: body))
         case 500, 502, 504:
-            return safeToRepeat ? .retry(after: nil) : .giveUp
+            // A scenario's own error is no transient failure: trying again gives the same answer.
+            if body?["error"]?["code"]?.stringValue == "scenario_error" { return .giveUp }
+            return ambiguous
         case 200..<300:
             // A damaged 2xx answer to a write still means the write happened: repeat it only when
             // repeating cannot apply it twice.
-            guard let body else { return safeToRepeat ? .retry(after: nil) : .giveUp }
-            if body["error"] != nil { return safeToRepeat ? .retry(after: nil) : .giveUp }
+            guard let body else { return safeToRepeat ? .retry(after: nil) : verifiable ? .verify : .giveUp }
+            if body["error"] != nil { return safeToRepeat ? .retry(after: nil) : verifiable ? .verify : .giveUp }
             if case .array(let items)? = body["items"], !Self.consistent(items) { return .retry(after: nil) }
             if isStale(body) { return .retry(after: nil) }
             return .accept

@@ -5,6 +5,8 @@ import WorldModel
 /// built-in checks every episode gets (scopes, approvals, step and time budgets).
 struct CheckEvaluator: Sendable {
     let checks: [CheckSpec]
+    /// The scenario, for the reference data of `state` checks (computed on first use).
+    let scenario: Scenario
     /// For each `always` check (by index in `checks`): the first step where it broke, and why.
     private var alwaysBroken: [Int: (step: Int, evidence: String)] = [:]
     /// For each `always` check that held so far (by index in `checks`): what its last evaluation
@@ -13,6 +15,7 @@ struct CheckEvaluator: Sendable {
 
     init(scenario: Scenario) {
         checks = scenario.checks
+        self.scenario = scenario
     }
 
     /// Evaluates the `always` checks that have held so far after `step`. A check is evaluated
@@ -32,6 +35,9 @@ struct CheckEvaluator: Sendable {
             if !holds { alwaysBroken[index] = (step.index, evidence) }
         }
     }
+
+    /// The evidence of a check whose expression failed at run time: the scenario's fault.
+    static let unevaluable = " could not be evaluated: "
 
     static func holds(_ expression: CompiledExpression, world: World, state: WorldState) -> (Bool, String) {
         holds(expression) { () throws(ExpressionRuntimeError) in try world.evaluate(expression, in: state) }
@@ -55,7 +61,7 @@ struct CheckEvaluator: Sendable {
             let value = try evaluate()
             return (value == .bool(true), "\(expression.source) was \(value.canonicalText)")
         } catch {
-            return (false, "\(expression.source) could not be evaluated: \(error)")
+            return (false, "\(expression.source)\(unevaluable)\(error)")
         }
     }
 
@@ -90,9 +96,36 @@ struct CheckEvaluator: Sendable {
                         evidence: "\(what) called \(count) time\(count == 1 ? "" : "s") (\(bounds))"))
             case .answer(let contains, let regex):
                 results.append(Self.answerResult(check.name, answer: answer, contains: contains, regex: regex))
+            case .stateSolution(let ignore):
+                let reference = scenario.referenceData
+                let found = DataComparison.differences(
+                    state.data, reference, collections: reference.names, ignore: ignore)
+                results.append(
+                    CheckResult(
+                        name: check.name, kind: .state, passed: found.paths.isEmpty,
+                        evidence: found.paths.isEmpty
+                            ? "the final data equals the reference solution's"
+                                + (ignore.isEmpty
+                                    ? "" : " (ignoring \(ignore.map(\.description).joined(separator: ", ")))")
+                            : "differs from the reference solution's at " + DataComparison.evidence(found)))
+            case .unchanged(let collections):
+                let found = DataComparison.differences(state.data, world.initialState.data, collections: collections)
+                results.append(
+                    CheckResult(
+                        name: check.name, kind: .unchanged, passed: found.paths.isEmpty,
+                        evidence: found.paths.isEmpty
+                            ? "\(collections.joined(separator: ", ")) as they began"
+                            : "changed at " + DataComparison.evidence(found)))
             }
         }
         results.append(contentsOf: Self.builtins(steps: steps, state: state, task: task))
+        let scenarioFailed = steps.contains(where: \.scenarioError)
+        let faultsFired = steps.contains { !$0.faults.isEmpty }
+        for index in results.indices where !results[index].passed {
+            let unevaluable = results[index].evidence.contains(Self.unevaluable)
+            results[index].attribution =
+                scenarioFailed || unevaluable ? .scenario : faultsFired ? .fault : .agent
+        }
         return Verdict(checks: results, answer: answer, steps: steps.count, virtualTimeMs: state.now)
     }
 

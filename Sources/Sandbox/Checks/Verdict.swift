@@ -33,6 +33,10 @@ public struct Verdict: Sendable, Hashable {
     /// The checks that failed, in order.
     public var failedChecks: [CheckResult] { checks.filter { !$0.passed } }
 
+    /// Whether the episode failed because of the scenario, not the agent: a failed check is
+    /// attributed to the scenario (one of its expressions failed at run time).
+    public var scenarioAtFault: Bool { failedChecks.contains { $0.attribution == .scenario } }
+
     /// The JSON form: `{"answer","checks","passed","steps","virtual_time_ms"}` (the canonical
     /// serializer sorts the keys).
     package var json: JSON { .object(jsonMembers) }
@@ -89,7 +93,13 @@ public struct Verdict: Sendable, Hashable {
         for check in checks {
             var line = "  \(symbols.mark(check.passed)) \(check.name)"
             if !check.evidence.isEmpty { line += symbols.separator + Self.oneLine(check.evidence) }
+            if let attribution = check.attribution, attribution != .agent {
+                line += " [\(attribution == .scenario ? "scenario's fault" : "injected fault fired")]"
+            }
             lines.append(line)
+        }
+        if scenarioAtFault {
+            lines.append("the scenario is at fault, not the agent: one of its expressions failed at run time")
         }
         if let answer {
             lines.append("answer: " + JSON.string(answer).canonicalText)

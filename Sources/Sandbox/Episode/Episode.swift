@@ -137,7 +137,8 @@ extension TraceHeader {
     ) {
         self.init(
             engine: SimrunVersion.current,
-            scenario: Scenario(name: scenario.name, path: scenario.path ?? "", sha256: scenario.sha256),
+            scenario: Scenario(
+                name: scenario.name, path: scenario.path ?? "", sha256: scenario.sha256, world: scenario.worldFile),
             seed: seed, agent: agent, trial: trial, faults: scenario.faultProvenance,
             policy: Policy(approvals: policy.approvals.mode, scopes: policy.scopes.map { $0.sorted() }),
             thinkTime: thinkTime)

@@ -93,6 +93,7 @@ package struct EpisodeEngine: Sendable {
         var observation: Observation
         var committed = false
         var regime = ""
+        var scenarioError = false
         if let spec, let scope = spec.scope, let granted = policy.scopes, !granted.contains(scope) {
             decision = .scopeDenied
             observation = ObservationDecoder.render(
@@ -108,14 +109,16 @@ package struct EpisodeEngine: Sendable {
             observation = result.observation
             committed = result.committed
             regime = result.regime
+            scenarioError = result.scenarioError
         }
         let stateHash = recordsStateHashes ? state.settledStateHash() : ""
-        let step = TraceStep(
+        var step = TraceStep(
             index: steps.count + 1, thinkMs: thinkMs, atMs: at, tool: tool, arguments: arguments,
             policy: decision,
             faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
             headers: observation.headers, body: observation.body,
             committed: committed, regime: regime, stateHash: stateHash)
+        step.scenarioError = scenarioError
         steps.append(step)
         if spec?.endsEpisode == true, decision != .scopeDenied, decision != .approvalDenied,
             (200..<300).contains(observation.status)

@@ -161,6 +161,10 @@ public enum Replayer {
         guard scenario.sha256 == header.scenario.sha256 else {
             throw .scenarioChanged(path: path, recorded: header.scenario.sha256, current: scenario.sha256)
         }
+        // A scenario over a world file is the pair: the world file must be the one recorded too.
+        if header.scenario.world?.sha256 != scenario.worldFile?.sha256 {
+            throw .worldChanged(recorded: header.scenario.world, current: scenario.worldFile)
+        }
         // Same content means same name, unless the header was edited.
         guard scenario.name == header.scenario.name else {
             throw .scenarioNameDiffers(path: path, recorded: header.scenario.name, current: scenario.name)
@@ -230,6 +234,7 @@ public enum Replayer {
         let replayedFields = replayed.json.objectValue ?? JSONObject()
         let order = [
             "at_ms", "policy", "faults", "status", "latency_ms", "headers", "body", "committed", "regime", "state_hash",
+            "scenario_error",
         ]
         for field in order where recordedFields[field] != replayedFields[field] {
             return Divergence(
@@ -248,6 +253,9 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible {
     case scenario(ScenarioLoadError)
     /// The scenario file changed since the trace was recorded.
     case scenarioChanged(path: String, recorded: String, current: String)
+    /// The scenario's world file changed since the trace was recorded (or the scenario now has
+    /// a world file and had none, or the other way round).
+    case worldChanged(recorded: WorldFileReference?, current: WorldFileReference?)
     /// The fault overlay changed since the trace was recorded.
     case overlayChanged(path: String, recorded: String, current: String)
     /// The header names the scenario differently from the file of the same content (an edited
@@ -265,6 +273,14 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible {
             "the scenario cannot be loaded:\n\(error)"
         case .scenarioChanged(let path, let recorded, let current):
             "\(path.printable) changed since the trace was recorded: the trace has scenario sha256 \(recorded), the file now has \(current)"
+        case .worldChanged(let recorded?, let current?):
+            "the world file \(current.path.printable) changed since the trace was recorded: sha256 \(recorded.sha256) then, \(current.sha256) now"
+        case .worldChanged(let recorded?, nil):
+            "the trace was recorded with the world file \(recorded.path.printable), but the scenario no longer names one"
+        case .worldChanged(nil, let current?):
+            "the scenario now takes its world from \(current.path.printable), but the trace was recorded without a world file"
+        case .worldChanged(nil, nil):
+            "the world file changed since the trace was recorded"
         case .overlayChanged(let path, let recorded, let current):
             "the fault overlay \(path.printable) changed since the trace was recorded: sha256 \(recorded) then, \(current) now"
         case .scenarioNameDiffers(let path, let recorded, let current):

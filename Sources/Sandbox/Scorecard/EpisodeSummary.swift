@@ -58,6 +58,10 @@ public struct EpisodeSummary: Sendable, Hashable {
     /// The names of the failed checks.
     public var failedCheckNames: [String] { failedChecks.map(\.name) }
 
+    /// Whether the episode failed because of the scenario, not the agent (a failed check is
+    /// attributed to the scenario): scorecards leave it out of the agent's pass rate.
+    public var scenarioAtFault: Bool { !passed && failedChecks.contains { $0.attribution == .scenario } }
+
     /// `simrun replay '<path>'`, with the path quoted for POSIX shells when it needs it.
     public static func replayCommand(forTrace path: String) -> String {
         "simrun replay \(shellQuoted(path))"

@@ -5,21 +5,27 @@ import WorldModel
 /// A test case is named `seed 7 trial 1` with the scenario name as its `classname`; a failed
 /// episode has a `failure` whose `message` lists the failing checks and whose text gives each
 /// check's evidence and the exact command that reproduces the episode. `time` attributes are
-/// virtual seconds (the simulated duration), so the report is identical on every run.
+/// virtual seconds (the simulated duration), so the report is identical on every run. An
+/// episode that failed because of the scenario (a `scenario_error`, see
+/// `EpisodeSummary.scenarioAtFault`) is an `error` of type `scenario_error`, not a `failure`: the
+/// test itself is broken, the agent is not to blame.
 public enum JUnitReport {
     /// The XML document for `scorecard`, ending with a line feed.
     public static func xml(for scorecard: Scorecard, name: String = "simrun") -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        let failures = scorecard.episodes.count { !$0.passed }
+        let failures = scorecard.episodes.count { !$0.passed && !$0.scenarioAtFault }
+        let errors = scorecard.scenarioFaultCount
         let totalMs = scorecard.episodes.reduce(Int64(0)) { $0 &+ $1.virtualTimeMs }
         out += "<testsuites name=\"\(escapeAttribute(name))\" tests=\"\(scorecard.episodeCount)\""
-        out += " failures=\"\(failures)\" errors=\"0\" time=\"\(_TextFormatting.seconds(milliseconds: totalMs))\">\n"
+        out +=
+            " failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(_TextFormatting.seconds(milliseconds: totalMs))\">\n"
         for scenario in scorecard.scenarios {
             let cases = scorecard.episodes.filter { $0.scenario == scenario }
-            let suiteFailures = cases.count { !$0.passed }
+            let suiteFailures = cases.count { !$0.passed && !$0.scenarioAtFault }
+            let suiteErrors = cases.count(where: \.scenarioAtFault)
             let suiteMs = cases.reduce(Int64(0)) { $0 &+ $1.virtualTimeMs }
             out += "  <testsuite name=\"\(escapeAttribute(scenario))\" tests=\"\(cases.count)\""
-            out += " failures=\"\(suiteFailures)\" errors=\"0\" skipped=\"0\""
+            out += " failures=\"\(suiteFailures)\" errors=\"\(suiteErrors)\" skipped=\"0\""
             out += " time=\"\(_TextFormatting.seconds(milliseconds: suiteMs))\">\n"
             for episode in cases {
                 out += "    <testcase name=\"seed \(episode.seed) trial \(episode.trial)\""
@@ -35,13 +41,17 @@ public enum JUnitReport {
                     ? "verdict failed" : "failed: " + episode.failedCheckNames.joined(separator: "; ")
                 var body: [String] = []
                 for check in episode.failedChecks {
-                    body.append(check.evidence.isEmpty ? "\(check.name)" : "\(check.name): \(check.evidence)")
+                    let blame = check.attribution.map { " [\($0.rawValue)]" } ?? ""
+                    body.append(
+                        check.evidence.isEmpty ? "\(check.name)\(blame)" : "\(check.name)\(blame): \(check.evidence)")
                 }
                 if let trace = episode.tracePath { body.append("trace: \(trace)") }
                 if !episode.replayCommand.isEmpty { body.append("replay: \(episode.replayCommand)") }
-                out += "      <failure message=\"\(escapeAttribute(message))\" type=\"verdict\">"
+                let element = episode.scenarioAtFault ? "error" : "failure"
+                let type = episode.scenarioAtFault ? "scenario_error" : "verdict"
+                out += "      <\(element) message=\"\(escapeAttribute(message))\" type=\"\(type)\">"
                 out += escapeText(body.joined(separator: "\n"))
-                out += "</failure>\n"
+                out += "</\(element)>\n"
                 out += "    </testcase>\n"
             }
             out += "  </testsuite>\n"

@@ -35,7 +35,16 @@ extension Scorecard {
             : "\(taskCount) \(unit)\(taskCount == 1 ? "" : "s"), "
                 + "\(k) to \(taskTrials.map(\.trials).max() ?? k) trials each"
         row("episodes", "\(episodeCount) (\(shape))")
-        row("passed", "\(passedCount)/\(episodeCount) (\(_TextFormatting.percent(passedCount, of: episodeCount)))")
+        if scenarioFaultCount == 0 {
+            row("passed", "\(passedCount)/\(episodeCount) (\(_TextFormatting.percent(passedCount, of: episodeCount)))")
+        } else {
+            let answerable = episodeCount - scenarioFaultCount
+            row("passed", "\(passedCount)/\(answerable) (\(_TextFormatting.percent(passedCount, of: answerable)))")
+            row(
+                "scenario",
+                "\(scenarioFaultCount) episode\(scenarioFaultCount == 1 ? "" : "s") failed by the scenario's fault "
+                    + "(a scenario_error), not counted against the agent")
+        }
         row(
             "pass^\(k)",
             "\(tasksAllPassed)/\(taskCount) \(unit)s (\(_TextFormatting.percent(tasksAllPassed, of: taskCount)))"
@@ -85,6 +94,7 @@ extension Scorecard {
             "scenarios": .array(scenarios.map(JSON.string)),
             "episode_count": .int(episodeCount),
             "passed": .int(passedCount),
+            "scenario_faults": .int(scenarioFaultCount),
             "pass_rate": .double(passRate),
             "tasks": .int(taskCount),
             "tasks_all_passed": .int(tasksAllPassed),

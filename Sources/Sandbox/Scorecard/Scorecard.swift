@@ -64,6 +64,7 @@ public struct Scorecard: Sendable, Hashable {
         }
         self.episodes = sorted
         passedCount = sorted.count { $0.passed }
+        scenarioFaultCount = sorted.count(where: \.scenarioAtFault)
 
         // Tasks are runs of equal (scenario, seed) in the sorted order.
         var taskTrials: [(trials: Int, passed: Int)] = []
@@ -107,8 +108,16 @@ public struct Scorecard: Sendable, Hashable {
     /// The number of episodes.
     public var episodeCount: Int { episodes.count }
 
-    /// Passed episodes / episodes (0 with no episodes).
-    public var passRate: Double { episodes.isEmpty ? 0 : Double(passedCount) / Double(episodes.count) }
+    /// Failed episodes whose failure is the scenario's (see `EpisodeSummary.scenarioAtFault`):
+    /// left out of `passRate`, shown on their own line.
+    public let scenarioFaultCount: Int
+
+    /// Passed episodes / episodes the agent is answerable for: episodes that failed because of
+    /// the scenario are left out (0 with none).
+    public var passRate: Double {
+        let answerable = episodes.count - scenarioFaultCount
+        return answerable == 0 ? 0 : Double(passedCount) / Double(answerable)
+    }
 
     /// pass^k with k = `k`: tasks whose trials all passed / tasks (0 with no tasks).
     public var passHatK: Double { taskCount == 0 ? 0 : Double(tasksAllPassed) / Double(taskCount) }

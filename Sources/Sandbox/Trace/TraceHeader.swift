@@ -5,7 +5,7 @@ import WorldModel
 ///
 /// JSON form (keys sorted by the canonical serializer):
 /// `{"type":"header","format":"simrun-trace","version":2,"engine":"0.1.0",
-///   "scenario":{"name","path","sha256"},"seed":7,"agent":"robust","trial":1,
+///   "scenario":{"name","path","sha256"[,"world":{"path","sha256"}]},"seed":7,"agent":"robust","trial":1,
 ///   "faults":{"mode":"scenario","overlay_path":null,"overlay_sha256":null},
 ///   "policy":{"approvals":"auto","scopes":null},"think_time":"measured"}`
 public struct TraceHeader: Sendable, Hashable {
@@ -24,12 +24,24 @@ public struct TraceHeader: Sendable, Hashable {
         public var path: String
         /// SHA-256 of the scenario's canonical JSON, as 64 lowercase hex digits.
         public var sha256: String
+        /// The world file the scenario takes its data, services, tools and faults from, if any:
+        /// the member `world: {"path", "sha256"}`, present only then.
+        public var world: WorldFileReference?
 
         /// Creates a scenario reference.
-        package init(name: String, path: String, sha256: String) {
+        package init(name: String, path: String, sha256: String, world: WorldFileReference? = nil) {
             self.name = name
             self.path = path
             self.sha256 = sha256
+            self.world = world
+        }
+
+        /// The JSON form; `world` only when the scenario has a world file, so traces of other
+        /// scenarios are byte-identical to those of earlier builds.
+        var json: JSON {
+            var members: JSONObject = ["name": .string(name), "path": .string(path), "sha256": .string(sha256)]
+            if let world { members["world"] = ["path": .string(world.path), "sha256": .string(world.sha256)] }
+            return .object(members)
         }
     }
 
@@ -92,9 +104,7 @@ public struct TraceHeader: Sendable, Hashable {
             "format": .string(Self.format),
             "version": .int(version),
             "engine": .string(engine),
-            "scenario": [
-                "name": .string(scenario.name), "path": .string(scenario.path), "sha256": .string(scenario.sha256),
-            ],
+            "scenario": scenario.json,
             "seed": seed._recordJSON,
             "agent": .string(agent.rawValue),
             "trial": .int(trial),
@@ -134,6 +144,12 @@ public struct TraceHeader: Sendable, Hashable {
         scenario = Scenario(
             name: try scenarioReader.string("name"), path: try scenarioReader.string("path"),
             sha256: try scenarioReader.sha256("sha256"))
+        if let world = scenarioReader.optionalValue("world") {
+            var worldReader = try _RecordReader(world, path: "header.scenario.world")
+            scenario.world = WorldFileReference(
+                path: try worldReader.string("path"), sha256: try worldReader.sha256("sha256"))
+            try worldReader.finish()
+        }
         try scenarioReader.finish()
 
         seed = try reader.uint64("seed")

@@ -54,6 +54,10 @@ public struct TraceStep: Sendable, Hashable {
     public var regime: String
     /// SHA-256 of the latent state after the call, as 64 lowercase hex digits.
     public var stateHash: String
+    /// Whether the call answered 500 `scenario_error`: the scenario's own expression failed at
+    /// run time (a bad path, a type error, the evaluation budget). The scenario is at fault, not
+    /// the agent. In JSON, `"scenario_error": true`, present only when true.
+    public var scenarioError = false
 
     /// Creates a step.
     package init(
@@ -79,7 +83,7 @@ public struct TraceStep: Sendable, Hashable {
 
     /// The JSON form, including `"type":"step"`.
     package var json: JSON {
-        [
+        var members: JSONObject = [
             "type": "step",
             "index": .int(index),
             "think_ms": .int(thinkMs),
@@ -96,6 +100,8 @@ public struct TraceStep: Sendable, Hashable {
             "regime": .string(regime),
             "state_hash": .string(stateHash),
         ]
+        if scenarioError { members["scenario_error"] = true }
+        return .object(members)
     }
 
     /// Decodes the JSON form.
@@ -131,6 +137,7 @@ public struct TraceStep: Sendable, Hashable {
         committed = try reader.bool("committed")
         regime = try reader.string("regime")
         stateHash = try reader.sha256("state_hash")
+        if reader.optionalValue("scenario_error") != nil { scenarioError = try reader.bool("scenario_error") }
         try reader.finish()
     }
 

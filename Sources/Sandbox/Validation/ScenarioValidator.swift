@@ -16,6 +16,10 @@ public struct ScenarioValidation: Sendable {
     /// Whether the file is a JSON Schema (such as `scenarios/schema.json`) rather than a scenario.
     public var isSchema = false
 
+    /// Whether the file is a world file (no task), which is checked through the scenarios that
+    /// name it in `world`.
+    public var isWorld = false
+
     /// Whether the file is a valid, solvable scenario (or a valid JSON Schema).
     public var isValid: Bool { issues.isEmpty }
 }
@@ -35,6 +39,11 @@ public enum ScenarioValidator {
                 return ScenarioValidation(
                     file: file, scenario: nil, issues: schemaIssues, solutionVerdict: nil, isSchema: true)
             }
+            if WorldFile.isWorld(document) {
+                return ScenarioValidation(
+                    file: file, scenario: nil, issues: WorldFile.problems(document, file: file), solutionVerdict: nil,
+                    isWorld: true)
+            }
             var loaded = try ScenarioLoader.load(document, file: file)
             loaded.path = file
             scenario = loaded
@@ -43,15 +52,26 @@ public enum ScenarioValidator {
         }
         var idealized = scenario
         idealized.world = scenario.world.idealized()
-        let verdict = solve(idealized)
+        let (verdict, play) = solveRecording(idealized)
         var issues: [ScenarioIssue] = []
+        for mismatch in play.mismatches {
+            let expectation =
+                mismatch.expected.map { "expected status \($0)" } ?? "expected a 2xx answer (or say expect_status)"
+            issues.append(
+                ScenarioIssue(
+                    file: file, path: mismatch.path,
+                    message:
+                        "in a fault-free world the step's call \(mismatch.call) to \(mismatch.tool) answered \(mismatch.status), \(expectation); the scripted solution stopped there: \(mismatch.bodyExcerpt)"
+                ))
+        }
         if !verdict.passed {
             let failures = verdict.failedChecks.map { "'\($0.name)' (\($0.evidence))" }.joined(separator: "; ")
+            let stopped = play.stop.map { " after it stopped at \($0)" } ?? ""
             issues.append(
                 ScenarioIssue(
                     file: file, path: "solution",
                     message:
-                        "the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts): \(failures)"
+                        "the solution does not pass its checks in a fault-free world (no fault rules, no service errors, rate limits or timeouts)\(stopped): \(failures)"
                 ))
         }
         return ScenarioValidation(file: file, scenario: scenario, issues: issues, solutionVerdict: verdict)
@@ -76,9 +96,17 @@ public enum ScenarioValidator {
     /// The verdict of the scripted solution on `scenario` as given (validation passes an
     /// idealized world, see `World.idealized()`).
     public static func solve(_ scenario: Scenario, seed: UInt64 = solutionSeed) -> Verdict {
+        solveRecording(scenario, seed: seed).verdict
+    }
+
+    /// The verdict of the scripted solution and how the playthrough went (where it stopped,
+    /// which steps answered other than expected).
+    package static func solveRecording(_ scenario: Scenario, seed: UInt64 = solutionSeed) -> (
+        verdict: Verdict, play: SolutionPlay
+    ) {
         var engine = EpisodeEngine(scenario: scenario, seed: seed, recordsStateHashes: false)
-        let answer = SolutionFollower(style: .scripted).play(&engine)
-        return engine.verdict(answer: answer)
+        let play = SolutionFollower(style: .scripted).playRecording(&engine)
+        return (engine.verdict(answer: play.answer), play)
     }
 
     /// The scenario files in `directory` (`*.json` except `schema.json`), sorted by name.

@@ -28,14 +28,41 @@ public enum ScenarioLoader {
     }
 
     /// Loads a scenario from a parsed document; `file` names it in messages.
+    ///
+    /// A document with `world` takes `data`, `services`, `tools` and `faults` from that world file
+    /// (a path relative to `file`), adding or overriding its own; mistakes are reported in the file
+    /// they were written in. The scenario's `sha256` is its own file's; `worldFile` names the world
+    /// file and its SHA-256.
     public static func load(_ document: JSON, file: String) throws(ScenarioLoadError) -> Scenario {
+        var merged = document
+        var world: WorldFile?
+        var origins: [WorldFile.Origin] = []
+        if case .object(let root) = document, let reference = root["world"] {
+            let loaded = try WorldFile.load(reference, scenarioFile: file)
+            (merged, origins) = loaded.merged(into: root, scenarioFile: file)
+            world = loaded
+        } else if WorldFile.isWorld(document) {
+            throw ScenarioLoadError(issues: [
+                ScenarioIssue(
+                    file: file, path: "",
+                    message:
+                        "is a world file (no task, checks or solution): it is loaded through the scenarios that name it in 'world'"
+                )
+            ])
+        }
         var reader = ScenarioReader(file: file)
-        let scenario = reader.readScenario(document)
-        guard reader.issues.isEmpty, let scenario else {
-            throw ScenarioLoadError(
-                issues: reader.issues.isEmpty
-                    ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
-                    : IssueOrder.sorted(reader.issues, in: document))
+        reader.hasWorld = world != nil
+        let scenario = reader.readScenario(merged)
+        guard reader.issues.isEmpty, var scenario else {
+            let issues =
+                reader.issues.isEmpty
+                ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
+                : IssueOrder.sorted(reader.issues, in: merged)
+            throw ScenarioLoadError(issues: issues.map { WorldFile.relocate($0, origins: origins) })
+        }
+        if let world {
+            scenario.sha256 = SHA256.hexDigest(document.canonicalBytes)
+            scenario.worldFile = WorldFileReference(path: world.path, sha256: world.sha256)
         }
         return scenario
     }
@@ -101,15 +128,15 @@ public enum ScenarioLoader {
 
 extension ScenarioReader {
     static let topLevelKeys = [
-        "$schema", "simrun", "name", "title", "description", "task", "data", "services", "tools", "faults", "checks",
-        "solution",
+        "$schema", "simrun", "name", "title", "description", "world", "task", "data", "services", "tools", "faults",
+        "checks", "solution",
     ]
 
     mutating func readScenario(_ document: JSON) -> Scenario? {
         guard
             let root = object(
                 document, "", allowed: Self.topLevelKeys,
-                required: ["simrun", "name", "task", "services", "tools", "checks", "solution"])
+                required: ["simrun", "name", "task"] + (hasWorld ? [] : ["services", "tools"]) + ["checks", "solution"])
         else {
             return nil
         }

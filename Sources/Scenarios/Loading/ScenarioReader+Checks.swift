@@ -1,7 +1,10 @@
 import WorldModel
 
 extension ScenarioReader {
-    static let checkKinds = ["expect", "always", "calls", "answer"]
+    static let checkKinds = ["expect", "always", "calls", "answer", "state", "unchanged"]
+
+    /// The check kinds as a message lists them: `'expect', 'always', …`.
+    static var checkKindList: String { checkKinds.map { "'\($0)'" }.joined(separator: ", ") }
 
     mutating func readChecks(_ value: JSON?, catalog: Catalog) -> [CheckSpec] {
         guard let elements = array(value, "checks") else { return [] }
@@ -20,13 +23,14 @@ extension ScenarioReader {
                 report(
                     path,
                     kinds.isEmpty
-                        ? "a check needs one of 'expect', 'always', 'calls', 'answer'"
-                        : "a check has exactly one of 'expect', 'always', 'calls', 'answer', found \(kinds.joined(separator: " and "))"
+                        ? "a check needs one of \(Self.checkKindList)"
+                        : "a check has exactly one of \(Self.checkKindList), found \(kinds.joined(separator: " and "))"
                 )
-                _ = object(element, path, allowed: ["name", "description"] + Self.checkKinds)
+                _ = object(element, path, allowed: ["name", "description", "ignore"] + Self.checkKinds)
                 continue
             }
-            guard let check = object(element, path, allowed: ["name", "description", kind], required: ["name"]) else {
+            let allowed = ["name", "description", kind] + (kind == "state" ? ["ignore"] : [])
+            guard let check = object(element, path, allowed: allowed, required: ["name"]) else {
                 continue
             }
             guard let name = string(check["name"], Self.join(path, "name"), nonEmpty: true) else { continue }
@@ -70,6 +74,16 @@ extension ScenarioReader {
                                 tool: tool, min: min.map(Int.init), max: max.map(Int.init), status: status.map(Int.init)
                             )))
                 }
+            case "state":
+                if let ignore = readStateCheck(check, path, catalog: catalog) {
+                    checks.append(CheckSpec(name: name, kind: .stateSolution(ignore: ignore)))
+                }
+            case "unchanged":
+                if let collections = readCollectionList(
+                    check["unchanged"], Self.join(path, "unchanged"), catalog: catalog)
+                {
+                    checks.append(CheckSpec(name: name, kind: .unchanged(collections)))
+                }
             default:
                 let answerPath = Self.join(path, "answer")
                 guard let answer = object(check["answer"], answerPath, allowed: ["contains", "regex"]) else { continue }
@@ -93,6 +107,64 @@ extension ScenarioReader {
             }
         }
         return checks
+    }
+
+    /// `{"state": "solution", "ignore": ["coll.field", …]}`: the ignore list, checked against the
+    /// collections and their fields.
+    mutating func readStateCheck(_ check: JSONObject, _ path: String, catalog: Catalog) -> [StateIgnore]? {
+        let statePath = Self.join(path, "state")
+        guard let target = string(check["state"], statePath) else { return nil }
+        guard target == "solution" else {
+            report(statePath, "expected \"solution\" (the state the reference solution reaches), found '\(target)'")
+            return nil
+        }
+        guard let value = check["ignore"] else { return [] }
+        let ignorePath = Self.join(path, "ignore")
+        guard let entries = readStrings(value, ignorePath) else { return nil }
+        var ignore: [StateIgnore] = []
+        var failed = false
+        for (index, entry) in entries.enumerated() {
+            let entryPath = Self.join(ignorePath, index)
+            let parts = entry.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard let collection = parts.first, !collection.isEmpty, !parts.contains(where: \.isEmpty) else {
+                report(entryPath, "expected 'collection' or 'collection.field', found '\(entry)'")
+                failed = true
+                continue
+            }
+            guard let fields = catalog.fields(of: collection) else {
+                report(
+                    entryPath,
+                    "unknown collection '\(collection)'\(Self.suggestion(collection, among: catalog.collectionNames))")
+                failed = true
+                continue
+            }
+            if parts.count > 1, !fields.contains(parts[1]) {
+                report(
+                    entryPath,
+                    "collection '\(collection)' has no field '\(parts[1])'\(Self.suggestion(parts[1], among: fields))")
+                failed = true
+                continue
+            }
+            ignore.append(StateIgnore(collection: collection, field: Array(parts.dropFirst())))
+        }
+        return failed ? nil : ignore
+    }
+
+    /// A non-empty list of declared collection names.
+    mutating func readCollectionList(_ value: JSON?, _ path: String, catalog: Catalog) -> [String]? {
+        guard let value, let names = readStrings(value, path) else { return nil }
+        if names.isEmpty {
+            report(path, "expected at least one collection name")
+            return nil
+        }
+        var failed = false
+        for (index, name) in names.enumerated() where catalog.fields(of: name) == nil {
+            report(
+                Self.join(path, index),
+                "unknown collection '\(name)'\(Self.suggestion(name, among: catalog.collectionNames))")
+            failed = true
+        }
+        return failed ? nil : names
     }
 
     mutating func readSolution(_ value: JSON?, catalog: Catalog) -> [SolutionStep] {
@@ -157,53 +229,14 @@ extension ScenarioReader {
             } else {
                 guard
                     let step = object(
-                        element, stepPath, allowed: ["tool", "args", "args_from", "save", "paginate"],
+                        element, stepPath,
+                        allowed: ["tool", "args", "args_from", "save", "paginate", "expect_status", "verify"],
                         required: ["tool"])
                 else { continue }
-                guard let tool = string(step["tool"], Self.join(stepPath, "tool")) else { continue }
-                guard let spec = catalog.toolSpecs.first(where: { $0.name == tool }) else {
-                    // A declared tool that failed to load was reported where it is declared.
-                    if !catalog.tools.contains(tool) {
-                        report(
-                            Self.join(stepPath, "tool"),
-                            "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
-                    }
-                    continue
-                }
-                let arguments =
-                    step["args"].flatMap {
-                        object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? [])
-                    } ?? JSONObject()
-                var argumentsFrom: [(name: String, value: CompiledExpression)] = []
-                if let from = step["args_from"], case .object(let fromObject) = from {
-                    for (name, source) in fromObject.members {
-                        if let expression = expression(
-                            source, Self.join(Self.join(stepPath, "args_from"), name), scope: scope)
-                        {
-                            argumentsFrom.append((name, expression))
-                        }
-                    }
-                } else if let from = step["args_from"] {
-                    report(
-                        Self.join(stepPath, "args_from"),
-                        "expected an object of argument → expression, found \(Self.describe(from))")
-                }
-                if argumentsFrom.isEmpty && step["args_from"] == nil {
-                    for violation in spec.inputSchema.validate(.object(arguments), at: Self.join(stepPath, "args")) {
-                        report(violation.path, violation.message)
-                    }
-                } else if spec.inputSchemaJSON["additionalProperties"] == .bool(false) {
-                    // Computed arguments are known only when the step runs; their names are known now.
-                    let declared = spec.inputSchema.propertyNames
-                    let named =
-                        arguments.keys.map { (Self.join(Self.join(stepPath, "args"), $0), $0) }
-                        + argumentsFrom.map { (Self.join(Self.join(stepPath, "args_from"), $0.name), $0.name) }
-                    for (argumentPath, name) in named where !declared.contains(name) {
-                        report(
-                            argumentPath, "'\(tool)' has no argument '\(name)'\(Self.suggestion(name, among: declared))"
-                        )
-                    }
-                }
+                guard
+                    let (tool, spec, arguments, argumentsFrom) = readCallArguments(
+                        step, stepPath, scope: scope, catalog: catalog)
+                else { continue }
                 let save = string(step["save"], Self.join(stepPath, "save"), nonEmpty: true)
                 if let save { checkIdentifier(save, Self.join(stepPath, "save"), what: "a saved name") }
                 let paginate = bool(step["paginate"], Self.join(stepPath, "paginate")) ?? false
@@ -213,12 +246,99 @@ extension ScenarioReader {
                         Self.join(stepPath, "paginate"),
                         "only list tools paginate; '\(tool)' is a \(spec.operation.name) tool")
                 }
+                let expectStatus = integer(step["expect_status"], Self.join(stepPath, "expect_status"), in: 100...599)
+                if paginate, expectStatus != nil {
+                    report(
+                        Self.join(stepPath, "expect_status"),
+                        "a paginated listing follows its pages while they answer 2xx; give expect_status on a single call"
+                    )
+                }
+                var verify: SolutionVerify?
+                if let value = step["verify"] {
+                    verify = readVerify(
+                        value, Self.join(stepPath, "verify"), scope: scope, catalog: catalog, writer: spec)
+                }
                 steps.append(
                     .call(
-                        tool: tool, arguments: arguments, argumentsFrom: argumentsFrom, save: save, paginate: paginate))
+                        SolutionCall(
+                            tool: tool, arguments: arguments, argumentsFrom: argumentsFrom, save: save,
+                            paginate: paginate, expectStatus: expectStatus.map(Int.init), verify: verify)))
             }
         }
         return steps
+    }
+
+    /// The `tool`, `args` and `args_from` of a solution call (or of its `verify`), checked against
+    /// the tool's input schema; `nil` when the tool is unknown.
+    mutating func readCallArguments(_ step: JSONObject, _ stepPath: String, scope: ExpressionScope, catalog: Catalog)
+        -> (String, ToolSpec, JSONObject, [(name: String, value: CompiledExpression)])?
+    {
+        guard let tool = string(step["tool"], Self.join(stepPath, "tool")) else { return nil }
+        guard let spec = catalog.toolSpecs.first(where: { $0.name == tool }) else {
+            // A declared tool that failed to load was reported where it is declared.
+            if !catalog.tools.contains(tool) {
+                report(
+                    Self.join(stepPath, "tool"), "unknown tool '\(tool)'\(Self.suggestion(tool, among: catalog.tools))")
+            }
+            return nil
+        }
+        let arguments =
+            step["args"].flatMap {
+                object($0, Self.join(stepPath, "args"), allowed: $0.objectValue?.keys ?? [])
+            } ?? JSONObject()
+        var argumentsFrom: [(name: String, value: CompiledExpression)] = []
+        if let from = step["args_from"], case .object(let fromObject) = from {
+            for (name, source) in fromObject.members {
+                if let expression = expression(source, Self.join(Self.join(stepPath, "args_from"), name), scope: scope)
+                {
+                    argumentsFrom.append((name, expression))
+                }
+            }
+        } else if let from = step["args_from"] {
+            report(
+                Self.join(stepPath, "args_from"),
+                "expected an object of argument → expression, found \(Self.describe(from))")
+        }
+        if argumentsFrom.isEmpty && step["args_from"] == nil {
+            for violation in spec.inputSchema.validate(.object(arguments), at: Self.join(stepPath, "args")) {
+                report(violation.path, violation.message)
+            }
+        } else if spec.inputSchemaJSON["additionalProperties"] == .bool(false) {
+            // Computed arguments are known only when the step runs; their names are known now.
+            let declared = spec.inputSchema.propertyNames
+            let named =
+                arguments.keys.map { (Self.join(Self.join(stepPath, "args"), $0), $0) }
+                + argumentsFrom.map { (Self.join(Self.join(stepPath, "args_from"), $0.name), $0.name) }
+            for (argumentPath, name) in named where !declared.contains(name) {
+                report(argumentPath, "'\(tool)' has no argument '\(name)'\(Self.suggestion(name, among: declared))")
+            }
+        }
+        return (tool, spec, arguments, argumentsFrom)
+    }
+
+    /// A call step's `verify`: a read-only tool, its arguments, and an `applied` condition over
+    /// `body`, `saved` and loop variables.
+    mutating func readVerify(_ value: JSON, _ path: String, scope: ExpressionScope, catalog: Catalog, writer: ToolSpec)
+        -> SolutionVerify?
+    {
+        guard
+            let verify = object(
+                value, path, allowed: ["tool", "args", "args_from", "applied"], required: ["tool", "applied"])
+        else { return nil }
+        if writer.isReadOnly {
+            report(path, "'\(writer.name)' only reads; verify is for writes whose answer may be lost")
+        }
+        let read = readCallArguments(verify, path, scope: scope, catalog: catalog)
+        if let (tool, spec, _, _) = read, !spec.isReadOnly {
+            report(
+                Self.join(path, "tool"),
+                "expected a read-only tool (verify must not change the world), '\(tool)' writes")
+        }
+        var bodyScope = scope
+        bodyScope.declare("body", as: .any)
+        let applied = condition(verify["applied"], Self.join(path, "applied"), scope: bodyScope)
+        guard let (tool, _, arguments, argumentsFrom) = read, let applied else { return nil }
+        return SolutionVerify(tool: tool, arguments: arguments, argumentsFrom: argumentsFrom, applied: applied)
     }
 
     /// Splits `text` at `{{expression}}` placeholders and compiles each.

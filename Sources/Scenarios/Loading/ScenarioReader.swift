@@ -5,6 +5,8 @@ import WorldModel
 struct ScenarioReader {
     let file: String
     var issues: [ScenarioIssue] = []
+    /// Whether the document was merged with a world file (which may supply `services` and `tools`).
+    var hasWorld = false
 
     init(file: String) { self.file = file }
 

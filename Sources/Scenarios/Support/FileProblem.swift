@@ -104,4 +104,10 @@ package enum FileProblem: Error, Sendable, Hashable, CustomStringConvertible {
         }
         return bytes
     }
+
+    /// Whether `path` names a directory (following symbolic links).
+    package static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
 }

@@ -6,6 +6,9 @@ package struct StepResult: Sendable, Hashable {
     package var committed: Bool
     /// The name of the service's regime during the call.
     package var regime: String
+    /// Whether the operation answered 500 `scenario_error`: the scenario's own definition failed
+    /// at run time, whatever faults then did to the answer.
+    package var scenarioError = false
 }
 
 extension World {
@@ -21,7 +24,11 @@ extension World {
     package func step(_ state: inout WorldState, tool name: String, arguments: JSON, seed: UInt64) -> StepResult {
         let outcome = transition(&state, tool: name, arguments: arguments, seed: seed)
         let observation = ObservationDecoder.decode(outcome, world: self, state: state, seed: seed)
-        return StepResult(observation: observation, committed: outcome.committed, regime: outcome.regime)
+        let scenarioError =
+            outcome.response.status == 500 && outcome.response.body["error"]?["code"] == .string("scenario_error")
+        return StepResult(
+            observation: observation, committed: outcome.committed, regime: outcome.regime, scenarioError: scenarioError
+        )
     }
 
     /// The latent transition `T(z, a, rng) → (z', outcome)`: validates the arguments, steps the

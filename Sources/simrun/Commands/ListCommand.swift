@@ -9,9 +9,10 @@ enum ListCommand: Command {
     static let options = OptionTable(positionals: "[DIR]", options: [])
 
     static let about = """
-        Lists every scenario file in DIR with its name, tool, fault-rule and
-        check counts and title. Files that do not load are listed with their first problem. Without
-        DIR: ./scenarios, else the first directory of SIMRUN_SCENARIOS, else the scenarios shipped
+        Lists every scenario file in DIR with its name, tool, fault-rule and check counts and
+        title. Files that do not load are listed with their first problem; world files (shared
+        data, services, tools and faults, no task) are listed last, marked as such. Without DIR:
+        ./scenarios, else the first directory of SIMRUN_SCENARIOS, else the scenarios shipped
         beside the simrun executable.
         """
 
@@ -19,7 +20,8 @@ enum ListCommand: Command {
         let directories = arguments.positionals
         guard directories.count <= 1 else { throw UsageError(command: name, message: "give at most one DIR") }
         let directory = directories.first ?? ScenarioLoader.shippedDirectories().first ?? "scenarios"
-        let files = try ScenarioValidator.scenarioFiles(in: directory)
+        let suite = try ScenarioSuite(directory: directory)
+        let files = suite.scenarioFiles
         var rows: [[String]] = [["NAME", "TOOLS", "FAULTS", "CHECKS", "TITLE"]]
         var broken = false
         for file in files {
@@ -36,6 +38,11 @@ enum ListCommand: Command {
                     "does not load: \(firstLine(of: error))",
                 ])
             }
+        }
+        for world in suite.worldFiles {
+            rows.append([
+                String(world.split(separator: "/").last ?? ""), "-", "-", "-", "(world file, shared by scenarios)",
+            ])
         }
         if files.isEmpty { Terminal.error("simrun list: no scenario files in \(directory)\n") }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }

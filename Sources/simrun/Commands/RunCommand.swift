@@ -8,7 +8,7 @@ enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run an agent against a scenario over seeds and trials; verdicts, pass^k, JUnit"
     static let options = OptionTable(
-        positionals: "FILE",
+        positionals: "FILE|DIR",
         options: [
             .choice(
                 "--agent", "NAME", ReferenceAgent.all.map(\.kind),
@@ -54,6 +54,8 @@ enum RunCommand: Command {
         SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One seed prints the verdict with every check and its evidence;
         several seeds or trials print a scorecard: pass rate, pass^k, failing checks, the failing
         seeds with the exact command that replays each, virtual latency p50/p99 and faults fired.
+        A DIR runs every scenario in it (world files, which have no task, are skipped) and prints
+        one scorecard per task, then the total; --junit writes one testsuite per task.
         """
 
     static let epilogue = """
@@ -86,6 +88,14 @@ enum RunCommand: Command {
         }
         let seeds = try arguments.value("--seeds").map(parseSeedRange) ?? [parseSeed(arguments.value("--seed") ?? "1")]
 
+        if FileProblem.isDirectory(file) {
+            guard agentCommand == nil else {
+                throw UsageError(command: name, message: "--agent-cmd runs one scenario FILE, not a directory")
+            }
+            return try runSuite(
+                directory: file, agent: agentKind, seeds: seeds, trials: trials, options: options,
+                traceDirectory: traceDirectory, format: format, junit: junit, jobs: jobs)
+        }
         let scenario = try options.load(file)
         let showProgress = Terminal.stderrIsTerminal && seeds.count * trials > 1
         let progress: @Sendable (Int, Int) -> Void = { done, total in
@@ -122,15 +132,7 @@ enum RunCommand: Command {
         if showProgress { Terminal.error("\r\u{1B}[K") }
         for error in traceErrors { Terminal.error("simrun run: the trace was not written: \(error)\n") }
         let scorecard = Scorecard(episodes: summaries)
-        if let junit {
-            do {
-                try Data(JUnitReport.xml(for: scorecard, name: scenario.name).utf8).write(
-                    to: URL(fileURLWithPath: junit), options: .atomic)
-            } catch {
-                throw CommandFailure.badInput(
-                    "simrun run: cannot write the JUnit report to \(junit.printable): \(FileProblem(error))")
-            }
-        }
+        if let junit { try writeJUnit(scorecard, name: scenario.name, to: junit) }
         if format == .json {
             var json = scorecard.json
             if verdicts.count == 1, case .object(var object) = json {
@@ -145,6 +147,63 @@ enum RunCommand: Command {
         } else {
             Terminal.out(scorecard.text)
         }
+        if !traceErrors.isEmpty { return traceErrors.allSatisfy(\.isUnusablePath) ? .badInput : .internalError }
+        return summaries.allSatisfy(\.passed) ? .success : .failure
+    }
+
+    static func writeJUnit(_ scorecard: Scorecard, name: String, to junit: String) throws {
+        do {
+            try Data(JUnitReport.xml(for: scorecard, name: name).utf8).write(
+                to: URL(fileURLWithPath: junit), options: .atomic)
+        } catch {
+            throw CommandFailure.badInput(
+                "simrun run: cannot write the JUnit report to \(junit.printable): \(FileProblem(error))")
+        }
+    }
+
+    /// `simrun run DIR`: every scenario of the directory with a built-in agent, one scorecard
+    /// per task and the total. Every scenario is loaded before any is played.
+    static func runSuite(
+        directory: String, agent kind: AgentKind, seeds: [UInt64], trials: Int, options: EpisodeOptions,
+        traceDirectory: String, format: OutputFormat, junit: String?, jobs: Int64?
+    ) throws -> ExitCode {
+        let suite = try ScenarioSuite(directory: directory)
+        guard !suite.scenarioFiles.isEmpty else {
+            throw CommandFailure.badInput("simrun run: no scenario files in \(directory.printable)")
+        }
+        var scenarios: [Scenario] = []
+        var problems: [ScenarioIssue] = []
+        for file in suite.scenarioFiles {
+            do throws(ScenarioLoadError) {
+                scenarios.append(try options.load(file))
+            } catch {
+                problems += error.issues
+            }
+        }
+        if !problems.isEmpty { throw ScenarioLoadError(issues: problems) }
+        guard let agent = ReferenceAgent(kind) else { preconditionFailure("--agent offers only built-in agents") }
+        var summaries: [EpisodeSummary] = []
+        var traceErrors: [TraceWriteError] = []
+        for scenario in scenarios {
+            let plan = RunPlan(
+                scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy,
+                traceDirectory: traceDirectory)
+            do throws(TraceWriteError) {
+                let outcomes = try EpisodeRunner.run(
+                    plan, parallelism: jobs.map(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount,
+                    progress: { _, _ in })
+                traceErrors += outcomes.compactMap(\.traceError)
+                summaries += outcomes.map(\.summary)
+            } catch {
+                throw CommandFailure.badInput("simrun run: \(error)")
+            }
+        }
+        for error in traceErrors { Terminal.error("simrun run: the trace was not written: \(error)\n") }
+        let card = SuiteScorecard(episodes: summaries)
+        if let junit {
+            try writeJUnit(card.total, name: (directory as NSString).lastPathComponent, to: junit)
+        }
+        Terminal.out(format == .json ? card.json.prettyText + "\n" : card.text)
         if !traceErrors.isEmpty { return traceErrors.allSatisfy(\.isUnusablePath) ? .badInput : .internalError }
         return summaries.allSatisfy(\.passed) ? .success : .failure
     }

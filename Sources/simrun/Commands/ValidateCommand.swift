@@ -6,12 +6,14 @@ import WorldModel
 enum ValidateCommand: Command {
     static let name = "validate"
     static let abstract = "check scenario files: format, expressions, references, and that the solution passes"
-    static let options = OptionTable(positionals: "FILE…", options: [])
+    static let options = OptionTable(positionals: "FILE|DIR…", options: [])
 
     static let about = """
         Loads each scenario file, reports every problem with the file, the JSON path, what was
         expected and what was found, then plays the scenario's reference solution in a
-        fault-free world and fails if any check does not pass.
+        fault-free world and fails if any check does not pass. A DIR stands for every scenario in
+        it (*.json but schema.json); world files, which have no task, are checked through the
+        scenarios that name them in 'world'. With a DIR, a total line follows.
         """
 
     static let epilogue = """
@@ -22,9 +24,30 @@ enum ValidateCommand: Command {
         let files = arguments.positionals
         guard !files.isEmpty else { throw UsageError(command: name, message: "give at least one scenario FILE") }
         var allValid = true
-        for file in files {
+        var expanded: [String] = []
+        var directories = 0
+        for argument in files {
+            if FileProblem.isDirectory(argument) {
+                directories += 1
+                let files = try ScenarioValidator.scenarioFiles(in: argument)
+                if files.isEmpty {
+                    allValid = false
+                    Terminal.error("\(argument.printable): a directory with no scenario files (*.json)\n")
+                }
+                expanded += files
+            } else {
+                expanded.append(argument)
+            }
+        }
+        var valid = 0
+        var tasks = 0
+        for file in expanded {
             let result = ScenarioValidator.validate(file: ScenarioLoader.resolve(file))
-            if result.isValid, result.isSchema {
+            if !result.isSchema, !result.isWorld { tasks += 1 }
+            if result.isValid, !result.isSchema, !result.isWorld { valid += 1 }
+            if result.isValid, result.isWorld {
+                Terminal.out("ok   \(file.printable): a world file (checked through the scenarios that name it)\n")
+            } else if result.isValid, result.isSchema {
                 Terminal.out("ok   \(file.printable): a JSON Schema (compiles)\n")
             } else if result.isValid, let scenario = result.scenario, let verdict = result.solutionVerdict {
                 Terminal.out(
@@ -35,6 +58,9 @@ enum ValidateCommand: Command {
                 Terminal.out("FAIL \(file.printable)\n")
                 for issue in result.issues { Terminal.error("\(issue)\n") }
             }
+        }
+        if directories > 0 {
+            Terminal.out("total: \(valid) of \(tasks) scenario\(tasks == 1 ? "" : "s") valid\n")
         }
         return allValid ? .success : .badInput
     }
