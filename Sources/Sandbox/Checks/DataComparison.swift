@@ -25,9 +25,9 @@ package enum DataComparison {
         for name in collections {
             let ignored = ignore.filter { $0.collection == name }.map(\.field)
             if ignored.contains([]) { continue }
-            let actualRows = actual[name]?.rows ?? []
-            let expectedRows = expected[name]?.rows ?? []
-            if actualRows == expectedRows { continue }
+            let actualRows = actual[name]?.rows ?? EntityRows([])
+            let expectedRows = expected[name]?.rows ?? EntityRows([])
+            if actualRows.elementsEqual(expectedRows) { continue }
             let root = JSONPath([.key(name)])
             let actualCollection = actual[name]
             let expectedCollection = expected[name]

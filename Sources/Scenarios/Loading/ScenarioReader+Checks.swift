@@ -173,8 +173,8 @@ extension ScenarioReader {
         let answered = value.arrayValue?.contains { $0["answer"] != nil } ?? true
         // A call of a tool that ends the episode (`ends_episode`) ends the solution as an answer does.
         let endsEpisode = steps.contains { step in
-            if case .call(let tool, _, _, _, _) = step {
-                catalog.toolSpecs.contains { $0.name == tool && $0.endsEpisode }
+            if case .call(let call) = step {
+                catalog.toolSpecs.contains { $0.name == call.tool && $0.endsEpisode }
             } else {
                 false
             }
