@@ -49,7 +49,8 @@ struct SolutionFollower {
         if !run.stopped { run.retryDeferred() }
         episode = run.episode
         return SolutionPlay(
-            answer: run.stopped || episode.endedByTool != nil ? nil : answer, stop: run.stop, mismatches: run.mismatches)
+            answer: run.stopped || episode.endedByTool != nil ? nil : answer, stop: run.stop, mismatches: run.mismatches
+        )
     }
 }
 
