@@ -44,7 +44,7 @@ package struct LearningReport: Sendable, Hashable {
     package static let notInferred = [
         "response faults (missing, null or retyped fields, malformed bodies): not inferred yet",
         "rate limits (token buckets) are not inferred: 429s count as a rate_limited error share of the regime",
-        "state changes: create, update and delete tools are not inferred yet; such tools answer {\"ok\": true} (op custom)",
+        "state changes: create, update and delete tools are not inferred yet; such tools answer a fixed string saying so (op custom)",
         "list filters, ordering and pagination are not inferred: a learned list answers every row of its collection",
         "schedules (regimes forced at given times) are not inferred; the model is time-homogeneous",
     ]
@@ -174,7 +174,7 @@ package struct LearningReport: Sendable, Hashable {
             switch tool.op {
             case .get(let key): op = "op get on \(tool.collection!) by argument \(key)"
             case .list: op = "op list on \(tool.collection!)"
-            case .unexplained(let reason): op = "op not inferred (\(reason)); answers {\"ok\": true}"
+            case .unexplained(let reason): op = "op not inferred (\(reason)); answers '\(InferredOp.unlearnedAnswer)'"
             }
             lines.append("tool \(tool.id) (recorded as \(tool.name)): \(tool.calls) calls; \(schema); \(op)")
         }

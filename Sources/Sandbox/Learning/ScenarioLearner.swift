@@ -85,7 +85,7 @@ package struct ScenarioLearner: Sendable, Hashable {
         for service in serviceNames {
             serviceIDs[service] = Self.unique(Self.identifier(service, fallback: "service"), in: &taken)
         }
-        var report = LearningReport(holdout: holdout, sources: traffic.map { "\($0.source) (\($0.kind.rawValue))" })
+        var report = LearningReport(holdout: holdout, sources: Self.sourceSummary(traffic))
         var servicesJSON = JSONObject()
         var training: [RecordedCall] = []
         var heldOutCounts: [String: Int] = [:]
@@ -163,7 +163,8 @@ package struct ScenarioLearner: Sendable, Hashable {
             "title": .string("Learned from \(traffic.count) recorded input\(traffic.count == 1 ? "" : "s")"),
             "description": .string(
                 "Learned by simrun learn from \(training.count) calls of \(report.services.count) service"
-                    + "\(report.services.count == 1 ? "" : "s") in \(traffic.map(\.source).joined(separator: ", "))."),
+                    + "\(report.services.count == 1 ? "" : "s") in \(Self.sourceSummary(traffic).joined(separator: ", "))."
+            ),
             "task": task,
             "data": .object(data),
             "services": .object(servicesJSON),
@@ -172,6 +173,19 @@ package struct ScenarioLearner: Sendable, Hashable {
             "solution": solution,
         ]
         return Result(scenario: scenario, report: report.json, reportText: report.text)
+    }
+
+    /// The inputs for people: each file with its kind, or for more than five, the first and last
+    /// file and how many of each kind.
+    static func sourceSummary(_ traffic: [RecordedTraffic]) -> [String] {
+        guard traffic.count > 5 else { return traffic.map { "\($0.source) (\($0.kind.rawValue))" } }
+        let kinds = RecordedTraffic.Kind.allCases.compactMap { kind -> String? in
+            let count = traffic.filter { $0.kind == kind }.count
+            return count == 0 ? nil : "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"
+        }
+        return [
+            "\(traffic.count) inputs (\(kinds.joined(separator: ", ")); \(traffic[0].source) … \(traffic[traffic.count - 1].source))"
+        ]
     }
 
     /// `text` as a scenario identifier: lower case, runs of other characters as one `_`,

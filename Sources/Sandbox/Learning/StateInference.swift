@@ -6,8 +6,8 @@ package enum InferredOp: Sendable, Hashable {
     case get(key: String)
     /// Every successful answer is an array of objects with a string `id` (or an object holding one).
     case list
-    /// No op explains the answers; the tool answers `{"ok": true}` (the `recorded` op, which would
-    /// answer the recorded responses, does not exist yet).
+    /// No op explains the answers; the tool answers the string `InferredOp.unlearnedAnswer` (the
+    /// `recorded` op, which would answer the recorded responses, does not exist yet).
     case unexplained(reason: String)
 
     /// The tool's members beside name, service, description and input.
@@ -18,9 +18,12 @@ package enum InferredOp: Sendable, Hashable {
         case .list:
             return [("op", "list"), ("collection", .string(collection!))]
         case .unexplained:
-            return [("op", "custom")]
+            return [("op", "custom"), ("returns", .string("'\(Self.unlearnedAnswer)'"))]
         }
     }
+
+    /// What a tool no op explains answers: a plain statement, so nobody mistakes it for data.
+    package static let unlearnedAnswer = "not learned: simrun learn infers get and list tools only so far"
 
     /// The op's name in the scenario format.
     package var name: String {

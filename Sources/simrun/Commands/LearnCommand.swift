@@ -34,8 +34,8 @@ enum LearnCommand: Command {
                     timeout_ms from timed-out calls;
           state     rows from successful answers (objects with a string id); a tool whose every
                     answer is the row named by one argument becomes op get, one answering lists
-                    of rows op list; other tools answer {"ok": true} (op custom) and the report
-                    says so;
+                    of rows op list; other tools answer a string saying they were not learned
+                    (op custom), and the report says so;
           task      a minimal one (call the first tool once, answer 'done'), since recordings
                     carry none.
         The report says, per service and tool, what was inferred, from how many calls, which
