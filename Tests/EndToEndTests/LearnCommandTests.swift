@@ -6,29 +6,90 @@ import WorldModel
 /// scenario that validates and a report out.
 @Suite("simrun learn: a scenario from recorded traffic")
 struct LearnCommandTests {
-    /// Plays `episodes` seeds of billing-outage with the robust agent and writes each episode's
-    /// trace to a file of its own (the run writes them one after another per outcome).
-    func traces(in scratch: ScratchDirectory, episodes: Int) throws -> [String] {
-        let run = try SimrunProcess.run([
-            "run", SimrunProcess.root + "/scenarios/billing-outage.json", "--seeds", "1..\(episodes)",
-            "--trace-dir", scratch.path + "/traces",
-        ])
+    /// Plays `episodes` seeds of `scenario` with the robust agent and writes each episode's trace
+    /// to a file of its own (a sweep writes passing episodes one after another in one archive).
+    func traces(
+        in scratch: ScratchDirectory, episodes: Int,
+        scenario: String = SimrunProcess.root + "/scenarios/billing-outage.json",
+        options: [String] = []
+    ) throws -> [String] {
+        let run = try SimrunProcess.run(
+            ["run", scenario, "--seeds", "1..\(episodes)", "--trace-dir", scratch.path + "/traces"] + options)
         #expect(run.status <= 1, "\(run.stderr)")
+        let directory = scratch.path + "/traces/billing-outage"
         var files: [String] = []
-        for outcome in ["passed", "failed"] {
-            let path = scratch.path + "/traces/billing-outage/\(outcome).jsonl"
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+        let archives = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        for archive in archives where archive.hasSuffix(".jsonl") && !archive.hasSuffix(".index.jsonl") {
+            let text = try String(contentsOfFile: directory + "/" + archive, encoding: .utf8)
             var episode = ""
             for line in text.split(separator: "\n") {
                 if line.contains("\"format\":\"simrun-trace\"") && !episode.isEmpty {
-                    files.append(try scratch.write("\(outcome)-\(files.count).jsonl", episode))
+                    files.append(try scratch.write("episode-\(files.count).jsonl", episode))
                     episode = ""
                 }
                 episode += line + "\n"
             }
-            if !episode.isEmpty { files.append(try scratch.write("\(outcome)-\(files.count).jsonl", episode)) }
+            if !episode.isEmpty { files.append(try scratch.write("episode-\(files.count).jsonl", episode)) }
         }
         return files
+    }
+
+    /// billing-outage with two regimes and neither its forced outage window nor its token bucket,
+    /// which a time-homogeneous model without rate limits cannot express.
+    func twoRegimeBilling(in scratch: ScratchDirectory) throws -> String {
+        let text = try String(contentsOfFile: SimrunProcess.root + "/scenarios/billing-outage.json", encoding: .utf8)
+        guard case .object(var scenario) = try JSON(parsing: text), case .object(var services)? = scenario["services"],
+            case .object(var billing)? = services["billing"], case .object(var regimes)? = billing["regimes"]
+        else {
+            Issue.record("billing-outage.json has no services.billing.regimes")
+            return ""
+        }
+        _ = regimes.removeValue(forKey: "outage")
+        _ = billing.removeValue(forKey: "schedule")
+        _ = billing.removeValue(forKey: "rate_limit")
+        _ = billing.updateValue(.object(regimes), forKey: "regimes")
+        _ = billing.updateValue(["healthy": ["degraded": 0.08], "degraded": ["healthy": 0.3]], forKey: "transitions")
+        _ = services.updateValue(.object(billing), forKey: "billing")
+        _ = scenario.updateValue(.object(services), forKey: "services")
+        return try scratch.write("two-regimes.json", JSON.object(scenario).prettyText)
+    }
+
+    @Test("parameter recovery: 300 episodes of a two-regime billing service learn back within the issue's tolerances")
+    func recoversParameters() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let scenario = try twoRegimeBilling(in: scratch)
+        let inputs = try traces(in: scratch, episodes: 300, scenario: scenario, options: ["--no-faults"])
+        #expect(inputs.count == 300)
+        let result = try SimrunProcess.run(
+            ["learn"] + inputs + ["--out", scratch.path + "/learned.json", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSON(parsing: result.stdout)
+        let service = try #require(report["services"]?[0])
+        #expect(service["regimes"] == 2)
+        let learned = try #require(service["learned"])
+        // Truth: healthy lognormal 180/1200 ms, server_error 0.02; degraded lognormal 1500/7000 ms,
+        // server_error 0.1, rate_limited 0.06, timeout 0.03; per call healthy→degraded 0.08,
+        // degraded→healthy 0.3.
+        let truth: [(name: String, median: Double, p99: Double, errors: [String: Double])] = [
+            ("regime_1", 180, 1200, ["server_error": 0.02, "timeout": 0, "rate_limited": 0]),
+            ("regime_2", 1500, 7000, ["server_error": 0.1, "timeout": 0.03, "rate_limited": 0.06]),
+        ]
+        for (index, regime) in truth.enumerated() {
+            let details = try #require(service["regime_details"]?[index]?["latency"])
+            let median = try #require(details["median_ms"]?.doubleValue)
+            let p99 = try #require(details["p99_ms"]?.doubleValue)
+            #expect(abs(median / regime.median - 1) <= 0.10, "\(regime.name) median \(median)")
+            #expect(abs(p99 / regime.p99 - 1) <= 0.20, "\(regime.name) p99 \(p99)")
+            for (error, rate) in regime.errors {
+                let found = learned["regimes"]?[regime.name]?["errors"]?[error]?.doubleValue ?? 0
+                #expect(abs(found - rate) <= 0.03, "\(regime.name) \(error) \(found)")
+            }
+        }
+        let up = try #require(learned["transitions"]?["regime_1"]?["regime_2"]?.doubleValue)
+        let down = try #require(learned["transitions"]?["regime_2"]?["regime_1"]?.doubleValue)
+        #expect(abs(up / 0.08 - 1) <= 0.30, "healthy→degraded \(up)")
+        #expect(abs(down / 0.3 - 1) <= 0.30, "degraded→healthy \(down)")
     }
 
     @Test("traces learn into a scenario that validates, the same bytes every time, with a report")
@@ -93,16 +154,16 @@ struct LearnCommandTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let har = try scratch.write("site.har", Self.har)
-        let result = try SimrunProcess.run(["learn", har, "--out", scratch.path + "/site.json"])
+        let result = try SimrunProcess.run(["learn", har, "--out", scratch.path + "/site_model.json"])
         #expect(result.status == 0, "\(result.stderr)")
-        let scenario = try JSON(parsing: try String(contentsOfFile: scratch.path + "/site.json", encoding: .utf8))
+        let scenario = try JSON(parsing: try String(contentsOfFile: scratch.path + "/site_model.json", encoding: .utf8))
         let tools = try #require(scenario["tools"]?.arrayValue)
         let ops = tools.map { "\($0["name"]?.stringValue ?? "?"):\($0["op"]?.stringValue ?? "?")" }
         #expect(ops == ["get_orders:list", "get_orders_id:get", "post_orders:custom"])
         #expect(tools[1]["key"] == "args.id")
         #expect(scenario["data"]?["orders"]?.arrayValue?.count == 2)
         #expect(result.stdout.contains("not enough calls to fit 2 regimes: 5 calls"))
-        #expect(try SimrunProcess.run(["validate", scratch.path + "/site.json"]).status == 0)
+        #expect(try SimrunProcess.run(["validate", scratch.path + "/site_model.json"]).status == 0)
     }
 
     @Test("bad input: exit 2, a message naming what is wrong, and no scenario written")

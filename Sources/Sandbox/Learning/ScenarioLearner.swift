@@ -11,13 +11,13 @@ package struct ScenarioLearner: Sendable, Hashable {
     package var holdout: Double
     /// How the number of regimes is chosen.
     package var regimes: DynamicsLearner.RegimeChoice
-    /// The scenario's `name` (an identifier).
+    /// The scenario's `name` (lower-case kebab-case, as the format wants).
     package var name: String
 
     /// A learner.
     package init(name: String, holdout: Double = 0, regimes: DynamicsLearner.RegimeChoice = .automatic) {
         precondition(holdout >= 0 && holdout < 1, "the holdout is a fraction in [0, 1) (the CLI checks it)")
-        self.name = ScenarioLearner.identifier(name, fallback: "learned")
+        self.name = ScenarioLearner.identifier(name, fallback: "learned", separator: "-")
         self.holdout = holdout
         self.regimes = regimes
     }
@@ -188,16 +188,16 @@ package struct ScenarioLearner: Sendable, Hashable {
         ]
     }
 
-    /// `text` as a scenario identifier: lower case, runs of other characters as one `_`,
+    /// `text` as a scenario identifier: lower case, runs of other characters as one `separator`,
     /// starting with a letter (`GET /orders/{id}` → `get_orders_id`, `api.example.com:443` →
     /// `api_example_com_443`).
-    package static func identifier(_ text: String, fallback: String) -> String {
+    package static func identifier(_ text: String, fallback: String, separator: String = "_") -> String {
         var result = ""
         var pendingUnderscore = false
         for scalar in text.lowercased().unicodeScalars {
             let isWord = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
             if isWord {
-                if pendingUnderscore && !result.isEmpty { result += "_" }
+                if pendingUnderscore && !result.isEmpty { result += separator }
                 pendingUnderscore = false
                 result.unicodeScalars.append(scalar)
             } else {
@@ -205,7 +205,9 @@ package struct ScenarioLearner: Sendable, Hashable {
             }
         }
         if result.isEmpty { return fallback }
-        if let first = result.unicodeScalars.first, !("a"..."z").contains(first) { result = "\(fallback)_" + result }
+        if let first = result.unicodeScalars.first, !("a"..."z").contains(first) {
+            result = fallback + separator + result
+        }
         return result
     }
 
