@@ -39,6 +39,9 @@ package struct LearningReport: Sendable, Hashable {
     package var tools: [Tool] = []
     /// Collections and their row counts.
     package var collections: [(String, Int)] = []
+    /// Tools listed but never called: left out of the scenario (nothing to learn their service
+    /// or answers from).
+    package var uncalledTools: [String] = []
 
     /// What this version never infers, said in every report.
     package static let notInferred = [
@@ -74,6 +77,7 @@ package struct LearningReport: Sendable, Hashable {
                     return .object(object)
                 }),
             "collections": .array(collections.map { .object(["name": .string($0.0), "rows": .int($0.1)]) }),
+            "uncalled_tools": .array(uncalledTools.map { .string($0) }),
             "not_inferred": .array(Self.notInferred.map { .string($0) }),
         ])
     }
@@ -179,6 +183,10 @@ package struct LearningReport: Sendable, Hashable {
             lines.append("tool \(tool.id) (recorded as \(tool.name)): \(tool.calls) calls; \(schema); \(op)")
         }
         for (name, rows) in collections { lines.append("collection \(name): \(rows) rows from responses") }
+        if !uncalledTools.isEmpty {
+            lines.append(
+                "left out, listed but never called (nothing to learn from): \(uncalledTools.joined(separator: ", "))")
+        }
         lines.append("")
         for line in Self.notInferred { lines.append("not inferred: \(line)") }
         return lines.joined(separator: "\n") + "\n"

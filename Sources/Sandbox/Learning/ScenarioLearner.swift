@@ -137,6 +137,7 @@ package struct ScenarioLearner: Sendable, Hashable {
                     schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name)))
         }
         report.collections = state.collections.map { ($0.name, $0.rows.count) }
+        report.uncalledTools = tools.filter { toolService[$0.name] == nil }.map(\.name)
 
         // The minimal task: call the first tool once with its first recorded arguments, answer "done".
         let first = called[0]
