@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Every command's help comes from the option table its parser reads")
 struct HelpTests {
-    static let commands = ["list", "validate", "run", "serve", "replay", "bench", "record", "tools"]
+    static let commands = ["list", "validate", "run", "serve", "replay", "bench", "record", "learn", "tools"]
 
     /// The usage line (up to the first blank line) and the option names it shows.
     static func usage(_ help: String) -> String {

@@ -1,0 +1,171 @@
+import WorldModel
+
+/// Learns a `ServiceDynamics` from a service's call sequences: fits hidden Markov models of 1 to
+/// `maximumRegimes` regimes by Baum–Welch, keeps the one with the lowest BIC among those the data
+/// can support, and describes each regime (latency distribution, outcome shares).
+///
+/// Pure: no I/O, no clock; the same sequences and options always give the same dynamics.
+package struct DynamicsLearner: Sendable, Hashable {
+    /// How many regimes to consider.
+    package enum RegimeChoice: Sendable, Hashable {
+        /// 1 to 4, by BIC.
+        case automatic
+        /// Exactly this many (still refused, with a note, when the data cannot support it).
+        case fixed(Int)
+    }
+
+    /// The regime counts tried by `.automatic`.
+    package static let maximumRegimes = 4
+    /// The fewest calls per free parameter a model needs before it is fitted at all; below it
+    /// the fit would describe noise.
+    package static let callsPerParameter = 10
+
+    /// How the number of regimes is chosen.
+    package var regimes: RegimeChoice
+    /// The fitter.
+    package var fitter: BaumWelch
+
+    /// A learner.
+    package init(regimes: RegimeChoice = .automatic, fitter: BaumWelch = BaumWelch()) {
+        self.regimes = regimes
+        self.fitter = fitter
+    }
+
+    /// The number of free parameters of a `k`-regime model over `classes` observed outcome
+    /// classes: initial shares, transitions, outcome shares, and a latency mean and variance each.
+    package static func parameterCount(regimes k: Int, classes: Int) -> Int {
+        (k - 1) + k * (k - 1) + k * Swift.max(classes - 1, 0) + 2 * k
+    }
+
+    /// Learns the dynamics of `service` from its calls, one array per independent sequence,
+    /// each in time order. Returns `nil` when there are no calls at all.
+    package func learn(service: String, sequences calls: [[RecordedCall]]) -> ServiceDynamics? {
+        let sequences = calls.map { $0.map(CallObservation.init) }.filter { !$0.isEmpty }
+        let flat = sequences.flatMap { $0 }
+        guard !flat.isEmpty else { return nil }
+        let n = flat.count
+        let classes = Set(flat.map(\.outcome)).count
+        var notes: [String] = []
+        let tried: [Int]
+        switch regimes {
+        case .automatic: tried = Array(1...Self.maximumRegimes)
+        case .fixed(let k):
+            precondition(k >= 1, "a fixed regime count is at least 1 (the CLI checks it)")
+            tried = [k]
+        }
+        var candidates: [ServiceDynamics.Candidate] = []
+        var fits: [Int: BaumWelch.Fit] = [:]
+        for k in tried {
+            let parameters = Self.parameterCount(regimes: k, classes: classes)
+            let needed = parameters * Self.callsPerParameter
+            var candidate = ServiceDynamics.Candidate(
+                regimes: k, parameters: parameters, callsNeeded: needed, logLikelihood: nil, bic: nil, rejection: nil)
+            if n < needed && k > 1 {
+                candidate.rejection =
+                    "not enough calls to fit \(k) regimes: \(n) calls, \(needed) needed (\(Self.callsPerParameter) per parameter, \(parameters) parameters)"
+            } else {
+                let fit = fitter.fit(sequences, regimes: k)
+                fits[k] = fit
+                candidate.logLikelihood = fit.logLikelihood
+                candidate.bic = -2 * fit.logLikelihood + Double(parameters) * DeterministicMath.log(Double(n))
+                if n < needed {
+                    notes.append(
+                        "only \(n) calls (a single regime's \(parameters) parameters want \(needed)): the figures are rough"
+                    )
+                }
+            }
+            candidates.append(candidate)
+        }
+        // The lowest BIC among fitted candidates; ties go to fewer regimes.
+        var chosen: Int? = nil
+        for candidate in candidates {
+            guard let bic = candidate.bic else { continue }
+            if chosen == nil || bic < candidates.first(where: { $0.regimes == chosen })!.bic! {
+                chosen = candidate.regimes
+            }
+        }
+        guard let chosenRegimes = chosen else {
+            // A fixed count the data cannot support: say so and fall back to one regime.
+            notes.append("\(candidates[0].rejection!); one regime fitted instead")
+            var fallback = DynamicsLearner(regimes: .fixed(1), fitter: fitter)
+            fallback.regimes = .fixed(1)
+            var dynamics = fallback.learn(service: service, sequences: calls)!
+            dynamics.candidates = candidates + dynamics.candidates
+            dynamics.notes = notes + dynamics.notes
+            return dynamics
+        }
+        let chosenBIC = candidates.first { $0.regimes == chosenRegimes }!.bic!
+        for index in candidates.indices where candidates[index].bic != nil && candidates[index].regimes != chosenRegimes
+        {
+            let bic = candidates[index].bic!
+            candidates[index].rejection =
+                "BIC \(Self.figure(bic)) is \(Self.figure(bic - chosenBIC)) above the chosen \(chosenRegimes)-regime model's \(Self.figure(chosenBIC))"
+        }
+        return describe(
+            service: service, fit: fits[chosenRegimes]!, sequences: sequences, calls: calls, candidates: candidates,
+            notes: notes)
+    }
+
+    /// Orders the fitted regimes by median latency and describes each.
+    func describe(
+        service: String, fit: BaumWelch.Fit, sequences: [[CallObservation]], calls: [[RecordedCall]],
+        candidates: [ServiceDynamics.Candidate], notes: [String]
+    ) -> ServiceDynamics {
+        let model = fit.model
+        let k = model.regimeCount
+        var latencies = Array(repeating: [Double](), count: k)
+        var served = Array(repeating: 0, count: k)
+        var occupancy = Array(repeating: 0.0, count: k)
+        var timeoutLatencies: [Double] = []
+        let nonEmpty = calls.filter { !$0.isEmpty }
+        for (sequence, recorded) in zip(sequences, nonEmpty) {
+            let posterior = model.forwardBackward(sequence)
+            for (t, call) in recorded.enumerated() {
+                let gamma = posterior.gamma[t]
+                var regime = 0
+                for i in 1..<k where gamma[i] > gamma[regime] { regime = i }
+                served[regime] += 1
+                for i in 0..<k { occupancy[i] += gamma[i] }
+                if sequence[t].logLatency != nil, let latency = call.latencyMs { latencies[regime].append(latency) }
+                if call.outcome == .timeout, let latency = call.latencyMs { timeoutLatencies.append(latency) }
+            }
+        }
+        let total = Double(served.reduce(0, +))
+        let fitsByRegime = latencies.map { $0.isEmpty ? nil : LatencyFit(latencies: $0) }
+        // Ascending median latency; regimes without latencies last; ties keep the fit's order.
+        let order = (0..<k).sorted { a, b in
+            let ma = fitsByRegime[a]?.observedMedian ?? .infinity
+            let mb = fitsByRegime[b]?.observedMedian ?? .infinity
+            return ma != mb ? ma < mb : a < b
+        }
+        let reordered = HiddenMarkovModel(
+            initial: order.map { model.initial[$0] },
+            transitions: order.map { i in order.map { j in model.transitions[i][j] } },
+            outcomes: order.map { model.outcomes[$0] }, means: order.map { model.means[$0] },
+            variances: order.map { model.variances[$0] })
+        let regimes = order.enumerated().map { position, index in
+            ServiceDynamics.Regime(
+                name: k == 1 ? "learned" : "regime_\(position + 1)", latency: fitsByRegime[index],
+                outcomeShares: model.outcomes[index], calls: served[index], occupancy: occupancy[index] / total)
+        }
+        var initialRegime = 0
+        for i in 1..<k where reordered.initial[i] > reordered.initial[initialRegime] { initialRegime = i }
+        var notes = notes
+        if timeoutLatencies.isEmpty {
+            notes.append("no timed-out call with a latency: no timeout_ms learned")
+        }
+        let timeout =
+            timeoutLatencies.isEmpty
+            ? nil
+            : Int64(LatencyFit.quantile(0.5, ofSorted: timeoutLatencies.sorted()).rounded(.toNearestOrAwayFromZero))
+        return ServiceDynamics(
+            service: service, calls: Int(total), sequences: sequences.count, model: reordered, regimes: regimes,
+            initialRegime: initialRegime, timeoutMs: timeout, candidates: candidates, notes: notes)
+    }
+
+    /// A figure for a report: one decimal.
+    static func figure(_ value: Double) -> String {
+        let rounded = LatencyFit.rounded(value, digits: 1)
+        return rounded == rounded.rounded() ? "\(Int64(rounded)).0" : "\(rounded)"
+    }
+}

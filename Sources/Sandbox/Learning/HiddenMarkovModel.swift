@@ -1,0 +1,140 @@
+import WorldModel
+
+/// A hidden Markov model of a service's regimes: which regime serves each call, and what a
+/// regime's calls look like (an outcome class, categorical, and a log latency, Gaussian).
+///
+/// Regimes move per call by `transitions`; the first call's regime is drawn from `initial`.
+/// All arithmetic uses IEEE basic operations and `DeterministicMath`, so the same model and
+/// data give the same likelihood bits on every platform.
+package struct HiddenMarkovModel: Sendable, Hashable {
+    /// The probability of each regime serving a sequence's first call.
+    package var initial: [Double]
+    /// `transitions[i][j]`: the probability that the call after one served by regime `i` is
+    /// served by regime `j` (rows sum to 1).
+    package var transitions: [[Double]]
+    /// `outcomes[i][c]`: the probability of outcome class `c` (index into
+    /// `OutcomeClass.allCases`) in regime `i`.
+    package var outcomes: [[Double]]
+    /// The mean of the log latency (ms) in each regime.
+    package var means: [Double]
+    /// The variance of the log latency in each regime.
+    package var variances: [Double]
+
+    /// The number of regimes.
+    package var regimeCount: Int { initial.count }
+
+    /// A model from its parameters; every array has one entry (or row) per regime.
+    package init(
+        initial: [Double], transitions: [[Double]], outcomes: [[Double]], means: [Double], variances: [Double]
+    ) {
+        precondition(
+            transitions.count == initial.count && outcomes.count == initial.count && means.count == initial.count
+                && variances.count == initial.count, "every parameter needs one entry per regime")
+        self.initial = initial
+        self.transitions = transitions
+        self.outcomes = outcomes
+        self.means = means
+        self.variances = variances
+    }
+
+    /// The smallest probability an outcome class is given in a likelihood, so one class a regime
+    /// never produced does not make a sequence impossible.
+    static let probabilityFloor = 1e-12
+
+    /// `log(2π) / 2`.
+    static let halfLogTwoPi = 0.918_938_533_204_672_8
+
+    /// The log density of one observation in regime `regime`.
+    package func logEmission(_ observation: CallObservation, in regime: Int) -> Double {
+        var value = DeterministicMath.log(Swift.max(outcomes[regime][observation.outcome], Self.probabilityFloor))
+        if let x = observation.logLatency {
+            let variance = variances[regime]
+            let d = x - means[regime]
+            value -= Self.halfLogTwoPi + 0.5 * DeterministicMath.log(variance) + d * d / (2 * variance)
+        }
+        return value
+    }
+
+    /// The scaled forward–backward pass over one sequence: the posterior probability of each
+    /// regime at each call (`gamma`), the expected transition counts (`xi`, summed over the
+    /// sequence) and the sequence's log likelihood.
+    package func forwardBackward(_ sequence: [CallObservation]) -> Posterior {
+        let k = regimeCount
+        let n = sequence.count
+        var posterior = Posterior(
+            gamma: Array(repeating: Array(repeating: 0, count: k), count: n),
+            xi: Array(repeating: Array(repeating: 0, count: k), count: k), logLikelihood: 0)
+        guard n > 0 else { return posterior }
+        // Emissions scaled per call by their largest value (kept in log form in `offsets`).
+        var emissions = Array(repeating: Array(repeating: 0.0, count: k), count: n)
+        var logLikelihood = 0.0
+        for t in 0..<n {
+            var logs = (0..<k).map { logEmission(sequence[t], in: $0) }
+            let top = logs.max()!
+            for i in 0..<k { logs[i] = DeterministicMath.exp(logs[i] - top) }
+            emissions[t] = logs
+            logLikelihood += top
+        }
+        var alpha = Array(repeating: Array(repeating: 0.0, count: k), count: n)
+        var scale = Array(repeating: 0.0, count: n)
+        for t in 0..<n {
+            var total = 0.0
+            for j in 0..<k {
+                var prior = 0.0
+                if t == 0 {
+                    prior = initial[j]
+                } else {
+                    for i in 0..<k { prior += alpha[t - 1][i] * transitions[i][j] }
+                }
+                alpha[t][j] = prior * emissions[t][j]
+                total += alpha[t][j]
+            }
+            // A total of 0 (every regime rules the call out) cannot happen with floored
+            // emissions and positive parameters; guard against underflow anyway.
+            let safe = total > 0 ? total : Double.leastNormalMagnitude
+            for j in 0..<k { alpha[t][j] /= safe }
+            scale[t] = safe
+            logLikelihood += DeterministicMath.log(safe)
+        }
+        var beta = Array(repeating: 1.0, count: k)
+        posterior.gamma[n - 1] = alpha[n - 1]
+        for t in stride(from: n - 2, through: 0, by: -1) {
+            var next = Array(repeating: 0.0, count: k)
+            var weighted = Array(repeating: 0.0, count: k)
+            for j in 0..<k { weighted[j] = emissions[t + 1][j] * beta[j] }
+            for i in 0..<k {
+                var sum = 0.0
+                for j in 0..<k {
+                    let term = transitions[i][j] * weighted[j]
+                    sum += term
+                    posterior.xi[i][j] += alpha[t][i] * term / scale[t + 1]
+                }
+                next[i] = sum / scale[t + 1]
+            }
+            beta = next
+            var total = 0.0
+            for i in 0..<k {
+                posterior.gamma[t][i] = alpha[t][i] * beta[i]
+                total += posterior.gamma[t][i]
+            }
+            if total > 0 { for i in 0..<k { posterior.gamma[t][i] /= total } }
+        }
+        posterior.logLikelihood = logLikelihood
+        return posterior
+    }
+
+    /// What the forward–backward pass infers about one sequence.
+    package struct Posterior: Sendable, Hashable {
+        /// `gamma[t][i]`: the probability that regime `i` served call `t`.
+        package var gamma: [[Double]]
+        /// `xi[i][j]`: the expected number of moves from regime `i` to `j` in the sequence.
+        package var xi: [[Double]]
+        /// The log likelihood of the sequence under the model.
+        package var logLikelihood: Double
+    }
+
+    /// The log likelihood of several independent sequences.
+    package func logLikelihood(_ sequences: [[CallObservation]]) -> Double {
+        sequences.reduce(0) { $0 + forwardBackward($1).logLikelihood }
+    }
+}

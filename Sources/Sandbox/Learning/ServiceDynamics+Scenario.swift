@@ -1,0 +1,64 @@
+import WorldModel
+
+extension ServiceDynamics {
+    /// The decimals learned probabilities are written with.
+    package static let probabilityDigits = 4
+
+    /// The service as a scenario file's `services` entry: `timeout_ms` (when learned), `regimes`
+    /// (latency and `errors`), `initial` and per-call `transitions`.
+    ///
+    /// Written errors are the service errors the scenario format has: `server_error`, `timeout`
+    /// and `rate_limited` (client errors are the caller's doing, not the service's, and a
+    /// `bad_gateway` cannot be told from a `server_error` in recorded outcomes). Probabilities
+    /// are rounded to four decimals; shares that round to 0 are left out.
+    package var scenarioJSON: JSON {
+        var service = JSONObject()
+        if let timeoutMs { _ = service.updateValue(.int(Swift.max(timeoutMs, 1)), forKey: "timeout_ms") }
+        var regimeObjects = JSONObject()
+        for regime in regimes {
+            var object = JSONObject()
+            if let latency = regime.latency {
+                _ = object.updateValue(Self.latencyJSON(latency.distribution), forKey: "latency")
+            } else {
+                _ = object.updateValue(["dist": "fixed", "ms": .int(0)], forKey: "latency")
+            }
+            var errors = JSONObject()
+            for outcome in [OutcomeClass.serverError, .timeout, .rateLimited] {
+                let p = LatencyFit.rounded(regime.share(outcome), digits: Self.probabilityDigits)
+                if p > 0 { _ = errors.updateValue(.double(p), forKey: outcome.rawValue) }
+            }
+            if !errors.isEmpty { _ = object.updateValue(.object(errors), forKey: "errors") }
+            _ = regimeObjects.updateValue(.object(object), forKey: regime.name)
+        }
+        _ = service.updateValue(.object(regimeObjects), forKey: "regimes")
+        _ = service.updateValue(.string(regimes[initialRegime].name), forKey: "initial")
+        if regimes.count > 1 {
+            var transitions = JSONObject()
+            for (i, from) in regimes.enumerated() {
+                var row = JSONObject()
+                for (j, to) in regimes.enumerated() where i != j {
+                    let p = LatencyFit.rounded(model.transitions[i][j], digits: Self.probabilityDigits)
+                    if p > 0 { _ = row.updateValue(.double(p), forKey: to.name) }
+                }
+                if !row.isEmpty { _ = transitions.updateValue(.object(row), forKey: from.name) }
+            }
+            if !transitions.isEmpty { _ = service.updateValue(.object(transitions), forKey: "transitions") }
+        }
+        return .object(service)
+    }
+
+    /// A latency distribution in the scenario format.
+    static func latencyJSON(_ distribution: LatencyDistribution) -> JSON {
+        switch distribution {
+        case .fixed(let ms): return ["dist": "fixed", "ms": .int(ms)]
+        case .uniform(let low, let high): return ["dist": "uniform", "min_ms": .int(low), "max_ms": .int(high)]
+        case .lognormal(let median, let p99):
+            return ["dist": "lognormal", "median_ms": .double(median), "p99_ms": .double(p99)]
+        case .empirical(let quantiles):
+            return [
+                "dist": "empirical",
+                "quantiles": .array(quantiles.map { .array([.double($0.probability), .double($0.milliseconds)]) }),
+            ]
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import WorldModel
+
+/// A service's dynamics learned from its calls: regimes with latency and error rates, per-call
+/// transitions, the timeout, and the record of how the number of regimes was chosen.
+package struct ServiceDynamics: Sendable, Hashable {
+    /// One learned regime.
+    package struct Regime: Sendable, Hashable {
+        /// Its name in the scenario (`regime_1`, … by ascending median latency).
+        package var name: String
+        /// Its latency distribution and the test that chose it; `nil` when none of the calls it
+        /// served carried a latency.
+        package var latency: LatencyFit?
+        /// The share of calls it served in each outcome class (`OutcomeClass.allCases` order).
+        package var outcomeShares: [Double]
+        /// How many calls it served (calls assigned by their most probable regime).
+        package var calls: Int
+        /// The share of calls it served, by posterior weight.
+        package var occupancy: Double
+
+        /// The share of one outcome class.
+        package func share(_ outcome: OutcomeClass) -> Double {
+            outcomeShares[OutcomeClass.allCases.firstIndex(of: outcome)!]
+        }
+    }
+
+    /// One candidate number of regimes and what became of it.
+    package struct Candidate: Sendable, Hashable {
+        /// The number of regimes.
+        package var regimes: Int
+        /// The free parameters of that model.
+        package var parameters: Int
+        /// The calls the fit needs (`LearningOptions.callsPerParameter` per parameter).
+        package var callsNeeded: Int
+        /// The log likelihood of the best restart, when it was fitted.
+        package var logLikelihood: Double?
+        /// The Bayesian information criterion, `−2 ln L + p ln n` (lower is better), when fitted.
+        package var bic: Double?
+        /// Why it was not chosen (`nil` for the chosen one).
+        package var rejection: String?
+    }
+
+    /// The service's name.
+    package var service: String
+    /// The calls fitted (all of the service's calls but the held-out ones).
+    package var calls: Int
+    /// The independent sequences those calls came in (sessions, episodes).
+    package var sequences: Int
+    /// The fitted model (regimes in the order of `regimes`).
+    package var model: HiddenMarkovModel
+    /// The regimes, ordered by ascending median latency.
+    package var regimes: [Regime]
+    /// The regime a sequence most probably starts in.
+    package var initialRegime: Int
+    /// The timeout learned from timed-out calls' latencies (their median, whole ms); `nil`
+    /// when no timed-out call carried a latency.
+    package var timeoutMs: Int64?
+    /// Every candidate number of regimes, fitted or not, with BIC figures and reasons.
+    package var candidates: [Candidate]
+    /// Remarks for the report: what the data could not support.
+    package var notes: [String]
+}
