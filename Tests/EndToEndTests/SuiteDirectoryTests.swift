@@ -105,16 +105,29 @@ struct SuiteDirectoryTests {
 }
 
 extension SuiteDirectoryTests {
-    @Test("the shipped retail suite validates, and the robust agent passes every task")
+    @Test("the shipped retail suite validates, the robust agent passes every task and the naive one is caught")
     func retailSuite() throws {
         let validate = try SimrunProcess.run(["validate", "scenarios/retail"])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("retail-world.json: a world file"))
+        #expect(validate.stdout.contains("total: 12 of 12 scenarios valid"), "\(validate.stdout)")
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let run = try SimrunProcess.run(["run", "scenarios/retail", "--seeds", "1..10", "--trace-dir", scratch.path])
-        #expect(run.status == 0, "\(run.stdout)")
-        #expect(run.stdout.contains("== total: 3 tasks =="))
+        let robust = try SimrunProcess.run([
+            "run", "scenarios/retail", "--seeds", "1..20", "--agent", "robust", "--trace-dir", scratch.path + "/robust",
+        ])
+        #expect(robust.status == 0, "\(robust.stdout)")
+        #expect(robust.stdout.contains("== total: 12 tasks =="))
+        #expect(robust.stdout.contains("passed     240/240 (100.0%)"), "\(robust.stdout)")
+        // Lost answers of writes that applied, 502s, rate limits and a stale customer search
+        // cost the naive agent: it fails, on the final data as well as in its answers.
+        let naive = try SimrunProcess.run([
+            "run", "scenarios/retail", "--seeds", "1..20", "--agent", "naive", "--trace-dir", scratch.path + "/naive",
+        ])
+        #expect(naive.status == 1, "\(naive.stdout)")
+        #expect(!naive.stdout.contains("passed     240/240"), "\(naive.stdout)")
+        #expect(naive.stdout.contains("final data as the reference solution's"))
+        #expect(naive.stdout.contains("customer-search-stale"))
     }
 }
 
