@@ -90,12 +90,7 @@ final class PipeClient: @unchecked Sendable {
                 session: session, input: MCPStandardInput(descriptor: serverInput),
                 output: MCPStandardOutput(descriptor: serverOutput), options: MCPServerOptions(thinkTime: .zero))
         }
-        let initialize =
-            Array(
-                #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#
-                    .utf8) + [0x0A]
-        _ = client.roundTrip(initialize)
-        client.send(Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8) + [0x0A])
+        client.initialize()
         return client
     }
 
@@ -156,5 +151,17 @@ final class PipeClient: @unchecked Sendable {
             buffer.append(contentsOf: chunk[0..<count])
         }
         return received
+    }
+}
+
+extension PipeClient {
+    /// Opens the MCP session: `initialize` (answered) and `notifications/initialized`.
+    func initialize() {
+        let initialize =
+            Array(
+                #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#
+                    .utf8) + [0x0A]
+        _ = roundTrip(initialize)
+        send(Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8) + [0x0A])
     }
 }

@@ -76,12 +76,7 @@ enum RecordBenchmarks {
                 preconditionFailure("record benchmarks: cannot start \(command.0): \(error.reason)")
             }
             let client = PipeClient(toServer: process.input, fromServer: process.output)
-            let initialize =
-                Array(
-                    #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#
-                        .utf8) + [0x0A]
-            _ = client.roundTrip(initialize)
-            client.send(Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8) + [0x0A])
+            client.initialize()
             started.append((process, client))
             return client
         }

@@ -11,17 +11,17 @@ import WorldModel
 /// that `ExternalAgentRunner` counts: more than one start fails the built-in check
 /// "one MCP session per episode". `simrun serve --http` is the cure: one process serves one
 /// episode to any number of sessions.
-public enum ServedEpisodeGuard {
+package enum ServedEpisodeGuard {
     /// The name of the built-in check an external episode fails when its agent started the
     /// server more than once.
-    public static let oneSessionCheckName = "one MCP session per episode"
+    package static let oneSessionCheckName = "one MCP session per episode"
 
     /// The clients known to open a server process per call, for messages.
-    public static let perCallClients =
+    package static let perCallClients =
         "LangChain's MultiServerMCPClient.get_tools(), LlamaIndex's BasicMCPClient, AutoGen's mcp_server_tools"
 
     /// Throws when `tracePath` names a non-empty file: serving would overwrite an episode.
-    public static func refuseOverwriting(tracePath: String) throws(ServedTraceExistsError) {
+    package static func refuseOverwriting(tracePath: String) throws(ServedTraceExistsError) {
         var status = stat()
         guard stat(tracePath, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return }
         throw ServedTraceExistsError(path: tracePath)
@@ -29,23 +29,23 @@ public enum ServedEpisodeGuard {
 
     /// Appends the line `start` to `path` (creating it), so a harness can count the servers an
     /// episode started. Returns a reason when the file cannot be written.
-    public static func recordStart(in path: String) -> String? {
+    package static func recordStart(in path: String) -> String? {
         append("start", to: path)
     }
 
     /// Appends the line `connected` to `path`: an HTTP server got its first MCP message, so the
     /// agent reached it.
-    public static func recordConnection(in path: String) {
+    package static func recordConnection(in path: String) {
         _ = append("connected", to: path)
     }
 
     /// The number of starts recorded in `path` (0 when there is no such file).
-    public static func startCount(in path: String) -> Int {
+    package static func startCount(in path: String) -> Int {
         lines(of: path).filter { $0 == "start" }.count
     }
 
     /// Whether a server recorded in `path` that an agent connected to it.
-    public static func hasConnection(in path: String) -> Bool {
+    package static func hasConnection(in path: String) -> Bool {
         lines(of: path).contains("connected")
     }
 
@@ -64,7 +64,7 @@ public enum ServedEpisodeGuard {
     }
 
     /// The evidence of the failed "one MCP session per episode" check.
-    public static func sessionsEvidence(count: Int) -> String {
+    package static func sessionsEvidence(count: Int) -> String {
         "\(count) MCP sessions in one episode: the agent's MCP client started `simrun serve` \(count) times, and "
             + "over stdio each process is a new episode (clients that open a process per call: \(perCallClients)); "
             + "keep one session open for the whole episode, or use `simrun run --agent-cmd … --http`"
@@ -73,16 +73,16 @@ public enum ServedEpisodeGuard {
 
 /// `simrun serve --trace T` found a trace at T: another server of the same episode already
 /// recorded there, most likely because the MCP client starts a server per call.
-public struct ServedTraceExistsError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ServedTraceExistsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The trace path that is not empty.
-    public var path: String
+    package var path: String
 
     /// Creates the error for `path`.
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
     }
 
-    public var description: String {
+    package var description: String {
         "\(path.printable) already holds a trace; simrun serve does not overwrite it. A second server on the same "
             + "trace usually means the MCP client starts a server process per call (\(ServedEpisodeGuard.perCallClients)), "
             + "which over stdio makes every call a new, empty episode. Serve over HTTP instead "

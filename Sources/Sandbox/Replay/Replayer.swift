@@ -126,7 +126,7 @@ public enum Replayer {
     /// the shipped scenario of that file name (`ScenarioLoader.shippedDirectories()`); else
     /// `recorded`. Replay checks the SHA-256 either way, so a wrong candidate is refused, never
     /// replayed.
-    public static func locateScenario(recorded: String, tracePath: String) -> String {
+    package static func locateScenario(recorded: String, tracePath: String) -> String {
         let files = FileManager.default
         guard !recorded.isEmpty, !files.fileExists(atPath: recorded) else { return recorded }
         if !recorded.hasPrefix("/") {
