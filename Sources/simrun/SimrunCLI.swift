@@ -6,7 +6,7 @@ import WorldModel
 enum SimrunCLI {
     static let commands: [any Command.Type] = [
         ListCommand.self, ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self,
-        BenchCommand.self, RecordCommand.self, LearnCommand.self, ToolsCommand.self,
+        BenchCommand.self, RecordCommand.self, LearnCommand.self, FidelityCommand.self, ToolsCommand.self,
     ]
 
     static var overview: String {

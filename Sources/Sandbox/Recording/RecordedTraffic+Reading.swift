@@ -234,12 +234,7 @@ extension RecordedTraffic {
     /// found beside the current directory or the trace and still has the recorded SHA-256),
     /// else from the calls.
     package init(trace: Trace, source: String) {
-        let calls = trace.steps.map { step in
-            RecordedCall(
-                atMs: Double(step.atMs), tool: step.tool, arguments: step.arguments,
-                outcome: OutcomeClass(status: step.status), status: step.status, latencyMs: Double(step.latencyMs),
-                body: step.body, structured: Self.structured(step.body))
-        }
+        let calls = trace.steps.map(RecordedCall.init(step:))
         var tools: [RecordedTool] = []
         if let scenario = Self.scenario(of: trace.header, tracePath: source) {
             tools = scenario.world.tools.map { spec in
@@ -276,5 +271,18 @@ extension RecordedTraffic {
             }
         }
         return nil
+    }
+}
+
+extension RecordedCall {
+    /// What an agent saw of a traced step, as a recorded call in session 1: time, tool,
+    /// arguments, status and its class, latency and body (parsed when it is a JSON object or
+    /// array). The step's regime, faults and state hash are left out. `simrun fidelity` reads
+    /// its simulated calls through this too, so they are compared in exactly the form traces are.
+    package init(step: TraceStep) {
+        self.init(
+            atMs: Double(step.atMs), tool: step.tool, arguments: step.arguments,
+            outcome: OutcomeClass(status: step.status), status: step.status, latencyMs: Double(step.latencyMs),
+            body: step.body, structured: RecordedTraffic.structured(step.body))
     }
 }

@@ -21,6 +21,26 @@ enum _TextFormatting {
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
+    /// `value` with `digits` decimals (0 to 9), rounded half away from zero, by integer
+    /// arithmetic: `decimal(0.01234, digits: 3)` → `0.012`, `decimal(-2.5, digits: 0)` → `-3`;
+    /// never `-0.000`. Values beyond ±9·10⁹ are clamped there (no figure of a report gets near).
+    static func decimal(_ value: Double, digits: Int) -> String {
+        precondition((0...9).contains(digits), "0 to 9 decimals")
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let limit = 9e9 * Double(scale)
+        let scaled = Swift.min(Swift.max((value * Double(scale)).rounded(.toNearestOrAwayFromZero), -limit), limit)
+        let units = Int64(scaled.isNaN ? 0 : scaled)
+        let magnitude = units.magnitude
+        let whole = magnitude / UInt64(scale)
+        var text = (units < 0 ? "-" : "") + "\(whole)"
+        if digits > 0 {
+            let fraction = String(magnitude % UInt64(scale))
+            text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        return text
+    }
+
     /// `text` padded on the left with spaces to `width` characters.
     static func leftPad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text

@@ -1,0 +1,440 @@
+import Scenarios
+import WorldModel
+
+/// Measures how faithful a scenario is to recorded traffic: replays every recorded call
+/// sequence against the scenario over several seeds and compares, per service and per tool,
+/// latency, error rates, error bursts, regime dwell times, response schemas and exact bodies
+/// (see `FidelityFigure.Kind`), each against its threshold (`FidelityThresholds`).
+///
+/// - *Sequences*: each recording session, trace file or HAR file is one sequence of a recorded
+///   service's calls, as `simrun learn` reads them.
+/// - *Tools*: a recorded tool is the scenario's tool of the same name, else the one named as
+///   `simrun learn` names it (`ScenarioLearner.identifier`: `GET /orders/{id}` →
+///   `get_orders_id`); calls of a tool the scenario lacks are left out and reported.
+/// - *Replay*: sequence `k` (0-based) under seed `s` is an episode of the world `simrun run
+///   --seed s --trials k+1` draws as trial `k + 1` (`RunPlan.worldSeed`), so sequences do not
+///   share their randomness. It makes the same calls with the same arguments, each at its
+///   recorded time since the session began (or at once when the simulation is behind), or
+///   after its recorded gap (`Timing`); gated calls are approved.
+/// - *Services*: the scenario's service of each call's tool; a sequence's calls to one service
+///   form that service's sub-sequence (for bursts and dwell times).
+///
+/// Pure: the same scenario, traffic, seeds and thresholds always give the same report.
+package struct FidelityCheck: Sendable {
+    /// The scenario under test.
+    package let scenario: Scenario
+    /// The seeds each sequence is replayed with.
+    package var seeds: [UInt64]
+    /// The limits.
+    package var thresholds: FidelityThresholds
+    /// When replayed calls are made.
+    package var timing: Timing
+
+    /// When a replayed call is made, in the episode's virtual time.
+    package enum Timing: String, Sendable, Hashable, CaseIterable {
+        /// At the call's recorded time since its session began, or at once when the simulated
+        /// answers so far took longer (think time = recorded time − simulated now, never
+        /// negative). Calls meet the same scheduled regimes as recorded, and an agent that backed
+        /// off after errors keeps its calls where they were (the default).
+        case recordedTimes = "times"
+        /// After the recorded gap between the previous call's answer and this call (think time =
+        /// the recorded gap), so a simulated answer that is faster or slower than the recorded
+        /// one shifts every later call.
+        case recordedGaps = "gaps"
+    }
+
+    /// The default number of seeds (`simrun fidelity --seeds`): 20, so the simulated side has
+    /// twenty times the recorded calls and its own sampling noise is small beside the recording's.
+    package static let defaultSeedCount = 20
+
+    /// A check of `scenario` over `seeds` (not empty) with `thresholds`.
+    package init(
+        scenario: Scenario, seeds: [UInt64], thresholds: FidelityThresholds = FidelityThresholds(),
+        timing: Timing = .recordedTimes
+    ) {
+        precondition(!seeds.isEmpty, "a fidelity check needs at least one seed (the CLI checks it)")
+        self.scenario = scenario
+        self.seeds = seeds
+        self.thresholds = thresholds
+        self.timing = timing
+    }
+
+    /// Why traffic cannot be checked.
+    package enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The inputs hold no calls at all.
+        case noCalls(sources: [String])
+        /// No recorded call is of a tool the scenario has.
+        case noMatchingTool(recorded: [String], scenario: String, tools: [String])
+
+        /// The message, for people.
+        package var description: String {
+            switch self {
+            case .noCalls(let sources):
+                "no recorded calls in \(sources.joined(separator: ", ")): expected at least one tools/call, "
+                    + "trace step or HAR entry to compare, found none"
+            case .noMatchingTool(let recorded, let scenario, let tools):
+                "no recorded call is of a tool of scenario '\(scenario)': recorded tools "
+                    + "\(recorded.joined(separator: ", ")); the scenario's tools \(tools.joined(separator: ", "))"
+            }
+        }
+    }
+
+    /// One recorded sequence and its replays.
+    struct Replayed {
+        /// The recorded calls of tools the scenario has, renamed to the scenario's tool names.
+        var recorded: [RecordedCall]
+        /// Per seed (in `seeds` order), the simulated calls, one per recorded call.
+        var simulated: [[RecordedCall]]
+    }
+
+    /// Checks `traffic` (in the order the inputs were given).
+    package func check(_ traffic: [RecordedTraffic]) throws(Failure) -> FidelityReport {
+        // Sequences, as the learner forms them: per input, service and session.
+        var sequences: [[RecordedCall]] = []
+        for input in traffic {
+            for service in input.services {
+                var sessions: [Int] = []
+                var bySession: [Int: [RecordedCall]] = [:]
+                for call in service.calls {
+                    if bySession[call.session] == nil { sessions.append(call.session) }
+                    bySession[call.session, default: []].append(call)
+                }
+                sequences += sessions.map { bySession[$0]! }
+            }
+        }
+        let recordedCalls = sequences.reduce(0) { $0 + $1.count }
+        guard recordedCalls > 0 else { throw .noCalls(sources: traffic.map(\.source)) }
+
+        // Recorded tools to scenario tools.
+        var recordedTools: [String] = []
+        var mapping: [String: String] = [:]
+        var unmatched: [String: Int] = [:]
+        for call in sequences.joined() {
+            if !recordedTools.contains(call.tool) {
+                recordedTools.append(call.tool)
+                if let tool = Self.scenarioTool(for: call.tool, in: scenario) { mapping[call.tool] = tool }
+            }
+            if mapping[call.tool] == nil { unmatched[call.tool, default: 0] += 1 }
+        }
+        var notes = recordedTools.filter { mapping[$0] == nil }.map { tool in
+            let learned = ScenarioLearner.identifier(tool, fallback: "tool")
+            let also = learned == tool ? "" : " or \(learned)"
+            return "tool \(tool): \(unmatched[tool]!) recorded calls left out: the scenario has no tool \(tool)\(also)"
+        }
+        let kept = sequences.map { sequence in
+            sequence.compactMap { call -> RecordedCall? in
+                guard let tool = mapping[call.tool] else { return nil }
+                var renamed = call
+                renamed.tool = tool
+                return renamed
+            }
+        }.filter { !$0.isEmpty }
+        guard !kept.isEmpty else {
+            throw .noMatchingTool(
+                recorded: recordedTools, scenario: scenario.name, tools: scenario.world.tools.map(\.name))
+        }
+        if kept.count < sequences.count {
+            notes.append(
+                "\(sequences.count - kept.count) of \(sequences.count) sequences have no call of a scenario tool")
+        }
+
+        let replayed = kept.enumerated().map { index, recorded in
+            Replayed(recorded: recorded, simulated: seeds.map { replay(recorded, seed: $0, sequence: index) })
+        }
+        var report = FidelityReport(
+            scenario: scenario.name, sources: ScenarioLearner.sourceSummary(traffic), seeds: seeds,
+            thresholds: thresholds, timing: timing, sequences: replayed.count,
+            recordedCalls: replayed.reduce(0) { $0 + $1.recorded.count },
+            simulatedCalls: replayed.reduce(0) { $0 + $1.simulated.reduce(0) { $0 + $1.count } }, notes: notes)
+
+        // Per service, in the scenario's order.
+        let service = { (tool: String) in scenario.world.tool(named: tool)!.service }
+        let usedTools = scenario.world.tools.map(\.name).filter { name in
+            replayed.contains { $0.recorded.contains { $0.tool == name } }
+        }
+        var services: [String] = []
+        for tool in usedTools where !services.contains(service(tool)) { services.append(service(tool)) }
+        services = scenario.world.spec.services.map(\.name).filter(services.contains)
+        for name in services {
+            let belongs = { (call: RecordedCall) in service(call.tool) == name }
+            let recorded = replayed.map { $0.recorded.filter(belongs) }.filter { !$0.isEmpty }
+            let simulated = replayed.flatMap { $0.simulated.map { $0.filter(belongs) } }.filter { !$0.isEmpty }
+            var section = FidelityReport.Section(
+                kind: .service, name: name, recordedCalls: recorded.reduce(0) { $0 + $1.count },
+                simulatedCalls: simulated.reduce(0) { $0 + $1.count })
+            section.figures.append(latency(recorded.flatMap { $0 }, simulated.flatMap { $0 }))
+            section.figures += rates(recorded.flatMap { $0 }, simulated.flatMap { $0 })
+            section.figures.append(bursts(recorded, simulated))
+            let (dwell, note) = dwellTimes(service: name, recorded, simulated)
+            section.figures.append(dwell)
+            section.notes.append(note)
+            report.sections.append(section)
+        }
+
+        // Per tool, in the scenario's order.
+        let bodies = bodyComparisons(replayed)
+        for name in usedTools {
+            let recorded = replayed.flatMap { $0.recorded.filter { $0.tool == name } }
+            let simulated = replayed.flatMap { $0.simulated.flatMap { $0.filter { $0.tool == name } } }
+            var section = FidelityReport.Section(
+                kind: .tool, name: name, recordedCalls: recorded.count, simulatedCalls: simulated.count)
+            section.figures.append(latency(recorded, simulated))
+            section.figures += rates(recorded, simulated)
+            let (schema, note) = schemaAgreement(recorded, simulated)
+            section.figures.append(schema)
+            if let note { section.notes.append(note) }
+            if scenario.world.tool(named: name)!.isReadOnly {
+                section.figures.append(bodyAgreement(bodies.filter { $0.tool == name }.map(\.equal)))
+            }
+            report.sections.append(section)
+        }
+        return report
+    }
+
+    /// The scenario's tool for a recorded tool name: the same name, else the learner's identifier
+    /// for it.
+    package static func scenarioTool(for recorded: String, in scenario: Scenario) -> String? {
+        if scenario.world.tool(named: recorded) != nil { return recorded }
+        let learned = ScenarioLearner.identifier(recorded, fallback: "tool")
+        return scenario.world.tool(named: learned) != nil ? learned : nil
+    }
+
+    /// Plays `recorded` (calls of scenario tools) as one episode of seed `seed`, trial
+    /// `sequence + 1`; one simulated call per recorded call.
+    func replay(_ recorded: [RecordedCall], seed: UInt64, sequence: Int) -> [RecordedCall] {
+        var engine = EpisodeEngine(
+            scenario: scenario, seed: RunPlan.worldSeed(seed: seed, trial: sequence + 1), recordsStateHashes: false)
+        var previousEnd = 0.0
+        return recorded.map { call in
+            let think: Double
+            switch timing {
+            case .recordedTimes: think = Swift.max(0, call.atMs - Double(engine.now))
+            case .recordedGaps: think = Swift.max(0, call.atMs - previousEnd)
+            }
+            previousEnd = call.atMs + (call.latencyMs ?? 0)
+            let approved: Bool? = engine.needsApproval(tool: call.tool, arguments: call.arguments) ? true : nil
+            _ = engine.call(
+                call.tool, arguments: call.arguments, thinkMs: Int64(think.rounded(.toNearestOrAwayFromZero)),
+                approved: approved)
+            return RecordedCall(step: engine.steps[engine.steps.count - 1])
+        }
+    }
+
+    // MARK: - Figures
+
+    /// Whether both sides have enough observations; the reason when not.
+    func tooFew(_ recorded: Int, _ simulated: Int, what: String) -> String? {
+        let needed = thresholds.minimumSamples
+        guard recorded < needed || simulated < needed else { return nil }
+        return "too few \(what): \(recorded) recorded, \(simulated) simulated, \(needed) needed a side"
+    }
+
+    /// The latencies that are service times (`CallObservation`'s rule: not timeouts, not 429s).
+    static func serviceLatencies(_ calls: [RecordedCall]) -> [Double] {
+        calls.compactMap { CallObservation($0).logLatency == nil ? nil : $0.latencyMs }
+    }
+
+    /// A two-sample KS figure of `recorded` and `simulated` values; the shown values are `summary`.
+    func ksFigure(
+        _ kind: FidelityFigure.Kind, _ recorded: [Double], _ simulated: [Double], what: String,
+        summary: ([Double]) -> Double
+    ) -> FidelityFigure {
+        if let reason = tooFew(recorded.count, simulated.count, what: what) {
+            return .notComputed(kind, recorded: recorded.count, simulated: simulated.count, reason: reason)
+        }
+        let d = TwoSampleKS.statistic(recorded, simulated)
+        let critical = TwoSampleKS.critical(n: recorded.count, m: simulated.count, alpha: thresholds.alpha)
+        return FidelityFigure(
+            kind: kind, recordedCount: recorded.count, simulatedCount: simulated.count,
+            recordedValue: summary(recorded), simulatedValue: summary(simulated), statistic: d, interval: nil,
+            limit: critical, verdict: d <= critical ? .pass : .fail)
+    }
+
+    func latency(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> FidelityFigure {
+        ksFigure(
+            .latency, Self.serviceLatencies(recorded), Self.serviceLatencies(simulated), what: "latencies",
+            summary: { LatencyFit.quantile(0.5, ofSorted: $0.sorted()) })
+    }
+
+    func rates(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> [FidelityFigure] {
+        let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
+        return OutcomeClass.allCases.map { outcome in
+            if let reason = tooFew(recorded.count, simulated.count, what: "calls") {
+                return .notComputed(
+                    .rate(outcome), recorded: recorded.count, simulated: simulated.count, reason: reason)
+            }
+            let difference = ProportionDifference(
+                recordedCount: recorded.filter { $0.outcome == outcome }.count, recordedTotal: recorded.count,
+                simulatedCount: simulated.filter { $0.outcome == outcome }.count, simulatedTotal: simulated.count, z: z)
+            let outside =
+                difference.excludesZero
+                && Swift.abs(difference.difference) > thresholds.maximumErrorRateDifference
+            return FidelityFigure(
+                kind: .rate(outcome), recordedCount: recorded.count, simulatedCount: simulated.count,
+                recordedValue: difference.recordedShare, simulatedValue: difference.simulatedShare,
+                statistic: difference.difference, interval: difference.low...difference.high,
+                limit: thresholds.maximumErrorRateDifference, verdict: outside ? .fail : .pass)
+        }
+    }
+
+    /// Whether an outcome is the service's error (client errors are the caller's).
+    static func isError(_ outcome: OutcomeClass) -> Bool {
+        outcome == .serverError || outcome == .timeout || outcome == .rateLimited
+    }
+
+    /// The lengths of the runs of equal `labels` for which `counts` holds.
+    static func runLengths<Label: Equatable>(_ labels: [Label], counting counts: (Label) -> Bool) -> [Double] {
+        var lengths: [Double] = []
+        var index = 0
+        while index < labels.count {
+            var end = index + 1
+            while end < labels.count && labels[end] == labels[index] { end += 1 }
+            if counts(labels[index]) { lengths.append(Double(end - index)) }
+            index = end
+        }
+        return lengths
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+    func bursts(_ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]) -> FidelityFigure {
+        let lengths = { (sequences: [[RecordedCall]]) in
+            sequences.flatMap { Self.runLengths($0.map { Self.isError($0.outcome) }, counting: { $0 }) }
+        }
+        return ksFigure(.errorBursts, lengths(recorded), lengths(simulated), what: "error bursts", summary: Self.mean)
+    }
+
+    /// Dwell times of the most probable regime, decoded with the model `DynamicsLearner` fits to
+    /// the recorded sub-sequences; and a note saying which model that was.
+    func dwellTimes(
+        service: String, _ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]
+    ) -> (FidelityFigure, String) {
+        guard let dynamics = DynamicsLearner().learn(service: service, sequences: recorded) else {
+            return (
+                .notComputed(.regimeDwell, recorded: 0, simulated: 0, reason: "no recorded calls"),
+                "no regime model (no recorded calls)"
+            )
+        }
+        let model = dynamics.model
+        let k = model.regimeCount
+        let note =
+            "regimes for dwell times: \(k) learned from the \(dynamics.calls) recorded calls (BIC, as simrun learn)"
+        guard k > 1 else {
+            return (
+                .notComputed(
+                    .regimeDwell, recorded: recorded.count, simulated: simulated.count,
+                    reason: "the recording supports one regime, so there are no regime changes to time"), note
+            )
+        }
+        let lengths = { (sequences: [[RecordedCall]]) in
+            sequences.flatMap { sequence -> [Double] in
+                let gamma = model.forwardBackward(sequence.map(CallObservation.init)).gamma
+                let regimes = gamma.map { row in
+                    var best = 0
+                    for i in 1..<k where row[i] > row[best] { best = i }
+                    return best
+                }
+                return Self.runLengths(regimes, counting: { _ in true })
+            }
+        }
+        return (
+            ksFigure(.regimeDwell, lengths(recorded), lengths(simulated), what: "regime runs", summary: Self.mean),
+            note
+        )
+    }
+
+    /// The share of simulated successful answers matching the schema of the recorded successful
+    /// JSON bodies, and an example of a mismatch.
+    func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, String?) {
+        let bodies = recorded.filter { $0.outcome == .ok }.compactMap(\.structured)
+        let answers = simulated.filter { $0.outcome == .ok }
+        if bodies.isEmpty {
+            return (
+                .notComputed(
+                    .schemaAgreement, recorded: 0, simulated: answers.count,
+                    reason: "no recorded successful answer has a JSON object or array body"), nil
+            )
+        }
+        if let reason = tooFew(bodies.count, answers.count, what: "successful answers") {
+            return (
+                .notComputed(.schemaAgreement, recorded: bodies.count, simulated: answers.count, reason: reason), nil
+            )
+        }
+        let schema: JSONSchema
+        do throws(JSONSchemaError) {
+            schema = try JSONSchema(ResponseSchemaInference.schema(of: bodies))
+        } catch {
+            preconditionFailure("an inferred response schema does not compile: \(error)")
+        }
+        var matching = 0
+        var example: String?
+        for answer in answers {
+            guard let body = answer.structured else {
+                if example == nil { example = "a simulated answer is not a JSON object or array" }
+                continue
+            }
+            let violations = schema.validate(body, at: "body")
+            if violations.isEmpty {
+                matching += 1
+            } else if example == nil {
+                example = "\(violations[0])"
+            }
+        }
+        let share = Double(matching) / Double(answers.count)
+        let figure = FidelityFigure(
+            kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count, recordedValue: nil,
+            simulatedValue: share, statistic: share, interval: nil, limit: thresholds.minimumSchemaAgreement,
+            verdict: share >= thresholds.minimumSchemaAgreement ? .pass : .fail)
+        return (figure, example.map { "response schema: first mismatch: \($0)" })
+    }
+
+    /// A compared read call: its tool and whether the bodies were equal.
+    struct BodyComparison {
+        var tool: String
+        var equal: Bool
+    }
+
+    /// Read calls (tools whose op never changes the world) answered successfully in both the
+    /// recording and a replay, whose earlier calls of world-changing tools all had the same
+    /// outcome class in both, so the state determines the answer: was the body the same
+    /// (canonical JSON when both parse, else the exact text)?
+    func bodyComparisons(_ replayed: [Replayed]) -> [BodyComparison] {
+        var comparisons: [BodyComparison] = []
+        for sequence in replayed {
+            for simulated in sequence.simulated {
+                var historyAgrees = true
+                for (recorded, answer) in zip(sequence.recorded, simulated) {
+                    guard scenario.world.tool(named: recorded.tool)!.isReadOnly else {
+                        if recorded.outcome != answer.outcome { historyAgrees = false }
+                        continue
+                    }
+                    guard historyAgrees, recorded.outcome == .ok, answer.outcome == .ok else { continue }
+                    comparisons.append(BodyComparison(tool: recorded.tool, equal: Self.sameBody(recorded, answer)))
+                }
+            }
+        }
+        return comparisons
+    }
+
+    /// Whether two answers' bodies are equal as canonical JSON (or as text when either is not JSON).
+    static func sameBody(_ a: RecordedCall, _ b: RecordedCall) -> Bool {
+        if let x = try? JSON(parsing: a.body), let y = try? JSON(parsing: b.body) {
+            return x.canonicalText == y.canonicalText
+        }
+        return a.body == b.body
+    }
+
+    func bodyAgreement(_ equal: [Bool]) -> FidelityFigure {
+        let needed = thresholds.minimumSamples
+        guard equal.count >= needed else {
+            return .notComputed(
+                .bodyAgreement, recorded: equal.count, simulated: equal.count,
+                reason: "too few comparable read calls: \(equal.count), \(needed) needed")
+        }
+        let share = Double(equal.filter { $0 }.count) / Double(equal.count)
+        return FidelityFigure(
+            kind: .bodyAgreement, recordedCount: equal.count, simulatedCount: equal.count, recordedValue: nil,
+            simulatedValue: share, statistic: share, interval: nil, limit: thresholds.minimumBodyAgreement,
+            verdict: share >= thresholds.minimumBodyAgreement ? .pass : .fail)
+    }
+}

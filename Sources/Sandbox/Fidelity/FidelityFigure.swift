@@ -1,0 +1,93 @@
+/// One compared figure of a fidelity check: what the recording and the simulation showed, the
+/// statistic comparing them, the limit it is held to, and whether it is within it.
+package struct FidelityFigure: Sendable, Hashable {
+    /// What is compared.
+    package enum Kind: Sendable, Hashable {
+        /// Latencies of calls the service answered (not timeouts, not 429s), by the two-sample KS
+        /// test; the values are medians in milliseconds.
+        case latency
+        /// The share of calls of one outcome class, by the difference of proportions.
+        case rate(OutcomeClass)
+        /// Lengths of runs of consecutive errors (server error, timeout, rate limited), by the
+        /// two-sample KS test; the values are mean lengths in calls.
+        case errorBursts
+        /// Lengths of runs of calls in the same most probable regime (decoded with the hidden
+        /// Markov model learned from the recording), by the two-sample KS test; values are mean
+        /// lengths in calls.
+        case regimeDwell
+        /// The share of simulated successful bodies matching the schema inferred from the
+        /// recorded successful bodies.
+        case schemaAgreement
+        /// The share of read calls whose simulated body equals the recorded one (canonical JSON).
+        case bodyAgreement
+
+        /// The figure's name in reports: `latency`, `rate server_error`, `error bursts`, ….
+        package var name: String {
+            switch self {
+            case .latency: "latency"
+            case .rate(let outcome): "rate \(outcome.rawValue)"
+            case .errorBursts: "error bursts"
+            case .regimeDwell: "regime dwell"
+            case .schemaAgreement: "response schema"
+            case .bodyAgreement: "exact body"
+            }
+        }
+
+        /// The figure's key in JSON: `latency`, `rate_server_error`, `error_bursts`, ….
+        package var key: String { name.replacingSpaces }
+    }
+
+    /// Whether the figure is within its threshold.
+    package enum Verdict: Sendable, Hashable {
+        /// Within.
+        case pass
+        /// Outside.
+        case fail
+        /// Not computed, for the reason given (too few observations, nothing to compare); it does
+        /// not fail the check.
+        case notComputed(String)
+
+        /// `pass`, `fail` or `n/a`.
+        package var word: String {
+            switch self {
+            case .pass: "pass"
+            case .fail: "FAIL"
+            case .notComputed: "n/a"
+            }
+        }
+    }
+
+    /// What is compared.
+    package var kind: Kind
+    /// The recorded observations the figure rests on (latencies, calls, bursts, dwell times,
+    /// bodies).
+    package var recordedCount: Int
+    /// The simulated observations.
+    package var simulatedCount: Int
+    /// The recorded value (a median, share or mean; for agreements, `nil`).
+    package var recordedValue: Double?
+    /// The simulated value (a median, share, mean or agreement share).
+    package var simulatedValue: Double?
+    /// The statistic: KS `D`, the difference of shares, or the agreement share.
+    package var statistic: Double?
+    /// The confidence interval of a rate difference.
+    package var interval: ClosedRange<Double>?
+    /// The limit: the KS critical value, the largest tolerated difference, or the least agreement.
+    package var limit: Double?
+    /// Whether it is within the limit.
+    package var verdict: Verdict
+
+    /// A figure that could not be computed, for `reason`.
+    package static func notComputed(
+        _ kind: Kind, recorded: Int, simulated: Int, reason: String
+    ) -> FidelityFigure {
+        FidelityFigure(
+            kind: kind, recordedCount: recorded, simulatedCount: simulated, recordedValue: nil, simulatedValue: nil,
+            statistic: nil, interval: nil, limit: nil, verdict: .notComputed(reason))
+    }
+}
+
+extension String {
+    /// The text with spaces as underscores (report keys).
+    fileprivate var replacingSpaces: String { String(map { $0 == " " ? "_" : $0 }) }
+}

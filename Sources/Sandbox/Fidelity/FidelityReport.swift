@@ -1,0 +1,255 @@
+import WorldModel
+
+/// What a fidelity check found: per service and per tool, each figure beside its limit; as a
+/// table for people and as JSON (stable key order, figures rounded to four decimals) for
+/// programs. `passed` is false when any computed figure is outside its limit; figures that could
+/// not be computed never fail it.
+package struct FidelityReport: Sendable, Hashable {
+    /// One service's or tool's figures.
+    package struct Section: Sendable, Hashable {
+        /// A service of the scenario, or a tool.
+        package enum Kind: String, Sendable, Hashable {
+            /// A service.
+            case service
+            /// A tool.
+            case tool
+        }
+
+        /// Service or tool.
+        package var kind: Kind
+        /// Its name in the scenario.
+        package var name: String
+        /// Recorded calls compared.
+        package var recordedCalls: Int
+        /// Simulated calls compared.
+        package var simulatedCalls: Int
+        /// The figures, in a fixed order.
+        package var figures: [FidelityFigure] = []
+        /// Notes (the regime model used for dwell times, a schema mismatch example).
+        package var notes: [String] = []
+
+        /// A section with no figures yet.
+        package init(kind: Kind, name: String, recordedCalls: Int, simulatedCalls: Int) {
+            self.kind = kind
+            self.name = name
+            self.recordedCalls = recordedCalls
+            self.simulatedCalls = simulatedCalls
+        }
+    }
+
+    /// The scenario's name.
+    package var scenario: String
+    /// The inputs, summarised.
+    package var sources: [String]
+    /// The seeds each sequence was replayed with.
+    package var seeds: [UInt64]
+    /// The limits.
+    package var thresholds: FidelityThresholds
+    /// When the replayed calls were made.
+    package var timing: FidelityCheck.Timing
+    /// The recorded sequences replayed.
+    package var sequences: Int
+    /// The recorded calls replayed.
+    package var recordedCalls: Int
+    /// The simulated calls made.
+    package var simulatedCalls: Int
+    /// Notes on the whole check (recorded tools the scenario lacks).
+    package var notes: [String]
+    /// Services first, then tools.
+    package var sections: [Section] = []
+
+    /// Whether every computed figure is within its limit.
+    package var passed: Bool { !sections.contains { $0.figures.contains { $0.verdict == .fail } } }
+
+    /// The figures outside their limits, as `service billing: latency`.
+    package var failures: [String] {
+        sections.flatMap { section in
+            section.figures.filter { $0.verdict == .fail }.map {
+                "\(section.kind.rawValue) \(section.name): \($0.kind.name)"
+            }
+        }
+    }
+
+    /// How many figures were not computed.
+    package var notComputed: Int {
+        sections.reduce(0) { total, section in
+            total + section.figures.filter { if case .notComputed = $0.verdict { true } else { false } }.count
+        }
+    }
+
+    /// The seeds for people: `1…20` when consecutive, else listed.
+    var seedText: String {
+        guard let first = seeds.first, let last = seeds.last else { return "" }
+        if seeds.count > 1, seeds == Array(first...last) { return "\(first)…\(last)" }
+        return seeds.map(String.init).joined(separator: ", ")
+    }
+
+    // MARK: - JSON
+
+    /// The report as JSON.
+    package var json: JSON {
+        .object([
+            "scenario": .string(scenario),
+            "sources": .array(sources.map(JSON.string)),
+            "seeds": .array(seeds.map { .int(Int64(bitPattern: $0)) }),
+            "timing": .string(timing.rawValue),
+            "thresholds": .object([
+                "alpha": .double(thresholds.alpha),
+                "ks_coefficient": Self.number(TwoSampleKS.coefficient(alpha: thresholds.alpha)),
+                "max_error_rate_diff": .double(thresholds.maximumErrorRateDifference),
+                "min_schema_agreement": .double(thresholds.minimumSchemaAgreement),
+                "min_body_agreement": .double(thresholds.minimumBodyAgreement),
+                "min_samples": .int(thresholds.minimumSamples),
+            ]),
+            "sequences": .int(sequences),
+            "recorded_calls": .int(recordedCalls),
+            "simulated_calls": .int(simulatedCalls),
+            "passed": .bool(passed),
+            "failures": .array(failures.map(JSON.string)),
+            "not_computed": .int(notComputed),
+            "notes": .array(notes.map(JSON.string)),
+            "services": .array(sections.filter { $0.kind == .service }.map(Self.sectionJSON)),
+            "tools": .array(sections.filter { $0.kind == .tool }.map(Self.sectionJSON)),
+        ])
+    }
+
+    /// A figure rounded to four decimals.
+    static func number(_ value: Double) -> JSON { .double(LatencyFit.rounded(value, digits: 4)) }
+
+    static func sectionJSON(_ section: Section) -> JSON {
+        .object([
+            "name": .string(section.name),
+            "recorded_calls": .int(section.recordedCalls),
+            "simulated_calls": .int(section.simulatedCalls),
+            "figures": .array(
+                section.figures.map { figure in
+                    var object: JSONObject = [
+                        "figure": .string(figure.kind.key),
+                        "recorded_n": .int(figure.recordedCount),
+                        "simulated_n": .int(figure.simulatedCount),
+                    ]
+                    if let value = figure.recordedValue { object["recorded"] = number(value) }
+                    if let value = figure.simulatedValue { object["simulated"] = number(value) }
+                    if let value = figure.statistic { object["statistic"] = number(value) }
+                    if let interval = figure.interval {
+                        object["interval"] = .array([number(interval.lowerBound), number(interval.upperBound)])
+                    }
+                    if let limit = figure.limit { object["limit"] = number(limit) }
+                    switch figure.verdict {
+                    case .pass: object["result"] = "pass"
+                    case .fail: object["result"] = "fail"
+                    case .notComputed(let reason):
+                        object["result"] = "not_computed"
+                        object["reason"] = .string(reason)
+                    }
+                    return .object(object)
+                }),
+            "notes": .array(section.notes.map(JSON.string)),
+        ])
+    }
+
+    // MARK: - Text
+
+    /// The report as text: a header, then a table per service and per tool, then the result.
+    package var text: String {
+        let t = thresholds
+        var lines: [String] = []
+        lines.append("fidelity of scenario \(scenario) against \(sources.joined(separator: ", "))")
+        lines.append(
+            "replayed \(sequences) recorded sequence\(sequences == 1 ? "" : "s") (\(recordedCalls) calls) over "
+                + "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") (\(seedText)), calls at their recorded \(timing == .recordedTimes ? "times" : "gaps"): "
+                + "\(simulatedCalls) simulated calls")
+        lines.append(
+            "thresholds: alpha \(Self.fixed(t.alpha, 2)) (KS critical c = \(Self.fixed(TwoSampleKS.coefficient(alpha: t.alpha), 3))·√((n+m)/(n·m)); "
+                + "\(Self.fixed(100 * (1 - t.alpha), 0)) % intervals); |rate difference| ≤ \(Self.fixed(t.maximumErrorRateDifference, 3)) "
+                + "unless the interval holds 0; schema agreement ≥ \(Self.fixed(t.minimumSchemaAgreement, 3)); "
+                + "body agreement ≥ \(Self.fixed(t.minimumBodyAgreement, 3)); \(t.minimumSamples) observations a side")
+        for note in notes { lines.append("note: \(note)") }
+        for section in sections {
+            lines.append("")
+            lines.append(
+                "\(section.kind.rawValue) \(section.name): \(section.recordedCalls) recorded calls, \(section.simulatedCalls) simulated"
+            )
+            let rows = section.figures.map(Self.row)
+            let header = ["figure", "recorded", "simulated", "statistic", "limit", "result"]
+            var widths = header.map(\.count)
+            for row in rows where row.count == header.count {
+                for (index, cell) in row.enumerated() { widths[index] = Swift.max(widths[index], cell.count) }
+            }
+            for row in [header] + rows {
+                var cells: [String] = []
+                for (index, cell) in row.enumerated() {
+                    cells.append(index == row.count - 1 ? cell : _TextFormatting.rightPad(cell, widths[index]))
+                }
+                lines.append("  " + cells.joined(separator: "  "))
+            }
+            for note in section.notes { lines.append("  note: \(note)") }
+        }
+        lines.append("")
+        let skipped =
+            notComputed == 0
+            ? ""
+            : "; \(notComputed) figure\(notComputed == 1 ? "" : "s") not computed (too few observations or nothing to compare), which does not fail the check"
+        if passed {
+            lines.append("result: pass: every computed figure is within its threshold\(skipped)")
+        } else {
+            lines.append(
+                "result: FAIL: \(failures.count) figure\(failures.count == 1 ? "" : "s") outside the threshold: \(failures.joined(separator: ", "))\(skipped)"
+            )
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One figure's cells: name, recorded, simulated, statistic, limit, result.
+    static func row(_ figure: FidelityFigure) -> [String] {
+        let name = figure.kind.name
+        if case .notComputed(let reason) = figure.verdict {
+            return [name, "n=\(figure.recordedCount)", "n=\(figure.simulatedCount)", "-", "-", "n/a: \(reason)"]
+        }
+        let recorded: String
+        let simulated: String
+        let statistic: String
+        let limit: String
+        switch figure.kind {
+        case .latency:
+            recorded = "p50 \(fixed(figure.recordedValue!, 1)) ms (n=\(figure.recordedCount))"
+            simulated = "p50 \(fixed(figure.simulatedValue!, 1)) ms (n=\(figure.simulatedCount))"
+            statistic = "KS D = \(fixed(figure.statistic!, 4))"
+            limit = "≤ \(fixed(figure.limit!, 4))"
+        case .rate:
+            recorded = "\(fixed(figure.recordedValue!, 4)) (n=\(figure.recordedCount))"
+            simulated = "\(fixed(figure.simulatedValue!, 4)) (n=\(figure.simulatedCount))"
+            let interval = figure.interval!
+            statistic =
+                "\(signed(figure.statistic!, 4)) [\(signed(interval.lowerBound, 4)), \(signed(interval.upperBound, 4))]"
+            limit = "±\(fixed(figure.limit!, 3))"
+        case .errorBursts, .regimeDwell:
+            recorded = "mean \(fixed(figure.recordedValue!, 2)) (n=\(figure.recordedCount))"
+            simulated = "mean \(fixed(figure.simulatedValue!, 2)) (n=\(figure.simulatedCount))"
+            statistic = "KS D = \(fixed(figure.statistic!, 4))"
+            limit = "≤ \(fixed(figure.limit!, 4))"
+        case .schemaAgreement:
+            recorded = "schema of \(figure.recordedCount) bodies"
+            simulated = "\(fixed(figure.simulatedValue!, 4)) match (n=\(figure.simulatedCount))"
+            statistic = "agreement \(fixed(figure.statistic!, 4))"
+            limit = "≥ \(fixed(figure.limit!, 3))"
+        case .bodyAgreement:
+            recorded = "\(figure.recordedCount) read calls"
+            simulated = "\(fixed(figure.simulatedValue!, 4)) equal"
+            statistic = "agreement \(fixed(figure.statistic!, 4))"
+            limit = "≥ \(fixed(figure.limit!, 3))"
+        }
+        return [name, recorded, simulated, statistic, limit, figure.verdict.word]
+    }
+
+    /// `value` with `digits` decimals (rounded half away from zero), by integer arithmetic.
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        _TextFormatting.decimal(value, digits: digits)
+    }
+
+    /// `fixed` with a sign always shown (`+0.0123`, `-0.0040`).
+    static func signed(_ value: Double, _ digits: Int) -> String {
+        let text = fixed(value, digits)
+        return text.hasPrefix("-") ? text : "+" + text
+    }
+}

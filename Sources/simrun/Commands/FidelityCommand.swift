@@ -1,0 +1,135 @@
+import Sandbox
+import Scenarios
+import WorldModel
+
+/// `simrun fidelity`: replays recorded traffic against a scenario over seeds and tests, per
+/// service and tool, whether the simulation behaves like the recording.
+enum FidelityCommand: Command {
+    static let name = "fidelity"
+    static let abstract = "replay recordings against a scenario and test latency, error rates, bursts, schemas, bodies"
+    static let options = OptionTable(
+        positionals: "SCENARIO RECORDING…",
+        options: [
+            .integer(
+                "--seeds", "N", range: 1...100_000,
+                help: "replay each recorded sequence with N seeds (default \(FidelityCheck.defaultSeedCount))"),
+            .value("--first-seed", "S", help: "the first of the N consecutive seeds (default 1)"),
+            .choice(
+                "--timing", "WHEN", FidelityCheck.Timing.allCases,
+                help: "times (default): each call at its recorded time since the session began (at once\n"
+                    + "when the simulation is behind); gaps: after the recorded gap since the previous answer"),
+            .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default): tables; json: one document"),
+            .value(
+                "--alpha", "A",
+                help: "significance level of the KS tests and rate intervals, 0 < A < 1 (default 0.05)"),
+            .value(
+                "--max-error-rate-diff", "D",
+                help: "largest tolerated difference of an outcome class's share, when its interval\n"
+                    + "excludes 0 (default 0.05)"),
+            .value(
+                "--min-schema-agreement", "S",
+                help: "least share of simulated successful bodies matching the recorded schema (default 0.95)"),
+            .value(
+                "--min-body-agreement", "B",
+                help: "least share of comparable read calls answered with the recorded body (default 0.95)"),
+            .integer(
+                "--min-samples", "N", range: 1...1_000_000,
+                help: "observations each side of a figure needs before it is computed (default 20)"),
+        ])
+    static let about = """
+        Reads each RECORDING (a simrun recording, a simrun trace or a HAR 1.2 file, as simrun
+        learn reads them) and replays every recorded call sequence (a recording session, a trace,
+        a HAR file) against SCENARIO (a path or a shipped scenario's name) with N seeds: the same
+        tools and arguments, each call at its recorded time since the session began (at once when
+        the simulated answers so far were slower; --timing gaps keeps the recorded gap between an
+        answer and the next call instead). Recorded tools match the scenario's by name, or by the name simrun
+        learn gives them (GET /orders/{id} → get_orders_id); calls of tools the scenario lacks
+        are left out and listed. Then it compares, per service and per tool:
+          latency          latencies the service answered (not timeouts or 429s): two-sample
+                           Kolmogorov–Smirnov D beside its critical value c(A)·√((n+m)/(n·m)),
+                           c = 1.358 at A = 0.05; fails when D is above it;
+          rate CLASS       the share of ok, client_error, server_error, timeout, rate_limited
+                           calls: simulated − recorded with a normal-approximation interval;
+                           fails when the interval excludes 0 and the difference exceeds D;
+          error bursts     lengths of runs of consecutive errors (per service): KS as above;
+          regime dwell     lengths of runs in the most probable regime of the hidden Markov model
+                           simrun learn fits to the recording (per service): KS as above;
+          response schema  share of simulated successful answers matching the JSON Schema
+                           inferred from the recorded successful bodies (per tool);
+          exact body       share of read calls (get, list) answered with the recorded body
+                           (canonical JSON), where every earlier call of a world-changing tool had
+                           the same outcome class, so the state determines the answer (per tool).
+        A figure with fewer than --min-samples observations a side is shown as n/a and does not
+        fail the check. The same inputs always give byte-identical output. See docs/learning.md.
+        """
+    static let epilogue = """
+        exit status: 0 every computed figure within its threshold; 1 one or more outside; 2 on
+        usage errors, an unreadable recording (the file, line or JSON path), an invalid scenario,
+        or recordings with no call of the scenario's tools
+        examples:
+          simrun fidelity learned.json heldout/*.jsonl
+          simrun fidelity scenarios/billing-outage.json rec.jsonl --seeds 50 --format json
+        """
+
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        guard arguments.positionals.count >= 2 else {
+            throw UsageError(
+                command: name,
+                message: arguments.positionals.isEmpty
+                    ? "missing the SCENARIO and at least one RECORDING"
+                    : "give at least one RECORDING (a recording, trace or HAR file) after the SCENARIO")
+        }
+        let count = Int(arguments.integer("--seeds") ?? Int64(FidelityCheck.defaultSeedCount))
+        var first: UInt64 = 1
+        if let text = arguments.value("--first-seed") {
+            guard let value = UInt64(text), value <= UInt64.max - UInt64(count - 1) else {
+                throw UsageError(
+                    command: name,
+                    message:
+                        "--first-seed: expected a whole number from 0 with room for \(count) seeds, found '\(text.printable)'"
+                )
+            }
+            first = value
+        }
+        let thresholds = FidelityThresholds(
+            alpha: try fraction(arguments, "--alpha", default: 0.05, open: true),
+            maximumErrorRateDifference: try fraction(arguments, "--max-error-rate-diff", default: 0.05),
+            minimumSchemaAgreement: try fraction(arguments, "--min-schema-agreement", default: 0.95),
+            minimumBodyAgreement: try fraction(arguments, "--min-body-agreement", default: 0.95),
+            minimumSamples: Int(arguments.integer("--min-samples") ?? 20))
+        let scenario = try ScenarioLoader.load(contentsOf: ScenarioLoader.resolve(arguments.positionals[0]))
+        var traffic: [RecordedTraffic] = []
+        for file in arguments.positionals.dropFirst() {
+            do throws(TrafficReadError) {
+                traffic.append(try RecordedTraffic(contentsOfFile: file))
+            } catch {
+                throw CommandFailure.badInput("simrun fidelity: \(error)")
+            }
+        }
+        let check = FidelityCheck(
+            scenario: scenario, seeds: (0..<UInt64(count)).map { first + $0 }, thresholds: thresholds,
+            timing: arguments.choice("--timing", as: FidelityCheck.Timing.self) ?? .recordedTimes)
+        let report: FidelityReport
+        do throws(FidelityCheck.Failure) {
+            report = try check.check(traffic)
+        } catch {
+            throw CommandFailure.badInput("simrun fidelity: \(error)")
+        }
+        let json = arguments.choice("--format", as: OutputFormat.self) == .json
+        Terminal.out(json ? report.json.prettyText + "\n" : report.text)
+        return report.passed ? .success : .failure
+    }
+
+    /// The option `name` as a number in [0, 1] (in (0, 1) when `open`), or `fallback`.
+    private static func fraction(
+        _ arguments: ParsedArguments, _ option: String, default fallback: Double, open: Bool = false
+    ) throws(UsageError) -> Double {
+        guard let text = arguments.value(option) else { return fallback }
+        guard let value = Double(text), value.isFinite, open ? (value > 0 && value < 1) : (value >= 0 && value <= 1)
+        else {
+            let range = open ? "0 < value < 1" : "0 ≤ value ≤ 1"
+            throw UsageError(command: name, message: "\(option): expected a number \(range), found '\(text.printable)'")
+        }
+        return value
+    }
+}
