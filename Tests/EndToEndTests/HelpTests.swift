@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Every command's help comes from the option table its parser reads")
 struct HelpTests {
-    static let commands = ["list", "validate", "run", "serve", "replay", "bench", "record", "learn", "tools"]
+    static let commands = [
+        "list", "validate", "run", "serve", "replay", "bench", "record", "learn", "fidelity", "tools",
+    ]
 
     /// The usage line (up to the first blank line) and the option names it shows.
     static func usage(_ help: String) -> String {

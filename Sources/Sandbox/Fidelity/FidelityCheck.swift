@@ -266,9 +266,7 @@ package struct FidelityCheck: Sendable {
             let difference = ProportionDifference(
                 recordedCount: recorded.filter { $0.outcome == outcome }.count, recordedTotal: recorded.count,
                 simulatedCount: simulated.filter { $0.outcome == outcome }.count, simulatedTotal: simulated.count, z: z)
-            let outside =
-                difference.excludesZero
-                && Swift.abs(difference.difference) > thresholds.maximumErrorRateDifference
+            let outside = difference.exceeds(tolerance: thresholds.maximumErrorRateDifference)
             return FidelityFigure(
                 kind: .rate(outcome), recordedCount: recorded.count, simulatedCount: simulated.count,
                 recordedValue: difference.recordedShare, simulatedValue: difference.simulatedShare,

@@ -4,8 +4,9 @@ package struct FidelityThresholds: Sendable, Hashable {
     /// The significance level of the KS tests and of the error-rate intervals (default 0.05:
     /// KS critical values with `c = 1.358`, 95 % intervals).
     package var alpha: Double
-    /// The largest difference of an outcome class's share (simulated − recorded) tolerated when
-    /// the interval says the shares differ (default 0.05).
+    /// The tolerated difference of an outcome class's share (simulated − recorded): a rate fails
+    /// only when its whole confidence interval lies beyond ±this, i.e. the data show a larger
+    /// difference with the interval's confidence (default 0.03).
     package var maximumErrorRateDifference: Double
     /// The smallest share of simulated successful bodies that must match the schema inferred from
     /// the recorded ones (default 0.95).
@@ -20,7 +21,7 @@ package struct FidelityThresholds: Sendable, Hashable {
 
     /// Thresholds; every argument has the documented default.
     package init(
-        alpha: Double = 0.05, maximumErrorRateDifference: Double = 0.05, minimumSchemaAgreement: Double = 0.95,
+        alpha: Double = 0.05, maximumErrorRateDifference: Double = 0.03, minimumSchemaAgreement: Double = 0.95,
         minimumBodyAgreement: Double = 0.95, minimumSamples: Int = 20
     ) {
         precondition(alpha > 0 && alpha < 1, "α is a probability in (0, 1) (the CLI checks it)")

@@ -3,8 +3,9 @@
 /// `(p₂ − p₁) ± z·√(p₁(1 − p₁)/n₁ + p₂(1 − p₂)/n₂)`.
 ///
 /// It treats every call as independent; calls of one sequence are not (regimes persist), so the
-/// interval is somewhat narrower than the truth, which is why a difference fails a fidelity check
-/// only when it is also larger than a practical threshold.
+/// interval is somewhat narrower than the truth. A fidelity check fails a rate only when the
+/// whole interval lies beyond a practical tolerance (`FidelityThresholds`), not merely when it
+/// leaves out zero.
 package struct ProportionDifference: Sendable, Hashable {
     /// The recorded count (calls of the class).
     package var recordedCount: Int
@@ -41,8 +42,9 @@ package struct ProportionDifference: Sendable, Hashable {
     package var recordedShare: Double { Double(recordedCount) / Double(recordedTotal) }
     /// The simulated share.
     package var simulatedShare: Double { Double(simulatedCount) / Double(simulatedTotal) }
-    /// Whether the interval leaves out zero (the shares differ at the interval's level).
-    package var excludesZero: Bool { low > 0 || high < 0 }
+    /// Whether the whole interval lies beyond ±`tolerance`: the shares differ by more than
+    /// `tolerance` at the interval's confidence (with 0, whether the interval leaves out zero).
+    package func exceeds(tolerance: Double) -> Bool { low > tolerance || high < -tolerance }
 
     /// The two-sided normal quantile for level α: `z` with `Φ(z) = 1 − α/2` (1.959964 at
     /// α = 0.05), found by bisection on `LatencyFit.normalCDF` so it is the same everywhere.

@@ -24,8 +24,8 @@ enum FidelityCommand: Command {
                 help: "significance level of the KS tests and rate intervals, 0 < A < 1 (default 0.05)"),
             .value(
                 "--max-error-rate-diff", "D",
-                help: "largest tolerated difference of an outcome class's share, when its interval\n"
-                    + "excludes 0 (default 0.05)"),
+                help: "tolerated difference of an outcome class's share: a rate fails when its whole\n"
+                    + "interval lies beyond ±D (default 0.03)"),
             .value(
                 "--min-schema-agreement", "S",
                 help: "least share of simulated successful bodies matching the recorded schema (default 0.95)"),
@@ -49,8 +49,8 @@ enum FidelityCommand: Command {
                            Kolmogorov–Smirnov D beside its critical value c(A)·√((n+m)/(n·m)),
                            c = 1.358 at A = 0.05; fails when D is above it;
           rate CLASS       the share of ok, client_error, server_error, timeout, rate_limited
-                           calls: simulated − recorded with a normal-approximation interval;
-                           fails when the interval excludes 0 and the difference exceeds D;
+                           calls: simulated − recorded with a normal-approximation interval
+                           (Wald, 1 − A); fails when the whole interval lies beyond ±D;
           error bursts     lengths of runs of consecutive errors (per service): KS as above;
           regime dwell     lengths of runs in the most probable regime of the hidden Markov model
                            simrun learn fits to the recording (per service): KS as above;
@@ -93,7 +93,7 @@ enum FidelityCommand: Command {
         }
         let thresholds = FidelityThresholds(
             alpha: try fraction(arguments, "--alpha", default: 0.05, open: true),
-            maximumErrorRateDifference: try fraction(arguments, "--max-error-rate-diff", default: 0.05),
+            maximumErrorRateDifference: try fraction(arguments, "--max-error-rate-diff", default: 0.03),
             minimumSchemaAgreement: try fraction(arguments, "--min-schema-agreement", default: 0.95),
             minimumBodyAgreement: try fraction(arguments, "--min-body-agreement", default: 0.95),
             minimumSamples: Int(arguments.integer("--min-samples") ?? 20))
