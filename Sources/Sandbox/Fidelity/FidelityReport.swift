@@ -161,8 +161,8 @@ package struct FidelityReport: Sendable, Hashable {
                 + "\(simulatedCalls) simulated calls")
         lines.append(
             "thresholds: alpha \(Self.fixed(t.alpha, 2)) (KS critical c = \(Self.fixed(TwoSampleKS.coefficient(alpha: t.alpha), 3))·√((n+m)/(n·m)); "
-                + "\(Self.fixed(100 * (1 - t.alpha), 0)) % intervals); rate difference within ±\(Self.fixed(t.maximumErrorRateDifference, 3)) "
-                + "unless its whole interval is beyond; schema agreement ≥ \(Self.fixed(t.minimumSchemaAgreement, 3)); "
+                + "\(Self.fixed(100 * (1 - t.alpha), 0)) % intervals); a rate fails when its whole interval is beyond ±\(Self.fixed(t.maximumErrorRateDifference, 3)); "
+                + "schema agreement ≥ \(Self.fixed(t.minimumSchemaAgreement, 3)); "
                 + "body agreement ≥ \(Self.fixed(t.minimumBodyAgreement, 3)); \(t.minimumSamples) observations a side")
         for note in notes { lines.append("note: \(note)") }
         for section in sections {
