@@ -91,7 +91,7 @@ package struct FidelityReport: Sendable, Hashable {
         .object([
             "scenario": .string(scenario),
             "sources": .array(sources.map(JSON.string)),
-            "seeds": .array(seeds.map { .int(Int64(bitPattern: $0)) }),
+            "seeds": .array(seeds.map(\._recordJSON)),
             "timing": .string(timing.rawValue),
             "thresholds": .object([
                 "alpha": .double(thresholds.alpha),

@@ -16,7 +16,7 @@ enum FidelityCommand: Command {
             .value("--first-seed", "S", help: "the first of the N consecutive seeds (default 1)"),
             .choice(
                 "--timing", "WHEN", FidelityCheck.Timing.allCases,
-                help: "times (default): each call at its recorded time since the session began (at once\n"
+                help: "times (default): each call at its recorded time since the session began (at once "
                     + "when the simulation is behind); gaps: after the recorded gap since the previous answer"),
             .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default): tables; json: one document"),
             .value(
@@ -42,9 +42,9 @@ enum FidelityCommand: Command {
         a HAR file) against SCENARIO (a path or a shipped scenario's name) with N seeds: the same
         tools and arguments, each call at its recorded time since the session began (at once when
         the simulated answers so far were slower; --timing gaps keeps the recorded gap between an
-        answer and the next call instead). Recorded tools match the scenario's by name, or by the name simrun
-        learn gives them (GET /orders/{id} → get_orders_id); calls of tools the scenario lacks
-        are left out and listed. Then it compares, per service and per tool:
+        answer and the next call instead). Recorded tools match the scenario's by name, or by
+        the name simrun learn gives them (GET /orders/{id} → get_orders_id); calls of tools the
+        scenario lacks are left out and listed. Then it compares, per service and per tool:
           latency          latencies the service answered (not timeouts or 429s): two-sample
                            Kolmogorov–Smirnov D beside its critical value c(A)·√((n+m)/(n·m)),
                            c = 1.358 at A = 0.05; fails when D is above it;
