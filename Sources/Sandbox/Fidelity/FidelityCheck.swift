@@ -250,12 +250,14 @@ package struct FidelityCheck: Sendable {
             limit: critical, verdict: d <= critical ? .pass : .fail)
     }
 
+    /// The latency figure: KS on service latencies, medians shown.
     func latency(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> FidelityFigure {
         ksFigure(
             .latency, Self.serviceLatencies(recorded), Self.serviceLatencies(simulated), what: "latencies",
             summary: { LatencyFit.quantile(0.5, ofSorted: $0.sorted()) })
     }
 
+    /// One rate figure per outcome class: the difference of shares with its interval.
     func rates(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> [FidelityFigure] {
         let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
         return OutcomeClass.allCases.map { outcome in
@@ -293,8 +295,10 @@ package struct FidelityCheck: Sendable {
         return lengths
     }
 
+    /// The arithmetic mean of non-empty `values`.
     static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
+    /// The error-burst figure: KS on the lengths of runs of errors in each sequence.
     func bursts(_ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]) -> FidelityFigure {
         let lengths = { (sequences: [[RecordedCall]]) in
             sequences.flatMap { Self.runLengths($0.map { Self.isError($0.outcome) }, counting: { $0 }) }
@@ -422,6 +426,7 @@ package struct FidelityCheck: Sendable {
         return a.body == b.body
     }
 
+    /// The exact-body figure of one tool's comparisons.
     func bodyAgreement(_ equal: [Bool]) -> FidelityFigure {
         let needed = thresholds.minimumSamples
         guard equal.count >= needed else {

@@ -116,6 +116,7 @@ package struct FidelityReport: Sendable, Hashable {
     /// A figure rounded to four decimals.
     static func number(_ value: Double) -> JSON { .double(LatencyFit.rounded(value, digits: 4)) }
 
+    /// One section as JSON: its name, call counts, figures and notes.
     static func sectionJSON(_ section: Section) -> JSON {
         .object([
             "name": .string(section.name),
