@@ -51,9 +51,10 @@ enum RunCommand: Command {
 
     static let about = """
         Plays the scenario FILE (a path, or the name of a shipped scenario: found in ./scenarios,
-        SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One seed prints the verdict with every check and its evidence;
-        several seeds or trials print a scorecard: pass rate, pass^k, failing checks, the failing
-        seeds with the exact command that replays each, virtual latency p50/p99 and faults fired.
+        SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One
+        seed prints the verdict with every check and its evidence; several seeds or trials print
+        a scorecard: pass rate, pass^k, failing checks, the failing seeds with the exact command
+        that replays each, virtual latency p50/p99 and faults fired.
         A DIR runs every scenario in it (world files, which have no task, are skipped) and prints
         one scorecard per task, then the total; --junit writes one testsuite per task.
         """
