@@ -149,6 +149,25 @@ package struct ResponseFaultInference: Sendable, Hashable {
         return answered
     }
 
+    /// `calls` (this tool's) as state inference should read them: without the successful bodies a
+    /// fault damaged (`isDamaged`), and with the answers that match the schema before the others,
+    /// keeping their order otherwise, so a row is first seen as it usually is (not with the field
+    /// a fault removed, nulled or retyped).
+    package func forState(_ calls: [RecordedCall]) -> [RecordedCall] {
+        let kept = calls.filter { !Self.isDamaged($0) }
+        guard let schema else { return kept }
+        let usual = kept.map { call in call.outcome != .ok || call.structured.map(schema.matches) ?? true }
+        return kept.indices.filter { usual[$0] }.map { kept[$0] } + kept.indices.filter { !usual[$0] }.map { kept[$0] }
+    }
+
+    /// Whether `call` succeeded with a body a response fault damaged: cut short (it starts like
+    /// JSON but does not parse) or an error object. Such bodies say nothing about the state.
+    package static func isDamaged(_ call: RecordedCall) -> Bool {
+        guard call.outcome == .ok else { return false }
+        if let structured = call.structured { return ResponseSchema.isError(structured) }
+        return startsLikeJSON(call.body)
+    }
+
     static func startsLikeJSON(_ body: String) -> Bool {
         guard let first = body.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             return false

@@ -112,8 +112,13 @@ package struct ScenarioLearner: Sendable, Hashable {
         // Tools that were called, in order first seen; state from their successful answers.
         let called = tools.filter { toolService[$0.name] != nil }
         var state = StateInference()
+        var responseFaults: [String: ResponseFaultInference] = [:]
         for tool in called {
-            state.infer(tool: tool, calls: training.filter { $0.tool == tool.name })
+            let calls = training.filter { $0.tool == tool.name }
+            let faults = ResponseFaultInference(tool: tool.name, calls: calls)
+            responseFaults[tool.name] = faults
+            // Without the bodies faults damaged, the usual ones first (rows are taken as first seen).
+            state.infer(tool: tool, calls: faults.forState(calls))
         }
         var toolIDs: [String: String] = [:]
         var takenTools: Set<String> = []
@@ -135,7 +140,7 @@ package struct ScenarioLearner: Sendable, Hashable {
                 _ = object.updateValue(value, forKey: key)
             }
             toolsJSON.append(.object(object))
-            var faults = ResponseFaultInference(tool: tool.name, calls: training.filter { $0.tool == tool.name })
+            var faults = responseFaults[tool.name]!
             if op.name == "custom" {
                 faults.dropFieldRules(because: "the learned tool answers no rows for them to act on")
             }
