@@ -89,14 +89,14 @@ package struct ResponseFaultInference: Sendable, Hashable {
         if !pages.isEmpty { inferHTMLPages(pages) }
         let jsonLike = bodies.count + malformed
         if malformed > 0 {
-            if jsonLike < Self.minimumAnswers {
-                notes.append(
-                    "\(malformed) bodies cut short in \(jsonLike) JSON answers: \(Self.minimumAnswers) needed to infer "
-                        + "malformed_json")
-            } else if jsonLike * 2 <= answers {
+            if jsonLike * 2 <= answers {
                 notes.append(
                     "\(malformed) bodies start like JSON but do not parse; most answers (\(text) of \(answers)) are "
                         + "text, so they are not read as malformed_json")
+            } else if jsonLike < Self.minimumAnswers {
+                notes.append(
+                    "\(malformed) bodies cut short in \(jsonLike) JSON answers: \(Self.minimumAnswers) needed to infer "
+                        + "malformed_json")
             } else {
                 add(.malformedJSON, field: nil, count: malformed, of: jsonLike)
             }
