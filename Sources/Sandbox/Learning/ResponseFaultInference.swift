@@ -126,9 +126,31 @@ package struct ResponseFaultInference: Sendable, Hashable {
             }
             return
         }
+        var rowData: [String] = []
+        var shape: [String] = []
         for field in schema.fields where field.type != .null {
-            inferFieldFaults(field, schema: schema, bodies: bodies)
+            inferFieldFaults(field, schema: schema, bodies: bodies, rowData: &rowData, shape: &shape)
         }
+        if !rowData.isEmpty {
+            notes.append(
+                "\(Self.names(rowData)): absent, null or of another type only on rows never seen with "
+                    + "\(rowData.count == 1 ? "it" : "them") as usual: those rows' data, not a fault")
+        }
+        if !shape.isEmpty {
+            notes.append(
+                "\(Self.names(shape)): absent, null or of another type in more than half the answers: the data's "
+                    + "shape (an optional, nullable or mixed-type field, or one only some answers add), not a fault")
+        }
+    }
+
+    /// `field a`, `fields a, b and c`, `fields a, b, c, d, e, f and 12 more`.
+    static func names(_ fields: [String]) -> String {
+        if fields.count == 1 { return "field \(fields[0])" }
+        let shown = fields.prefix(6)
+        let rest = fields.count - shown.count
+        let last = rest > 0 ? "\(rest) more" : shown.last!
+        let head = rest > 0 ? Array(shown) : Array(shown.dropLast())
+        return "fields \(head.joined(separator: ", ")) and \(last)"
     }
 
     /// Whether `call` was answered with an HTML error page: a server error whose body is an HTML
@@ -209,7 +231,12 @@ package struct ResponseFaultInference: Sendable, Hashable {
 
     /// Counts, over the answers that could show it, how often `field` was missing, null or of
     /// another type, and adds the rules (in the order they are written: wrong type, null, missing).
-    private mutating func inferFieldFaults(_ field: ResponseSchema.Field, schema: ResponseSchema, bodies: [JSON]) {
+    /// Fields whose departures were all on rows never seen with them as usual join `rowData`;
+    /// fields departing in more than half the answers join `shape`.
+    private mutating func inferFieldFaults(
+        _ field: ResponseSchema.Field, schema: ResponseSchema, bodies: [JSON], rowData: inout [String],
+        shape: inout [String]
+    ) {
         // Ids of rows seen with the field as usual: a departure on another row is its data.
         var usual: Set<String> = []
         for body in bodies {
@@ -221,7 +248,7 @@ package struct ResponseFaultInference: Sendable, Hashable {
         var missing = 0
         var nulls = 0
         var retyped = 0
-        var rowData = 0
+        var onRowData = 0
         for body in bodies {
             var counted = false
             var worst: ResponseSchema.Departure?
@@ -229,7 +256,7 @@ package struct ResponseFaultInference: Sendable, Hashable {
                 guard let seen = schema.observe(field, in: row) else { continue }
                 if case .string(let id)? = row["id"] {
                     guard usual.contains(id) else {
-                        rowData += 1
+                        onRowData += 1
                         continue
                     }
                 }
@@ -250,12 +277,10 @@ package struct ResponseFaultInference: Sendable, Hashable {
             }
         }
         let name = field.name
-        if rowData > 0 {
-            notes.append(
-                "field \(name): absent, null or of another type on \(rowData) rows never seen with it as usual: "
-                    + "those rows' data, not a fault")
+        guard missing + nulls + retyped > 0 else {
+            if onRowData > 0 { rowData.append(name) }
+            return
         }
-        guard missing + nulls + retyped > 0 else { return }
         guard of >= Self.minimumAnswers else {
             notes.append(
                 "field \(name): departs in \(missing + nulls + retyped) of \(of) answers: \(Self.minimumAnswers) "
@@ -263,16 +288,13 @@ package struct ResponseFaultInference: Sendable, Hashable {
             return
         }
         // Conditional shares, written in the order the simulation applies them.
-        let candidates: [(FaultKind.Name, Int, Int, String)] = [
-            (.wrongType, retyped, of - missing - nulls, "of another type"),
-            (.nullField, nulls, of - missing, "null"),
-            (.missingField, missing, of, "missing"),
+        let candidates: [(FaultKind.Name, Int, Int)] = [
+            (.wrongType, retyped, of - missing - nulls), (.nullField, nulls, of - missing),
+            (.missingField, missing, of),
         ]
-        for (kind, count, total, what) in candidates where count > 0 {
+        for (kind, count, total) in candidates where count > 0 {
             if count * 2 > total {
-                notes.append(
-                    "field \(name): \(what) in \(count) of \(total) answers, more than half: the data's shape (an "
-                        + "optional, nullable or mixed-type field, or one only some answers add), not a fault")
+                if !shape.contains(name) { shape.append(name) }
                 continue
             }
             add(kind, field: name, count: count, of: total)
@@ -346,9 +368,11 @@ package struct ResponseFaultInference: Sendable, Hashable {
     package var lines: [String] {
         var lines: [String] = []
         if let schema, !schema.fields.isEmpty {
-            let fields = schema.fields.map { field in
+            let shown = 30
+            var fields = schema.fields.prefix(shown).map { field in
                 "\(field.name) \(field.type.rawValue)\(field.required ? "" : " optional")\(field.nullable ? " nullable" : "")"
             }
+            if schema.fields.count > shown { fields.append("and \(schema.fields.count - shown) more") }
             lines.append(
                 "  answer schema from \(jsonAnswers) JSON answers (\(schema.isList ? "lists of rows" : "one row each")): "
                     + fields.joined(separator: ", "))

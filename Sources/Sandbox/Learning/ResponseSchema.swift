@@ -12,6 +12,7 @@ import WorldModel
 ///   page, and many APIs'); its rows are the list's objects. Any other object is itself one row,
 ///   except an error object (`{"error": …}`). The answers' shape is the majority's; bodies of
 ///   the other shape give no rows.
+/// - Fields seen in fewer than 1 % of the rows are left out (the keys of a map are not fields).
 /// - A field is *required* when present in more than half the rows whose parent object is there,
 ///   and *nullable* when null in more than half of the rows that have it: a share above one half
 ///   is the shape of the data, not a fault.
@@ -144,6 +145,11 @@ package struct ResponseSchema: Sendable, Hashable {
             }
             fields[index].type = best.type
         }
+        // Keys of maps (ids, file names, dates as keys) are not fields: those seen in fewer than
+        // 1 % of the rows are left out, which also bounds the passes below.
+        let seen = typeCounts.map { $0.reduce(0, +) }
+        let rare = Swift.max(1, rows / 100)
+        fields = fields.indices.filter { seen[$0] >= rare }.map { fields[$0] }
         // Second pass: the rows that could have each field, and how it appeared in them.
         for body in bodies {
             for row in rowsOf(body) {
