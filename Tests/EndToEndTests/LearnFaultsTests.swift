@@ -130,6 +130,7 @@ struct LearnFaultsTests {
             .filter { $0.contains("\"format\":\"simrun-trace\"") }.count
         #expect(episodes > 1)
         #expect(services.first?["sequences"] == .int(episodes))
+        #expect(report["sources"]?[0]?.stringValue?.hasSuffix("(trace archive, \(episodes) episodes)") == true)
         let learned = try JSON(parsing: String(contentsOfFile: out, encoding: .utf8))
         for tool in learned["tools"]?.arrayValue ?? [] {
             let name = tool["name"]?.stringValue ?? ""

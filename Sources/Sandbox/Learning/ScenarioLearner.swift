@@ -195,7 +195,14 @@ package struct ScenarioLearner: Sendable, Hashable {
     /// The inputs for people: each file with its kind, or for more than five, the first and last
     /// file and how many of each kind.
     static func sourceSummary(_ traffic: [RecordedTraffic]) -> [String] {
-        guard traffic.count > 5 else { return traffic.map { "\($0.source) (\($0.kind.rawValue))" } }
+        guard traffic.count > 5 else {
+            return traffic.map { input in
+                // A sweep's archive: its episodes are the sessions of its calls.
+                let episodes = Set(input.services.flatMap { $0.calls.map(\.session) }).count
+                let archive = input.kind == .trace && episodes > 1 ? " archive, \(episodes) episodes" : ""
+                return "\(input.source) (\(input.kind.rawValue)\(archive))"
+            }
+        }
         let kinds = RecordedTraffic.Kind.allCases.compactMap { kind -> String? in
             let count = traffic.filter { $0.kind == kind }.count
             return count == 0 ? nil : "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"
