@@ -27,6 +27,8 @@ package struct LearningReport: Sendable, Hashable {
         package var op: InferredOp
         /// The collection it reads, if any.
         package var collection: String?
+        /// Its answers' schema and the response faults inferred from them.
+        package var responseFaults: ResponseFaultInference? = nil
     }
 
     /// The share of each service's calls held out.
@@ -45,7 +47,8 @@ package struct LearningReport: Sendable, Hashable {
 
     /// What this version never infers, said in every report.
     package static let notInferred = [
-        "response faults (missing, null or retyped fields, malformed bodies): not inferred yet",
+        "response faults other than missing, null or retyped fields, error bodies with a success status, cut-short "
+            + "bodies and HTML error pages (renamed fields, stale reads, page faults, injections) are not inferred",
         "rate limits (token buckets) are not inferred: 429s count as a rate_limited error share of the regime",
         "state changes: create, update and delete tools are not inferred yet; such tools answer a fixed string saying so (op custom)",
         "list filters, ordering and pagination are not inferred: a learned list answers every row of its collection",
@@ -73,6 +76,9 @@ package struct LearningReport: Sendable, Hashable {
                     if case .get(let key) = tool.op { _ = object.updateValue(.string(key), forKey: "key") }
                     if case .unexplained(let reason) = tool.op {
                         _ = object.updateValue(.string(reason), forKey: "not_inferred")
+                    }
+                    if let faults = tool.responseFaults {
+                        _ = object.updateValue(faults.json, forKey: "response_faults")
                     }
                     return .object(object)
                 }),
@@ -181,6 +187,7 @@ package struct LearningReport: Sendable, Hashable {
             case .unexplained(let reason): op = "op not inferred (\(reason)); answers '\(InferredOp.unlearnedAnswer)'"
             }
             lines.append("tool \(tool.id) (recorded as \(tool.name)): \(tool.calls) calls; \(schema); \(op)")
+            lines += tool.responseFaults?.lines ?? []
         }
         for (name, rows) in collections { lines.append("collection \(name): \(rows) rows from responses") }
         if !uncalledTools.isEmpty {
