@@ -1,8 +1,8 @@
 import WorldModel
 
 /// Learns a scenario from recorded traffic: tools (names, descriptions, input schemas),
-/// services (one per recorded server or HTTP host) with their dynamics, and — in this first
-/// version — the state that `get` and `list` tools explain; plus a report of what was inferred,
+/// services (one per recorded server or HTTP host) with their dynamics, and the state: rows,
+/// collections and each tool's op (`StateInference`); plus a report of what was inferred,
 /// from how many calls, and what was rejected or could not be inferred.
 ///
 /// Pure: the same traffic and options always give the same scenario and report, byte for byte.
@@ -88,6 +88,7 @@ package struct ScenarioLearner: Sendable, Hashable {
         var report = LearningReport(holdout: holdout, sources: Self.sourceSummary(traffic))
         var servicesJSON = JSONObject()
         var training: [RecordedCall] = []
+        var trainingSequences: [[RecordedCall]] = []
         var heldOutCounts: [String: Int] = [:]
         for service in serviceNames where !(sequences[service]!.allSatisfy(\.isEmpty)) {
             let all = sequences[service]!
@@ -102,6 +103,7 @@ package struct ScenarioLearner: Sendable, Hashable {
             }
             heldOutCounts[service] = count - kept
             training += fitted.flatMap { $0 }
+            trainingSequences += fitted
             let dynamics = DynamicsLearner(regimes: regimes).learn(service: serviceIDs[service]!, sequences: fitted)!
             _ = servicesJSON.updateValue(dynamics.scenarioJSON, forKey: serviceIDs[service]!)
             report.services.append(.init(recordedName: service, dynamics: dynamics, heldOut: count - kept))
@@ -110,9 +112,7 @@ package struct ScenarioLearner: Sendable, Hashable {
         // Tools that were called, in order first seen; state from their successful answers.
         let called = tools.filter { toolService[$0.name] != nil }
         var state = StateInference()
-        for tool in called {
-            state.infer(tool: tool, calls: training.filter { $0.tool == tool.name })
-        }
+        state.infer(tools: called, sequences: trainingSequences)
         var toolIDs: [String: String] = [:]
         var takenTools: Set<String> = []
         var toolsJSON: [JSON] = []
@@ -126,7 +126,8 @@ package struct ScenarioLearner: Sendable, Hashable {
                     tool.description.flatMap { $0.isEmpty ? nil : $0 } ?? "\(tool.name) (learned from recorded calls)"),
                 "input": tool.inputSchema,
             ]
-            let op = state.ops[tool.name] ?? .unexplained(reason: "never called")
+            let inference = state.inferences[tool.name]!
+            let op = inference.op
             for (key, value) in op.toolMembers(collection: state.collection(of: tool.name)) {
                 _ = object.updateValue(value, forKey: key)
             }
@@ -134,7 +135,8 @@ package struct ScenarioLearner: Sendable, Hashable {
             report.tools.append(
                 .init(
                     name: tool.name, id: id, calls: training.filter { $0.tool == tool.name }.count,
-                    schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name)))
+                    schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name),
+                    rejected: inference.rejected, notes: inference.notes))
         }
         report.collections = state.collections.map { ($0.name, $0.rows.count) }
         report.uncalledTools = tools.filter { toolService[$0.name] == nil }.map(\.name)
