@@ -54,7 +54,9 @@ struct StateInference: Sendable, Hashable {
                     op: Self.recordedOp(calls, reason: "no successful call to learn from"), rejected: [], notes: [])
                 continue
             }
-            switch Self.checkGet(calls) {
+            switch Self.checkGet(calls).flatMap({ found in
+                Self.checkUnchanged(tool: tool.name, sequences: sequences).map { .failure($0) } ?? .success(found)
+            }) {
             case .success(let (key, rows)):
                 inferences[tool.name] = ToolInference(op: .get(key: key), rejected: [], notes: [])
                 add(rows, tool: tool.name, name: Self.collectionName(key: key, tool: tool.name))
@@ -190,6 +192,50 @@ struct StateInference: Sendable, Hashable {
             rows.append(.object(body))
         }
         return .success((candidates!.first!, rows))
+    }
+
+    /// For `get`, which changes nothing: each successful answer is the row as last answered in its
+    /// sequence (by any tool), when it was answered before — the same fields, or at least one
+    /// field besides `id` in common and every common field equal. Nil when that holds for all but
+    /// the tolerated share of the calls; else the first call where it does not.
+    static func checkUnchanged(tool: String, sequences: [[RecordedCall]]) -> Rejection? {
+        var failures: [Rejection] = []
+        var successful = 0
+        var number = 0
+        for sequence in sequences {
+            var seen: [String: JSONObject] = [:]
+            for call in sequence {
+                if call.tool == tool { number += 1 }
+                guard call.outcome == .ok else { continue }
+                if call.tool == tool { successful += 1 }
+                if call.tool == tool, case .object(let row)? = call.structured, let id = row["id"]?.stringValue,
+                    let prior = seen[id]
+                {
+                    let common = row.keys.filter { prior[$0] != nil }
+                    let sameKeys = Set(row.keys) == Set(prior.keys)
+                    if let field = common.first(where: { !WriteOpCheck.same(row[$0], prior[$0]) }) {
+                        failures.append(
+                            Rejection(
+                                call: number,
+                                message:
+                                    "answered \(field) = \(WriteOpCheck.show(row[field])) for '\(id)', last answered as \(WriteOpCheck.show(prior[field])): a get changes nothing"
+                            ))
+                    } else if !sameKeys && !common.contains(where: { $0 != "id" }) {
+                        failures.append(
+                            Rejection(
+                                call: number,
+                                message:
+                                    "answered '\(id)' with none of the fields it was last answered with: not the row"))
+                    }
+                }
+                for row in rows(in: call.structured) { seen[row["id"]!.stringValue!] = row }
+            }
+        }
+        guard failures.count > toleratedFailures(successfulCalls: successful), let first = failures.first else {
+            return nil
+        }
+        let more = failures.count > 1 ? " (and \(failures.count - 1) more of its \(successful) successful calls)" : ""
+        return Rejection(call: first.call, message: first.message + more)
     }
 
     /// For `list`: the rows of every successful answer (an array of objects with string ids, or

@@ -231,6 +231,14 @@ struct WriteOpCheck {
             }
             var newConstants = constants
             if let prior = seen[id] {
+                // The answer is the row: its fields, or at least one besides the id in common.
+                if Set(row.keys) != Set(prior.keys) && !row.keys.contains(where: { $0 != "id" && prior[$0] != nil }) {
+                    state.failures.append(
+                        .init(
+                            call: number,
+                            message: "answered '\(id)' with none of the fields it was last answered with: not the row"))
+                    return
+                }
                 for field in row.keys where field != "id" && (arguments[field]?.isNull ?? true) {
                     guard !Self.same(prior[field], row[field]) else { continue }
                     let value = row[field]!
