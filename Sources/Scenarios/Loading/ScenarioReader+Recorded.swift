@@ -27,14 +27,17 @@ extension ScenarioReader {
                 failed = true
                 continue
             }
-            guard case .object = entry["arguments"] else {
+            guard let arguments = entry["arguments"] else {
+                failed = true  // `object` reported it missing.
+                continue
+            }
+            guard case .object = arguments else {
                 report(
                     Self.join(entryPath, "arguments"),
-                    "expected the call's arguments (an object), found \(Self.describe(entry["arguments"]!))")
+                    "expected the call's arguments (an object), found \(Self.describe(arguments))")
                 failed = true
                 continue
             }
-            let arguments = entry["arguments"]!
             guard let answer = readRecordedAnswer(entry, entryPath) else {
                 failed = true
                 continue
@@ -69,6 +72,7 @@ extension ScenarioReader {
             guard let value = integer(entry["status"], Self.join(path, "status"), in: 200...599) else { return nil }
             status = Int(value)
         }
-        return RecordedAnswers.Answer(status: status, body: entry["result"]!)
+        guard let result = entry["result"] else { return nil }  // `object` reported it missing.
+        return RecordedAnswers.Answer(status: status, body: result)
     }
 }
