@@ -98,6 +98,28 @@ struct StateInferenceTests {
         }
     }
 
+    @Test("a create-only tool gets a collection of its own that starts empty, and the scenario loads")
+    func createOnly() async throws {
+        let calls = (1...3).map { n in
+            RecordedCall(
+                atMs: Double(n) * 100, tool: "add_tag", arguments: ["label": .string("t\(n)")], outcome: .ok,
+                status: 201,
+                latencyMs: 10, body: "", structured: ["id": .string("TG-\(n)"), "label": .string("t\(n)")])
+        }
+        let traffic = RecordedTraffic(
+            source: "tags.jsonl", kind: .recording,
+            tools: [RecordedTool(name: "add_tag", inputSchema: ["type": "object"])],
+            services: [RecordedService(name: "tags", calls: calls)])
+        let result = try ScenarioLearner(name: "tags").learn([traffic])
+        #expect(result.scenario["tools"]?[0]?["op"] == "create")
+        #expect(result.scenario["data"] == ["tag": []])
+        let scenario = try ScenarioLoader.load(result.scenario, file: "tags.json")
+        let episode = try Episode(scenario: scenario, seed: 1)
+        let answer = await episode.call("add_tag", arguments: ["label": "x"])
+        #expect(answer.status == 201)
+        #expect(answer.json?["label"] == "x")
+    }
+
     @Test("the same traffic learns the same bytes")
     func deterministic() throws {
         let first = try ScenarioLearner(name: "notes").learn([notesTraffic()])
