@@ -301,14 +301,7 @@ struct StateInference: Sendable, Hashable {
 
     /// A new, empty collection named `name` (or `name_2`, … when taken); its index.
     private mutating func newCollection(named name: String) -> Int {
-        var unique = name
-        var number = 2
-        while takenNames.contains(unique) {
-            unique = "\(name)_\(number)"
-            number += 1
-        }
-        takenNames.insert(unique)
-        collections.append(Collection(name: unique, rows: [], index: [:]))
+        collections.append(Collection(name: ScenarioLearner.unique(name, in: &takenNames), rows: [], index: [:]))
         return collections.count - 1
     }
 

@@ -111,12 +111,12 @@ struct WriteOpCheck {
         }
     }
 
-    private func create(_ state: inout Walk) -> Outcome {
-        var sources: [String: Set<String>] = [:]
-        var constants: [String: JSON?] = [:]  // nil: no constant fits
-        var fieldOrder: [String] = []
-        var keyArguments: Set<String>? = nil
-        var collection: Int? = nil
+    /// Walks the tool's successful calls, each with the row it answered (a call answering none
+    /// is a failure), the row's id and the rows last answered in its sequence; `visit` says why
+    /// the call contradicts the candidate, or nil.
+    private func walkAnswers(
+        _ state: inout Walk, _ visit: (RecordedCall, JSONObject, String, [String: JSONObject]) -> String?
+    ) {
         walk { call, number, seen in
             guard let number, call.outcome == .ok else { return }
             state.successful += 1
@@ -125,12 +125,19 @@ struct WriteOpCheck {
                     .init(call: number, message: "answered something other than one row with a string id"))
                 return
             }
+            if let message = visit(call, row, id, seen) { state.failures.append(.init(call: number, message: message)) }
+        }
+    }
+
+    private func create(_ state: inout Walk) -> Outcome {
+        var sources: [String: Set<String>] = [:]
+        var constants: [String: JSON?] = [:]  // nil: no constant fits
+        var fieldOrder: [String] = []
+        var keyArguments: Set<String>? = nil
+        var collection: Int? = nil
+        walkAnswers(&state) { call, row, id, seen in
             if seen[id] != nil {
-                state.failures.append(
-                    .init(
-                        call: number,
-                        message: "answered '\(id)', a row already answered earlier in its sequence (not a new row)"))
-                return
+                return "answered '\(id)', a row already answered earlier in its sequence (not a new row)"
             }
             let arguments = call.arguments.objectValue ?? [:]
             var newSources = sources
@@ -148,13 +155,7 @@ struct WriteOpCheck {
                 if narrowed.isEmpty, constant! == nil {
                     let earlier =
                         constants[field].flatMap { $0 }.map { " (earlier creates answered \(Self.show($0)))" } ?? ""
-                    state.failures.append(
-                        .init(
-                            call: number,
-                            message:
-                                "answered \(field) = \(Self.show(value)), which no argument of the call gives\(earlier)"
-                        ))
-                    return
+                    return "answered \(field) = \(Self.show(value)), which no argument of the call gives\(earlier)"
                 }
                 newSources[field] = narrowed
                 newConstants[field] = constant!
@@ -165,6 +166,7 @@ struct WriteOpCheck {
             let idArguments = Set(arguments.keys.filter { arguments[$0] == .string(id) })
             keyArguments = keyArguments.map { $0.intersection(idArguments) } ?? idArguments
             if collection == nil { collection = collectionOfID[id] }
+            return nil
         }
         let required = self.required
         return verdict(
@@ -197,66 +199,36 @@ struct WriteOpCheck {
         var constants: [String: JSON] = [:]
         var constantOrder: [String] = []
         var collection: Int? = nil
-        walk { call, number, seen in
-            guard let number, call.outcome == .ok else { return }
-            state.successful += 1
-            guard case .object(let row)? = call.structured, case .string(let id)? = row["id"] else {
-                state.failures.append(
-                    .init(call: number, message: "answered something other than one row with a string id"))
-                return
-            }
+        walkAnswers(&state) { call, row, id, seen in
             let arguments = call.arguments.objectValue ?? [:]
             let idArguments = Set(arguments.keys.filter { arguments[$0] == .string(id) })
             let narrowed = keyArguments.map { $0.intersection(idArguments) } ?? idArguments
             guard !narrowed.isEmpty else {
-                state.failures.append(
-                    .init(
-                        call: number,
-                        message:
-                            "answered the row '\(id)', which no argument names\(keyArguments == nil ? "" : " that named the rows of earlier calls")"
-                    ))
                 return
+                    "answered the row '\(id)', which no argument names\(keyArguments == nil ? "" : " that named the rows of earlier calls")"
             }
             for name in arguments.keys where !narrowed.contains(name) {
                 let value = arguments[name]!
                 guard !value.isNull, let field = row[name] else { continue }
                 if !Self.same(field, value) {
-                    state.failures.append(
-                        .init(
-                            call: number,
-                            message:
-                                "answered field \(name) = \(Self.show(field)), the arguments said \(Self.show(value))"))
-                    return
+                    return "answered field \(name) = \(Self.show(field)), the arguments said \(Self.show(value))"
                 }
             }
             var newConstants = constants
             if let prior = seen[id] {
                 // The answer is the row: its fields, or at least one besides the id in common.
                 if Set(row.keys) != Set(prior.keys) && !row.keys.contains(where: { $0 != "id" && prior[$0] != nil }) {
-                    state.failures.append(
-                        .init(
-                            call: number,
-                            message: "answered '\(id)' with none of the fields it was last answered with: not the row"))
-                    return
+                    return "answered '\(id)' with none of the fields it was last answered with: not the row"
                 }
                 for field in row.keys where field != "id" && (arguments[field]?.isNull ?? true) {
                     guard !Self.same(prior[field], row[field]) else { continue }
                     let value = row[field]!
                     if let previous = constants[field], !Self.same(previous, value) {
-                        state.failures.append(
-                            .init(
-                                call: number,
-                                message:
-                                    "changed field \(field) to \(Self.show(value)), which no argument gives (an earlier call set \(Self.show(previous)))"
-                            ))
                         return
+                            "changed field \(field) to \(Self.show(value)), which no argument gives (an earlier call set \(Self.show(previous)))"
                     }
                     if InferredOp.literal(value) == nil {
-                        state.failures.append(
-                            .init(
-                                call: number,
-                                message: "changed field \(field) to \(Self.show(value)), which no argument gives"))
-                        return
+                        return "changed field \(field) to \(Self.show(value)), which no argument gives"
                     }
                     newConstants[field] = value
                 }
@@ -269,6 +241,7 @@ struct WriteOpCheck {
                 setArguments.append(name)
             }
             if collection == nil { collection = collectionOfID[id] }
+            return nil
         }
         let required = self.required
         return verdict(
