@@ -171,15 +171,50 @@ package struct ResponseFaultInference: Sendable, Hashable {
         return answered
     }
 
-    /// `calls` (this tool's) as state inference should read them: without the successful bodies a
-    /// fault damaged (`isDamaged`), and with the answers that match the schema before the others,
-    /// keeping their order otherwise, so a row is first seen as it usually is (not with the field
-    /// a fault removed, nulled or retyped).
-    package func forState(_ calls: [RecordedCall]) -> [RecordedCall] {
-        let kept = calls.filter { !Self.isDamaged($0) }
-        guard let schema else { return kept }
-        let usual = kept.map { call in call.outcome != .ok || call.structured.map(schema.matches) ?? true }
-        return kept.indices.filter { usual[$0] }.map { kept[$0] } + kept.indices.filter { !usual[$0] }.map { kept[$0] }
+    /// `call` (one of this tool's) as state inference should read it: `nil` when a fault damaged
+    /// its whole body (`isDamaged`), else the call with the fields a fault nulled or retyped taken
+    /// out of its rows, so the state is neither taken from nor checked against a damaged value.
+    /// Calls keep their order: state inference replays them in sequence.
+    package func forState(_ call: RecordedCall) -> RecordedCall? {
+        guard !Self.isDamaged(call) else { return nil }
+        guard call.outcome == .ok, let schema, let body = call.structured else { return call }
+        let damaged = schema.fields.filter { field in
+            schema.rowsOf(body).contains { row in
+                switch schema.observe(field, in: row) {
+                case .departed(.wrongType)?: true
+                case .departed(.null)?: !field.nullable
+                default: false
+                }
+            }
+        }
+        guard !damaged.isEmpty else { return call }
+        func strip(_ row: JSONObject) -> JSONObject {
+            damaged.reduce(row) { row, field in Self.removing(field.path[...], from: row) }
+        }
+        var repaired = call
+        switch body {
+        case .array(let items) where schema.isList:
+            repaired.structured = .array(items.map { $0.objectValue.map { .object(strip($0)) } ?? $0 })
+        case .object(var object) where schema.isList:
+            guard let items = object["items"]?.arrayValue else { return call }
+            _ = object.updateValue(.array(items.map { $0.objectValue.map { .object(strip($0)) } ?? $0 }), forKey: "items")
+            repaired.structured = .object(object)
+        case .object(let row): repaired.structured = .object(strip(row))
+        default: return call
+        }
+        return repaired
+    }
+
+    /// `row` without the member at `path` (a dotted path through nested objects).
+    static func removing(_ path: ArraySlice<String>, from row: JSONObject) -> JSONObject {
+        guard let key = path.first else { return row }
+        var row = row
+        if path.count == 1 {
+            _ = row.removeValue(forKey: key)
+        } else if case .object(let nested)? = row[key] {
+            _ = row.updateValue(.object(removing(path.dropFirst(), from: nested)), forKey: key)
+        }
+        return row
     }
 
     /// Whether `call` succeeded with a body a response fault damaged: cut short (it starts like
@@ -299,14 +334,6 @@ package struct ResponseFaultInference: Sendable, Hashable {
             }
             add(kind, field: name, count: count, of: total)
         }
-    }
-
-    /// Moves the field rules to the notes, saying `reason` (a learned tool that answers no rows).
-    package mutating func dropFieldRules(because reason: String) {
-        for rule in rules where rule.field != nil {
-            notes.append("\(rule.kind.rawValue) \(rule.field!) (p \(rule.p)) not written: \(reason)")
-        }
-        rules.removeAll { $0.field != nil }
     }
 
     /// The rules as scenario `faults` entries for the tool named `toolID` in the scenario; rule

@@ -1,8 +1,8 @@
 import WorldModel
 
 /// Learns a scenario from recorded traffic: tools (names, descriptions, input schemas),
-/// services (one per recorded server or HTTP host) with their dynamics, and — in this first
-/// version — the state that `get` and `list` tools explain; plus a report of what was inferred,
+/// services (one per recorded server or HTTP host) with their dynamics, and the state: rows,
+/// collections and each tool's op (`StateInference`); plus a report of what was inferred,
 /// from how many calls, and what was rejected or could not be inferred.
 ///
 /// Pure: the same traffic and options always give the same scenario and report, byte for byte.
@@ -88,6 +88,7 @@ package struct ScenarioLearner: Sendable, Hashable {
         var report = LearningReport(holdout: holdout, sources: Self.sourceSummary(traffic))
         var servicesJSON = JSONObject()
         var training: [RecordedCall] = []
+        var trainingSequences: [[RecordedCall]] = []
         var heldOutCounts: [String: Int] = [:]
         for service in serviceNames where !(sequences[service]!.allSatisfy(\.isEmpty)) {
             let all = sequences[service]!
@@ -102,6 +103,7 @@ package struct ScenarioLearner: Sendable, Hashable {
             }
             heldOutCounts[service] = count - kept
             training += fitted.flatMap { $0 }
+            trainingSequences += fitted
             // HTML error pages are a response fault rule's (ResponseFaultInference), not the regimes'.
             let dynamics = DynamicsLearner(regimes: regimes).learn(
                 service: serviceIDs[service]!, sequences: fitted.map { $0.map(ResponseFaultInference.forDynamics) })!
@@ -114,12 +116,15 @@ package struct ScenarioLearner: Sendable, Hashable {
         var state = StateInference()
         var responseFaults: [String: ResponseFaultInference] = [:]
         for tool in called {
-            let calls = training.filter { $0.tool == tool.name }
-            let faults = ResponseFaultInference(tool: tool.name, calls: calls)
-            responseFaults[tool.name] = faults
-            // Without the bodies faults damaged, the usual ones first (rows are taken as first seen).
-            state.infer(tool: tool, calls: faults.forState(calls))
+            responseFaults[tool.name] = ResponseFaultInference(
+                tool: tool.name, calls: training.filter { $0.tool == tool.name })
         }
+        // Without the bodies and fields faults damaged: they say nothing about the state.
+        state.infer(
+            tools: called,
+            sequences: trainingSequences.map { sequence in
+                sequence.compactMap { call in responseFaults[call.tool].map { $0.forState(call) } ?? call }
+            })
         var toolIDs: [String: String] = [:]
         var takenTools: Set<String> = []
         var toolsJSON: [JSON] = []
@@ -135,21 +140,19 @@ package struct ScenarioLearner: Sendable, Hashable {
                     tool.description.flatMap { $0.isEmpty ? nil : $0 } ?? "\(tool.name) (learned from recorded calls)"),
                 "input": tool.inputSchema,
             ]
-            let op = state.ops[tool.name] ?? .unexplained(reason: "never called")
+            let inference = state.inferences[tool.name]!
+            let op = inference.op
             for (key, value) in op.toolMembers(collection: state.collection(of: tool.name)) {
                 _ = object.updateValue(value, forKey: key)
             }
             toolsJSON.append(.object(object))
-            var faults = responseFaults[tool.name]!
-            if op.name == "custom" {
-                faults.dropFieldRules(because: "the learned tool answers no rows for them to act on")
-            }
+            let faults = responseFaults[tool.name]!
             faultsJSON += faults.scenarioRules(toolID: id, ids: &ruleIDs)
             report.tools.append(
                 .init(
                     name: tool.name, id: id, calls: training.filter { $0.tool == tool.name }.count,
                     schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name),
-                    responseFaults: faults))
+                    responseFaults: faults, rejected: inference.rejected, notes: inference.notes))
         }
         report.collections = state.collections.map { ($0.name, $0.rows.count) }
         report.uncalledTools = tools.filter { toolService[$0.name] == nil }.map(\.name)
