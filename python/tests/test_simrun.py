@@ -52,8 +52,9 @@ def test_env_plays_a_passing_episode_with_a_scripted_policy(tmp_path):
     with simrun.Env("crm-refund", trace_dir=str(tmp_path), no_faults=True) as env:
         reward, info = play(env, seed=3)
         assert reward == 1.0, info["verdict"].failed_checks
-        assert info["verdict"].passed
+        assert info["verdict"].passed and info["verdict"].outcome == "pass"
         trace = env.trace_path
+    assert simrun.verdict(trace, replay=True) == simrun.verdict(trace)
     replay = subprocess.run([simrun.binary(), "replay", trace, "--format", "json"], capture_output=True, text=True)
     assert json.loads(replay.stdout)["result"] == "identical"
 
@@ -63,6 +64,8 @@ def test_verdict_reads_every_check_and_refuses_unfinished_traces(tmp_path):
         pass  # nobody connects; stopping the server ends the episode without an answer
     outcome = simrun.verdict(str(tmp_path / "t.jsonl"))
     assert not outcome.passed and outcome.answer is None and outcome.steps == 0
+    assert outcome.outcome == "fail"
+    assert all(check.attributed_to == "agent" for check in outcome.failed_checks)
     assert all(check.evidence for check in outcome.checks)
     assert any(not check.passed for check in outcome.failed_checks)
     (tmp_path / "cut.jsonl").write_text('{"type":"header"}\n')

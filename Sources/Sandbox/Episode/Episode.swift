@@ -101,6 +101,15 @@ public actor Episode {
         return observation
     }
 
+    /// Records that the agent abandoned the answer to step `step` (an MCP client's
+    /// `notifications/cancelled` while a `--realtime` server held the answer): the call stands,
+    /// and the trace gets a cancellation line after it. `step` must be one of `steps`; after
+    /// `finish` nothing is recorded.
+    public func recordCancellation(ofStep step: Int) {
+        guard finalVerdict == nil else { return }
+        engine.recordCancellation(ofStep: step)
+    }
+
     /// Ends the episode with the agent's final answer, given after `thinkTimeMs` more agent time
     /// (by default the time slept on `clock`), and returns the verdict; calling it again returns
     /// the same verdict.

@@ -111,21 +111,31 @@ def serve(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int 
 
 @dataclasses.dataclass(frozen=True)
 class Check:
-    """One check of a verdict, with its evidence."""
+    """One check of a verdict, with its evidence.
+
+    `attributed_to` says who a failed check is put down to: "agent", "fault" (an injected fault
+    fired in the episode) or "scenario" (one of the scenario's expressions failed); None when passed.
+    """
     name: str
     kind: str
     passed: bool
     evidence: str
+    attributed_to: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class Verdict:
-    """The verdict of a finished episode: every check with its evidence."""
+    """The verdict of a finished episode: every check with its evidence.
+
+    `outcome` is the verdict in one word (the trace's `verdict` member): "pass", "fail", or
+    "error" when the episode failed because of the scenario rather than the agent.
+    """
     passed: bool
     checks: tuple[Check, ...]
     answer: str | None
     steps: int
     virtual_time_ms: int
+    outcome: str = "fail"
 
     @property
     def failed_checks(self) -> tuple[Check, ...]:
@@ -133,14 +143,32 @@ class Verdict:
 
     @classmethod
     def from_json(cls, record: dict[str, Any]) -> "Verdict":
-        return cls(passed=bool(record["passed"]),
-                   checks=tuple(Check(c["name"], c["kind"], bool(c["passed"]), c["evidence"]) for c in record["checks"]),
-                   answer=record.get("answer"), steps=int(record["steps"]),
-                   virtual_time_ms=int(record["virtual_time_ms"]))
+        checks = tuple(Check(c["name"], c["kind"], bool(c["passed"]), c["evidence"], c.get("attributed_to"))
+                       for c in record["checks"])
+        passed = bool(record["passed"])
+        outcome = record.get("verdict")
+        if outcome is None:  # a trace written before the member existed: the same rule as simrun's
+            outcome = "pass" if passed else (
+                "error" if any(c.attributed_to == "scenario" for c in checks if not c.passed) else "fail")
+        return cls(passed=passed, checks=checks, answer=record.get("answer"), steps=int(record["steps"]),
+                   virtual_time_ms=int(record["virtual_time_ms"]), outcome=outcome)
 
 
-def verdict(trace: str) -> Verdict:
-    """The verdict recorded on the last line of a finished trace; SimrunError when it has none."""
+def verdict(trace: str, *, replay: bool = False) -> Verdict:
+    """The verdict recorded on the last line of a finished trace; SimrunError when it has none.
+
+    With `replay=True`, the episode is re-executed first (`simrun replay TRACE --format json`) and
+    the verdict returned is the recomputed one; SimrunError when the replay diverges or the trace
+    is incomplete.
+    """
+    if replay:
+        result = subprocess.run([binary(), "replay", trace, "--format", "json"], capture_output=True, text=True)
+        if result.returncode not in (0, 1):
+            raise SimrunError(result.stderr.strip() or f"simrun replay exited with status {result.returncode}")
+        report = json.loads(result.stdout)
+        if report["result"] != "identical":
+            raise SimrunError(f"{trace}: replay {report['result']}: {json.dumps(report['divergence'])}")
+        return Verdict.from_json(report["verdict"])
     try:
         with open(trace, "rb") as handle:
             lines = handle.read().splitlines()
