@@ -129,6 +129,7 @@ struct AgentTeamsTests {
                     return error.code, None
             init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
             print(post(init, {"Origin": "http://evil.example"})[0])
+            print(post(init, {"Host": "evil.example:%s" % sys.argv[1]})[0])
             status, session = post(init)
             print(status)
             print(post({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm_get_ticket", "arguments": {"ticket_id": "T-7031"}}}, {"Mcp-Session-Id": session})[0])
@@ -138,7 +139,7 @@ struct AgentTeamsTests {
             echo "exit $?"
             """
         let result = try SimrunProcess.shell(script)
-        #expect(result.stdout == "403\n200\n200\nexit 0\n", "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout == "403\n421\n200\n200\nexit 0\n", "\(result.stdout)\(result.stderr)")
         let replay = try SimrunProcess.run(["replay", trace])
         #expect(replay.stdout.hasPrefix("identical (1 step)"), "\(replay.stdout)\(replay.stderr)")
         let log = try String(contentsOfFile: scratch.path + "/log", encoding: .utf8)
@@ -146,6 +147,8 @@ struct AgentTeamsTests {
         for (arguments, message) in [
             (["serve", "crm-refund", "--http", "70000"], "--http takes [HOST:]PORT"),
             (["serve", "crm-refund", "--port-file", "p"], "--port-file needs --http"),
+            (["serve", "crm-refund", "--max-sessions", "4"], "--max-sessions needs --http"),
+            (["serve", "crm-refund", "--http", "0", "--max-sessions", "0"], "--max-sessions"),
             (["serve", "crm-refund", "--http", "203.0.113.1:0"], "cannot listen on 203.0.113.1:0"),
         ] {
             let bad = try SimrunProcess.run(arguments)

@@ -59,6 +59,25 @@ def test_env_plays_a_passing_episode_with_a_scripted_policy(tmp_path):
     assert json.loads(replay.stdout)["result"] == "identical"
 
 
+def test_env_answers_an_unknown_tool_with_an_error_observation(tmp_path):
+    with simrun.Env("crm-refund", trace_dir=str(tmp_path), no_faults=True) as env:
+        env.reset(seed=2)
+        observation, reward, terminated, truncated, info = env.step({"tool": "no_such_tool", "arguments": {}})
+        assert info["is_error"] and "no_such_tool" in observation
+        assert (reward, terminated, truncated) == (0.0, False, False)
+        _, reward, terminated, _, info = env.step(ANSWER)
+        assert terminated and reward == 0.0 and info["verdict"].outcome == "fail"
+
+
+def test_extra_args_reach_simrun_serve(tmp_path):
+    entry = simrun.mcp_server("crm-refund", extra_args=["--realtime", "2"])
+    assert entry["args"][-2:] == ["--realtime", "2"]
+    with simrun.serve("crm-refund", trace=str(tmp_path / "t.jsonl"), extra_args=["--think-time", "zero"]):
+        pass
+    with open(tmp_path / "t.jsonl", encoding="utf-8") as handle:
+        assert json.loads(handle.readline())["think_time"] == "zero"
+
+
 def test_verdict_reads_every_check_and_refuses_unfinished_traces(tmp_path):
     with simrun.serve("crm-refund", seed=1, trace=str(tmp_path / "t.jsonl")):
         pass  # nobody connects; stopping the server ends the episode without an answer

@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 __all__ = ["Check", "Env", "SimrunError", "Verdict", "binary", "mcp_server", "serve", "tools", "verdict"]
 
@@ -48,28 +48,29 @@ def binary() -> str:
 
 
 def mcp_server(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int = 1,
-               no_faults: bool = False) -> dict[str, Any]:
+               no_faults: bool = False, extra_args: Sequence[str] = ()) -> dict[str, Any]:
     """An `mcpServers` entry that serves one episode over stdio, for clients that keep one session open.
 
     Clients that open a server process per call (LangChain's `MultiServerMCPClient.get_tools()`,
     LlamaIndex's `BasicMCPClient`, AutoGen's `mcp_server_tools`) need `serve()` instead.
+    `extra_args` go to `simrun serve` as they are (e.g. `["--realtime", "--faults", "f.json"]`).
     """
     args = ["serve", scenario, "--seed", str(seed), "--trial", str(trial)]
     if trace is not None:
         args += ["--trace", os.path.abspath(trace)]
     if no_faults:
         args.append("--no-faults")
-    return {"transport": "stdio", "command": binary(), "args": args}
+    return {"transport": "stdio", "command": binary(), "args": args + list(extra_args)}
 
 
 @contextlib.contextmanager
 def serve(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int = 1, no_faults: bool = False,
-          host: str = "127.0.0.1", timeout: float = 30.0) -> Iterator[str]:
+          host: str = "127.0.0.1", timeout: float = 30.0, extra_args: Sequence[str] = ()) -> Iterator[str]:
     """Runs `simrun serve --http` for one episode and yields its URL (`http://127.0.0.1:PORT/mcp`).
 
     Every session any client opens plays the same episode. Leaving the block stops the server,
     which ends the episode (without an answer if `submit_answer` was not called) and completes
-    the trace.
+    the trace. `extra_args` go to `simrun serve` as they are (e.g. `["--realtime"]`).
     """
     with tempfile.TemporaryDirectory(prefix="simrun-") as scratch:
         port_file = os.path.join(scratch, "port")
@@ -79,6 +80,7 @@ def serve(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int 
             args += ["--trace", os.path.abspath(trace)]
         if no_faults:
             args.append("--no-faults")
+        args += list(extra_args)
         log = open(os.path.join(scratch, "server.log"), "w+b")
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         try:
@@ -225,6 +227,18 @@ class _HTTPSession:
             raise SimrunError(f"{method}: {reply and reply['error'].get('message')}")
         return reply["result"]
 
+    def call_tool(self, name: str, arguments: Any) -> dict[str, Any]:
+        """A `tools/call` result; a JSON-RPC error (an unknown tool) comes back as an error result,
+        as an agent framework shows it to a model."""
+        self.next_id += 1
+        reply = self._post({"jsonrpc": "2.0", "id": self.next_id, "method": "tools/call",
+                            "params": {"name": name, "arguments": arguments}})
+        if reply is None:
+            raise SimrunError("tools/call: no answer")
+        if "error" in reply:
+            return {"content": [{"type": "text", "text": reply["error"].get("message", "")}], "isError": True}
+        return reply["result"]
+
     def notify(self, method: str) -> None:
         self._post({"jsonrpc": "2.0", "method": method})
 
@@ -236,7 +250,8 @@ class Env:
     function-calling format, `submit_answer` last), `info["task"]`. `step(action)` takes
     `{"tool": NAME, "arguments": {...}}` or `{"answer": TEXT}` and returns
     `(observation, reward, terminated, truncated, info)`: the tool's answer text (with
-    `info["is_error"]`, `info["structured"]`, `info["meta"]`); after an answer, `terminated` is
+    `info["is_error"]`, `info["structured"]`, `info["meta"]`; an unknown tool or malformed
+    arguments give an error observation, as a framework would show a model); after an answer, `terminated` is
     true, `reward` is 1.0 when the verdict passed and 0.0 when not, and `info["verdict"]` holds it.
     `trace_dir` keeps each episode's trace as `<scenario>-seed-<S>.jsonl` (default: a temporary
     directory removed by `close()`).
@@ -282,8 +297,7 @@ class Env:
             return _text(result), 1.0 if outcome.passed else 0.0, True, False, {"verdict": outcome}
         if "tool" not in action:
             raise SimrunError('an action is {"tool": NAME, "arguments": {...}} or {"answer": TEXT}')
-        result = self._session.request("tools/call", {"name": action["tool"],
-                                                      "arguments": action.get("arguments", {})})
+        result = self._session.call_tool(str(action["tool"]), action.get("arguments", {}))
         self._steps += 1
         truncated = self.max_steps is not None and self._steps >= self.max_steps
         info: dict[str, Any] = {"is_error": bool(result.get("isError")), "structured": result.get("structuredContent"),
