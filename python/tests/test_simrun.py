@@ -69,6 +69,15 @@ def test_env_answers_an_unknown_tool_with_an_error_observation(tmp_path):
         assert terminated and reward == 0.0 and info["verdict"].outcome == "fail"
 
 
+def test_env_reset_without_a_seed_takes_the_next_one(tmp_path):
+    with simrun.Env("crm-refund", trace_dir=str(tmp_path), no_faults=True) as env:
+        assert env.reset()[1]["seed"] == 1
+        assert env.reset()[1]["seed"] == 2
+        assert env.reset(seed=9)[1]["seed"] == 9 and env.reset()[1]["seed"] == 10
+        with pytest.raises(simrun.SimrunError, match="whole number"):
+            env.reset(seed=-1)
+
+
 def test_extra_args_reach_simrun_serve(tmp_path):
     entry = simrun.mcp_server("crm-refund", extra_args=["--realtime", "2"])
     assert entry["args"][-2:] == ["--realtime", "2"]

@@ -110,6 +110,16 @@ public actor Episode {
         engine.recordCancellation(ofStep: step)
     }
 
+    /// `call(_:arguments:thinkTimeMs:)`, with the index of the step the call was recorded as
+    /// (`nil` when nothing was recorded: the episode was over), in one hop for the MCP server.
+    package func callRecordingStep(
+        _ tool: String, arguments: JSON, thinkTimeMs: Int64?
+    ) async -> (observation: Observation, step: Int?) {
+        let before = engine.steps.count
+        let observation = await call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
+        return (observation, engine.steps.count > before ? engine.steps.count : nil)
+    }
+
     /// Ends the episode with the agent's final answer, given after `thinkTimeMs` more agent time
     /// (by default the time slept on `clock`), and returns the verdict; calling it again returns
     /// the same verdict.

@@ -26,9 +26,7 @@ public actor EpisodeMCPSession: MCPSession {
     /// error instead of an observation: the server never serves what it cannot record.
     public func call(tool: String, arguments: JSON, thinkTimeMs: Int64) async -> MCPToolOutcome {
         if let stopped = await traceFailure() { return stopped }
-        let before = await episode.steps.count
-        let observation = await episode.call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
-        let recorded = await episode.steps.count
+        let (observation, step) = await episode.callRecordingStep(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
         if let stopped = await traceFailure() { return stopped }
         var extra = JSONObject()
         if let retryAfter = observation.header("Retry-After") { extra["retry_after"] = .string(retryAfter) }
@@ -36,7 +34,7 @@ public actor EpisodeMCPSession: MCPSession {
         var outcome = MCPToolOutcome(
             status: observation.status, body: observation.body, latencyMs: observation.latencyMs, extraMeta: extra)
         outcome.endsEpisode = await episode.verdict != nil
-        if recorded > before { outcome.step = recorded }
+        outcome.step = step
         return outcome
     }
 

@@ -246,7 +246,7 @@ class _HTTPSession:
 class Env:
     """A Gymnasium-style environment over one scenario: an episode per `reset`.
 
-    `reset(seed)` returns `(observation, info)`: the task text, and `info["tools"]` (OpenAI
+    `reset(seed)` (without a seed: the previous one plus 1, first 1) returns `(observation, info)`: the task text, and `info["tools"]` (OpenAI
     function-calling format, `submit_answer` last), `info["task"]`. `step(action)` takes
     `{"tool": NAME, "arguments": {...}}` or `{"answer": TEXT}` and returns
     `(observation, reward, terminated, truncated, info)`: the tool's answer text (with
@@ -270,8 +270,16 @@ class Env:
         self._session: _HTTPSession | None = None
         self.trace_path: str | None = None
         self._steps = 0
+        self._seed: int | None = None
 
-    def reset(self, seed: int = 1, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        """Starts an episode with `seed`; without one (Gymnasium's `reset()`), the seed after the
+        previous episode's (1 for the first), so repeated resets play different, repeatable episodes."""
+        if seed is None:
+            seed = 1 if self._seed is None else self._seed + 1
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**64:
+            raise SimrunError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
+        self._seed = seed
         self._stop()
         name = os.path.splitext(os.path.basename(self.scenario))[0]
         self.trace_path = os.path.join(self.trace_dir, f"{name}-seed-{seed}.jsonl")
