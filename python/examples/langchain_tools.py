@@ -8,13 +8,10 @@ result, that is only the body text (`status="error"`), with no HTTP-like status 
 """
 
 import asyncio
-import os
-import tempfile
 
-import simrun
 from langchain_core.messages import ToolMessage
 from langchain_mcp_adapters.client import MultiServerMCPClient
-from refund_plan import ANSWER, MISSING_TICKET, PLAN, SERVE
+from refund_plan import ANSWER, MISSING_TICKET, PLAN, play_episode
 
 
 async def play(url: str) -> None:
@@ -33,15 +30,5 @@ async def play(url: str) -> None:
     assert all(message.status == "success" for message in messages[1:])
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        trace = os.path.join(scratch, "episode.jsonl")
-        with simrun.serve("crm-refund", trace=trace, **SERVE) as url:
-            asyncio.run(play(url))
-        verdict = simrun.verdict(trace, replay=True)
-        assert verdict.outcome == "pass", verdict.failed_checks
-        print(f"langchain: {verdict.outcome} ({verdict.steps} steps)")
-
-
 if __name__ == "__main__":
-    main()
+    play_episode("langchain", lambda url: asyncio.run(play(url)))

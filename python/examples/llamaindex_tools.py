@@ -8,12 +8,9 @@ result as Python text (`meta={... 'status': 404} content=[...] ... is_error=True
 """
 
 import asyncio
-import os
-import tempfile
 
-import simrun
 from llama_index.tools.mcp import BasicMCPClient, McpToolSpec
-from refund_plan import ANSWER, MISSING_TICKET, PLAN, SERVE
+from refund_plan import ANSWER, MISSING_TICKET, PLAN, play_episode
 
 
 async def play(url: str) -> None:
@@ -25,15 +22,5 @@ async def play(url: str) -> None:
     assert "'status': 404" in error.content and "not_found" in error.content and "is_error=True" in error.content
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        trace = os.path.join(scratch, "episode.jsonl")
-        with simrun.serve("crm-refund", trace=trace, **SERVE) as url:
-            asyncio.run(play(url))
-        verdict = simrun.verdict(trace, replay=True)
-        assert verdict.outcome == "pass", verdict.failed_checks
-        print(f"llama-index: {verdict.outcome} ({verdict.steps} steps)")
-
-
 if __name__ == "__main__":
-    main()
+    play_episode("llama-index", lambda url: asyncio.run(play(url)))

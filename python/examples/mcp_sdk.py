@@ -6,13 +6,10 @@ the fields `isError`, `structuredContent`.)
 """
 
 import asyncio
-import os
-import tempfile
 
-import simrun
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client  # mcp 1.x: streamablehttp_client
-from refund_plan import ANSWER, MISSING_TICKET, PLAN, SERVE
+from refund_plan import ANSWER, MISSING_TICKET, PLAN, play_episode
 
 
 async def play(url: str) -> None:
@@ -29,15 +26,5 @@ async def play(url: str) -> None:
             await session.call_tool("submit_answer", {"answer": ANSWER})
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        trace = os.path.join(scratch, "episode.jsonl")
-        with simrun.serve("crm-refund", trace=trace, **SERVE) as url:
-            asyncio.run(play(url))
-        verdict = simrun.verdict(trace, replay=True)  # re-executes the episode, then reads its verdict
-        assert verdict.outcome == "pass", verdict.failed_checks
-        print(f"mcp: {verdict.outcome} ({verdict.steps} steps)")
-
-
 if __name__ == "__main__":
-    main()
+    play_episode("mcp", lambda url: asyncio.run(play(url)))

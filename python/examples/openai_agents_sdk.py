@@ -7,17 +7,14 @@ only the body text (a `function_call_output` of `input_text`): no status, no `_m
 
 import asyncio
 import json
-import os
-import tempfile
 
-import simrun
 from agents import Agent, Runner, set_tracing_disabled
 from agents.items import ModelResponse
 from agents.mcp import MCPServerStreamableHttp
 from agents.models.interface import Model
 from agents.usage import Usage
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
-from refund_plan import ANSWER, MISSING_TICKET, PLAN, SERVE
+from refund_plan import ANSWER, MISSING_TICKET, PLAN, play_episode
 
 SCRIPT = [MISSING_TICKET, *PLAN, ("submit_answer", {"answer": ANSWER})]
 seen_outputs: list[str] = []
@@ -54,15 +51,5 @@ async def play(url: str) -> None:
     assert "not_found" in error and "404" not in error
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        trace = os.path.join(scratch, "episode.jsonl")
-        with simrun.serve("crm-refund", trace=trace, **SERVE) as url:
-            asyncio.run(play(url))
-        verdict = simrun.verdict(trace, replay=True)
-        assert verdict.outcome == "pass", verdict.failed_checks
-        print(f"openai-agents: {verdict.outcome} ({verdict.steps} steps)")
-
-
 if __name__ == "__main__":
-    main()
+    play_episode("openai-agents", lambda url: asyncio.run(play(url)))

@@ -6,15 +6,12 @@ only the body text (its `outcome` is "retried"): no status, no `_meta` (so no Re
 """
 
 import asyncio
-import os
-import tempfile
 
-import simrun
 from pydantic_ai import Agent
 from pydantic_ai.mcp import MCPToolset
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
-from refund_plan import ANSWER, MISSING_TICKET, PLAN, SERVE
+from refund_plan import ANSWER, MISSING_TICKET, PLAN, play_episode
 
 SCRIPT = [MISSING_TICKET, *PLAN, ("submit_answer", {"answer": ANSWER})]
 seen_errors: list[object] = []
@@ -41,15 +38,5 @@ async def play(url: str) -> None:
     assert "not_found" in error.content and "404" not in error.content
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        trace = os.path.join(scratch, "episode.jsonl")
-        with simrun.serve("crm-refund", trace=trace, **SERVE) as url:
-            asyncio.run(play(url))
-        verdict = simrun.verdict(trace, replay=True)
-        assert verdict.outcome == "pass", verdict.failed_checks
-        print(f"pydantic-ai: {verdict.outcome} ({verdict.steps} steps)")
-
-
 if __name__ == "__main__":
-    main()
+    play_episode("pydantic-ai", lambda url: asyncio.run(play(url)))

@@ -5,14 +5,11 @@ the observation of each step is what the model reads next. Of an error result, t
 body text, as an ordinary observation (not an error step): no status, no `_meta`.
 """
 
-import os
-import tempfile
 
-import simrun
 from smolagents import ChatMessage, MCPClient, Model, ToolCallingAgent
 from smolagents.models import ChatMessageToolCall, ChatMessageToolCallFunction
 from smolagents.monitoring import LogLevel
-from refund_plan import ANSWER, MISSING_TICKET, PLAN, SERVE
+from refund_plan import ANSWER, MISSING_TICKET, PLAN, play_episode
 
 # smolagents requires every argument its schema does not mark `nullable`, and it does not read
 # `{"type": ["string", "null"]}` as nullable: a list tool's optional `cursor` must be sent, as null
@@ -47,15 +44,5 @@ def play(url: str) -> None:
     assert "not_found" in first.observations and "404" not in first.observations
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        trace = os.path.join(scratch, "episode.jsonl")
-        with simrun.serve("crm-refund", trace=trace, **SERVE) as url:
-            play(url)
-        verdict = simrun.verdict(trace, replay=True)
-        assert verdict.outcome == "pass", verdict.failed_checks
-        print(f"smolagents: {verdict.outcome} ({verdict.steps} steps)")
-
-
 if __name__ == "__main__":
-    main()
+    play_episode("smolagents", play)

@@ -44,18 +44,7 @@ public struct MCPHTTPOptions: Sendable {
         for scheme in ["http://", "https://"] where lowered.hasPrefix(scheme) {
             var rest = lowered.dropFirst(scheme.count)
             if rest.hasSuffix("/") { rest = rest.dropLast() }
-            let host: Substring
-            if rest.hasPrefix("[") {
-                guard let close = rest.firstIndex(of: "]") else { return false }
-                host = rest[...close]
-                rest = rest[rest.index(after: close)...]
-            } else {
-                host = rest.prefix { $0 != ":" }
-                rest = rest.dropFirst(host.count)
-            }
-            guard rest.isEmpty || (rest.hasPrefix(":") && rest.count > 1 && rest.dropFirst().allSatisfy(\.isNumber))
-            else { return false }
-            return host == "localhost" || host == "127.0.0.1" || host == "[::1]"
+            return MCPHTTPAddress.isLoopbackHost(String(rest))
         }
         return false
     }
