@@ -40,17 +40,22 @@ example() {  # example PYTHON FILE: runs an example from a directory outside the
         "$1" "$root/python/examples/$2")
 }
 # NAME REQUIREMENT FILE [PIN...]: smolagents' MCP adapter (mcpadapt) still imports mcp 1.x names.
-while read -r name requirement file pins; do
-    # shellcheck disable=SC2086  # pins: zero or more words
-    check "$file ($requirement)" example "$(venv_for "$name" "$requirement" $pins)" "$file"
-done <<'EXAMPLES'
-2 mcp==2.3.0 mcp_sdk.py
+examples='2 mcp==2.3.0 mcp_sdk.py
 langchain langchain-mcp-adapters==0.3.2 langchain_tools.py
 openai-agents openai-agents==0.24.0 openai_agents_sdk.py
 pydantic-ai pydantic-ai-slim[mcp]==2.68.0 pydantic_ai_agent.py
 llama-index llama-index-tools-mcp==0.6.0 llamaindex_tools.py
-smolagents smolagents[mcp]==1.26.0 smolagents_agent.py mcp[ws]==1.30.0
-EXAMPLES
+smolagents smolagents[mcp]==1.26.0 smolagents_agent.py mcp[ws]==1.30.0'
+# The virtual environments missing from .build are made at once (downloads overlap), then used.
+while read -r name requirement file pins; do
+    # shellcheck disable=SC2086  # pins: zero or more words
+    venv_for "$name" "$requirement" $pins > /dev/null 2> "$work/venv-$name.log" &
+done <<< "$examples"
+wait
+while read -r name requirement file pins; do
+    # shellcheck disable=SC2086
+    check "$file ($requirement)" example "$(venv_for "$name" "$requirement" $pins)" "$file"
+done <<< "$examples"
 
 echo "framework examples: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
