@@ -101,6 +101,25 @@ public actor Episode {
         return observation
     }
 
+    /// Records that the agent abandoned the answer to step `step` (an MCP client's
+    /// `notifications/cancelled` while a `--realtime` server held the answer): the call stands,
+    /// and the trace gets a cancellation line after it. `step` must be one of `steps`; after
+    /// `finish` nothing is recorded.
+    public func recordCancellation(ofStep step: Int) {
+        guard finalVerdict == nil else { return }
+        engine.recordCancellation(ofStep: step)
+    }
+
+    /// `call(_:arguments:thinkTimeMs:)`, with the index of the step the call was recorded as
+    /// (`nil` when nothing was recorded: the episode was over), in one hop for the MCP server.
+    package func callRecordingStep(
+        _ tool: String, arguments: JSON, thinkTimeMs: Int64?
+    ) async -> (observation: Observation, step: Int?) {
+        let before = engine.steps.count
+        let observation = await call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
+        return (observation, engine.steps.count > before ? engine.steps.count : nil)
+    }
+
     /// Ends the episode with the agent's final answer, given after `thinkTimeMs` more agent time
     /// (by default the time slept on `clock`), and returns the verdict; calling it again returns
     /// the same verdict.

@@ -136,6 +136,19 @@ package struct EpisodeEngine: Sendable {
         return observation
     }
 
+    /// Records that the agent abandoned the answer to step `step` (a `notifications/cancelled`
+    /// under `--realtime`): a cancellation line in the trace. The world is not touched.
+    /// `step` must be a step of this episode.
+    package mutating func recordCancellation(ofStep step: Int) {
+        precondition((1...steps.count).contains(step), "cancelled step \(step) of \(steps.count)")
+        guard let traceWriter, traceError == nil else { return }
+        do throws(TraceWriteError) {
+            try traceWriter.appendCancellation(ofStep: step)
+        } catch {
+            traceError = error
+        }
+    }
+
     /// What a call answers once the episode is over: 409 `episode_finished`, nothing recorded.
     package static var episodeFinished: Observation {
         ObservationDecoder.render(
