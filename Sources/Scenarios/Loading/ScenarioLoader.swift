@@ -60,8 +60,10 @@ public enum ScenarioLoader {
                 : IssueOrder.sorted(reader.issues, in: merged)
             throw ScenarioLoadError(issues: issues.map { WorldFile.relocate($0, origins: origins) })
         }
+        // The identity is the scenario's own file's, hashed once (a world file's members are not
+        // part of it), streamed so a large file is not serialized a second time in memory.
+        scenario.sha256 = document.canonicalSHA256
         if let world {
-            scenario.sha256 = SHA256.hexDigest(document.canonicalBytes)
             scenario.worldFile = WorldFileReference(path: world.path, sha256: world.sha256)
         }
         return scenario
@@ -195,7 +197,7 @@ extension ScenarioReader {
         return Scenario(
             name: name, title: title, description: description, task: task ?? ScenarioTask(instruction: ""),
             world: world, checks: checks, solution: solution,
-            sha256: SHA256.hexDigest(document.canonicalBytes), path: nil, document: document)
+            sha256: "", path: nil, document: document)
     }
 
     /// `crm-refund`: lower-case letters, digits and '-', starting with a letter or digit.
