@@ -9,7 +9,7 @@ public enum ReplayTimeline {
         let header = trace.header
         var text =
             "\(report.scenario.name) — seed \(header.seed), trial \(header.trial), agent \(header.agent.rawValue)\n"
-        for step in report.steps {
+        report.forEachStep { step, before, after in
             let recorded = step.recorded
             let time = _TextFormatting.seconds(milliseconds: recorded.atMs) + "s"
             let faults = recorded.faults.isEmpty ? "" : "  faults: \(recorded.faults.joined(separator: ", "))"
@@ -23,7 +23,7 @@ public enum ReplayTimeline {
             let body = recorded.body.count > 160 ? String(recorded.body.prefix(157)) + "…" : recorded.body
             text += "    \(body.replacing("\n", with: " "))\n"
             if recorded.committed {
-                for line in StateDiff.lines(from: step.dataBefore, to: step.dataAfter) { text += "    \(line)\n" }
+                for line in StateDiff.lines(from: before, to: after) { text += "    \(line)\n" }
             }
         }
         let regimes = RegimeReport.lines(scenario: report.scenario, steps: report.steps.map(\.recorded))

@@ -153,7 +153,7 @@ enum ServeCommand: Command {
         do throws(EpisodeError) {
             episode = try Episode(
                 scenario: scenario, seed: seed, trial: trial, policy: options.policy, tracePath: tracePath,
-                agent: .external, thinkTime: thinkTime)
+                agent: .external, thinkTime: thinkTime, keepingSteps: .last(0))
         } catch {
             if let portFile { unlink(portFile) }
             guard case .trace(let traceError) = error else { throw CommandFailure.badInput("simrun serve: \(error)") }
