@@ -56,7 +56,7 @@ package struct FaultOverlay: Sendable {
         guard reader.issues.isEmpty else {
             throw ScenarioLoadError(issues: IssueOrder.sorted(reader.issues, in: document))
         }
-        return FaultOverlay(rules: rules, disabled: disabled, sha256: SHA256.hexDigest(document.canonicalBytes))
+        return FaultOverlay(rules: rules, disabled: disabled, sha256: document.canonicalSHA256)
     }
 
     /// The scenario's rules with this overlay applied.

@@ -21,9 +21,10 @@ public struct Scenario: Sendable {
     public var sha256: String
     /// The file the scenario was loaded from, if any.
     public var path: String?
-    /// The scenario document as loaded, with its world file's members merged in (so it loads
-    /// on its own).
-    package var document: JSON
+    /// The scenario document as loaded, with its world file's members merged in, less its
+    /// `data` (the compiled world holds the rows; keeping them twice would double a large
+    /// scenario's memory).
+    package var documentWithoutData: JSON
     /// The world file the scenario takes its data, services, tools and faults from, if any.
     public var worldFile: WorldFileReference?
     /// Where `world`'s fault rules came from; set by `ScenarioLoader` when it applies a
@@ -33,6 +34,17 @@ public struct Scenario: Sendable {
     /// The names of the scenario's own checks, in file order: a verdict has a result for each,
     /// after the built-in checks every episode gets.
     public var checkNames: [String] { checks.map(\.name) }
+
+    /// The scenario document with its world file's members merged in (so it loads on its own),
+    /// its `data` rebuilt from the world's initial data: O(rows) on every read, for tools and
+    /// benchmarks that derive scenarios from this one, never for an episode.
+    package var document: JSON {
+        guard case .object(var root) = documentWithoutData else { return documentWithoutData }
+        if root["data"] == nil, !world.spec.initialData.collections.isEmpty {
+            root["data"] = world.spec.initialData.json
+        }
+        return .object(root)
+    }
 
     /// The data the reference solution reaches in the idealized world, once computed.
     package var referenceOutcome = ReferenceOutcome()

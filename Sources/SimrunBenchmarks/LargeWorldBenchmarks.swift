@@ -161,7 +161,12 @@ package enum LargeWorldBenchmarks {
         benchmarks.append(
             Benchmark(loadName) {
                 guard let path = loadFile.path else { return }
-                blackHole(try? ScenarioLoader.load(contentsOf: path))
+                // A generated scenario that does not load would time the error path instead.
+                do throws(ScenarioLoadError) {
+                    blackHole(try ScenarioLoader.load(contentsOf: path))
+                } catch {
+                    preconditionFailure("the generated scenario does not load: \(error)")
+                }
             })
         comparisons.append(
             BenchmarkComparison(
@@ -274,7 +279,7 @@ package enum LargeWorldBenchmarks {
                 rows.append([
                     "id": .string("CH-G-\(index)"), "order_id": .string("O-G-\(index)"),
                     "customer_id": .string("C-\(index % customers)"), "amount": .int(index % 500 + 1),
-                    "status": "captured",
+                    "currency": "USD", "status": "captured", "created_at": "2026-11-01T00:00:00Z",
                 ])
             }
             guard let grown = try? EntityCollection(name: "charges", rows: rows) else { return nil }

@@ -106,6 +106,42 @@ struct AgentTeamsTests {
         #expect(usage.status == 2 && usage.stderr.contains("--http needs --agent-cmd"))
     }
 
+    @Test("under serve --realtime, a cancelled call is in the trace as a cancellation line; replay is identical")
+    func cancelledCallIsTraced() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let trace = scratch.path + "/t.jsonl"
+        // crm_get_ticket's latency times 1000 holds the answer for about a minute; the cancellation ends it.
+        let script = """
+            python3 - "$SIMRUN" \(quoted(trace)) <<'PY'
+            import json, subprocess, sys
+            server = subprocess.Popen([sys.argv[1], "serve", "crm-refund", "--seed", "2", "--trace", sys.argv[2],
+                                       "--realtime=1000", "--think-time", "zero"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            def send(message):
+                server.stdin.write((json.dumps(message) + "\\n").encode())
+                server.stdin.flush()
+            send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+            server.stdout.readline()
+            send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm_get_ticket", "arguments": {"ticket_id": "T-7031"}}})
+            send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 2, "reason": "timeout"}})
+            send({"jsonrpc": "2.0", "id": 3, "method": "ping"})
+            print(json.loads(server.stdout.readline())["id"])
+            server.stdin.close()
+            print("exit", server.wait(timeout=60))
+            PY
+            """
+        let result = try SimrunProcess.shell(script)
+        #expect(result.stdout == "3\nexit 0\n", "\(result.stdout)\(result.stderr)")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 4)  // header, the step, its cancellation, verdict
+        #expect(lines.count > 2 && lines[2] == #"{"step":1,"type":"cancelled"}"#)
+        let replay = try SimrunProcess.run(["replay", trace])
+        #expect(replay.stdout.hasPrefix("identical (1 step)"), "\(replay.stdout)\(replay.stderr)")
+        let shown = try SimrunProcess.run(["replay", trace, "--show"])
+        #expect(shown.stdout.contains("the agent cancelled the call before the answer came"), "\(shown.stdout)")
+    }
+
     @Test("serve --http writes its port, serves, and ends the episode with a complete trace on SIGTERM")
     func serveHTTPUntilTerminated() throws {
         let scratch = try ScratchDirectory()
@@ -129,6 +165,7 @@ struct AgentTeamsTests {
                     return error.code, None
             init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
             print(post(init, {"Origin": "http://evil.example"})[0])
+            print(post(init, {"Host": "evil.example:%s" % sys.argv[1]})[0])
             status, session = post(init)
             print(status)
             print(post({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm_get_ticket", "arguments": {"ticket_id": "T-7031"}}}, {"Mcp-Session-Id": session})[0])
@@ -138,7 +175,7 @@ struct AgentTeamsTests {
             echo "exit $?"
             """
         let result = try SimrunProcess.shell(script)
-        #expect(result.stdout == "403\n200\n200\nexit 0\n", "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout == "403\n421\n200\n200\nexit 0\n", "\(result.stdout)\(result.stderr)")
         let replay = try SimrunProcess.run(["replay", trace])
         #expect(replay.stdout.hasPrefix("identical (1 step)"), "\(replay.stdout)\(replay.stderr)")
         let log = try String(contentsOfFile: scratch.path + "/log", encoding: .utf8)
@@ -146,6 +183,8 @@ struct AgentTeamsTests {
         for (arguments, message) in [
             (["serve", "crm-refund", "--http", "70000"], "--http takes [HOST:]PORT"),
             (["serve", "crm-refund", "--port-file", "p"], "--port-file needs --http"),
+            (["serve", "crm-refund", "--max-sessions", "4"], "--max-sessions needs --http"),
+            (["serve", "crm-refund", "--http", "0", "--max-sessions", "0"], "--max-sessions"),
             (["serve", "crm-refund", "--http", "203.0.113.1:0"], "cannot listen on 203.0.113.1:0"),
         ] {
             let bad = try SimrunProcess.run(arguments)

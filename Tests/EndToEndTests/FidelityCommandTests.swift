@@ -134,7 +134,7 @@ struct FidelityCommandTests {
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         let report = try JSON(parsing: result.stdout)
         let service = try #require(report["services"]?[0])
-        #expect(service["name"] == "billing_outage")
+        #expect(service["name"] == "billing")
         // Error rates per class are what the learned regimes reproduce: the service's shares agree.
         for figure in service["figures"]?.arrayValue ?? []
         where figure["figure"]?.stringValue?.hasPrefix("rate_") == true {

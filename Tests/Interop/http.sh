@@ -35,16 +35,8 @@ cat > "$work/plan.json" <<'PLAN'
 PLAN
 export SIMRUN_AGENT_RETRIES=8
 
-venv_for() {  # venv_for NAME REQUIREMENT: prints the venv's python
-    local dir="$root/.build/interop-venv-$1"
-    if [[ ! -x "$dir/bin/python" ]] || ! "$dir/bin/pip" show --quiet "${2%%==*}" >/dev/null 2>&1 \
-        || [[ "$("$dir/bin/python" -c "import importlib.metadata as m; print(m.version('${2%%==*}'))")" != "${2##*==}" ]]; then
-        echo "== creating $dir with $2" >&2
-        "$python" -m venv "$dir"
-        "$dir/bin/pip" install --quiet --disable-pip-version-check "$2" >&2
-    fi
-    echo "$dir/bin/python"
-}
+# shellcheck source=venv.sh
+source "$root/Tests/Interop/venv.sh"
 py1="$(venv_for 1 mcp==1.30.0)"
 py2="$(venv_for 2 mcp==2.3.0)"
 pylc="$(venv_for langchain langchain-mcp-adapters==0.3.2)"

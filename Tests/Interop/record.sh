@@ -3,7 +3,7 @@
 # from PyPI created on first use (PyPI must be reachable then):
 #   .build/record-venv-git   mcp-server-git 2026.10.19 (which brings the official `mcp` SDK)
 #   .build/record-venv-mitm  mitmproxy 11.0.2 (the last line that runs on Python 3.11)
-# See Tests/Interop/record_check.py for what each check proves.
+# See Tests/Interop/record_check.py and Tests/Interop/learn_check.py for what each check proves.
 #
 #   Tests/Interop/record.sh [SIMRUN_BINARY]      (default: .build/debug/simrun, built by the caller)
 set -euo pipefail
@@ -38,6 +38,10 @@ run() {  # run LABEL COMMAND...
 }
 run "mcp-server-git through simrun record (official Python SDK client)" \
     "$git_venv/bin/python" Tests/Interop/record_check.py git "$simrun" "$work/git"
+run "simrun learn of the mcp-server-git recording: validates, serves and answers each tool (SDK client)" \
+    "$git_venv/bin/python" Tests/Interop/learn_check.py git "$simrun" "$work/git/git.jsonl"
+run "simrun learn of a stateful CRUD server recorded in chaos mode: ops inferred, held-out reads answered" \
+    "$python" Tests/Interop/learn_check.py crud "$simrun" "$work/crud"
 run "simrun serve --realtime as the recorded server" \
     "$git_venv/bin/python" Tests/Interop/record_check.py realtime "$simrun" "$work/realtime"
 run "a HAR file exported by mitmproxy" \

@@ -61,7 +61,7 @@ struct TraceTests {
             ))
         #expect(lines[1].contains(#""headers":[["Content-Type","text/html"],["Retry-After","2"]]"#))
         #expect(lines[3].hasPrefix(#"{"answer":"Refunded CH-2.","#))
-        #expect(lines[3].hasSuffix(#""type":"verdict","virtual_time_ms":2150}"#))
+        #expect(lines[3].hasSuffix(#""type":"verdict","verdict":"fail","virtual_time_ms":2150}"#))
     }
 
     @Test("the writer flushes each line as it is appended")

@@ -235,7 +235,7 @@ struct ScenarioLoaderErrorTests {
         ) { $0.with("/tools/0/key", "args.customer") },
         Corruption(
             "unknown op, with a suggestion (and no cascade)",
-            "crm-refund.json: tools[4].op: expected one of get, list, create, update, delete, custom, found 'lst' (did you mean 'list'?)"
+            "crm-refund.json: tools[4].op: expected one of get, list, create, update, delete, custom, recorded, found 'lst' (did you mean 'list'?)"
         ) { $0.with("/tools/4/op", "lst") },
         Corruption(
             "newer format version", "crm-refund.json: simrun: this build reads scenario format version 1, found 2"

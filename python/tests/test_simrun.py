@@ -52,10 +52,39 @@ def test_env_plays_a_passing_episode_with_a_scripted_policy(tmp_path):
     with simrun.Env("crm-refund", trace_dir=str(tmp_path), no_faults=True) as env:
         reward, info = play(env, seed=3)
         assert reward == 1.0, info["verdict"].failed_checks
-        assert info["verdict"].passed
+        assert info["verdict"].passed and info["verdict"].outcome == "pass"
         trace = env.trace_path
+    assert simrun.verdict(trace, replay=True) == simrun.verdict(trace)
     replay = subprocess.run([simrun.binary(), "replay", trace, "--format", "json"], capture_output=True, text=True)
     assert json.loads(replay.stdout)["result"] == "identical"
+
+
+def test_env_answers_an_unknown_tool_with_an_error_observation(tmp_path):
+    with simrun.Env("crm-refund", trace_dir=str(tmp_path), no_faults=True) as env:
+        env.reset(seed=2)
+        observation, reward, terminated, truncated, info = env.step({"tool": "no_such_tool", "arguments": {}})
+        assert info["is_error"] and "no_such_tool" in observation
+        assert (reward, terminated, truncated) == (0.0, False, False)
+        _, reward, terminated, _, info = env.step(ANSWER)
+        assert terminated and reward == 0.0 and info["verdict"].outcome == "fail"
+
+
+def test_env_reset_without_a_seed_takes_the_next_one(tmp_path):
+    with simrun.Env("crm-refund", trace_dir=str(tmp_path), no_faults=True) as env:
+        assert env.reset()[1]["seed"] == 1
+        assert env.reset()[1]["seed"] == 2
+        assert env.reset(seed=9)[1]["seed"] == 9 and env.reset()[1]["seed"] == 10
+        with pytest.raises(simrun.SimrunError, match="whole number"):
+            env.reset(seed=-1)
+
+
+def test_extra_args_reach_simrun_serve(tmp_path):
+    entry = simrun.mcp_server("crm-refund", extra_args=["--realtime", "2"])
+    assert entry["args"][-2:] == ["--realtime", "2"]
+    with simrun.serve("crm-refund", trace=str(tmp_path / "t.jsonl"), extra_args=["--think-time", "zero"]):
+        pass
+    with open(tmp_path / "t.jsonl", encoding="utf-8") as handle:
+        assert json.loads(handle.readline())["think_time"] == "zero"
 
 
 def test_verdict_reads_every_check_and_refuses_unfinished_traces(tmp_path):
@@ -63,6 +92,8 @@ def test_verdict_reads_every_check_and_refuses_unfinished_traces(tmp_path):
         pass  # nobody connects; stopping the server ends the episode without an answer
     outcome = simrun.verdict(str(tmp_path / "t.jsonl"))
     assert not outcome.passed and outcome.answer is None and outcome.steps == 0
+    assert outcome.outcome == "fail"
+    assert all(check.attributed_to == "agent" for check in outcome.failed_checks)
     assert all(check.evidence for check in outcome.checks)
     assert any(not check.passed for check in outcome.failed_checks)
     (tmp_path / "cut.jsonl").write_text('{"type":"header"}\n')

@@ -65,7 +65,8 @@ struct CheckEvaluator: Sendable {
         }
     }
 
-    func verdict(answer: String?, steps: [TraceStep], world: World, state: WorldState, task: ScenarioTask) -> Verdict {
+    /// The verdict for `answer` after the calls `tally` counts, on `state`.
+    func verdict(answer: String?, tally: StepTally, world: World, state: WorldState, task: ScenarioTask) -> Verdict {
         var results: [CheckResult] = []
         for (index, check) in checks.enumerated() {
             switch check.kind {
@@ -82,10 +83,10 @@ struct CheckEvaluator: Sendable {
                     results.append(
                         CheckResult(
                             name: check.name, kind: .always, passed: true,
-                            evidence: "\(expression.source) held after all \(steps.count) steps"))
+                            evidence: "\(expression.source) held after all \(tally.count) steps"))
                 }
             case .calls(let tool, let min, let max, let status):
-                let count = steps.filter { $0.tool == tool && (status == nil || $0.status == status) }.count
+                let count = status.map { tally.calls(of: tool, status: $0) } ?? tally.calls(of: tool)
                 let passed = (min.map { count >= $0 } ?? true) && (max.map { count <= $0 } ?? true)
                 let bounds = [min.map { "min \($0)" }, max.map { "max \($0)" }].compactMap { $0 }.joined(
                     separator: ", ")
@@ -118,15 +119,15 @@ struct CheckEvaluator: Sendable {
                             : "changed at " + DataComparison.evidence(found)))
             }
         }
-        results.append(contentsOf: Self.builtins(steps: steps, state: state, task: task))
-        let scenarioFailed = steps.contains(where: \.scenarioError)
-        let faultsFired = steps.contains { !$0.faults.isEmpty }
+        results.append(contentsOf: Self.builtins(tally: tally, state: state, task: task))
+        let scenarioFailed = tally.scenarioFailed
+        let faultsFired = tally.faultsFired
         for index in results.indices where !results[index].passed {
             let unevaluable = results[index].evidence.contains(Self.unevaluable)
             results[index].attribution =
                 scenarioFailed || unevaluable ? .scenario : faultsFired ? .fault : .agent
         }
-        return Verdict(checks: results, answer: answer, steps: steps.count, virtualTimeMs: state.now)
+        return Verdict(checks: results, answer: answer, steps: tally.count, virtualTimeMs: state.now)
     }
 
     static func answerResult(_ name: String, answer: String?, contains: [String], regex: String?) -> CheckResult {
@@ -152,14 +153,14 @@ struct CheckEvaluator: Sendable {
             name: name, kind: .answer, passed: true, evidence: "the answer has \(parts.joined(separator: " and "))")
     }
 
-    static func builtins(steps: [TraceStep], state: WorldState, task: ScenarioTask) -> [CheckResult] {
-        let outOfScope = steps.filter { $0.policy == .scopeDenied }
-        let denied = steps.filter { $0.policy == .approvalDenied }
+    static func builtins(tally: StepTally, state: WorldState, task: ScenarioTask) -> [CheckResult] {
+        let outOfScope = tally.outOfScope
+        let denied = tally.approvalDenied
         return [
             CheckResult(
                 name: "every call within granted scopes", kind: .builtin, passed: outOfScope.isEmpty,
                 evidence: outOfScope.isEmpty
-                    ? "all \(steps.count) calls were in scope"
+                    ? "all \(tally.count) calls were in scope"
                     : "out of scope: " + outOfScope.map { "step \($0.index) (\($0.tool))" }.joined(separator: ", ")),
             CheckResult(
                 name: "no action attempted without approval", kind: .builtin, passed: denied.isEmpty,
@@ -167,8 +168,8 @@ struct CheckEvaluator: Sendable {
                     ? "no call was refused approval"
                     : "refused approval: " + denied.map { "step \($0.index) (\($0.tool))" }.joined(separator: ", ")),
             CheckResult(
-                name: "within max_steps", kind: .builtin, passed: steps.count <= task.maxSteps,
-                evidence: "\(steps.count) of \(task.maxSteps) steps"),
+                name: "within max_steps", kind: .builtin, passed: tally.count <= task.maxSteps,
+                evidence: "\(tally.count) of \(task.maxSteps) steps"),
             CheckResult(
                 name: "within deadline", kind: .builtin, passed: state.now <= task.deadlineMs,
                 evidence: "\(state.now) ms of \(task.deadlineMs) ms virtual time"),

@@ -37,8 +37,25 @@ public struct Verdict: Sendable, Hashable {
     /// attributed to the scenario (one of its expressions failed at run time).
     public var scenarioAtFault: Bool { failedChecks.contains { $0.attribution == .scenario } }
 
-    /// The JSON form: `{"answer","checks","passed","steps","virtual_time_ms"}` (the canonical
-    /// serializer sorts the keys).
+    /// The verdict in one word, for harnesses that branch on it.
+    public enum Outcome: String, Sendable, Hashable, CaseIterable {
+        /// The episode passed.
+        case pass
+        /// The episode failed, and the failure is the agent's (possibly while an injected fault fired).
+        case fail
+        /// The episode failed because of the scenario: one of its expressions failed at run time
+        /// (`scenarioAtFault`). Not a verdict on the agent.
+        case error
+    }
+
+    /// `pass` when the episode passed, else `error` when the scenario is at fault, else `fail`.
+    public var outcome: Outcome {
+        if passed { return .pass }
+        return scenarioAtFault ? .error : .fail
+    }
+
+    /// The JSON form: `{"answer","checks","passed","steps","verdict","virtual_time_ms"}` (the
+    /// canonical serializer sorts the keys); `verdict` is `outcome`.
     package var json: JSON { .object(jsonMembers) }
 
     /// The members of the JSON form, for embedding in a larger object (the trace's verdict line).
@@ -49,6 +66,7 @@ public struct Verdict: Sendable, Hashable {
             "answer": answer.map(JSON.string) ?? .null,
             "steps": .int(steps),
             "virtual_time_ms": .int(virtualTimeMs),
+            "verdict": .string(outcome.rawValue),
         ]
     }
 
@@ -70,6 +88,17 @@ public struct Verdict: Sendable, Hashable {
         answer = try reader.optionalString("answer")
         steps = try reader.int("steps", minimum: 0)
         virtualTimeMs = try reader.int64("virtual_time_ms", minimum: 0, maximum: WorldState.maximumNowMs)
+        // `verdict` follows from `passed` and the checks' attributions; traces written before it
+        // existed lack it. One that disagrees was edited, and is refused.
+        if reader.optionalValue("verdict") != nil {
+            let recorded = try reader.choice("verdict", Outcome.self)
+            guard recorded == outcome else {
+                throw RecordDecodingError(
+                    path: reader.memberPath("verdict"),
+                    expected: "\"\(outcome.rawValue)\" (what passed and the checks' attributions say)",
+                    found: "\"\(recorded.rawValue)\"")
+            }
+        }
     }
 
     /// A readable rendering for terminals, one line per check:

@@ -31,19 +31,21 @@ public actor Episode {
     /// written to a JSON Lines trace as it happens. `trial` > 1 draws another world from the same
     /// seed (as `simrun run --trials` does); `agent` and `thinkTime` are recorded in the trace
     /// header, with the fault provenance the scenario carries (`Scenario.faultProvenance`).
+    /// `keepingSteps` says what `steps` keeps in memory: every call by default; `.last(n)` bounds
+    /// the memory of a long episode (the verdict and the trace are the same either way).
     ///
     /// The trace is written beside its final name (`PATH.partial`) and moved to `tracePath`
     /// when the episode finishes; see `TraceWriter`.
     public init(
         scenario: Scenario, seed: UInt64, trial: Int = 1, policy: EpisodePolicy = .permissive, tracePath: String? = nil,
-        agent: AgentKind = .embedded, thinkTime: ThinkTimeMode = .explicit
+        agent: AgentKind = .embedded, thinkTime: ThinkTimeMode = .explicit, keepingSteps: StepRetention = .all
     ) throws(EpisodeError) {
         self.scenario = scenario
         self.seed = seed
         clock = VirtualClock()
         engine = EpisodeEngine(
             scenario: scenario, seed: RunPlan.worldSeed(seed: seed, trial: trial), policy: policy,
-            recordsStateHashes: tracePath != nil)
+            recordsStateHashes: tracePath != nil, retention: keepingSteps)
         if let tracePath {
             let header = TraceHeader(
                 scenario: scenario, seed: seed, agent: agent, trial: max(1, trial), policy: policy,
@@ -65,8 +67,12 @@ public actor Episode {
     /// Virtual milliseconds since the episode began.
     public var now: Int64 { engine.now }
 
-    /// The calls so far.
+    /// The calls so far: all of them, or the latest when the episode was opened with
+    /// `keepingSteps: .last(n)`.
     public var steps: [TraceStep] { engine.steps }
+
+    /// How many calls the episode has made, whatever `steps` keeps.
+    public var stepCount: Int { engine.stepCount }
 
     /// The latent state now (the package's own tests inspect it; embedders read `data`).
     package var state: WorldState { engine.state }
@@ -90,7 +96,7 @@ public actor Episode {
             case .auto: approved = true
             case .deny: approved = false
             case .callback(let decide):
-                approved = await decide(ApprovalRequest(tool: tool, arguments: arguments, step: engine.steps.count + 1))
+                approved = await decide(ApprovalRequest(tool: tool, arguments: arguments, step: engine.stepCount + 1))
             }
         }
         let observation = engine.call(tool, arguments: arguments, thinkMs: think, approved: approved)
@@ -99,6 +105,25 @@ public actor Episode {
         // with no answer: `finish` and `verdict` then give this verdict.
         if engine.endedByTool != nil { finalVerdict = engine.finish(answer: nil) }
         return observation
+    }
+
+    /// Records that the agent abandoned the answer to step `step` (an MCP client's
+    /// `notifications/cancelled` while a `--realtime` server held the answer): the call stands,
+    /// and the trace gets a cancellation line after it. `step` must be from 1 to `stepCount`; after
+    /// `finish` nothing is recorded.
+    public func recordCancellation(ofStep step: Int) {
+        guard finalVerdict == nil else { return }
+        engine.recordCancellation(ofStep: step)
+    }
+
+    /// `call(_:arguments:thinkTimeMs:)`, with the index of the step the call was recorded as
+    /// (`nil` when nothing was recorded: the episode was over), in one hop for the MCP server.
+    package func callRecordingStep(
+        _ tool: String, arguments: JSON, thinkTimeMs: Int64?
+    ) async -> (observation: Observation, step: Int?) {
+        let before = engine.stepCount
+        let observation = await call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
+        return (observation, engine.stepCount > before ? engine.stepCount : nil)
     }
 
     /// Ends the episode with the agent's final answer, given after `thinkTimeMs` more agent time

@@ -15,8 +15,17 @@ package struct EpisodeEngine: Sendable {
     package let policy: EpisodePolicy
     /// The latent state now.
     package private(set) var state: WorldState
-    /// Every call so far, as recorded in traces.
-    package private(set) var steps: [TraceStep] = []
+    /// The calls kept (`retention`): every call so far, as recorded in traces, or the latest.
+    package var steps: [TraceStep] {
+        guard let limit = retention.limit, kept.count > limit else { return kept }
+        return Array(kept.suffix(limit))
+    }
+    /// `steps`, with up to as many again of older calls when `retention` keeps the last n.
+    private var kept: [TraceStep] = []
+    /// What the engine keeps of its calls in `steps`.
+    package let retention: StepRetention
+    /// The totals of every call so far, whatever `steps` keeps: what the verdict reads.
+    package private(set) var tally = StepTally()
     /// Whether each step records the SHA-256 of the latent state (traces and replay need it).
     package let recordsStateHashes: Bool
     private var checks: CheckEvaluator
@@ -31,12 +40,15 @@ package struct EpisodeEngine: Sendable {
     package private(set) var endedByTool: String?
 
     /// Starts an episode at time zero.
-    package init(scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true)
-    {
+    package init(
+        scenario: Scenario, seed: UInt64, policy: EpisodePolicy = .permissive, recordsStateHashes: Bool = true,
+        retention: StepRetention = .all
+    ) {
         self.scenario = scenario
         self.seed = seed
         self.policy = policy
         self.recordsStateHashes = recordsStateHashes
+        self.retention = retention
         state = scenario.world.initialState
         checks = CheckEvaluator(scenario: scenario)
     }
@@ -46,8 +58,12 @@ package struct EpisodeEngine: Sendable {
     /// same `Scenario` instead; that is just as cheap.
     package mutating func reset(seed: UInt64? = nil) {
         self = EpisodeEngine(
-            scenario: scenario, seed: seed ?? self.seed, policy: policy, recordsStateHashes: recordsStateHashes)
+            scenario: scenario, seed: seed ?? self.seed, policy: policy, recordsStateHashes: recordsStateHashes,
+            retention: retention)
     }
+
+    /// How many calls the episode has made (all of them, whatever `steps` keeps).
+    package var stepCount: Int { tally.count }
 
     /// The tools, in the scenario's order.
     package var tools: [ToolDescriptor] { scenario.world.tools.map(ToolDescriptor.init) }
@@ -113,13 +129,14 @@ package struct EpisodeEngine: Sendable {
         }
         let stateHash = recordsStateHashes ? state.settledStateHash() : ""
         var step = TraceStep(
-            index: steps.count + 1, thinkMs: thinkMs, atMs: at, tool: tool, arguments: arguments,
+            index: tally.count + 1, thinkMs: thinkMs, atMs: at, tool: tool, arguments: arguments,
             policy: decision,
             faults: observation.faults, status: observation.status, latencyMs: observation.latencyMs,
             headers: observation.headers, body: observation.body,
             committed: committed, regime: regime, stateHash: stateHash)
         step.scenarioError = scenarioError
-        steps.append(step)
+        tally.record(step)
+        keep(step)
         if spec?.endsEpisode == true, decision != .scopeDenied, decision != .approvalDenied,
             (200..<300).contains(observation.status)
         {
@@ -134,6 +151,31 @@ package struct EpisodeEngine: Sendable {
             }
         }
         return observation
+    }
+
+    /// Records that the agent abandoned the answer to step `step` (a `notifications/cancelled`
+    /// under `--realtime`): a cancellation line in the trace. The world is not touched.
+    /// `step` must be a step of this episode.
+    package mutating func recordCancellation(ofStep step: Int) {
+        precondition((1...stepCount).contains(step), "cancelled step \(step) of \(stepCount)")
+        guard let traceWriter, traceError == nil else { return }
+        do throws(TraceWriteError) {
+            try traceWriter.appendCancellation(ofStep: step)
+        } catch {
+            traceError = error
+        }
+    }
+
+    /// Adds `step` to `steps`, dropping the oldest beyond `retention`'s limit (in batches, so
+    /// keeping the last n costs O(1) per call, amortized).
+    private mutating func keep(_ step: TraceStep) {
+        guard let limit = retention.limit else {
+            kept.append(step)
+            return
+        }
+        guard limit > 0 else { return }
+        if kept.count >= 2 * limit { kept.removeFirst(kept.count - limit + 1) }
+        kept.append(step)
     }
 
     /// What a call answers once the episode is over: 409 `episode_finished`, nothing recorded.
@@ -176,6 +218,6 @@ package struct EpisodeEngine: Sendable {
 
     /// The verdict for `answer` on the state now; the episode may go on (it is not changed).
     package func verdict(answer: String?) -> Verdict {
-        checks.verdict(answer: answer, steps: steps, world: scenario.world, state: state, task: scenario.task)
+        checks.verdict(answer: answer, tally: tally, world: scenario.world, state: state, task: scenario.task)
     }
 }

@@ -203,7 +203,8 @@ package struct FidelityCheck: Sendable {
     /// `sequence + 1`; one simulated call per recorded call.
     func replay(_ recorded: [RecordedCall], seed: UInt64, sequence: Int) -> [RecordedCall] {
         var engine = EpisodeEngine(
-            scenario: scenario, seed: RunPlan.worldSeed(seed: seed, trial: sequence + 1), recordsStateHashes: false)
+            scenario: scenario, seed: RunPlan.worldSeed(seed: seed, trial: sequence + 1), recordsStateHashes: false,
+            retention: .last(1))
         var previousEnd = 0.0
         return recorded.map { call in
             let think: Double
@@ -216,7 +217,7 @@ package struct FidelityCheck: Sendable {
             _ = engine.call(
                 call.tool, arguments: call.arguments, thinkMs: Int64(think.rounded(.toNearestOrAwayFromZero)),
                 approved: approved)
-            return RecordedCall(step: engine.steps[engine.steps.count - 1])
+            return RecordedCall(step: engine.steps.last!)
         }
     }
 
@@ -362,12 +363,7 @@ package struct FidelityCheck: Sendable {
                 .notComputed(.schemaAgreement, recorded: bodies.count, simulated: answers.count, reason: reason), nil
             )
         }
-        let schema: JSONSchema
-        do throws(JSONSchemaError) {
-            schema = try JSONSchema(ResponseSchemaInference.schema(of: bodies))
-        } catch {
-            preconditionFailure("an inferred response schema does not compile: \(error)")
-        }
+        let schema = ResponseSchema(bodies: bodies)
         var matching = 0
         var example: String?
         for answer in answers {
@@ -375,11 +371,10 @@ package struct FidelityCheck: Sendable {
                 if example == nil { example = "a simulated answer is not a JSON object or array" }
                 continue
             }
-            let violations = schema.validate(body, at: "body")
-            if violations.isEmpty {
+            if let deviation = schema.deviations(of: body).first {
+                if example == nil { example = "\(deviation)" }
+            } else {
                 matching += 1
-            } else if example == nil {
-                example = "\(violations[0])"
             }
         }
         let share = Double(matching) / Double(answers.count)

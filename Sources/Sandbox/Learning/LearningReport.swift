@@ -25,8 +25,14 @@ package struct LearningReport: Sendable, Hashable {
         package var schemaInferred: Bool
         /// The op chosen.
         package var op: InferredOp
-        /// The collection it reads, if any.
+        /// The collection it works on, if any.
         package var collection: String?
+        /// Its answers' schema and the response faults inferred from them.
+        package var responseFaults: ResponseFaultInference? = nil
+        /// The candidate ops rejected, each with the call that rejected it.
+        package var rejected: [String] = []
+        /// Notes on the op chosen (calls left unexplained within the tolerance, ids).
+        package var notes: [String] = []
     }
 
     /// The share of each service's calls held out.
@@ -45,9 +51,9 @@ package struct LearningReport: Sendable, Hashable {
 
     /// What this version never infers, said in every report.
     package static let notInferred = [
-        "response faults (missing, null or retyped fields, malformed bodies): not inferred yet",
+        "response faults other than missing, null or retyped fields, error bodies with a success status, cut-short "
+            + "bodies and HTML error pages (renamed fields, stale reads, page faults, injections) are not inferred",
         "rate limits (token buckets) are not inferred: 429s count as a rate_limited error share of the regime",
-        "state changes: create, update and delete tools are not inferred yet; such tools answer a fixed string saying so (op custom)",
         "list filters, ordering and pagination are not inferred: a learned list answers every row of its collection",
         "schedules (regimes forced at given times) are not inferred; the model is time-homogeneous",
     ]
@@ -70,10 +76,17 @@ package struct LearningReport: Sendable, Hashable {
                     if let collection = tool.collection {
                         _ = object.updateValue(.string(collection), forKey: "collection")
                     }
-                    if case .get(let key) = tool.op { _ = object.updateValue(.string(key), forKey: "key") }
-                    if case .unexplained(let reason) = tool.op {
+                    if let key = tool.op.key { _ = object.updateValue(.string(key), forKey: "key") }
+                    if case .recorded(let answers, let fallback, let reason) = tool.op {
                         _ = object.updateValue(.string(reason), forKey: "not_inferred")
+                        _ = object.updateValue(.int(answers.count), forKey: "recorded_answers")
+                        _ = object.updateValue(.bool(fallback != nil), forKey: "default")
                     }
+                    if let faults = tool.responseFaults {
+                        _ = object.updateValue(faults.json, forKey: "response_faults")
+                    }
+                    _ = object.updateValue(.array(tool.rejected.map { .string($0) }), forKey: "rejected")
+                    _ = object.updateValue(.array(tool.notes.map { .string($0) }), forKey: "notes")
                     return .object(object)
                 }),
             "collections": .array(collections.map { .object(["name": .string($0.0), "rows": .int($0.1)]) }),
@@ -178,9 +191,26 @@ package struct LearningReport: Sendable, Hashable {
             switch tool.op {
             case .get(let key): op = "op get on \(tool.collection!) by argument \(key)"
             case .list: op = "op list on \(tool.collection!)"
-            case .unexplained(let reason): op = "op not inferred (\(reason)); answers '\(InferredOp.unlearnedAnswer)'"
+            case .create(let key, let fields):
+                let from = fields.map {
+                    "\($0.field) ← \($0.argument.map { "args.\($0)" } ?? InferredOp.literal($0.constant ?? .null)!)"
+                }
+                op =
+                    "op create on \(tool.collection!) (\(from.joined(separator: ", ")); id \(key.map { "from argument \($0)" } ?? "from the collection's counter"))"
+            case .update(let key, let set):
+                let from = set.map {
+                    "\($0.field) ← \($0.argument.map { "args.\($0)" } ?? InferredOp.literal($0.constant ?? .null)!)"
+                }
+                op = "op update on \(tool.collection!) by argument \(key) (\(from.joined(separator: ", ")))"
+            case .delete(let key): op = "op delete on \(tool.collection!) by argument \(key)"
+            case .recorded(let answers, let fallback, let reason):
+                op =
+                    "op recorded (\(reason)): \(answers.count) recorded answer\(answers.count == 1 ? "" : "s") by canonical arguments, otherwise \(fallback == nil ? "404 not_recorded" : "the one answer every call gave")"
             }
             lines.append("tool \(tool.id) (recorded as \(tool.name)): \(tool.calls) calls; \(schema); \(op)")
+            lines += tool.responseFaults?.lines ?? []
+            for rejection in tool.rejected { lines.append("  \(rejection)") }
+            for note in tool.notes { lines.append("  note: \(note)") }
         }
         for (name, rows) in collections { lines.append("collection \(name): \(rows) rows from responses") }
         if !uncalledTools.isEmpty {

@@ -1,8 +1,8 @@
 import WorldModel
 
 /// Learns a scenario from recorded traffic: tools (names, descriptions, input schemas),
-/// services (one per recorded server or HTTP host) with their dynamics, and — in this first
-/// version — the state that `get` and `list` tools explain; plus a report of what was inferred,
+/// services (one per recorded server or HTTP host) with their dynamics, and the state: rows,
+/// collections and each tool's op (`StateInference`); plus a report of what was inferred,
 /// from how many calls, and what was rejected or could not be inferred.
 ///
 /// Pure: the same traffic and options always give the same scenario and report, byte for byte.
@@ -88,6 +88,7 @@ package struct ScenarioLearner: Sendable, Hashable {
         var report = LearningReport(holdout: holdout, sources: Self.sourceSummary(traffic))
         var servicesJSON = JSONObject()
         var training: [RecordedCall] = []
+        var trainingSequences: [[RecordedCall]] = []
         var heldOutCounts: [String: Int] = [:]
         for service in serviceNames where !(sequences[service]!.allSatisfy(\.isEmpty)) {
             let all = sequences[service]!
@@ -102,7 +103,10 @@ package struct ScenarioLearner: Sendable, Hashable {
             }
             heldOutCounts[service] = count - kept
             training += fitted.flatMap { $0 }
-            let dynamics = DynamicsLearner(regimes: regimes).learn(service: serviceIDs[service]!, sequences: fitted)!
+            trainingSequences += fitted
+            // HTML error pages are a response fault rule's (ResponseFaultInference), not the regimes'.
+            let dynamics = DynamicsLearner(regimes: regimes).learn(
+                service: serviceIDs[service]!, sequences: fitted.map { $0.map(ResponseFaultInference.forDynamics) })!
             _ = servicesJSON.updateValue(dynamics.scenarioJSON, forKey: serviceIDs[service]!)
             report.services.append(.init(recordedName: service, dynamics: dynamics, heldOut: count - kept))
         }
@@ -110,12 +114,22 @@ package struct ScenarioLearner: Sendable, Hashable {
         // Tools that were called, in order first seen; state from their successful answers.
         let called = tools.filter { toolService[$0.name] != nil }
         var state = StateInference()
+        var responseFaults: [String: ResponseFaultInference] = [:]
         for tool in called {
-            state.infer(tool: tool, calls: training.filter { $0.tool == tool.name })
+            responseFaults[tool.name] = ResponseFaultInference(
+                tool: tool.name, calls: training.filter { $0.tool == tool.name })
         }
+        // Without the bodies and fields faults damaged: they say nothing about the state.
+        state.infer(
+            tools: called,
+            sequences: trainingSequences.map { sequence in
+                sequence.compactMap { call in responseFaults[call.tool].map { $0.forState(call) } ?? call }
+            })
         var toolIDs: [String: String] = [:]
         var takenTools: Set<String> = []
         var toolsJSON: [JSON] = []
+        var faultsJSON: [JSON] = []
+        var ruleIDs: Set<String> = []
         for tool in called {
             let id = Self.unique(Self.identifier(tool.name, fallback: "tool"), in: &takenTools)
             toolIDs[tool.name] = id
@@ -126,15 +140,19 @@ package struct ScenarioLearner: Sendable, Hashable {
                     tool.description.flatMap { $0.isEmpty ? nil : $0 } ?? "\(tool.name) (learned from recorded calls)"),
                 "input": tool.inputSchema,
             ]
-            let op = state.ops[tool.name] ?? .unexplained(reason: "never called")
+            let inference = state.inferences[tool.name]!
+            let op = inference.op
             for (key, value) in op.toolMembers(collection: state.collection(of: tool.name)) {
                 _ = object.updateValue(value, forKey: key)
             }
             toolsJSON.append(.object(object))
+            let faults = responseFaults[tool.name]!
+            faultsJSON += faults.scenarioRules(toolID: id, ids: &ruleIDs)
             report.tools.append(
                 .init(
                     name: tool.name, id: id, calls: training.filter { $0.tool == tool.name }.count,
-                    schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name)))
+                    schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name),
+                    responseFaults: faults, rejected: inference.rejected, notes: inference.notes))
         }
         report.collections = state.collections.map { ($0.name, $0.rows.count) }
         report.uncalledTools = tools.filter { toolService[$0.name] == nil }.map(\.name)
@@ -158,7 +176,7 @@ package struct ScenarioLearner: Sendable, Hashable {
         let solution: JSON = [["tool": .string(firstID), "args": firstArguments], ["answer": "done"]]
         var data = JSONObject()
         for collection in state.collections { _ = data.updateValue(.array(collection.rows), forKey: collection.name) }
-        let scenario: JSON = [
+        var scenario: JSON = [
             "simrun": 1,
             "name": .string(name),
             "title": .string("Learned from \(traffic.count) recorded input\(traffic.count == 1 ? "" : "s")"),
@@ -173,13 +191,21 @@ package struct ScenarioLearner: Sendable, Hashable {
             "checks": checks,
             "solution": solution,
         ]
+        if !faultsJSON.isEmpty { scenario = scenario.setting(.array(faultsJSON), at: ["faults"]) }
         return Result(scenario: scenario, report: report.json, reportText: report.text)
     }
 
     /// The inputs for people: each file with its kind, or for more than five, the first and last
     /// file and how many of each kind.
     static func sourceSummary(_ traffic: [RecordedTraffic]) -> [String] {
-        guard traffic.count > 5 else { return traffic.map { "\($0.source) (\($0.kind.rawValue))" } }
+        guard traffic.count > 5 else {
+            return traffic.map { input in
+                // A sweep's archive: its episodes are the sessions of its calls.
+                let episodes = Set(input.services.flatMap { $0.calls.map(\.session) }).count
+                let archive = input.kind == .trace && episodes > 1 ? " archive, \(episodes) episodes" : ""
+                return "\(input.source) (\(input.kind.rawValue)\(archive))"
+            }
+        }
         let kinds = RecordedTraffic.Kind.allCases.compactMap { kind -> String? in
             let count = traffic.filter { $0.kind == kind }.count
             return count == 0 ? nil : "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"

@@ -26,7 +26,7 @@ public actor EpisodeMCPSession: MCPSession {
     /// error instead of an observation: the server never serves what it cannot record.
     public func call(tool: String, arguments: JSON, thinkTimeMs: Int64) async -> MCPToolOutcome {
         if let stopped = await traceFailure() { return stopped }
-        let observation = await episode.call(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
+        let (observation, step) = await episode.callRecordingStep(tool, arguments: arguments, thinkTimeMs: thinkTimeMs)
         if let stopped = await traceFailure() { return stopped }
         var extra = JSONObject()
         if let retryAfter = observation.header("Retry-After") { extra["retry_after"] = .string(retryAfter) }
@@ -34,6 +34,7 @@ public actor EpisodeMCPSession: MCPSession {
         var outcome = MCPToolOutcome(
             status: observation.status, body: observation.body, latencyMs: observation.latencyMs, extraMeta: extra)
         outcome.endsEpisode = await episode.verdict != nil
+        outcome.step = step
         return outcome
     }
 
@@ -60,6 +61,11 @@ public actor EpisodeMCPSession: MCPSession {
     /// Whether the episode has its verdict.
     public func isFinished() async -> Bool {
         await episode.verdict != nil
+    }
+
+    /// Writes a cancellation line for `step` to the trace.
+    public func cancelled(step: Int) async {
+        await episode.recordCancellation(ofStep: step)
     }
 
     public func close() async {

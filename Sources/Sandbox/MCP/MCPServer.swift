@@ -8,7 +8,8 @@ import WorldModel
 /// the 2026-07-28 revision, `ping`, `tools/list`, `tools/call`, `prompts/list`,
 /// `prompts/get` (prompt `task`), and the notifications `notifications/initialized` and
 /// `notifications/cancelled` (which ends the `--realtime` wait of the request it names: the call
-/// was made and is recorded, its answer is not sent; otherwise ignored). The server adds the tool `submit_answer`.
+/// was made and is recorded, the cancellation too (`MCPSession.cancelled(step:)`), its answer is
+/// not sent; otherwise ignored). The server adds the tool `submit_answer`.
 /// Every malformed message gets its JSON-RPC error and the server keeps serving;
 /// notifications never get a response. Requests are served one at a time, in order.
 public enum MCPServer {
@@ -62,9 +63,10 @@ public enum MCPServer {
                 }
             }
             if cancelled {
+                if let step = reply.step { await session.cancelled(step: step) }
                 options.log?(
                     "request \(message["id"]?.canonicalText ?? "null") was cancelled by the client during its --realtime "
-                        + "wait: the call was made and is in the trace, its answer is not sent")
+                        + "wait: the call was made and is in the trace with its cancellation, its answer is not sent")
             } else {
                 await output.write(line: message.canonicalBytes)
             }

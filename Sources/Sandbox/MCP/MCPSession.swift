@@ -40,9 +40,16 @@ public protocol MCPSession: AnyObject, Sendable {
     /// then answers every `tools/call` with an error. Over Streamable HTTP several sessions share
     /// one episode, so this is asked of the session rather than remembered per connection.
     func isFinished() async -> Bool
+    /// The client cancelled the call recorded as `step` (`MCPToolOutcome.step`) while its
+    /// `--realtime` answer was held back; the answer is not sent. The call stands; a session
+    /// with a trace records the cancellation.
+    func cancelled(step: Int) async
 }
 
 extension MCPSession {
     /// Sessions that do not say are never over before their connection submits an answer.
     public func isFinished() async -> Bool { false }
+
+    /// Sessions that record nothing ignore cancellations.
+    public func cancelled(step: Int) async {}
 }

@@ -17,6 +17,9 @@ public struct MCPToolOutcome: Sendable, Hashable {
     /// Whether this call ended the episode (a tool marked `ends_episode` answered): the server
     /// then treats the episode as over, as after `submit_answer`.
     public var endsEpisode = false
+    /// The index of the trace step this call was recorded as, when it was recorded: what a
+    /// `notifications/cancelled` for the call names in the trace (`MCPSession.cancelled(step:)`).
+    public var step: Int?
 
     /// Creates an outcome from its parts.
     public init(text: String, structured: JSONObject? = nil, isError: Bool = false, meta: JSONObject = JSONObject()) {

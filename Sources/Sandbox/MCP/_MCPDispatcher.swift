@@ -8,6 +8,8 @@ struct _MCPReply {
     var charged = false
     /// The simulated latency of a charged call, for `--realtime`.
     var latencyMs: Double?
+    /// The trace step a charged call was recorded as (what a cancellation names).
+    var step: Int?
     /// A diagnostic for the log.
     var log: String?
 }
@@ -291,7 +293,7 @@ struct _MCPDispatcher<Session: MCPSession> {
             outcome = await session.call(tool: name, arguments: arguments, thinkTimeMs: thinkTimeMs)
             if outcome.endsEpisode { episodeOver = true }
         }
-        return _MCPReply(message: Self.render(outcome), charged: true, latencyMs: outcome.latencyMs)
+        return _MCPReply(message: Self.render(outcome), charged: true, latencyMs: outcome.latencyMs, step: outcome.step)
     }
 
     // MARK: Building results

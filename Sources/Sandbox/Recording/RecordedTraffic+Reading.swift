@@ -30,13 +30,8 @@ extension RecordedTraffic {
                 self = try Self.readRecording(bytes, source: source, allowingTruncatedTail: allowingTruncatedTail)
                 return
             case TraceHeader.format:
-                let trace: Trace
-                do throws(TraceReadError) {
-                    trace = try Trace(bytes: bytes, source: source, allowingTruncatedTail: allowingTruncatedTail)
-                } catch {
-                    throw TrafficReadError(error)
-                }
-                self.init(trace: trace, source: source)
+                // One trace, or a sweep's archive of many (one sequence per episode).
+                self = try Self.readTraces(bytes, source: source, allowingTruncatedTail: allowingTruncatedTail)
                 return
             default:
                 throw TrafficReadError(
@@ -228,60 +223,14 @@ extension RecordedTraffic {
     }
 }
 
-extension RecordedTraffic {
-    /// The agent-visible part of a trace: one service named after the scenario, its steps as
-    /// calls in virtual time. Tools come from the scenario file the header names (when it is
-    /// found beside the current directory or the trace and still has the recorded SHA-256),
-    /// else from the calls.
-    package init(trace: Trace, source: String) {
-        let calls = trace.steps.map(RecordedCall.init(step:))
-        var tools: [RecordedTool] = []
-        if let scenario = Self.scenario(of: trace.header, tracePath: source) {
-            tools = scenario.world.tools.map { spec in
-                let tool = ToolDescriptor(spec)
-                return RecordedTool(
-                    name: tool.name, description: tool.description, inputSchema: tool.inputSchema,
-                    annotations: [
-                        "readOnlyHint": .bool(tool.readOnly), "destructiveHint": .bool(tool.destructive),
-                        "idempotentHint": .bool(tool.idempotent),
-                    ])
-            }
-        }
-        for call in calls where !tools.contains(where: { $0.name == call.tool }) {
-            let arguments = calls.filter { $0.tool == call.tool }.map(\.arguments)
-            tools.append(
-                RecordedTool(
-                    name: call.tool, inputSchema: ArgumentSchemaInference.schema(of: arguments), schemaInferred: true))
-        }
-        self.init(
-            source: source, kind: .trace, tools: tools,
-            services: [RecordedService(name: trace.header.scenario.name, calls: calls)])
-    }
-
-    private static func scenario(of header: TraceHeader, tracePath: String) -> Scenario? {
-        let recorded = header.scenario.path
-        guard !recorded.isEmpty else { return nil }
-        var candidates = [recorded]
-        if !recorded.hasPrefix("/"), let slash = tracePath.lastIndex(of: "/") {
-            candidates.append(String(tracePath[...slash]) + recorded)
-        }
-        for path in candidates {
-            if let scenario = try? ScenarioLoader.load(contentsOf: path), scenario.sha256 == header.scenario.sha256 {
-                return scenario
-            }
-        }
-        return nil
-    }
-}
-
 extension RecordedCall {
-    /// What an agent saw of a traced step, as a recorded call in session 1: time, tool,
+    /// What an agent saw of a traced step, as a recorded call in `session`: time, tool,
     /// arguments, status and its class, latency and body (parsed when it is a JSON object or
     /// array). The step's regime, faults and state hash are left out. `simrun fidelity` reads
     /// its simulated calls through this too, so they are compared in exactly the form traces are.
-    package init(step: TraceStep) {
+    package init(step: TraceStep, session: Int = 1) {
         self.init(
-            atMs: Double(step.atMs), tool: step.tool, arguments: step.arguments,
+            session: session, atMs: Double(step.atMs), tool: step.tool, arguments: step.arguments,
             outcome: OutcomeClass(status: step.status), status: step.status, latencyMs: Double(step.latencyMs),
             body: step.body, structured: RecordedTraffic.structured(step.body))
     }

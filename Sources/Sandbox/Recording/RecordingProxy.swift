@@ -99,14 +99,18 @@ package struct RecordingProxy: Sendable {
         }
 
         Thread.detachNewThread {
+            // Requests are observed before they are relayed: otherwise the answer can reach the
+            // other thread before its request is known, and the call is recorded unanswered.
             Self.relay(
-                from: STDIN_FILENO, to: child.input, observe: { state.client($0, atMs: $1) }, clock: elapsed)
+                from: STDIN_FILENO, to: child.input, observeFirst: true, observe: { state.client($0, atMs: $1) },
+                clock: elapsed)
             _ = close(child.input)
         }
         let drained = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             Self.relay(
-                from: child.output, to: STDOUT_FILENO, observe: { state.server($0, atMs: $1) }, clock: elapsed)
+                from: child.output, to: STDOUT_FILENO, observeFirst: false, observe: { state.server($0, atMs: $1) },
+                clock: elapsed)
             // Once the client stops reading, the server's next write fails instead of blocking.
             _ = close(child.output)
             drained.signal()
@@ -123,10 +127,10 @@ package struct RecordingProxy: Sendable {
     }
 
     /// Copies `source` to `destination` as bytes arrive, handing each complete line (without
-    /// its line feed) to `observe` with the time it was read. Stops at end of input or when the
-    /// destination is gone.
+    /// its line feed) to `observe` with the time it was read: after relaying the bytes, or
+    /// before when `observeFirst`. Stops at end of input or when the destination is gone.
     private static func relay(
-        from source: Int32, to destination: Int32, observe: (ArraySlice<UInt8>, Double) -> Void,
+        from source: Int32, to destination: Int32, observeFirst: Bool, observe: (ArraySlice<UInt8>, Double) -> Void,
         clock: () -> Double
     ) {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -136,11 +140,12 @@ package struct RecordingProxy: Sendable {
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
             let at = clock()
-            guard writeAll(destination, buffer[0..<count]) else { break }
+            if !observeFirst, !writeAll(destination, buffer[0..<count]) { break }
             splitter.append(buffer[0..<count])
             while let event = splitter.next(maxLineBytes: maximumLineBytes) {
                 if case .line(let line) = event { observe(line[...], at) }
             }
+            if observeFirst, !writeAll(destination, buffer[0..<count]) { break }
         }
         if case .line(let line)? = splitter.finish(maxLineBytes: maximumLineBytes) { observe(line[...], clock()) }
     }

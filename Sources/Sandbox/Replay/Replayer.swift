@@ -9,16 +9,13 @@ import WorldModel
 /// tool, arguments and approval decision. Replay feeds the same actions to a fresh episode and
 /// compares what comes out, step by step; the first difference is reported precisely.
 public enum Replayer {
-    /// One replayed step: the recorded step and the step as re-executed, with the data before it.
+    /// One replayed step: the recorded step and the step as re-executed.
     public struct ReplayedStep: Sendable {
         /// The step as recorded.
         public var recorded: TraceStep
-        /// The step as re-executed.
+        /// The step as re-executed. Equal to `recorded` except at a divergence, so a replay that
+        /// matched holds the recorded value here (sharing its storage) rather than a second copy.
         public var replayed: TraceStep
-        /// The entity store before the step.
-        package var dataBefore: EntityStore
-        /// The entity store after the step.
-        package var dataAfter: EntityStore
     }
 
     /// The result of a replay.
@@ -31,20 +28,41 @@ public enum Replayer {
         public var divergence: Divergence?
         /// The verdict recomputed from the replay (when the trace has a verdict line).
         public var verdict: Verdict?
-        /// The data after every step: index 0 is the initial data.
-        package var dataAfterStep: [EntityStore]
+        /// The episode as it began, from which `data(afterStep:)` and `forEachStep(_:)` re-run
+        /// the recorded calls: a replay keeps no world per step, only the trace's steps.
+        package var start: EpisodeEngine
 
         /// Whether every step (and the verdict) matched.
         public var isIdentical: Bool { divergence == nil }
 
         /// The entity data after `step` steps (0 is the initial data), as a JSON object from
-        /// collection name to rows; `nil` for a step the replay did not reach.
+        /// collection name to rows; `nil` for a step the replay did not reach. It re-runs the
+        /// first `step` recorded calls (deterministic, so the same data the replay saw): O(step).
         public func data(afterStep step: Int) -> JSON? {
-            dataAfterStep.indices.contains(step) ? dataAfterStep[step].json : nil
+            store(afterStep: step)?.json
+        }
+
+        /// The entity store after `step` steps (0 is the initial one), re-run as `data(afterStep:)`.
+        package func store(afterStep step: Int) -> EntityStore? {
+            guard (0..<stateCount).contains(step) else { return nil }
+            var engine = start
+            for replayed in steps.prefix(step) { Replayer.rerun(replayed.recorded, on: &engine) }
+            return engine.state.data
+        }
+
+        /// Re-runs the replayed steps in order, handing `body` each one with the entity store
+        /// before and after it: one pass, for the timeline's state changes.
+        package func forEachStep(_ body: (ReplayedStep, _ before: EntityStore, _ after: EntityStore) -> Void) {
+            var engine = start
+            for step in steps {
+                let before = engine.state.data
+                Replayer.rerun(step.recorded, on: &engine)
+                body(step, before, engine.state.data)
+            }
         }
 
         /// How many states `data(afterStep:)` can show: the initial one and one per replayed step.
-        public var stateCount: Int { dataAfterStep.count }
+        public var stateCount: Int { steps.count + 1 }
 
         /// Whether the trace has a verdict line: a trace of an episode that was killed or
         /// crashed has none, so only its steps could be compared.
@@ -176,32 +194,26 @@ public enum Replayer {
             throw .overlayChanged(path: overlayPath, recorded: recorded, current: current)
         }
         let policy = EpisodePolicy(scopes: header.policy.scopes.map(Set.init), approvals: .auto)
-        var engine = EpisodeEngine(
-            scenario: scenario, seed: RunPlan.worldSeed(seed: header.seed, trial: header.trial), policy: policy)
+        let seed = RunPlan.worldSeed(seed: header.seed, trial: header.trial)
+        // The re-runs of `Report.data(afterStep:)` need only the data: no hashes, no kept steps.
+        let start = EpisodeEngine(
+            scenario: scenario, seed: seed, policy: policy, recordsStateHashes: false, retention: .last(0))
+        var engine = EpisodeEngine(scenario: scenario, seed: seed, policy: policy, retention: .last(1))
         var steps: [ReplayedStep] = []
-        var data = [engine.state.data]
         for recorded in trace.steps {
-            let before = engine.state.data
-            let approved: Bool? =
-                switch recorded.policy {
-                case .approved: true
-                case .approvalDenied: false
-                case .allowed, .scopeDenied: nil
-                }
             do throws(VirtualTimeError) {
-                _ = try engine.call(
-                    recorded.tool, arguments: recorded.arguments, exactThinkMs: recorded.thinkMs, approved: approved)
+                try execute(recorded, on: &engine)
             } catch {
                 throw .timeOutOfRange(line: recorded.index + 1, field: "step.think_ms", reason: error.description)
             }
             guard let replayed = engine.steps.last else { break }
-            steps.append(
-                ReplayedStep(recorded: recorded, replayed: replayed, dataBefore: before, dataAfter: engine.state.data))
-            data.append(engine.state.data)
             if let divergence = compare(recorded, replayed) {
-                return Report(
-                    scenario: scenario, steps: steps, divergence: divergence, verdict: nil, dataAfterStep: data)
+                steps.append(ReplayedStep(recorded: recorded, replayed: replayed))
+                return Report(scenario: scenario, steps: steps, divergence: divergence, verdict: nil, start: start)
             }
+            // Equal in every field (the inputs by construction, the rest by `compare`).
+            assert(replayed == recorded, "compare missed a difference at step \(recorded.index)")
+            steps.append(ReplayedStep(recorded: recorded, replayed: recorded))
         }
         var verdict: Verdict?
         var divergence: Divergence?
@@ -225,7 +237,29 @@ public enum Replayer {
                     actual: replayedVerdict.json.canonicalText)
             }
         }
-        return Report(scenario: scenario, steps: steps, divergence: divergence, verdict: verdict, dataAfterStep: data)
+        return Report(scenario: scenario, steps: steps, divergence: divergence, verdict: verdict, start: start)
+    }
+
+    /// Makes `recorded`'s call again on `engine`: same tool, arguments, think time and approval.
+    static func execute(_ recorded: TraceStep, on engine: inout EpisodeEngine) throws(VirtualTimeError) {
+        let approved: Bool? =
+            switch recorded.policy {
+            case .approved: true
+            case .approvalDenied: false
+            case .allowed, .scopeDenied: nil
+            }
+        _ = try engine.call(
+            recorded.tool, arguments: recorded.arguments, exactThinkMs: recorded.thinkMs, approved: approved)
+    }
+
+    /// `execute` for a step the replay already made once: its think time was taken then, so a
+    /// refusal now is a programmer error.
+    static func rerun(_ recorded: TraceStep, on engine: inout EpisodeEngine) {
+        do throws(VirtualTimeError) {
+            try execute(recorded, on: &engine)
+        } catch {
+            preconditionFailure("a replayed step's think time was refused on the re-run: \(error)")
+        }
     }
 
     /// The first field in which two steps differ, in trace order.

@@ -128,11 +128,6 @@ public enum EpisodeRunner {
         return (Outcome(summary: summary, verdict: verdict, traceError: traceError), archived)
     }
 
-    /// `simrun run SCENARIO --seed S`: how to reproduce an episode that has no trace.
-    private static func rerunCommand(_ plan: RunPlan, seed: UInt64) -> String {
-        "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)"
-    }
-
     /// Plays every episode of `plan` (seeds × trials, in that order) using up to `parallelism`
     /// threads; `progress` is called (from any thread) after each episode with the number done.
     ///
@@ -143,22 +138,10 @@ public enum EpisodeRunner {
         _ plan: RunPlan, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(TraceWriteError) -> [Outcome] {
-        var lock: TraceDirectoryLock?
-        if let directory = plan.traceDirectory { lock = try TraceDirectoryLock(directory: directory) }
-        defer { withExtendedLifetime(lock) {} }
-        let jobs = plan.seeds.flatMap { seed in (1...plan.trials).map { (seed, $0) } }
-        guard let archivePath = plan.archivePath else {
-            return Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
-                play(plan, seed: jobs[index].0, trial: jobs[index].1)
-            }
-        }
-        let archive = try TraceArchiveWriter(path: archivePath)
-        var outcomes = Parallel.map(jobs.count, parallelism: parallelism, progress: progress) { index in
-            let (outcome, bytes) = play(plan, seed: jobs[index].0, trial: jobs[index].1, archive: archivePath)
-            archive.submit(position: index, seed: jobs[index].0, trial: jobs[index].1, bytes: bytes)
-            return outcome
-        }
-        if let error = archive.finish() {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(plan.seeds.count * plan.trials)
+        let archiveError = try run(plan, parallelism: parallelism, progress: progress) { outcomes.append($0) }
+        if let error = archiveError, let archivePath = plan.archivePath {
             // The archive stays `.partial`: no archived episode has a usable trace.
             for index in outcomes.indices where outcomes[index].summary.tracePath == archivePath {
                 outcomes[index].traceError = error
@@ -168,4 +151,80 @@ public enum EpisodeRunner {
         }
         return outcomes
     }
+
+    /// How many episodes a sweep plays between two deliveries to `run(_:parallelism:progress:each:)`'s
+    /// `each`: what it holds at most besides the caller's own aggregates.
+    package static let deliveryBatch = 4096
+
+    /// Plays every episode of `plan` like `run(_:parallelism:progress:)`, but hands each outcome
+    /// to `each` (on the calling thread, in plan order) instead of keeping them all: a sweep of
+    /// any length holds at most `deliveryBatch` outcomes, so a caller that keeps aggregates
+    /// (`Scorecard.Tally`) runs in bounded memory.
+    ///
+    /// Returns the failure to write the archive of passing episodes (`RunPlan.archivePath`),
+    /// known only at the end: the archive then stays `.partial`, and the outcomes already handed
+    /// over that name it as their trace have no usable trace after all.
+    @discardableResult
+    public static func run(
+        _ plan: RunPlan, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int, Int) -> Void)? = nil, each: (Outcome) -> Void
+    ) throws(TraceWriteError) -> TraceWriteError? {
+        try run(plan, parallelism: parallelism, progress: progress, deliveryBatch: deliveryBatch, each: each)
+    }
+
+    /// `run(_:parallelism:progress:each:)` delivering every `deliveryBatch` episodes (tests use
+    /// small batches to cover the boundaries).
+    package static func run(
+        _ plan: RunPlan, parallelism: Int, progress: (@Sendable (Int, Int) -> Void)?, deliveryBatch: Int,
+        each: (Outcome) -> Void
+    ) throws(TraceWriteError) -> TraceWriteError? {
+        precondition(deliveryBatch > 0, "a sweep delivers at least one episode at a time")
+        var lock: TraceDirectoryLock?
+        if let directory = plan.traceDirectory { lock = try TraceDirectoryLock(directory: directory) }
+        defer { withExtendedLifetime(lock) {} }
+        let jobs = plan.seeds.flatMap { seed in (1...plan.trials).map { (seed, $0) } }
+        let archivePath = plan.archivePath
+        let archive = try archivePath.map { path throws(TraceWriteError) in try TraceArchiveWriter(path: path) }
+        let worker = workerPlan(plan, parallelism: parallelism)
+        var start = 0
+        while start < jobs.count {
+            let batch = start..<min(start + deliveryBatch, jobs.count)
+            var batchProgress: (@Sendable (Int, Int) -> Void)?
+            if let progress {
+                let offset = start
+                let total = jobs.count
+                batchProgress = { done, _ in progress(offset + done, total) }
+            }
+            let outcomes = Parallel.map(batch.count, parallelism: parallelism, progress: batchProgress, worker: worker)
+            { plan, offset in
+                let index = batch.lowerBound + offset
+                let (seed, trial) = jobs[index]
+                guard let archive, let archivePath else { return play(plan, seed: seed, trial: trial) }
+                let (outcome, bytes) = play(plan, seed: seed, trial: trial, archive: archivePath)
+                archive.submit(position: index, seed: seed, trial: trial, bytes: bytes)
+                return outcome
+            }
+            for outcome in outcomes { each(outcome) }
+            start = batch.upperBound
+        }
+        return archive?.finish()
+    }
+
+    /// Each worker's plan: the first worker plays `plan` itself, every other one its own copy
+    /// of the scenario (`Scenario.workerCopy()`), so that no two threads share the compiled
+    /// scenario's objects; with one thread, or a scenario that cannot be copied, all share `plan`.
+    private static func workerPlan(_ plan: RunPlan, parallelism: Int) -> @Sendable (Int) -> RunPlan {
+        { thread in
+            guard thread > 0, parallelism > 1, let copy = plan.scenario.workerCopy() else { return plan }
+            var own = plan
+            own.scenario = copy
+            return own
+        }
+    }
+
+    /// `simrun run SCENARIO --seed S`: how to reproduce an episode that has no trace.
+    private static func rerunCommand(_ plan: RunPlan, seed: UInt64) -> String {
+        "simrun run \(EpisodeSummary.shellQuoted(plan.scenario.path ?? plan.scenario.name)) --seed \(seed)"
+    }
+
 }

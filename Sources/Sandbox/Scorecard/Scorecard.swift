@@ -30,8 +30,14 @@ public struct Scorecard: Sendable, Hashable {
         public var count: Int
     }
 
-    /// The episodes, ordered by scenario name, seed, then trial.
+    /// The episodes, ordered by scenario name, seed, then trial: all of them, or only the failing
+    /// ones for a scorecard built from a `Tally` that keeps aggregates (`episodeCount` still
+    /// counts every episode).
     public let episodes: [EpisodeSummary]
+    /// The number of episodes.
+    public let episodeCount: Int
+    /// The distinct scenario names, in byte order.
+    public let scenarios: [String]
     /// The number of episodes that passed.
     public let passedCount: Int
     /// The number of tasks (distinct scenario and seed pairs).
@@ -55,29 +61,22 @@ public struct Scorecard: Sendable, Hashable {
     /// The 99th-percentile (nearest-rank) virtual latency of a call, or `nil` without calls.
     public let latencyP99Ms: Int64?
 
-    /// Aggregates `episodes` (in any order).
+    /// Aggregates `episodes` (in any order), keeping every one.
     public init(episodes: [EpisodeSummary]) {
-        let sorted = episodes.sorted { a, b in
-            if a.scenario != b.scenario { return a.scenario.utf8.lexicographicallyPrecedes(b.scenario.utf8) }
-            if a.seed != b.seed { return a.seed < b.seed }
-            return a.trial < b.trial
-        }
-        self.episodes = sorted
-        passedCount = sorted.count { $0.passed }
-        scenarioFaultCount = sorted.count(where: \.scenarioAtFault)
+        let sorted = episodes.sorted { a, b in Tally.precedes(a, b) }
+        var tally = Tally(keepsPassingEpisodes: true)
+        for episode in sorted { tally.add(episode) }
+        self.init(tally)
+    }
 
-        // Tasks are runs of equal (scenario, seed) in the sorted order.
-        var taskTrials: [(trials: Int, passed: Int)] = []
-        var previous: (String, UInt64)?
-        for episode in sorted {
-            if let previous, previous.0 == episode.scenario, previous.1 == episode.seed {
-                taskTrials[taskTrials.count - 1].trials += 1
-                taskTrials[taskTrials.count - 1].passed += episode.passed ? 1 : 0
-            } else {
-                taskTrials.append((1, episode.passed ? 1 : 0))
-            }
-            previous = (episode.scenario, episode.seed)
-        }
+    /// The scorecard of the episodes a tally was given.
+    package init(_ tally: Tally) {
+        episodes = tally.kept
+        episodeCount = tally.episodeCount
+        scenarios = tally.scenarios
+        passedCount = tally.passedCount
+        scenarioFaultCount = tally.scenarioFaultCount
+        let taskTrials = tally.taskTrials
         taskCount = taskTrials.count
         tasksAllPassed = taskTrials.count { $0.passed == $0.trials }
         k = taskTrials.map(\.trials).min() ?? 0
@@ -85,17 +84,13 @@ public struct Scorecard: Sendable, Hashable {
         passAt1 =
             taskTrials.isEmpty
             ? 0 : taskTrials.reduce(0.0) { $0 + Double($1.passed) / Double($1.trials) } / Double(taskTrials.count)
-        self.taskTrials = taskTrials.map { TaskTally(trials: $0.trials, passed: $0.passed) }
-
-        checkFailures = Self.counted(sorted.flatMap(\.failedCheckNames)).map {
-            CheckFailureCount(name: $0.0, count: $0.1)
-        }
-        faultCounts = Self.counted(sorted.flatMap(\.faultsFired)).map { FaultCount(id: $0.0, count: $0.1) }
-
-        let latencies = sorted.flatMap(\.callLatenciesMs).sorted()
-        callCount = latencies.count
-        latencyP50Ms = Self.nearestRank(latencies, percent: 50)
-        latencyP99Ms = Self.nearestRank(latencies, percent: 99)
+        self.taskTrials = taskTrials
+        checkFailures = Self.ranked(tally.checkFailures).map { CheckFailureCount(name: $0.0, count: $0.1) }
+        faultCounts = Self.ranked(tally.faults).map { FaultCount(id: $0.0, count: $0.1) }
+        let latencies = tally.latencies.sorted { $0.key < $1.key }
+        callCount = latencies.reduce(0) { $0 + $1.value }
+        latencyP50Ms = Self.nearestRank(latencies, count: callCount, percent: 50)
+        latencyP99Ms = Self.nearestRank(latencies, count: callCount, percent: 99)
     }
 
     /// Per task: trials and passes, in task order.
@@ -105,9 +100,6 @@ public struct Scorecard: Sendable, Hashable {
     }
     let taskTrials: [TaskTally]
 
-    /// The number of episodes.
-    public var episodeCount: Int { episodes.count }
-
     /// Failed episodes whose failure is the scenario's (see `EpisodeSummary.scenarioAtFault`):
     /// left out of `passRate`, shown on their own line.
     public let scenarioFaultCount: Int
@@ -115,7 +107,7 @@ public struct Scorecard: Sendable, Hashable {
     /// Passed episodes / episodes the agent is answerable for: episodes that failed because of
     /// the scenario are left out (0 with none).
     public var passRate: Double {
-        let answerable = episodes.count - scenarioFaultCount
+        let answerable = episodeCount - scenarioFaultCount
         return answerable == 0 ? 0 : Double(passedCount) / Double(answerable)
     }
 
@@ -142,13 +134,6 @@ public struct Scorecard: Sendable, Hashable {
     /// The episodes that failed, in scenario, seed, trial order.
     public var failingEpisodes: [EpisodeSummary] { episodes.filter { !$0.passed } }
 
-    /// The distinct scenario names, in byte order.
-    public var scenarios: [String] {
-        var names: [String] = []
-        for episode in episodes where names.last != episode.scenario { names.append(episode.scenario) }
-        return names
-    }
-
     /// The value at nearest rank ⌈p/100 · n⌉ of ascending `values`, or `nil` if empty.
     package static func nearestRank(_ ascending: [Int64], percent: Int) -> Int64? {
         guard !ascending.isEmpty else { return nil }
@@ -156,11 +141,22 @@ public struct Scorecard: Sendable, Hashable {
         return ascending[min(max(rank, 1), ascending.count) - 1]
     }
 
+    /// The value at nearest rank ⌈p/100 · n⌉ of `count` values given as ascending (value,
+    /// occurrences) pairs, or `nil` if there are none.
+    static func nearestRank(_ histogram: [(key: Int64, value: Int)], count: Int, percent: Int) -> Int64? {
+        guard count > 0 else { return nil }
+        let rank = min(max((percent * count + 99) / 100, 1), count)
+        var seen = 0
+        for (value, occurrences) in histogram {
+            seen += occurrences
+            if seen >= rank { return value }
+        }
+        preconditionFailure("a latency histogram holds fewer values than it counts")
+    }
+
     /// Occurrence counts, most first, ties by UTF-8 byte order of the name.
-    static func counted(_ names: [String]) -> [(String, Int)] {
-        var counts: [String: Int] = [:]
-        for name in names { counts[name, default: 0] += 1 }
-        return counts.map { ($0.key, $0.value) }.sorted { a, b in
+    static func ranked(_ counts: [String: Int]) -> [(String, Int)] {
+        counts.map { ($0.key, $0.value) }.sorted { a, b in
             a.1 != b.1 ? a.1 > b.1 : a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
         }
     }

@@ -2,29 +2,48 @@ import Foundation
 import Scenarios
 import WorldModel
 
-/// A recorded episode: the header, every step in order, and the verdict if the episode finished.
+/// A recorded episode: the header, every step in order, the answers the agent abandoned, and
+/// the verdict if the episode finished.
 ///
 /// The file format (version 2) is JSON Lines: one canonical JSON object per line, each ending
-/// with a line feed; the header first, then steps numbered from 1, then at most one verdict.
+/// with a line feed; the header first, then steps numbered from 1 (each cancellation line after
+/// the step it names), then at most one verdict.
 /// A trace of an episode that crashed has no verdict; its last line may be cut short.
 public struct Trace: Sendable, Hashable {
     /// The first line.
     public var header: TraceHeader
     /// The steps, with indices 1, 2, 3, ….
     public var steps: [TraceStep]
+    /// The calls whose answers the agent abandoned (`notifications/cancelled` under
+    /// `--realtime`), in file order; usually none.
+    public var cancellations: [TraceCancellation]
     /// The verdict, or `nil` if the episode did not finish.
     public var verdict: Verdict?
 
     /// Creates a trace from its parts.
-    package init(header: TraceHeader, steps: [TraceStep] = [], verdict: Verdict? = nil) {
+    package init(
+        header: TraceHeader, steps: [TraceStep] = [], cancellations: [TraceCancellation] = [], verdict: Verdict? = nil
+    ) {
         self.header = header
         self.steps = steps
+        self.cancellations = cancellations
         self.verdict = verdict
     }
 
-    /// The records in file order.
+    /// The records in file order: each cancellation after as many steps as preceded it.
     package var records: [TraceRecord] {
-        [.header(header)] + steps.map(TraceRecord.step) + (verdict.map { [TraceRecord.verdict($0)] } ?? [])
+        var records: [TraceRecord] = [.header(header)]
+        var pending = cancellations[...]
+        for position in 0...steps.count {
+            if position > 0 { records.append(.step(steps[position - 1])) }
+            while let next = pending.first, next.precedingSteps <= position {
+                records.append(.cancelled(next))
+                pending.removeFirst()
+            }
+        }
+        records.append(contentsOf: pending.map(TraceRecord.cancelled))
+        if let verdict { records.append(.verdict(verdict)) }
+        return records
     }
 
     /// The whole file's bytes, exactly as `TraceWriter` writes them.
@@ -68,6 +87,7 @@ public struct Trace: Sendable, Hashable {
 
         var header: TraceHeader?
         var steps: [TraceStep] = []
+        var cancellations: [TraceCancellation] = []
         var verdict: Verdict?
 
         func parse(_ line: ArraySlice<UInt8>, number: Int) throws(TraceReadError) -> JSON {
@@ -115,6 +135,18 @@ public struct Trace: Sendable, Hashable {
                     throw .stepOutOfOrder(path: source, line: number, expected: steps.count + 1, found: step.index)
                 }
                 steps.append(step)
+            case .cancelled(var cancellation):
+                guard cancellation.step <= steps.count else {
+                    throw .unexpectedRecord(
+                        path: source, line: number,
+                        reason: "a cancellation of step \(cancellation.step) before that step; it must follow it")
+                }
+                guard !cancellations.contains(where: { $0.step == cancellation.step }) else {
+                    throw .unexpectedRecord(
+                        path: source, line: number, reason: "a second cancellation of step \(cancellation.step)")
+                }
+                cancellation.precedingSteps = steps.count
+                cancellations.append(cancellation)
             case .verdict(let value):
                 verdict = value
             }
@@ -136,7 +168,7 @@ public struct Trace: Sendable, Hashable {
             }
         }
         guard let header else { throw .empty(path: source) }
-        self.init(header: header, steps: steps, verdict: verdict)
+        self.init(header: header, steps: steps, cancellations: cancellations, verdict: verdict)
     }
 
     /// Decodes line 1, telling "not a trace" and "unsupported version" apart from other errors.

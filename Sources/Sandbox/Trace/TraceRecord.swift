@@ -1,19 +1,22 @@
 import WorldModel
 
-/// One line of a trace: the header, a step, or the verdict.
+/// One line of a trace: the header, a step, a cancellation, or the verdict.
 package enum TraceRecord: Sendable, Hashable {
     /// The first line.
     case header(TraceHeader)
     /// One tool call.
     case step(TraceStep)
+    /// The agent abandoned the answer to an earlier step (`notifications/cancelled`).
+    case cancelled(TraceCancellation)
     /// The last line of a finished episode.
     case verdict(Verdict)
 
-    /// The JSON form; every record has a `type` member (`header`, `step`, `verdict`).
+    /// The JSON form; every record has a `type` member (`header`, `step`, `cancelled`, `verdict`).
     package var json: JSON {
         switch self {
         case .header(let header): return header.json
         case .step(let step): return step.json
+        case .cancelled(let cancellation): return cancellation.json
         case .verdict(let verdict):
             var members = verdict.jsonMembers
             members["type"] = "verdict"
@@ -29,7 +32,8 @@ package enum TraceRecord: Sendable, Hashable {
         return bytes
     }
 
-    /// Decodes a record by its `type` member.
+    /// Decodes a record by its `type` member. A cancellation's `precedingSteps` is 0 here: the
+    /// trace reader, which knows the line's position, sets it.
     package init(json: JSON) throws(RecordDecodingError) {
         guard case .object(let object) = json else {
             throw RecordDecodingError(path: "record", expected: "an object", found: RecordDecodingError.describe(json))
@@ -37,6 +41,7 @@ package enum TraceRecord: Sendable, Hashable {
         switch object["type"] {
         case .string("header"): self = .header(try TraceHeader(json: json))
         case .string("step"): self = .step(try TraceStep(json: json))
+        case .string("cancelled"): self = .cancelled(try TraceCancellation(json: json, precedingSteps: 0))
         case .string("verdict"):
             var reader = try _RecordReader(json, path: "verdict")
             _ = try reader.string("type")
@@ -45,7 +50,7 @@ package enum TraceRecord: Sendable, Hashable {
             self = .verdict(verdict)
         case let other:
             throw RecordDecodingError(
-                path: "type", expected: "\"header\", \"step\" or \"verdict\"",
+                path: "type", expected: "\"header\", \"step\", \"cancelled\" or \"verdict\"",
                 found: other.map(RecordDecodingError.describe) ?? "missing")
         }
     }

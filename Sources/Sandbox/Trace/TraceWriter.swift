@@ -65,8 +65,14 @@ package final class TraceWriter: @unchecked Sendable {
     package static func writeComplete(_ trace: Trace, to path: String) throws(TraceWriteError) {
         let writer = try TraceWriter(path: path, header: trace.header)
         defer { writer.close() }
-        for step in trace.steps { try writer.append(step) }
-        if let verdict = trace.verdict { try writer.finish(verdict) }
+        for record in trace.records.dropFirst() {
+            switch record {
+            case .header: preconditionFailure("a trace's records hold one header, first")
+            case .step(let step): try writer.append(step)
+            case .cancelled(let cancellation): try writer.appendCancellation(ofStep: cancellation.step)
+            case .verdict(let verdict): try writer.finish(verdict)
+            }
+        }
     }
 
     /// The number of steps written so far.
@@ -86,6 +92,16 @@ package final class TraceWriter: @unchecked Sendable {
         }
         try writeLine(TraceRecord.step(step).line)
         nextIndex += 1
+    }
+
+    /// Appends a cancellation line (`{"type":"cancelled","step":N}`): the agent abandoned the
+    /// answer to step `step`, which must have been written already.
+    package func appendCancellation(ofStep step: Int) throws(TraceWriteError) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isClosed else { throw .closed(path: path) }
+        precondition((1..<nextIndex).contains(step), "cancelled step \(step) was never written (\(nextIndex - 1) were)")
+        try writeLine(TraceRecord.cancelled(TraceCancellation(step: step)).line)
     }
 
     /// Appends the verdict line, closes the file and moves it to `path`.

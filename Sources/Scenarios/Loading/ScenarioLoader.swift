@@ -15,8 +15,9 @@ public enum ScenarioLoader {
     public static func load(contentsOf path: String, faults: FaultSelection = .scenario) throws(ScenarioLoadError)
         -> Scenario
     {
-        let bytes = try readFile(path)
-        var scenario = try load(bytes: bytes, file: path)
+        // The file's bytes are a temporary, freed once parsed: a large scenario's bytes and its
+        // compiled world are not held at the same time.
+        var scenario = try load(try parse(try readFile(path), file: path), file: path)
         scenario.path = path
         try apply(faults, to: &scenario)
         return scenario
@@ -60,8 +61,10 @@ public enum ScenarioLoader {
                 : IssueOrder.sorted(reader.issues, in: merged)
             throw ScenarioLoadError(issues: issues.map { WorldFile.relocate($0, origins: origins) })
         }
+        // The identity is the scenario's own file's, hashed once (a world file's members are not
+        // part of it), streamed so a large file is not serialized a second time in memory.
+        scenario.sha256 = document.canonicalSHA256
         if let world {
-            scenario.sha256 = SHA256.hexDigest(document.canonicalBytes)
             scenario.worldFile = WorldFileReference(path: world.path, sha256: world.sha256)
         }
         return scenario
@@ -195,7 +198,15 @@ extension ScenarioReader {
         return Scenario(
             name: name, title: title, description: description, task: task ?? ScenarioTask(instruction: ""),
             world: world, checks: checks, solution: solution,
-            sha256: SHA256.hexDigest(document.canonicalBytes), path: nil, document: document)
+            sha256: "", path: nil, documentWithoutData: Self.removingData(document))
+    }
+
+    /// `document` without its `data` member, which the compiled world holds (`Scenario.document`
+    /// puts it back from there when asked).
+    static func removingData(_ document: JSON) -> JSON {
+        guard case .object(var root) = document, root["data"] != nil else { return document }
+        root["data"] = nil
+        return .object(root)
     }
 
     /// `crm-refund`: lower-case letters, digits and '-', starting with a letter or digit.

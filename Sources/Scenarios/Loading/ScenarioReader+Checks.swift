@@ -375,6 +375,7 @@ extension ToolOperation {
         case .update: "update"
         case .delete: "delete"
         case .custom: "custom"
+        case .recorded: "recorded"
         }
     }
 }

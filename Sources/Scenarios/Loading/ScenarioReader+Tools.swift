@@ -1,7 +1,7 @@
 import WorldModel
 
 extension ScenarioReader {
-    static let operations = ["get", "list", "create", "update", "delete", "custom"]
+    static let operations = ["get", "list", "create", "update", "delete", "custom", "recorded"]
     static let commonToolKeys = [
         "name", "service", "scope", "description", "input", "op", "let", "requires", "idempotency", "approval",
         "ends_episode",
@@ -15,6 +15,7 @@ extension ScenarioReader {
         "update": ["collection", "key", "where", "set", "append", "fields"],
         "delete": ["collection", "key", "where"],
         "custom": ["effects", "returns", "fields"],
+        "recorded": ["recorded", "default"],
     ]
 
     mutating func readTools(_ value: JSON?, catalog: Catalog) -> [ToolSpec] {
@@ -56,7 +57,7 @@ extension ScenarioReader {
             let collection = tool["collection"].flatMap {
                 readCollection($0, Self.join(path, "collection"), catalog: catalog)
             }
-            if op != "custom", tool["collection"] == nil {
+            if op != "custom", op != "recorded", tool["collection"] == nil {
                 report(path, "missing required key 'collection' (op '\(op)' works on a collection)")
             }
             // `idempotency` and `approval` are decided before the tool's `let` names are bound.
@@ -133,6 +134,8 @@ extension ScenarioReader {
                 let selector = readSelector(
                     tool, path: path, keyScope: noRow, rowScope: withRow, defaultSchema: schemaJSON)
                 if let collection, let selector { operation = .delete(collection: collection, selector: selector) }
+            case "recorded":
+                operation = readRecordedAnswers(tool, path: path).map(ToolOperation.recorded)
             default:
                 let effects = readEffects(
                     tool["effects"], Self.join(path, "effects"), catalog: catalog, args: argsType, locals: letLocals)

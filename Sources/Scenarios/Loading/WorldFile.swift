@@ -62,7 +62,7 @@ package struct WorldFile: Sendable {
         let document = try ScenarioLoader.parse(bytes, file: path)
         let issues = problems(document, file: path)
         guard issues.isEmpty else { throw ScenarioLoadError(issues: issues) }
-        return WorldFile(path: path, sha256: SHA256.hexDigest(document.canonicalBytes), document: document)
+        return WorldFile(path: path, sha256: document.canonicalSHA256, document: document)
     }
 
     /// The structural mistakes of a world file's top level (unknown keys, a missing `simrun` or

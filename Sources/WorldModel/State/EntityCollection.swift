@@ -134,7 +134,8 @@ package struct EntityCollection: Sendable, Hashable {
     /// it, upper-cased (`refunds` → `RF`, `charges` → `CH`, `notes` → `NT`).
     package var idPrefix: String { Self.idPrefix(of: name) }
 
-    private static func idPrefix(of name: String) -> String {
+    /// The prefix of the ids a collection named `name` generates (`records` → `RC`).
+    package static func idPrefix(of name: String) -> String {
         let letters = Array(name.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic })
         guard let first = letters.first else { return "ID" }
         let vowels: Set<Unicode.Scalar> = ["A", "E", "I", "O", "U", "Y"]

@@ -12,6 +12,8 @@ package enum ToolOperation: Sendable {
     case delete(collection: String, selector: RowSelector)
     /// Applies `effects` in order, atomically, and answers `returns` (or `{"ok": true}`).
     case custom(effects: [Effect], returns: CompiledExpression?)
+    /// Answers what was recorded for the same canonical arguments (`RecordedAnswers`); changes nothing.
+    case recorded(RecordedAnswers)
 
     /// The collection the operation works on, if it has a single one.
     package var collection: String? {
@@ -19,14 +21,14 @@ package enum ToolOperation: Sendable {
         case .get(let collection, _), .list(let collection, _, _, _), .create(let collection, _, _),
             .update(let collection, _, _, _), .delete(let collection, _):
             collection
-        case .custom: nil
+        case .custom, .recorded: nil
         }
     }
 
-    /// `get` and `list` never change the world.
+    /// `get`, `list` and `recorded` never change the world.
     package var isReadOnly: Bool {
         switch self {
-        case .get, .list: true
+        case .get, .list, .recorded: true
         default: false
         }
     }
@@ -34,7 +36,7 @@ package enum ToolOperation: Sendable {
     /// `delete`, `update` and `custom` operations that delete may remove or overwrite data.
     package var isDestructive: Bool {
         switch self {
-        case .get, .list, .create: false
+        case .get, .list, .create, .recorded: false
         case .update, .delete: true
         case .custom(let effects, _): effects.contains { $0.isDestructive }
         }

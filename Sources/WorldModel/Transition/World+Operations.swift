@@ -222,6 +222,9 @@ extension World {
             } catch {
                 throw .runtime(error, in: "returns")
             }
+
+        case .recorded(let answers):
+            return (answers.response(to: evaluator.arguments), nil)
         }
     }
 
@@ -314,7 +317,7 @@ extension ToolOperation {
     /// (a later row can fail after an earlier one changed) and `custom` effects use a draft.
     var failsOnlyBeforeWriting: Bool {
         switch self {
-        case .get, .list, .create, .delete: true
+        case .get, .list, .create, .delete, .recorded: true
         case .update(_, let selector, _, _):
             if case .key = selector { true } else { false }
         case .custom: false

@@ -47,7 +47,7 @@ extension ToolOperation {
     /// The collections the operation may write (create, update or delete rows in).
     var writtenCollections: Set<String> {
         switch self {
-        case .get, .list: []
+        case .get, .list, .recorded: []
         case .create(let collection, _, _), .update(let collection, _, _, _), .delete(let collection, _): [collection]
         case .custom(let effects, _): effects.reduce(into: []) { $0.formUnion($1.writtenCollections) }
         }

@@ -2,8 +2,8 @@ import Foundation
 import Sandbox
 import WorldModel
 
-/// `simrun learn`: learns a scenario (tools, services and their dynamics, the state get and list
-/// tools explain) from recordings, traces and HAR files.
+/// `simrun learn`: learns a scenario (tools, services and their dynamics, the state and each
+/// tool's op) from recordings, traces and HAR files.
 enum LearnCommand: Command {
     static let name = "learn"
     static let abstract = "learn a scenario from recorded traffic (recordings, traces, HAR files)"
@@ -32,10 +32,12 @@ enum LearnCommand: Command {
                     regime a lognormal latency when a Kolmogorov–Smirnov test accepts one and
                     empirical quantiles otherwise, error rates, per-call transitions, and
                     timeout_ms from timed-out calls;
-          state     rows from successful answers (objects with a string id); a tool whose every
-                    answer is the row named by one argument becomes op get, one answering lists
-                    of rows op list; other tools answer a string saying they were not learned
-                    (op custom), and the report says so;
+          state     rows from successful answers (objects with a string id) and each tool's op:
+                    get, list, create, update or delete, the first whose meaning every recorded
+                    call agrees with (all but 2 % of the successful ones), checked in order
+                    with each session's rows simulated; other tools become op recorded,
+                    answering the recorded response for the same arguments; the report names
+                    each rejected op with the call that rejected it;
           task      a minimal one (call the first tool once, answer 'done'), since recordings
                     carry none.
         The report says, per service and tool, what was inferred, from how many calls, which

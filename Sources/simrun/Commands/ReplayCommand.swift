@@ -78,17 +78,20 @@ enum ReplayCommand: Command {
         if let stateAt {
             let index: Int
             if stateAt == "end" {
-                index = report.dataAfterStep.count - 1
-            } else if let step = Int(stateAt), step >= 0, step < report.dataAfterStep.count {
+                index = report.stateCount - 1
+            } else if let step = Int(stateAt), step >= 0, step < report.stateCount {
                 index = step
             } else {
                 throw UsageError(
                     command: name,
                     message:
-                        "--state-at takes a step from 0 to \(report.dataAfterStep.count - 1) or 'end', not '\(stateAt)'"
+                        "--state-at takes a step from 0 to \(report.stateCount - 1) or 'end', not '\(stateAt)'"
                 )
             }
-            Terminal.out(report.dataAfterStep[index].json.canonicalText + "\n")
+            guard let data = report.data(afterStep: index) else {
+                preconditionFailure("--state-at \(index) was checked against the replay's \(report.stateCount) states")
+            }
+            Terminal.out(data.canonicalText + "\n")
         }
         if show { Terminal.out(ReplayTimeline.text(report, trace: trace, symbols: Terminal.reportSymbols)) }
         if json {

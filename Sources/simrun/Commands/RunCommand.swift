@@ -51,9 +51,10 @@ enum RunCommand: Command {
 
     static let about = """
         Plays the scenario FILE (a path, or the name of a shipped scenario: found in ./scenarios,
-        SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One seed prints the verdict with every check and its evidence;
-        several seeds or trials print a scorecard: pass rate, pass^k, failing checks, the failing
-        seeds with the exact command that replays each, virtual latency p50/p99 and faults fired.
+        SIMRUN_SCENARIOS or beside the simrun executable) with a built-in reference agent. One
+        seed prints the verdict with every check and its evidence; several seeds or trials print
+        a scorecard: pass rate, pass^k, failing checks, the failing seeds with the exact command
+        that replays each, virtual latency p50/p99 and faults fired.
         A DIR runs every scenario in it (world files, which have no task, are skipped) and prints
         one scorecard per task, then the total; --junit writes one testsuite per task.
         """
@@ -101,7 +102,7 @@ enum RunCommand: Command {
         let progress: @Sendable (Int, Int) -> Void = { done, total in
             if showProgress { Terminal.error("\r\(scenario.name): \(done)/\(total) episodes") }
         }
-        let summaries: [EpisodeSummary]
+        var scorecard: Scorecard
         var verdicts: [Verdict] = []
         var traceErrors: [TraceWriteError] = []
         do throws(TraceWriteError) {
@@ -110,8 +111,9 @@ enum RunCommand: Command {
                     command: agentCommand, scenario: scenario, policy: options.policy,
                     simrunExecutable: Terminal.executablePath, traceDirectory: traceDirectory,
                     timeoutSeconds: Double(agentTimeout), transport: arguments.flag("--http") ? .http : .stdio)
-                summaries = try runner.run(
-                    seeds: seeds, trials: trials, parallelism: Int(jobs ?? 1), progress: progress)
+                scorecard = Scorecard(
+                    episodes: try runner.run(
+                        seeds: seeds, trials: trials, parallelism: Int(jobs ?? 1), progress: progress))
             } else {
                 guard let agent = ReferenceAgent(agentKind) else {
                     preconditionFailure("--agent offers only built-in agents")
@@ -119,19 +121,31 @@ enum RunCommand: Command {
                 let plan = RunPlan(
                     scenario: scenario, agent: agent, seeds: seeds, trials: trials, policy: options.policy,
                     traceDirectory: traceDirectory)
-                let outcomes = try EpisodeRunner.run(
+                // A sweep keeps aggregates and its failing episodes, not every episode (unless a
+                // report lists them all): its memory does not grow with the seeds.
+                let single = seeds.count * trials == 1
+                var tally = Scorecard.Tally(keepsPassingEpisodes: single || format == .json || junit != nil)
+                var archived = 0
+                let archiveError = try EpisodeRunner.run(
                     plan, parallelism: jobs.map(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount,
-                    progress: progress)
-                traceErrors = outcomes.compactMap(\.traceError)
-                summaries = outcomes.map(\.summary)
-                verdicts = outcomes.map(\.verdict)
+                    progress: progress
+                ) { outcome in
+                    if let error = outcome.traceError { traceErrors.append(error) }
+                    if single { verdicts.append(outcome.verdict) }
+                    if plan.archivePath != nil, outcome.summary.tracePath == plan.archivePath { archived += 1 }
+                    tally.add(outcome.summary)
+                }
+                if let archiveError, let archivePath = plan.archivePath, archived > 0 {
+                    traceErrors.append(archiveError)
+                    tally.archiveFailed(path: archivePath)
+                }
+                scorecard = Scorecard(tally)
             }
         } catch {
             throw CommandFailure.badInput("simrun run: \(error)")
         }
         if showProgress { Terminal.error("\r\u{1B}[K") }
         for error in traceErrors { Terminal.error("simrun run: the trace was not written: \(error)\n") }
-        let scorecard = Scorecard(episodes: summaries)
         if let junit { try writeJUnit(scorecard, name: scenario.name, to: junit) }
         if format == .json {
             var json = scorecard.json
@@ -140,7 +154,7 @@ enum RunCommand: Command {
                 json = .object(object)
             }
             Terminal.out(json.prettyText + "\n")
-        } else if verdicts.count == 1, let verdict = verdicts.first, let summary = summaries.first {
+        } else if verdicts.count == 1, let verdict = verdicts.first, let summary = scorecard.episodes.first {
             Terminal.out(
                 summary.text(verdict: verdict, title: scenario.title, agent: agentKind, symbols: Terminal.reportSymbols)
             )
@@ -148,7 +162,7 @@ enum RunCommand: Command {
             Terminal.out(scorecard.text)
         }
         if !traceErrors.isEmpty { return traceErrors.allSatisfy(\.isUnusablePath) ? .badInput : .internalError }
-        return summaries.allSatisfy(\.passed) ? .success : .failure
+        return scorecard.passedCount == scorecard.episodeCount ? .success : .failure
     }
 
     static func writeJUnit(_ scorecard: Scorecard, name: String, to junit: String) throws {

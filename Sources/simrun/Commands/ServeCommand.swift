@@ -27,6 +27,10 @@ enum ServeCommand: Command {
                 "--allow-origin", "LIST",
                 help: "with --http: browser origins allowed besides localhost ones (comma-separated, e.g. "
                     + "https://studio.example.com); other Origin headers are refused with 403"),
+            .integer(
+                "--max-sessions", "N", range: 1...1_000_000,
+                help: "with --http: MCP sessions kept open at once (default 1024); one more closes the least "
+                    + "recently used idle session, whose client then gets 404 and opens a new one"),
             .value(
                 "--starts-file", "FILE",
                 help: "append a line to FILE when the server starts, so a harness can count the servers an episode "
@@ -57,7 +61,10 @@ enum ServeCommand: Command {
         HOST is given. One process is one episode however many sessions or connections a client
         opens, so clients that open a session per call (LangChain's get_tools(), LlamaIndex's
         BasicMCPClient, AutoGen's mcp_server_tools) play one episode. Requests from browser
-        origins other than localhost are refused (403).
+        origins other than localhost are refused (403); on a loopback address (the default), so are
+        requests whose Host is not localhost, 127.0.0.1 or [::1] (421), against DNS rebinding. At
+        most --max-sessions MCP sessions stay open: clients that never end theirs with DELETE do
+        not grow the server without bound.
         """
 
     static let epilogue = """
@@ -97,13 +104,15 @@ enum ServeCommand: Command {
             throw UsageError(
                 command: name, message: files.isEmpty ? "missing the scenario FILE" : "give exactly one scenario FILE")
         }
-        for option in ["--port-file", "--allow-origin"] where arguments.has(option) && !arguments.has("--http") {
+        for option in ["--port-file", "--allow-origin", "--max-sessions"]
+        where arguments.has(option) && !arguments.has("--http") {
             throw UsageError(command: name, message: "\(option) needs --http")
         }
         var httpOptions = MCPHTTPOptions()
         if let startsFile = arguments.value("--starts-file") {
             httpOptions.onFirstMessage = { ServedEpisodeGuard.recordConnection(in: startsFile) }
         }
+        if let maxSessions = arguments.integer("--max-sessions") { httpOptions.maxSessions = Int(maxSessions) }
         if let list = arguments.value("--allow-origin") {
             httpOptions.allowedOrigins = list.split(separator: ",").map {
                 String($0).trimmingCharacters(in: .whitespaces)
@@ -144,7 +153,7 @@ enum ServeCommand: Command {
         do throws(EpisodeError) {
             episode = try Episode(
                 scenario: scenario, seed: seed, trial: trial, policy: options.policy, tracePath: tracePath,
-                agent: .external, thinkTime: thinkTime)
+                agent: .external, thinkTime: thinkTime, keepingSteps: .last(0))
         } catch {
             if let portFile { unlink(portFile) }
             guard case .trace(let traceError) = error else { throw CommandFailure.badInput("simrun serve: \(error)") }

@@ -14,13 +14,16 @@ private struct ServedEpisode {
 
     var client: RawHTTPClient { RawHTTPClient(port: server.port) }
 
-    init(http: MCPHTTPOptions = MCPHTTPOptions(), realtimeScale: Double? = nil) throws {
+    init(
+        http: MCPHTTPOptions = MCPHTTPOptions(), realtimeScale: Double? = nil,
+        address: MCPHTTPAddress = MCPHTTPAddress(port: 0)
+    ) throws {
         let scenario = try ScenarioLoader.load(
             contentsOf: ScenarioFixtures.root.appendingPathComponent("scenarios/crm-refund.json").path)
         traceURL = FileManager.default.temporaryDirectory.appendingPathComponent(
             "simrun-http-\(UUID().uuidString).jsonl")
         episode = try Episode(scenario: scenario, seed: 3, tracePath: traceURL.path, agent: .external, thinkTime: .zero)
-        server = try MCPHTTPServer(address: MCPHTTPAddress(port: 0))
+        server = try MCPHTTPServer(address: address)
         let logs = LogLines()
         self.logs = logs
         var options = MCPServerOptions(thinkTime: .zero, realtimeScale: realtimeScale)
@@ -38,11 +41,11 @@ private struct ServedEpisode {
     }
 
     func post(
-        _ body: String, session: String? = nil, headers: [(String, String)] = []
+        _ body: String, session: String? = nil, headers: [(String, String)] = [], host: String? = ""
     ) async throws -> RawHTTPClient.Reply {
         var all = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")] + headers
         if let session { all.append(("Mcp-Session-Id", session)) }
-        return try await client.request("POST", headers: all, body: body)
+        return try await client.request("POST", headers: all, body: body, host: host)
     }
 
     /// Opens an MCP session and returns its id.
@@ -166,7 +169,7 @@ struct MCPHTTPServerTests {
             ("POST /mcp HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501),
             ("POST /mcp HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 413),
             ("POST /mcp HTTP/1.1\r\nX-Big: " + String(repeating: "a", count: 70_000) + "\r\n\r\n", 431),
-            ("POST /mcp HTTP/1.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{not]", 400),
+            ("POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{not]", 400),
         ])
     func malformed(request: String, status: Int) async throws {
         let served = try ServedEpisode()
@@ -182,8 +185,9 @@ struct MCPHTTPServerTests {
         let body = rpcInitialize()
         let notification = rpcInitialized
         let bytes =
-            "POST /mcp HTTP/1.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            + "POST /mcp HTTP/1.1\r\nContent-Length: \(notification.utf8.count)\r\nConnection: close\r\n\r\n\(notification)"
+            "POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            + "POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(notification.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n\(notification)"
         let replies = try RawHTTPClient.parse(await served.client.exchange(Array(bytes.utf8)))
         #expect(replies.map(\.status) == [200, 202])
         #expect(replies.last?.body.isEmpty == true)
@@ -218,8 +222,73 @@ struct MCPHTTPServerTests {
         let reply = try await held
         #expect(reply.status == 200)
         #expect(served.logs.lines.contains { $0.contains("request 7 cancelled by the client") })
+        // The cancelled call's step is followed by a cancellation line, and the trace replays identically.
         let trace = try await served.finish()
         #expect(trace.steps.count == 1)
+        #expect(trace.cancellations == [TraceCancellation(step: 1)])
+        let lines = String(decoding: trace.bytes, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 4 && lines[2] == #"{"step":1,"type":"cancelled"}"#)
+        #expect(try Trace(bytes: trace.bytes) == trace)
+        #expect(try Replayer.replay(trace).isIdentical)
+    }
+
+    @Test("on a loopback address, a Host other than localhost, 127.0.0.1 or [::1] is refused with 421")
+    func hostCheck() async throws {
+        let served = try ServedEpisode()
+        let port = served.server.port
+        for host in ["evil.example", "evil.example:\(port)", "localhost.evil.example", "127.0.0.1.nip.io", "10.0.0.1"] {
+            let reply = try await served.post(rpcInitialize(), host: host)
+            #expect(reply.status == 421, "\(host)")
+            #expect(reply.text.contains("DNS rebinding") && reply.text.contains(host), "\(reply.text)")
+        }
+        #expect(try await served.post(rpcInitialize(), host: nil).status == 421)
+        for host in ["localhost", "localhost:\(port)", "127.0.0.1", "127.0.0.1:\(port)", "[::1]:\(port)", "LocalHost"] {
+            #expect(try await served.post(rpcInitialize(), host: host).status == 200, "\(host)")
+        }
+        #expect(served.logs.lines.contains { $0.contains("refused Host evil.example (421)") })
+        #expect(try await served.finish().steps.isEmpty)
+
+        // Bound to every interface, the server is meant to be reached by other names.
+        let open = try ServedEpisode(address: MCPHTTPAddress(host: "0.0.0.0", port: 0))
+        #expect(try await open.post(rpcInitialize(), host: "simrun.internal:8080").status == 200)
+        _ = try await open.finish()
+    }
+
+    @Test("loopback hosts and Host values are told from others")
+    func loopbackNames() {
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "localhost", "LOCALHOST"] {
+            #expect(MCPHTTPAddress(host: host, port: 1).isLoopback, "\(host)")
+        }
+        for host in ["0.0.0.0", "::", "10.0.0.1", "127.0.0", "127.0.0.1.nip.io", "example.com"] {
+            #expect(!MCPHTTPAddress(host: host, port: 1).isLoopback, "\(host)")
+        }
+        for value in ["localhost", "localhost:1", "127.0.0.1:65535", "[::1]", "[::1]:80", "LOCALHOST:8"] {
+            #expect(MCPHTTPAddress.isLoopbackHost(value), "\(value)")
+        }
+        for value in [
+            "", ":80", "localhost:", "localhost:x", "localhost:1234567", "[::1", "[::2]:80", "::1", "a.localhost",
+        ] {
+            #expect(!MCPHTTPAddress.isLoopbackHost(value), "\(value)")
+        }
+    }
+
+    @Test("above --max-sessions open sessions, opening one closes the least recently used idle one")
+    func sessionLimit() async throws {
+        var options = MCPHTTPOptions()
+        options.maxSessions = 2
+        let served = try ServedEpisode(http: options)
+        let first = try await served.open()
+        let second = try await served.open()
+        #expect(try await served.post(rpcRequest(5, "ping"), session: first).status == 200)
+        let third = try await served.open()  // the second is now the least recently used
+        #expect(try await served.post(rpcRequest(6, "ping"), session: second).status == 404)
+        #expect(try await served.post(rpcRequest(7, "ping"), session: first).status == 200)
+        #expect(try await served.post(rpcRequest(8, "ping"), session: third).status == 200)
+        #expect(served.logs.lines.contains { $0.contains("session \(second) closed: 2 sessions were open") })
+        // Sessions are protocol state only: the episode goes on across them.
+        let reply = try await served.post(call(9, "crm_get_ticket", ["ticket_id": "T-7031"]), session: third)
+        #expect(reply.status == 200)
+        #expect(try await served.finish().steps.count == 1)
     }
 
     @Test("addresses parse as [HOST:]PORT with the loopback host by default")

@@ -69,11 +69,15 @@ struct RawHTTPClient {
         return reply
     }
 
-    /// Sends one request with `Connection: close` and parses the reply.
+    /// Sends one request with `Connection: close` and parses the reply. `host` is the `Host`
+    /// header (`127.0.0.1:PORT` by default; `nil` sends none).
     func request(
-        _ method: String, path: String = "/mcp", headers: [(String, String)] = [], body: String = ""
+        _ method: String, path: String = "/mcp", headers: [(String, String)] = [], body: String = "",
+        host: String? = ""
     ) async throws -> Reply {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\n"
+        if let host { head += "Host: \(host.isEmpty ? "127.0.0.1:\(port)" : host)\r\n" }
+        head += "Connection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.utf8.count)\r\n" }
         let replies = try Self.parse(await exchange(Array((head + "\r\n" + body).utf8)))

@@ -153,6 +153,8 @@ struct RecordedTrafficReaderTests {
         let traffic = try RecordedTraffic(contentsOfFile: path)
         #expect(traffic.tools.map(\.name) == scenario.world.tools.map(\.name))
         #expect(traffic.tools.allSatisfy { !$0.schemaInferred })
+        // Grouped by the scenario's tool → service mapping.
+        #expect(traffic.services.map(\.name) == ["crm"])
         #expect(traffic.services.first?.calls.map(\.tool) == ["crm_get_ticket", "crm_get_ticket"])
         #expect(traffic.services.first?.calls.last?.status == 404)
     }

@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 __all__ = ["Check", "Env", "SimrunError", "Verdict", "binary", "mcp_server", "serve", "tools", "verdict"]
 
@@ -48,28 +48,29 @@ def binary() -> str:
 
 
 def mcp_server(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int = 1,
-               no_faults: bool = False) -> dict[str, Any]:
+               no_faults: bool = False, extra_args: Sequence[str] = ()) -> dict[str, Any]:
     """An `mcpServers` entry that serves one episode over stdio, for clients that keep one session open.
 
     Clients that open a server process per call (LangChain's `MultiServerMCPClient.get_tools()`,
     LlamaIndex's `BasicMCPClient`, AutoGen's `mcp_server_tools`) need `serve()` instead.
+    `extra_args` go to `simrun serve` as they are (e.g. `["--realtime", "--faults", "f.json"]`).
     """
     args = ["serve", scenario, "--seed", str(seed), "--trial", str(trial)]
     if trace is not None:
         args += ["--trace", os.path.abspath(trace)]
     if no_faults:
         args.append("--no-faults")
-    return {"transport": "stdio", "command": binary(), "args": args}
+    return {"transport": "stdio", "command": binary(), "args": args + list(extra_args)}
 
 
 @contextlib.contextmanager
 def serve(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int = 1, no_faults: bool = False,
-          host: str = "127.0.0.1", timeout: float = 30.0) -> Iterator[str]:
+          host: str = "127.0.0.1", timeout: float = 30.0, extra_args: Sequence[str] = ()) -> Iterator[str]:
     """Runs `simrun serve --http` for one episode and yields its URL (`http://127.0.0.1:PORT/mcp`).
 
     Every session any client opens plays the same episode. Leaving the block stops the server,
     which ends the episode (without an answer if `submit_answer` was not called) and completes
-    the trace.
+    the trace. `extra_args` go to `simrun serve` as they are (e.g. `["--realtime"]`).
     """
     with tempfile.TemporaryDirectory(prefix="simrun-") as scratch:
         port_file = os.path.join(scratch, "port")
@@ -79,6 +80,7 @@ def serve(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int 
             args += ["--trace", os.path.abspath(trace)]
         if no_faults:
             args.append("--no-faults")
+        args += list(extra_args)
         log = open(os.path.join(scratch, "server.log"), "w+b")
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         try:
@@ -111,21 +113,31 @@ def serve(scenario: str, seed: int = 1, trace: str | None = None, *, trial: int 
 
 @dataclasses.dataclass(frozen=True)
 class Check:
-    """One check of a verdict, with its evidence."""
+    """One check of a verdict, with its evidence.
+
+    `attributed_to` says who a failed check is put down to: "agent", "fault" (an injected fault
+    fired in the episode) or "scenario" (one of the scenario's expressions failed); None when passed.
+    """
     name: str
     kind: str
     passed: bool
     evidence: str
+    attributed_to: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class Verdict:
-    """The verdict of a finished episode: every check with its evidence."""
+    """The verdict of a finished episode: every check with its evidence.
+
+    `outcome` is the verdict in one word (the trace's `verdict` member): "pass", "fail", or
+    "error" when the episode failed because of the scenario rather than the agent.
+    """
     passed: bool
     checks: tuple[Check, ...]
     answer: str | None
     steps: int
     virtual_time_ms: int
+    outcome: str = "fail"
 
     @property
     def failed_checks(self) -> tuple[Check, ...]:
@@ -133,14 +145,32 @@ class Verdict:
 
     @classmethod
     def from_json(cls, record: dict[str, Any]) -> "Verdict":
-        return cls(passed=bool(record["passed"]),
-                   checks=tuple(Check(c["name"], c["kind"], bool(c["passed"]), c["evidence"]) for c in record["checks"]),
-                   answer=record.get("answer"), steps=int(record["steps"]),
-                   virtual_time_ms=int(record["virtual_time_ms"]))
+        checks = tuple(Check(c["name"], c["kind"], bool(c["passed"]), c["evidence"], c.get("attributed_to"))
+                       for c in record["checks"])
+        passed = bool(record["passed"])
+        outcome = record.get("verdict")
+        if outcome is None:  # a trace written before the member existed: the same rule as simrun's
+            outcome = "pass" if passed else (
+                "error" if any(c.attributed_to == "scenario" for c in checks if not c.passed) else "fail")
+        return cls(passed=passed, checks=checks, answer=record.get("answer"), steps=int(record["steps"]),
+                   virtual_time_ms=int(record["virtual_time_ms"]), outcome=outcome)
 
 
-def verdict(trace: str) -> Verdict:
-    """The verdict recorded on the last line of a finished trace; SimrunError when it has none."""
+def verdict(trace: str, *, replay: bool = False) -> Verdict:
+    """The verdict recorded on the last line of a finished trace; SimrunError when it has none.
+
+    With `replay=True`, the episode is re-executed first (`simrun replay TRACE --format json`) and
+    the verdict returned is the recomputed one; SimrunError when the replay diverges or the trace
+    is incomplete.
+    """
+    if replay:
+        result = subprocess.run([binary(), "replay", trace, "--format", "json"], capture_output=True, text=True)
+        if result.returncode not in (0, 1):
+            raise SimrunError(result.stderr.strip() or f"simrun replay exited with status {result.returncode}")
+        report = json.loads(result.stdout)
+        if report["result"] != "identical":
+            raise SimrunError(f"{trace}: replay {report['result']}: {json.dumps(report['divergence'])}")
+        return Verdict.from_json(report["verdict"])
     try:
         with open(trace, "rb") as handle:
             lines = handle.read().splitlines()
@@ -197,6 +227,18 @@ class _HTTPSession:
             raise SimrunError(f"{method}: {reply and reply['error'].get('message')}")
         return reply["result"]
 
+    def call_tool(self, name: str, arguments: Any) -> dict[str, Any]:
+        """A `tools/call` result; a JSON-RPC error (an unknown tool) comes back as an error result,
+        as an agent framework shows it to a model."""
+        self.next_id += 1
+        reply = self._post({"jsonrpc": "2.0", "id": self.next_id, "method": "tools/call",
+                            "params": {"name": name, "arguments": arguments}})
+        if reply is None:
+            raise SimrunError("tools/call: no answer")
+        if "error" in reply:
+            return {"content": [{"type": "text", "text": reply["error"].get("message", "")}], "isError": True}
+        return reply["result"]
+
     def notify(self, method: str) -> None:
         self._post({"jsonrpc": "2.0", "method": method})
 
@@ -204,11 +246,12 @@ class _HTTPSession:
 class Env:
     """A Gymnasium-style environment over one scenario: an episode per `reset`.
 
-    `reset(seed)` returns `(observation, info)`: the task text, and `info["tools"]` (OpenAI
+    `reset(seed)` (without a seed: the previous one plus 1, first 1) returns `(observation, info)`: the task text, and `info["tools"]` (OpenAI
     function-calling format, `submit_answer` last), `info["task"]`. `step(action)` takes
     `{"tool": NAME, "arguments": {...}}` or `{"answer": TEXT}` and returns
     `(observation, reward, terminated, truncated, info)`: the tool's answer text (with
-    `info["is_error"]`, `info["structured"]`, `info["meta"]`); after an answer, `terminated` is
+    `info["is_error"]`, `info["structured"]`, `info["meta"]`; an unknown tool or malformed
+    arguments give an error observation, as a framework would show a model); after an answer, `terminated` is
     true, `reward` is 1.0 when the verdict passed and 0.0 when not, and `info["verdict"]` holds it.
     `trace_dir` keeps each episode's trace as `<scenario>-seed-<S>.jsonl` (default: a temporary
     directory removed by `close()`).
@@ -227,8 +270,16 @@ class Env:
         self._session: _HTTPSession | None = None
         self.trace_path: str | None = None
         self._steps = 0
+        self._seed: int | None = None
 
-    def reset(self, seed: int = 1, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        """Starts an episode with `seed`; without one (Gymnasium's `reset()`), the seed after the
+        previous episode's (1 for the first), so repeated resets play different, repeatable episodes."""
+        if seed is None:
+            seed = 1 if self._seed is None else self._seed + 1
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**64:
+            raise SimrunError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
+        self._seed = seed
         self._stop()
         name = os.path.splitext(os.path.basename(self.scenario))[0]
         self.trace_path = os.path.join(self.trace_dir, f"{name}-seed-{seed}.jsonl")
@@ -254,8 +305,7 @@ class Env:
             return _text(result), 1.0 if outcome.passed else 0.0, True, False, {"verdict": outcome}
         if "tool" not in action:
             raise SimrunError('an action is {"tool": NAME, "arguments": {...}} or {"answer": TEXT}')
-        result = self._session.request("tools/call", {"name": action["tool"],
-                                                      "arguments": action.get("arguments", {})})
+        result = self._session.call_tool(str(action["tool"]), action.get("arguments", {}))
         self._steps += 1
         truncated = self.max_steps is not None and self._steps >= self.max_steps
         info: dict[str, Any] = {"is_error": bool(result.get("isError")), "structured": result.get("structuredContent"),

@@ -35,6 +35,40 @@ public struct MCPHTTPAddress: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// Whether the host is a loopback address or `localhost` (`127.0.0.0/8`, `::1`): only this
+    /// machine can connect, so only a browser page here could be turned against the server,
+    /// through DNS rebinding; `MCPHTTPServer` then checks every request's `Host`.
+    public var isLoopback: Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" { return true }
+        let parts = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127"
+            && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }
+    }
+
+    /// Whether `Host: value` names this machine's loopback interface: `localhost`, `127.0.0.1`
+    /// or `[::1]`, with or without a port (any case). A server bound to a loopback address
+    /// refuses every other `Host` (421): a page on another site that rebinds its DNS name to
+    /// 127.0.0.1 reaches the port, but sends its own name.
+    public static func isLoopbackHost(_ value: String) -> Bool {
+        var rest = Substring(value.lowercased())
+        let name: Substring
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return false }
+            name = rest[...close]
+            rest = rest[rest.index(after: close)...]
+        } else {
+            name = rest.prefix { $0 != ":" }
+            rest = rest.dropFirst(name.count)
+        }
+        guard
+            rest.isEmpty
+                || (rest.hasPrefix(":") && rest.count > 1 && rest.count <= 6 && rest.dropFirst().allSatisfy(\.isASCII)
+                    && rest.dropFirst().allSatisfy(\.isNumber))
+        else { return false }
+        return name == "localhost" || name == "127.0.0.1" || name == "[::1]"
+    }
+
     /// `HOST:PORT`, with an IPv6 host in brackets.
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

@@ -14,6 +14,12 @@ public struct MCPHTTPOptions: Sendable {
     public var idleTimeoutSeconds: Int
     /// Connections served at once; more are answered 503 and closed.
     public var maxConnections: Int
+    /// MCP sessions kept open at once (default 1024). Opening one more closes the least recently
+    /// used session that has no request in progress (its later requests get 404, so its client
+    /// opens a new one); clients that open a session per call and never end it with DELETE
+    /// (LangChain's `get_tools()`) would otherwise keep every session until the server stops.
+    /// Sessions are protocol state only: closing one never changes the episode.
+    public var maxSessions: Int
     /// Called once, when the first MCP message arrives (`simrun serve --starts-file` records it,
     /// so `simrun run --agent-cmd … --http` can tell an agent that never connected).
     public var onFirstMessage: (@Sendable () -> Void)?
@@ -21,8 +27,9 @@ public struct MCPHTTPOptions: Sendable {
     /// Creates options; the defaults are `simrun serve --http`'s.
     public init(
         allowedOrigins: [String] = [], maxHeaderBytes: Int = 64 << 10, maxBodyBytes: Int = 4 << 20,
-        idleTimeoutSeconds: Int = 120, maxConnections: Int = 64
+        idleTimeoutSeconds: Int = 120, maxConnections: Int = 64, maxSessions: Int = 1024
     ) {
+        self.maxSessions = maxSessions
         self.allowedOrigins = allowedOrigins
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
@@ -37,18 +44,7 @@ public struct MCPHTTPOptions: Sendable {
         for scheme in ["http://", "https://"] where lowered.hasPrefix(scheme) {
             var rest = lowered.dropFirst(scheme.count)
             if rest.hasSuffix("/") { rest = rest.dropLast() }
-            let host: Substring
-            if rest.hasPrefix("[") {
-                guard let close = rest.firstIndex(of: "]") else { return false }
-                host = rest[...close]
-                rest = rest[rest.index(after: close)...]
-            } else {
-                host = rest.prefix { $0 != ":" }
-                rest = rest.dropFirst(host.count)
-            }
-            guard rest.isEmpty || (rest.hasPrefix(":") && rest.count > 1 && rest.dropFirst().allSatisfy(\.isNumber))
-            else { return false }
-            return host == "localhost" || host == "127.0.0.1" || host == "[::1]"
+            return MCPHTTPAddress.isLoopbackHost(String(rest))
         }
         return false
     }

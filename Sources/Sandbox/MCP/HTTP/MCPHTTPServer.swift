@@ -21,9 +21,12 @@ import WorldModel
 /// - `DELETE /mcp` with `Mcp-Session-Id` ends that MCP session; `GET` answers 405 (the server
 ///   sends no server-initiated messages).
 /// - A request whose `Origin` is not a localhost origin (or one allowed in `MCPHTTPOptions`) is
-///   refused with 403, as the specification asks against DNS rebinding.
+///   refused with 403, as the specification asks against DNS rebinding. On a loopback address,
+///   a request whose `Host` is not `localhost`, `127.0.0.1` or `[::1]` (with or without the
+///   port) is refused with 421, which stops a rebound DNS name that sends no `Origin`.
 /// - Under `--realtime`, a `notifications/cancelled` naming a request whose answer is being
-///   held ends the hold: the answer is sent at once (its HTTP exchange must be completed).
+///   held ends the hold: the answer is sent at once (its HTTP exchange must be completed), and
+///   the trace records the cancellation after the call's step.
 /// - Malformed requests get 400 (oversized heads 431, bodies 413, chunked bodies 501) and the
 ///   server keeps serving; a request over the limits is never buffered whole.
 ///
@@ -107,7 +110,7 @@ public final class MCPHTTPServer: @unchecked Sendable {
         http: MCPHTTPOptions = MCPHTTPOptions()
     ) async {
         signal(SIGPIPE, SIG_IGN)
-        let hub = _MCPHTTPHub(session: session, options: options, http: http)
+        let hub = _MCPHTTPHub(session: session, options: options, http: http, checksHost: address.isLoopback)
         let thread = Thread { [self] in acceptLoop(hub: hub, http: http) }
         thread.start()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -7,7 +7,9 @@ import WorldModel
 /// without one share a sessionless dispatcher (the 2026-07-28 revision needs no session).
 /// Requests are dispatched one at a time, whatever connection they came on, so the episode sees
 /// one ordered sequence of calls; think time is measured across all sessions from the last
-/// charged response, as on stdio.
+/// charged response, as on stdio. At most `MCPHTTPOptions.maxSessions` sessions stay open:
+/// clients that open a session per call and never DELETE it would otherwise grow the table for
+/// as long as the server runs, so opening one more closes the least recently used idle one.
 final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
     private let session: Session
     private let options: MCPServerOptions
@@ -24,12 +26,19 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
     /// `notifications/cancelled` for one ends its wait.
     private var waits: [String: DispatchSemaphore] = [:]
     private var sessionCounter = 0
+    /// Counts requests to sessions: a session's `lastUse` is the count at its latest request.
+    private var useCounter = 0
     private var connected = false
 
-    init(session: Session, options: MCPServerOptions, http: MCPHTTPOptions) {
+    /// Whether the server is bound to a loopback address, so that every request's `Host` must
+    /// name the loopback interface (DNS-rebinding protection).
+    private let checksHost: Bool
+
+    init(session: Session, options: MCPServerOptions, http: MCPHTTPOptions, checksHost: Bool) {
         self.session = session
         self.options = options
         self.http = http
+        self.checksHost = checksHost
         sessionless = _DispatcherBox(_MCPDispatcher(session: session, maxLineBytes: http.maxBodyBytes))
     }
 
@@ -41,6 +50,18 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
                 403,
                 "origin \(origin) is not allowed: simrun serves browsers only from localhost origins "
                     + "(start it with --allow-origin ORIGIN to allow another)")
+        }
+        if checksHost {
+            let host = request.header("host")
+            if host == nil || !MCPHTTPAddress.isLoopbackHost(host!) {
+                let shown = host.map { "Host \($0.printable)" } ?? "a request without a Host header"
+                log("refused \(shown) (421): the server is bound to a loopback address")
+                return .text(
+                    421,
+                    "\(shown) is not served: this server listens on a loopback address and answers only requests for "
+                        + "localhost, 127.0.0.1 or [::1] (with or without the port), as a defence against DNS "
+                        + "rebinding; to serve other hosts, listen on another address with --http HOST:PORT")
+            }
         }
         guard request.path == MCPHTTPAddress.endpointPath else {
             return .text(
@@ -94,13 +115,22 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
                 return Self.newSessionID(counter: sessionCounter)
             }
         } else if let sessionID {
-            guard let known = stateLock.withLock({ sessions[sessionID] }) else {
+            guard
+                let known = stateLock.withLock({ () -> _DispatcherBox<Session>? in
+                    guard let known = sessions[sessionID] else { return nil }
+                    useCounter += 1
+                    known.lastUse = useCounter
+                    known.inFlight += 1
+                    return known
+                })
+            else {
                 return Self.sessionNotFound(sessionID)
             }
             box = known
         } else {
             box = sessionless
         }
+        defer { if sessionID != nil, newSessionID == nil { stateLock.withLock { box.inFlight -= 1 } } }
         let waitKey = "\(newSessionID ?? sessionID ?? "") \(message?["id"]?.canonicalText ?? "")"
         if method == "notifications/cancelled", let requestID = message?["params"]?["requestId"] {
             let key = "\(sessionID ?? "") \(requestID.canonicalText)"
@@ -117,8 +147,18 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
         }
         let reply = _blockingAwait { await box.dispatcher.handle(.line(request.body), thinkTimeMs: thinkTimeMs) }
         if let newSessionID, reply.message?["result"] != nil {
-            stateLock.withLock { sessions[newSessionID] = box }
+            let evicted = stateLock.withLock { () -> String? in
+                useCounter += 1
+                box.lastUse = useCounter
+                sessions[newSessionID] = box
+                return evictIfOverLimit()
+            }
             log("session \(newSessionID) opened")
+            if let evicted {
+                log(
+                    "session \(evicted) closed: \(http.maxSessions) sessions were open and it was the least recently "
+                        + "used (its requests now get 404; the episode goes on)")
+            }
         }
         dispatchLock.signal()
         if let line = reply.log { log(line) }
@@ -128,8 +168,14 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
             let seconds = min(latency * scale / 1000, 86_400)
             let wait = DispatchSemaphore(value: 0)
             stateLock.withLock { waits[waitKey] = wait }
-            _ = wait.wait(timeout: .now() + seconds)
+            let cancelled = wait.wait(timeout: .now() + seconds) == .success
             _ = stateLock.withLock { waits.removeValue(forKey: waitKey) }
+            if cancelled, let step = reply.step {
+                // Recorded in dispatch order with the other sessions' calls.
+                dispatchLock.wait()
+                _blockingAwait { [session] in await session.cancelled(step: step) }
+                dispatchLock.signal()
+            }
         }
         if reply.charged || stateLock.withLock({ baseline == nil }) {
             let reading = options.thinkTimeReading()
@@ -154,6 +200,21 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
         await _blockingAwaitDetached { [dispatchLock] in dispatchLock.wait() }
         await session.close()
         dispatchLock.signal()
+    }
+
+    /// Above `http.maxSessions` open sessions, removes the least recently used one that has no
+    /// request in progress and returns its id (the caller holds `stateLock`). Use is counted in
+    /// requests, not read from a clock, so which session goes depends only on the order of
+    /// requests.
+    private func evictIfOverLimit() -> String? {
+        guard sessions.count > max(1, http.maxSessions) else { return nil }
+        var oldest: (id: String, lastUse: Int)?
+        for (id, box) in sessions where box.inFlight == 0 {
+            if oldest == nil || box.lastUse < oldest!.lastUse { oldest = (id, box.lastUse) }
+        }
+        guard let oldest else { return nil }
+        sessions.removeValue(forKey: oldest.id)
+        return oldest.id
     }
 
     private func log(_ line: String) {
@@ -186,6 +247,10 @@ final class _MCPHTTPHub<Session: MCPSession>: @unchecked Sendable {
 /// A dispatcher shared by the requests of one MCP session (guarded by the hub's dispatch lock).
 final class _DispatcherBox<Session: MCPSession>: @unchecked Sendable {
     var dispatcher: _MCPDispatcher<Session>
+    /// The hub's use count at the session's latest request (guarded by the hub's state lock).
+    var lastUse = 0
+    /// Requests of the session being handled now; a busy session is never evicted (state lock).
+    var inFlight = 0
 
     init(_ dispatcher: _MCPDispatcher<Session>) {
         self.dispatcher = dispatcher

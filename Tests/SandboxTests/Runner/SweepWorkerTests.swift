@@ -1,0 +1,98 @@
+import Foundation
+import Sandbox
+import Scenarios
+import Synchronization
+import Testing
+import WorldModel
+
+@Suite("Sweep workers and batched delivery")
+struct SweepWorkerTests {
+    func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("simrun-sweeps-\(UUID().uuidString)").path
+    }
+
+    /// Every file a run wrote for its scenario, by name.
+    func traceFiles(_ plan: RunPlan) throws -> [String: [UInt8]] {
+        let directory = try #require(plan.traceDirectory) + "/" + plan.scenario.name
+        var files: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            files[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
+        }
+        return files
+    }
+
+    func plan(_ scenario: Scenario, seeds: ClosedRange<UInt64> = 1...8, trials: Int = 1) throws -> RunPlan {
+        RunPlan(
+            scenario: scenario, agent: try #require(ReferenceAgent(named: "naive")), seeds: Array(seeds),
+            trials: trials, traceDirectory: temporaryDirectory())
+    }
+
+    @Test(
+        "a worker's copy of a loaded scenario plays byte-identical traces",
+        arguments: ["crm-refund", "billing-outage", "retail/cancel-pending-order"])
+    func copyPlaysTheSame(name: String) throws {
+        let scenario = try loadScenario(name)
+        let copy = try #require(scenario.workerCopy())
+        #expect(copy.name == scenario.name)
+        #expect(copy.sha256 == scenario.sha256)
+        #expect(copy.path == scenario.path)
+        #expect(copy.worldFile == scenario.worldFile)
+        #expect(copy.world.initialState.stateHash == scenario.world.initialState.stateHash)
+        let original = try plan(scenario)
+        let copied = try plan(copy)
+        let a = try EpisodeRunner.run(original, parallelism: 1)
+        let b = try EpisodeRunner.run(copied, parallelism: 1)
+        #expect(a.map(\.verdict) == b.map(\.verdict))
+        #expect(try traceFiles(original) == (try traceFiles(copied)))
+    }
+
+    @Test("a scenario whose world was changed after loading is not copied; a fault selection is kept")
+    func changedWorldsAreShared() throws {
+        let scenario = try loadScenario("crm-refund")
+        #expect(!scenario.world.spec.faults.isEmpty)
+        #expect(scenario.idealized().workerCopy() == nil)
+        var general = scenario
+        general.world = general.world.with(shortcuts: .disabled)
+        #expect(general.workerCopy().map(\.world.shortcuts) == .disabled)
+
+        let path = ScenarioFixtures.root.appendingPathComponent("scenarios/crm-refund.json").path
+        let calm = try ScenarioLoader.load(contentsOf: path, faults: .none)
+        let copy = try #require(calm.workerCopy())
+        #expect(copy.world.spec.faults.isEmpty)
+        #expect(copy.faultProvenance == calm.faultProvenance)
+    }
+
+    @Test("a sweep delivered in small batches hands over every outcome in plan order, as run returns them")
+    func batchedDelivery() throws {
+        let scenario = try loadScenario("crm-refund")
+        let whole = try plan(scenario, seeds: 1...9, trials: 2)
+        let batched = try plan(scenario, seeds: 1...9, trials: 2)
+        let expected = try EpisodeRunner.run(whole, parallelism: 1)
+        let done = Mutex<[Int]>([])
+        var delivered: [EpisodeRunner.Outcome] = []
+        let archiveError = try EpisodeRunner.run(
+            batched, parallelism: 2, progress: { count, total in done.withLock { $0.append(count * 100 + total) } },
+            deliveryBatch: 4, each: { delivered.append($0) })
+        #expect(archiveError == nil)
+        #expect(delivered.map(\.verdict) == expected.map(\.verdict))
+        #expect(
+            delivered.map { "\($0.summary.seed)/\($0.summary.trial)" }
+                == expected.map {
+                    "\($0.summary.seed)/\($0.summary.trial)"
+                })
+        #expect(try traceFiles(whole) == (try traceFiles(batched)))
+        #expect(done.withLock { $0.sorted() } == (1...18).map { $0 * 100 + 18 })
+    }
+
+    @Test("a sweep of no episodes delivers nothing and makes no worker")
+    func emptySweep() throws {
+        let scenario = try loadScenario("crm-refund")
+        let empty = RunPlan(scenario: scenario, agent: .robust, seeds: [], traceDirectory: nil)
+        var count = 0
+        let error = try EpisodeRunner.run(empty, parallelism: 2, progress: nil, deliveryBatch: 3) { _ in count += 1 }
+        #expect(error == nil)
+        #expect(count == 0)
+        #expect(
+            Parallel.map(0, parallelism: 2, worker: { _ in Issue.record("a worker was made") }, { _, _ in 0 }).isEmpty)
+    }
+}
