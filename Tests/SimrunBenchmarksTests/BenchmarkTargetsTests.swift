@@ -35,7 +35,7 @@ struct BenchmarkTargetsTests {
         let suite = BenchmarkSuite.standard(scenarios: ProjectPaths.scenarios)
         #expect(
             suite.groupNames == [
-                "json", "world-model", "expression", "validation", "episode", "large-world", "mcp", "record",
+                "json", "world-model", "expression", "validation", "episode", "large-world", "learn", "mcp", "record",
             ])
         #expect(suite.groups.allSatisfy { !$0.benchmarks.isEmpty })
         #expect(suite.unmatched(try BenchmarkTargets.shipped()) == [])

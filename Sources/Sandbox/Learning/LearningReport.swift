@@ -46,7 +46,6 @@ package struct LearningReport: Sendable, Hashable {
     /// What this version never infers, said in every report.
     package static let notInferred = [
         "response faults (missing, null or retyped fields, malformed bodies): not inferred yet",
-        "rate limits (token buckets) are not inferred: 429s count as a rate_limited error share of the regime",
         "state changes: create, update and delete tools are not inferred yet; such tools answer a fixed string saying so (op custom)",
         "list filters, ordering and pagination are not inferred: a learned list answers every row of its collection",
         "schedules (regimes forced at given times) are not inferred; the model is time-homogeneous",
@@ -103,6 +102,13 @@ package struct LearningReport: Sendable, Hashable {
                     return .object(object)
                 }),
             "learned": d.scenarioJSON,
+            "rate_limit": d.rateLimit.map { bucket in
+                .object([
+                    "capacity": .int(bucket.capacity), "refill_per_s": .double(bucket.refillPerSecond),
+                    "explained_429s": .int(bucket.explained), "rate_limited": .int(bucket.rateLimited),
+                    "other_calls_refused": .int(bucket.contradicted),
+                ])
+            } ?? .null,
             "regime_details": .array(
                 d.regimes.map { r in
                     var object: JSONObject = ["name": .string(r.name), "calls": .int(r.calls)]
@@ -166,6 +172,11 @@ package struct LearningReport: Sendable, Hashable {
                 lines.append("  regime \(r.name)\(initial): " + parts.joined(separator: "; "))
             }
             if let timeout = d.timeoutMs { lines.append("  timeout_ms \(timeout) (median latency of timed-out calls)") }
+            if let bucket = d.rateLimit {
+                lines.append(
+                    "  rate_limit: capacity \(bucket.capacity), refill_per_s \(DynamicsLearner.rate(bucket.refillPerSecond)) (token bucket)"
+                )
+            }
             if d.regimes.contains(where: { $0.share(.clientError) > 0 }) {
                 lines.append("  client errors are the caller's doing: not written as a service error")
             }
