@@ -113,40 +113,77 @@ package struct BaumWelch: Sendable, Hashable {
         return Fit(model: model, logLikelihood: logLikelihood, restart: restart, iterations: iterations)
     }
 
-    /// Scratch buffers of one restart: each call's scaled emissions and forward variables, and
-    /// each call's scale. Allocated once, reused by every iteration.
+    /// Scratch memory of one restart, allocated once and reused by every iteration: each call's
+    /// scaled emissions and forward variables, each call's scale, and the per-regime parameters
+    /// and statistics of an iteration.
     final class Workspace {
+        let regimes: Int
+        /// `calls × regimes`: each call's emissions, scaled by the call's largest.
         let emissions: UnsafeMutableBufferPointer<Double>
+        /// `calls × regimes`: the normalised forward variables.
         let alpha: UnsafeMutableBufferPointer<Double>
+        /// Each call's forward scale.
         let scale: UnsafeMutableBufferPointer<Double>
+        /// Per-regime scratch: `small[field * stride + …]`, see `Field`.
+        let small: UnsafeMutableBufferPointer<Double>
+        let stride: Int
+
+        /// The per-regime arrays of `small`, each `stride` long.
+        enum Field: Int, CaseIterable {
+            case outcomeProbability, logOutcome, constant, halfPrecision, mean, initialProbability, transitions
+            case initial, moves, outcomes, weight, sum, sumSquares, beta, nextBeta, weighted, gamma
+        }
 
         init(calls: Int, regimes: Int) {
+            self.regimes = regimes
             emissions = .allocate(capacity: calls * regimes)
             alpha = .allocate(capacity: calls * regimes)
             scale = .allocate(capacity: calls)
+            stride = regimes * Swift.max(regimes, CallObservation.classCount)
+            small = .allocate(capacity: Field.allCases.count * stride)
         }
+
+        /// The start of one per-regime array.
+        func pointer(_ field: Field) -> UnsafeMutablePointer<Double> { small.baseAddress! + field.rawValue * stride }
 
         deinit {
             emissions.deallocate()
             alpha.deallocate()
             scale.deallocate()
+            small.deallocate()
         }
     }
 
     /// One expectation–maximisation step: the re-estimated model and the log likelihood of the
     /// model it started from. The same figures as `HiddenMarkovModel.forwardBackward` summed
-    /// over the sequences (up to rounding; `BaumWelchTests` compares them).
+    /// over the sequences, up to rounding (`BaumWelchTests` compares them): emissions without a
+    /// latency are the outcome probability itself (no scaling needed), and the log of the
+    /// forward scales is taken once per sequence from their product, kept in range by moving
+    /// its binary exponent out.
     func step(_ model: HiddenMarkovModel, _ block: ObservationBlock, _ workspace: Workspace) -> (
         HiddenMarkovModel, Double
     ) {
         let k = model.regimeCount
+        precondition(workspace.regimes == k, "a workspace serves one regime count")
         let c = CallObservation.classCount
-        // Per regime: outcome probabilities (floored), log-density constants, flat transitions.
-        var outcomeProbability = [Double](repeating: 0, count: k * c)
-        var logOutcome = [Double](repeating: 0, count: k * c)
-        var constant = [Double](repeating: 0, count: k)
-        var halfPrecision = [Double](repeating: 0, count: k)
-        var transitions = [Double](repeating: 0, count: k * k)
+        let outcomeProbability = workspace.pointer(.outcomeProbability)
+        let logOutcome = workspace.pointer(.logOutcome)
+        let constant = workspace.pointer(.constant)
+        let halfPrecision = workspace.pointer(.halfPrecision)
+        let means = workspace.pointer(.mean)
+        let initialProbability = workspace.pointer(.initialProbability)
+        let transitions = workspace.pointer(.transitions)
+        let initial = workspace.pointer(.initial)
+        let moves = workspace.pointer(.moves)
+        let outcomes = workspace.pointer(.outcomes)
+        let weight = workspace.pointer(.weight)
+        let sum = workspace.pointer(.sum)
+        let sumSquares = workspace.pointer(.sumSquares)
+        var beta = workspace.pointer(.beta)
+        var nextBeta = workspace.pointer(.nextBeta)
+        let weighted = workspace.pointer(.weighted)
+        let gamma = workspace.pointer(.gamma)
+        workspace.small.update(repeating: 0)
         for i in 0..<k {
             for o in 0..<c {
                 let p = Swift.max(model.outcomes[i][o], HiddenMarkovModel.probabilityFloor)
@@ -155,126 +192,136 @@ package struct BaumWelch: Sendable, Hashable {
             }
             constant[i] = -(HiddenMarkovModel.halfLogTwoPi + 0.5 * DeterministicMath.log(model.variances[i]))
             halfPrecision[i] = 1 / (2 * model.variances[i])
+            means[i] = model.means[i]
+            initialProbability[i] = model.initial[i]
             for j in 0..<k { transitions[i * k + j] = model.transitions[i][j] }
         }
-        // Sufficient statistics.
-        var initial = [Double](repeating: 0, count: k)
-        var moves = [Double](repeating: 0, count: k * k)
-        var outcomes = [Double](repeating: 0, count: k * c)
-        var weight = [Double](repeating: 0, count: k)
-        var sum = [Double](repeating: 0, count: k)
-        var sumSquares = [Double](repeating: 0, count: k)
+        let e = workspace.emissions.baseAddress!
+        let alpha = workspace.alpha.baseAddress!
+        let scale = workspace.scale.baseAddress!
         var logLikelihood = 0.0
-        var beta = [Double](repeating: 1, count: k)
-        var nextBeta = [Double](repeating: 0, count: k)
-        var weighted = [Double](repeating: 0, count: k)
-        var gamma = [Double](repeating: 0, count: k)
-        let e = workspace.emissions
-        let alpha = workspace.alpha
-        let scale = workspace.scale
-        block.outcomes.withUnsafeBufferPointer { observed in
-            block.logLatencies.withUnsafeBufferPointer { latencies in
-                block.hasLatency.withUnsafeBufferPointer { hasLatency in
-                    for s in 0..<block.sequenceCount {
-                        let first = block.starts[s]
-                        let end = block.starts[s + 1]
-                        // Forward, computing each call's emissions scaled by the largest.
-                        for t in first..<end {
-                            let row = t * k
-                            let o = observed[t]
-                            if hasLatency[t] {
-                                let x = latencies[t]
-                                var top = -Double.infinity
-                                for i in 0..<k {
-                                    let d = x - model.means[i]
-                                    var q = constant[i] - d * d * halfPrecision[i]
-                                    if o >= 0 { q += logOutcome[i * c + o] }
-                                    e[row + i] = q
-                                    if q > top { top = q }
+        block.outcomes.withUnsafeBufferPointer { observedBuffer in
+            block.logLatencies.withUnsafeBufferPointer { latencyBuffer in
+                block.hasLatency.withUnsafeBufferPointer { timedBuffer in
+                    block.starts.withUnsafeBufferPointer { starts in
+                        let observed = observedBuffer.baseAddress!
+                        let latencies = latencyBuffer.baseAddress!
+                        let hasLatency = timedBuffer.baseAddress!
+                        for s in 0..<(starts.count - 1) {
+                            let first = starts[s]
+                            let end = starts[s + 1]
+                            // Forward, computing each call's emissions; the product of the
+                            // scales is `product × 2^exponent`.
+                            var product = 1.0
+                            var exponent = 0
+                            for t in first..<end {
+                                let row = e + t * k
+                                let o = observed[t]
+                                if hasLatency[t] {
+                                    let x = latencies[t]
+                                    var top = -Double.infinity
+                                    for i in 0..<k {
+                                        let d = x - means[i]
+                                        var q = constant[i] - d * d * halfPrecision[i]
+                                        if o >= 0 { q += logOutcome[i * c + o] }
+                                        row[i] = q
+                                        if q > top { top = q }
+                                    }
+                                    for i in 0..<k { row[i] = DeterministicMath.exp(row[i] - top) }
+                                    logLikelihood += top
+                                } else if o >= 0 {
+                                    for i in 0..<k { row[i] = outcomeProbability[i * c + o] }
+                                } else {
+                                    for i in 0..<k { row[i] = 1 }
                                 }
-                                for i in 0..<k { e[row + i] = DeterministicMath.exp(e[row + i] - top) }
-                                logLikelihood += top
-                            } else if o >= 0 {
-                                for i in 0..<k { e[row + i] = outcomeProbability[i * c + o] }
-                            } else {
-                                for i in 0..<k { e[row + i] = 1 }
-                            }
-                            var total = 0.0
-                            if t == first {
-                                for j in 0..<k {
-                                    let value = model.initial[j] * e[row + j]
-                                    alpha[row + j] = value
-                                    total += value
-                                }
-                            } else {
-                                let previous = row - k
-                                for j in 0..<k {
-                                    var prior = 0.0
-                                    for i in 0..<k { prior += alpha[previous + i] * transitions[i * k + j] }
-                                    let value = prior * e[row + j]
-                                    alpha[row + j] = value
-                                    total += value
-                                }
-                            }
-                            // Floored emissions and positive parameters keep the total above 0;
-                            // guard against underflow anyway.
-                            let safe = total > 0 ? total : Double.leastNormalMagnitude
-                            let inverse = 1 / safe
-                            for j in 0..<k { alpha[row + j] *= inverse }
-                            scale[t] = safe
-                            logLikelihood += DeterministicMath.log(safe)
-                        }
-                        // Backward, accumulating the posterior statistics as it goes.
-                        for i in 0..<k { beta[i] = 1 }
-                        var t = end - 1
-                        while true {
-                            let row = t * k
-                            var total = 0.0
-                            for i in 0..<k {
-                                gamma[i] = alpha[row + i] * beta[i]
-                                total += gamma[i]
-                            }
-                            let inverse = total > 0 ? 1 / total : 1
-                            let o = observed[t]
-                            let x = latencies[t]
-                            let timed = hasLatency[t]
-                            for i in 0..<k {
-                                let g = gamma[i] * inverse
-                                if o >= 0 { outcomes[i * c + o] += g }
-                                if timed {
-                                    weight[i] += g
-                                    sum[i] += g * x
-                                    sumSquares[i] += g * x * x
-                                }
-                                if t == first { initial[i] += g }
-                            }
-                            if t == first { break }
-                            // The move from call t − 1 to call t.
-                            let inverseScale = 1 / scale[t]
-                            for j in 0..<k { weighted[j] = e[row + j] * beta[j] }
-                            let previous = row - k
-                            for i in 0..<k {
+                                let current = alpha + t * k
                                 var total = 0.0
-                                let from = alpha[previous + i] * inverseScale
-                                for j in 0..<k {
-                                    let term = transitions[i * k + j] * weighted[j]
-                                    total += term
-                                    moves[i * k + j] += from * term
+                                if t == first {
+                                    for j in 0..<k {
+                                        let value = initialProbability[j] * row[j]
+                                        current[j] = value
+                                        total += value
+                                    }
+                                } else {
+                                    let previous = current - k
+                                    for j in 0..<k {
+                                        var prior = 0.0
+                                        for i in 0..<k { prior += previous[i] * transitions[i * k + j] }
+                                        let value = prior * row[j]
+                                        current[j] = value
+                                        total += value
+                                    }
                                 }
-                                nextBeta[i] = total * inverseScale
+                                // Floored emissions and positive parameters keep the total above
+                                // 0; guard against underflow anyway.
+                                let safe = total > 0 ? total : Double.leastNormalMagnitude
+                                let inverse = 1 / safe
+                                for j in 0..<k { current[j] *= inverse }
+                                scale[t] = safe
+                                product *= safe
+                                if product < 0x1p-500 || product > 0x1p500 {
+                                    exponent += Int(product.exponent)
+                                    product = product.significand
+                                }
                             }
-                            swap(&beta, &nextBeta)
-                            t -= 1
+                            logLikelihood +=
+                                DeterministicMath.log(product) + Double(exponent) * HiddenMarkovModel.logTwo
+                            // Backward, accumulating the posterior statistics as it goes.
+                            for i in 0..<k { beta[i] = 1 }
+                            var t = end - 1
+                            while true {
+                                let current = alpha + t * k
+                                var total = 0.0
+                                for i in 0..<k {
+                                    gamma[i] = current[i] * beta[i]
+                                    total += gamma[i]
+                                }
+                                let inverse = total > 0 ? 1 / total : 1
+                                let o = observed[t]
+                                let x = latencies[t]
+                                let timed = hasLatency[t]
+                                for i in 0..<k {
+                                    let g = gamma[i] * inverse
+                                    if o >= 0 { outcomes[i * c + o] += g }
+                                    if timed {
+                                        weight[i] += g
+                                        sum[i] += g * x
+                                        sumSquares[i] += g * x * x
+                                    }
+                                }
+                                if t == first {
+                                    for i in 0..<k { initial[i] += gamma[i] * inverse }
+                                    break
+                                }
+                                // The move from call t − 1 to call t.
+                                let inverseScale = 1 / scale[t]
+                                let row = e + t * k
+                                for j in 0..<k { weighted[j] = row[j] * beta[j] }
+                                let previous = current - k
+                                for i in 0..<k {
+                                    var total = 0.0
+                                    let from = previous[i] * inverseScale
+                                    for j in 0..<k {
+                                        let term = transitions[i * k + j] * weighted[j]
+                                        total += term
+                                        moves[i * k + j] += from * term
+                                    }
+                                    nextBeta[i] = total * inverseScale
+                                }
+                                swap(&beta, &nextBeta)
+                                t -= 1
+                            }
                         }
                     }
                 }
             }
         }
         var next = model
-        next.initial = Self.normalized(initial, fallback: model.initial)
+        next.initial = Self.normalized((0..<k).map { initial[$0] }, fallback: model.initial)
         for i in 0..<k {
-            next.transitions[i] = Self.normalized(Array(moves[(i * k)..<(i * k + k)]), fallback: model.transitions[i])
-            next.outcomes[i] = Self.normalized(Array(outcomes[(i * c)..<(i * c + c)]), fallback: model.outcomes[i])
+            next.transitions[i] = Self.normalized(
+                (0..<k).map { moves[i * k + $0] }, fallback: model.transitions[i])
+            next.outcomes[i] = Self.normalized((0..<c).map { outcomes[i * c + $0] }, fallback: model.outcomes[i])
             if weight[i] > 0 {
                 let mean = sum[i] / weight[i]
                 next.means[i] = mean

@@ -41,6 +41,9 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     /// never produced does not make a sequence impossible.
     static let probabilityFloor = 1e-12
 
+    /// `log 2`.
+    static let logTwo = 0.693_147_180_559_945_3
+
     /// `log(2π) / 2`.
     static let halfLogTwoPi = 0.918_938_533_204_672_8
 

@@ -33,6 +33,8 @@ package struct LearningReport: Sendable, Hashable {
     package var holdout: Double
     /// The inputs, with their kinds.
     package var sources: [String]
+    /// Recorded times were divided by this (`--time-scale`; 1 when they were not).
+    package var timeScale: Double = 1
     /// Per service.
     package var services: [Service] = []
     /// Per tool.
@@ -58,6 +60,7 @@ package struct LearningReport: Sendable, Hashable {
     package var json: JSON {
         .object([
             "holdout": .double(holdout),
+            "time_scale": .double(timeScale),
             "sources": .array(sources.map { .string($0) }),
             "services": .array(services.map(Self.serviceJSON)),
             "tools": .array(
@@ -134,6 +137,9 @@ package struct LearningReport: Sendable, Hashable {
         var lines: [String] = []
         lines.append("learned from: \(sources.joined(separator: ", "))")
         if holdout > 0 { lines.append("held out: the last \(holdout) of each service's calls (not fitted)") }
+        if timeScale != 1 {
+            lines.append("time scale: recorded call times and latencies divided by \(timeScale) (--time-scale)")
+        }
         for entry in services {
             let d = entry.dynamics
             let held = entry.heldOut > 0 ? ", \(entry.heldOut) held out" : ""

@@ -61,6 +61,7 @@ package struct TokenBucketInference: Sendable, Hashable {
             }
         }
         rates.sort()
+        let calls = sequences.map { $0.map(Call.init) }
         var best: TokenBucketInference? = nil
         var bestScore = Int.min
         for rate in rates {
@@ -69,7 +70,7 @@ package struct TokenBucketInference: Sendable, Hashable {
                 defer { capacity += 1 }
                 guard
                     let candidate = replay(
-                        sequences, capacity: capacity, refillPerSecond: rate, rateLimited: rateLimited)
+                        calls, capacity: capacity, refillPerSecond: rate, rateLimited: rateLimited)
                 else { continue }
                 if candidate.refusals.allSatisfy({ !$0.contains(true) }) { break }
                 let score = candidate.explained - 4 * candidate.contradicted
@@ -87,7 +88,7 @@ package struct TokenBucketInference: Sendable, Hashable {
     /// The bucket `(capacity, refillPerSecond)` replayed over `sequences`, or `nil` as soon as it
     /// contradicts more calls than any believable bucket may (a twentieth of all 429s).
     static func replay(
-        _ sequences: [[RecordedCall]], capacity: Int64, refillPerSecond: Double, rateLimited: Int
+        _ sequences: [[Call]], capacity: Int64, refillPerSecond: Double, rateLimited: Int
     ) -> TokenBucketInference? {
         var explained = 0
         var contradicted = 0
@@ -99,12 +100,11 @@ package struct TokenBucketInference: Sendable, Hashable {
             }
             var refused = Array(repeating: false, count: sequence.count)
             for (t, call) in sequence.enumerated() {
-                let time = Int64(Swift.max(0, call.atMs).rounded(.toNearestOrAwayFromZero))
-                guard case .retryAfter(let wait) = bucket.tryTake(at: time) else { continue }
+                guard case .retryAfter(let wait) = bucket.tryTake(at: call.atMs) else { continue }
                 refused[t] = true
                 switch call.outcome {
                 case .rateLimited:
-                    if let recorded = retryAfterMs(call),
+                    if let recorded = call.retryAfterMs,
                         Swift.abs(recorded - Double(wait)) > Swift.max(2, 0.1 * recorded)
                     {
                         contradicted += 1
@@ -121,6 +121,22 @@ package struct TokenBucketInference: Sendable, Hashable {
         return TokenBucketInference(
             capacity: capacity, refillPerSecond: refillPerSecond, explained: explained, contradicted: contradicted,
             rateLimited: rateLimited, refusals: refusals)
+    }
+
+    /// What a replay reads of a recorded call.
+    struct Call: Sendable, Hashable {
+        /// When it was made, in whole milliseconds.
+        var atMs: Int64
+        /// Its outcome.
+        var outcome: OutcomeClass
+        /// The wait it asked for, if it is a 429 that said.
+        var retryAfterMs: Double?
+
+        init(_ call: RecordedCall) {
+            atMs = Int64(Swift.max(0, call.atMs).rounded(.toNearestOrAwayFromZero))
+            outcome = call.outcome
+            retryAfterMs = call.outcome == .rateLimited ? TokenBucketInference.retryAfterMs(call) : nil
+        }
     }
 
     /// The wait a 429 asked for, in milliseconds: its body's `error.retry_after_ms` or

@@ -16,6 +16,11 @@ enum LearnCommand: Command {
                 help: "keep the last fraction F (0 ≤ F < 1) of each service's calls out of the fit (default 0)"),
             .value("--regimes", "auto|K", help: "regimes per service: auto (1 to 4 by BIC, default) or K (1 to 4)"),
             .value("--report", "FILE", help: "also write the report to FILE (text, or JSON with --format json)"),
+            .value(
+                "--time-scale", "S",
+                help:
+                    "recorded times are S times the simulated ones (a recording of simrun serve --realtime=S): divide call times and latencies by S (default 1)"
+            ),
             .choice(
                 "--format", "FORMAT", OutputFormat.allCases,
                 help: "the report printed on standard output: text (default) or json"),
@@ -64,6 +69,15 @@ enum LearnCommand: Command {
             }
             holdout = value
         }
+        var timeScale = 1.0
+        if let text = arguments.value("--time-scale") {
+            guard let value = Double(text), value > 0, value <= 1000 else {
+                throw UsageError(
+                    command: name,
+                    message: "--time-scale: expected a number above 0 and at most 1000, found '\(text.printable)'")
+            }
+            timeScale = value
+        }
         var regimes = DynamicsLearner.RegimeChoice.automatic
         if let text = arguments.value("--regimes"), text != "auto" {
             guard let k = Int(text), (1...DynamicsLearner.maximumRegimes).contains(k) else {
@@ -84,7 +98,8 @@ enum LearnCommand: Command {
             }
         }
         let stem = URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
-        let learner = ScenarioLearner(name: stem, holdout: holdout, regimes: regimes)
+        var learner = ScenarioLearner(name: stem, holdout: holdout, regimes: regimes)
+        learner.timeScale = timeScale
         let result: ScenarioLearner.Result
         do throws(ScenarioLearner.Failure) {
             result = try learner.learn(traffic)
