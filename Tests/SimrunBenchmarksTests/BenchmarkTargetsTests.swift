@@ -22,8 +22,8 @@ struct BenchmarkTargetsTests {
     func shippedParses() throws {
         let shipped = try BenchmarkTargets.shipped()
         #expect(shipped == (try BenchmarkTargets.load(contentsOf: ProjectPaths.thresholds)))
-        #expect(shipped.ratios.count == 9)
-        #expect(shipped.absolute.count == 12)
+        #expect(shipped.ratios.count == 10)
+        #expect(shipped.absolute.count == 13)
         let fullStep = shipped.absolute.first { $0.threshold.benchmark.hasPrefix("full step") }
         #expect(fullStep?.threshold.minimumOperationsPerSecond == 200_000)
         let reset = shipped.absolute.first { $0.threshold.benchmark == "episode reset (crm-refund)" }
