@@ -72,4 +72,35 @@ struct LearnRecoveryTests {
         #expect(abs(up / 0.08 - 1) <= 0.30, "healthy→degraded \(up)")
         #expect(abs(down / 0.3 - 1) <= 0.30, "degraded→healthy \(down)")
     }
+
+    @Test("--time-scale divides recorded times and latencies, says so, and refuses a scale that is not positive")
+    func timeScale() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let inputs = try LearnCommandTests().traces(in: scratch, episodes: 20)
+        func medians(_ options: [String], _ out: String) throws -> [Double] {
+            let result = try SimrunProcess.run(
+                ["learn"] + inputs + ["--out", scratch.path + "/" + out, "--format", "json", "--regimes", "1"] + options
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSON(parsing: result.stdout)
+            #expect(report["time_scale"]?.doubleValue == (options.isEmpty ? 1 : 4))
+            return (report["services"]?[0]?["regime_details"]?.arrayValue ?? []).compactMap {
+                $0["latency"]?["median_ms"]?.doubleValue
+            }
+        }
+        let plain = try medians([], "a.json")
+        let scaled = try medians(["--time-scale", "4"], "b.json")
+        #expect(plain.count == 1 && scaled.count == 1)
+        #expect(zip(plain, scaled).allSatisfy { abs($0 / 4 - $1) <= 0.05 + $1 * 0.001 }, "\(plain) \(scaled)")
+        let text = try SimrunProcess.run(["learn"] + inputs + ["--out", scratch.path + "/c.json", "--time-scale", "4"])
+        #expect(text.stdout.contains("time scale: recorded call times and latencies divided by 4.0 (--time-scale)"))
+        for bad in ["0", "-1", "fast"] {
+            let refused = try SimrunProcess.run(
+                ["learn"] + inputs + ["--out", scratch.path + "/d.json", "--time-scale", bad])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("--time-scale: expected a number above 0 and at most 1000, found '\(bad)'"))
+            #expect(!FileManager.default.fileExists(atPath: scratch.path + "/d.json"))
+        }
+    }
 }
