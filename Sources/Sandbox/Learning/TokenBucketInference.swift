@@ -20,7 +20,8 @@ import WorldModel
 ///
 /// Capacities are tried upwards until a bucket refuses no call at all (a bucket that never
 /// refuses is never emptier than a smaller one that never refuses, so no larger one refuses
-/// either); a replay stops as soon as its contradictions exceed what any bucket may have, so the
+/// either) or explains fewer 429s than the best score so far (a larger bucket refuses fewer
+/// calls, all but always a subset of a smaller one's, so it cannot do better); a replay stops as soon as its contradictions exceed what any bucket may have, so the
 /// many hopeless candidates cost little.
 package struct TokenBucketInference: Sendable, Hashable {
     /// The bucket's size in tokens.
@@ -73,6 +74,9 @@ package struct TokenBucketInference: Sendable, Hashable {
                         calls, capacity: capacity, refillPerSecond: rate, rateLimited: rateLimited)
                 else { continue }
                 if candidate.refusals.allSatisfy({ !$0.contains(true) }) { break }
+                // Larger buckets refuse ever fewer calls (all but always a subset): once this one
+                // explains fewer 429s than the best score, larger ones will not beat it either.
+                if candidate.explained < bestScore { break }
                 let score = candidate.explained - 4 * candidate.contradicted
                 if candidate.explained >= minimumExplained && candidate.contradicted * 20 <= candidate.explained
                     && (score > bestScore || (score == bestScore && best.map { $0.capacity <= capacity } ?? true))

@@ -35,14 +35,17 @@ enum LearnCommand: Command {
                     restarts; emissions: outcome class and log latency), the number of regimes
                     chosen by BIC among those the data supports (10 calls per parameter), per
                     regime a lognormal latency when a Kolmogorov–Smirnov test accepts one and
-                    empirical quantiles otherwise, error rates, per-call transitions, and
-                    timeout_ms from timed-out calls;
+                    empirical quantiles otherwise, error rates, per-call transitions,
+                    timeout_ms from timed-out calls, and a token bucket (rate_limit) where the
+                    429s show one (its 429s are then no evidence of a regime);
           state     rows from successful answers (objects with a string id); a tool whose every
                     answer is the row named by one argument becomes op get, one answering lists
                     of rows op list; other tools answer a string saying they were not learned
                     (op custom), and the report says so;
           task      a minimal one (call the first tool once, answer 'done'), since recordings
                     carry none.
+        --time-scale S divides recorded times and latencies by S, for recordings made in front of
+        simrun serve --realtime=S.
         The report says, per service and tool, what was inferred, from how many calls, which
         numbers of regimes were rejected (BIC figures) and why, and what was not inferred. The
         same inputs always give byte-identical output. See docs/learning.md.
