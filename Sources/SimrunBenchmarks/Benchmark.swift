@@ -96,7 +96,7 @@ package struct BenchmarkSuite: Sendable {
                 JSONBenchmarks.group(), WorldModelBenchmarks.group(directory: directory),
                 ExpressionBenchmarks.group(directory: directory),
                 ValidationBenchmarks.group(directory: directory), EpisodeBenchmarks.group(directory: directory),
-                LargeWorldBenchmarks.group(directory: directory),
+                LargeWorldBenchmarks.group(directory: directory), LearningBenchmarks.group(),
             ]
                 + [
                     MCPBenchmarks.group(scenarioPath: "\(directory)/crm-refund.json"),

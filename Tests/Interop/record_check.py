@@ -10,7 +10,8 @@ runs each check with the Python it needs.
   record_check.py realtime SIMRUN WORKDIR   (a Python with `mcp`)
       `simrun serve --realtime=SCALE` of a one-regime world as the recorded server: the
       recorded latencies, divided by SCALE, must follow the world's lognormal distribution
-      (Kolmogorov-Smirnov test at alpha = 0.01) and the simulated latency of each call.
+      (Kolmogorov-Smirnov test at alpha = 0.01) and the simulated latency of each call; `simrun
+      learn --time-scale SCALE` learns it back as one regime with the world's median.
   record_check.py har SIMRUN WORKDIR MITMDUMP
       a small HTTP service on 127.0.0.1 behind mitmdump (reverse proxy, --set hardump=FILE):
       the HAR it exports must read into tools with path templates and the calls made.
@@ -259,6 +260,20 @@ def check_realtime(simrun: str, work: str) -> None:
                   for line in lines if line["type"] == "call")
     print(f"  |recorded / SCALE - simulated|: median {gaps[len(gaps) // 2]:.2f} ms, max {gaps[-1]:.2f} ms")
     check(gaps[len(gaps) // 2] < 5, "realtime: each recorded latency matches the simulated one (median gap < 5 ms)")
+    # Learned back with the scale divided out: one regime, its median the world's plus the wall
+    # time a real answer adds (the shift found above), within 10 %.
+    learned = subprocess.run([simrun, "learn", recording, "--out", os.path.join(work, "learned.json"),
+                              "--time-scale", str(scale), "--format", "json"], capture_output=True, text=True)
+    check(learned.returncode == 0, f"realtime: simrun learn --time-scale {scale} reads the recording"
+                                   + ("" if learned.returncode == 0 else f" ({learned.stderr.strip()[:200]})"))
+    if learned.returncode == 0:
+        service = json.loads(learned.stdout)["services"][0]
+        learned_median = service["regime_details"][0]["latency"]["median_ms"]
+        print(f"  learned back: {service['regimes']} regime(s), median {learned_median} ms "
+              f"(world {median} ms + {shift:.1f} ms of wall time per call)")
+        check(service["regimes"] == 1, "realtime: the one-regime world learns back as one regime")
+        check(abs(learned_median - (median + shift)) <= 0.1 * median,
+              "realtime: the learned median, the scale divided out, is the world's within 10 %")
 
 
 # ---------------------------------------------------------------- HAR from mitmproxy

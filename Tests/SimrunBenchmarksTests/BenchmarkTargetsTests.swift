@@ -22,8 +22,8 @@ struct BenchmarkTargetsTests {
     func shippedParses() throws {
         let shipped = try BenchmarkTargets.shipped()
         #expect(shipped == (try BenchmarkTargets.load(contentsOf: ProjectPaths.thresholds)))
-        #expect(shipped.ratios.count == 9)
-        #expect(shipped.absolute.count == 13)
+        #expect(shipped.ratios.count == 10)
+        #expect(shipped.absolute.count == 14)
         let fullStep = shipped.absolute.first { $0.threshold.benchmark.hasPrefix("full step") }
         #expect(fullStep?.threshold.minimumOperationsPerSecond == 200_000)
         let reset = shipped.absolute.first { $0.threshold.benchmark == "episode reset (crm-refund)" }
@@ -35,7 +35,7 @@ struct BenchmarkTargetsTests {
         let suite = BenchmarkSuite.standard(scenarios: ProjectPaths.scenarios)
         #expect(
             suite.groupNames == [
-                "json", "world-model", "expression", "validation", "episode", "large-world", "mcp", "record",
+                "json", "world-model", "expression", "validation", "episode", "large-world", "learn", "mcp", "record",
             ])
         #expect(suite.groups.allSatisfy { !$0.benchmarks.isEmpty })
         #expect(suite.unmatched(try BenchmarkTargets.shipped()) == [])

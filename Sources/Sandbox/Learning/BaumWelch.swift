@@ -1,3 +1,4 @@
+import Foundation
 import WorldModel
 
 /// Fits a `HiddenMarkovModel` to call sequences by Baum–Welch (expectation–maximisation over
@@ -5,7 +6,15 @@ import WorldModel
 ///
 /// Deterministic: restarts draw their starting points from `RandomStream` keyed by the seed,
 /// the regime count and the restart number, and every step uses IEEE basic operations and
-/// `DeterministicMath`, so the same sequences always give the same model, bit for bit.
+/// `DeterministicMath`, so the same sequences always give the same model, bit for bit. Restarts
+/// (and the candidate regime counts of `fit(_:regimeCounts:)`) run in parallel through
+/// `Parallel.map`; each is computed alone and the best is chosen in restart order, so the
+/// result does not depend on `parallelism`.
+///
+/// Fast: the calls are laid out once in an `ObservationBlock`; an iteration precomputes each
+/// regime's log outcome shares and Gaussian constants, computes each call's emissions once
+/// (scaled by the call's largest, so no log-space sums are needed), and accumulates the
+/// posterior statistics during the backward pass, in buffers allocated once per restart.
 package struct BaumWelch: Sendable, Hashable {
     /// How many starting points to try (the first is spread by latency quantiles, the rest random).
     package var restarts: Int
@@ -15,17 +24,23 @@ package struct BaumWelch: Sendable, Hashable {
     package var tolerancePerCall: Double
     /// The seed of the restarts' random starting points.
     package var seed: UInt64
+    /// How many restarts run at once (the result is the same for every value).
+    package var parallelism: Int
 
     /// The smallest variance a regime's log latency may have (a standard deviation of 1 %), so a
     /// regime of constant latency does not collapse into an infinite density.
     package static let minimumVariance = 1e-4
 
     /// A fitter; the defaults suit a few hundred to a few hundred thousand calls.
-    package init(restarts: Int = 4, maximumIterations: Int = 150, tolerancePerCall: Double = 1e-7, seed: UInt64 = 14) {
+    package init(
+        restarts: Int = 4, maximumIterations: Int = 150, tolerancePerCall: Double = 1e-7, seed: UInt64 = 14,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.restarts = restarts
         self.maximumIterations = maximumIterations
         self.tolerancePerCall = tolerancePerCall
         self.seed = seed
+        self.parallelism = Swift.max(1, parallelism)
     }
 
     /// The fitted model, its log likelihood, and how it was reached.
@@ -43,73 +58,270 @@ package struct BaumWelch: Sendable, Hashable {
     /// Fits `regimes` regimes to `sequences` (each a service's calls in time order; sequences are
     /// independent, e.g. one per session or episode). Needs at least one call.
     package func fit(_ sequences: [[CallObservation]], regimes: Int) -> Fit {
-        precondition(regimes >= 1, "at least one regime")
-        let sequences = sequences.filter { !$0.isEmpty }
-        let calls = sequences.reduce(0) { $0 + $1.count }
-        precondition(calls > 0, "fitting needs at least one call")
-        var best: Fit? = nil
-        let attempts = regimes == 1 ? 1 : Swift.max(restarts, 1)
-        for restart in 0..<attempts {
-            var model = start(sequences, regimes: regimes, restart: restart)
-            var previous = -Double.infinity
-            var iterations = 0
-            var logLikelihood = -Double.infinity
-            while iterations < maximumIterations {
-                iterations += 1
-                let (next, current) = step(model, sequences)
-                logLikelihood = current
-                if current - previous < tolerancePerCall * Double(calls) {
-                    break
-                }
-                previous = current
-                model = next
-            }
-            // `model` is the one `logLikelihood` was measured for when the loop broke on
-            // convergence; after the iteration limit it is the last re-estimate, so measure it.
-            if iterations == maximumIterations { logLikelihood = model.logLikelihood(sequences) }
-            if best == nil || logLikelihood > best!.logLikelihood {
-                best = Fit(model: model, logLikelihood: logLikelihood, restart: restart, iterations: iterations)
+        fit(sequences, regimeCounts: [regimes])[0]
+    }
+
+    /// Fits one model per entry of `regimeCounts` (in that order), all restarts of all counts
+    /// spread over `parallelism` threads. Needs at least one call.
+    package func fit(_ sequences: [[CallObservation]], regimeCounts: [Int]) -> [Fit] {
+        precondition(regimeCounts.allSatisfy { $0 >= 1 }, "at least one regime")
+        let block = ObservationBlock(sequences)
+        precondition(block.calls > 0, "fitting needs at least one call")
+        // The largest models first, so the longest jobs start first.
+        var planned: [(candidate: Int, restart: Int)] = []
+        for (candidate, k) in regimeCounts.enumerated() {
+            for restart in 0..<(k == 1 ? 1 : Swift.max(restarts, 1)) { planned.append((candidate, restart)) }
+        }
+        let jobs = planned.sorted {
+            (regimeCounts[$0.candidate], -$0.restart) > (regimeCounts[$1.candidate], -$1.restart)
+        }
+        let results = Parallel.map(jobs.count, parallelism: parallelism) { index in
+            run(block, regimes: regimeCounts[jobs[index].candidate], restart: jobs[index].restart)
+        }
+        var best: [Fit?] = Array(repeating: nil, count: regimeCounts.count)
+        // Restart order within each count, whatever order the jobs ran in.
+        for index in jobs.indices.sorted(by: { jobs[$0].restart < jobs[$1].restart }) {
+            let candidate = jobs[index].candidate
+            if best[candidate] == nil || results[index].logLikelihood > best[candidate]!.logLikelihood {
+                best[candidate] = results[index]
             }
         }
-        return best!
+        return best.map { $0! }
+    }
+
+    /// One restart: expectation–maximisation from its starting point until it converges or
+    /// reaches `maximumIterations`.
+    func run(_ block: ObservationBlock, regimes: Int, restart: Int) -> Fit {
+        let workspace = Workspace(calls: block.calls, regimes: regimes)
+        var model = start(block, regimes: regimes, restart: restart)
+        var previous = -Double.infinity
+        var iterations = 0
+        var logLikelihood = -Double.infinity
+        while iterations < maximumIterations {
+            iterations += 1
+            let (next, current) = step(model, block, workspace)
+            logLikelihood = current
+            if current - previous < tolerancePerCall * Double(block.calls) {
+                break
+            }
+            previous = current
+            model = next
+        }
+        // `model` is the one `logLikelihood` was measured for when the loop broke on
+        // convergence; after the iteration limit it is the last re-estimate, so measure it.
+        if iterations == maximumIterations { logLikelihood = step(model, block, workspace).1 }
+        return Fit(model: model, logLikelihood: logLikelihood, restart: restart, iterations: iterations)
+    }
+
+    /// Scratch memory of one restart, allocated once and reused by every iteration: each call's
+    /// scaled emissions and forward variables, each call's scale, and the per-regime parameters
+    /// and statistics of an iteration.
+    final class Workspace {
+        let regimes: Int
+        /// `calls × regimes`: each call's emissions, scaled by the call's largest.
+        let emissions: UnsafeMutableBufferPointer<Double>
+        /// `calls × regimes`: the normalised forward variables.
+        let alpha: UnsafeMutableBufferPointer<Double>
+        /// Each call's forward scale.
+        let scale: UnsafeMutableBufferPointer<Double>
+        /// Per-regime scratch: `small[field * stride + …]`, see `Field`.
+        let small: UnsafeMutableBufferPointer<Double>
+        let stride: Int
+
+        /// The per-regime arrays of `small`, each `stride` long.
+        enum Field: Int, CaseIterable {
+            case outcomeProbability, logOutcome, constant, halfPrecision, mean, initialProbability, transitions
+            case initial, moves, outcomes, weight, sum, sumSquares, beta, nextBeta, weighted, gamma
+        }
+
+        init(calls: Int, regimes: Int) {
+            self.regimes = regimes
+            emissions = .allocate(capacity: calls * regimes)
+            alpha = .allocate(capacity: calls * regimes)
+            scale = .allocate(capacity: calls)
+            stride = regimes * Swift.max(regimes, CallObservation.classCount)
+            small = .allocate(capacity: Field.allCases.count * stride)
+        }
+
+        /// The start of one per-regime array.
+        func pointer(_ field: Field) -> UnsafeMutablePointer<Double> { small.baseAddress! + field.rawValue * stride }
+
+        deinit {
+            emissions.deallocate()
+            alpha.deallocate()
+            scale.deallocate()
+            small.deallocate()
+        }
     }
 
     /// One expectation–maximisation step: the re-estimated model and the log likelihood of the
-    /// model it started from.
-    func step(_ model: HiddenMarkovModel, _ sequences: [[CallObservation]]) -> (HiddenMarkovModel, Double) {
+    /// model it started from. The same figures as `HiddenMarkovModel.forwardBackward` summed
+    /// over the sequences, up to rounding (`BaumWelchTests` compares them): emissions without a
+    /// latency are the outcome probability itself (no scaling needed), and the log of the
+    /// forward scales is taken once per sequence from their product, kept in range by moving
+    /// its binary exponent out.
+    func step(_ model: HiddenMarkovModel, _ block: ObservationBlock, _ workspace: Workspace) -> (
+        HiddenMarkovModel, Double
+    ) {
         let k = model.regimeCount
+        precondition(workspace.regimes == k, "a workspace serves one regime count")
         let c = CallObservation.classCount
-        var initial = Array(repeating: 0.0, count: k)
-        var moves = Array(repeating: Array(repeating: 0.0, count: k), count: k)
-        var outcomes = Array(repeating: Array(repeating: 0.0, count: c), count: k)
-        var weight = Array(repeating: 0.0, count: k)
-        var sum = Array(repeating: 0.0, count: k)
-        var sumSquares = Array(repeating: 0.0, count: k)
-        var logLikelihood = 0.0
-        for sequence in sequences {
-            let posterior = model.forwardBackward(sequence)
-            logLikelihood += posterior.logLikelihood
-            for i in 0..<k {
-                initial[i] += posterior.gamma[0][i]
-                for j in 0..<k { moves[i][j] += posterior.xi[i][j] }
+        let outcomeProbability = workspace.pointer(.outcomeProbability)
+        let logOutcome = workspace.pointer(.logOutcome)
+        let constant = workspace.pointer(.constant)
+        let halfPrecision = workspace.pointer(.halfPrecision)
+        let means = workspace.pointer(.mean)
+        let initialProbability = workspace.pointer(.initialProbability)
+        let transitions = workspace.pointer(.transitions)
+        let initial = workspace.pointer(.initial)
+        let moves = workspace.pointer(.moves)
+        let outcomes = workspace.pointer(.outcomes)
+        let weight = workspace.pointer(.weight)
+        let sum = workspace.pointer(.sum)
+        let sumSquares = workspace.pointer(.sumSquares)
+        var beta = workspace.pointer(.beta)
+        var nextBeta = workspace.pointer(.nextBeta)
+        let weighted = workspace.pointer(.weighted)
+        let gamma = workspace.pointer(.gamma)
+        workspace.small.update(repeating: 0)
+        for i in 0..<k {
+            for o in 0..<c {
+                let p = Swift.max(model.outcomes[i][o], HiddenMarkovModel.probabilityFloor)
+                outcomeProbability[i * c + o] = p
+                logOutcome[i * c + o] = DeterministicMath.log(p)
             }
-            for (t, observation) in sequence.enumerated() {
-                for i in 0..<k {
-                    let g = posterior.gamma[t][i]
-                    outcomes[i][observation.outcome] += g
-                    if let x = observation.logLatency {
-                        weight[i] += g
-                        sum[i] += g * x
-                        sumSquares[i] += g * x * x
+            constant[i] = -(HiddenMarkovModel.halfLogTwoPi + 0.5 * DeterministicMath.log(model.variances[i]))
+            halfPrecision[i] = 1 / (2 * model.variances[i])
+            means[i] = model.means[i]
+            initialProbability[i] = model.initial[i]
+            for j in 0..<k { transitions[i * k + j] = model.transitions[i][j] }
+        }
+        let e = workspace.emissions.baseAddress!
+        let alpha = workspace.alpha.baseAddress!
+        let scale = workspace.scale.baseAddress!
+        var logLikelihood = 0.0
+        block.outcomes.withUnsafeBufferPointer { observedBuffer in
+            block.logLatencies.withUnsafeBufferPointer { latencyBuffer in
+                block.hasLatency.withUnsafeBufferPointer { timedBuffer in
+                    block.starts.withUnsafeBufferPointer { starts in
+                        let observed = observedBuffer.baseAddress!
+                        let latencies = latencyBuffer.baseAddress!
+                        let hasLatency = timedBuffer.baseAddress!
+                        for s in 0..<(starts.count - 1) {
+                            let first = starts[s]
+                            let end = starts[s + 1]
+                            // Forward, computing each call's emissions; the product of the
+                            // scales is `product × 2^exponent`.
+                            var product = 1.0
+                            var exponent = 0
+                            for t in first..<end {
+                                let row = e + t * k
+                                let o = observed[t]
+                                if hasLatency[t] {
+                                    let x = latencies[t]
+                                    var top = -Double.infinity
+                                    for i in 0..<k {
+                                        let d = x - means[i]
+                                        var q = constant[i] - d * d * halfPrecision[i]
+                                        if o >= 0 { q += logOutcome[i * c + o] }
+                                        row[i] = q
+                                        if q > top { top = q }
+                                    }
+                                    for i in 0..<k { row[i] = DeterministicMath.exp(row[i] - top) }
+                                    logLikelihood += top
+                                } else if o >= 0 {
+                                    for i in 0..<k { row[i] = outcomeProbability[i * c + o] }
+                                } else {
+                                    for i in 0..<k { row[i] = 1 }
+                                }
+                                let current = alpha + t * k
+                                var total = 0.0
+                                if t == first {
+                                    for j in 0..<k {
+                                        let value = initialProbability[j] * row[j]
+                                        current[j] = value
+                                        total += value
+                                    }
+                                } else {
+                                    let previous = current - k
+                                    for j in 0..<k {
+                                        var prior = 0.0
+                                        for i in 0..<k { prior += previous[i] * transitions[i * k + j] }
+                                        let value = prior * row[j]
+                                        current[j] = value
+                                        total += value
+                                    }
+                                }
+                                // Floored emissions and positive parameters keep the total above
+                                // 0; guard against underflow anyway.
+                                let safe = total > 0 ? total : Double.leastNormalMagnitude
+                                let inverse = 1 / safe
+                                for j in 0..<k { current[j] *= inverse }
+                                scale[t] = safe
+                                product *= safe
+                                if product < 0x1p-500 || product > 0x1p500 {
+                                    exponent += Int(product.exponent)
+                                    product = product.significand
+                                }
+                            }
+                            logLikelihood +=
+                                DeterministicMath.log(product) + Double(exponent) * HiddenMarkovModel.logTwo
+                            // Backward, accumulating the posterior statistics as it goes.
+                            for i in 0..<k { beta[i] = 1 }
+                            var t = end - 1
+                            while true {
+                                let current = alpha + t * k
+                                var total = 0.0
+                                for i in 0..<k {
+                                    gamma[i] = current[i] * beta[i]
+                                    total += gamma[i]
+                                }
+                                let inverse = total > 0 ? 1 / total : 1
+                                let o = observed[t]
+                                let x = latencies[t]
+                                let timed = hasLatency[t]
+                                for i in 0..<k {
+                                    let g = gamma[i] * inverse
+                                    if o >= 0 { outcomes[i * c + o] += g }
+                                    if timed {
+                                        weight[i] += g
+                                        sum[i] += g * x
+                                        sumSquares[i] += g * x * x
+                                    }
+                                }
+                                if t == first {
+                                    for i in 0..<k { initial[i] += gamma[i] * inverse }
+                                    break
+                                }
+                                // The move from call t − 1 to call t.
+                                let inverseScale = 1 / scale[t]
+                                let row = e + t * k
+                                for j in 0..<k { weighted[j] = row[j] * beta[j] }
+                                let previous = current - k
+                                for i in 0..<k {
+                                    var total = 0.0
+                                    let from = previous[i] * inverseScale
+                                    for j in 0..<k {
+                                        let term = transitions[i * k + j] * weighted[j]
+                                        total += term
+                                        moves[i * k + j] += from * term
+                                    }
+                                    nextBeta[i] = total * inverseScale
+                                }
+                                swap(&beta, &nextBeta)
+                                t -= 1
+                            }
+                        }
                     }
                 }
             }
         }
         var next = model
-        next.initial = Self.normalized(initial, fallback: model.initial)
+        next.initial = Self.normalized((0..<k).map { initial[$0] }, fallback: model.initial)
         for i in 0..<k {
-            next.transitions[i] = Self.normalized(moves[i], fallback: model.transitions[i])
-            next.outcomes[i] = Self.normalized(outcomes[i], fallback: model.outcomes[i])
+            next.transitions[i] = Self.normalized(
+                (0..<k).map { moves[i * k + $0] }, fallback: model.transitions[i])
+            next.outcomes[i] = Self.normalized((0..<c).map { outcomes[i * c + $0] }, fallback: model.outcomes[i])
             if weight[i] > 0 {
                 let mean = sum[i] / weight[i]
                 next.means[i] = mean
@@ -122,10 +334,9 @@ package struct BaumWelch: Sendable, Hashable {
     /// The starting point of one restart. Restart 0 spreads the regimes' latency means over the
     /// data's log-latency quantiles and gives each the overall outcome shares; later restarts
     /// draw means from the data and perturb the shares.
-    func start(_ sequences: [[CallObservation]], regimes k: Int, restart: Int) -> HiddenMarkovModel {
-        let latencies = sequences.flatMap { $0.compactMap(\.logLatency) }.sorted()
-        var counts = Array(repeating: 1.0, count: CallObservation.classCount)
-        for sequence in sequences { for observation in sequence { counts[observation.outcome] += 1 } }
+    func start(_ block: ObservationBlock, regimes k: Int, restart: Int) -> HiddenMarkovModel {
+        let latencies = block.sortedLatencies
+        let counts = block.smoothedOutcomeCounts
         let overallMean = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
         let overallVariance =
             latencies.isEmpty

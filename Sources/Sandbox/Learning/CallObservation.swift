@@ -6,10 +6,13 @@ import WorldModel
 /// Timeouts and rate-limited answers carry no latency emission: a timeout's latency is the
 /// service's `timeout_ms` (censored, not a service time) and a 429 is answered by the
 /// rate limiter, not by the service. Latencies below 0.5 ms count as 0.5 ms so the logarithm
-/// stays finite.
+/// stays finite. A call refused by an inferred token bucket carries no evidence at all
+/// (`outcome` is `nil`): it still takes a step of the regime chain, which moves per call, but
+/// says nothing about the regime that served it.
 package struct CallObservation: Sendable, Hashable {
-    /// The outcome class, as an index into `OutcomeClass.allCases`.
-    package var outcome: Int
+    /// The outcome class, as an index into `OutcomeClass.allCases`; `nil` when the call is not
+    /// evidence of the regime (refused by a rate limiter).
+    package var outcome: Int?
     /// `log(latency in ms)`, or `nil` when this call's latency is not a service time.
     package var logLatency: Double?
 
@@ -19,8 +22,22 @@ package struct CallObservation: Sendable, Hashable {
         self.logLatency = logLatency
     }
 
-    /// The observation of a recorded call (see the type's documentation for which latencies count).
-    package init(_ call: RecordedCall) {
+    /// A call that carries no evidence of the regime (refused by a rate limiter before the
+    /// service saw it).
+    package static let noEvidence = CallObservation(outcome: nil)
+
+    private init(outcome: Int?) {
+        self.outcome = outcome
+        self.logLatency = nil
+    }
+
+    /// The observation of a recorded call (see the type's documentation for which latencies
+    /// count); `refusedByLimiter` marks a 429 that an inferred token bucket explains.
+    package init(_ call: RecordedCall, refusedByLimiter: Bool = false) {
+        if refusedByLimiter {
+            self = .noEvidence
+            return
+        }
         let carriesLatency = call.outcome != .timeout && call.outcome != .rateLimited
         let latency = carriesLatency ? call.latencyMs.map { DeterministicMath.log(Swift.max($0, 0.5)) } : nil
         self.init(outcome: call.outcome, logLatency: latency)

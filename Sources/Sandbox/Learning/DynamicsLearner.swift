@@ -39,13 +39,37 @@ package struct DynamicsLearner: Sendable, Hashable {
 
     /// Learns the dynamics of `service` from its calls, one array per independent sequence,
     /// each in time order. Returns `nil` when there are no calls at all.
+    /// A token bucket is inferred first (`TokenBucketInference`); the 429s it refused are no
+    /// evidence of the regime serving them.
     package func learn(service: String, sequences calls: [[RecordedCall]]) -> ServiceDynamics? {
-        let sequences = calls.map { $0.map(CallObservation.init) }.filter { !$0.isEmpty }
+        let nonEmpty = calls.filter { !$0.isEmpty }
+        let bucket = TokenBucketInference.infer(nonEmpty)
+        let sequences = nonEmpty.enumerated().map { s, sequence in
+            sequence.enumerated().map { t, call in
+                CallObservation(
+                    call,
+                    refusedByLimiter: call.outcome == .rateLimited && bucket?.refused(sequence: s, call: t) == true)
+            }
+        }
         let flat = sequences.flatMap { $0 }
         guard !flat.isEmpty else { return nil }
         let n = flat.count
-        let classes = Set(flat.map(\.outcome)).count
+        let classes = Set(flat.compactMap(\.outcome)).count
         var notes: [String] = []
+        let rateLimitedClass = OutcomeClass.allCases.firstIndex(of: .rateLimited)
+        let rateLimited = flat.filter { $0.outcome == rateLimitedClass }.count
+        if let bucket {
+            notes.append(
+                "token bucket: capacity \(bucket.capacity), refill \(Self.rate(bucket.refillPerSecond)) per s "
+                    + "explains \(bucket.explained) of the \(bucket.rateLimited) 429s (refused at the recorded times, "
+                    + "Retry-After agreeing) and refuses \(bucket.contradicted) other calls; its 429s are left out of "
+                    + "the regimes' evidence, the other \(rateLimited) are the regimes' rate_limited share")
+        } else if rateLimited > 0 {
+            notes.append(
+                "no token bucket explains the \(rateLimited) 429s (at least \(TokenBucketInference.minimumExplained) "
+                    + "refused at the recorded times, few other calls refused): they are the regimes' rate_limited share"
+            )
+        }
         let tried: [Int]
         switch regimes {
         case .automatic: tried = Array(1...Self.maximumRegimes)
@@ -54,7 +78,6 @@ package struct DynamicsLearner: Sendable, Hashable {
             tried = [k]
         }
         var candidates: [ServiceDynamics.Candidate] = []
-        var fits: [Int: BaumWelch.Fit] = [:]
         for k in tried {
             let parameters = Self.parameterCount(regimes: k, classes: classes)
             let needed = parameters * Self.callsPerParameter
@@ -63,18 +86,22 @@ package struct DynamicsLearner: Sendable, Hashable {
             if n < needed && k > 1 {
                 candidate.rejection =
                     "not enough calls to fit \(k) regimes: \(n) calls, \(needed) needed (\(Self.callsPerParameter) per parameter, \(parameters) parameters)"
-            } else {
-                let fit = fitter.fit(sequences, regimes: k)
-                fits[k] = fit
-                candidate.logLikelihood = fit.logLikelihood
-                candidate.bic = -2 * fit.logLikelihood + Double(parameters) * DeterministicMath.log(Double(n))
-                if n < needed {
-                    notes.append(
-                        "only \(n) calls (a single regime's \(parameters) parameters want \(needed)): the figures are rough"
-                    )
-                }
+            } else if n < needed {
+                notes.append(
+                    "only \(n) calls (a single regime's \(parameters) parameters want \(needed)): the figures are rough"
+                )
             }
             candidates.append(candidate)
+        }
+        // Every supported count at once: their restarts share the threads.
+        let fitted = candidates.filter { $0.rejection == nil }.map(\.regimes)
+        var fits: [Int: BaumWelch.Fit] = [:]
+        for (k, fit) in zip(fitted, fitted.isEmpty ? [] : fitter.fit(sequences, regimeCounts: fitted)) {
+            fits[k] = fit
+            let index = candidates.firstIndex { $0.regimes == k }!
+            candidates[index].logLikelihood = fit.logLikelihood
+            candidates[index].bic =
+                -2 * fit.logLikelihood + Double(candidates[index].parameters) * DeterministicMath.log(Double(n))
         }
         // The lowest BIC among fitted candidates; ties go to fewer regimes.
         var chosen: Int? = nil
@@ -91,7 +118,7 @@ package struct DynamicsLearner: Sendable, Hashable {
             fallback.regimes = .fixed(1)
             var dynamics = fallback.learn(service: service, sequences: calls)!
             dynamics.candidates = candidates + dynamics.candidates
-            dynamics.notes = notes + dynamics.notes
+            dynamics.notes = notes + dynamics.notes.filter { !notes.contains($0) }
             return dynamics
         }
         let chosenBIC = candidates.first { $0.regimes == chosenRegimes }!.bic!
@@ -101,9 +128,11 @@ package struct DynamicsLearner: Sendable, Hashable {
             candidates[index].rejection =
                 "BIC \(Self.figure(bic)) is \(Self.figure(bic - chosenBIC)) above the chosen \(chosenRegimes)-regime model's \(Self.figure(chosenBIC))"
         }
-        return describe(
-            service: service, fit: fits[chosenRegimes]!, sequences: sequences, calls: calls, candidates: candidates,
+        var dynamics = describe(
+            service: service, fit: fits[chosenRegimes]!, sequences: sequences, calls: nonEmpty, candidates: candidates,
             notes: notes)
+        dynamics.rateLimit = bucket
+        return dynamics
     }
 
     /// Orders the fitted regimes by median latency and describes each.
@@ -161,6 +190,12 @@ package struct DynamicsLearner: Sendable, Hashable {
         return ServiceDynamics(
             service: service, calls: Int(total), sequences: sequences.count, model: reordered, regimes: regimes,
             initialRegime: initialRegime, timeoutMs: timeout, candidates: candidates, notes: notes)
+    }
+
+    /// A rate for a report: up to three decimals, no trailing zeros.
+    static func rate(_ value: Double) -> String {
+        let rounded = LatencyFit.rounded(value, digits: 3)
+        return rounded == rounded.rounded() ? "\(Int64(rounded))" : "\(rounded)"
     }
 
     /// A figure for a report: one decimal.

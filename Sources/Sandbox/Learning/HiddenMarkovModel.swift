@@ -41,12 +41,18 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     /// never produced does not make a sequence impossible.
     static let probabilityFloor = 1e-12
 
+    /// `log 2`.
+    static let logTwo = 0.693_147_180_559_945_3
+
     /// `log(2π) / 2`.
     static let halfLogTwoPi = 0.918_938_533_204_672_8
 
-    /// The log density of one observation in regime `regime`.
+    /// The log density of one observation in regime `regime` (0 for a call without evidence).
     package func logEmission(_ observation: CallObservation, in regime: Int) -> Double {
-        var value = DeterministicMath.log(Swift.max(outcomes[regime][observation.outcome], Self.probabilityFloor))
+        var value = 0.0
+        if let outcome = observation.outcome {
+            value = DeterministicMath.log(Swift.max(outcomes[regime][outcome], Self.probabilityFloor))
+        }
         if let x = observation.logLatency {
             let variance = variances[regime]
             let d = x - means[regime]
@@ -57,7 +63,8 @@ package struct HiddenMarkovModel: Sendable, Hashable {
 
     /// The scaled forward–backward pass over one sequence: the posterior probability of each
     /// regime at each call (`gamma`), the expected transition counts (`xi`, summed over the
-    /// sequence) and the sequence's log likelihood.
+    /// sequence) and the sequence's log likelihood. The plain form of the pass, for one
+    /// sequence at a time; `BaumWelch.step` is the fitter's fast form of the same figures.
     package func forwardBackward(_ sequence: [CallObservation]) -> Posterior {
         let k = regimeCount
         let n = sequence.count

@@ -39,6 +39,8 @@ package struct LearningReport: Sendable, Hashable {
     package var holdout: Double
     /// The inputs, with their kinds.
     package var sources: [String]
+    /// Recorded times were divided by this (`--time-scale`; 1 when they were not).
+    package var timeScale: Double = 1
     /// Per service.
     package var services: [Service] = []
     /// Per tool.
@@ -53,7 +55,6 @@ package struct LearningReport: Sendable, Hashable {
     package static let notInferred = [
         "response faults other than missing, null or retyped fields, error bodies with a success status, cut-short "
             + "bodies and HTML error pages (renamed fields, stale reads, page faults, injections) are not inferred",
-        "rate limits (token buckets) are not inferred: 429s count as a rate_limited error share of the regime",
         "list filters, ordering and pagination are not inferred: a learned list answers every row of its collection",
         "schedules (regimes forced at given times) are not inferred; the model is time-homogeneous",
     ]
@@ -65,6 +66,7 @@ package struct LearningReport: Sendable, Hashable {
     package var json: JSON {
         .object([
             "holdout": .double(holdout),
+            "time_scale": .double(timeScale),
             "sources": .array(sources.map { .string($0) }),
             "services": .array(services.map(Self.serviceJSON)),
             "tools": .array(
@@ -116,6 +118,13 @@ package struct LearningReport: Sendable, Hashable {
                     return .object(object)
                 }),
             "learned": d.scenarioJSON,
+            "rate_limit": d.rateLimit.map { bucket in
+                .object([
+                    "capacity": .int(bucket.capacity), "refill_per_s": .double(bucket.refillPerSecond),
+                    "explained_429s": .int(bucket.explained), "rate_limited": .int(bucket.rateLimited),
+                    "other_calls_refused": .int(bucket.contradicted),
+                ])
+            } ?? .null,
             "regime_details": .array(
                 d.regimes.map { r in
                     var object: JSONObject = ["name": .string(r.name), "calls": .int(r.calls)]
@@ -141,6 +150,9 @@ package struct LearningReport: Sendable, Hashable {
         var lines: [String] = []
         lines.append("learned from: \(sources.joined(separator: ", "))")
         if holdout > 0 { lines.append("held out: the last \(holdout) of each service's calls (not fitted)") }
+        if timeScale != 1 {
+            lines.append("time scale: recorded call times and latencies divided by \(timeScale) (--time-scale)")
+        }
         for entry in services {
             let d = entry.dynamics
             let held = entry.heldOut > 0 ? ", \(entry.heldOut) held out" : ""
@@ -179,6 +191,11 @@ package struct LearningReport: Sendable, Hashable {
                 lines.append("  regime \(r.name)\(initial): " + parts.joined(separator: "; "))
             }
             if let timeout = d.timeoutMs { lines.append("  timeout_ms \(timeout) (median latency of timed-out calls)") }
+            if let bucket = d.rateLimit {
+                lines.append(
+                    "  rate_limit: capacity \(bucket.capacity), refill_per_s \(DynamicsLearner.rate(bucket.refillPerSecond)) (token bucket)"
+                )
+            }
             if d.regimes.contains(where: { $0.share(.clientError) > 0 }) {
                 lines.append("  client errors are the caller's doing: not written as a service error")
             }

@@ -13,6 +13,10 @@ package struct ScenarioLearner: Sendable, Hashable {
     package var regimes: DynamicsLearner.RegimeChoice
     /// The scenario's `name` (lower-case kebab-case, as the format wants).
     package var name: String
+    /// How many recorded milliseconds make one simulated millisecond: a recording of
+    /// `simrun serve --realtime=S` is learned with `S` (its wall-clock latencies and call times
+    /// are the simulated ones times `S`); 1 for real services and traces.
+    package var timeScale: Double = 1
 
     /// A learner.
     package init(name: String, holdout: Double = 0, regimes: DynamicsLearner.RegimeChoice = .automatic) {
@@ -68,7 +72,11 @@ package struct ScenarioLearner: Sendable, Hashable {
                 }
                 var bySession: [Int: [RecordedCall]] = [:]
                 var sessions: [Int] = []
-                for call in service.calls {
+                for var call in service.calls {
+                    if timeScale != 1 {
+                        call.atMs /= timeScale
+                        call.latencyMs = call.latencyMs.map { $0 / timeScale }
+                    }
                     if bySession[call.session] == nil { sessions.append(call.session) }
                     bySession[call.session, default: []].append(call)
                     if toolService[call.tool] == nil { toolService[call.tool] = service.name }
@@ -86,6 +94,7 @@ package struct ScenarioLearner: Sendable, Hashable {
             serviceIDs[service] = Self.unique(Self.identifier(service, fallback: "service"), in: &taken)
         }
         var report = LearningReport(holdout: holdout, sources: Self.sourceSummary(traffic))
+        report.timeScale = timeScale
         var servicesJSON = JSONObject()
         var training: [RecordedCall] = []
         var trainingSequences: [[RecordedCall]] = []

@@ -5,7 +5,8 @@ extension ServiceDynamics {
     package static let probabilityDigits = 4
 
     /// The service as a scenario file's `services` entry: `timeout_ms` (when learned), `regimes`
-    /// (latency and `errors`), `initial` and per-call `transitions`.
+    /// (latency and `errors`), `initial`, per-call `transitions` and `rate_limit` (when a token
+    /// bucket was inferred).
     ///
     /// Written errors are the service errors the scenario format has: `server_error`, `timeout`
     /// and `rate_limited` (client errors are the caller's doing, not the service's, and a
@@ -43,6 +44,11 @@ extension ServiceDynamics {
                 if !row.isEmpty { _ = transitions.updateValue(.object(row), forKey: from.name) }
             }
             if !transitions.isEmpty { _ = service.updateValue(.object(transitions), forKey: "transitions") }
+        }
+        if let rateLimit {
+            _ = service.updateValue(
+                ["capacity": .int(rateLimit.capacity), "refill_per_s": .double(rateLimit.refillPerSecond)],
+                forKey: "rate_limit")
         }
         return .object(service)
     }

@@ -54,6 +54,9 @@ package struct ServiceDynamics: Sendable, Hashable {
     /// The timeout learned from timed-out calls' latencies (their median, whole ms); `nil`
     /// when no timed-out call carried a latency.
     package var timeoutMs: Int64?
+    /// The token bucket inferred from the service's 429s, if one explains them; the calls it
+    /// refused were left out of the regimes' evidence.
+    package var rateLimit: TokenBucketInference? = nil
     /// Every candidate number of regimes, fitted or not, with BIC figures and reasons.
     package var candidates: [Candidate]
     /// Remarks for the report: what the data could not support.

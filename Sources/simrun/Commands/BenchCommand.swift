@@ -1,3 +1,4 @@
+import Foundation
 import Sandbox
 import SimrunBenchmarks
 import WorldModel
@@ -13,13 +14,18 @@ enum BenchCommand: Command {
             .value(
                 "--group", "NAME",
                 help:
-                    "run only that group (json, world-model, expression, validation, episode, large-world, mcp, record)"
+                    "run only that group (json, world-model, expression, validation, episode, large-world, learn, mcp, record)"
             ),
             .value(
                 "--filter", "TEXT", help: "run only the benchmarks whose name contains TEXT (handy under a profiler)"),
             .value(
                 "--thresholds", "FILE",
                 help: "read the targets from FILE instead of Sources/SimrunBenchmarks/thresholds.json"),
+            .value(
+                "--write-learn-input", "FILE",
+                help:
+                    "write the learn group's generated 100,000-call recording to FILE and stop (to time simrun learn on it)"
+            ),
         ])
 
     static let about = """
@@ -38,6 +44,13 @@ enum BenchCommand: Command {
         let thresholdsPath = arguments.value("--thresholds")
         if let first = arguments.positionals.first {
             throw UsageError(command: name, message: "unexpected argument '\(first)'")
+        }
+        if let path = arguments.value("--write-learn-input") {
+            let text = LearningBenchmarks.recordingText(calls: LearningBenchmarks.calls)
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+                throw CommandFailure(code: .internalError, message: "simrun bench: cannot write \(path.printable)")
+            }
+            return .success
         }
         let targets: BenchmarkTargets
         do throws(BenchmarkTargetsError) {

@@ -16,6 +16,11 @@ enum LearnCommand: Command {
                 help: "keep the last fraction F (0 ≤ F < 1) of each service's calls out of the fit (default 0)"),
             .value("--regimes", "auto|K", help: "regimes per service: auto (1 to 4 by BIC, default) or K (1 to 4)"),
             .value("--report", "FILE", help: "also write the report to FILE (text, or JSON with --format json)"),
+            .value(
+                "--time-scale", "S",
+                help:
+                    "recorded times are S times the simulated ones (a recording of simrun serve --realtime=S): divide call times and latencies by S (default 1)"
+            ),
             .choice(
                 "--format", "FORMAT", OutputFormat.allCases,
                 help: "the report printed on standard output: text (default) or json"),
@@ -30,16 +35,22 @@ enum LearnCommand: Command {
                     restarts; emissions: outcome class and log latency), the number of regimes
                     chosen by BIC among those the data supports (10 calls per parameter), per
                     regime a lognormal latency when a Kolmogorov–Smirnov test accepts one and
-                    empirical quantiles otherwise, error rates, per-call transitions, and
-                    timeout_ms from timed-out calls;
+                    empirical quantiles otherwise, error rates, per-call transitions,
+                    timeout_ms from timed-out calls, and a token bucket (rate_limit) where the
+                    429s show one (its 429s are then no evidence of a regime);
           state     rows from successful answers (objects with a string id) and each tool's op:
                     get, list, create, update or delete, the first whose meaning every recorded
                     call agrees with (all but 2 % of the successful ones), checked in order
                     with each session's rows simulated; other tools become op recorded,
                     answering the recorded response for the same arguments; the report names
                     each rejected op with the call that rejected it;
+          faults    per tool, from a schema of its successful answers: fields missing, null or
+                    of another type, error bodies with a success status, cut-short bodies and
+                    HTML error pages, each a fault rule with the share it was seen in;
           task      a minimal one (call the first tool once, answer 'done'), since recordings
                     carry none.
+        --time-scale S divides recorded times and latencies by S, for recordings made in front of
+        simrun serve --realtime=S.
         The report says, per service and tool, what was inferred, from how many calls, which
         numbers of regimes were rejected (BIC figures) and why, and what was not inferred. The
         same inputs always give byte-identical output. See docs/learning.md.
@@ -66,6 +77,15 @@ enum LearnCommand: Command {
             }
             holdout = value
         }
+        var timeScale = 1.0
+        if let text = arguments.value("--time-scale") {
+            guard let value = Double(text), value > 0, value <= 1000 else {
+                throw UsageError(
+                    command: name,
+                    message: "--time-scale: expected a number above 0 and at most 1000, found '\(text.printable)'")
+            }
+            timeScale = value
+        }
         var regimes = DynamicsLearner.RegimeChoice.automatic
         if let text = arguments.value("--regimes"), text != "auto" {
             guard let k = Int(text), (1...DynamicsLearner.maximumRegimes).contains(k) else {
@@ -86,7 +106,8 @@ enum LearnCommand: Command {
             }
         }
         let stem = URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
-        let learner = ScenarioLearner(name: stem, holdout: holdout, regimes: regimes)
+        var learner = ScenarioLearner(name: stem, holdout: holdout, regimes: regimes)
+        learner.timeScale = timeScale
         let result: ScenarioLearner.Result
         do throws(ScenarioLearner.Failure) {
             result = try learner.learn(traffic)

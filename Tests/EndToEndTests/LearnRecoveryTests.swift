@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import WorldModel
+
+/// Recovering the shipped billing-outage service — three regimes and a token bucket — from
+/// traces of the robust agent, as the issue's "Done means" asks (its figures come from
+/// 2,000-episode sweeps, a manual run written down in docs/learning.md; this test plays 400).
+@Suite("simrun learn: billing-outage's regimes and token bucket learned back")
+struct LearnRecoveryTests {
+    /// billing-outage without its forced outage window (from 2 s to 5 s), which a
+    /// time-homogeneous model cannot express; regimes, transitions and token bucket as shipped.
+    func withoutSchedule(in scratch: ScratchDirectory) throws -> String {
+        let text = try String(contentsOfFile: SimrunProcess.root + "/scenarios/billing-outage.json", encoding: .utf8)
+        guard case .object(var scenario) = try JSON(parsing: text), case .object(var services)? = scenario["services"],
+            case .object(var billing)? = services["billing"]
+        else {
+            Issue.record("billing-outage.json has no services.billing")
+            return ""
+        }
+        #expect(billing.removeValue(forKey: "schedule") != nil)
+        _ = services.updateValue(.object(billing), forKey: "billing")
+        _ = scenario.updateValue(.object(services), forKey: "services")
+        return try scratch.write("no-schedule.json", JSON.object(scenario).prettyText)
+    }
+
+    @Test("three regimes and the token bucket (capacity 6, 1 per second) are recovered within the tolerances")
+    func recoversRegimesAndBucket() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let scenario = try withoutSchedule(in: scratch)
+        let inputs = try LearnCommandTests().traces(
+            in: scratch, episodes: 400, scenario: scenario, options: ["--no-faults"])
+        #expect(inputs.count == 400)
+        let result = try SimrunProcess.run(
+            ["learn"] + inputs + ["--out", scratch.path + "/learned.json", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSON(parsing: result.stdout)
+        let service = try #require(report["services"]?[0])
+        #expect(service["regimes"] == 3)
+        let learned = try #require(service["learned"])
+        #expect(learned["rate_limit"] == ["capacity": 6, "refill_per_s": 1.0])
+        #expect(service["rate_limit"]?["other_calls_refused"] == 0)
+        // Truth, by ascending median: outage uniform 20–60 ms (median 40, p99 59.6), server_error
+        // 0.4; healthy lognormal 180/1200 ms, server_error 0.02; degraded lognormal 1500/7000 ms,
+        // server_error 0.1, rate_limited 0.06, timeout 0.03. Healthy and degraded are held to the
+        // issue's tolerances but p99 (30 % here: a regime of a few hundred calls has a noisy 99th
+        // percentile). The outage serves about 1 % of the calls, a few dozen in 400 episodes, so
+        // here it is only checked to be found (median within 25 %, server errors within 0.15);
+        // the 2,000-episode figures in docs/learning.md meet the tolerances but one.
+        let truth: [(name: String, median: Double, p99: Double?, errors: [String: Double], slack: Double)] = [
+            ("regime_1", 40, nil, ["server_error": 0.4], 0.15),
+            ("regime_2", 180, 1200, ["server_error": 0.02, "timeout": 0, "rate_limited": 0], 0.03),
+            ("regime_3", 1500, 7000, ["server_error": 0.1, "timeout": 0.03, "rate_limited": 0.06], 0.03),
+        ]
+        for (index, regime) in truth.enumerated() {
+            let details = try #require(service["regime_details"]?[index]?["latency"])
+            let median = try #require(details["median_ms"]?.doubleValue)
+            let p99 = try #require(details["p99_ms"]?.doubleValue)
+            #expect(
+                abs(median / regime.median - 1) <= (regime.p99 == nil ? 0.25 : 0.10), "\(regime.name) median \(median)")
+            if let truthP99 = regime.p99 {
+                #expect(abs(p99 / truthP99 - 1) <= 0.30, "\(regime.name) p99 \(p99)")
+            }
+            for (error, rate) in regime.errors {
+                let found = learned["regimes"]?[regime.name]?["errors"]?[error]?.doubleValue ?? 0
+                #expect(abs(found - rate) <= regime.slack, "\(regime.name) \(error) \(found)")
+            }
+        }
+        // Per-call moves between healthy and degraded within 30 % (truth 0.08 and 0.3).
+        let up = try #require(learned["transitions"]?["regime_2"]?["regime_3"]?.doubleValue)
+        let down = try #require(learned["transitions"]?["regime_3"]?["regime_2"]?.doubleValue)
+        #expect(abs(up / 0.08 - 1) <= 0.30, "healthy→degraded \(up)")
+        #expect(abs(down / 0.3 - 1) <= 0.30, "degraded→healthy \(down)")
+    }
+
+    @Test("--time-scale divides recorded times and latencies, says so, and refuses a scale that is not positive")
+    func timeScale() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let inputs = try LearnCommandTests().traces(in: scratch, episodes: 20)
+        func medians(_ options: [String], _ out: String) throws -> [Double] {
+            let result = try SimrunProcess.run(
+                ["learn"] + inputs + ["--out", scratch.path + "/" + out, "--format", "json", "--regimes", "1"] + options
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSON(parsing: result.stdout)
+            #expect(report["time_scale"]?.doubleValue == (options.isEmpty ? 1 : 4))
+            return (report["services"]?[0]?["regime_details"]?.arrayValue ?? []).compactMap {
+                $0["latency"]?["median_ms"]?.doubleValue
+            }
+        }
+        let plain = try medians([], "a.json")
+        let scaled = try medians(["--time-scale", "4"], "b.json")
+        #expect(plain.count == 1 && scaled.count == 1)
+        #expect(zip(plain, scaled).allSatisfy { abs($0 / 4 - $1) <= 0.05 + $1 * 0.001 }, "\(plain) \(scaled)")
+        let text = try SimrunProcess.run(["learn"] + inputs + ["--out", scratch.path + "/c.json", "--time-scale", "4"])
+        #expect(text.stdout.contains("time scale: recorded call times and latencies divided by 4.0 (--time-scale)"))
+        for bad in ["0", "-1", "fast"] {
+            let refused = try SimrunProcess.run(
+                ["learn"] + inputs + ["--out", scratch.path + "/d.json", "--time-scale", bad])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("--time-scale: expected a number above 0 and at most 1000, found '\(bad)'"))
+            #expect(!FileManager.default.fileExists(atPath: scratch.path + "/d.json"))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Testing
+import WorldModel
+
+@testable import Sandbox
+
+@Suite("Baum–Welch: the fast step, restarts in parallel")
+struct BaumWelchTests {
+    /// The textbook expectation–maximisation step over `HiddenMarkovModel.forwardBackward`, one
+    /// sequence at a time: what the fitter's fast step must equal.
+    static func referenceStep(_ model: HiddenMarkovModel, _ sequences: [[CallObservation]]) -> (
+        HiddenMarkovModel, Double
+    ) {
+        let k = model.regimeCount
+        let c = CallObservation.classCount
+        var initial = Array(repeating: 0.0, count: k)
+        var moves = Array(repeating: Array(repeating: 0.0, count: k), count: k)
+        var outcomes = Array(repeating: Array(repeating: 0.0, count: c), count: k)
+        var weight = Array(repeating: 0.0, count: k)
+        var sum = Array(repeating: 0.0, count: k)
+        var sumSquares = Array(repeating: 0.0, count: k)
+        var logLikelihood = 0.0
+        for sequence in sequences {
+            let posterior = model.forwardBackward(sequence)
+            logLikelihood += posterior.logLikelihood
+            for i in 0..<k {
+                initial[i] += posterior.gamma[0][i]
+                for j in 0..<k { moves[i][j] += posterior.xi[i][j] }
+            }
+            for (t, observation) in sequence.enumerated() {
+                for i in 0..<k {
+                    let g = posterior.gamma[t][i]
+                    if let outcome = observation.outcome { outcomes[i][outcome] += g }
+                    if let x = observation.logLatency {
+                        weight[i] += g
+                        sum[i] += g * x
+                        sumSquares[i] += g * x * x
+                    }
+                }
+            }
+        }
+        var next = model
+        next.initial = BaumWelch.normalized(initial, fallback: model.initial)
+        for i in 0..<k {
+            next.transitions[i] = BaumWelch.normalized(moves[i], fallback: model.transitions[i])
+            next.outcomes[i] = BaumWelch.normalized(outcomes[i], fallback: model.outcomes[i])
+            if weight[i] > 0 {
+                let mean = sum[i] / weight[i]
+                next.means[i] = mean
+                next.variances[i] = max(sumSquares[i] / weight[i] - mean * mean, BaumWelch.minimumVariance)
+            }
+        }
+        return (next, logLikelihood)
+    }
+
+    /// Observations of the two-regime synthetic service, every seventh call without evidence
+    /// (refused by a rate limiter) and every eleventh without a latency.
+    static func observations() -> [[CallObservation]] {
+        DynamicsLearnerTests.twoRegimes.sequences(count: 12, length: 40, seed: 9).map { sequence in
+            sequence.enumerated().map { t, call in
+                if t % 7 == 3 { return CallObservation.noEvidence }
+                if t % 11 == 5 { return CallObservation(outcome: call.outcome, logLatency: nil) }
+                return CallObservation(call)
+            }
+        }
+    }
+
+    static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
+
+    static func close(_ a: HiddenMarkovModel, _ b: HiddenMarkovModel) -> Bool {
+        zip(a.initial, b.initial).allSatisfy(close) && zip(a.means, b.means).allSatisfy(close)
+            && zip(a.variances, b.variances).allSatisfy(close)
+            && zip(a.transitions.joined(), b.transitions.joined()).allSatisfy(close)
+            && zip(a.outcomes.joined(), b.outcomes.joined()).allSatisfy(close)
+    }
+
+    @Test("the fast step equals the textbook step, iteration after iteration, for 1 to 4 regimes")
+    func fastStepEqualsReference() {
+        let sequences = Self.observations()
+        let block = ObservationBlock(sequences)
+        let fitter = BaumWelch()
+        for k in 1...4 {
+            for restart in 0..<2 {
+                var model = fitter.start(block, regimes: k, restart: restart)
+                let workspace = BaumWelch.Workspace(calls: block.calls, regimes: k)
+                for _ in 0..<5 {
+                    let (fast, fastLikelihood) = fitter.step(model, block, workspace)
+                    let (reference, referenceLikelihood) = Self.referenceStep(model, sequences)
+                    #expect(Self.close(fastLikelihood, referenceLikelihood), "k \(k): \(fastLikelihood)")
+                    #expect(Self.close(fast, reference), "k \(k) restart \(restart)")
+                    model = fast
+                }
+            }
+        }
+    }
+
+    @Test("a call without evidence leaves the regime to the transitions alone")
+    func noEvidence() {
+        let model = HiddenMarkovModel(
+            initial: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
+            outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), means: [4, 7],
+            variances: [0.2, 0.2])
+        #expect(model.logEmission(.noEvidence, in: 0) == 0)
+        #expect(model.logEmission(.noEvidence, in: 1) == 0)
+        // One sure-fast call, then a call without evidence: its regime is the transition's.
+        let fast = CallObservation(outcome: .ok, logLatency: 4)
+        let posterior = model.forwardBackward([fast, .noEvidence])
+        #expect(abs(posterior.gamma[1][0] - 0.9) < 1e-6)
+    }
+
+    @Test("restarts in parallel give the same fits as one after another, bit for bit")
+    func parallelEqualsSerial() {
+        let sequences = Self.observations()
+        let serial = BaumWelch(parallelism: 1).fit(sequences, regimeCounts: [1, 2, 3])
+        let parallel = BaumWelch(parallelism: 4).fit(sequences, regimeCounts: [1, 2, 3])
+        #expect(serial == parallel)
+        #expect(serial.map(\.model.regimeCount) == [1, 2, 3])
+        // Each count's fit is the best of its restarts, as fitting it alone finds.
+        #expect(BaumWelch(parallelism: 2).fit(sequences, regimes: 2) == serial[1])
+    }
+}
