@@ -192,12 +192,13 @@ package struct ResponseFaultInference: Sendable, Hashable {
             damaged.reduce(row) { row, field in Self.removing(field.path[...], from: row) }
         }
         var repaired = call
+        func stripAll(_ items: [JSON]) -> JSON { .array(items.map { $0.objectValue.map { .object(strip($0)) } ?? $0 }) }
         switch body {
         case .array(let items) where schema.isList:
-            repaired.structured = .array(items.map { $0.objectValue.map { .object(strip($0)) } ?? $0 })
+            repaired.structured = stripAll(items)
         case .object(var object) where schema.isList:
             guard let items = object["items"]?.arrayValue else { return call }
-            _ = object.updateValue(.array(items.map { $0.objectValue.map { .object(strip($0)) } ?? $0 }), forKey: "items")
+            _ = object.updateValue(stripAll(items), forKey: "items")
             repaired.structured = .object(object)
         case .object(let row): repaired.structured = .object(strip(row))
         default: return call
