@@ -13,6 +13,14 @@ struct CheckEvaluator: Sendable {
     /// read, so a step that changed none of it need not evaluate it again (`WorldReads`).
     private var alwaysReads: [Int: WorldReads] = [:]
 
+    /// The calls the `calls` checks count, for the episode's `StepTally`.
+    var countedCalls: [StepTally.CountedCalls] {
+        checks.compactMap { check in
+            guard case .calls(let tool, _, _, let status) = check.kind else { return nil }
+            return StepTally.CountedCalls(tool: tool, status: status)
+        }
+    }
+
     init(scenario: Scenario) {
         checks = scenario.checks
         self.scenario = scenario
@@ -86,7 +94,7 @@ struct CheckEvaluator: Sendable {
                             evidence: "\(expression.source) held after all \(tally.count) steps"))
                 }
             case .calls(let tool, let min, let max, let status):
-                let count = status.map { tally.calls(of: tool, status: $0) } ?? tally.calls(of: tool)
+                let count = tally.count(of: .init(tool: tool, status: status))
                 let passed = (min.map { count >= $0 } ?? true) && (max.map { count <= $0 } ?? true)
                 let bounds = [min.map { "min \($0)" }, max.map { "max \($0)" }].compactMap { $0 }.joined(
                     separator: ", ")

@@ -25,7 +25,7 @@ package struct EpisodeEngine: Sendable {
     /// What the engine keeps of its calls in `steps`.
     package let retention: StepRetention
     /// The totals of every call so far, whatever `steps` keeps: what the verdict reads.
-    package private(set) var tally = StepTally()
+    package private(set) var tally: StepTally
     /// Whether each step records the SHA-256 of the latent state (traces and replay need it).
     package let recordsStateHashes: Bool
     private var checks: CheckEvaluator
@@ -51,6 +51,7 @@ package struct EpisodeEngine: Sendable {
         self.retention = retention
         state = scenario.world.initialState
         checks = CheckEvaluator(scenario: scenario)
+        tally = StepTally(counting: checks.countedCalls)
     }
 
     /// Starts over from time zero, with `seed` (by default the same seed): O(1), since the

@@ -7,10 +7,18 @@
 /// long episode that keeps no steps still gets the same verdict. It grows only with the calls
 /// the policy refused, which the verdict's evidence lists one by one.
 package struct StepTally: Sendable, Hashable {
-    /// A call's tool and the status it answered.
-    private struct ToolStatus: Hashable, Sendable {
-        var tool: String
-        var status: Int
+    /// Calls a `calls` check counts: those of `tool`, answering `status` (any when `nil`).
+    package struct CountedCalls: Sendable, Hashable {
+        /// The tool counted.
+        package var tool: String
+        /// The status counted, or `nil` for every status.
+        package var status: Int?
+
+        /// The calls of `tool` answering `status` (any when `nil`).
+        package init(tool: String, status: Int?) {
+            self.tool = tool
+            self.status = status
+        }
     }
 
     /// A call the policy refused: its 1-based index and its tool.
@@ -23,10 +31,10 @@ package struct StepTally: Sendable, Hashable {
 
     /// Calls so far.
     package private(set) var count = 0
-    /// Calls per tool and status (only looked up, never iterated).
-    private var calls: [ToolStatus: Int] = [:]
-    /// Calls per tool, whatever they answered (only looked up, never iterated).
-    private var callsPerTool: [String: Int] = [:]
+    /// What the scenario's `calls` checks count, and how many calls each has seen so far: a
+    /// few comparisons per call instead of a table of every tool and status.
+    private let counted: [CountedCalls]
+    private var counts: [Int]
     /// Calls refused because their tool's scope was not granted, in order.
     package private(set) var outOfScope: [RefusedCall] = []
     /// Calls refused approval, in order.
@@ -36,14 +44,19 @@ package struct StepTally: Sendable, Hashable {
     /// Whether a fault shaped any response.
     package private(set) var faultsFired = false
 
-    /// An empty tally.
-    package init() {}
+    /// An empty tally that counts, besides its totals, the calls in `counted`.
+    package init(counting counted: [CountedCalls] = []) {
+        self.counted = counted
+        counts = Array(repeating: 0, count: counted.count)
+    }
 
     /// Counts `step`, the next call of the episode.
     package mutating func record(_ step: TraceStep) {
         count += 1
-        calls[ToolStatus(tool: step.tool, status: step.status), default: 0] += 1
-        callsPerTool[step.tool, default: 0] += 1
+        for index in counted.indices
+        where counted[index].tool == step.tool && (counted[index].status ?? step.status) == step.status {
+            counts[index] += 1
+        }
         switch step.policy {
         case .scopeDenied: outOfScope.append(RefusedCall(index: step.index, tool: step.tool))
         case .approvalDenied: approvalDenied.append(RefusedCall(index: step.index, tool: step.tool))
@@ -53,18 +66,17 @@ package struct StepTally: Sendable, Hashable {
         if !step.faults.isEmpty { faultsFired = true }
     }
 
-    /// Calls of `tool` that answered `status`.
-    package func calls(of tool: String, status: Int) -> Int {
-        calls[ToolStatus(tool: tool, status: status)] ?? 0
+    /// How many calls `calls` matched so far; `calls` must be one of those this tally counts.
+    package func count(of calls: CountedCalls) -> Int {
+        guard let index = counted.firstIndex(of: calls) else {
+            preconditionFailure("the tally does not count \(calls.tool) calls answering \(calls.status as Any)")
+        }
+        return counts[index]
     }
 
-    /// Calls of `tool`, whatever they answered.
-    package func calls(of tool: String) -> Int {
-        callsPerTool[tool] ?? 0
-    }
-
-    /// The tally of `steps`, counted in order.
-    package init(_ steps: some Sequence<TraceStep>) {
+    /// The tally of `steps`, counted in order, counting the calls in `counted`.
+    package init(_ steps: some Sequence<TraceStep>, counting counted: [CountedCalls] = []) {
+        self.init(counting: counted)
         for step in steps { record(step) }
     }
 }

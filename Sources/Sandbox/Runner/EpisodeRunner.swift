@@ -185,7 +185,6 @@ public enum EpisodeRunner {
         let jobs = plan.seeds.flatMap { seed in (1...plan.trials).map { (seed, $0) } }
         let archivePath = plan.archivePath
         let archive = try archivePath.map { path throws(TraceWriteError) in try TraceArchiveWriter(path: path) }
-        let worker = workerPlan(plan, parallelism: parallelism)
         var start = 0
         while start < jobs.count {
             let batch = start..<min(start + deliveryBatch, jobs.count)
@@ -195,8 +194,7 @@ public enum EpisodeRunner {
                 let total = jobs.count
                 batchProgress = { done, _ in progress(offset + done, total) }
             }
-            let outcomes = Parallel.map(batch.count, parallelism: parallelism, progress: batchProgress, worker: worker)
-            { plan, offset in
+            let outcomes = Parallel.map(batch.count, parallelism: parallelism, progress: batchProgress) { offset in
                 let index = batch.lowerBound + offset
                 let (seed, trial) = jobs[index]
                 guard let archive, let archivePath else { return play(plan, seed: seed, trial: trial) }
@@ -208,18 +206,6 @@ public enum EpisodeRunner {
             start = batch.upperBound
         }
         return archive?.finish()
-    }
-
-    /// Each worker's plan: the first worker plays `plan` itself, every other one its own copy
-    /// of the scenario (`Scenario.workerCopy()`), so that no two threads share the compiled
-    /// scenario's objects; with one thread, or a scenario that cannot be copied, all share `plan`.
-    private static func workerPlan(_ plan: RunPlan, parallelism: Int) -> @Sendable (Int) -> RunPlan {
-        { thread in
-            guard thread > 0, parallelism > 1, let copy = plan.scenario.workerCopy() else { return plan }
-            var own = plan
-            own.scenario = copy
-            return own
-        }
     }
 
     /// `simrun run SCENARIO --seed S`: how to reproduce an episode that has no trace.

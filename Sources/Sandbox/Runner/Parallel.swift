@@ -16,28 +16,12 @@ package enum Parallel {
         _ count: Int, parallelism: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
         _ body: @Sendable (Int) -> Value
     ) -> [Value] {
-        map(count, parallelism: parallelism, progress: progress, worker: { _ in () }, { _, index in body(index) })
-    }
-
-    /// `body(&context, 0)…body(&context, count - 1)` on up to `parallelism` threads, results in
-    /// index order, where each thread first makes its own `context` with `worker(thread number)`
-    /// (0 up to the number of threads) and passes it to every job it runs.
-    ///
-    /// A context is made, used and dropped on one thread: it is the place for what workers would
-    /// otherwise share (a copy of a compiled scenario, a buffer), so that they neither contend
-    /// on reference counts nor write to the same cache lines; it is also allocated from that
-    /// thread's allocator arena.
-    package static func map<Context, Value: Sendable>(
-        _ count: Int, parallelism: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
-        worker: @Sendable (Int) -> Context, _ body: @Sendable (inout Context, Int) -> Value
-    ) -> [Value] {
         guard count > 0 else { return [] }
         let results = Slots<Value>(count: count)
         let workers = max(1, min(parallelism, count))
-        DispatchQueue.concurrentPerform(iterations: workers) { thread in
-            var context = worker(thread)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = results.claim() {
-                let done = results.set(index, body(&context, index))
+                let done = results.set(index, body(index))
                 progress?(done, count)
             }
         }

@@ -5,8 +5,8 @@ import Synchronization
 import Testing
 import WorldModel
 
-@Suite("Sweep workers and batched delivery")
-struct SweepWorkerTests {
+@Suite("Sweeps: batched delivery")
+struct SweepDeliveryTests {
     func temporaryDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("simrun-sweeps-\(UUID().uuidString)").path
     }
@@ -25,41 +25,6 @@ struct SweepWorkerTests {
         RunPlan(
             scenario: scenario, agent: try #require(ReferenceAgent(named: "naive")), seeds: Array(seeds),
             trials: trials, traceDirectory: temporaryDirectory())
-    }
-
-    @Test(
-        "a worker's copy of a loaded scenario plays byte-identical traces",
-        arguments: ["crm-refund", "billing-outage", "retail/cancel-pending-order"])
-    func copyPlaysTheSame(name: String) throws {
-        let scenario = try loadScenario(name)
-        let copy = try #require(scenario.workerCopy())
-        #expect(copy.name == scenario.name)
-        #expect(copy.sha256 == scenario.sha256)
-        #expect(copy.path == scenario.path)
-        #expect(copy.worldFile == scenario.worldFile)
-        #expect(copy.world.initialState.stateHash == scenario.world.initialState.stateHash)
-        let original = try plan(scenario)
-        let copied = try plan(copy)
-        let a = try EpisodeRunner.run(original, parallelism: 1)
-        let b = try EpisodeRunner.run(copied, parallelism: 1)
-        #expect(a.map(\.verdict) == b.map(\.verdict))
-        #expect(try traceFiles(original) == (try traceFiles(copied)))
-    }
-
-    @Test("a scenario whose world was changed after loading is not copied; a fault selection is kept")
-    func changedWorldsAreShared() throws {
-        let scenario = try loadScenario("crm-refund")
-        #expect(!scenario.world.spec.faults.isEmpty)
-        #expect(scenario.idealized().workerCopy() == nil)
-        var general = scenario
-        general.world = general.world.with(shortcuts: .disabled)
-        #expect(general.workerCopy().map(\.world.shortcuts) == .disabled)
-
-        let path = ScenarioFixtures.root.appendingPathComponent("scenarios/crm-refund.json").path
-        let calm = try ScenarioLoader.load(contentsOf: path, faults: .none)
-        let copy = try #require(calm.workerCopy())
-        #expect(copy.world.spec.faults.isEmpty)
-        #expect(copy.faultProvenance == calm.faultProvenance)
     }
 
     @Test("a sweep delivered in small batches hands over every outcome in plan order, as run returns them")
@@ -84,7 +49,7 @@ struct SweepWorkerTests {
         #expect(done.withLock { $0.sorted() } == (1...18).map { $0 * 100 + 18 })
     }
 
-    @Test("a sweep of no episodes delivers nothing and makes no worker")
+    @Test("a sweep of no episodes delivers nothing and runs no job")
     func emptySweep() throws {
         let scenario = try loadScenario("crm-refund")
         let empty = RunPlan(scenario: scenario, agent: .robust, seeds: [], traceDirectory: nil)
@@ -92,7 +57,6 @@ struct SweepWorkerTests {
         let error = try EpisodeRunner.run(empty, parallelism: 2, progress: nil, deliveryBatch: 3) { _ in count += 1 }
         #expect(error == nil)
         #expect(count == 0)
-        #expect(
-            Parallel.map(0, parallelism: 2, worker: { _ in Issue.record("a worker was made") }, { _, _ in 0 }).isEmpty)
+        #expect(Parallel.map(0, parallelism: 2) { _ in Issue.record("a job was run") }.isEmpty)
     }
 }
