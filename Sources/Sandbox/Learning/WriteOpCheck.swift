@@ -146,19 +146,21 @@ struct WriteOpCheck {
                 let value = row[field]!
                 let matching = Set(arguments.keys.filter { Self.same(arguments[$0], value) })
                 let narrowed = sources[field].map { $0.intersection(matching) } ?? matching
-                let constant: JSON?? =
-                    if let previous = constants[field] {
-                        previous.flatMap { Self.same($0, value) ? $0 : nil }.map { Optional($0) } ?? .some(nil)
-                    } else {
-                        .some(InferredOp.literal(value) == nil ? nil : value)
-                    }
-                if narrowed.isEmpty, constant! == nil {
+                // Spelled out with `Optional.none`: JSON is ExpressibleByNilLiteral, so a bare
+                // `nil` here would become JSON null and let any value pass as "the same constant".
+                let constant: JSON?
+                if let previous = constants[field] {
+                    constant = previous.flatMap { Self.same($0, value) ? $0 : Optional.none }
+                } else {
+                    constant = InferredOp.literal(value) == nil ? Optional.none : value
+                }
+                if narrowed.isEmpty, constant == nil {
                     let earlier =
                         constants[field].flatMap { $0 }.map { " (earlier creates answered \(Self.show($0)))" } ?? ""
                     return "answered \(field) = \(Self.show(value)), which no argument of the call gives\(earlier)"
                 }
                 newSources[field] = narrowed
-                newConstants[field] = constant!
+                _ = newConstants.updateValue(constant, forKey: field)
             }
             for field in row.keys where field != "id" && !fieldOrder.contains(field) { fieldOrder.append(field) }
             sources = newSources

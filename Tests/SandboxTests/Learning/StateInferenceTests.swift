@@ -120,6 +120,26 @@ struct StateInferenceTests {
         #expect(answer.json?["label"] == "x")
     }
 
+    @Test("a field no argument gives and that changes from create to create rejects create")
+    func serverSetFieldRejectsCreate() throws {
+        let calls = (1...3).map { n in
+            RecordedCall(
+                atMs: Double(n) * 100, tool: "add_tag", arguments: ["label": .string("t\(n)")], outcome: .ok,
+                status: 201, latencyMs: 10, body: "",
+                structured: ["id": .string("TG-\(n)"), "label": .string("t\(n)"), "added_at": .int(n * 100)])
+        }
+        let traffic = RecordedTraffic(
+            source: "tags.jsonl", kind: .recording,
+            tools: [RecordedTool(name: "add_tag", inputSchema: ["type": "object"])],
+            services: [RecordedService(name: "tags", calls: calls)])
+        let result = try ScenarioLearner(name: "tags").learn([traffic])
+        #expect(result.scenario["tools"]?[0]?["op"] == "recorded")
+        #expect(
+            result.reportText.contains(
+                "create rejected: call 2 answered added_at = 200, which no argument of the call gives (earlier creates answered 100)"
+            ), "\(result.reportText)")
+    }
+
     @Test("the same traffic learns the same bytes")
     func deterministic() throws {
         let first = try ScenarioLearner(name: "notes").learn([notesTraffic()])
