@@ -29,6 +29,11 @@ package enum InferredOp: Sendable, Hashable {
         /// The constant, when no argument gives the field.
         package var constant: JSON?
 
+        /// Where the field comes from, for the report: `status ← args.status`, `kind ← 'open'`.
+        var origin: String {
+            "\(field) ← \(argument.map { "args.\($0)" } ?? InferredOp.literal(constant ?? .null)!)"
+        }
+
         /// The expression writing the field, in the scenario language.
         var expression: String {
             guard let argument else { return InferredOp.literal(constant ?? .null)! }

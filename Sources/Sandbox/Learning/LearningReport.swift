@@ -209,15 +209,11 @@ package struct LearningReport: Sendable, Hashable {
             case .get(let key): op = "op get on \(tool.collection!) by argument \(key)"
             case .list: op = "op list on \(tool.collection!)"
             case .create(let key, let fields):
-                let from = fields.map {
-                    "\($0.field) ← \($0.argument.map { "args.\($0)" } ?? InferredOp.literal($0.constant ?? .null)!)"
-                }
+                let from = fields.map(\.origin)
                 op =
                     "op create on \(tool.collection!) (\(from.joined(separator: ", ")); id \(key.map { "from argument \($0)" } ?? "from the collection's counter"))"
             case .update(let key, let set):
-                let from = set.map {
-                    "\($0.field) ← \($0.argument.map { "args.\($0)" } ?? InferredOp.literal($0.constant ?? .null)!)"
-                }
+                let from = set.map(\.origin)
                 op = "op update on \(tool.collection!) by argument \(key) (\(from.joined(separator: ", ")))"
             case .delete(let key): op = "op delete on \(tool.collection!) by argument \(key)"
             case .recorded(let answers, let fallback, let reason):
