@@ -6,20 +6,9 @@ import WorldModel
 
 @Suite("Episode runs are deterministic")
 struct RunnerDeterminismTests {
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("simrun-runs-\(UUID().uuidString)").path
-    }
+    func temporaryDirectory() -> String { RunOutputFiles.temporaryDirectory("runs") }
 
-    /// Every file a run wrote for its scenario (per-episode traces, the archive and its index),
-    /// by name.
-    func traceFiles(_ plan: RunPlan) throws -> [String: [UInt8]] {
-        let directory = try #require(plan.traceDirectory) + "/" + plan.scenario.name
-        var files: [String: [UInt8]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
-            files[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
-        }
-        return files
-    }
+    func traceFiles(_ plan: RunPlan) throws -> [String: [UInt8]] { try RunOutputFiles.traceFiles(plan) }
 
     func plan(
         _ scenario: Scenario, agent: String = "robust", seeds: ClosedRange<UInt64> = 1...6, trials: Int = 2,

@@ -7,19 +7,9 @@ import WorldModel
 
 @Suite("Sweeps: batched delivery")
 struct SweepDeliveryTests {
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("simrun-sweeps-\(UUID().uuidString)").path
-    }
+    func temporaryDirectory() -> String { RunOutputFiles.temporaryDirectory("sweeps") }
 
-    /// Every file a run wrote for its scenario, by name.
-    func traceFiles(_ plan: RunPlan) throws -> [String: [UInt8]] {
-        let directory = try #require(plan.traceDirectory) + "/" + plan.scenario.name
-        var files: [String: [UInt8]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
-            files[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
-        }
-        return files
-    }
+    func traceFiles(_ plan: RunPlan) throws -> [String: [UInt8]] { try RunOutputFiles.traceFiles(plan) }
 
     func plan(_ scenario: Scenario, seeds: ClosedRange<UInt64> = 1...8, trials: Int = 1) throws -> RunPlan {
         RunPlan(

@@ -5,9 +5,7 @@ import Testing
 
 @Suite("Trace files: written beside their final name, one run per trace directory, provenance in the header")
 struct TraceFilesTests {
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("simrun-traces-\(UUID().uuidString)").path
-    }
+    func temporaryDirectory() -> String { RunOutputFiles.temporaryDirectory("traces") }
 
     func crmRefund() throws -> Scenario {
         try ScenarioLoader.load(
