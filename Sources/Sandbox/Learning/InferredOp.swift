@@ -7,10 +7,12 @@ package enum InferredOp: Sendable, Hashable {
     /// Every successful answer is an array of objects with a string `id` (or an object holding one).
     case list
     /// Every successful answer is one new row whose fields come from the arguments (or are the
-    /// same constant every time); its id comes from the argument `key`, or the collection's counter.
+    /// same constant every time, or the call's time); its id comes from the argument `key`, or
+    /// the collection's counter.
     case create(key: String?, fields: [FieldSource])
     /// Every successful answer is the row whose id is the argument `key`, with the fields the
-    /// arguments name changed to their values (and fields no argument names set to a constant).
+    /// arguments set changed to their values (and fields no argument sets set to a constant or the
+    /// call's time).
     case update(key: String, set: [FieldSource])
     /// After every successful call the row whose id is the argument `key` is gone from later reads.
     case delete(key: String)
@@ -28,14 +30,17 @@ package enum InferredOp: Sendable, Hashable {
         package var optional: Bool
         /// The constant, when no argument gives the field.
         package var constant: JSON?
+        /// Whether the server sets the field to the call's time (`now()`), when no argument or
+        /// constant gives it.
+        package var serverTime = false
 
-        /// Where the field comes from, for the report: `status ← args.status`, `kind ← 'open'`.
-        var origin: String {
-            "\(field) ← \(argument.map { "args.\($0)" } ?? InferredOp.literal(constant ?? .null)!)"
-        }
+        /// Where the field comes from, for the report: `status ← args.status`, `kind ← 'open'`,
+        /// `updated_at ← now()`.
+        var origin: String { "\(field) ← \(argument.map { "args.\($0)" } ?? expression)" }
 
         /// The expression writing the field, in the scenario language.
         var expression: String {
+            if serverTime { return "now()" }
             guard let argument else { return InferredOp.literal(constant ?? .null)! }
             return optional ? "args.\(argument) != null ? args.\(argument) : row.\(field)" : "args.\(argument)"
         }

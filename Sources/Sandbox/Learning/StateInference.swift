@@ -89,12 +89,14 @@ struct StateInference: Sendable, Hashable {
                 tool: tool, sequences: sequences, readOps: readOps, collectionOfID: collectionOfID,
                 collectionOfTool: collectionOfTool)
             var chosen: (InferredOp, Int?)?
+            var scheme: WriteOpCheck.IDScheme?
             for candidate in WriteOpCheck.Candidate.allCases {
                 let result = check.check(candidate)
                 switch result.verdict {
                 case .success(let op):
                     if chosen == nil {
                         chosen = (op, result.collection)
+                        scheme = result.idScheme
                         inference.notes += result.notes
                     } else {
                         inference.rejected.append(
@@ -108,17 +110,7 @@ struct StateInference: Sendable, Hashable {
                 inference.op = op
                 let index = collection ?? newCollection(named: Self.stem(tool.name))
                 collectionOfTool[tool.name] = index
-                if case .create(let key, _) = op, key == nil {
-                    let created = (callsOf[tool.name] ?? []).compactMap {
-                        $0.outcome == .ok ? $0.structured?["id"]?.stringValue : nil
-                    }
-                    let prefix = EntityCollection.idPrefix(of: collections[index].name) + "-"
-                    if let odd = created.first(where: { !$0.hasPrefix(prefix) }) {
-                        inference.notes.append(
-                            "the recorded ids (\(odd)) are not the scenario's generated ids (\(prefix)1, \(prefix)2, …): rows it creates get other ids than the real system gave"
-                        )
-                    }
-                }
+                if let scheme { inference.notes += nameForIDs(scheme, collection: index, tool: tool.name) }
             } else {
                 inference.op = Self.recordedOp(
                     callsOf[tool.name] ?? [],
@@ -297,6 +289,23 @@ struct StateInference: Sendable, Hashable {
             if name.hasSuffix("_" + verb) { name = String(name.dropLast(verb.count + 1)) }
         }
         return name
+    }
+
+    /// Names collection `c` so that the ids it generates have the prefix of the ids its create
+    /// answered (`billing_issue_credit`'s `CR-1` → `credits`); notes when no name can.
+    private mutating func nameForIDs(_ scheme: WriteOpCheck.IDScheme, collection c: Int, tool: String) -> [String] {
+        let current = collections[c].name
+        guard EntityCollection.idPrefix(of: current) != scheme.prefix else { return [] }
+        guard let name = ServerSetFields.collectionName(prefix: scheme.prefix, current: current, tool: tool) else {
+            return [
+                "no collection name makes ids with the prefix \(scheme.prefix) (the scenario language's prefixes are a name's first letter and the first consonant after it): rows it creates get ids \(EntityCollection.idPrefix(of: current))-n"
+            ]
+        }
+        takenNames.remove(current)
+        collections[c].name = ScenarioLearner.unique(name, in: &takenNames)
+        return [
+            "collection named \(collections[c].name) (was \(current)) so that its ids are \(scheme.prefix)-n as recorded"
+        ]
     }
 
     /// A new, empty collection named `name` (or `name_2`, … when taken); its index.

@@ -19,11 +19,26 @@ struct WriteOpCheck {
         case create, update, delete
     }
 
-    /// The verdict on a candidate, with the collection it works on (nil: a new one) and notes.
+    /// The verdict on a candidate, with the collection it works on (nil: a new one), notes, and
+    /// for a create without a key argument, the scheme of the ids it answered.
     struct Outcome {
         var verdict: Result<InferredOp, StateInference.Rejection>
         var collection: Int?
         var notes: [String]
+        var idScheme: IDScheme? = nil
+    }
+
+    /// The ids a create answered, when they are a prefix and a number counting up within each
+    /// sequence (`CR-1`, `CR-2`, …): the learned collection should generate the same prefix.
+    struct IDScheme {
+        /// The prefix (`CR`).
+        var prefix: String
+        /// Whether every sequence's ids continue the counter from the rows the data starts with,
+        /// as a scenario's counter does in every episode (skipping a number only after a call
+        /// whose answer was lost).
+        var restartsWithSequences: Bool
+        /// What the report says about it.
+        var note: String
     }
 
     let tool: RecordedTool
@@ -91,33 +106,64 @@ struct WriteOpCheck {
         return Outcome(verdict: op(), collection: collection, notes: notes)
     }
 
+    /// What a walk knows at one of the tool's successful calls besides its row: the sequence
+    /// (its index), the intervals in which the server may have stamped the row it answered (the
+    /// call's, and those of the tool's failed calls since its previous successful call in the
+    /// sequence: `ServerSetFields`), and the rows last answered in the sequence. A failed call
+    /// here is a timeout or a server error: an answer that may have been lost after the write.
+    struct Moment {
+        var sequence: Int
+        var intervals: [ClosedRange<Double>]
+        var seen: [String: JSONObject]
+        /// The tool's failed calls since its previous successful call in the sequence.
+        var lostCalls: Int { intervals.count - 1 }
+    }
+
     /// Walks the calls in order: `visit` sees each call with its 1-based number among the tool's
-    /// calls (nil for other tools' calls) and the rows last answered in its sequence, which are
-    /// updated after the visit from the answer.
-    private func walk(_ visit: (RecordedCall, Int?, inout [String: JSONObject]) -> Void) {
+    /// calls (nil for other tools' calls), and, for the tool's successful calls, the moment;
+    /// the rows last answered are updated after the visit from the answer.
+    private func walk(_ visit: (RecordedCall, Int?, Moment) -> Void) {
         var number = 0
-        for sequence in sequences {
+        for (index, sequence) in sequences.enumerated() {
             var seen: [String: JSONObject] = [:]
+            var lost: [(call: RecordedCall, open: Bool)] = []
+            var lostIntervals: [ClosedRange<Double>] = []
             for call in sequence {
+                // A failed call without a latency lasts until the next call.
+                for entry in lost where entry.open {
+                    lostIntervals.append(ServerSetFields.interval(of: entry.call, until: call.atMs))
+                }
+                lost.removeAll { $0.open }
                 var own: Int? = nil
                 if call.tool == tool.name {
                     number += 1
                     own = number
+                    if call.outcome == .timeout || call.outcome == .serverError {
+                        if call.latencyMs == nil {
+                            lost.append((call, true))
+                        } else {
+                            lostIntervals.append(ServerSetFields.interval(of: call, until: nil))
+                        }
+                    }
                 }
-                visit(call, own, &seen)
+                let intervals =
+                    own != nil && call.outcome == .ok
+                    ? [ServerSetFields.interval(of: call, until: nil)] + lostIntervals : []
+                visit(call, own, Moment(sequence: index, intervals: intervals, seen: seen))
                 guard call.outcome == .ok else { continue }
+                if own != nil { lostIntervals = [] }
                 for row in StateInference.rows(in: call.structured) { seen[row["id"]!.stringValue!] = row }
             }
         }
     }
 
     /// Walks the tool's successful calls, each with the row it answered (a call answering none
-    /// is a failure), the row's id and the rows last answered in its sequence; `visit` says why
-    /// the call contradicts the candidate, or nil.
+    /// is a failure), the row's id and the moment; `visit` says why the call contradicts the
+    /// candidate, or nil.
     private func walkAnswers(
-        _ state: inout Walk, _ visit: (RecordedCall, JSONObject, String, [String: JSONObject]) -> String?
+        _ state: inout Walk, _ visit: (RecordedCall, JSONObject, String, Moment) -> String?
     ) {
-        walk { call, number, seen in
+        walk { call, number, moment in
             guard let number, call.outcome == .ok else { return }
             state.successful += 1
             guard case .object(let row)? = call.structured, case .string(let id)? = row["id"] else {
@@ -125,23 +171,29 @@ struct WriteOpCheck {
                     .init(call: number, message: "answered something other than one row with a string id"))
                 return
             }
-            if let message = visit(call, row, id, seen) { state.failures.append(.init(call: number, message: message)) }
+            if let message = visit(call, row, id, moment) {
+                state.failures.append(.init(call: number, message: message))
+            }
         }
     }
 
     private func create(_ state: inout Walk) -> Outcome {
         var sources: [String: Set<String>] = [:]
         var constants: [String: JSON?] = [:]  // nil: no constant fits
+        var times: [String: Bool] = [:]  // whether every answer gave the field the call's time
+        var counts: [String: Int] = [:]  // the answers giving the field
         var fieldOrder: [String] = []
         var keyArguments: Set<String>? = nil
         var collection: Int? = nil
-        walkAnswers(&state) { call, row, id, seen in
-            if seen[id] != nil {
+        var created: [(sequence: Int, id: String, lostCalls: Int)] = []
+        walkAnswers(&state) { call, row, id, moment in
+            if moment.seen[id] != nil {
                 return "answered '\(id)', a row already answered earlier in its sequence (not a new row)"
             }
             let arguments = call.arguments.objectValue ?? [:]
             var newSources = sources
             var newConstants = constants
+            var newTimes = times
             for field in row.keys where field != "id" {
                 let value = row[field]!
                 let matching = Set(arguments.keys.filter { Self.same(arguments[$0], value) })
@@ -154,54 +206,173 @@ struct WriteOpCheck {
                 } else {
                     constant = InferredOp.literal(value) == nil ? Optional.none : value
                 }
-                if narrowed.isEmpty, constant == nil {
+                let time = (times[field] ?? true) && ServerSetFields.isTime(value, within: moment.intervals)
+                if narrowed.isEmpty, constant == nil, !time {
                     let earlier =
                         constants[field].flatMap { $0 }.map { " (earlier creates answered \(Self.show($0)))" } ?? ""
-                    return "answered \(field) = \(Self.show(value)), which no argument of the call gives\(earlier)"
+                    let notTime = times[field] == true ? "; nor is it the call's time" : ""
+                    return
+                        "answered \(field) = \(Self.show(value)), which no argument of the call gives\(earlier)\(notTime)"
                 }
                 newSources[field] = narrowed
                 _ = newConstants.updateValue(constant, forKey: field)
+                newTimes[field] = time
             }
-            for field in row.keys where field != "id" && !fieldOrder.contains(field) { fieldOrder.append(field) }
+            for field in row.keys where field != "id" {
+                if !fieldOrder.contains(field) { fieldOrder.append(field) }
+                counts[field, default: 0] += 1
+            }
             sources = newSources
             constants = newConstants
+            times = newTimes
             let idArguments = Set(arguments.keys.filter { arguments[$0] == .string(id) })
             keyArguments = keyArguments.map { $0.intersection(idArguments) } ?? idArguments
             if collection == nil { collection = collectionOfID[id] }
+            created.append((moment.sequence, id, moment.lostCalls))
             return nil
         }
         let required = self.required
-        return verdict(
+        let key = keyArguments.flatMap { $0.isEmpty ? nil : ($0.contains("id") ? "id" : $0.sorted()[0]) }
+        var notes: [String] = []
+        var fields: [InferredOp.FieldSource] = []
+        for field in fieldOrder {
+            if let arguments = sources[field], !arguments.isEmpty {
+                let argument = arguments.contains(field) ? field : arguments.sorted()[0]
+                fields.append(
+                    .init(field: field, argument: argument, optional: !required.contains(argument), constant: nil))
+            } else if let constant = constants[field] ?? nil {
+                fields.append(.init(field: field, argument: nil, optional: false, constant: constant))
+            } else if times[field] == true {
+                fields.append(.init(field: field, argument: nil, optional: false, constant: nil, serverTime: true))
+                notes.append(
+                    "server-set: \(field) = now(), the call's time, in \(counts[field]!) of \(created.count) new rows")
+            }
+        }
+        var scheme: IDScheme? = nil
+        if key == nil {
+            let found = Self.idScheme(created, collection: collection, collectionOfID: collectionOfID)
+            scheme = found.scheme
+            notes.append(found.scheme?.note ?? found.note)
+        }
+        var outcome = verdict(
             state,
             op: {
-                var fields: [InferredOp.FieldSource] = []
-                for field in fieldOrder {
-                    if let arguments = sources[field], !arguments.isEmpty {
-                        let argument = arguments.contains(field) ? field : arguments.sorted()[0]
-                        fields.append(
-                            .init(
-                                field: field, argument: argument, optional: !required.contains(argument), constant: nil)
-                        )
-                    } else if let constant = constants[field] ?? nil {
-                        fields.append(.init(field: field, argument: nil, optional: false, constant: constant))
-                    }
-                }
                 guard fields.contains(where: { $0.argument != nil }) else {
                     return .failure(
                         .init(call: nil, message: "no field of the rows it answered comes from an argument"))
                 }
-                let key = keyArguments.flatMap { $0.isEmpty ? nil : ($0.contains("id") ? "id" : $0.sorted()[0]) }
                 return .success(.create(key: key, fields: fields))
             }, collection: collection)
+        if case .success = outcome.verdict {
+            outcome.notes += notes
+            outcome.idScheme = scheme
+        }
+        return outcome
+    }
+
+    /// The scheme of the ids a create answered (each with its sequence and the failed calls
+    /// before it since the tool's previous successful call), or nil when they follow none; the
+    /// note says which, and why not.
+    static func idScheme(
+        _ created: [(sequence: Int, id: String, lostCalls: Int)], collection: Int?, collectionOfID: [String: Int]
+    ) -> (scheme: IDScheme?, note: String) {
+        let otherIDs =
+            "rows it creates get ids from the collection's counter, not the ones the real system gave"
+        var parsed: [(sequence: Int, prefix: String, number: Int, lostCalls: Int)] = []
+        for entry in created {
+            guard let (prefix, number) = ServerSetFields.counterID(entry.id) else {
+                return (nil, "the recorded ids ('\(entry.id)') are not a prefix and a counter (like CR-1): \(otherIDs)")
+            }
+            if let first = parsed.first, first.prefix != prefix {
+                return (
+                    nil,
+                    "the recorded ids have more than one prefix ('\(first.prefix)-\(first.number)', '\(entry.id)'): \(otherIDs)"
+                )
+            }
+            parsed.append((entry.sequence, prefix, number, entry.lostCalls))
+        }
+        guard let prefix = parsed.first?.prefix else { return (nil, "no new row to learn ids from") }
+        // The counter's first number: after the highest of the prefix among the rows the data
+        // starts with (the reads' rows of the collection that no create made).
+        let createdIDs = Set(created.map(\.id))
+        var highest = 0
+        if let collection {
+            for (id, c) in collectionOfID where c == collection && !createdIDs.contains(id) {
+                if let (p, number) = ServerSetFields.counterID(id), p == prefix { highest = max(highest, number) }
+            }
+        }
+        var restarts = true
+        var mismatch = ""
+        var last: (sequence: Int, number: Int)? = nil
+        for entry in parsed {
+            let previous = last?.sequence == entry.sequence ? last!.number : nil
+            if let previous, entry.number <= previous {
+                return (
+                    nil,
+                    "the recorded ids do not count up ('\(prefix)-\(entry.number)' after '\(prefix)-\(previous)' in one sequence): \(otherIDs)"
+                )
+            }
+            let expected = (previous ?? highest) + 1
+            if restarts && (entry.number < expected || entry.number - expected > entry.lostCalls) {
+                restarts = false
+                mismatch =
+                    previous == nil
+                    ? "a sequence's first new row was '\(prefix)-\(entry.number)', the counter's first is '\(prefix)-\(expected)'"
+                    : "'\(prefix)-\(entry.number)' followed '\(prefix)-\(previous!)' with \(entry.lostCalls) failed calls between"
+            }
+            last = (entry.sequence, entry.number)
+        }
+        if restarts {
+            return (
+                IDScheme(
+                    prefix: prefix, restartsWithSequences: true,
+                    note:
+                        "server-set: id = \(prefix)-n, the collection's counter continuing from the rows seen (from \(prefix)-\(highest + 1) in each sequence), in \(created.count) of \(created.count) new rows"
+                ), ""
+            )
+        }
+        return (
+            IDScheme(
+                prefix: prefix, restartsWithSequences: false,
+                note:
+                    "server-set: id = \(prefix)-n, counting up in each sequence but not as a counter restarting with each (\(mismatch)): the scenario's counter restarts with each episode, so rows it creates may get other ids than the real system gave"
+            ), ""
+        )
+    }
+
+    /// What may still set one field in an update, after the calls so far.
+    private struct FieldHypotheses {
+        /// Once the field was seen changed: the arguments it took the value of every time it
+        /// changed (nil before that).
+        var allowed: Set<String>? = nil
+        /// Arguments given (not null) with another value than the field's: they do not set it.
+        var excluded: Set<String> = []
+        /// Arguments given (not null) with the field's value at least once.
+        var evidence: Set<String> = []
+        /// Whether the field was never seen changed.
+        var unchanged = true
+        /// The constant it had in every answer: nil before the first, `.some(nil)` when none fits.
+        var constant: JSON?? = nil
+        /// Whether it was the call's time in every answer.
+        var time = true
+        /// The answers that had it.
+        var count = 0
+
+        /// The arguments that may still set it.
+        var arguments: Set<String> { (allowed ?? evidence).subtracting(excluded).intersection(evidence) }
+        /// Whether anything still explains it.
+        var explained: Bool {
+            unchanged || !arguments.isEmpty || (constant ?? nil) != nil || time
+        }
     }
 
     private func update(_ state: inout Walk) -> Outcome {
         var keyArguments: Set<String>? = nil
-        var setArguments: [String] = []
-        var constants: [String: JSON] = [:]
-        var constantOrder: [String] = []
+        var hypotheses: [String: FieldHypotheses] = [:]
+        var fieldOrder: [String] = []
+        var argumentOrder: [String] = []  // arguments in the order first seen with a field's value
         var collection: Int? = nil
-        walkAnswers(&state) { call, row, id, seen in
+        walkAnswers(&state) { call, row, id, moment in
             let arguments = call.arguments.objectValue ?? [:]
             let idArguments = Set(arguments.keys.filter { arguments[$0] == .string(id) })
             let narrowed = keyArguments.map { $0.intersection(idArguments) } ?? idArguments
@@ -216,57 +387,110 @@ struct WriteOpCheck {
                     return "answered field \(name) = \(Self.show(field)), the arguments said \(Self.show(value))"
                 }
             }
-            var newConstants = constants
-            if let prior = seen[id] {
-                // The answer is the row: its fields, or at least one besides the id in common.
-                if Set(row.keys) != Set(prior.keys) && !row.keys.contains(where: { $0 != "id" && prior[$0] != nil }) {
-                    return "answered '\(id)' with none of the fields it was last answered with: not the row"
-                }
-                for field in row.keys where field != "id" && (arguments[field]?.isNull ?? true) {
-                    guard !Self.same(prior[field], row[field]) else { continue }
-                    let value = row[field]!
-                    if let previous = constants[field], !Self.same(previous, value) {
-                        return
-                            "changed field \(field) to \(Self.show(value)), which no argument gives (an earlier call set \(Self.show(previous)))"
-                    }
-                    if InferredOp.literal(value) == nil {
-                        return "changed field \(field) to \(Self.show(value)), which no argument gives"
-                    }
-                    newConstants[field] = value
-                }
+            let prior = moment.seen[id]
+            // The answer is the row: its fields, or at least one besides the id in common.
+            if let prior, Set(row.keys) != Set(prior.keys),
+                !row.keys.contains(where: { $0 != "id" && prior[$0] != nil })
+            {
+                return "answered '\(id)' with none of the fields it was last answered with: not the row"
             }
-            for field in newConstants.keys.sorted() where constants[field] == nil { constantOrder.append(field) }
-            constants = newConstants
+            var next = hypotheses
+            for field in row.keys where field != "id" {
+                let value = row[field]!
+                var h = hypotheses[field] ?? FieldHypotheses()
+                let was = h
+                let changed = prior.map { !Self.same($0[field], value) } ?? false
+                let given = arguments.keys.filter { !narrowed.contains($0) && !(arguments[$0]?.isNull ?? true) }
+                let equal = Set(given.filter { Self.same(arguments[$0], value) })
+                h.excluded.formUnion(Set(given).subtracting(equal))
+                h.evidence.formUnion(equal)
+                if changed {
+                    h.unchanged = false
+                    h.allowed = h.allowed.map { $0.intersection(equal) } ?? equal
+                }
+                if let previous = h.constant {
+                    h.constant = previous.flatMap { Self.same($0, value) ? $0 : Optional.none }
+                } else {
+                    h.constant = .some(InferredOp.literal(value) == nil ? Optional.none : value)
+                }
+                h.time = h.time && ServerSetFields.isTime(value, within: moment.intervals)
+                h.count += 1
+                guard h.explained else {
+                    let earlier = (was.constant ?? nil).map { " (an earlier call set \(Self.show($0)))" } ?? ""
+                    let notTime = was.time && was.count > 0 ? "; nor is it the call's time" : ""
+                    return changed
+                        ? "changed field \(field) to \(Self.show(value)), which no argument gives\(earlier)\(notTime)"
+                        : "answered field \(field) = \(Self.show(value)), which no argument, constant or the call's time gives"
+                }
+                next[field] = h
+            }
+            for field in row.keys where field != "id" && !fieldOrder.contains(field) { fieldOrder.append(field) }
+            for name in arguments.keys where !argumentOrder.contains(name) && !narrowed.contains(name) {
+                if next.values.contains(where: { $0.evidence.contains(name) }) { argumentOrder.append(name) }
+            }
+            hypotheses = next
             keyArguments = narrowed
-            for name in arguments.keys
-            where !narrowed.contains(name) && row[name] != nil && !setArguments.contains(name) {
-                setArguments.append(name)
-            }
             if collection == nil { collection = collectionOfID[id] }
             return nil
         }
         let required = self.required
-        return verdict(
-            state,
-            op: {
-                guard let keyArguments, !keyArguments.isEmpty else {
-                    return .failure(.init(call: nil, message: "no successful call to check it against"))
+        var notes: [String] = []
+        let op: () -> Result<InferredOp, StateInference.Rejection> = {
+            guard let keyArguments, !keyArguments.isEmpty else {
+                return .failure(.init(call: nil, message: "no successful call to check it against"))
+            }
+            let key = keyArguments.contains("id") ? "id" : keyArguments.sorted()[0]
+            var byArgument: [(field: String, argument: String)] = []
+            var constants: [InferredOp.FieldSource] = []
+            var times: [InferredOp.FieldSource] = []
+            for field in fieldOrder {
+                let h = hypotheses[field]!
+                let arguments = h.arguments.subtracting([key])
+                if arguments.contains(field) {
+                    byArgument.append((field, field))
+                } else if !h.unchanged, !arguments.isEmpty {
+                    guard arguments.count == 1 else {
+                        let names = arguments.sorted().map { "args.\($0)" }.joined(separator: ", ")
+                        return .failure(
+                            .init(
+                                call: nil,
+                                message:
+                                    "field \(field) took the value of more than one argument (\(names)) every time it changed: which one sets it is ambiguous"
+                            ))
+                    }
+                    byArgument.append((field, arguments.first!))
+                } else if h.unchanged {
+                    continue
+                } else if let constant = h.constant ?? nil {
+                    constants.append(.init(field: field, argument: nil, optional: false, constant: constant))
+                } else if h.time {
+                    times.append(.init(field: field, argument: nil, optional: false, constant: nil, serverTime: true))
+                    notes.append(
+                        "server-set: \(field) = now(), the call's time, in \(h.count) of \(state.successful) successful calls"
+                    )
                 }
-                let key = keyArguments.contains("id") ? "id" : keyArguments.sorted()[0]
-                var set = setArguments.filter { $0 != key }.map {
-                    InferredOp.FieldSource(field: $0, argument: $0, optional: !required.contains($0), constant: nil)
-                }
-                set += constantOrder.filter { !setArguments.contains($0) }.map {
-                    InferredOp.FieldSource(field: $0, argument: nil, optional: false, constant: constants[$0])
-                }
-                guard !set.isEmpty else {
-                    return .failure(
-                        .init(
-                            call: nil,
-                            message: "no argument names a field of the rows it answered, and no field changed"))
-                }
-                return .success(.update(key: key, set: set))
-            }, collection: collection)
+            }
+            let rank = { (argument: String) in argumentOrder.firstIndex(of: argument) ?? argumentOrder.count }
+            var set = byArgument.enumerated().sorted {
+                (rank($0.element.argument), $0.offset) < (rank($1.element.argument), $1.offset)
+            }
+            .map {
+                InferredOp.FieldSource(
+                    field: $0.element.field, argument: $0.element.argument,
+                    optional: !required.contains($0.element.argument), constant: nil)
+            }
+            set += constants + times
+            guard !set.isEmpty else {
+                return .failure(
+                    .init(
+                        call: nil,
+                        message: "no argument names a field of the rows it answered, and no field changed"))
+            }
+            return .success(.update(key: key, set: set))
+        }
+        var outcome = verdict(state, op: op, collection: collection)
+        if case .success = outcome.verdict { outcome.notes += notes }
+        return outcome
     }
 
     private func delete(_ state: inout Walk) -> Outcome {

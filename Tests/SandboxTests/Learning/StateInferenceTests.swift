@@ -120,13 +120,13 @@ struct StateInferenceTests {
         #expect(answer.json?["label"] == "x")
     }
 
-    @Test("a field no argument gives and that changes from create to create rejects create")
+    @Test("a field no argument gives, not the call's time, and that changes from create to create rejects create")
     func serverSetFieldRejectsCreate() throws {
         let calls = (1...3).map { n in
             RecordedCall(
                 atMs: Double(n) * 100, tool: "add_tag", arguments: ["label": .string("t\(n)")], outcome: .ok,
                 status: 201, latencyMs: 10, body: "",
-                structured: ["id": .string("TG-\(n)"), "label": .string("t\(n)"), "added_at": .int(n * 100)])
+                structured: ["id": .string("TG-\(n)"), "label": .string("t\(n)"), "added_at": .int(n * 1000)])
         }
         let traffic = RecordedTraffic(
             source: "tags.jsonl", kind: .recording,
@@ -136,7 +136,7 @@ struct StateInferenceTests {
         #expect(result.scenario["tools"]?[0]?["op"] == "recorded")
         #expect(
             result.reportText.contains(
-                "create rejected: call 2 answered added_at = 200, which no argument of the call gives (earlier creates answered 100)"
+                "create rejected: call 2 answered added_at = 2000, which no argument of the call gives (earlier creates answered 1000)"
             ), "\(result.reportText)")
     }
 
