@@ -10,6 +10,8 @@ a counter that never reuses one):
   get_record(record_id)                         the row, or a 404 error
   list_records()                                {"items": [rows in insertion order], "next_cursor": null, "total": n}
   update_record(record_id, title?, priority?, status?)   the changed row, or a 404 error
+  set_record_status(record_id, new_status)      the changed row, or a 404 error: an update whose
+                                                argument has another name than the field it sets
   delete_record(record_id)                      {"deleted": true, "id": …}, or a 404 error
   count_records(status)                         {"status": …, "count": n}: no get/list/create/update/delete explains it
 
@@ -58,6 +60,9 @@ TOOLS = [
     {"name": "update_record", "description": "Changes the given fields of a record.",
      "inputSchema": {"type": "object", "properties": {"record_id": TEXT, "title": TEXT, "priority": {"type": "integer"},
                                                       "status": TEXT}, "required": ["record_id"]}},
+    {"name": "set_record_status", "description": "Sets a record's status.",
+     "inputSchema": {"type": "object", "properties": {"record_id": TEXT, "new_status": TEXT},
+                     "required": ["record_id", "new_status"]}},
     {"name": "delete_record", "description": "Deletes a record.",
      "inputSchema": {"type": "object", "properties": {"record_id": TEXT}, "required": ["record_id"]}},
     {"name": "count_records", "description": "How many records have this status.",
@@ -92,6 +97,9 @@ class Records:
             for field in ("title", "priority", "status"):
                 if args.get(field) is not None:
                     row[field] = args[field]
+            return 200, row
+        if name == "set_record_status":
+            row["status"] = args["new_status"]
             return 200, row
         if name == "delete_record":
             del self.rows[row["id"]]

@@ -6,7 +6,8 @@
       and failing calls) through `simrun record --append`, 10 sessions of 60 calls each drawn
       from a seeded Python random stream, and learns it with --holdout 0.2 (the last two
       sessions held out). Checks that learn infers get, list, create, update and delete for the
-      CRUD tools and `recorded` for count_records; that the scenario validates; and, replaying
+      CRUD tools (set_record_status an update whose argument new_status sets the field status)
+      and `recorded` for count_records; that the scenario validates; and, replaying
       each held-out session against `simrun serve` of the learned scenario (a fresh episode per
       session, as the server restarted per session), that at least 95 % of the read calls
       (get_record, list_records) answer exactly the recorded body (a recorded 404 must be a 404).
@@ -121,7 +122,9 @@ def plan_call(rng: random.Random, known: list[str], gone: list[str], step: int) 
         return "update_record", arguments
     if roll < 0.88:
         return "delete_record", {"record_id": some_id()}
-    return "count_records", {"status": rng.choice(["open", "closed", "pending"])}
+    if roll < 0.94:
+        return "count_records", {"status": rng.choice(["open", "closed", "pending"])}
+    return "set_record_status", {"record_id": some_id(), "new_status": rng.choice(["open", "closed", "pending"])}
 
 
 def record_crud(simrun: str, recording: str) -> None:
@@ -155,8 +158,11 @@ def check_crud(simrun: str, work: str) -> None:
     report = json.loads(out.stdout)
     ops = {tool["name"]: tool["op"] for tool in report["tools"]}
     expected = {"create_record": "create", "get_record": "get", "list_records": "list", "update_record": "update",
-                "delete_record": "delete", "count_records": "recorded"}
+                "delete_record": "delete", "count_records": "recorded", "set_record_status": "update"}
     check(ops == expected, f"learn infers get, list, create, update, delete and recorded: {ops}")
+    sets = {tool["name"]: tool.get("set") for tool in json.load(open(learned, encoding="utf-8"))["tools"]}
+    check(sets.get("set_record_status") == {"status": "args.new_status"},
+          f"set_record_status sets status from its argument new_status: {sets.get('set_record_status')}")
     for tool in report["tools"]:
         for line in tool["rejected"]:
             print(f"     {tool['name']}: {line}")
