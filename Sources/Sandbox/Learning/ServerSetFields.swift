@@ -52,7 +52,8 @@ enum ServerSetFields {
         if EntityCollection.idPrefix(of: current) == prefix { return current }
         let words = (tool.split(separator: "_") + current.split(separator: "_")).map(String.init).reversed()
         if let word = words.first(where: { EntityCollection.idPrefix(of: $0) == prefix && $0.first!.isLetter }) {
-            return word.hasSuffix("s") ? word : word + "s"
+            let plural = word.hasSuffix("s") ? word : word + "s"
+            return EntityCollection.idPrefix(of: plural) == prefix ? plural : word
         }
         let lower = prefix.lowercased()
         return EntityCollection.idPrefix(of: lower) == prefix ? lower : nil

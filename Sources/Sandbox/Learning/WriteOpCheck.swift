@@ -5,11 +5,13 @@ import WorldModel
 /// latest version is the one last answered in its sequence (each sequence starts knowing none).
 ///
 /// - create: each successful answer is one row not seen before in its sequence, whose fields
-///   are arguments of the call (or the same constant every time); its id is an argument's or
-///   the collection's counter's.
+///   are arguments of the call (the same argument every time, of any name), the same constant
+///   every time, or the call's time (`ServerSetFields`); its id is an argument's or the
+///   collection's counter's (`IDScheme` says whether the recorded ids are a counter).
 /// - update: each successful answer is the row whose id an argument names, with every other
-///   argument that names a field of the row equal to it, and every field that changed since the
-///   row was last seen named by an argument (or set to the same constant every time).
+///   argument that names a field of the row equal to it, and every field, on every call,
+///   unchanged since the row was last seen, or the value of one argument of any name (unchanged
+///   when it is left out), or the same constant, or the call's time.
 /// - delete: an argument names a known row; no later answer of its sequence shows that row
 ///   again, and at least one later read shows it gone (a get answering a client error, or a
 ///   list of its collection without it).

@@ -134,6 +134,16 @@ struct ServerSetFieldTests {
             creditTraffic(ids: ["CR-1", "CR-2", "CR-3", "CR-4", "CR-5"])
         ])
         #expect(try tool(carried, "issue_credit")["collection"] == "credits")
+        // A prefix no collection name generates (the second letter of a generated prefix is a
+        // consonant) is reported, and the collection keeps its name.
+        let vowel = try ScenarioLearner(name: "credits").learn([
+            creditTraffic(ids: ["AE-1", "AE-2", "AE-3", "AE-1", "AE-2"])
+        ])
+        #expect(try tool(vowel, "issue_credit")["collection"] == "issue_credit")
+        #expect(
+            vowel.reportText.contains(
+                "note: no collection name makes ids with the prefix AE (the scenario language's prefixes are a name's first letter and the first consonant after it): rows it creates get ids IS-n"
+            ), "\(vowel.reportText)")
         #expect(
             carried.reportText.contains(
                 "not as a counter restarting with each (a sequence's first new row was 'CR-4', the counter's first is 'CR-1')"
