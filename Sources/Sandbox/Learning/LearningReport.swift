@@ -33,6 +33,8 @@ package struct LearningReport: Sendable, Hashable {
         package var rejected: [String] = []
         /// Notes on the op chosen (calls left unexplained within the tolerance, ids).
         package var notes: [String] = []
+        /// The fields the op leaves to the server (the call's time, the id counter).
+        package var serverSet: [ServerSetField] = []
     }
 
     /// The share of each service's calls held out.
@@ -89,6 +91,9 @@ package struct LearningReport: Sendable, Hashable {
                     }
                     _ = object.updateValue(.array(tool.rejected.map { .string($0) }), forKey: "rejected")
                     _ = object.updateValue(.array(tool.notes.map { .string($0) }), forKey: "notes")
+                    if !tool.serverSet.isEmpty {
+                        _ = object.updateValue(.array(tool.serverSet.map(\.json)), forKey: "server_set")
+                    }
                     return .object(object)
                 }),
             "collections": .array(collections.map { .object(["name": .string($0.0), "rows": .int($0.1)]) }),

@@ -161,7 +161,8 @@ package struct ScenarioLearner: Sendable, Hashable {
                 .init(
                     name: tool.name, id: id, calls: training.filter { $0.tool == tool.name }.count,
                     schemaInferred: tool.schemaInferred, op: op, collection: state.collection(of: tool.name),
-                    responseFaults: faults, rejected: inference.rejected, notes: inference.notes))
+                    responseFaults: faults, rejected: inference.rejected, notes: inference.notes,
+                    serverSet: inference.serverSet))
         }
         report.collections = state.collections.map { ($0.name, $0.rows.count) }
         report.uncalledTools = tools.filter { toolService[$0.name] == nil }.map(\.name)

@@ -59,3 +59,59 @@ enum ServerSetFields {
         return EntityCollection.idPrefix(of: lower) == prefix ? lower : nil
     }
 }
+
+/// A field a learned op leaves to the server, for the report: the call's time (`now()`) or the
+/// collection's id counter, and how many of the answers checked it held in.
+package struct ServerSetField: Sendable, Hashable {
+    /// What sets the field.
+    package enum Source: Sendable, Hashable {
+        /// The call's time: `now()`.
+        case time
+        /// The collection's counter (`CR-1`, `CR-2`, …); whether every sequence's ids continue it
+        /// from the rows the data starts with, as the scenario's counter does in every episode.
+        case counter(prefix: String, first: Int, restartsWithSequences: Bool)
+    }
+
+    /// The field (`issued_at`, `id`).
+    package var field: String
+    /// What sets it.
+    package var source: Source
+    /// The answers it held in.
+    package var calls: Int
+    /// The answers checked (new rows for a create, successful calls for an update).
+    package var of: Int
+    /// For a counter that does not restart with each sequence: where it did not.
+    package var mismatch: String? = nil
+
+    /// The report's note: `server-set: issued_at = now(), the call's time, in 480 of 480 new rows`.
+    func note(unit: String) -> String {
+        switch source {
+        case .time:
+            return "server-set: \(field) = now(), the call's time, in \(calls) of \(of) \(unit)"
+        case .counter(let prefix, let first, true):
+            return
+                "server-set: \(field) = \(prefix)-n, the collection's counter continuing from the rows seen (from \(prefix)-\(first) in each sequence), in \(calls) of \(of) \(unit)"
+        case .counter(let prefix, _, false):
+            return
+                "server-set: \(field) = \(prefix)-n, counting up in each sequence but not as a counter restarting with each (\(mismatch ?? "")): the scenario's counter restarts with each episode, so rows it creates may get other ids than the real system gave"
+        }
+    }
+
+    /// The report's JSON: `field`, `source` (`now()` or `counter`), `prefix`, `first` and
+    /// `restarts_with_sequences` for a counter, `calls`, `of`.
+    var json: JSON {
+        var object: JSONObject = ["field": .string(field)]
+        switch source {
+        case .time:
+            _ = object.updateValue("now()", forKey: "source")
+        case .counter(let prefix, let first, let restarts):
+            _ = object.updateValue("counter", forKey: "source")
+            _ = object.updateValue(.string(prefix), forKey: "prefix")
+            _ = object.updateValue(.int(first), forKey: "first")
+            _ = object.updateValue(.bool(restarts), forKey: "restarts_with_sequences")
+        }
+        _ = object.updateValue(.int(calls), forKey: "calls")
+        _ = object.updateValue(.int(of), forKey: "of")
+        return .object(object)
+    }
+}

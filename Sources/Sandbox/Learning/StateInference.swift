@@ -18,11 +18,13 @@ struct StateInference: Sendable, Hashable {
         var index: [String: Int]
     }
 
-    /// What was inferred for one tool: the op, the candidates rejected and why, and notes.
+    /// What was inferred for one tool: the op, the candidates rejected and why, notes, and the
+    /// fields the op leaves to the server.
     struct ToolInference: Sendable, Hashable {
         var op: InferredOp
         var rejected: [String]
         var notes: [String]
+        var serverSet: [ServerSetField] = []
     }
 
     private(set) var collections: [Collection] = []
@@ -98,6 +100,7 @@ struct StateInference: Sendable, Hashable {
                         chosen = (op, result.collection)
                         scheme = result.idScheme
                         inference.notes += result.notes
+                        inference.serverSet = result.serverSet
                     } else {
                         inference.rejected.append(
                             "\(candidate.rawValue) also explains the calls; \(chosen!.0.name) comes first")

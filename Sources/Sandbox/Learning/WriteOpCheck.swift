@@ -21,26 +21,23 @@ struct WriteOpCheck {
         case create, update, delete
     }
 
-    /// The verdict on a candidate, with the collection it works on (nil: a new one), notes, and
-    /// for a create without a key argument, the scheme of the ids it answered.
-    struct Outcome {
-        var verdict: Result<InferredOp, StateInference.Rejection>
-        var collection: Int?
-        var notes: [String]
-        var idScheme: IDScheme? = nil
-    }
-
     /// The ids a create answered, when they are a prefix and a number counting up within each
     /// sequence (`CR-1`, `CR-2`, …): the learned collection should generate the same prefix.
     struct IDScheme {
         /// The prefix (`CR`).
         var prefix: String
-        /// Whether every sequence's ids continue the counter from the rows the data starts with,
-        /// as a scenario's counter does in every episode (skipping a number only after a call
-        /// whose answer was lost).
-        var restartsWithSequences: Bool
-        /// What the report says about it.
-        var note: String
+        /// The id as a field the server sets, for the report.
+        var field: ServerSetField
+    }
+
+    /// The verdict on a candidate, with the collection it works on (nil: a new one), notes, the
+    /// fields left to the server and, for a create without a key argument, the ids' scheme.
+    struct Outcome {
+        var verdict: Result<InferredOp, StateInference.Rejection>
+        var collection: Int?
+        var notes: [String]
+        var serverSet: [ServerSetField] = []
+        var idScheme: IDScheme? = nil
     }
 
     let tool: RecordedTool
@@ -236,6 +233,7 @@ struct WriteOpCheck {
         let required = self.required
         let key = keyArguments.flatMap { $0.isEmpty ? nil : ($0.contains("id") ? "id" : $0.sorted()[0]) }
         var notes: [String] = []
+        var serverSet: [ServerSetField] = []
         var fields: [InferredOp.FieldSource] = []
         for field in fieldOrder {
             if let arguments = sources[field], !arguments.isEmpty {
@@ -246,15 +244,14 @@ struct WriteOpCheck {
                 fields.append(.init(field: field, argument: nil, optional: false, constant: constant))
             } else if times[field] == true {
                 fields.append(.init(field: field, argument: nil, optional: false, constant: nil, serverTime: true))
-                notes.append(
-                    "server-set: \(field) = now(), the call's time, in \(counts[field]!) of \(created.count) new rows")
+                serverSet.append(.init(field: field, source: .time, calls: counts[field]!, of: created.count))
             }
         }
         var scheme: IDScheme? = nil
         if key == nil {
             let found = Self.idScheme(created, collection: collection, collectionOfID: collectionOfID)
             scheme = found.scheme
-            notes.append(found.scheme?.note ?? found.note)
+            if let field = found.scheme?.field { serverSet.append(field) } else { notes.append(found.note) }
         }
         var outcome = verdict(
             state,
@@ -266,15 +263,16 @@ struct WriteOpCheck {
                 return .success(.create(key: key, fields: fields))
             }, collection: collection)
         if case .success = outcome.verdict {
-            outcome.notes += notes
+            outcome.notes += serverSet.map { $0.note(unit: "new rows") } + notes
+            outcome.serverSet = serverSet
             outcome.idScheme = scheme
         }
         return outcome
     }
 
     /// The scheme of the ids a create answered (each with its sequence and the failed calls
-    /// before it since the tool's previous successful call), or nil when they follow none; the
-    /// note says which, and why not.
+    /// before it since the tool's previous successful call); or nil and a note saying why they
+    /// follow none.
     static func idScheme(
         _ created: [(sequence: Int, id: String, lostCalls: Int)], collection: Int?, collectionOfID: [String: Int]
     ) -> (scheme: IDScheme?, note: String) {
@@ -324,22 +322,10 @@ struct WriteOpCheck {
             }
             last = (entry.sequence, entry.number)
         }
-        if restarts {
-            return (
-                IDScheme(
-                    prefix: prefix, restartsWithSequences: true,
-                    note:
-                        "server-set: id = \(prefix)-n, the collection's counter continuing from the rows seen (from \(prefix)-\(highest + 1) in each sequence), in \(created.count) of \(created.count) new rows"
-                ), ""
-            )
-        }
-        return (
-            IDScheme(
-                prefix: prefix, restartsWithSequences: false,
-                note:
-                    "server-set: id = \(prefix)-n, counting up in each sequence but not as a counter restarting with each (\(mismatch)): the scenario's counter restarts with each episode, so rows it creates may get other ids than the real system gave"
-            ), ""
-        )
+        let field = ServerSetField(
+            field: "id", source: .counter(prefix: prefix, first: highest + 1, restartsWithSequences: restarts),
+            calls: created.count, of: created.count, mismatch: restarts ? nil : mismatch)
+        return (IDScheme(prefix: prefix, field: field), "")
     }
 
     /// What may still set one field in an update, after the calls so far.
@@ -436,7 +422,7 @@ struct WriteOpCheck {
             return nil
         }
         let required = self.required
-        var notes: [String] = []
+        var serverSet: [ServerSetField] = []
         let op: () -> Result<InferredOp, StateInference.Rejection> = {
             guard let keyArguments, !keyArguments.isEmpty else {
                 return .failure(.init(call: nil, message: "no successful call to check it against"))
@@ -467,9 +453,7 @@ struct WriteOpCheck {
                     constants.append(.init(field: field, argument: nil, optional: false, constant: constant))
                 } else if h.time {
                     times.append(.init(field: field, argument: nil, optional: false, constant: nil, serverTime: true))
-                    notes.append(
-                        "server-set: \(field) = now(), the call's time, in \(h.count) of \(state.successful) successful calls"
-                    )
+                    serverSet.append(.init(field: field, source: .time, calls: h.count, of: state.successful))
                 }
             }
             let rank = { (argument: String) in argumentOrder.firstIndex(of: argument) ?? argumentOrder.count }
@@ -491,7 +475,10 @@ struct WriteOpCheck {
             return .success(.update(key: key, set: set))
         }
         var outcome = verdict(state, op: op, collection: collection)
-        if case .success = outcome.verdict { outcome.notes += notes }
+        if case .success = outcome.verdict {
+            outcome.notes += serverSet.map { $0.note(unit: "successful calls") }
+            outcome.serverSet = serverSet
+        }
         return outcome
     }
 

@@ -76,6 +76,18 @@ struct ServerSetFieldTests {
             result.reportText.contains(
                 "note: server-set: id = CR-n, the collection's counter continuing from the rows seen (from CR-1 in each sequence), in 5 of 5 new rows"
             ))
+        // The JSON report has the same, structured.
+        let report = try #require(
+            result.report["tools"]?.arrayValue?.first { $0["name"] == "issue_credit" })
+        #expect(
+            report["server_set"]
+                == [
+                    ["field": "issued_at", "source": "now()", "calls": 5, "of": 5],
+                    [
+                        "field": "id", "source": "counter", "prefix": "CR", "first": 1, "restarts_with_sequences": true,
+                        "calls": 5, "of": 5,
+                    ],
+                ])
         // Simulated, the learned create answers rows like the recorded ones: the id from the
         // counter, issued_at the time the call was made (calls the learned service times out
         // write nothing and are retried).
@@ -193,6 +205,8 @@ struct ServerSetFieldTests {
         #expect(
             result.reportText.contains(
                 "note: server-set: updated_at = now(), the call's time, in 4 of 4 successful calls"))
+        let report = try #require(result.report["tools"]?.arrayValue?.first { $0["name"] == "set_status" })
+        #expect(report["server_set"] == [["field": "updated_at", "source": "now()", "calls": 4, "of": 4]])
         // Simulated: the row changes as the recorded one did.
         let scenario = try ScenarioLoader.load(result.scenario, file: "tickets.json")
         let episode = try Episode(scenario: scenario, seed: 1)
