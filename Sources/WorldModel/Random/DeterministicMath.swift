@@ -42,10 +42,9 @@ package enum DeterministicMath {
     /// The exponential function. Overflows to `∞` above ~709.78, underflows to 0 below
     /// ~-745.13; NaN stays NaN.
     ///
-    /// Inlinable, and without library calls on its common path (learning calls it once per call
-    /// and regime in every Baum–Welch iteration): it gives the same bits as `referenceExp`, the
-    /// plain form it is checked against (`DeterministicMathTests`).
-    @inlinable @inline(__always)
+    /// Without library calls on its common path (learning calls it once per call and regime in
+    /// every Baum–Welch iteration): it gives the same bits as `referenceExp`, the plain form it
+    /// is checked against (`DeterministicMathTests`).
     package static func exp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
         if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
