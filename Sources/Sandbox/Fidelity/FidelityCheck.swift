@@ -183,8 +183,12 @@ package struct FidelityCheck: Sendable {
             let (schema, note) = schemaAgreement(recorded, simulated)
             section.figures.append(schema)
             if let note { section.notes.append(note) }
-            if scenario.world.tool(named: name)!.isReadOnly {
-                section.figures.append(bodyAgreement(bodies.filter { $0.tool == name }.map(\.equal)))
+            // A recorded tool's answer depends on its arguments, not on the state: its own figure.
+            let tool = scenario.world.tool(named: name)!
+            if tool.isReadOnly {
+                let kind: FidelityFigure.Kind
+                if case .recorded = tool.operation { kind = .recordedBodyAgreement } else { kind = .bodyAgreement }
+                section.figures.append(bodyAgreement(bodies.filter { $0.tool == name }.map(\.equal), kind: kind))
             }
             report.sections.append(section)
         }
@@ -248,7 +252,7 @@ package struct FidelityCheck: Sendable {
         return FidelityFigure(
             kind: kind, recordedCount: recorded.count, simulatedCount: simulated.count,
             recordedValue: summary(recorded), simulatedValue: summary(simulated), statistic: d, interval: nil,
-            limit: critical, verdict: d <= critical ? .pass : .fail)
+            limit: critical, verdict: FidelityFigure.settled(d) <= FidelityFigure.settled(critical) ? .pass : .fail)
     }
 
     /// The latency figure: KS on service latencies, medians shown.
@@ -381,7 +385,8 @@ package struct FidelityCheck: Sendable {
         let figure = FidelityFigure(
             kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count, recordedValue: nil,
             simulatedValue: share, statistic: share, interval: nil, limit: thresholds.minimumSchemaAgreement,
-            verdict: share >= thresholds.minimumSchemaAgreement ? .pass : .fail)
+            verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
+                ? .pass : .fail)
         return (figure, example.map { "response schema: first mismatch: \($0)" })
     }
 
@@ -391,9 +396,10 @@ package struct FidelityCheck: Sendable {
         var equal: Bool
     }
 
-    /// Read calls (tools whose op never changes the world) answered successfully in both the
-    /// recording and a replay, whose earlier calls of world-changing tools all had the same
-    /// outcome class in both, so the state determines the answer: was the body the same
+    /// Read calls (tools whose op never changes the world: get, list, and recorded, which the
+    /// caller tells apart) answered successfully in both the recording and a replay, whose
+    /// earlier calls of world-changing tools all had the same outcome class in both, so the state
+    /// (or, for a recorded tool, the arguments) determines the answer: was the body the same
     /// (canonical JSON when both parse, else the exact text)?
     func bodyComparisons(_ replayed: [Replayed]) -> [BodyComparison] {
         var comparisons: [BodyComparison] = []
@@ -421,18 +427,20 @@ package struct FidelityCheck: Sendable {
         return a.body == b.body
     }
 
-    /// The exact-body figure of one tool's comparisons.
-    func bodyAgreement(_ equal: [Bool]) -> FidelityFigure {
+    /// The exact-body figure (`bodyAgreement`, or `recordedBodyAgreement` for a recorded tool) of
+    /// one tool's comparisons.
+    func bodyAgreement(_ equal: [Bool], kind: FidelityFigure.Kind) -> FidelityFigure {
         let needed = thresholds.minimumSamples
         guard equal.count >= needed else {
             return .notComputed(
-                .bodyAgreement, recorded: equal.count, simulated: equal.count,
+                kind, recorded: equal.count, simulated: equal.count,
                 reason: "too few comparable read calls: \(equal.count), \(needed) needed")
         }
         let share = Double(equal.filter { $0 }.count) / Double(equal.count)
         return FidelityFigure(
-            kind: .bodyAgreement, recordedCount: equal.count, simulatedCount: equal.count, recordedValue: nil,
+            kind: kind, recordedCount: equal.count, simulatedCount: equal.count, recordedValue: nil,
             simulatedValue: share, statistic: share, interval: nil, limit: thresholds.minimumBodyAgreement,
-            verdict: share >= thresholds.minimumBodyAgreement ? .pass : .fail)
+            verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumBodyAgreement)
+                ? .pass : .fail)
     }
 }

@@ -18,8 +18,12 @@ package struct FidelityFigure: Sendable, Hashable {
         /// The share of simulated successful bodies matching the schema inferred from the
         /// recorded successful bodies.
         case schemaAgreement
-        /// The share of read calls whose simulated body equals the recorded one (canonical JSON).
+        /// The share of read calls (`get`, `list`: the state determines the answer) whose
+        /// simulated body equals the recorded one (canonical JSON).
         case bodyAgreement
+        /// The same share for a tool with `"op": "recorded"`, whose answer depends on its
+        /// arguments (the recorded answer for the same canonical arguments), not on the state.
+        case recordedBodyAgreement
 
         /// The figure's name in reports: `latency`, `rate server_error`, `error bursts`, ….
         package var name: String {
@@ -30,6 +34,7 @@ package struct FidelityFigure: Sendable, Hashable {
             case .regimeDwell: "regime dwell"
             case .schemaAgreement: "response schema"
             case .bodyAgreement: "exact body"
+            case .recordedBodyAgreement: "recorded body"
             }
         }
 
@@ -76,6 +81,53 @@ package struct FidelityFigure: Sendable, Hashable {
     package var limit: Double?
     /// Whether it is within the limit.
     package var verdict: Verdict
+
+    /// A figure from its parts.
+    package init(
+        kind: Kind, recordedCount: Int, simulatedCount: Int, recordedValue: Double?, simulatedValue: Double?,
+        statistic: Double?, interval: ClosedRange<Double>?, limit: Double?, verdict: Verdict
+    ) {
+        self.kind = kind
+        self.recordedCount = recordedCount
+        self.simulatedCount = simulatedCount
+        self.recordedValue = recordedValue
+        self.simulatedValue = simulatedValue
+        self.statistic = statistic
+        self.interval = interval
+        self.limit = limit
+        self.verdict = verdict
+    }
+
+    /// The decimals to which a statistic and its limit are compared: the verdict compares them
+    /// rounded to 9 decimals (`settled`), so the report can always print them with enough digits
+    /// to show the comparison the verdict made (never `0.0999 ≤ 0.0999 FAIL`).
+    package static let comparedDecimals = 9
+
+    /// `value` rounded to `comparedDecimals` decimals, as verdicts compare it.
+    package static func settled(_ value: Double) -> Double { LatencyFit.rounded(value, digits: comparedDecimals) }
+
+    /// The decimals to show the statistic (and interval) and the limit with: `minimum`, or more
+    /// when that many would print a value equal to the limit it differs from (up to
+    /// `comparedDecimals`), so the printed figures compare as the verdict did.
+    package func decimals(minimum: Int) -> Int {
+        guard let limit else { return minimum }
+        var compared: [(Double, Double)] = []
+        if let interval {
+            for bound in [interval.lowerBound, interval.upperBound] { compared += [(bound, limit), (bound, -limit)] }
+        } else if let statistic {
+            compared.append((statistic, limit))
+        }
+        var digits = minimum
+        while digits < Self.comparedDecimals,
+            compared.contains(where: { value, limit in
+                Self.settled(value) != Self.settled(limit)
+                    && LatencyFit.rounded(value, digits: digits) == LatencyFit.rounded(limit, digits: digits)
+            })
+        {
+            digits += 1
+        }
+        return digits
+    }
 
     /// A figure that could not be computed, for `reason`.
     package static func notComputed(

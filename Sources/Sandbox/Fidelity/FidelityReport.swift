@@ -113,8 +113,8 @@ package struct FidelityReport: Sendable, Hashable {
         ])
     }
 
-    /// A figure rounded to four decimals.
-    static func number(_ value: Double) -> JSON { .double(LatencyFit.rounded(value, digits: 4)) }
+    /// A figure rounded to four decimals, or `digits`.
+    static func number(_ value: Double, digits: Int = 4) -> JSON { .double(LatencyFit.rounded(value, digits: digits)) }
 
     /// One section as JSON: its name, call counts, figures and notes.
     static func sectionJSON(_ section: Section) -> JSON {
@@ -131,11 +131,15 @@ package struct FidelityReport: Sendable, Hashable {
                     ]
                     if let value = figure.recordedValue { object["recorded"] = number(value) }
                     if let value = figure.simulatedValue { object["simulated"] = number(value) }
-                    if let value = figure.statistic { object["statistic"] = number(value) }
+                    // Statistic, interval and limit with the digits that show the verdict's comparison.
+                    let digits = figure.decimals(minimum: 4)
+                    if let value = figure.statistic { object["statistic"] = number(value, digits: digits) }
                     if let interval = figure.interval {
-                        object["interval"] = .array([number(interval.lowerBound), number(interval.upperBound)])
+                        object["interval"] = .array([
+                            number(interval.lowerBound, digits: digits), number(interval.upperBound, digits: digits),
+                        ])
                     }
-                    if let limit = figure.limit { object["limit"] = number(limit) }
+                    if let limit = figure.limit { object["limit"] = number(limit, digits: digits) }
                     switch figure.verdict {
                     case .pass: object["result"] = "pass"
                     case .fail: object["result"] = "fail"
@@ -202,7 +206,7 @@ package struct FidelityReport: Sendable, Hashable {
     }
 
     /// One figure's cells: name, recorded, simulated, statistic, limit, result.
-    static func row(_ figure: FidelityFigure) -> [String] {
+    package static func row(_ figure: FidelityFigure) -> [String] {
         let name = figure.kind.name
         if case .notComputed(let reason) = figure.verdict {
             return [name, "n=\(figure.recordedCount)", "n=\(figure.simulatedCount)", "-", "-", "n/a: \(reason)"]
@@ -211,34 +215,41 @@ package struct FidelityReport: Sendable, Hashable {
         let simulated: String
         let statistic: String
         let limit: String
+        // Enough digits that the statistic and its limit compare as the verdict did.
+        let digits = figure.decimals(minimum: 4)
+        let limitValue = figure.limit ?? 0
+        let limitDigits =
+            digits > 4 || LatencyFit.rounded(limitValue, digits: 3) != LatencyFit.rounded(limitValue, digits: 4)
+            ? digits : 3
         switch figure.kind {
         case .latency:
             recorded = "p50 \(fixed(figure.recordedValue!, 1)) ms (n=\(figure.recordedCount))"
             simulated = "p50 \(fixed(figure.simulatedValue!, 1)) ms (n=\(figure.simulatedCount))"
-            statistic = "KS D = \(fixed(figure.statistic!, 4))"
-            limit = "≤ \(fixed(figure.limit!, 4))"
+            statistic = "KS D = \(fixed(figure.statistic!, digits))"
+            limit = "≤ \(fixed(figure.limit!, digits))"
         case .rate:
             recorded = "\(fixed(figure.recordedValue!, 4)) (n=\(figure.recordedCount))"
             simulated = "\(fixed(figure.simulatedValue!, 4)) (n=\(figure.simulatedCount))"
             let interval = figure.interval!
             statistic =
-                "\(signed(figure.statistic!, 4)) [\(signed(interval.lowerBound, 4)), \(signed(interval.upperBound, 4))]"
-            limit = "±\(fixed(figure.limit!, 3))"
+                "\(signed(figure.statistic!, digits)) [\(signed(interval.lowerBound, digits)), "
+                + "\(signed(interval.upperBound, digits))]"
+            limit = "±\(fixed(figure.limit!, limitDigits))"
         case .errorBursts, .regimeDwell:
             recorded = "mean \(fixed(figure.recordedValue!, 2)) (n=\(figure.recordedCount))"
             simulated = "mean \(fixed(figure.simulatedValue!, 2)) (n=\(figure.simulatedCount))"
-            statistic = "KS D = \(fixed(figure.statistic!, 4))"
-            limit = "≤ \(fixed(figure.limit!, 4))"
+            statistic = "KS D = \(fixed(figure.statistic!, digits))"
+            limit = "≤ \(fixed(figure.limit!, digits))"
         case .schemaAgreement:
             recorded = "schema of \(figure.recordedCount) bodies"
             simulated = "\(fixed(figure.simulatedValue!, 4)) match (n=\(figure.simulatedCount))"
-            statistic = "agreement \(fixed(figure.statistic!, 4))"
-            limit = "≥ \(fixed(figure.limit!, 3))"
-        case .bodyAgreement:
+            statistic = "agreement \(fixed(figure.statistic!, digits))"
+            limit = "≥ \(fixed(figure.limit!, limitDigits))"
+        case .bodyAgreement, .recordedBodyAgreement:
             recorded = "\(figure.recordedCount) read calls"
             simulated = "\(fixed(figure.simulatedValue!, 4)) equal"
-            statistic = "agreement \(fixed(figure.statistic!, 4))"
-            limit = "≥ \(fixed(figure.limit!, 3))"
+            statistic = "agreement \(fixed(figure.statistic!, digits))"
+            limit = "≥ \(fixed(figure.limit!, limitDigits))"
         }
         return [name, recorded, simulated, statistic, limit, figure.verdict.word]
     }

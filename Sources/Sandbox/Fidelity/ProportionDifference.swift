@@ -44,7 +44,10 @@ package struct ProportionDifference: Sendable, Hashable {
     package var simulatedShare: Double { Double(simulatedCount) / Double(simulatedTotal) }
     /// Whether the whole interval lies beyond ±`tolerance`: the shares differ by more than
     /// `tolerance` at the interval's confidence (with 0, whether the interval leaves out zero).
-    package func exceeds(tolerance: Double) -> Bool { low > tolerance || high < -tolerance }
+    package func exceeds(tolerance: Double) -> Bool {
+        let settled = FidelityFigure.settled
+        return settled(low) > settled(tolerance) || settled(high) < settled(-tolerance)
+    }
 
     /// The two-sided normal quantile for level α: `z` with `Φ(z) = 1 − α/2` (1.959964 at
     /// α = 0.05), found by bisection on `LatencyFit.normalCDF` so it is the same everywhere.

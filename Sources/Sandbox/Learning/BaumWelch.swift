@@ -227,7 +227,11 @@ package struct BaumWelch: Sendable, Hashable {
                                         row[i] = q
                                         if q > top { top = q }
                                     }
-                                    for i in 0..<k { row[i] = DeterministicMath.exp(row[i] - top) }
+                                    for i in 0..<k {
+                                        // exp(0) is exactly 1: the largest needs no exp.
+                                        let d = row[i] - top
+                                        row[i] = d == 0 ? 1 : DeterministicMath.exp(d)
+                                    }
                                     logLikelihood += top
                                 } else if o >= 0 {
                                     for i in 0..<k { row[i] = outcomeProbability[i * c + o] }

@@ -32,6 +32,8 @@ package struct ScenarioLearner: Sendable, Hashable {
         case noCalls(sources: [String])
         /// The holdout leaves a service without calls to fit.
         case holdoutLeavesNothing(service: String, calls: Int, holdout: Double)
+        /// The inputs hold calls of different servers that share a tool's name.
+        case mixedInputs(ServiceGrouping.MixedInputs)
 
         /// The message, for people.
         package var description: String {
@@ -41,6 +43,8 @@ package struct ScenarioLearner: Sendable, Hashable {
                     + "trace step or HAR entry to learn from, found none"
             case .holdoutLeavesNothing(let service, let calls, let holdout):
                 "service '\(service)': holding out \(holdout) of its \(calls) calls leaves none to learn from"
+            case .mixedInputs(let problem):
+                problem.description
             }
         }
     }
@@ -57,15 +61,23 @@ package struct ScenarioLearner: Sendable, Hashable {
 
     /// Learns from `traffic` (in the order the inputs were given).
     package func learn(_ traffic: [RecordedTraffic]) throws(Failure) -> Result {
-        // Services by name, in order first seen; each recording session, trace or HAR file is its
-        // own sequence of calls.
+        // Services by name (different servers sharing a name apart), in order first seen; each
+        // recording session, trace or HAR file is its own sequence of calls.
+        let grouping: ServiceGrouping
+        do throws(ServiceGrouping.MixedInputs) {
+            grouping = try ServiceGrouping(traffic)
+        } catch {
+            throw .mixedInputs(error)
+        }
         var serviceNames: [String] = []
         var sequences: [String: [[RecordedCall]]] = [:]
         var toolService: [String: String] = [:]
         var tools: [RecordedTool] = []
-        for input in traffic {
+        for (index, input) in traffic.enumerated() {
             for tool in input.tools where !tools.contains(where: { $0.name == tool.name }) { tools.append(tool) }
-            for service in input.services {
+            for recorded in input.services {
+                var service = recorded
+                service.name = grouping.key(input: index, service: recorded.name)
                 if sequences[service.name] == nil {
                     serviceNames.append(service.name)
                     sequences[service.name] = []
@@ -98,42 +110,65 @@ package struct ScenarioLearner: Sendable, Hashable {
         var servicesJSON = JSONObject()
         var training: [RecordedCall] = []
         var trainingSequences: [[RecordedCall]] = []
-        var heldOutCounts: [String: Int] = [:]
+        var fits: [(service: String, sequences: [[RecordedCall]], heldOut: Int)] = []
         for service in serviceNames where !(sequences[service]!.allSatisfy(\.isEmpty)) {
             let all = sequences[service]!
             let count = all.reduce(0) { $0 + $1.count }
             let kept = count - Int((Double(count) * holdout).rounded(.down))
-            guard kept > 0 else { throw .holdoutLeavesNothing(service: service, calls: count, holdout: holdout) }
+            guard kept > 0 else {
+                throw .holdoutLeavesNothing(
+                    service: grouping.group(key: service).recordedName, calls: count, holdout: holdout)
+            }
             var remaining = kept
             var fitted: [[RecordedCall]] = []
             for sequence in all where remaining > 0 {
                 fitted.append(Array(sequence.prefix(remaining)))
                 remaining -= Swift.min(sequence.count, remaining)
             }
-            heldOutCounts[service] = count - kept
             training += fitted.flatMap { $0 }
             trainingSequences += fitted
-            // HTML error pages are a response fault rule's (ResponseFaultInference), not the regimes'.
-            let dynamics = DynamicsLearner(regimes: regimes).learn(
-                service: serviceIDs[service]!, sequences: fitted.map { $0.map(ResponseFaultInference.forDynamics) })!
-            _ = servicesJSON.updateValue(dynamics.scenarioJSON, forKey: serviceIDs[service]!)
-            report.services.append(.init(recordedName: service, dynamics: dynamics, heldOut: count - kept))
+            fits.append((service, fitted, count - kept))
         }
 
-        // Tools that were called, in order first seen; state from their successful answers.
+        // Tools that were called, in order first seen. The dynamics (from the calls' outcomes and
+        // latencies) and the answers (response faults, then the state) are independent: learned
+        // side by side, each alone, so the result is the same as one after the other.
         let called = tools.filter { toolService[$0.name] != nil }
-        var state = StateInference()
-        var responseFaults: [String: ResponseFaultInference] = [:]
-        for tool in called {
-            responseFaults[tool.name] = ResponseFaultInference(
-                tool: tool.name, calls: training.filter { $0.tool == tool.name })
+        let learned = Parallel.map(2, parallelism: 2) {
+            [fits, serviceIDs, training, trainingSequences] job -> LearnedPart in
+            guard job == 1 else {
+                // HTML error pages are a response fault rule's (ResponseFaultInference), not the regimes'.
+                return .dynamics(
+                    fits.map { fit in
+                        DynamicsLearner(regimes: regimes).learn(
+                            service: serviceIDs[fit.service]!,
+                            sequences: fit.sequences.map { $0.map(ResponseFaultInference.forDynamics) })!
+                    })
+            }
+            var responseFaults: [String: ResponseFaultInference] = [:]
+            for tool in called {
+                responseFaults[tool.name] = ResponseFaultInference(
+                    tool: tool.name, calls: training.filter { $0.tool == tool.name })
+            }
+            // Without the bodies and fields faults damaged: they say nothing about the state.
+            var state = StateInference()
+            state.infer(
+                tools: called,
+                sequences: trainingSequences.map { sequence in
+                    sequence.compactMap { call in responseFaults[call.tool].map { $0.forState(call) } ?? call }
+                })
+            return .answers(responseFaults, state)
         }
-        // Without the bodies and fields faults damaged: they say nothing about the state.
-        state.infer(
-            tools: called,
-            sequences: trainingSequences.map { sequence in
-                sequence.compactMap { call in responseFaults[call.tool].map { $0.forState(call) } ?? call }
-            })
+        guard case .dynamics(let learnedDynamics) = learned[0],
+            case .answers(let responseFaults, let state) = learned[1]
+        else { preconditionFailure("job 0 learns the dynamics, job 1 the answers") }
+        for (fit, learnedService) in zip(fits, learnedDynamics) {
+            var dynamics = learnedService
+            _ = servicesJSON.updateValue(dynamics.scenarioJSON, forKey: serviceIDs[fit.service]!)
+            let group = grouping.group(key: fit.service)
+            dynamics.notes += group.notes
+            report.services.append(.init(recordedName: group.recordedName, dynamics: dynamics, heldOut: fit.heldOut))
+        }
         var toolIDs: [String: String] = [:]
         var takenTools: Set<String> = []
         var toolsJSON: [JSON] = []
@@ -203,6 +238,14 @@ package struct ScenarioLearner: Sendable, Hashable {
         ]
         if !faultsJSON.isEmpty { scenario = scenario.setting(.array(faultsJSON), at: ["faults"]) }
         return Result(scenario: scenario, report: report.json, reportText: report.text)
+    }
+
+    /// What each of `learn`'s two side-by-side jobs learns.
+    private enum LearnedPart: Sendable {
+        /// Each service's dynamics, in service order.
+        case dynamics([ServiceDynamics])
+        /// Each tool's response faults, and the state.
+        case answers([String: ResponseFaultInference], StateInference)
     }
 
     /// The inputs for people: each file with its kind, or for more than five, the first and last

@@ -1,3 +1,4 @@
+import Foundation
 import Scenarios
 import WorldModel
 
@@ -62,27 +63,42 @@ extension RecordedTraffic {
 
     /// The lines of JSON Lines bytes with their 1-based numbers; a cut-short last line is an
     /// error (or dropped with `allowingTruncatedTail`). A line ending in CR LF is read without
-    /// its CR.
+    /// its CR. The lines are parsed in parallel chunks, and read in order afterwards, so the first
+    /// bad line is the one reported, as when they are parsed one after another.
     static func jsonLines(
         _ bytes: [UInt8], source: String, allowingTruncatedTail: Bool
     ) throws(TrafficReadError) -> [(number: Int, json: JSON)] {
-        var result: [(Int, JSON)] = []
+        var lines: [Range<Int>] = []
+        var lastTerminated = true
         var start = bytes.startIndex
-        var number = 0
         while start < bytes.endIndex {
-            number += 1
             let end = bytes[start...].firstIndex(of: 0x0A)
-            var line = bytes[start..<(end ?? bytes.endIndex)]
-            if line.last == 0x0D { line = line.dropLast() }
+            var stop = end ?? bytes.endIndex
+            if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
+            lines.append(start..<stop)
+            lastTerminated = end != nil
             start = end.map { $0 + 1 } ?? bytes.endIndex
-            guard !line.isEmpty else {
-                throw TrafficReadError(path: source, line: number, expected: "a JSON object", found: "an empty line")
+        }
+        let chunk = 1024
+        let parsed = Parallel.map(
+            (lines.count + chunk - 1) / chunk, parallelism: ProcessInfo.processInfo.activeProcessorCount
+        ) { [lines] index -> [Result<JSON, JSONParseError>?] in
+            lines[(index * chunk)..<Swift.min(lines.count, (index + 1) * chunk)].map { line in
+                line.isEmpty ? nil : Result { () throws(JSONParseError) in try JSON(parsing: bytes[line]) }
             }
-            do {
-                result.append((number, try JSON(parsing: line)))
-            } catch {
-                if end == nil {
-                    if allowingTruncatedTail { break }
+        }
+        var result: [(Int, JSON)] = []
+        result.reserveCapacity(lines.count)
+        for (offset, outcome) in parsed.joined().enumerated() {
+            let number = offset + 1
+            switch outcome {
+            case nil:
+                throw TrafficReadError(path: source, line: number, expected: "a JSON object", found: "an empty line")
+            case .success(let json)?:
+                result.append((number, json))
+            case .failure(let error)?:
+                if number == lines.count && !lastTerminated {
+                    if allowingTruncatedTail { return result }
                     throw TrafficReadError(
                         path: source, line: number, expected: "a complete JSON line",
                         found: "a line cut short (the recording was probably interrupted while writing it); the "
@@ -111,8 +127,11 @@ extension RecordedTraffic {
     }
 
     /// Groups calls by service name in order of first appearance, each service's calls sorted
-    /// by session, then time (ties keep their order).
-    static func services(_ calls: [(service: String, call: RecordedCall)]) -> [RecordedService] {
+    /// by session, then time (ties keep their order); `origins` gives each service's origins
+    /// (`RecordedService.origins`).
+    static func services(
+        _ calls: [(service: String, call: RecordedCall)], origins: [String: [String]] = [:]
+    ) -> [RecordedService] {
         var names: [String] = []
         var grouped: [String: [RecordedCall]] = [:]
         for (service, call) in calls {
@@ -125,7 +144,7 @@ extension RecordedTraffic {
                     rhs.element.session, rhs.element.atMs, rhs.offset
                 )
             }.map(\.element)
-            return RecordedService(name: name, calls: ordered)
+            return RecordedService(name: name, calls: ordered, origins: origins[name] ?? [])
         }
     }
 }
@@ -137,6 +156,8 @@ extension RecordedTraffic {
         var tools: [RecordedTool] = []
         var calls: [(service: String, call: RecordedCall)] = []
         var header: RecordingLine.Header?
+        var listedAt: [Int] = []
+        var origins: [String: [String]] = [:]
         for (number, json) in try jsonLines(bytes, source: source, allowingTruncatedTail: allowingTruncatedTail) {
             let line: RecordingLine
             do throws(RecordDecodingError) {
@@ -151,6 +172,10 @@ extension RecordedTraffic {
                         expected: "a session after \(header.session)", found: "\(next.session)")
                 }
                 header = next
+                let origin = ([next.server.command] + next.server.args).joined(separator: " ")
+                if !origins[next.server.name, default: []].contains(origin) {
+                    origins[next.server.name, default: []].append(origin)
+                }
                 continue
             }
             guard let header else {
@@ -174,11 +199,22 @@ extension RecordedTraffic {
                             path: source, line: number, member: member + ".name", expected: "a string",
                             found: tool["name"].map(RecordDecodingError.describe) ?? "missing")
                     }
-                    guard !tools.contains(where: { $0.name == name }) else { continue }
+                    let schema = tool["inputSchema"] ?? ["type": "object"]
+                    if let known = tools.firstIndex(where: { $0.name == name }) {
+                        guard tools[known].inputSchema == schema else {
+                            throw TrafficReadError(
+                                path: source, line: number, member: member + ".inputSchema",
+                                expected: "the input schema line \(listedAt[known]) listed for '\(name.printable)'",
+                                found: "a different one (sessions of different servers in one recording? a tool "
+                                    + "has one schema; learn each server's recording on its own)")
+                        }
+                        continue
+                    }
+                    listedAt.append(number)
                     tools.append(
                         RecordedTool(
                             name: name, description: tool["description"]?.stringValue,
-                            inputSchema: tool["inputSchema"] ?? ["type": "object"], annotations: tool["annotations"]))
+                            inputSchema: schema, annotations: tool["annotations"]))
                 }
             case .call(let call):
                 calls.append((header.server.name, recordedCall(call)))
@@ -194,7 +230,8 @@ extension RecordedTraffic {
                 RecordedTool(
                     name: call.tool, inputSchema: ArgumentSchemaInference.schema(of: arguments), schemaInferred: true))
         }
-        return RecordedTraffic(source: source, kind: .recording, tools: tools, services: services(calls))
+        return RecordedTraffic(
+            source: source, kind: .recording, tools: tools, services: services(calls, origins: origins))
     }
 
     /// A recorded MCP call in the common form: status from a simrun server's `_meta.status`,

@@ -18,6 +18,7 @@ extension RecordedTraffic {
         var located = ScenarioCache()
         var calls: [(service: String, call: RecordedCall)] = []
         var tools: [RecordedTool] = []
+        var origins: [String: [String]] = [:]
         for (position, trace) in traces.enumerated() {
             let scenario = located.scenario(of: trace.header, tracePath: source)
             var serviceOfTool: [String: String] = [:]
@@ -33,9 +34,12 @@ extension RecordedTraffic {
                             "idempotentHint": .bool(tool.idempotent),
                         ]))
             }
+            let origin = "scenario \(trace.header.scenario.name), sha256 \(trace.header.scenario.sha256.prefix(12))…"
             for step in trace.steps {
                 let call = RecordedCall(step: step, session: position + 1)
-                calls.append((serviceOfTool[step.tool] ?? trace.header.scenario.name, call))
+                let service = serviceOfTool[step.tool] ?? trace.header.scenario.name
+                calls.append((service, call))
+                if !origins[service, default: []].contains(origin) { origins[service, default: []].append(origin) }
             }
         }
         // Tools the scenario does not declare (or no scenario was found): schemas from the calls.
@@ -45,7 +49,7 @@ extension RecordedTraffic {
                 RecordedTool(
                     name: call.tool, inputSchema: ArgumentSchemaInference.schema(of: arguments), schemaInferred: true))
         }
-        self.init(source: source, kind: .trace, tools: tools, services: Self.services(calls))
+        self.init(source: source, kind: .trace, tools: tools, services: Self.services(calls, origins: origins))
     }
 
     /// Reads a trace file: one episode, or a sweep's archive (`passed.jsonl`: episodes one after

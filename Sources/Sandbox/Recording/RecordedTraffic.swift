@@ -71,11 +71,17 @@ package struct RecordedService: Sendable, Hashable {
     package var name: String
     /// The calls, ordered by session, then by the time they were made.
     package var calls: [RecordedCall]
+    /// What produced the calls, for telling servers that share a name apart: a recording's
+    /// server command with its arguments (`python3 crud_server.py --chaos`), a trace's scenario
+    /// with its SHA-256 (`scenario billing-outage, sha256 3f2a…`); distinct, in the order first
+    /// seen; empty for a HAR file, whose host is its name.
+    package var origins: [String]
 
     /// Creates a service.
-    package init(name: String, calls: [RecordedCall]) {
+    package init(name: String, calls: [RecordedCall], origins: [String] = []) {
         self.name = name
         self.calls = calls
+        self.origins = origins
     }
 }
 

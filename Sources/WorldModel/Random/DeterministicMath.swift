@@ -41,7 +41,54 @@ package enum DeterministicMath {
 
     /// The exponential function. Overflows to `∞` above ~709.78, underflows to 0 below
     /// ~-745.13; NaN stays NaN.
+    ///
+    /// Without library calls on its common path (learning calls it once per call and regime in
+    /// every Baum–Welch iteration): it gives the same bits as `referenceExp`, the plain form it
+    /// is checked against (`DeterministicMathTests`).
     package static func exp(_ x: Double) -> Double {
+        if x.isNaN { return .nan }
+        if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
+        if x < -7.451_332_191_019_411_084_20e+02 { return 0 }
+        let ln2Hi = 6.931_471_803_691_238_164_90e-01
+        let ln2Lo = 1.908_214_929_270_587_700_02e-10
+        let invLn2 = 1.442_695_040_888_963_387_00e+00
+        let p1 = 1.666_666_666_666_660_190_37e-01
+        let p2 = -2.777_777_777_701_559_338_42e-03
+        let p3 = 6.613_756_321_437_934_361_17e-05
+        let p4 = -1.653_390_220_546_525_153_90e-06
+        let p5 = 4.138_136_797_057_238_460_39e-08
+        // x = k·ln2 + r with |r| <= ln2/2; k is x/ln2 rounded half away from zero, found by
+        // truncation and the exact remainder (|x/ln2| < 1100, so both are exact), which is what
+        // `rounded(.toNearestOrAwayFromZero)` gives without its library call.
+        let v = x * invLn2
+        var n = Int(v)
+        let fraction = v - Double(n)
+        if fraction >= 0.5 {
+            n += 1
+        } else if fraction <= -0.5 {
+            n -= 1
+        }
+        let k = Double(n)
+        let hi = x - k * ln2Hi
+        let lo = k * ln2Lo
+        let r = hi - lo
+        let t = r * r
+        let c = r - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
+        let y = 1 - ((lo - (r * c) / (2 - c)) - hi)
+        // Scale by 2^k: y is in [0.70, 1.42], so for k in -1021…1023 the product with 2^k (built
+        // from its bits) is a normal number and exact, the value `Double(sign:exponent:significand:)`
+        // gives; otherwise in two exact steps so a subnormal result is rounded only once.
+        let ki = n
+        if ki >= -1021 && ki <= 1023 { return y * Double(bitPattern: UInt64(1023 + ki) << 52) }
+        if ki < -1000 {
+            return Double(sign: .plus, exponent: ki + 1000, significand: y) * 0x1.0p-1000
+        }
+        return Double(sign: .plus, exponent: ki, significand: y)
+    }
+
+    /// `exp` in its plain form: `k` by `rounded(.toNearestOrAwayFromZero)` and the scaling by
+    /// `Double(sign:exponent:significand:)`. The reference `exp`'s shortcuts must equal, bit for bit.
+    package static func referenceExp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
         if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
         if x < -7.451_332_191_019_411_084_20e+02 { return 0 }

@@ -58,8 +58,11 @@ enum FidelityCommand: Command {
                            inferred from the recorded successful bodies (per tool);
           exact body       share of read calls (get, list) answered with the recorded body
                            (canonical JSON), where every earlier call of a world-changing tool had
-                           the same outcome class, so the state determines the answer (per tool).
-        A figure with fewer than --min-samples observations a side is shown as n/a and does not
+                           the same outcome class, so the state determines the answer (per tool);
+          recorded body    the same share for a tool with op recorded, whose answer depends on
+                           its arguments, not the state (per tool).
+        Statistics and limits are compared to 9 decimals and printed with as many digits as it
+        takes to show that comparison. A figure with fewer than --min-samples observations a side is shown as n/a and does not
         fail the check. The same inputs always give byte-identical output. See docs/learning.md.
         """
     static let epilogue = """

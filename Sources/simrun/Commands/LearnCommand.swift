@@ -30,7 +30,8 @@ enum LearnCommand: Command {
         content) and writes a scenario that simrun validate accepts:
           tools     names, descriptions and input schemas as listed (inferred from arguments for
                     HAR files);
-          services  one per recorded server or HTTP host; per service a hidden Markov model of
+          services  one per recorded server or HTTP host (servers that share a name but no
+                    tool or origin are told apart); per service a hidden Markov model of
                     its regimes fitted to its calls in time order (Baum–Welch from seeded
                     restarts; emissions: outcome class and log latency), the number of regimes
                     chosen by BIC among those the data supports (10 calls per parameter), per
@@ -57,7 +58,10 @@ enum LearnCommand: Command {
         """
     static let epilogue = """
         exit status: 0 learned; 2 on usage errors, unreadable inputs (the file, line or JSON path,
-        what was expected and found) or inputs with no calls
+        what was expected and found), inputs with no calls, or inputs of different servers mixed
+        up (a tool called on two services, listed with two input schemas, or answering JSON in
+        one input and text in another; both inputs are named); 3 when a file cannot be written.
+        On any error neither --out nor --report is written.
         example:
           simrun learn traces/*.jsonl --out learned.json --holdout 0.2 --report learned.txt
         """
@@ -114,8 +118,8 @@ enum LearnCommand: Command {
         } catch {
             throw CommandFailure.badInput("simrun learn: \(error)")
         }
-        // Written beside --out, validated, then moved into place: an invalid scenario is a bug
-        // of learning, and never leaves a file behind.
+        // Written beside --out (and --report), validated, then moved into place: an invalid
+        // scenario is a bug of learning, and no error ever leaves a file behind.
         let temporary = out + ".learning"
         try write(result.scenario.prettyText + "\n", to: temporary)
         let validation = ScenarioValidator.validate(file: temporary)
@@ -126,16 +130,28 @@ enum LearnCommand: Command {
                 code: .internalError,
                 message: "simrun learn: internal error: the learned scenario does not validate:\n\(issues)")
         }
-        do {
-            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: out)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CommandFailure(code: .internalError, message: "simrun learn: cannot write \(out.printable): \(error)")
-        }
         let json = arguments.choice("--format", as: OutputFormat.self) == .json
         let report = json ? result.report.prettyText + "\n" : result.reportText
-        if let file = arguments.value("--report") { try write(report, to: file) }
+        var moves = [(temporary, out)]
+        if let file = arguments.value("--report") {
+            do {
+                try write(report, to: file + ".learning")
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw error
+            }
+            moves.append((file + ".learning", file))
+        }
+        for (from, to) in moves {
+            do {
+                if FileManager.default.fileExists(atPath: to) { try FileManager.default.removeItem(atPath: to) }
+                try FileManager.default.moveItem(atPath: from, toPath: to)
+            } catch {
+                for (from, _) in moves { try? FileManager.default.removeItem(atPath: from) }
+                throw CommandFailure(
+                    code: .internalError, message: "simrun learn: cannot write \(to.printable): \(error)")
+            }
+        }
         Terminal.out(report)
         return .success
     }
