@@ -15,7 +15,8 @@ import WorldModel
 /// `minimumCalls` calls from at least `minimumSequences` sequences. Its edges are then moved to
 /// the most likely change point of the regime's share around each (two binomial segments, split
 /// where the recorded time moves on), so one call the decoding gave to another regime near an
-/// edge does not cut the window short, and written as the recorded times, rounded down to the
+/// edge does not cut the window short (unless the share would then fall below the minimum: the
+/// stretch's own edges stay), and written as the recorded times, rounded down to the
 /// millisecond, of its first call and just after its last. `DynamicsLearner` then refits the chain with the window's
 /// calls forced to one regime (`CallObservation.forcedRegime`) and keeps the schedule only when
 /// the Bayesian information criterion says so.
@@ -36,6 +37,10 @@ package struct ScheduleInference: Sendable, Hashable {
     /// sequence, which a handful of sequences cannot tell apart from a regime visit that
     /// happened at the same time in each.
     package static let minimumSequences = 10
+    /// How many standard deviations a window's count of its regime's calls must lie above what
+    /// the chain alone predicts for them. The stretch is the best of many a search looks at, so
+    /// the bar is well above a single test's (4 deviations: about 3·10⁻⁵ one-sided).
+    package static let minimumSurprise = 4.0
     /// The parameters a window adds to a model (its two edges; the regime it forces is one of
     /// the model's).
     package static let parametersPerWindow = 2
@@ -75,8 +80,8 @@ package struct ScheduleInference: Sendable, Hashable {
 
     /// Looks for windows in `sequences` (the observations a chain is fitted to) decoded with
     /// `model`; `times[s][t]` is the time of call `t` of sequence `s` since the sequence began.
-    /// At most one window per regime; windows of different regimes that overlap keep the one
-    /// that exceeds the share by more.
+    /// At most one window: of the regimes' stretches that qualify, the one that exceeds the share
+    /// by most.
     package init(model: HiddenMarkovModel, sequences: [[CallObservation]], times: [[Double]]) {
         precondition(
             sequences.count == times.count && zip(sequences, times).allSatisfy { $0.count == $1.count },
@@ -96,16 +101,27 @@ package struct ScheduleInference: Sendable, Hashable {
             return
         }
         // Every call with its time, sequence and decoded regime, in order of time.
+        // The first call of each sequence is left out: its regime is the initial share's to
+        // explain, and a window over the sequences' first calls would only restate it.
         var pooled: [(atMs: Double, sequence: Int, position: Int, regime: Int)] = []
         for (s, sequence) in sequences.enumerated() where !sequence.isEmpty {
             let gamma = model.forwardBackward(sequence).gamma
-            for t in sequence.indices {
+            for t in sequence.indices.dropFirst() {
                 var best = 0
                 for i in 1..<k where gamma[t][i] > gamma[t][best] { best = i }
                 pooled.append((times[s][t], s, t, best))
             }
         }
         pooled.sort { ($0.atMs, $0.sequence, $0.position) < ($1.atMs, $1.sequence, $1.position) }
+        // What the chain alone predicts for the call at each position of a sequence: the
+        // initial shares moved on by the transitions (initial · Aᵗ).
+        var predicted = [model.initial]
+        let longest = sequences.map(\.count).max() ?? 0
+        while predicted.count < longest {
+            let last = predicted[predicted.count - 1]
+            predicted.append((0..<k).map { j in (0..<k).reduce(0.0) { $0 + last[$1] * model.transitions[$1][j] } })
+        }
+        var explained: [(calls: Int, predicted: Double)] = []
         var found: [(window: Window, excess: Double)] = []
         for regime in 0..<k {
             // The maximum-sum stretch (Kadane), the earliest on ties.
@@ -132,35 +148,66 @@ package struct ScheduleInference: Sendable, Hashable {
                 held, times: times, in: Swift.max(0, best.first - half - 1)..<(middle + 1), near: best.first)
             let end = Self.changePoint(
                 held, times: times, in: middle..<Swift.min(pooled.count, best.last + half + 2), near: best.last + 1)
-            guard end > start else { continue }
-            let from = times[start]
-            let to = times[end - 1] + 1
-            var window = Window(
-                fromMs: from, toMs: to, regime: regime, calls: 0, sequences: 0, share: 0, lastCallBeforeMs: nil,
-                firstCallAfterMs: nil)
-            // The calls the written edges take in (calls in the same millisecond as an edge call too).
-            let inside = pooled.filter { window.contains($0.atMs) }
-            window.calls = inside.count
-            window.sequences = Set(inside.map(\.sequence)).count
-            window.share = Double(inside.filter { $0.regime == regime }.count) / Double(Swift.max(inside.count, 1))
-            window.lastCallBeforeMs = pooled.last { Int64($0.atMs.rounded(.down)) < from }?.atMs
-            window.firstCallAfterMs = pooled.first { Int64($0.atMs.rounded(.down)) >= to }?.atMs
+            // The refined edges, or the stretch's own when refining lets the share fall below the minimum.
+            let refined = end > start ? Self.window(pooled, times: times, first: start, end: end, regime: regime) : nil
+            let stretch = Self.window(pooled, times: times, first: best.first, end: best.last + 1, regime: regime)
+            let window = refined.map { $0.share >= Self.minimumShare ? $0 : stretch } ?? stretch
             guard window.calls >= Self.minimumCalls, window.sequences >= Self.minimumSequences,
                 window.share >= Self.minimumShare
             else { continue }
+            // A window the chain's own start explains (sequences that begin in a sticky regime
+            // stay in it for their first calls) is no schedule: the regime's count must lie
+            // beyond what the chain predicts for those calls by `minimumSurprise` standard
+            // deviations (the count is a sum of independent draws with the predicted shares).
+            let inside = pooled.filter { window.contains($0.atMs) }
+            let shares = inside.map { predicted[$0.position][regime] }
+            let mean = shares.reduce(0, +)
+            let variance = shares.reduce(0) { $0 + $1 * (1 - $1) }
+            let count = Double(inside.filter { $0.regime == regime }.count)
+            let surprise = (count - mean) / Swift.max(variance, 1e-9).squareRoot()
+            guard surprise >= Self.minimumSurprise else {
+                explained.append((inside.count, mean / Double(Swift.max(inside.count, 1))))
+                continue
+            }
             found.append((window, best.sum))
         }
-        // Overlapping windows of different regimes: the larger excess wins (then the lower regime).
-        for candidate in found.sorted(by: { ($1.excess, $0.window.regime) < ($0.excess, $1.window.regime) }) {
-            let overlaps = windows.contains { $0.fromMs < candidate.window.toMs && candidate.window.fromMs < $0.toMs }
-            if !overlaps { windows.append(candidate.window) }
+        // One window: the regime whose share most exceeds the minimum (then the lower regime).
+        // Several at once would be kept or dropped together by one BIC comparison, and a chance
+        // stretch could ride on a real window's gain.
+        if let top = found.sorted(by: { ($1.excess, $0.window.regime) < ($0.excess, $1.window.regime) }).first {
+            windows = [top.window]
         }
-        windows.sort { ($0.fromMs, $0.regime) < ($1.fromMs, $1.regime) }
-        if windows.isEmpty {
+        if windows.isEmpty, let first = explained.first {
+            reason =
+                "a regime served at least \(Self.minimumShare) of \(first.calls) calls in a stretch of time, but the "
+                + "chain alone predicts it for \(LatencyFit.rounded(first.predicted, digits: 3)) of them (sequences "
+                + "start in it and stay): not a schedule"
+        } else if windows.isEmpty {
             reason =
                 "no stretch of time holds at least \(Self.minimumCalls) calls from \(Self.minimumSequences) sequences "
                 + "of which one regime serves at least \(Self.minimumShare)"
         }
+    }
+
+    /// The window from the call at `first` to the one before `end` (of the time-ordered pooled
+    /// calls) forcing `regime`, with the calls its written edges take in (calls in the same
+    /// millisecond as an edge call too) and the nearest calls outside.
+    static func window(
+        _ pooled: [(atMs: Double, sequence: Int, position: Int, regime: Int)], times: [Int64], first: Int, end: Int,
+        regime: Int
+    ) -> Window {
+        let from = times[first]
+        let to = times[end - 1] + 1
+        var window = Window(
+            fromMs: from, toMs: to, regime: regime, calls: 0, sequences: 0, share: 0, lastCallBeforeMs: nil,
+            firstCallAfterMs: nil)
+        let inside = pooled.filter { window.contains($0.atMs) }
+        window.calls = inside.count
+        window.sequences = Set(inside.map(\.sequence)).count
+        window.share = Double(inside.filter { $0.regime == regime }.count) / Double(Swift.max(inside.count, 1))
+        window.lastCallBeforeMs = pooled.last { Int64($0.atMs.rounded(.down)) < from }?.atMs
+        window.firstCallAfterMs = pooled.first { Int64($0.atMs.rounded(.down)) >= to }?.atMs
+        return window
     }
 
     /// The most likely change point of the share of `held` calls in `range`: the index `j` (the
