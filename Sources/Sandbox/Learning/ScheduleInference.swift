@@ -12,7 +12,9 @@ import WorldModel
 /// regime's share of the calls most exceeds `minimumShare` (the maximum-sum stretch of the
 /// scores `1 − minimumShare` for a call of the regime and `−minimumShare` for any other, so its
 /// share is at least `minimumShare`) is a candidate window when it holds at least
-/// `minimumCalls` calls from at least `minimumSequences` sequences. Its edges are then moved to
+/// `minimumCalls` calls from at least `minimumSequences` sequences, and when the chain alone
+/// (its initial shares moved on by its transitions) predicts far fewer of them for the regime
+/// (`minimumSurprise`). Each sequence's first call is left out of the search. Its edges are then moved to
 /// the most likely change point of the regime's share around each (two binomial segments, split
 /// where the recorded time moves on), so one call the decoding gave to another regime near an
 /// edge does not cut the window short (unless the share would then fall below the minimum: the
