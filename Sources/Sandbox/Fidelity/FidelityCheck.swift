@@ -335,7 +335,7 @@ package struct FidelityCheck: Sendable {
         }
         let lengths = { (sequences: [[RecordedCall]]) in
             sequences.flatMap { sequence -> [Double] in
-                let gamma = model.forwardBackward(sequence.map { CallObservation($0) }).gamma
+                let gamma = model.forwardBackward(dynamics.observations(sequence)).gamma
                 let regimes = gamma.map { row in
                     var best = 0
                     for i in 1..<k where row[i] > row[best] { best = i }

@@ -200,6 +200,8 @@ package struct BaumWelch: Sendable, Hashable {
         let alpha = workspace.alpha.baseAddress!
         let scale = workspace.scale.baseAddress!
         var logLikelihood = 0.0
+        // Each call's forced regime (a schedule's), or −1.
+        let forced = block.forced
         block.outcomes.withUnsafeBufferPointer { observedBuffer in
             block.logLatencies.withUnsafeBufferPointer { latencyBuffer in
                 block.hasLatency.withUnsafeBufferPointer { timedBuffer in
@@ -217,7 +219,19 @@ package struct BaumWelch: Sendable, Hashable {
                             for t in first..<end {
                                 let row = e + t * k
                                 let o = observed[t]
-                                if hasLatency[t] {
+                                let f = forced[t]
+                                if f >= 0 {
+                                    // Only the forced regime can serve the call.
+                                    var q = 0.0
+                                    if hasLatency[t] {
+                                        let d = latencies[t] - means[f]
+                                        q = constant[f] - d * d * halfPrecision[f]
+                                    }
+                                    if o >= 0 { q += logOutcome[f * c + o] }
+                                    for i in 0..<k { row[i] = 0 }
+                                    row[f] = 1
+                                    logLikelihood += q
+                                } else if hasLatency[t] {
                                     let x = latencies[t]
                                     var top = -Double.infinity
                                     for i in 0..<k {
@@ -240,7 +254,12 @@ package struct BaumWelch: Sendable, Hashable {
                                 }
                                 let current = alpha + t * k
                                 var total = 0.0
-                                if t == first {
+                                if f >= 0 {
+                                    // A schedule, not the chain, chose this call's regime.
+                                    for j in 0..<k { current[j] = 0 }
+                                    current[f] = 1
+                                    total = 1
+                                } else if t == first {
                                     for j in 0..<k {
                                         let value = initialProbability[j] * row[j]
                                         current[j] = value
@@ -294,7 +313,8 @@ package struct BaumWelch: Sendable, Hashable {
                                     }
                                 }
                                 if t == first {
-                                    for i in 0..<k { initial[i] += gamma[i] * inverse }
+                                    // A forced first call says nothing about the initial regime.
+                                    if forced[t] < 0 { for i in 0..<k { initial[i] += gamma[i] * inverse } }
                                     break
                                 }
                                 // The move from call t − 1 to call t.
@@ -302,15 +322,21 @@ package struct BaumWelch: Sendable, Hashable {
                                 let row = e + t * k
                                 for j in 0..<k { weighted[j] = row[j] * beta[j] }
                                 let previous = current - k
-                                for i in 0..<k {
-                                    var total = 0.0
-                                    let from = previous[i] * inverseScale
-                                    for j in 0..<k {
-                                        let term = transitions[i * k + j] * weighted[j]
-                                        total += term
-                                        moves[i * k + j] += from * term
+                                if forced[t] >= 0 {
+                                    // No move of the chain leads into a forced call.
+                                    let reached = weighted[forced[t]] * inverseScale
+                                    for i in 0..<k { nextBeta[i] = reached }
+                                } else {
+                                    for i in 0..<k {
+                                        var total = 0.0
+                                        let from = previous[i] * inverseScale
+                                        for j in 0..<k {
+                                            let term = transitions[i * k + j] * weighted[j]
+                                            total += term
+                                            moves[i * k + j] += from * term
+                                        }
+                                        nextBeta[i] = total * inverseScale
                                     }
-                                    nextBeta[i] = total * inverseScale
                                 }
                                 swap(&beta, &nextBeta)
                                 t -= 1
@@ -337,7 +363,8 @@ package struct BaumWelch: Sendable, Hashable {
 
     /// The starting point of one restart. Restart 0 spreads the regimes' latency means over the
     /// data's log-latency quantiles and gives each the overall outcome shares; later restarts
-    /// draw means from the data and perturb the shares.
+    /// draw means from the data and perturb the shares. A regime that forced calls are pinned to
+    /// starts, in every restart, at its forced calls' mean log latency and outcome shares.
     func start(_ block: ObservationBlock, regimes k: Int, restart: Int) -> HiddenMarkovModel {
         let latencies = block.sortedLatencies
         let counts = block.smoothedOutcomeCounts
@@ -367,6 +394,21 @@ package struct BaumWelch: Sendable, Hashable {
                 for c in 1..<shares.count { shares[c] *= 0.5 + Double(i) / Double(k - 1) }
                 outcomes[i] = Self.normalized(shares, fallback: counts)
             }
+        }
+        // A regime a schedule forces starts where its forced calls are: they are known to be its.
+        for f in Set(block.forced).filter({ $0 >= 0 && $0 < k }).sorted() {
+            var sum = 0.0
+            var timed = 0
+            var shares = Array(repeating: 1.0, count: counts.count)
+            for t in block.forced.indices where block.forced[t] == f {
+                if block.hasLatency[t] {
+                    sum += block.logLatencies[t]
+                    timed += 1
+                }
+                if block.outcomes[t] >= 0 { shares[block.outcomes[t]] += 1 }
+            }
+            if timed > 0 { means[f] = sum / Double(timed) }
+            outcomes[f] = Self.normalized(shares, fallback: counts)
         }
         let stay = k == 1 ? 1.0 : 0.9
         let transitions = (0..<k).map { i in

@@ -8,18 +8,32 @@ import WorldModel
 /// rate limiter, not by the service. Latencies below 0.5 ms count as 0.5 ms so the logarithm
 /// stays finite. A call refused by an inferred token bucket carries no evidence at all
 /// (`outcome` is `nil`): it still takes a step of the regime chain, which moves per call, but
-/// says nothing about the regime that served it.
+/// says nothing about the regime that served it. A call inside an inferred schedule window
+/// (`ScheduleInference`) is *forced*: its regime is known, as the simulator's schedule overrides
+/// the chain there, so no transition leads into it (its evidence still counts for the regime).
 package struct CallObservation: Sendable, Hashable {
     /// The outcome class, as an index into `OutcomeClass.allCases`; `nil` when the call is not
     /// evidence of the regime (refused by a rate limiter).
     package var outcome: Int?
     /// `log(latency in ms)`, or `nil` when this call's latency is not a service time.
     package var logLatency: Double?
+    /// The regime a schedule forces for this call (an index into the model's regimes), or `nil`
+    /// when the regime chain chooses it. A forced call is served by that regime whatever the
+    /// previous call's regime was: the move into it is not a transition of the chain, and a
+    /// sequence whose first call is forced says nothing about the initial regime.
+    package var forcedRegime: Int? = nil
 
     /// An observation from its parts.
     package init(outcome: OutcomeClass, logLatency: Double?) {
         self.outcome = OutcomeClass.allCases.firstIndex(of: outcome)!
         self.logLatency = logLatency
+    }
+
+    /// This observation with its regime forced to `regime` (a schedule window's).
+    package func forced(to regime: Int) -> CallObservation {
+        var copy = self
+        copy.forcedRegime = regime
+        return copy
     }
 
     /// A call that carries no evidence of the regime (refused by a rate limiter before the

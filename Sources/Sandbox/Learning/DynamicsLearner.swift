@@ -105,13 +105,11 @@ package struct DynamicsLearner: Sendable, Hashable {
         }
         // The lowest BIC among fitted candidates; ties go to fewer regimes.
         var chosen: Int? = nil
-        for candidate in candidates {
+        for (index, candidate) in candidates.enumerated() {
             guard let bic = candidate.bic else { continue }
-            if chosen == nil || bic < candidates.first(where: { $0.regimes == chosen })!.bic! {
-                chosen = candidate.regimes
-            }
+            if chosen == nil || bic < candidates[chosen!].bic! { chosen = index }
         }
-        guard let chosenRegimes = chosen else {
+        guard let unscheduled = chosen else {
             // A fixed count the data cannot support: say so and fall back to one regime.
             notes.append("\(candidates[0].rejection!); one regime fitted instead")
             var fallback = DynamicsLearner(regimes: .fixed(1), fitter: fitter)
@@ -121,24 +119,37 @@ package struct DynamicsLearner: Sendable, Hashable {
             dynamics.notes = notes + dynamics.notes.filter { !notes.contains($0) }
             return dynamics
         }
-        let chosenBIC = candidates.first { $0.regimes == chosenRegimes }!.bic!
-        for index in candidates.indices where candidates[index].bic != nil && candidates[index].regimes != chosenRegimes
-        {
+        // Schedules: windows where one regime serves every sequence's calls, refitted with those
+        // calls forced; each scheduled candidate competes by BIC with the others.
+        let search = scheduleSearch(
+            sequences: sequences, times: nonEmpty.map { $0.map(\.atMs) }, fits: fits, candidates: candidates,
+            chosen: unscheduled, tried: tried, classes: classes)
+        candidates += search.candidates
+        for (index, candidate) in candidates.enumerated() where candidate.schedule {
+            if let bic = candidate.bic, bic < candidates[chosen!].bic! { chosen = index }
+        }
+        let winner = candidates[chosen!]
+        let chosenBIC = winner.bic!
+        let label = "\(winner.regimes)-regime model\(winner.schedule ? " with the schedule" : "")"
+        for index in candidates.indices where candidates[index].bic != nil && index != chosen! {
             let bic = candidates[index].bic!
             candidates[index].rejection =
-                "BIC \(Self.figure(bic)) is \(Self.figure(bic - chosenBIC)) above the chosen \(chosenRegimes)-regime model's \(Self.figure(chosenBIC))"
+                "BIC \(Self.figure(bic)) is \(Self.figure(bic - chosenBIC)) above the chosen \(label)'s \(Self.figure(chosenBIC))"
         }
         var dynamics = describe(
-            service: service, fit: fits[chosenRegimes]!, sequences: sequences, calls: nonEmpty, candidates: candidates,
-            notes: notes)
+            service: service, fit: winner.schedule ? search.fits[winner.regimes]! : fits[winner.regimes]!,
+            sequences: winner.schedule ? search.forced : sequences, calls: nonEmpty, candidates: candidates,
+            notes: notes, schedule: winner.schedule ? search.windows : [])
         dynamics.rateLimit = bucket
+        dynamics.scheduleFinding = search.finding(chosen: winner, unscheduled: candidates[unscheduled], in: dynamics)
         return dynamics
     }
 
-    /// Orders the fitted regimes by median latency and describes each.
+    /// Orders the fitted regimes by median latency and describes each; `schedule`'s windows
+    /// (regimes as indices into the fit's) are given the regimes' new positions.
     func describe(
         service: String, fit: BaumWelch.Fit, sequences: [[CallObservation]], calls: [[RecordedCall]],
-        candidates: [ServiceDynamics.Candidate], notes: [String]
+        candidates: [ServiceDynamics.Candidate], notes: [String], schedule: [ScheduleInference.Window] = []
     ) -> ServiceDynamics {
         let model = fit.model
         let k = model.regimeCount
@@ -189,7 +200,12 @@ package struct DynamicsLearner: Sendable, Hashable {
             : Int64(LatencyFit.quantile(0.5, ofSorted: timeoutLatencies.sorted()).rounded(.toNearestOrAwayFromZero))
         return ServiceDynamics(
             service: service, calls: Int(total), sequences: sequences.count, model: reordered, regimes: regimes,
-            initialRegime: initialRegime, timeoutMs: timeout, candidates: candidates, notes: notes)
+            initialRegime: initialRegime, timeoutMs: timeout, candidates: candidates, notes: notes,
+            schedule: schedule.map { window in
+                var moved = window
+                moved.regime = order.firstIndex(of: window.regime)!
+                return moved
+            })
     }
 
     /// A rate for a report: up to three decimals, no trailing zeros.

@@ -63,7 +63,8 @@ package struct HiddenMarkovModel: Sendable, Hashable {
 
     /// The scaled forward–backward pass over one sequence: the posterior probability of each
     /// regime at each call (`gamma`), the expected transition counts (`xi`, summed over the
-    /// sequence) and the sequence's log likelihood. The plain form of the pass, for one
+    /// sequence; moves into forced calls are not the chain's and are not counted) and the
+    /// sequence's log likelihood. The plain form of the pass, for one
     /// sequence at a time; `BaumWelch.step` is the fitter's fast form of the same figures.
     package func forwardBackward(_ sequence: [CallObservation]) -> Posterior {
         let k = regimeCount
@@ -76,6 +77,13 @@ package struct HiddenMarkovModel: Sendable, Hashable {
         var emissions = Array(repeating: Array(repeating: 0.0, count: k), count: n)
         var logLikelihood = 0.0
         for t in 0..<n {
+            if let forced = sequence[t].forcedRegime {
+                // Only the forced regime can serve the call.
+                let top = logEmission(sequence[t], in: forced)
+                emissions[t] = (0..<k).map { $0 == forced ? 1 : 0 }
+                logLikelihood += top
+                continue
+            }
             var logs = (0..<k).map { logEmission(sequence[t], in: $0) }
             let top = logs.max()!
             for i in 0..<k { logs[i] = DeterministicMath.exp(logs[i] - top) }
@@ -88,7 +96,10 @@ package struct HiddenMarkovModel: Sendable, Hashable {
             var total = 0.0
             for j in 0..<k {
                 var prior = 0.0
-                if t == 0 {
+                if let forced = sequence[t].forcedRegime {
+                    // A schedule, not the chain, chose this call's regime.
+                    prior = j == forced ? 1 : 0
+                } else if t == 0 {
                     prior = initial[j]
                 } else {
                     for i in 0..<k { prior += alpha[t - 1][i] * transitions[i][j] }
@@ -109,7 +120,11 @@ package struct HiddenMarkovModel: Sendable, Hashable {
             var next = Array(repeating: 0.0, count: k)
             var weighted = Array(repeating: 0.0, count: k)
             for j in 0..<k { weighted[j] = emissions[t + 1][j] * beta[j] }
-            for i in 0..<k {
+            if let forced = sequence[t + 1].forcedRegime {
+                // No move of the chain leads into a forced call; every regime reaches it alike.
+                for i in 0..<k { next[i] = weighted[forced] / scale[t + 1] }
+            }
+            for i in 0..<k where sequence[t + 1].forcedRegime == nil {
                 var sum = 0.0
                 for j in 0..<k {
                     let term = transitions[i][j] * weighted[j]

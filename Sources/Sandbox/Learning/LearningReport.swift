@@ -58,7 +58,6 @@ package struct LearningReport: Sendable, Hashable {
         "response faults other than missing, null or retyped fields, error bodies with a success status, cut-short "
             + "bodies and HTML error pages (renamed fields, stale reads, page faults, injections) are not inferred",
         "list filters, ordering and pagination are not inferred: a learned list answers every row of its collection",
-        "schedules (regimes forced at given times) are not inferred; the model is time-homogeneous",
     ]
 
     package static func == (lhs: LearningReport, rhs: LearningReport) -> Bool { lhs.json == rhs.json }
@@ -119,6 +118,7 @@ package struct LearningReport: Sendable, Hashable {
                     if let bic = c.bic {
                         _ = object.updateValue(.double(LatencyFit.rounded(bic, digits: 1)), forKey: "bic")
                     }
+                    _ = object.updateValue(.bool(c.schedule), forKey: "schedule")
                     _ = object.updateValue(c.rejection.map { .string($0) } ?? .null, forKey: "rejected")
                     return .object(object)
                 }),
@@ -130,6 +130,8 @@ package struct LearningReport: Sendable, Hashable {
                     "other_calls_refused": .int(bucket.contradicted),
                 ])
             } ?? .null,
+            "schedule": .array(d.schedule.map { Self.windowJSON($0, regimes: d.regimes) }),
+            "schedule_finding": .string(d.scheduleFinding),
             "regime_details": .array(
                 d.regimes.map { r in
                     var object: JSONObject = ["name": .string(r.name), "calls": .int(r.calls)]
@@ -150,6 +152,19 @@ package struct LearningReport: Sendable, Hashable {
         ])
     }
 
+    /// A schedule window for the JSON report: where it is, which regime it forces, from how many
+    /// calls, and the nearest calls outside it (the edges' resolution).
+    static func windowJSON(_ window: ScheduleInference.Window, regimes: [ServiceDynamics.Regime]) -> JSON {
+        var object: JSONObject = [
+            "regime": .string(regimes[window.regime].name), "from_ms": .int(window.fromMs), "to_ms": .int(window.toMs),
+            "calls": .int(window.calls), "sequences": .int(window.sequences),
+            "share": .double(LatencyFit.rounded(window.share, digits: 4)),
+        ]
+        _ = object.updateValue(window.lastCallBeforeMs.map { .double($0) } ?? .null, forKey: "last_call_before_ms")
+        _ = object.updateValue(window.firstCallAfterMs.map { .double($0) } ?? .null, forKey: "first_call_after_ms")
+        return .object(object)
+    }
+
     /// The report as text.
     package var text: String {
         var lines: [String] = []
@@ -168,8 +183,9 @@ package struct LearningReport: Sendable, Hashable {
             for c in d.candidates {
                 let figures = c.bic.map { "BIC \(DynamicsLearner.figure($0))" } ?? "not fitted"
                 let verdict = c.rejection.map { "rejected: \($0)" } ?? "chosen"
+                let scheduled = c.schedule ? " with the schedule" : ""
                 lines.append(
-                    "  \(c.regimes) regime\(c.regimes == 1 ? "" : "s") (\(c.parameters) parameters): \(figures); \(verdict)"
+                    "  \(c.regimes) regime\(c.regimes == 1 ? "" : "s")\(scheduled) (\(c.parameters) parameters): \(figures); \(verdict)"
                 )
             }
             for (index, r) in d.regimes.enumerated() {
@@ -195,6 +211,7 @@ package struct LearningReport: Sendable, Hashable {
                 let initial = index == d.initialRegime ? " (initial)" : ""
                 lines.append("  regime \(r.name)\(initial): " + parts.joined(separator: "; "))
             }
+            lines.append("  \(d.scheduleFinding)")
             if let timeout = d.timeoutMs { lines.append("  timeout_ms \(timeout) (median latency of timed-out calls)") }
             if let bucket = d.rateLimit {
                 lines.append(

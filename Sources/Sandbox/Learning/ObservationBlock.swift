@@ -11,6 +11,8 @@ package struct ObservationBlock: Sendable {
     package let logLatencies: [Double]
     /// Whether each call's log latency is an emission.
     package let hasLatency: [Bool]
+    /// Each call's forced regime (a schedule window's), or −1 when the chain chooses it.
+    package let forced: [Int]
     /// Where each sequence starts, plus the end of the last (`sequenceCount + 1` entries).
     package let starts: [Int]
     /// The log latencies in ascending order.
@@ -23,24 +25,28 @@ package struct ObservationBlock: Sendable {
         var outcomes: [Int] = []
         var logLatencies: [Double] = []
         var hasLatency: [Bool] = []
+        var forced: [Int] = []
         var starts: [Int] = [0]
         var counts = Array(repeating: 1.0, count: CallObservation.classCount)
         let total = sequences.reduce(0) { $0 + $1.count }
         outcomes.reserveCapacity(total)
         logLatencies.reserveCapacity(total)
         hasLatency.reserveCapacity(total)
+        forced.reserveCapacity(total)
         for sequence in sequences where !sequence.isEmpty {
             for observation in sequence {
                 outcomes.append(observation.outcome ?? -1)
                 if let outcome = observation.outcome { counts[outcome] += 1 }
                 logLatencies.append(observation.logLatency ?? 0)
                 hasLatency.append(observation.logLatency != nil)
+                forced.append(observation.forcedRegime ?? -1)
             }
             starts.append(outcomes.count)
         }
         self.outcomes = outcomes
         self.logLatencies = logLatencies
         self.hasLatency = hasLatency
+        self.forced = forced
         self.starts = starts
         self.sortedLatencies = zip(logLatencies, hasLatency).compactMap { $1 ? $0 : nil }.sorted()
         self.smoothedOutcomeCounts = counts

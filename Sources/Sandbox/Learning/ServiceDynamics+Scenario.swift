@@ -5,8 +5,8 @@ extension ServiceDynamics {
     package static let probabilityDigits = 4
 
     /// The service as a scenario file's `services` entry: `timeout_ms` (when learned), `regimes`
-    /// (latency and `errors`), `initial`, per-call `transitions` and `rate_limit` (when a token
-    /// bucket was inferred).
+    /// (latency and `errors`), `initial`, per-call `transitions`, `schedule` (when windows of a
+    /// forced regime were inferred) and `rate_limit` (when a token bucket was inferred).
     ///
     /// Written errors are the service errors the scenario format has: `server_error`, `timeout`
     /// and `rate_limited` (client errors are the caller's doing, not the service's, and a
@@ -45,12 +45,29 @@ extension ServiceDynamics {
             }
             if !transitions.isEmpty { _ = service.updateValue(.object(transitions), forKey: "transitions") }
         }
+        if !schedule.isEmpty {
+            let windows = schedule.map { window -> JSON in
+                [
+                    "from_ms": .int(window.fromMs), "to_ms": .int(window.toMs),
+                    "regime": .string(regimes[window.regime].name),
+                ]
+            }
+            _ = service.updateValue(.array(windows), forKey: "schedule")
+        }
         if let rateLimit {
             _ = service.updateValue(
                 ["capacity": .int(rateLimit.capacity), "refill_per_s": .double(rateLimit.refillPerSecond)],
                 forKey: "rate_limit")
         }
         return .object(service)
+    }
+
+    /// The observations of `sequence` as this model sees them: calls inside the schedule's
+    /// windows forced to their regime (as the simulator forces them), the others free.
+    package func observations(_ sequence: [RecordedCall]) -> [CallObservation] {
+        let free = sequence.map { CallObservation($0) }
+        guard !schedule.isEmpty else { return free }
+        return ScheduleInference.forcing([free], times: [sequence.map(\.atMs)], windows: schedule)[0]
     }
 
     /// A latency distribution in the scenario format.

@@ -37,6 +37,8 @@ package struct ServiceDynamics: Sendable, Hashable {
         package var bic: Double?
         /// Why it was not chosen (`nil` for the chosen one).
         package var rejection: String?
+        /// Whether it was fitted with the inferred schedule's calls forced (`ScheduleInference`).
+        package var schedule: Bool = false
     }
 
     /// The service's name.
@@ -61,4 +63,10 @@ package struct ServiceDynamics: Sendable, Hashable {
     package var candidates: [Candidate]
     /// Remarks for the report: what the data could not support.
     package var notes: [String]
+    /// The schedule learned: windows of time in which a regime is forced (`regime` indexes
+    /// `regimes`); empty when none was inferred.
+    package var schedule: [ScheduleInference.Window] = []
+    /// What became of the search for a schedule, for the report: the windows and what they
+    /// replaced, or `no schedule: …` and why.
+    package var scheduleFinding: String = "no schedule: not searched"
 }

@@ -23,7 +23,8 @@ struct BaumWelchTests {
             let posterior = model.forwardBackward(sequence)
             logLikelihood += posterior.logLikelihood
             for i in 0..<k {
-                initial[i] += posterior.gamma[0][i]
+                // A forced first call says nothing about the initial regime.
+                if sequence.first?.forcedRegime == nil { initial[i] += posterior.gamma[0][i] }
                 for j in 0..<k { moves[i][j] += posterior.xi[i][j] }
             }
             for (t, observation) in sequence.enumerated() {
@@ -91,6 +92,61 @@ struct BaumWelchTests {
                 }
             }
         }
+    }
+
+    /// `observations()` with a schedule: calls 10 to 17 of every sequence forced to regime 0, and
+    /// every fourth sequence starting forced (calls 0 to 2) to the last regime of a `k`-regime model.
+    static func forcedObservations(regimes k: Int) -> [[CallObservation]] {
+        observations().enumerated().map { s, sequence in
+            sequence.enumerated().map { t, observation in
+                if (10..<18).contains(t) { return observation.forced(to: 0) }
+                if s % 4 == 1 && t < 3 { return observation.forced(to: k - 1) }
+                return observation
+            }
+        }
+    }
+
+    @Test("with forced calls, the fast step still equals the textbook step, for 1 to 4 regimes")
+    func fastStepEqualsReferenceWithForcedCalls() {
+        let fitter = BaumWelch()
+        for k in 1...4 {
+            let sequences = Self.forcedObservations(regimes: k)
+            let block = ObservationBlock(sequences)
+            var model = fitter.start(block, regimes: k, restart: 1)
+            let workspace = BaumWelch.Workspace(calls: block.calls, regimes: k)
+            for _ in 0..<5 {
+                let (fast, fastLikelihood) = fitter.step(model, block, workspace)
+                let (reference, referenceLikelihood) = Self.referenceStep(model, sequences)
+                #expect(Self.close(fastLikelihood, referenceLikelihood), "k \(k): \(fastLikelihood)")
+                #expect(Self.close(fast, reference), "k \(k)")
+                model = fast
+            }
+        }
+    }
+
+    @Test("a forced call is served by its regime, and no move of the chain is counted into it")
+    func forcedCall() {
+        let model = HiddenMarkovModel(
+            initial: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
+            outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), means: [4, 7],
+            variances: [0.2, 0.2])
+        let fast = CallObservation(outcome: .ok, logLatency: 4)
+        // A fast call forced to the slow regime: the slow regime serves it, whatever its evidence.
+        let posterior = model.forwardBackward([fast, fast.forced(to: 1), fast])
+        #expect(posterior.gamma[1] == [0, 1])
+        // No move into the forced call; the move out of it is the slow regime's.
+        #expect(posterior.xi[0] == [0, 0])
+        #expect(abs(posterior.xi[1][0] + posterior.xi[1][1] - 1) < 1e-12)
+        // The likelihood is the emissions' alone across the forced call: the chain did not choose it.
+        let unforced = model.forwardBackward([fast]).logLikelihood
+        let after = model.forwardBackward([fast.forced(to: 1), fast]).logLikelihood
+        let expected =
+            unforced + model.logEmission(fast, in: 1)
+            + DeterministicMath.log(
+                0.2 * DeterministicMath.exp(model.logEmission(fast, in: 0)) + 0.8
+                    * DeterministicMath.exp(model.logEmission(fast, in: 1)))
+        #expect(abs(posterior.logLikelihood - expected) < 1e-9, "\(posterior.logLikelihood) vs \(expected)")
+        #expect(abs(after - (expected - unforced)) < 1e-9)
     }
 
     @Test("a call without evidence leaves the regime to the transitions alone")
