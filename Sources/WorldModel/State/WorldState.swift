@@ -57,9 +57,11 @@ package struct WorldState: Sendable, Hashable {
     /// left out (the trace header pins it). So it costs what the world's shape costs, not what its
     /// data weighs, and a collection no step touched costs a comparison (`_CollectionTerms`).
     package var stateHash: String {
-        var dataDigest = StateDigest.zero
-        for (index, collection) in data.collections.enumerated() {
-            dataDigest.add(collectionTerms.term(of: collection, digest: collection.digest, at: index))
+        let collections = data.collections
+        let dataDigest = collections.withUnsafeBufferPointer { collections in  // No copy of each collection.
+            var sum = StateDigest.zero
+            for index in collections.indices { sum.add(collectionTerms.term(of: collections[index], at: index)) }
+            return sum
         }
         return stateHash(data: dataDigest, idempotency: idempotencyDigest)
     }
@@ -72,13 +74,15 @@ package struct WorldState: Sendable, Hashable {
 
     /// The sum of the collections' terms, settling each collection's digest and term on the way.
     private mutating func settledDataDigest() -> StateDigest {
-        var dataDigest = StateDigest.zero
-        for index in data.collections.indices {
+        for index in data.collections.indices where !data.collections[index].isDigestSettled {
             data[index: index].settleDigest()
-            let collection = data.collections[index]
-            dataDigest.add(collectionTerms.settle(collection, digest: collection.digest, at: index))
         }
-        return dataDigest
+        let collections = data.collections
+        return collections.withUnsafeBufferPointer { collections in
+            var sum = StateDigest.zero
+            for index in collections.indices { sum.add(collectionTerms.settle(collections[index], at: index)) }
+            return sum
+        }
     }
 
     /// `stateHash` by its definition, computed from the rows and responses alone, ignoring every

@@ -21,15 +21,17 @@ struct _CollectionTerms: Sendable, Hashable {
     /// By collection index in the store.
     private var entries: [Entry] = []
 
-    /// The term of `collection` (at `index` in the store) with `digest`, its current digest:
-    /// the remembered one when it still applies, computed otherwise.
-    func term(of collection: EntityCollection, digest: StateDigest, at index: Int) -> StateDigest {
+    /// The term of `collection` (at `index` in the store): the remembered one when it still
+    /// applies, computed otherwise.
+    func term(of collection: EntityCollection, at index: Int) -> StateDigest {
+        let digest = collection.digest
         if index < entries.count, entries[index].matches(collection, digest: digest) { return entries[index].term }
         return Self.computeTerm(of: collection, digest: digest)
     }
 
-    /// Like `term(of:digest:at:)`, remembering a term it had to compute.
-    mutating func settle(_ collection: EntityCollection, digest: StateDigest, at index: Int) -> StateDigest {
+    /// Like `term(of:at:)`, remembering a term it had to compute.
+    mutating func settle(_ collection: EntityCollection, at index: Int) -> StateDigest {
+        let digest = collection.digest
         if index < entries.count, entries[index].matches(collection, digest: digest) { return entries[index].term }
         let entry = Entry(
             name: collection.name, digest: digest, nextID: collection.nextIDNumber,
