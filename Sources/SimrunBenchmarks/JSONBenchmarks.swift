@@ -2,7 +2,8 @@ import Foundation
 import WorldModel
 
 /// JSON parse and canonical-serialize benchmarks, each paired with Foundation's
-/// `JSONSerialization` on the same input.
+/// `JSONSerialization` on the same input, and SHA-256 of the 1 MB input's canonical bytes
+/// against serializing them.
 ///
 /// Inputs are generated deterministically: a ~200-byte object and a ~1 MB array of records,
 /// written with keys in insertion (unsorted) order so canonical serialization has to sort.
@@ -42,6 +43,17 @@ package enum JSONBenchmarks {
                     "canonical serialize \(label), simrun vs JSONSerialization(.sortedKeys)", candidate: writeSimrun,
                     baseline: writeFoundation),
             ]
+        }
+        // SHA-256 of the canonical bytes (what a scenario's fingerprint and every row's digest
+        // term hash) against writing them: hashing should cost no more than serializing.
+        if let (label, bytes) = inputs.last, let value = try? JSON(parsing: bytes) {
+            let canonical = value.canonicalBytes
+            let hashName = "SHA-256 of \(label), canonical (\(canonical.count) bytes)"
+            benchmarks.append(Benchmark(hashName) { blackHole(SHA256.hash(canonical)) })
+            comparisons.append(
+                BenchmarkComparison(
+                    "SHA-256 vs canonical serialize of \(label)", candidate: hashName,
+                    baseline: "canonical \(label) (simrun)"))
         }
         return BenchmarkGroup("json", benchmarks: benchmarks, comparisons: comparisons)
     }

@@ -108,15 +108,20 @@ struct ReplayInputTests {
         #expect(second.stderr.contains("the trace names scenario 'crm-refund', but scenarios/billing-outage.json"))
     }
 
-    @Test("a trace of format version 1 (the whole-state hash) is refused by version, not reported as divergent")
-    func versionOne() throws {
+    @Test(
+        "a trace of format version 1 or 2 (earlier state hashes) is refused by version, not reported as divergent",
+        arguments: [1, 2])
+    func earlierVersion(version: Int) throws {
         let (lines, scratch) = try Self.recordedLines()
         defer { scratch.remove() }
-        let header = lines[0].replacingOccurrences(of: #""version":2"#, with: #""version":1"#)
-        let file = try scratch.write("v1.jsonl", ([header] + lines.dropFirst()).joined(separator: "\n") + "\n")
+        let header = lines[0].replacingOccurrences(of: #""version":3"#, with: "\"version\":\(version)")
+        #expect(header != lines[0])
+        let file = try scratch.write("v\(version).jsonl", ([header] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let result = try SimrunProcess.run(["replay", file])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("trace format version 1 is not supported; this simrun reads version 2"))
+        #expect(
+            result.stderr.contains("trace format version \(version) is not supported; this simrun reads version 3 ("))
+        #expect(result.stderr.contains("record the episode again"))
         #expect(!result.stderr.contains("diverge") && !result.stdout.contains("diverge"))
     }
 
@@ -125,13 +130,13 @@ struct ReplayInputTests {
         let (lines, scratch) = try Self.recordedLines()
         defer { scratch.remove() }
         let header = lines[0].replacingOccurrences(
-            of: #""version":2"#, with: #""version":1000000000000000000000000000000"#)
+            of: #""version":3"#, with: #""version":1000000000000000000000000000000"#)
         let file = try scratch.write("v.jsonl", ([header] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let result = try SimrunProcess.run(["replay", file])
         #expect(result.status == 2)
         #expect(
             result.stderr
-                == "simrun replay: \(file): trace format version 1000000000000000000000000000000 is not supported; this simrun reads version 2\n"
+                == "simrun replay: \(file): trace format version 1000000000000000000000000000000 is not supported; this simrun reads version 3\n"
         )
     }
 

@@ -53,7 +53,7 @@ struct TraceTests {
         }
         #expect(
             lines[0]
-                == #"{"agent":"robust","engine":"0.1.0","faults":{"mode":"overlay","overlay_path":"faults/lossy.json","overlay_sha256":"\#(RecordFixtures.hashB)"},"format":"simrun-trace","policy":{"approvals":"auto","scopes":["billing:read","billing:write"]},"scenario":{"name":"crm-refund","path":"scenarios/crm-refund.json","sha256":"\#(RecordFixtures.hashA)"},"seed":7,"think_time":"explicit","trial":1,"type":"header","version":2}"#
+                == #"{"agent":"robust","engine":"0.1.0","faults":{"mode":"overlay","overlay_path":"faults/lossy.json","overlay_sha256":"\#(RecordFixtures.hashB)"},"format":"simrun-trace","policy":{"approvals":"auto","scopes":["billing:read","billing:write"]},"scenario":{"name":"crm-refund","path":"scenarios/crm-refund.json","sha256":"\#(RecordFixtures.hashA)"},"seed":7,"think_time":"explicit","trial":1,"type":"header","version":3}"#
         )
         #expect(
             lines[1].hasPrefix(
@@ -204,22 +204,30 @@ struct TraceTests {
         let good = try writeSample(to: RecordFixtures.temporaryPath(), steps: 1)
         let lines = good.records.map { String(decoding: $0.line, as: UTF8.self) }
 
-        let newer = lines[0].replacingOccurrences(of: #""version":2"#, with: #""version":3"#)
-        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: "3", supported: 2)) {
+        let newer = lines[0].replacingOccurrences(of: #""version":3"#, with: #""version":4"#)
+        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: "4", supported: 3)) {
             try Trace(bytes: Array((newer + lines[1]).utf8), source: "t")
         }
         #expect(
-            "\(TraceReadError.unsupportedVersion(path: "t", found: "3", supported: 2))"
-                == "t: trace format version 3 is not supported; this simrun reads version 2")
+            "\(TraceReadError.unsupportedVersion(path: "t", found: "4", supported: 3))"
+                == "t: trace format version 4 is not supported; this simrun reads version 3")
 
-        // Version 1 hashed the state another way: refused by version, not replayed as divergent.
-        let older = lines[0].replacingOccurrences(of: #""version":2"#, with: #""version":1"#)
-        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: "1", supported: 2)) {
+        // Versions 1 and 2 hashed the state other ways: refused by version, not replayed as divergent.
+        let oldest = lines[0].replacingOccurrences(of: #""version":3"#, with: #""version":1"#)
+        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: "1", supported: 3)) {
+            try Trace(bytes: Array((oldest + lines[1]).utf8), source: "t")
+        }
+        #expect(
+            "\(TraceReadError.unsupportedVersion(path: "t", found: "1", supported: 3))"
+                == "t: trace format version 1 is not supported; this simrun reads version 3 (version 1 hashed the whole state, version 3 hashes digests kept up to date on write: record the episode again)"
+        )
+        let older = lines[0].replacingOccurrences(of: #""version":3"#, with: #""version":2"#)
+        #expect(throws: TraceReadError.unsupportedVersion(path: "t", found: "2", supported: 3)) {
             try Trace(bytes: Array((older + lines[1]).utf8), source: "t")
         }
         #expect(
-            "\(TraceReadError.unsupportedVersion(path: "t", found: "1", supported: 2))"
-                == "t: trace format version 1 is not supported; this simrun reads version 2 (version 1 hashed the whole state, version 2 hashes digests kept per collection: record the episode again)"
+            "\(TraceReadError.unsupportedVersion(path: "t", found: "2", supported: 3))"
+                == "t: trace format version 2 is not supported; this simrun reads version 3 (version 2 hashed a JSON document of the state's digests and the services' configuration, version 3 hashes the digests and the few values a step changes: record the episode again)"
         )
 
         #expect(throws: TraceReadError.missingHeader(path: "t", line: 1, found: "step")) {

@@ -15,8 +15,10 @@ struct LargeWorldBenchmarksTests {
         let group = LargeWorldBenchmarks.group(
             directory: ProjectPaths.scenarios, rowCounts: [1_000], loadRows: 2_000, largeWorldCharges: 2_000)
         let names = group.benchmarks.map(\.name)
-        #expect(names.count == 15)
+        #expect(names.count == 17)
         #expect(names.contains("traced get (crm-refund, 2k charges, ~0.2 MB data)"))
+        #expect(names.contains("state hash of trace format 3 (crm-refund, 10 KB data)"))
+        #expect(names.contains("state hash of trace format 3 (crm-refund, 2k charges, ~0.2 MB data)"))
         #expect(names.contains("call of a traced 8000-call session, a write every fourth (crm-refund)"))
         #expect(names.contains("list with an equality filter, 20 of 1k charges"))
         #expect(names.contains("reset + delete by key (1k charges)"))

@@ -33,17 +33,78 @@ struct StateEncodingTests {
         #expect(state.wholeStateHash == SHA256.hexDigest(Array(expected.utf8)))
     }
 
-    @Test("the state hash is the SHA-256 of the documented digest document (trace format 2)")
+    @Test("the state hash is the SHA-256 of the documented bytes (trace format 3), pinned")
     func pinnedDigestHash() throws {
-        let state = try Self.state()
+        var state = try Self.state()
         // One row: the collection's digest is the SHA-256 of `[null,ROW]` itself.
         #expect(
             SHA256.hexDigest(Array(#"[null,{"id":"T-1","status":"open"}]"#.utf8))
                 == "a0b77c7ff3b3cdd6327387a837758cd34233fc8a7bddcdb36dcb0b5921eec31d")
-        let expected =
-            #"{"data":{"tickets":{"digest":"a0b77c7ff3b3cdd6327387a837758cd34233fc8a7bddcdb36dcb0b5921eec31d","last_created":null,"next_id":1}},"idempotency":"0000000000000000000000000000000000000000000000000000000000000000","now_ms":1234,"services":[{"bucket":"TokenBucket(capacity: 3, refillMilliTokensPerSecond: 500, levelMicroTokens: 2000000, lastUpdateMs: 100)","calls":2,"regime":1}],"tool_calls":[2,0]}"#
-        #expect(state.stateHash == SHA256.hexDigest(Array(expected.utf8)))
+        // Computed by a separate implementation of docs/trace-format.md (Python's hashlib): the
+        // collection's term is SHA-256(07 "tickets" DIGEST 01 00); the state's bytes are
+        // TERM, 32 zero bytes (no idempotent responses), now 1234 (d2 09), the service's regime 1,
+        // calls 2, bucket level 2000000 (80 89 7a) and last refill 100 (64), the tools' calls 2, 0.
+        let bytes = Self.hexBytes(
+            "bce3bc119499fb4e3f32e94712e326a51ccbcd9a32706624ffaf861ee1442453" + String(repeating: "00", count: 32)
+                + "d209010280897a640200")
+        #expect(SHA256.hexDigest(bytes) == "654c04c4ef25ae84a6fee70cb5b0097010ed102f2cd7510b8b3ab370eb8853bc")
+        #expect(state.stateHash == "654c04c4ef25ae84a6fee70cb5b0097010ed102f2cd7510b8b3ab370eb8853bc")
         #expect(state.stateHashFromScratch == state.stateHash)
+        #expect(state.settledStateHash() == state.stateHash)
+    }
+
+    @Test("the state hash covers each collection's name, id counter and last created id, and the idempotency digest")
+    func definitionByHand() throws {
+        var state = try Self.state()
+        try state.data.add(EntityCollection(name: "notes", rows: []))
+        try state.data.modify("notes") { notes throws(EntityStoreError) in
+            let id = notes.generateID()
+            try notes.insert(["id": .string(id), "text": "hi"])
+        }
+        state.remember(Response(status: 200, body: ["ok": true]), forKey: "tool\u{0}k")
+        // The bytes, written out by hand from docs/trace-format.md.
+        func uint(_ value: UInt64) -> [UInt8] {
+            var rest = value
+            var out: [UInt8] = []
+            while rest >= 0x80 {
+                out.append(UInt8(rest & 0x7F) | 0x80)
+                rest >>= 7
+            }
+            return out + [UInt8(rest)]
+        }
+        func text(_ value: String) -> [UInt8] { uint(UInt64(value.utf8.count)) + Array(value.utf8) }
+        func digestBytes(_ digest: StateDigest) -> [UInt8] { Self.hexBytes(digest.hex) }
+        func term(_ bytes: [UInt8]) -> StateDigest { StateDigest(hashing: bytes) }
+        let tickets = try #require(state.data["tickets"])
+        let notes = try #require(state.data["notes"])
+        #expect(notes.lastCreatedID == "NT-1")
+        var data = term(text("tickets") + digestBytes(tickets.digestFromScratch) + uint(1) + [0])
+        data.add(term(text("notes") + digestBytes(notes.digestFromScratch) + uint(2) + [1] + text("NT-1")))
+        let idempotency = term(
+            Array(JSON.array(["tool\u{0}k", Response(status: 200, body: ["ok": true]).json]).canonicalBytes))
+        let bytes =
+            digestBytes(data) + digestBytes(idempotency) + uint(1234) + uint(1) + uint(2) + uint(2_000_000) + uint(100)
+            + uint(2) + uint(0)
+        let expected = SHA256.hexDigest(bytes)
+        #expect(state.stateHash == expected)
+        #expect(state.stateHashFromScratch == expected)
+        #expect(state.settledStateHash() == expected)
+        // The values a step changes count.
+        var later = state
+        later.now += 1
+        #expect(later.settledStateHash() != expected)
+        var called = state
+        called.services[0].calls += 1
+        #expect(called.settledStateHash() != expected)
+        #expect(called.stateHash == called.stateHashFromScratch)
+    }
+
+    /// The bytes of a string of hex digits.
+    static func hexBytes(_ hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map {
+            UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+        }
     }
 
     @Test("a collection digest follows every write (insert, replace, remove) and depends on the order")

@@ -5,7 +5,7 @@ import WorldModel
 /// A recorded episode: the header, every step in order, the answers the agent abandoned, and
 /// the verdict if the episode finished.
 ///
-/// The file format (version 2) is JSON Lines: one canonical JSON object per line, each ending
+/// The file format (version 3) is JSON Lines: one canonical JSON object per line, each ending
 /// with a line feed; the header first, then steps numbered from 1 (each cancellation line after
 /// the step it names), then at most one verdict.
 /// A trace of an episode that crashed has no verdict; its last line may be cut short.

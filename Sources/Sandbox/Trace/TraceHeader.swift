@@ -4,7 +4,7 @@ import WorldModel
 /// The first line of a trace: what was run, so that the episode can be replayed exactly.
 ///
 /// JSON form (keys sorted by the canonical serializer):
-/// `{"type":"header","format":"simrun-trace","version":2,"engine":"0.1.0",
+/// `{"type":"header","format":"simrun-trace","version":3,"engine":"0.1.0",
 ///   "scenario":{"name","path","sha256"[,"world":{"path","sha256"}]},"seed":7,"agent":"robust","trial":1,
 ///   "faults":{"mode":"scenario","overlay_path":null,"overlay_sha256":null},
 ///   "policy":{"approvals":"auto","scopes":null},"think_time":"measured"}`
@@ -12,9 +12,10 @@ public struct TraceHeader: Sendable, Hashable {
     /// The value of the header's `format` member.
     public static let format = "simrun-trace"
     /// The trace format version this build writes and reads. Version 2 changed the state hash
-    /// to the digest document of docs/trace-format.md ("The state hash"); version 1 traces are
-    /// refused by name, since their hashes would all look divergent.
-    public static let currentVersion = 2
+    /// to a JSON document of per-collection digests, version 3 to a SHA-256 of about a hundred
+    /// bytes (docs/trace-format.md, "The state hash"); traces of versions 1 and 2 are refused by
+    /// name, since their hashes would all look divergent.
+    public static let currentVersion = 3
 
     /// The scenario an episode ran, identified by content.
     public struct Scenario: Sendable, Hashable {

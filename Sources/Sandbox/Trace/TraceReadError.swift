@@ -53,9 +53,15 @@ public enum TraceReadError: Error, Sendable, Hashable, CustomStringConvertible {
             return "not a simrun trace: \(reason)"
         case .unsupportedVersion(_, let found, let supported):
             let hint =
-                found == "1"
-                ? " (version 1 hashed the whole state, version 2 hashes digests kept per collection: record the episode again)"
-                : ""
+                switch found {
+                case "1":
+                    " (version 1 hashed the whole state, version 3 hashes digests kept up to date on write:"
+                        + " record the episode again)"
+                case "2":
+                    " (version 2 hashed a JSON document of the state's digests and the services' configuration,"
+                        + " version 3 hashes the digests and the few values a step changes: record the episode again)"
+                default: ""
+                }
             return "trace format version \(found) is not supported; this simrun reads version \(supported)\(hint)"
         case .missingHeader(_, let line, let found):
             return "line \(line): expected the trace header first, found a \(found) record"

@@ -267,6 +267,9 @@ package struct EntityCollection: Sendable, Hashable {
         return sum
     }
 
+    /// Whether every row's term is in the digest (no row written since the last `settleDigest()`).
+    package var isDigestSettled: Bool { digests.unsettled.isEmpty }
+
     /// Computes the terms of the rows written since the last call, so that reading `digest`
     /// costs nothing more until the next write (a traced step settles after each call).
     package mutating func settleDigest() {

@@ -19,16 +19,16 @@ package struct StateDigest: Sendable, Hashable {
 
     /// The term for `bytes`: their SHA-256 read as four big-endian lanes.
     package init(hashing bytes: [UInt8]) {
-        let digest = SHA256.hash(bytes)
-        func word(_ start: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for index in start..<start + 8 { value = value << 8 | UInt64(digest[index]) }
-            return value
-        }
-        lane0 = word(0)
-        lane1 = word(8)
-        lane2 = word(16)
-        lane3 = word(24)
+        var hasher = SHA256()
+        hasher.update(bytes)
+        (lane0, lane1, lane2, lane3) = hasher.finalizeLanes()
+    }
+
+    /// The term for the bytes of `buffer` (see `init(hashing:)`).
+    package init(hashing buffer: UnsafeRawBufferPointer) {
+        var hasher = SHA256()
+        hasher.update(buffer: buffer)
+        (lane0, lane1, lane2, lane3) = hasher.finalizeLanes()
     }
 
     /// Adds `term` (lane by lane, modulo 2^64).
@@ -45,6 +45,15 @@ package struct StateDigest: Sendable, Hashable {
         lane1 &-= term.lane1
         lane2 &-= term.lane2
         lane3 &-= term.lane3
+    }
+
+    /// The four lanes as 32 bytes, lane 0 first, each big-endian (the bytes of a SHA-256 when
+    /// the digest is one term): the form the state hash of trace format 3 hashes.
+    package func store(to pointer: UnsafeMutableRawPointer) {
+        pointer.storeBytes(of: lane0.bigEndian, as: UInt64.self)
+        pointer.storeBytes(of: lane1.bigEndian, toByteOffset: 8, as: UInt64.self)
+        pointer.storeBytes(of: lane2.bigEndian, toByteOffset: 16, as: UInt64.self)
+        pointer.storeBytes(of: lane3.bigEndian, toByteOffset: 24, as: UInt64.self)
     }
 
     /// The four lanes as 64 lowercase hex digits, lane 0 first, each big-endian.

@@ -17,6 +17,8 @@ package struct WorldState: Sendable, Hashable {
     /// The sum (`StateDigest`) over remembered responses of the SHA-256 of the canonical JSON
     /// `[KEY, RESPONSE]`: their part of the state hash, kept up to date on write.
     package private(set) var idempotencyDigest: StateDigest
+    /// Each collection's term of the state hash as last computed (derived: not part of equality).
+    private var collectionTerms = _CollectionTerms()
 
     /// Creates a state.
     package init(data: EntityStore, now: Int64 = 0, services: [ServiceState], toolCalls: [Int]) {
@@ -26,6 +28,9 @@ package struct WorldState: Sendable, Hashable {
         self.toolCalls = toolCalls
         idempotentResponses = [:]
         idempotencyDigest = .zero
+        // A world's initial state is made once and copied into every episode: computing the
+        // terms now spares each episode's first traced step from doing it.
+        _ = settledDataDigest()
     }
 
     /// Remembers `response` for the idempotency `key` (replacing what was remembered for it).
@@ -45,95 +50,67 @@ package struct WorldState: Sendable, Hashable {
     package var dataHash: String { SHA256.hexDigest(data.json.canonicalBytes) }
 
     /// SHA-256 (hex) of everything observable about the latent state: data, id counters, clock,
-    /// regimes, buckets, call counters and remembered idempotent responses (trace format 2,
-    /// docs/trace-format.md, "The state hash"). It hashes a small document of the digests each
-    /// collection and the idempotency memory keep up to date on write, so it costs what the
-    /// world's shape costs (collections, services, tools), not what its data weighs.
+    /// regimes, buckets, call counters and remembered idempotent responses (trace format 3,
+    /// docs/trace-format.md, "The state hash"). It hashes about a hundred bytes: the sum of the
+    /// collections' terms (each from the digest the collection keeps up to date on write), the
+    /// idempotency digest, and the few numbers a step changes; the scenario's configuration is
+    /// left out (the trace header pins it). So it costs what the world's shape costs, not what its
+    /// data weighs, and a collection no step touched costs a comparison (`_CollectionTerms`).
     package var stateHash: String {
-        // The document of `hashDocument`, written byte by byte: no JSON values to build.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128 + 128 * data.collections.count + 128 * services.count + 8 * toolCalls.count)
-        JSON.append("{\"data\":{", to: &bytes)
         let collections = data.collections
-        let order = collections.indices.sorted {
-            collections[$0].name.utf8.lexicographicallyPrecedes(collections[$1].name.utf8)
+        let dataDigest = collections.withUnsafeBufferPointer { collections in  // No copy of each collection.
+            var sum = StateDigest.zero
+            for index in collections.indices { sum.add(collectionTerms.term(of: collections[index], at: index)) }
+            return sum
         }
-        for (offset, index) in order.enumerated() {
-            let collection = collections[index]
-            if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSON.writeEscaped(collection.name, into: &bytes)
-            JSON.append(":{\"digest\":", to: &bytes)
-            collection.digest.writeHex(into: &bytes)
-            JSON.append(",\"last_created\":", to: &bytes)
-            if let id = collection.lastCreatedID {
-                JSON.writeEscaped(id, into: &bytes)
-            } else {
-                JSON.append("null", to: &bytes)
-            }
-            JSON.append(",\"next_id\":", to: &bytes)
-            JSONNumber.writeInteger(Int64(collection.nextIDNumber), into: &bytes)
-            bytes.append(UInt8(ascii: "}"))
-        }
-        JSON.append("},\"idempotency\":", to: &bytes)
-        idempotencyDigest.writeHex(into: &bytes)
-        JSON.append(",\"now_ms\":", to: &bytes)
-        JSONNumber.writeInteger(now, into: &bytes)
-        JSON.append(",\"services\":", to: &bytes)
-        JSON.array(services.map(\.json)).writeCanonical(into: &bytes)
-        JSON.append(",\"tool_calls\":[", to: &bytes)
-        for (offset, calls) in toolCalls.enumerated() {
-            if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONNumber.writeInteger(Int64(calls), into: &bytes)
-        }
-        JSON.append("]}", to: &bytes)
-        return SHA256.hexDigest(bytes)
+        return stateHash(data: dataDigest, idempotency: idempotencyDigest)
     }
 
-    /// `stateHash` after settling every collection's digest (`EntityCollection.settleDigest`):
-    /// what a traced step calls, so the next hash pays only for the rows written after it.
+    /// `stateHash` after settling every collection's digest (`EntityCollection.settleDigest`) and
+    /// term: what a traced step calls, so the next hash pays only for what is written after it.
     package mutating func settledStateHash() -> String {
-        for index in data.collections.indices { data[index: index].settleDigest() }
-        return stateHash
+        stateHash(data: settledDataDigest(), idempotency: idempotencyDigest)
+    }
+
+    /// The sum of the collections' terms, settling each collection's digest and term on the way.
+    private mutating func settledDataDigest() -> StateDigest {
+        for index in data.collections.indices where !data.collections[index].isDigestSettled {
+            data[index: index].settleDigest()
+        }
+        let collections = data.collections
+        return collections.withUnsafeBufferPointer { collections in
+            var sum = StateDigest.zero
+            for index in collections.indices { sum.add(collectionTerms.settle(collections[index], at: index)) }
+            return sum
+        }
     }
 
     /// `stateHash` by its definition, computed from the rows and responses alone, ignoring every
-    /// digest kept up to date on write (tests compare the two after every step).
+    /// digest and term kept up to date on write (tests compare the two after every step).
     package var stateHashFromScratch: String {
         var idempotency = StateDigest.zero
         for (key, response) in idempotentResponses {  // A sum: the order does not matter.
             idempotency.add(Self.idempotencyTerm(key: key, response: response))
         }
-        return SHA256.hexDigest(
-            hashDocument(collectionDigest: \.digestFromScratch, idempotency: idempotency).canonicalBytes)
+        var dataDigest = StateDigest.zero
+        for collection in data.collections {  // A sum: the order does not matter.
+            dataDigest.add(
+                StateHashEncoder.collectionTerm(
+                    name: collection.name, digest: collection.digestFromScratch, nextID: collection.nextIDNumber,
+                    lastCreatedID: collection.lastCreatedID))
+        }
+        return stateHash(data: dataDigest, idempotency: idempotency)
+    }
+
+    /// The state hash with the collections' part `data` and the idempotency part `idempotency`.
+    private func stateHash(data: StateDigest, idempotency: StateDigest) -> String {
+        StateHashEncoder.stateHash(
+            data: data, idempotency: idempotency, now: now, services: services, toolCalls: toolCalls)
     }
 
     /// SHA-256 (hex) of the canonical JSON of the whole latent state (`json`): the state hash of
     /// trace format 1, kept as the baseline the benchmarks measure the digests against.
     package var wholeStateHash: String { SHA256.hexDigest(json.canonicalBytes) }
-
-    /// The state hash document with each collection's digest read by `collectionDigest`:
-    /// `{"data": {NAME: {"digest", "last_created", "next_id"}}, "idempotency", "now_ms",
-    /// "services", "tool_calls"}`, whose canonical bytes the state hash is the SHA-256 of.
-    private func hashDocument(collectionDigest: (EntityCollection) -> StateDigest, idempotency: StateDigest)
-        -> JSON
-    {
-        var collections = JSONObject(minimumCapacity: data.collections.count)
-        for collection in data.collections {
-            collections[collection.name] = [
-                "digest": .string(collectionDigest(collection).hex),
-                "last_created": collection.lastCreatedID.map(JSON.string) ?? .null,
-                "next_id": .int(Int64(collection.nextIDNumber)),
-            ]
-        }
-        let document: JSON = [
-            "data": .object(collections),
-            "idempotency": .string(idempotency.hex),
-            "now_ms": .int(now),
-            "services": .array(services.map(\.json)),
-            "tool_calls": .array(toolCalls.map { .int(Int64($0)) }),
-        ]
-        return document
-    }
 
     /// The latent state as JSON (for hashes, traces and `--state-at`).
     package var json: JSON {
@@ -167,7 +144,8 @@ package struct ServiceState: Sendable, Hashable {
         self.calls = calls
     }
 
-    /// Spelled out field by field (docs/trace-format.md, "The state hash").
+    /// Spelled out field by field, for the whole-state JSON (`WorldState.json`: `--state-at`,
+    /// the state hash of trace format 1; docs/trace-format.md, "The state hash").
     var json: JSON {
         var object: JSONObject = ["regime": .int(regime), "calls": .int(calls)]
         if let bucket { object["bucket"] = .string(bucket.stateText) }

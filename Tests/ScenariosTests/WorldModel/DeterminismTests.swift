@@ -32,12 +32,12 @@ struct DeterminismTests {
     }
 
     /// Digests recorded before the transition/decoder split; a change means observable behaviour
-    /// changed. Re-pinned once for trace format 2's state hash (the transcript holds state
-    /// hashes): with the format 1 hash (`wholeStateHash`) the transcripts still give the earlier
-    /// pins 6c438ccb… and ce90ac4b….
+    /// changed. Re-pinned for trace format 2's state hash and again for format 3's (the
+    /// transcript holds state hashes): with the format 1 hash (`wholeStateHash`) the transcripts
+    /// still give the earlier pins 6c438ccb… and ce90ac4b….
     static let pinned = [
-        "d3da71eb54040a117f75bb638caccce5697ae3d944002ddc3b744a4671de9dcc",
-        "5daacde9b9f2b03bb4794eb92e5eacda1847109fa74be2637949a4e7bf499b30",
+        "0d98ee9856227e3b1049e25fc262dfe296716c0be7e0a77455f93f405f448a69",
+        "793f2423db8cb443ca52f8a106772425e797cf106f82890d75a0e3bf887af6ee",
     ]
 }
 

@@ -59,9 +59,13 @@ struct ShortcutDifferential {
         }
         // The digests kept up to date on write, against the definition, after every call: settled
         // after every call on the side with shortcuts (as a traced episode does), never on the other.
+        // The side without settling reads each collection's term of the hash through the terms
+        // remembered for the initial state, so a stale one must be noticed and computed again;
+        // the settled side's remembered terms are read again after settling.
         let settled = fastState.settledStateHash()
         for (label, kept, state) in [
-            ("settled", settled, fastState), ("unsettled", generalState.stateHash, generalState),
+            ("settled", settled, fastState), ("settled, read again", fastState.stateHash, fastState),
+            ("unsettled", generalState.stateHash, generalState),
         ] {
             let scratch = state.stateHashFromScratch
             if kept != scratch {
