@@ -22,7 +22,7 @@ struct BenchmarkTargetsTests {
     func shippedParses() throws {
         let shipped = try BenchmarkTargets.shipped()
         #expect(shipped == (try BenchmarkTargets.load(contentsOf: ProjectPaths.thresholds)))
-        #expect(shipped.ratios.count == 10)
+        #expect(shipped.ratios.count == 11)
         #expect(shipped.absolute.count == 14)
         let fullStep = shipped.absolute.first { $0.threshold.benchmark.hasPrefix("full step") }
         #expect(fullStep?.threshold.minimumOperationsPerSecond == 200_000)

@@ -17,7 +17,9 @@ struct Catalog {
             var previousKeys: [String] = []
             for row in collection.rows {
                 // Rows of a collection mostly share their keys: look at each new set of keys once.
-                if row.keys.elementsEqual(previousKeys, by: { $0.utf8.elementsEqual($1.utf8) }) { continue }
+                // (`==` may call keys equal that differ in bytes, but `contains` below would too;
+                // parsed rows with the same keys share one array, which `==` sees at once.)
+                if row.keys == previousKeys { continue }
                 for key in row.keys where !fields.contains(key) { fields.append(key) }
                 previousKeys = row.keys
             }

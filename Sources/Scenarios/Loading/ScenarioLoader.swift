@@ -53,8 +53,8 @@ public enum ScenarioLoader {
         }
         var reader = ScenarioReader(file: file)
         reader.hasWorld = world != nil
-        let scenario = reader.readScenario(merged)
-        guard reader.issues.isEmpty, var scenario else {
+        let (read, identity) = Self.read(merged, with: &reader, identifying: document)
+        guard reader.issues.isEmpty, var scenario = read else {
             let issues =
                 reader.issues.isEmpty
                 ? [ScenarioIssue(file: file, path: "", message: "the scenario could not be read")]
@@ -63,11 +63,49 @@ public enum ScenarioLoader {
         }
         // The identity is the scenario's own file's, hashed once (a world file's members are not
         // part of it), streamed so a large file is not serialized a second time in memory.
-        scenario.sha256 = document.canonicalSHA256
+        scenario.sha256 = identity ?? document.canonicalSHA256
         if let world {
             scenario.worldFile = WorldFileReference(path: world.path, sha256: world.sha256)
         }
         return scenario
+    }
+
+    /// How many rows of data make a scenario large enough to load on several threads: below it,
+    /// starting threads costs more than it saves.
+    static let concurrentLoadRows = 20_000
+
+    /// Spreads independent parts of loading a large scenario over the cores (Dispatch's
+    /// `concurrentPerform`); every part is a pure computation, so the scenario is the same.
+    static let concurrently: ConcurrentPerform = { iterations, body in
+        DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+    }
+
+    /// Reads `merged` with `reader`; for a document with at least `concurrentLoadRows` rows of
+    /// data, meanwhile computes on another thread the SHA-256 of `document` (the scenario's
+    /// identity), returned beside the scenario (nil for a smaller one: its identity is computed
+    /// once it has loaded without issues).
+    private static func read(_ merged: JSON, with reader: inout ScenarioReader, identifying document: JSON)
+        -> (Scenario?, String?)
+    {
+        var rows = 0
+        for collection in merged["data"]?.objectValue?.values ?? [] { rows += collection.arrayValue?.count ?? 0 }
+        guard rows >= concurrentLoadRows else { return (reader.readScenario(merged), nil) }
+        final class Parts: @unchecked Sendable {  // Each part writes its own member.
+            var reader: ScenarioReader
+            var scenario: Scenario?
+            var identity: String?
+            init(_ reader: ScenarioReader) { self.reader = reader }
+        }
+        let parts = Parts(reader)
+        concurrently(2) { part in
+            if part == 0 {
+                parts.identity = document.canonicalSHA256
+            } else {
+                parts.scenario = parts.reader.readScenario(merged)
+            }
+        }
+        reader = parts.reader
+        return (parts.scenario, parts.identity)
     }
 
     /// Applies a fault selection to a scenario that still has its own fault rules, and records
@@ -170,7 +208,7 @@ extension ScenarioReader {
         // Names as declared, so a service or tool with its own mistakes does not also make every
         // reference to it an "unknown" one.
         let serviceNames = root["services"]?.objectValue?.keys ?? []
-        var catalog = Catalog(data: data, services: serviceNames)
+        var catalog = Catalog(data: data.map { ($0.name, $0.rows) }, services: serviceNames)
         catalog.servicesDeclared = root["services"] != nil
         catalog.collectFields(fromTools: root["tools"]?.arrayValue ?? [])
         catalog.tools = root["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
@@ -181,9 +219,12 @@ extension ScenarioReader {
         let solution = readSolution(root["solution"], catalog: catalog)
 
         guard issues.isEmpty else { return nil }
-        let store: EntityStore
+        var store = EntityStore()
         do throws(EntityStoreError) {
-            store = try EntityStore(data.map { ($0.name, $0.rows) })
+            for collection in data {
+                guard let built = collection.built else { preconditionFailure("data.\(collection.name) was not built") }
+                try store.add(built)
+            }
         } catch {
             report("data", error.description)
             return nil
@@ -232,48 +273,70 @@ extension ScenarioReader {
         return ScenarioTask(instruction: instruction, maxSteps: Int(maxSteps), deadlineMs: deadline)
     }
 
-    mutating func readData(_ value: JSON?) -> [(name: String, rows: [JSONObject])] {
+    /// The collections under `data`, each with its rows and, when its rows are all valid
+    /// objects, the collection built from them (`built`; nil otherwise).
+    ///
+    /// One pass over the rows checks each is an object with a string id and collects it; the
+    /// collection is built from them in bulk, which finds repeated ids without a set of them;
+    /// only when it finds one are the rows scanned again to report every repeat at its path.
+    mutating func readData(_ value: JSON?) -> [(name: String, rows: [JSONObject], built: EntityCollection?)] {
         guard let value else { return [] }
         guard case .object(let data) = value else {
             report("data", "expected an object of collections (name → array of rows), found \(Self.describe(value))")
             return []
         }
-        var collections: [(name: String, rows: [JSONObject])] = []
+        var collections: [(name: String, rows: [JSONObject], built: EntityCollection?)] = []
         for (name, rowsValue) in data.members {
             let path = Self.join("data", name)
             checkIdentifier(name, path, what: "a collection name")
             guard let rows = array(rowsValue, path) else {
-                collections.append((name, []))  // still a declared name: references to it are not "unknown"
+                collections.append((name, [], nil))  // still a declared name: references to it are not "unknown"
                 continue
             }
             var objects: [JSONObject] = []
             objects.reserveCapacity(rows.count)
-            // Ids compare by their UTF-8 bytes, as the entity store does (`é` and `e` + U+0301 differ).
-            var seen: Set<_JSONKey> = []
-            seen.reserveCapacity(rows.count)
+            var valid = true
             for (index, row) in rows.enumerated() {
                 // The row's path is spelled out only for a message (a million rows, no strings).
                 func rowPath() -> String { Self.join(path, index) }
                 guard case .object(let object) = row else {
                     report(rowPath(), "expected a row (an object), found \(Self.describe(row))")
+                    valid = false
                     continue
                 }
                 guard let id = object["id"] else {
                     report(rowPath(), "missing required key 'id' (every row needs a string id)")
+                    valid = false
                     continue
                 }
-                guard case .string(let text) = id else {
+                guard case .string = id else {
                     report(Self.join(rowPath(), "id"), "expected a string id, found \(Self.describe(id))")
+                    valid = false
                     continue
-                }
-                if !seen.insert(_JSONKey(text)).inserted {
-                    report(Self.join(rowPath(), "id"), "duplicate id '\(text)' in \(name)")
                 }
                 objects.append(object)
             }
-            collections.append((name, objects))
+            var built: EntityCollection?
+            do throws(EntityStoreError) {
+                built = try EntityCollection(name: name, rows: objects, concurrently: ScenarioLoader.concurrently)
+            } catch {
+                reportRepeatedIDs(rows, path: path, collection: name)
+            }
+            collections.append((name, objects, valid ? built : nil))
         }
         return collections
+    }
+
+    /// Reports every row of `rows` (the array at `path`) whose string id an earlier row has.
+    /// Ids compare by their UTF-8 bytes, as the entity store does (`é` and `e` + U+0301 differ).
+    mutating func reportRepeatedIDs(_ rows: [JSON], path: String, collection name: String) {
+        var seen: Set<_JSONKey> = []
+        for (index, row) in rows.enumerated() {
+            guard case .string(let text)? = row["id"] else { continue }
+            if !seen.insert(_JSONKey(text)).inserted {
+                report(Self.join(Self.join(path, index), "id"), "duplicate id '\(text)' in \(name)")
+            }
+        }
     }
 }
 

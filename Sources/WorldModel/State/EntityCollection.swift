@@ -42,31 +42,82 @@ package struct EntityCollection: Sendable, Hashable {
 
     /// A collection holding `rows`; fails if a row lacks a string `id` or repeats one.
     package init(name: String, rows: some Sequence<JSONObject>) throws(EntityStoreError) {
+        try self.init(name: name, rows: Array(rows), concurrently: nil)
+    }
+
+    /// A collection holding `rows`; fails if a row lacks a string `id` or repeats one (the first
+    /// such row in order is named, as inserting the rows one at a time would find it).
+    ///
+    /// Built in bulk, O(n): the id map and the tree level by level, not by n inserts. The rows'
+    /// digest terms are computed in chunks of `termChunk` rows; with `perform`, the chunks may run
+    /// on several threads (each term depends on its row and its predecessor's id alone, and the
+    /// digest is their sum, so the result is the same however they are spread).
+    package init(name: String, rows: [JSONObject], concurrently perform: ConcurrentPerform?)
+        throws(EntityStoreError)
+    {
         self.name = name
-        var entries: [_RowEntry] = []
-        entries.reserveCapacity(rows.underestimatedCount)
-        keys = _HashTrie()
-        var previousID: String?
-        var settled = StateDigest.zero
+        var ids: [_JSONKey] = []
+        ids.reserveCapacity(rows.count)
         for row in rows {
-            guard let id = row["id"]?.stringValue else {
-                throw .missingID(collection: name, index: entries.count)
-            }
-            let key = UInt64(entries.count)
-            guard keys.updateValue(key, forKey: _JSONKey(id)) == nil else {
-                throw .duplicateID(collection: name, id: id)
-            }
-            let term = Self.term(previousID: previousID, row: row)
-            settled.add(term)
-            entries.append(_RowEntry(key: key, id: id, row: row, term: term))
-            previousID = id
+            guard let id = row["id"]?.stringValue else { throw Self.firstProblem(name: name, rows: rows) }
+            ids.append(_JSONKey(id))
         }
-        nextKey = UInt64(entries.count)
-        nextNumber = Self.firstFreeNumber(prefix: Self.idPrefix(of: name), ids: entries.lazy.map(\.id))
-        tree = _OrderedTree(ascending: entries)
+        guard let keys = _HashTrie(uniqueKeys: ids, values: ids.indices.map { UInt64($0) }) else {
+            throw Self.firstProblem(name: name, rows: rows)
+        }
+        self.keys = keys
+        let terms = Self.terms(of: rows, ids: ids, concurrently: perform)
+        var settled = StateDigest.zero
+        for term in terms { settled.add(term) }
+        nextKey = UInt64(rows.count)
+        nextNumber = Self.firstFreeNumber(prefix: Self.idPrefix(of: name), ids: ids.lazy.map(\.string))
+        tree = _OrderedTree(count: rows.count) { rank in
+            _RowEntry(key: UInt64(rank), id: ids[rank].string, row: rows[rank], term: terms[rank])
+        }
         digests = _RowDigests()
         digests.settled = settled
         lastCreatedID = nil
+    }
+
+    /// How many rows' digest terms one task of `init(name:rows:concurrently:)` computes.
+    static let termChunk = 4_096
+
+    /// The digest term of every row (`ids`: the rows' ids), computed in chunks of `termChunk`,
+    /// on several threads when `perform` is given and there is more than one chunk.
+    private static func terms(of rows: [JSONObject], ids: [_JSONKey], concurrently perform: ConcurrentPerform?)
+        -> [StateDigest]
+    {
+        let count = rows.count
+        let chunks = (count + termChunk - 1) / termChunk
+        return [StateDigest](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Each chunk writes its own disjoint range of the buffer.
+            nonisolated(unsafe) let terms = buffer
+            let chunk: @Sendable (Int) -> Void = { index in
+                var buffer: [UInt8] = []
+                for position in index * termChunk..<Swift.min(count, (index + 1) * termChunk) {
+                    let previousID = position == 0 ? nil : ids[position - 1].string
+                    let term = term(previousID: previousID, row: rows[position], buffer: &buffer)
+                    (terms.baseAddress! + position).initialize(to: term)
+                }
+            }
+            if let perform, chunks > 1 {
+                perform(chunks, chunk)
+            } else {
+                for index in 0..<chunks { chunk(index) }
+            }
+            initialized = count
+        }
+    }
+
+    /// The error inserting `rows` one at a time meets first: a row without a string id, or the
+    /// first repeated id. Called once the bulk build found there is one.
+    private static func firstProblem(name: String, rows: [JSONObject]) -> EntityStoreError {
+        var seen: Set<_JSONKey> = []
+        for (index, row) in rows.enumerated() {
+            guard let id = row["id"]?.stringValue else { return .missingID(collection: name, index: index) }
+            guard seen.insert(_JSONKey(id)).inserted else { return .duplicateID(collection: name, id: id) }
+        }
+        preconditionFailure("\(name): the bulk build found a problem the rows do not have")
     }
 
     /// The number the id counter hands out next (part of the state hash).
@@ -328,7 +379,15 @@ package struct EntityCollection: Sendable, Hashable {
     /// The digest term of `row` following the row with id `previousID` (nil: the first row): the
     /// SHA-256 of the canonical JSON `[previousID or null, row]`.
     package static func term(previousID: String?, row: JSONObject) -> StateDigest {
-        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        var bytes: [UInt8] = []
+        return term(previousID: previousID, row: row, buffer: &bytes)
+    }
+
+    /// `term(previousID:row:)`, its bytes written into `buffer` (emptied first), so that a loop
+    /// over many rows reuses one buffer.
+    static func term(previousID: String?, row: JSONObject, buffer bytes: inout [UInt8]) -> StateDigest {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(UInt8(ascii: "["))
         if let previousID { JSON.writeEscaped(previousID, into: &bytes) } else { bytes += Array("null".utf8) }
         bytes.append(UInt8(ascii: ","))
         JSON.object(row).writeCanonical(into: &bytes)

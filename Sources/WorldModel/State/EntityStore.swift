@@ -13,10 +13,13 @@ package struct EntityStore: Sendable, Hashable {
         positions = [:]
     }
 
-    /// A store from named row lists, in the given order.
-    package init(_ data: [(name: String, rows: [JSONObject])]) throws(EntityStoreError) {
+    /// A store from named row lists, in the given order; with `perform`, large collections
+    /// compute their rows' digest terms on several threads (`EntityCollection.init(name:rows:concurrently:)`).
+    package init(_ data: [(name: String, rows: [JSONObject])], concurrently perform: ConcurrentPerform? = nil)
+        throws(EntityStoreError)
+    {
         self.init()
-        for (name, rows) in data { try add(EntityCollection(name: name, rows: rows)) }
+        for (name, rows) in data { try add(EntityCollection(name: name, rows: rows, concurrently: perform)) }
     }
 
     /// Adds a collection; its name must be new.

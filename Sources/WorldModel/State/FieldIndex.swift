@@ -36,8 +36,9 @@ struct FieldIndex: Sendable, Hashable {
             if lists[slot] == nil { order.append(slot) }
             lists[slot, default: []].append(key)
         }
-        var table = _HashTrie<_JSONKey, _OrderedTree<UInt64>>()
-        for value in order { table.updateValue(_OrderedTree(ascending: lists[value]!), forKey: value) }
+        // The values are distinct (the keys of `lists`), so the bulk build cannot fail.
+        guard let table = _HashTrie(uniqueKeys: order, values: order.map { _OrderedTree(ascending: lists[$0]!) })
+        else { preconditionFailure("field index of \(field): a value counted twice") }
         names.append(field)
         entries.append(table)
     }

@@ -32,13 +32,23 @@ struct _OrderedTree<Element: _TreeElement>: Sendable {
 
     /// A tree of `elements`, whose keys must ascend strictly; O(n), packing nodes full.
     init(ascending elements: [Element]) {
-        guard elements.count > _TreeNode<Element>.capacity else {
-            root = _TreeNode(elements: elements)
+        self.init(count: elements.count) { elements[$0] }
+    }
+
+    /// A tree of `count` elements, `element(rank)` for each rank in order, whose keys must ascend
+    /// strictly; O(n), packing nodes full. The elements go straight into the leaves (a large
+    /// collection is not held a second time in one array while its tree is built).
+    init(count: Int, element: (Int) -> Element) {
+        let width = _TreeNode<Element>.capacity
+        guard count > 0 else {
+            root = _TreeNode(elements: [])
             return
         }
-        let width = _TreeNode<Element>.capacity
-        var level: [_TreeNode<Element>] = stride(from: 0, to: elements.count, by: width).map {
-            _TreeNode(elements: Array(elements[$0..<Swift.min($0 + width, elements.count)]))
+        var level: [_TreeNode<Element>] = stride(from: 0, to: count, by: width).map { start in
+            var elements: [Element] = []
+            elements.reserveCapacity(Swift.min(width, count - start))
+            for rank in start..<Swift.min(start + width, count) { elements.append(element(rank)) }
+            return _TreeNode(elements: elements)
         }
         while level.count > 1 {
             level = stride(from: 0, to: level.count, by: width).map {
