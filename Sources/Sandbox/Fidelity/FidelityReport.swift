@@ -230,17 +230,28 @@ package struct FidelityReport: Sendable, Hashable {
             statistic = "KS D = \(fixed(figure.statistic!, 4))"
             limit = "≤ \(fixed(figure.limit!, 4))"
         case .schemaAgreement:
-            recorded = "schema of \(figure.recordedCount) bodies"
+            recorded = "\(fixed(figure.recordedValue!, 4)) match (n=\(figure.recordedCount))"
             simulated = "\(fixed(figure.simulatedValue!, 4)) match (n=\(figure.simulatedCount))"
-            statistic = "agreement \(fixed(figure.statistic!, 4))"
+            statistic = "agreement \(fixed(figure.statistic!, 4))\(Self.baselineInterval(figure))"
             limit = "≥ \(fixed(figure.limit!, 3))"
         case .bodyAgreement:
             recorded = "\(figure.recordedCount) read calls"
-            simulated = "\(fixed(figure.simulatedValue!, 4)) equal"
-            statistic = "agreement \(fixed(figure.statistic!, 4))"
+            simulated =
+                "\(fixed(figure.simulatedValue!, 4)) equal"
+                + (figure.recordedValue.map { " (itself \(fixed($0, 4)))" } ?? "")
+            statistic = "agreement \(fixed(figure.statistic!, 4))\(Self.baselineInterval(figure))"
             limit = "≥ \(fixed(figure.limit!, 3))"
         }
         return [name, recorded, simulated, statistic, limit, figure.verdict.word]
+    }
+
+    /// An agreement's difference from its baseline with its interval (` −0.0120 [−0.05, +0.03]`),
+    /// or nothing when it has no baseline.
+    static func baselineInterval(_ figure: FidelityFigure) -> String {
+        guard let interval = figure.interval, let baseline = figure.recordedValue, let share = figure.simulatedValue
+        else { return "" }
+        return
+            " \(signed(share - baseline, 4)) [\(signed(interval.lowerBound, 4)), \(signed(interval.upperBound, 4))]"
     }
 
     /// `value` with `digits` decimals (rounded half away from zero), by integer arithmetic.
