@@ -19,33 +19,31 @@ struct FidelityPowerTests {
     }
 
     static let cases: [Case] = [
-        Case(path: "scenarios/crm-refund.json", seeds: "7001..7060", services: ["crm", "billing"]),
+        Case(path: "scenarios/billing-outage.json", seeds: "7001..7060", services: ["billing"]),
+        Case(path: "scenarios/crm-refund.json", seeds: "7001..7150", services: ["crm", "billing"]),
         Case(path: "scenarios/inventory-sync.json", seeds: "7001..7030", services: ["wms", "storefront"]),
         Case(path: "scenarios/ticket-triage.json", seeds: "7001..7020", services: ["helpdesk"]),
         Case(path: "scenarios/warehouse-report.json", seeds: "7001..7040", services: ["wms", "tpl"]),
         Case(path: "scenarios/retail/return-to-card.json", seeds: "7001..7080", services: ["store"]),
     ]
 
-    /// A copy of the scenario at `path` (with its world file, when it has one, beside it) whose
-    /// services' regimes `change` rewrote; returns the copy's path.
+    /// A copy of the scenario at `path` whose services' regimes `change` rewrote; returns the
+    /// copy's path. A task file of a world (`"world": …`) is copied naming the world by its
+    /// absolute path and with the changed services in itself, which replace the world's.
     static func variant(
         of path: String, named name: String, in scratch: ScratchDirectory, change: (inout JSONObject) -> Void
     ) throws -> String {
         let source = SimrunProcess.root + "/" + path
-        guard case .object(let scenario) = try JSON(parsing: try String(contentsOfFile: source, encoding: .utf8))
+        guard case .object(var scenario) = try JSON(parsing: try String(contentsOfFile: source, encoding: .utf8))
         else { throw VariantError(path: path) }
-        let directory = scratch.path + "/" + name
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var changed = scenario
-        var worldFile: String?
+        var services = scenario["services"]?.objectValue
         if case .string(let world)? = scenario["world"] {
-            worldFile = world
-            let text = try String(
-                contentsOfFile: (source as NSString).deletingLastPathComponent + "/" + world, encoding: .utf8)
-            guard case .object(let document) = try JSON(parsing: text) else { throw VariantError(path: world) }
-            changed = document
+            let absolute = (source as NSString).deletingLastPathComponent + "/" + world
+            let text = try String(contentsOfFile: absolute, encoding: .utf8)
+            services = try JSON(parsing: text)["services"]?.objectValue
+            scenario["world"] = .string(absolute)
         }
-        guard case .object(var services)? = changed["services"] else { throw VariantError(path: path) }
+        guard var services else { throw VariantError(path: path) }
         for (serviceName, service) in services.members {
             guard case .object(var object) = service, case .object(var regimes)? = object["regimes"] else { continue }
             for (regimeName, regime) in regimes.members {
@@ -56,13 +54,9 @@ struct FidelityPowerTests {
             object["regimes"] = .object(regimes)
             services[serviceName] = .object(object)
         }
-        changed["services"] = .object(services)
-        let file = (path as NSString).lastPathComponent
-        if let worldFile {
-            _ = try scratch.write(name + "/" + worldFile, JSON.object(changed).prettyText)
-            return try scratch.write(name + "/" + file, JSON.object(scenario).prettyText)
-        }
-        return try scratch.write(name + "/" + file, JSON.object(changed).prettyText)
+        scenario["services"] = .object(services)
+        try FileManager.default.createDirectory(atPath: scratch.path + "/" + name, withIntermediateDirectories: true)
+        return try scratch.write(name + "/" + (path as NSString).lastPathComponent, JSON.object(scenario).prettyText)
     }
 
     /// A scenario file without the object the test expected.

@@ -371,7 +371,9 @@ package struct FidelityCheck: Sendable {
             )
         }
         let schema = ResponseSchema(bodies: bodies)
-        let recordedMatching = bodies.filter(schema.matches).count
+        // As on the simulated side, an answer that is not a JSON object or array does not match.
+        let recordedAnswers = recorded.filter { $0.outcome == .ok }
+        let recordedMatching = recordedAnswers.filter { $0.structured.map(schema.matches) ?? false }.count
         var matching = 0
         var example: String?
         for answer in answers {
@@ -387,7 +389,7 @@ package struct FidelityCheck: Sendable {
         }
         let share = Double(matching) / Double(answers.count)
         let difference = ProportionDifference(
-            recordedCount: recordedMatching, recordedTotal: bodies.count, simulatedCount: matching,
+            recordedCount: recordedMatching, recordedTotal: recordedAnswers.count, simulatedCount: matching,
             simulatedTotal: answers.count, z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
         let figure = FidelityFigure(
             kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count,
