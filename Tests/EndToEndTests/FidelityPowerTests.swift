@@ -19,7 +19,7 @@ struct FidelityPowerTests {
     }
 
     static let cases: [Case] = [
-        Case(path: "scenarios/billing-outage.json", seeds: "7001..7060", services: ["billing"]),
+        Case(path: "scenarios/billing-outage.json", seeds: "2001..2060", services: ["billing"]),
         Case(path: "scenarios/crm-refund.json", seeds: "7001..7150", services: ["crm", "billing"]),
         Case(path: "scenarios/inventory-sync.json", seeds: "7001..7030", services: ["wms", "storefront"]),
         Case(path: "scenarios/ticket-triage.json", seeds: "7001..7020", services: ["helpdesk"]),
