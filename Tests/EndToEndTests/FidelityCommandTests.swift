@@ -6,15 +6,18 @@ import WorldModel
 /// scenario and variants of it, exit codes 0, 1 and 2, JSON output, and learn → fidelity.
 @Suite("simrun fidelity: replaying recordings against a scenario")
 struct FidelityCommandTests {
-    /// Sweeps billing-outage with the robust agent over `seeds` and splits the traces one episode
-    /// per file into `scratch/ep` (as docs/learning.md does); returns the files in order.
-    static func episodes(_ seeds: String, in scratch: ScratchDirectory) throws -> [String] {
+    /// Sweeps `scenario` (a path from the repository's root; billing-outage by default) with the
+    /// robust agent over `seeds` and splits the traces one episode per file into `scratch/ep` (as
+    /// docs/learning.md does); returns the files in order.
+    static func episodes(
+        _ seeds: String, in scratch: ScratchDirectory, scenario: String = "scenarios/billing-outage.json"
+    ) throws -> [String] {
         let run = try SimrunProcess.shell(
             """
             set -e
-            "$SIMRUN" run scenarios/billing-outage.json --seeds \(seeds) --trace-dir '\(scratch.path)/tr' > /dev/null || test $? -eq 1
+            "$SIMRUN" run '\(scenario)' --seeds \(seeds) --trace-dir '\(scratch.path)/tr' > /dev/null || test $? -eq 1
             mkdir -p '\(scratch.path)/ep'
-            ls '\(scratch.path)'/tr/billing-outage/*.jsonl | grep -v '[.]index[.]jsonl$' | xargs cat \
+            ls '\(scratch.path)'/tr/*/*.jsonl | grep -v '[.]index[.]jsonl$' | xargs cat \
               | awk '/"format":"simrun-trace"/{n++} {print > sprintf("\(scratch.path)/ep/e%04d.jsonl", n)}'
             """)
         #expect(run.status == 0, "\(run.stderr)")

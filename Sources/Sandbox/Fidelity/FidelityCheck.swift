@@ -172,7 +172,7 @@ package struct FidelityCheck: Sendable {
         }
 
         // Per tool, in the scenario's order.
-        let bodies = bodyComparisons(replayed)
+        let (bodies, baseline) = bodyComparisons(replayed)
         for name in usedTools {
             let recorded = replayed.flatMap { $0.recorded.filter { $0.tool == name } }
             let simulated = replayed.flatMap { $0.simulated.flatMap { $0.filter { $0.tool == name } } }
@@ -188,7 +188,10 @@ package struct FidelityCheck: Sendable {
             if tool.isReadOnly {
                 let kind: FidelityFigure.Kind
                 if case .recorded = tool.operation { kind = .recordedBodyAgreement } else { kind = .bodyAgreement }
-                section.figures.append(bodyAgreement(bodies.filter { $0.tool == name }.map(\.equal), kind: kind))
+                section.figures.append(
+                    bodyAgreement(
+                        bodies.filter { $0.tool == name }.map(\.equal),
+                        itself: baseline.filter { $0.tool == name }.map(\.equal), kind: kind))
             }
             report.sections.append(section)
         }
@@ -351,7 +354,11 @@ package struct FidelityCheck: Sendable {
     }
 
     /// The share of simulated successful answers matching the schema of the recorded successful
-    /// JSON bodies, and an example of a mismatch.
+    /// JSON bodies, and an example of a mismatch. The recorded bodies' own agreement with that
+    /// schema is the baseline: a tool whose answers carry response faults (a field missing in a
+    /// share of them) agrees with its schema less than always, in the recording as in a faithful
+    /// simulation, so the figure fails only when the simulated share is below the threshold and
+    /// also below the recorded share by more than the rate tolerance at the interval's confidence.
     func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, String?) {
         let bodies = recorded.filter { $0.outcome == .ok }.compactMap(\.structured)
         let answers = simulated.filter { $0.outcome == .ok }
@@ -368,6 +375,9 @@ package struct FidelityCheck: Sendable {
             )
         }
         let schema = ResponseSchema(bodies: bodies)
+        // As on the simulated side, an answer that is not a JSON object or array does not match.
+        let recordedAnswers = recorded.filter { $0.outcome == .ok }
+        let recordedMatching = recordedAnswers.filter { $0.structured.map(schema.matches) ?? false }.count
         var matching = 0
         var example: String?
         for answer in answers {
@@ -382,12 +392,22 @@ package struct FidelityCheck: Sendable {
             }
         }
         let share = Double(matching) / Double(answers.count)
+        let difference = ProportionDifference(
+            recordedCount: recordedMatching, recordedTotal: recordedAnswers.count, simulatedCount: matching,
+            simulatedTotal: answers.count, z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
         let figure = FidelityFigure(
-            kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count, recordedValue: nil,
-            simulatedValue: share, statistic: share, interval: nil, limit: thresholds.minimumSchemaAgreement,
+            kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count,
+            recordedValue: difference.recordedShare, simulatedValue: share, statistic: share,
+            interval: difference.low...difference.high, limit: thresholds.minimumSchemaAgreement,
             verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
-                ? .pass : .fail)
+                || !isBelow(difference) ? .pass : .fail)
         return (figure, example.map { "response schema: first mismatch: \($0)" })
+    }
+
+    /// Whether a share of agreement is below its baseline by more than the rate tolerance: the
+    /// whole interval of (share − baseline) lies under −`maximumErrorRateDifference`.
+    func isBelow(_ difference: ProportionDifference) -> Bool {
+        FidelityFigure.settled(difference.high) < -FidelityFigure.settled(thresholds.maximumErrorRateDifference)
     }
 
     /// A compared read call: its tool and whether the bodies were equal.
@@ -400,23 +420,44 @@ package struct FidelityCheck: Sendable {
     /// caller tells apart) answered successfully in both the recording and a replay, whose
     /// earlier calls of world-changing tools all had the same outcome class in both, so the state
     /// (or, for a recorded tool, the arguments) determines the answer: was the body the same
-    /// (canonical JSON when both parse, else the exact text)?
-    func bodyComparisons(_ replayed: [Replayed]) -> [BodyComparison] {
+    /// (canonical JSON when both parse, else the exact text)? And the baseline, the simulation
+    /// against itself: the same read calls compared between the replays of consecutive seeds
+    /// (the last with the first), where both replays are comparable with the recording. Response
+    /// faults (a field nulled in some answers, a stale read) make a scenario disagree with itself
+    /// as much as with a recording of it. No baseline with one seed.
+    func bodyComparisons(_ replayed: [Replayed]) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
         var comparisons: [BodyComparison] = []
+        var itself: [BodyComparison] = []
         for sequence in replayed {
+            // Per seed, the indices of the read calls comparable with the recording.
+            var comparable: [Set<Int>] = []
             for simulated in sequence.simulated {
                 var historyAgrees = true
-                for (recorded, answer) in zip(sequence.recorded, simulated) {
+                var indices: Set<Int> = []
+                for (index, (recorded, answer)) in zip(sequence.recorded, simulated).enumerated() {
                     guard scenario.world.tool(named: recorded.tool)!.isReadOnly else {
                         if recorded.outcome != answer.outcome { historyAgrees = false }
                         continue
                     }
                     guard historyAgrees, recorded.outcome == .ok, answer.outcome == .ok else { continue }
                     comparisons.append(BodyComparison(tool: recorded.tool, equal: Self.sameBody(recorded, answer)))
+                    indices.insert(index)
+                }
+                comparable.append(indices)
+            }
+            guard sequence.simulated.count > 1 else { continue }
+            for (seed, simulated) in sequence.simulated.enumerated() {
+                let next = (seed + 1) % sequence.simulated.count
+                for index in simulated.indices
+                where comparable[seed].contains(index) && comparable[next].contains(index) {
+                    itself.append(
+                        BodyComparison(
+                            tool: simulated[index].tool,
+                            equal: Self.sameBody(simulated[index], sequence.simulated[next][index])))
                 }
             }
         }
-        return comparisons
+        return (comparisons, itself)
     }
 
     /// Whether two answers' bodies are equal as canonical JSON (or as text when either is not JSON).
@@ -428,19 +469,32 @@ package struct FidelityCheck: Sendable {
     }
 
     /// The exact-body figure (`bodyAgreement`, or `recordedBodyAgreement` for a recorded tool) of
-    /// one tool's comparisons.
-    func bodyAgreement(_ equal: [Bool], kind: FidelityFigure.Kind) -> FidelityFigure {
+    /// one tool's comparisons with the recording, against the simulation's agreement with
+    /// `itself` (the baseline, see `bodyComparisons`): it fails when the share is below the
+    /// threshold and, when there is a baseline of enough comparisons, also below the baseline by
+    /// more than the rate tolerance at the interval's confidence.
+    func bodyAgreement(_ equal: [Bool], itself: [Bool], kind: FidelityFigure.Kind) -> FidelityFigure {
         let needed = thresholds.minimumSamples
         guard equal.count >= needed else {
             return .notComputed(
                 kind, recorded: equal.count, simulated: equal.count,
                 reason: "too few comparable read calls: \(equal.count), \(needed) needed")
         }
-        let share = Double(equal.filter { $0 }.count) / Double(equal.count)
+        let equalCount = equal.filter { $0 }.count
+        let share = Double(equalCount) / Double(equal.count)
+        var difference: ProportionDifference?
+        if itself.count >= needed {
+            difference = ProportionDifference(
+                recordedCount: itself.filter { $0 }.count, recordedTotal: itself.count, simulatedCount: equalCount,
+                simulatedTotal: equal.count, z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
+        }
+        let fails =
+            FidelityFigure.settled(share) < FidelityFigure.settled(thresholds.minimumBodyAgreement)
+            && (difference.map(isBelow) ?? true)
         return FidelityFigure(
-            kind: kind, recordedCount: equal.count, simulatedCount: equal.count, recordedValue: nil,
-            simulatedValue: share, statistic: share, interval: nil, limit: thresholds.minimumBodyAgreement,
-            verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumBodyAgreement)
-                ? .pass : .fail)
+            kind: kind, recordedCount: equal.count, simulatedCount: equal.count,
+            recordedValue: difference?.recordedShare, simulatedValue: share, statistic: share,
+            interval: difference.map { $0.low...$0.high }, limit: thresholds.minimumBodyAgreement,
+            verdict: fails ? .fail : .pass)
     }
 }

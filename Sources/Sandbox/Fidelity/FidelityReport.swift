@@ -241,17 +241,29 @@ package struct FidelityReport: Sendable, Hashable {
             statistic = "KS D = \(fixed(figure.statistic!, digits))"
             limit = "≤ \(fixed(figure.limit!, digits))"
         case .schemaAgreement:
-            recorded = "schema of \(figure.recordedCount) bodies"
+            recorded = "\(fixed(figure.recordedValue!, 4)) match (n=\(figure.recordedCount))"
             simulated = "\(fixed(figure.simulatedValue!, 4)) match (n=\(figure.simulatedCount))"
-            statistic = "agreement \(fixed(figure.statistic!, digits))"
+            statistic = "agreement \(fixed(figure.statistic!, digits))\(Self.baselineInterval(figure, digits))"
             limit = "≥ \(fixed(figure.limit!, limitDigits))"
         case .bodyAgreement, .recordedBodyAgreement:
             recorded = "\(figure.recordedCount) read calls"
-            simulated = "\(fixed(figure.simulatedValue!, 4)) equal"
-            statistic = "agreement \(fixed(figure.statistic!, digits))"
+            simulated =
+                "\(fixed(figure.simulatedValue!, 4)) equal"
+                + (figure.recordedValue.map { " (itself \(fixed($0, 4)))" } ?? "")
+            statistic = "agreement \(fixed(figure.statistic!, digits))\(Self.baselineInterval(figure, digits))"
             limit = "≥ \(fixed(figure.limit!, limitDigits))"
         }
         return [name, recorded, simulated, statistic, limit, figure.verdict.word]
+    }
+
+    /// An agreement's difference from its baseline with its interval (` −0.0120 [−0.05, +0.03]`),
+    /// or nothing when it has no baseline.
+    static func baselineInterval(_ figure: FidelityFigure, _ digits: Int) -> String {
+        guard let interval = figure.interval, let baseline = figure.recordedValue, let share = figure.simulatedValue
+        else { return "" }
+        return
+            " \(signed(share - baseline, digits)) [\(signed(interval.lowerBound, digits)), "
+            + "\(signed(interval.upperBound, digits))]"
     }
 
     /// `value` with `digits` decimals (rounded half away from zero), by integer arithmetic.

@@ -33,56 +33,120 @@ package struct LatencyFit: Sendable, Hashable {
     /// data, so the test is conservative (it accepts somewhat more often than α says); latencies
     /// that are all whole milliseconds are compared as rounded values (each `v` as the interval
     /// `[v − 0.5, v + 0.5]`), so rounding alone never rejects a lognormal.
-    package init(latencies: [Double]) {
+    ///
+    /// With `weights` (one per latency, ≥ 0, not all 0), each latency counts with its weight: a
+    /// regime's latencies weighted by the posterior probability that the regime served each call
+    /// (the soft assignment Baum–Welch fits with). Giving each call to its most probable regime
+    /// instead cuts overlapping regimes apart at their crossing: a slow regime loses its fast
+    /// calls to the fast one, and its median comes out too high (ticket-triage's busy helpdesk,
+    /// 600 ms, was learned at 710). The weighted fit's `mu` and `sigma` are the regime's
+    /// Gaussian emission; quantiles are of the weighted distribution (the smallest latency whose
+    /// cumulative weight reaches the probability); the KS critical value uses the effective
+    /// number of latencies `(Σw)² / Σw²`, which is also `count`.
+    package init(latencies: [Double], weights: [Double]? = nil) {
         precondition(!latencies.isEmpty, "a latency fit needs at least one latency")
-        let sorted = latencies.sorted()
+        precondition(weights == nil || weights!.count == latencies.count, "one weight per latency")
+        guard let weights else {
+            self.init(sorted: latencies.sorted(), cumulative: nil)
+            return
+        }
+        let order = latencies.indices.sorted { latencies[$0] < latencies[$1] }
+        var cumulative: [Double] = []
+        cumulative.reserveCapacity(order.count)
+        var total = 0.0
+        for index in order {
+            total += weights[index]
+            cumulative.append(total)
+        }
+        precondition(total > 0, "latency weights must not all be 0")
+        self.init(sorted: order.map { latencies[$0] }, cumulative: cumulative)
+        let squares = weights.reduce(0) { $0 + $1 * $1 }
+        count = Int((total * total / squares).rounded(.toNearestOrAwayFromZero))
+        ksCritical = Self.ksCoefficient / (total * total / squares).squareRoot()
+        distribution = Self.distribution(
+            mu: mu, sigma: sigma, accepted: ksStatistic <= ksCritical,
+            quantile: { Self.quantile($0, ofSorted: order.map { latencies[$0] }, cumulative: cumulative) })
+    }
+
+    /// The fit of sorted latencies, each weighing `cumulative[i] − cumulative[i − 1]` (1 when nil).
+    private init(sorted: [Double], cumulative: [Double]?) {
         let logs = sorted.map { DeterministicMath.log(Swift.max($0, 0.5)) }
-        let n = Double(sorted.count)
-        let mu = logs.reduce(0, +) / n
-        let sigma = (logs.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / n).squareRoot()
+        let weight = { (i: Int) in cumulative.map { $0[i] - (i == 0 ? 0 : $0[i - 1]) } ?? 1 }
+        let n = cumulative?.last ?? Double(sorted.count)
+        var sum = 0.0
+        for (i, log) in logs.enumerated() { sum += weight(i) * log }
+        let mu = sum / n
+        var squares = 0.0
+        for (i, log) in logs.enumerated() { squares += weight(i) * (log - mu) * (log - mu) }
+        let sigma = (squares / n).squareRoot()
         self.mu = mu
         self.sigma = sigma
         self.count = sorted.count
-        self.observedMedian = Self.quantile(0.5, ofSorted: sorted)
-        self.observedP99 = Self.quantile(0.99, ofSorted: sorted)
+        let quantile = { (p: Double) in
+            cumulative.map { Self.quantile(p, ofSorted: sorted, cumulative: $0) } ?? Self.quantile(p, ofSorted: sorted)
+        }
+        self.observedMedian = quantile(0.5)
+        self.observedP99 = quantile(0.99)
         self.ksCritical = Self.ksCoefficient / n.squareRoot()
         let rounded = sorted.allSatisfy { $0 == $0.rounded() }
-        self.ksStatistic = Self.ksStatistic(sorted: sorted, rounded: rounded) { x in
+        self.ksStatistic = Self.ksStatistic(sorted: sorted, cumulative: cumulative, rounded: rounded) { x in
             guard x > 0 else { return 0 }
             guard sigma > 0 else { return DeterministicMath.log(x) >= mu ? 1 : 0 }
             return Self.normalCDF((DeterministicMath.log(x) - mu) / sigma)
         }
-        if ksStatistic <= ksCritical && sigma > 0 {
+        distribution = Self.distribution(
+            mu: mu, sigma: sigma, accepted: ksStatistic <= ksCritical, quantile: quantile)
+    }
+
+    /// The lognormal of `mu` and `sigma` when the KS test accepted it, else the empirical
+    /// quantiles at `quantileProbabilities`.
+    static func distribution(mu: Double, sigma: Double, accepted: Bool, quantile: (Double) -> Double)
+        -> LatencyDistribution
+    {
+        if accepted && sigma > 0 {
             let median = Self.rounded(DeterministicMath.exp(mu), digits: 1)
             let p99 = Swift.max(
                 Self.rounded(DeterministicMath.exp(mu + sigma * LatencyDistribution.normalP99), digits: 1), median)
-            distribution = .lognormal(median: median, p99: p99)
-        } else {
-            distribution = .empirical(
-                quantiles: Self.quantileProbabilities.map {
-                    LatencyQuantile(
-                        probability: $0, milliseconds: Self.rounded(Self.quantile($0, ofSorted: sorted), digits: 1))
-                })
+            return .lognormal(median: median, p99: p99)
         }
+        return .empirical(
+            quantiles: Self.quantileProbabilities.map {
+                LatencyQuantile(probability: $0, milliseconds: Self.rounded(quantile($0), digits: 1))
+            })
     }
 
-    /// The largest distance between the empirical distribution of `sorted` and `cdf`.
-    static func ksStatistic(sorted: [Double], rounded: Bool, cdf: (Double) -> Double) -> Double {
-        let n = Double(sorted.count)
+    /// The largest distance between the empirical distribution of `sorted` (each value weighing
+    /// the step of `cumulative`, or 1) and `cdf`.
+    static func ksStatistic(sorted: [Double], cumulative: [Double]?, rounded: Bool, cdf: (Double) -> Double)
+        -> Double
+    {
+        let n = cumulative?.last ?? Double(sorted.count)
+        let upTo = { (end: Int) in end == 0 ? 0 : (cumulative.map { $0[end - 1] } ?? Double(end)) / n }
         var distance = 0.0
         var index = 0
         while index < sorted.count {
             let value = sorted[index]
             var end = index
             while end < sorted.count && sorted[end] == value { end += 1 }
-            let below = Double(index) / n
-            let upTo = Double(end) / n
             let lower = cdf(rounded ? value - 0.5 : value)
             let upper = cdf(rounded ? value + 0.5 : value)
-            distance = Swift.max(distance, Swift.abs(below - lower), Swift.abs(upTo - upper))
+            distance = Swift.max(distance, Swift.abs(upTo(index) - lower), Swift.abs(upTo(end) - upper))
             index = end
         }
         return distance
+    }
+
+    /// The weighted quantile of sorted values: the smallest value whose cumulative weight
+    /// reaches `p` of the total.
+    static func quantile(_ p: Double, ofSorted sorted: [Double], cumulative: [Double]) -> Double {
+        let target = p * (cumulative.last ?? 0)
+        var low = 0
+        var high = sorted.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if cumulative[middle] >= target { high = middle } else { low = middle + 1 }
+        }
+        return sorted[low]
     }
 
     /// The type-7 (linear interpolation) quantile of sorted values.

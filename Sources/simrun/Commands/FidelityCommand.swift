@@ -28,10 +28,14 @@ enum FidelityCommand: Command {
                     + "interval lies beyond ±D (default 0.03)"),
             .value(
                 "--min-schema-agreement", "S",
-                help: "least share of simulated successful bodies matching the recorded schema (default 0.95)"),
+                help:
+                    "least share of simulated successful bodies matching the recorded schema (default 0.95); below it, the figure fails only when also below the recorded bodies' own share by more than --max-error-rate-diff"
+            ),
             .value(
                 "--min-body-agreement", "B",
-                help: "least share of comparable read calls answered with the recorded body (default 0.95)"),
+                help:
+                    "least share of comparable read calls answered with the recorded body (default 0.95); below it, the figure fails only when also below the scenario's agreement with itself between seeds by more than --max-error-rate-diff"
+            ),
             .integer(
                 "--min-samples", "N", range: 1...1_000_000,
                 help: "observations each side of a figure needs before it is computed (default 20)"),

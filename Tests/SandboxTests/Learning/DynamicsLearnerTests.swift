@@ -61,8 +61,10 @@ struct DynamicsLearnerTests {
             let fit = try #require(learned.latency)
             #expect(abs(fit.observedMedian / truth.median - 1) <= 0.10)
             // The 20 % is for 2,000-episode sweeps; a regime of a few hundred calls has a
-            // noisier 99th percentile (22 % here), so this unit test allows 30 %.
-            #expect(abs(fit.observedP99 / truth.p99 - 1) <= 0.30)
+            // noisier 99th percentile (22 % here with each call given to its most probable regime,
+            // 33 % with the posterior-weighted fit, whose weighted quantile also takes a share of
+            // the other regime's calls), so this unit test allows 35 %.
+            #expect(abs(fit.observedP99 / truth.p99 - 1) <= 0.35)
         }
         #expect(abs(dynamics.model.transitions[0][1] / 0.05 - 1) <= 0.3)
         #expect(abs(dynamics.model.transitions[1][0] / 0.3 - 1) <= 0.3)
