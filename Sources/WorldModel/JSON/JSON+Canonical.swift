@@ -172,11 +172,16 @@ extension JSON {
 
     /// How many bytes escaping `byte` adds: 0 for a byte written as is, 1 for `\"`, `\\` and
     /// `\b \f \n \r \t`, 5 for another control character (`\u00XX`).
+    /// Written without branches (selects only), so the counting loop runs in vector registers
+    /// instead of mispredicting at every quote of a JSON body.
     @inline(__always)
     private static func escapeLength(_ byte: UInt8) -> Int {
-        if byte >= 0x20 { return byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") ? 1 : 0 }
-        // Bits 8, 9, 10, 12 and 13: backspace, tab, line feed, form feed, carriage return.
-        return (0x3700 as UInt32) >> UInt32(byte) & 1 == 1 ? 1 : 5
+        let quote = byte == UInt8(ascii: "\"") ? 1 : 0
+        let backslash = byte == UInt8(ascii: "\\") ? 1 : 0
+        let control = byte < 0x20 ? 5 : 0
+        // 0x08 through 0x0D but 0x0B: backspace, tab, line feed, form feed, carriage return.
+        let short = (byte &- 0x08 < 6 ? 4 : 0) &- (byte == 0x0B ? 4 : 0)
+        return quote &+ backslash &+ control &- short
     }
 
     @inline(__always)
