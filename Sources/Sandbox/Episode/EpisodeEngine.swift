@@ -105,7 +105,7 @@ package struct EpisodeEngine: Sendable {
         if endedByTool != nil { return Self.episodeFinished }
         try state.advance(byThinkTime: thinkMs)
         let at = state.now
-        let spec = scenario.world.tool(named: tool)
+        let spec = scenario.world.scopeAndEnding(ofTool: tool)
         var decision: TraceStep.PolicyDecision = approved == true ? .approved : .allowed
         var observation: Observation
         var committed = false
@@ -146,7 +146,7 @@ package struct EpisodeEngine: Sendable {
         checks.observe(step: step, world: scenario.world, state: state)
         if let traceWriter, traceError == nil {
             do throws(TraceWriteError) {
-                try traceWriter.append(step)
+                try traceWriter.append(step, directly: scenario.world.shortcuts.isEnabled)
             } catch {
                 traceError = error
             }

@@ -50,10 +50,7 @@ public struct Trace: Sendable, Hashable {
     package var bytes: [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(1024 * (steps.count + 2))
-        for record in records {
-            record.json.writeCanonical(into: &output)
-            output.append(0x0A)
-        }
+        for record in records { record.writeLine(into: &output) }
         return output
     }
 

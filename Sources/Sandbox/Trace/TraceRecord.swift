@@ -27,9 +27,23 @@ package enum TraceRecord: Sendable, Hashable {
     /// The record as one line of the file: canonical JSON and a line feed. Canonical JSON
     /// escapes every control character, so the line never contains another line feed.
     package var line: [UInt8] {
-        var bytes = json.canonicalBytes
-        bytes.append(0x0A)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        writeLine(into: &bytes)
         return bytes
+    }
+
+    /// Appends `line` to `output`: `json.canonicalBytes` and a line feed. A step, the record
+    /// written on every call, is encoded directly (`TraceStep.writeCanonical(into:)`, equal to
+    /// the general path byte for byte) unless `directSteps` is false; the others go through
+    /// `json`.
+    package func writeLine(into output: inout [UInt8], directSteps: Bool = true) {
+        if case .step(let step) = self, directSteps {
+            step.writeCanonical(into: &output)
+        } else {
+            json.writeCanonical(into: &output)
+        }
+        output.append(0x0A)
     }
 
     /// Decodes a record by its `type` member. A cancellation's `precedingSteps` is 0 here: the

@@ -3,7 +3,7 @@ import WorldModel
 /// One tool call in a trace: what the agent sent, when, what policy and faults did, exactly
 /// what it saw back, and the hash of the latent state afterwards.
 ///
-/// JSON form (keys sorted by the canonical serializer):
+/// JSON form (keys sorted by the canonical serializer; `writeCanonical(into:)` writes it directly):
 /// `{"type":"step","index":1,"think_ms":0,"at_ms":0,"tool":"…","arguments":{…},
 ///   "policy":"allowed","faults":["…"],"status":200,"latency_ms":120,
 ///   "headers":[["Content-Type","application/json"]],"body":"…","committed":true,
@@ -102,6 +102,59 @@ public struct TraceStep: Sendable, Hashable {
         ]
         if scenarioError { members["scenario_error"] = true }
         return .object(members)
+    }
+
+    /// Appends the canonical form of `json` to `output`, byte for byte what
+    /// `json.writeCanonical(into:)` appends, without building `json`.
+    ///
+    /// Every traced step is encoded here (`TraceRecord.writeLine(into:)`), so it skips what the
+    /// general path spends on a value it throws away: an object of 15 members with a key index,
+    /// and sorting the keys. A step's members are fixed, so their canonical order (keys sorted by
+    /// UTF-8 bytes) is known statically and they are written in it; `arguments` goes through the
+    /// general canonical encoder. `json` stays the reference: the differential tests compare the
+    /// two on random steps, and an episode whose world runs without shortcuts (`WorldShortcuts`)
+    /// traces through `json`.
+    package func writeCanonical(into output: inout [UInt8]) {
+        // The order is `arguments`, `at_ms`, `body`, `committed`, `faults`, `headers`, `index`,
+        // `latency_ms`, `policy`, `regime`, `scenario_error`, `state_hash`, `status`, `think_ms`,
+        // `tool`, `type`.
+        JSON.append(#"{"arguments":"#, to: &output)
+        arguments.writeCanonical(into: &output)
+        JSON.append(#","at_ms":"#, to: &output)
+        JSONNumber.writeInteger(atMs, into: &output)
+        JSON.append(#","body":"#, to: &output)
+        JSON.writeEscaped(body, into: &output)
+        JSON.append(committed ? #","committed":true,"faults":["# : #","committed":false,"faults":["#, to: &output)
+        for position in faults.indices {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            JSON.writeEscaped(faults[position], into: &output)
+        }
+        JSON.append(#"],"headers":["#, to: &output)
+        for position in headers.indices {
+            JSON.append(position > 0 ? #",["# : "[", to: &output)
+            JSON.writeEscaped(headers[position].name, into: &output)
+            output.append(UInt8(ascii: ","))
+            JSON.writeEscaped(headers[position].value, into: &output)
+            output.append(UInt8(ascii: "]"))
+        }
+        JSON.append(#"],"index":"#, to: &output)
+        JSONNumber.writeInteger(Int64(index), into: &output)
+        JSON.append(#","latency_ms":"#, to: &output)
+        JSONNumber.writeInteger(latencyMs, into: &output)
+        JSON.append(#","policy":"#, to: &output)
+        JSON.writeEscaped(policy.rawValue, into: &output)
+        JSON.append(#","regime":"#, to: &output)
+        JSON.writeEscaped(regime, into: &output)
+        if scenarioError { JSON.append(#","scenario_error":true"#, to: &output) }
+        JSON.append(#","state_hash":"#, to: &output)
+        JSON.writeEscaped(stateHash, into: &output)
+        JSON.append(#","status":"#, to: &output)
+        JSONNumber.writeInteger(Int64(status), into: &output)
+        JSON.append(#","think_ms":"#, to: &output)
+        JSONNumber.writeInteger(thinkMs, into: &output)
+        JSON.append(#","tool":"#, to: &output)
+        JSON.writeEscaped(tool, into: &output)
+        JSON.append(#","type":"step"}"#, to: &output)
     }
 
     /// Decodes the JSON form.

@@ -26,6 +26,11 @@ package final class TraceWriter: @unchecked Sendable {
     private var length: Int64 = 0
     private var nextIndex = 1
     private var isClosed = false
+    /// The line being encoded: one buffer reused for every line (under `lock`), so appending a
+    /// step allocates nothing once the buffer has grown to the episode's longest line.
+    private var lineBuffer: [UInt8] = []
+    /// A buffer grown past this by an unusually long line is let go after it.
+    private static let retainedBufferBytes = 1 << 20
 
     /// The file a trace for `path` is written to until its episode ends: `PATH.partial`.
     package static func partialPath(for path: String) -> String { path + ".partial" }
@@ -52,7 +57,7 @@ package final class TraceWriter: @unchecked Sendable {
         }
         self.descriptor = descriptor
         do {
-            try writeLine(TraceRecord.header(header).line)
+            try writeRecord(.header(header))
         } catch {
             closeDescriptor()
             throw error
@@ -83,14 +88,17 @@ package final class TraceWriter: @unchecked Sendable {
     }
 
     /// Appends a step; its `index` must be one more than the previous step's (1 for the first).
-    package func append(_ step: TraceStep) throws(TraceWriteError) {
+    /// `directly` chooses the step's encoder: `TraceStep.writeCanonical(into:)` (the default) or
+    /// the general path through `TraceStep.json` (the same bytes; an episode whose world runs
+    /// without shortcuts, `WorldShortcuts.disabled`, takes it).
+    package func append(_ step: TraceStep, directly: Bool = true) throws(TraceWriteError) {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
         guard step.index == nextIndex else {
             throw .stepOutOfOrder(path: path, expected: nextIndex, found: step.index)
         }
-        try writeLine(TraceRecord.step(step).line)
+        try writeRecord(.step(step), directSteps: directly)
         nextIndex += 1
     }
 
@@ -101,7 +109,7 @@ package final class TraceWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
         precondition((1..<nextIndex).contains(step), "cancelled step \(step) was never written (\(nextIndex - 1) were)")
-        try writeLine(TraceRecord.cancelled(TraceCancellation(step: step)).line)
+        try writeRecord(.cancelled(TraceCancellation(step: step)))
     }
 
     /// Appends the verdict line, closes the file and moves it to `path`.
@@ -110,7 +118,7 @@ package final class TraceWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: path) }
         do throws(TraceWriteError) {
-            try writeLine(TraceRecord.verdict(verdict).line)
+            try writeRecord(.verdict(verdict))
         } catch {
             closeDescriptor()
             throw error
@@ -134,6 +142,14 @@ package final class TraceWriter: @unchecked Sendable {
         guard !isClosed else { return }
         isClosed = true
         _ = Foundation.close(descriptor)
+    }
+
+    /// Encodes `record` into the reused line buffer and writes it (`writeLine`).
+    private func writeRecord(_ record: TraceRecord, directSteps: Bool = true) throws(TraceWriteError) {
+        lineBuffer.removeAll(keepingCapacity: true)
+        record.writeLine(into: &lineBuffer, directSteps: directSteps)
+        defer { if lineBuffer.capacity > Self.retainedBufferBytes { lineBuffer = [] } }
+        try writeLine(lineBuffer)
     }
 
     /// Writes all of `bytes`, retrying short writes; on failure truncates back to the last line.

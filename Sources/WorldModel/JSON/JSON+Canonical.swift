@@ -70,8 +70,9 @@ extension JSON {
         }
     }
 
+    /// Appends the UTF-8 bytes of `literal` (JSON punctuation and keys known at compile time).
     @inline(__always)
-    static func append(_ literal: StaticString, to output: inout [UInt8]) {
+    package static func append(_ literal: StaticString, to output: inout [UInt8]) {
         output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
@@ -115,56 +116,72 @@ extension JSON {
 
     /// Appends `string` as a JSON string literal with canonical escaping.
     package static func writeEscaped(_ string: String, into output: inout [UInt8]) {
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { writeEscaped($0, into: &output) }
+        if done == nil { Array(string.utf8).withUnsafeBufferPointer { writeEscaped($0, into: &output) } }
+    }
+
+    /// Appends the UTF-8 text `bytes` as a JSON string literal with canonical escaping.
+    ///
+    /// Two passes, so that the output grows once per string instead of once per run of plain
+    /// bytes: the first counts the bytes the escapes add (none, for most strings, which are then
+    /// copied in one go), the second writes the escaped text into the grown array.
+    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        var added = 0
+        for byte in bytes { added &+= escapeLength(byte) }
         output.append(UInt8(ascii: "\""))
-        let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
-            // Copy runs of bytes that need no escaping in one go.
-            var runStart = 0
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    index += 1
-                    continue
-                }
-                if runStart < index {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                }
-                writeEscape(byte, into: &output)
-                index += 1
-                runStart = index
-            }
-            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-        }
-        if done == nil {
-            for byte in string.utf8 {
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    output.append(byte)
-                } else {
-                    writeEscape(byte, into: &output)
+        if added == 0 {
+            output.append(contentsOf: bytes)
+        } else {
+            var position = output.count
+            output.append(contentsOf: repeatElement(0, count: bytes.count + added))
+            output.withUnsafeMutableBufferPointer { buffer in
+                for byte in bytes {
+                    if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                        buffer[position] = byte
+                        position &+= 1
+                        continue
+                    }
+                    buffer[position] = UInt8(ascii: "\\")
+                    let short: UInt8? =
+                        switch byte {
+                        case UInt8(ascii: "\""): UInt8(ascii: "\"")
+                        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+                        case 0x08: UInt8(ascii: "b")
+                        case 0x0C: UInt8(ascii: "f")
+                        case 0x0A: UInt8(ascii: "n")
+                        case 0x0D: UInt8(ascii: "r")
+                        case 0x09: UInt8(ascii: "t")
+                        default: nil
+                        }
+                    if let short {
+                        buffer[position &+ 1] = short
+                        position &+= 2
+                    } else {
+                        buffer[position &+ 1] = UInt8(ascii: "u")
+                        buffer[position &+ 2] = UInt8(ascii: "0")
+                        buffer[position &+ 3] = UInt8(ascii: "0")
+                        buffer[position &+ 4] = hexDigit(byte >> 4)
+                        buffer[position &+ 5] = hexDigit(byte & 0xF)
+                        position &+= 6
+                    }
                 }
             }
         }
         output.append(UInt8(ascii: "\""))
     }
 
-    /// Appends the escape sequence for a quote, backslash or control byte.
-    private static func writeEscape(_ byte: UInt8, into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
-        case 0x08: output.append(UInt8(ascii: "b"))
-        case 0x0C: output.append(UInt8(ascii: "f"))
-        case 0x0A: output.append(UInt8(ascii: "n"))
-        case 0x0D: output.append(UInt8(ascii: "r"))
-        case 0x09: output.append(UInt8(ascii: "t"))
-        default:
-            output.append(UInt8(ascii: "u"))
-            output.append(UInt8(ascii: "0"))
-            output.append(UInt8(ascii: "0"))
-            output.append(hexDigit(byte >> 4))
-            output.append(hexDigit(byte & 0xF))
-        }
+    /// How many bytes escaping `byte` adds: 0 for a byte written as is, 1 for `\"`, `\\` and
+    /// `\b \f \n \r \t`, 5 for another control character (`\u00XX`).
+    /// Written without branches (selects only), so the counting loop runs in vector registers
+    /// instead of mispredicting at every quote of a JSON body.
+    @inline(__always)
+    private static func escapeLength(_ byte: UInt8) -> Int {
+        let quote = byte == UInt8(ascii: "\"") ? 1 : 0
+        let backslash = byte == UInt8(ascii: "\\") ? 1 : 0
+        let control = byte < 0x20 ? 5 : 0
+        // 0x08 through 0x0D but 0x0B: backspace, tab, line feed, form feed, carriage return.
+        let short = (byte &- 0x08 < 6 ? 4 : 0) &- (byte == 0x0B ? 4 : 0)
+        return quote &+ backslash &+ control &- short
     }
 
     @inline(__always)
@@ -195,8 +212,8 @@ extension JSONNumber {
         }
     }
 
-    /// Appends the decimal digits of `value`.
-    static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
+    /// Appends the decimal digits of `value` (its JSON text), building no `String`.
+    package static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
         if value >= 0 && value < 10 {
             output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return

@@ -91,6 +91,15 @@ package struct World: Sendable {
         toolIndex[name].map { spec.tools[$0] }
     }
 
+    /// The scope and `ends_episode` of the tool named `name`: what an episode's policy reads on
+    /// every call, without copying the tool's whole `ToolSpec` out of the table as `tool(named:)`
+    /// does (a retain and release per field).
+    package func scopeAndEnding(ofTool name: String) -> (scope: String?, endsEpisode: Bool)? {
+        guard let index = toolIndex[name] else { return nil }
+        let entry = toolEntries[index]
+        return (entry.spec.scope, entry.spec.endsEpisode)
+    }
+
     /// The name of the current regime of every service, in declaration order.
     package func regimes(in state: WorldState) -> [(service: String, regime: String)] {
         spec.services.indices.map {

@@ -14,7 +14,9 @@
 ///
 /// Beside them, without a case of its own: an `always` check is evaluated again only after a
 /// step that may have changed what its last evaluation read (`WorldReads`); the general path
-/// evaluates it after every step.
+/// evaluates it after every step. And an episode's trace writes each step's line directly in its
+/// canonical member order (Sandbox's `TraceStep.writeCanonical(into:)`); the general path builds
+/// the step's `JSON` and serializes it, sorting its keys.
 ///
 /// `.disabled` turns every one of them off, so the general paths run alone; the differential
 /// tests step a world with and without them and compare every observation and state.
