@@ -134,17 +134,14 @@ package struct ScenarioLearner: Sendable, Hashable {
         // latencies) and the answers (response faults, then the state) are independent: learned
         // side by side, each alone, so the result is the same as one after the other.
         let called = tools.filter { toolService[$0.name] != nil }
-        let learned = Parallel.map(2, parallelism: 2) {
-            [fits, serviceIDs, training, trainingSequences] job -> LearnedPart in
-            guard job == 1 else {
-                // HTML error pages are a response fault rule's (ResponseFaultInference), not the regimes'.
-                return .dynamics(
-                    fits.map { fit in
-                        DynamicsLearner(regimes: regimes).learn(
-                            service: serviceIDs[fit.service]!,
-                            sequences: fit.sequences.map { $0.map(ResponseFaultInference.forDynamics) })!
-                    })
+        let (learnedDynamics, (responseFaults, state)) = Parallel.pair {
+            // HTML error pages are a response fault rule's (ResponseFaultInference), not the regimes'.
+            fits.map { fit in
+                DynamicsLearner(regimes: regimes).learn(
+                    service: serviceIDs[fit.service]!,
+                    sequences: fit.sequences.map { $0.map(ResponseFaultInference.forDynamics) })!
             }
+        } beside: { [training, trainingSequences] in
             var responseFaults: [String: ResponseFaultInference] = [:]
             for tool in called {
                 responseFaults[tool.name] = ResponseFaultInference(
@@ -157,11 +154,8 @@ package struct ScenarioLearner: Sendable, Hashable {
                 sequences: trainingSequences.map { sequence in
                     sequence.compactMap { call in responseFaults[call.tool].map { $0.forState(call) } ?? call }
                 })
-            return .answers(responseFaults, state)
+            return (responseFaults, state)
         }
-        guard case .dynamics(let learnedDynamics) = learned[0],
-            case .answers(let responseFaults, let state) = learned[1]
-        else { preconditionFailure("job 0 learns the dynamics, job 1 the answers") }
         for (fit, learnedService) in zip(fits, learnedDynamics) {
             var dynamics = learnedService
             _ = servicesJSON.updateValue(dynamics.scenarioJSON, forKey: serviceIDs[fit.service]!)
@@ -238,14 +232,6 @@ package struct ScenarioLearner: Sendable, Hashable {
         ]
         if !faultsJSON.isEmpty { scenario = scenario.setting(.array(faultsJSON), at: ["faults"]) }
         return Result(scenario: scenario, report: report.json, reportText: report.text)
-    }
-
-    /// What each of `learn`'s two side-by-side jobs learns.
-    private enum LearnedPart: Sendable {
-        /// Each service's dynamics, in service order.
-        case dynamics([ServiceDynamics])
-        /// Each tool's response faults, and the state.
-        case answers([String: ResponseFaultInference], StateInference)
     }
 
     /// The inputs for people: each file with its kind, or for more than five, the first and last

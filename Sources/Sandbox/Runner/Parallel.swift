@@ -28,6 +28,21 @@ package enum Parallel {
         return results.values
     }
 
+    /// `first()` on the calling thread and `second()` beside it on another, and both results.
+    ///
+    /// Unlike two jobs of `map`, `first` may itself call `map` at full width: libdispatch runs a
+    /// `concurrentPerform` nested in another one's job on one thread only.
+    package static func pair<First, Second: Sendable>(
+        _ first: () -> First, beside second: @escaping @Sendable () -> Second
+    ) -> (First, Second) {
+        let result = Slots<Second>(count: 1)
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { _ = result.set(0, second()) }
+        let firstResult = first()
+        group.wait()
+        return (firstResult, result.values[0])
+    }
+
     /// One slot per job, each written by exactly one worker, and read once every worker is done
     /// (`concurrentPerform` returning orders those writes before the read).
     private final class Slots<Value: Sendable>: @unchecked Sendable {
