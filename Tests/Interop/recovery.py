@@ -353,13 +353,22 @@ def compare(name: str, truth: dict[str, Any], report: dict[str, Any], seen: dict
         and abs(bucket["refill_per_s"] - bucket_truth["refill_per_s"]) < 1e-9,
         f"token bucket {bucket and (bucket['capacity'], bucket['refill_per_s'])} "
         f"(truth {bucket_truth['capacity']}, {bucket_truth['refill_per_s']})")
+    # A learned schedule names learned regimes: shown by the true regime each was matched to.
+    learned_names = {learned_name: true_name for true_name, learned_name in mapping.items()}
+    schedule_learned = [dict(window, regime=learned_names.get(window["regime"], window["regime"]))
+                        for window in learned.get("schedule", [])]
+    truth_regimes = sorted(window["regime"] for window in truth["schedule"] or [])
+    schedule_result = verdict(sorted(window["regime"] for window in schedule_learned) == truth_regimes,
+                              "schedule regimes differ from the scenario's")
     return {
         "service": name, "calls": report["calls"], "sequences": report["sequences"],
         "regimes_learned": len(regimes), "regimes_truth": len(truth["regimes"]), "regimes_result": count_result,
-        "candidates": [{"regimes": c["regimes"], "bic": c.get("bic")} for c in report["candidates"]],
+        "candidates": [{"regimes": c["regimes"], "bic": c.get("bic"), "schedule": c.get("schedule", False)}
+                       for c in report["candidates"]],
         "rate_limit": bucket, "rate_limit_truth": bucket_truth, "rate_limit_result": bucket_result,
         "bucket_refusals": seen["refused"],
-        "schedule": truth["schedule"], "rows": rows, "transitions": transitions, "misses": misses,
+        "schedule": truth["schedule"], "schedule_learned": schedule_learned, "schedule_result": schedule_result,
+        "rows": rows, "transitions": transitions, "misses": misses,
     }
 
 
@@ -375,7 +384,8 @@ def markdown(scenario: str, seeds: str, dropped: str | None, services: list[dict
     and the transitions."""
     lines = [f"*{scenario}{' without the schedule of ' + dropped if dropped else ''}* (seeds {seeds}):", ""]
     for s in services:
-        bics = ", ".join(f"{c['regimes']}: {c['bic']:,.0f}" for c in s["candidates"] if c["bic"] is not None)
+        bics = ", ".join(f"{c['regimes']}{' with the schedule' if c['schedule'] else ''}: {c['bic']:,.0f}"
+                         for c in s["candidates"] if c["bic"] is not None)
         head = (f"**{s['service']}**: {s['calls']:,} calls in {s['sequences']:,} sequences; "
                 f"{s['regimes_learned']} regimes learned, {s['regimes_truth']} in the scenario "
                 f"({s['regimes_result']}; BIC {bics})")
@@ -385,8 +395,9 @@ def markdown(scenario: str, seeds: str, dropped: str | None, services: list[dict
                        f"{bucket['explained_429s']:,} of {bucket['rate_limited']:,} 429s") if bucket else "none"
             head += (f"; token bucket {learned} (truth {truth['capacity']}, {truth['refill_per_s']:g}/s, "
                      f"{s['bucket_refusals']:,} refusals: {s['rate_limit_result']})")
-        if s["schedule"]:
-            head += f"; schedule {json.dumps(s['schedule'])}, not modelled"
+        if s["schedule"] or s["schedule_learned"]:
+            head += (f"; schedule learned {json.dumps(s['schedule_learned'])} "
+                     f"(truth {json.dumps(s['schedule'] or [])}: {s['schedule_result']})")
         lines += [head + ".", "",
                   "| regime: learned as, calls (true calls) | median ms: learned (truth; seen) "
                   "| p99 ms: learned (truth; seen) | error shares: learned (truth; seen) |",
