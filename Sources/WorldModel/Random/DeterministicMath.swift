@@ -47,19 +47,11 @@ package enum DeterministicMath {
     /// is checked against (`DeterministicMathTests`).
     package static func exp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
-        if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
-        if x < -7.451_332_191_019_411_084_20e+02 { return 0 }
-        let ln2Hi = 6.931_471_803_691_238_164_90e-01
-        let ln2Lo = 1.908_214_929_270_587_700_02e-10
-        let invLn2 = 1.442_695_040_888_963_387_00e+00
-        let p1 = 1.666_666_666_666_660_190_37e-01
-        let p2 = -2.777_777_777_701_559_338_42e-03
-        let p3 = 6.613_756_321_437_934_361_17e-05
-        let p4 = -1.653_390_220_546_525_153_90e-06
-        let p5 = 4.138_136_797_057_238_460_39e-08
-        // x = k·ln2 + r with |r| <= ln2/2; k is x/ln2 rounded half away from zero, found by
-        // truncation and the exact remainder (|x/ln2| < 1100, so both are exact), which is what
-        // `rounded(.toNearestOrAwayFromZero)` gives without its library call.
+        if x > expOverflow { return .infinity }
+        if x < expUnderflow { return 0 }
+        // k is x/ln2 rounded half away from zero, found by truncation and the exact remainder
+        // (|x/ln2| < 1100, so both are exact), which is what `rounded(.toNearestOrAwayFromZero)`
+        // gives without its library call.
         let v = x * invLn2
         var n = Int(v)
         let fraction = v - Double(n)
@@ -68,51 +60,52 @@ package enum DeterministicMath {
         } else if fraction <= -0.5 {
             n -= 1
         }
-        let k = Double(n)
-        let hi = x - k * ln2Hi
-        let lo = k * ln2Lo
-        let r = hi - lo
-        let t = r * r
-        let c = r - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
-        let y = 1 - ((lo - (r * c) / (2 - c)) - hi)
+        let y = expSignificand(x, k: Double(n))
         // Scale by 2^k: y is in [0.70, 1.42], so for k in -1021…1023 the product with 2^k (built
         // from its bits) is a normal number and exact, the value `Double(sign:exponent:significand:)`
-        // gives; otherwise in two exact steps so a subnormal result is rounded only once.
-        let ki = n
-        if ki >= -1021 && ki <= 1023 { return y * Double(bitPattern: UInt64(1023 + ki) << 52) }
-        if ki < -1000 {
-            return Double(sign: .plus, exponent: ki + 1000, significand: y) * 0x1.0p-1000
-        }
-        return Double(sign: .plus, exponent: ki, significand: y)
+        // gives; otherwise as `referenceExp` does.
+        if n >= -1021 && n <= 1023 { return y * Double(bitPattern: UInt64(1023 + n) << 52) }
+        return scaled(y, byPowerOfTwo: n)
     }
 
     /// `exp` in its plain form: `k` by `rounded(.toNearestOrAwayFromZero)` and the scaling by
     /// `Double(sign:exponent:significand:)`. The reference `exp`'s shortcuts must equal, bit for bit.
     package static func referenceExp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
-        if x > 7.097_827_128_933_839_730_96e+02 { return .infinity }
-        if x < -7.451_332_191_019_411_084_20e+02 { return 0 }
+        if x > expOverflow { return .infinity }
+        if x < expUnderflow { return 0 }
+        let k = (x * invLn2).rounded(.toNearestOrAwayFromZero)
+        return scaled(expSignificand(x, k: k), byPowerOfTwo: Int(k))
+    }
+
+    private static let expOverflow = 7.097_827_128_933_839_730_96e+02
+    private static let expUnderflow = -7.451_332_191_019_411_084_20e+02
+    private static let invLn2 = 1.442_695_040_888_963_387_00e+00
+
+    /// e^r for x = k·ln2 + r with |r| <= ln2/2 (k given): a value in [0.70, 1.42] that
+    /// `scaled(_:byPowerOfTwo: k)` turns into e^x. Both forms of `exp` share it.
+    @inline(__always)
+    private static func expSignificand(_ x: Double, k: Double) -> Double {
         let ln2Hi = 6.931_471_803_691_238_164_90e-01
         let ln2Lo = 1.908_214_929_270_587_700_02e-10
-        let invLn2 = 1.442_695_040_888_963_387_00e+00
         let p1 = 1.666_666_666_666_660_190_37e-01
         let p2 = -2.777_777_777_701_559_338_42e-03
         let p3 = 6.613_756_321_437_934_361_17e-05
         let p4 = -1.653_390_220_546_525_153_90e-06
         let p5 = 4.138_136_797_057_238_460_39e-08
-        // x = k·ln2 + r with |r| <= ln2/2.
-        let k = (x * invLn2).rounded(.toNearestOrAwayFromZero)
         let hi = x - k * ln2Hi
         let lo = k * ln2Lo
         let r = hi - lo
         let t = r * r
         let c = r - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
-        let y = 1 - ((lo - (r * c) / (2 - c)) - hi)
-        // Scale by 2^k in two exact steps so a subnormal result is rounded only once.
-        let ki = Int(k)
-        if ki < -1000 {
-            return Double(sign: .plus, exponent: ki + 1000, significand: y) * 0x1.0p-1000
+        return 1 - ((lo - (r * c) / (2 - c)) - hi)
+    }
+
+    /// y·2^k in two exact steps when the result is subnormal, so it is rounded only once.
+    private static func scaled(_ y: Double, byPowerOfTwo k: Int) -> Double {
+        if k < -1000 {
+            return Double(sign: .plus, exponent: k + 1000, significand: y) * 0x1.0p-1000
         }
-        return Double(sign: .plus, exponent: ki, significand: y)
+        return Double(sign: .plus, exponent: k, significand: y)
     }
 }
