@@ -37,12 +37,16 @@ enum LearnCommand: Command {
                     chosen by BIC among those the data supports (10 calls per parameter), per
                     regime a lognormal latency when a Kolmogorov–Smirnov test accepts one and
                     empirical quantiles otherwise, error rates, per-call transitions,
-                    timeout_ms from timed-out calls, and a token bucket (rate_limit) where the
-                    429s show one (its 429s are then no evidence of a regime);
+                    timeout_ms from timed-out calls, a token bucket (rate_limit) where the
+                    429s show one (its 429s are then no evidence of a regime), and a schedule
+                    (a regime forced over one window of time since each sequence's start)
+                    where the calls show one and BIC keeps it;
           state     rows from successful answers (objects with a string id) and each tool's op:
                     get, list, create, update or delete, the first whose meaning every recorded
                     call agrees with (all but 2 % of the successful ones), checked in order
-                    with each session's rows simulated; other tools become op recorded,
+                    with each session's rows simulated; fields the server sets (the call's
+                    time as now(), ids counting up under one prefix) and fields an argument of
+                    another name sets are recognised; other tools become op recorded,
                     answering the recorded response for the same arguments; the report names
                     each rejected op with the call that rejected it;
           faults    per tool, from a schema of its successful answers: fields missing, null or
