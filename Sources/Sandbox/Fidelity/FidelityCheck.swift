@@ -400,14 +400,8 @@ package struct FidelityCheck: Sendable {
             recordedValue: difference.recordedShare, simulatedValue: share, statistic: share,
             interval: difference.low...difference.high, limit: thresholds.minimumSchemaAgreement,
             verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
-                || !isBelow(difference) ? .pass : .fail)
+                || !difference.isBelow(by: thresholds.maximumErrorRateDifference) ? .pass : .fail)
         return (figure, example.map { "response schema: first mismatch: \($0)" })
-    }
-
-    /// Whether a share of agreement is below its baseline by more than the rate tolerance: the
-    /// whole interval of (share − baseline) lies under −`maximumErrorRateDifference`.
-    func isBelow(_ difference: ProportionDifference) -> Bool {
-        FidelityFigure.settled(difference.high) < -FidelityFigure.settled(thresholds.maximumErrorRateDifference)
     }
 
     /// A compared read call: its tool and whether the bodies were equal.
@@ -490,7 +484,7 @@ package struct FidelityCheck: Sendable {
         }
         let fails =
             FidelityFigure.settled(share) < FidelityFigure.settled(thresholds.minimumBodyAgreement)
-            && (difference.map(isBelow) ?? true)
+            && (difference?.isBelow(by: thresholds.maximumErrorRateDifference) ?? true)
         return FidelityFigure(
             kind: kind, recordedCount: equal.count, simulatedCount: equal.count,
             recordedValue: difference?.recordedShare, simulatedValue: share, statistic: share,

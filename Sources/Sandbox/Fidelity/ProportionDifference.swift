@@ -45,8 +45,13 @@ package struct ProportionDifference: Sendable, Hashable {
     /// Whether the whole interval lies beyond ±`tolerance`: the shares differ by more than
     /// `tolerance` at the interval's confidence (with 0, whether the interval leaves out zero).
     package func exceeds(tolerance: Double) -> Bool {
-        let settled = FidelityFigure.settled
-        return settled(low) > settled(tolerance) || settled(high) < settled(-tolerance)
+        FidelityFigure.settled(low) > FidelityFigure.settled(tolerance) || isBelow(by: tolerance)
+    }
+
+    /// Whether the whole interval lies below −`tolerance`: the simulated share is lower by more
+    /// than `tolerance` at the interval's confidence (an agreement below its baseline).
+    package func isBelow(by tolerance: Double) -> Bool {
+        FidelityFigure.settled(high) < FidelityFigure.settled(-tolerance)
     }
 
     /// The two-sided normal quantile for level α: `z` with `Φ(z) = 1 − α/2` (1.959964 at
