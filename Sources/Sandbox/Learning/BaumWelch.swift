@@ -11,10 +11,11 @@ import WorldModel
 /// `Parallel.map`; each is computed alone and the best is chosen in restart order, so the
 /// result does not depend on `parallelism`.
 ///
-/// Fast: the calls are laid out once in an `ObservationBlock`; an iteration precomputes each
-/// regime's log outcome shares and Gaussian constants, computes each call's emissions once
-/// (scaled by the call's largest, so no log-space sums are needed), and accumulates the
-/// posterior statistics during the backward pass, in buffers allocated once per restart.
+/// Fast: the calls are laid out once in an `ObservationBlock`, each with its latency bin
+/// (`LatencyBins`); an iteration copies each regime's floored outcome and bin shares into flat
+/// arrays, computes each call's emissions once as a product of two looked-up shares (no `exp`,
+/// no `log` per call; the forward scales absorb them), and accumulates the posterior statistics
+/// during the backward pass, in buffers allocated once per restart.
 package struct BaumWelch: Sendable, Hashable {
     /// How many starting points to try (the first is spread by latency quantiles, the rest random).
     package var restarts: Int
@@ -26,10 +27,6 @@ package struct BaumWelch: Sendable, Hashable {
     package var seed: UInt64
     /// How many restarts run at once (the result is the same for every value).
     package var parallelism: Int
-
-    /// The smallest variance a regime's log latency may have (a standard deviation of 1 %), so a
-    /// regime of constant latency does not collapse into an infinite density.
-    package static let minimumVariance = 1e-4
 
     /// A fitter; the defaults suit a few hundred to a few hundred thousand calls.
     package init(
@@ -92,7 +89,7 @@ package struct BaumWelch: Sendable, Hashable {
     /// One restart: expectation–maximisation from its starting point until it converges or
     /// reaches `maximumIterations`.
     func run(_ block: ObservationBlock, regimes: Int, restart: Int) -> Fit {
-        let workspace = Workspace(calls: block.calls, regimes: regimes)
+        let workspace = Workspace(block, regimes: regimes)
         var model = start(block, regimes: regimes, restart: restart)
         var previous = -Double.infinity
         var iterations = 0
@@ -114,11 +111,13 @@ package struct BaumWelch: Sendable, Hashable {
     }
 
     /// Scratch memory of one restart, allocated once and reused by every iteration: each call's
-    /// scaled emissions and forward variables, each call's scale, and the per-regime parameters
+    /// emissions and forward variables, each call's scale, and the per-regime parameters
     /// and statistics of an iteration.
     final class Workspace {
         let regimes: Int
-        /// `calls × regimes`: each call's emissions, scaled by the call's largest.
+        /// The number of latency bins.
+        let bins: Int
+        /// `calls × regimes`: each call's emissions.
         let emissions: UnsafeMutableBufferPointer<Double>
         /// `calls × regimes`: the normalised forward variables.
         let alpha: UnsafeMutableBufferPointer<Double>
@@ -130,16 +129,19 @@ package struct BaumWelch: Sendable, Hashable {
 
         /// The per-regime arrays of `small`, each `stride` long.
         enum Field: Int, CaseIterable {
-            case outcomeProbability, logOutcome, constant, halfPrecision, mean, initialProbability, transitions
-            case initial, moves, outcomes, weight, sum, sumSquares, beta, nextBeta, weighted, gamma
+            case outcomeProbability, binProbability, initialProbability, transitions
+            case initial, moves, outcomes, binWeights, beta, nextBeta, weighted, gamma
         }
 
-        init(calls: Int, regimes: Int) {
+        /// The workspace for fitting `regimes` regimes to `block`.
+        init(_ block: ObservationBlock, regimes: Int) {
             self.regimes = regimes
+            bins = block.latencyBins.count
+            let calls = block.calls
             emissions = .allocate(capacity: calls * regimes)
             alpha = .allocate(capacity: calls * regimes)
             scale = .allocate(capacity: calls)
-            stride = regimes * Swift.max(regimes, CallObservation.classCount)
+            stride = regimes * Swift.max(regimes, CallObservation.classCount, bins)
             small = .allocate(capacity: Field.allCases.count * stride)
         }
 
@@ -156,29 +158,26 @@ package struct BaumWelch: Sendable, Hashable {
 
     /// One expectation–maximisation step: the re-estimated model and the log likelihood of the
     /// model it started from. The same figures as `HiddenMarkovModel.forwardBackward` summed
-    /// over the sequences, up to rounding (`BaumWelchTests` compares them): emissions without a
-    /// latency are the outcome probability itself (no scaling needed), and the log of the
-    /// forward scales is taken once per sequence from their product, kept in range by moving
-    /// its binary exponent out.
+    /// over the sequences, up to rounding (`BaumWelchTests` compares them): a call's emission is
+    /// its outcome share times its latency bin's share, looked up, and the log of the forward
+    /// scales is taken once per sequence from their product, kept in range by moving its binary
+    /// exponent out.
     func step(_ model: HiddenMarkovModel, _ block: ObservationBlock, _ workspace: Workspace) -> (
         HiddenMarkovModel, Double
     ) {
         let k = model.regimeCount
         precondition(workspace.regimes == k, "a workspace serves one regime count")
         let c = CallObservation.classCount
+        let nb = workspace.bins
+        precondition(model.latencyBins.count == nb, "a workspace serves one set of latency bins")
         let outcomeProbability = workspace.pointer(.outcomeProbability)
-        let logOutcome = workspace.pointer(.logOutcome)
-        let constant = workspace.pointer(.constant)
-        let halfPrecision = workspace.pointer(.halfPrecision)
-        let means = workspace.pointer(.mean)
+        let binProbability = workspace.pointer(.binProbability)
         let initialProbability = workspace.pointer(.initialProbability)
         let transitions = workspace.pointer(.transitions)
         let initial = workspace.pointer(.initial)
         let moves = workspace.pointer(.moves)
         let outcomes = workspace.pointer(.outcomes)
-        let weight = workspace.pointer(.weight)
-        let sum = workspace.pointer(.sum)
-        let sumSquares = workspace.pointer(.sumSquares)
+        let binWeights = workspace.pointer(.binWeights)
         var beta = workspace.pointer(.beta)
         var nextBeta = workspace.pointer(.nextBeta)
         let weighted = workspace.pointer(.weighted)
@@ -186,13 +185,11 @@ package struct BaumWelch: Sendable, Hashable {
         workspace.small.update(repeating: 0)
         for i in 0..<k {
             for o in 0..<c {
-                let p = Swift.max(model.outcomes[i][o], HiddenMarkovModel.probabilityFloor)
-                outcomeProbability[i * c + o] = p
-                logOutcome[i * c + o] = DeterministicMath.log(p)
+                outcomeProbability[i * c + o] = Swift.max(model.outcomes[i][o], HiddenMarkovModel.probabilityFloor)
             }
-            constant[i] = -(HiddenMarkovModel.halfLogTwoPi + 0.5 * DeterministicMath.log(model.variances[i]))
-            halfPrecision[i] = 1 / (2 * model.variances[i])
-            means[i] = model.means[i]
+            for b in 0..<nb {
+                binProbability[i * nb + b] = Swift.max(model.latencyShares[i][b], HiddenMarkovModel.probabilityFloor)
+            }
             initialProbability[i] = model.initial[i]
             for j in 0..<k { transitions[i * k + j] = model.transitions[i][j] }
         }
@@ -200,15 +197,14 @@ package struct BaumWelch: Sendable, Hashable {
         let alpha = workspace.alpha.baseAddress!
         let scale = workspace.scale.baseAddress!
         var logLikelihood = 0.0
-        // Each call's forced regime (a schedule's), or −1.
-        let forced = block.forced
         block.outcomes.withUnsafeBufferPointer { observedBuffer in
-            block.logLatencies.withUnsafeBufferPointer { latencyBuffer in
-                block.hasLatency.withUnsafeBufferPointer { timedBuffer in
+            block.bins.withUnsafeBufferPointer { binBuffer in
+                block.forced.withUnsafeBufferPointer { forcedBuffer in
                     block.starts.withUnsafeBufferPointer { starts in
                         let observed = observedBuffer.baseAddress!
-                        let latencies = latencyBuffer.baseAddress!
-                        let hasLatency = timedBuffer.baseAddress!
+                        let bins = binBuffer.baseAddress!
+                        // Each call's forced regime (a schedule's), or −1.
+                        let forced = forcedBuffer.baseAddress!
                         for s in 0..<(starts.count - 1) {
                             let first = starts[s]
                             let end = starts[s + 1]
@@ -219,46 +215,26 @@ package struct BaumWelch: Sendable, Hashable {
                             for t in first..<end {
                                 let row = e + t * k
                                 let o = observed[t]
-                                let f = forced[t]
-                                if f >= 0 {
-                                    // Only the forced regime can serve the call.
-                                    var q = 0.0
-                                    if hasLatency[t] {
-                                        let d = latencies[t] - means[f]
-                                        q = constant[f] - d * d * halfPrecision[f]
-                                    }
-                                    if o >= 0 { q += logOutcome[f * c + o] }
-                                    for i in 0..<k { row[i] = 0 }
-                                    row[f] = 1
-                                    logLikelihood += q
-                                } else if hasLatency[t] {
-                                    let x = latencies[t]
-                                    var top = -Double.infinity
+                                let bin = bins[t]
+                                if o >= 0 && bin >= 0 {
                                     for i in 0..<k {
-                                        let d = x - means[i]
-                                        var q = constant[i] - d * d * halfPrecision[i]
-                                        if o >= 0 { q += logOutcome[i * c + o] }
-                                        row[i] = q
-                                        if q > top { top = q }
+                                        row[i] = outcomeProbability[i * c + o] * binProbability[i * nb + bin]
                                     }
-                                    for i in 0..<k {
-                                        // exp(0) is exactly 1: the largest needs no exp.
-                                        let d = row[i] - top
-                                        row[i] = d == 0 ? 1 : DeterministicMath.exp(d)
-                                    }
-                                    logLikelihood += top
                                 } else if o >= 0 {
                                     for i in 0..<k { row[i] = outcomeProbability[i * c + o] }
+                                } else if bin >= 0 {
+                                    for i in 0..<k { row[i] = binProbability[i * nb + bin] }
                                 } else {
                                     for i in 0..<k { row[i] = 1 }
                                 }
                                 let current = alpha + t * k
                                 var total = 0.0
+                                let f = forced[t]
                                 if f >= 0 {
                                     // A schedule, not the chain, chose this call's regime.
                                     for j in 0..<k { current[j] = 0 }
-                                    current[f] = 1
-                                    total = 1
+                                    current[f] = row[f]
+                                    total = row[f]
                                 } else if t == first {
                                     for j in 0..<k {
                                         let value = initialProbability[j] * row[j]
@@ -301,16 +277,11 @@ package struct BaumWelch: Sendable, Hashable {
                                 }
                                 let inverse = total > 0 ? 1 / total : 1
                                 let o = observed[t]
-                                let x = latencies[t]
-                                let timed = hasLatency[t]
+                                let bin = bins[t]
                                 for i in 0..<k {
                                     let g = gamma[i] * inverse
                                     if o >= 0 { outcomes[i * c + o] += g }
-                                    if timed {
-                                        weight[i] += g
-                                        sum[i] += g * x
-                                        sumSquares[i] += g * x * x
-                                    }
+                                    if bin >= 0 { binWeights[i * nb + bin] += g }
                                 }
                                 if t == first {
                                     // A forced first call says nothing about the initial regime.
@@ -352,36 +323,44 @@ package struct BaumWelch: Sendable, Hashable {
             next.transitions[i] = Self.normalized(
                 (0..<k).map { moves[i * k + $0] }, fallback: model.transitions[i])
             next.outcomes[i] = Self.normalized((0..<c).map { outcomes[i * c + $0] }, fallback: model.outcomes[i])
-            if weight[i] > 0 {
-                let mean = sum[i] / weight[i]
-                next.means[i] = mean
-                next.variances[i] = Swift.max(sumSquares[i] / weight[i] - mean * mean, Self.minimumVariance)
-            }
+            next.latencyShares[i] = Self.normalized(
+                (0..<nb).map { binWeights[i * nb + $0] }, fallback: model.latencyShares[i])
         }
         return (next, logLikelihood)
     }
 
-    /// The starting point of one restart. Restart 0 spreads the regimes' latency means over the
-    /// data's log-latency quantiles and gives each the overall outcome shares; later restarts
-    /// draw means from the data and perturb the shares. A regime that forced calls are pinned to
-    /// starts, in every restart, at its forced calls' mean log latency and outcome shares.
+    /// The starting point of one restart. Restart 0 centres the regimes' latency shares on
+    /// evenly spread quantiles of the pooled latencies and gives each the overall outcome shares
+    /// (slower regimes more errors); later restarts centre them on random quantiles and perturb
+    /// the outcome shares. A regime's starting shares are the pooled bin shares weighted by a
+    /// bump around its quantile (a Gaussian in quantile, `0.5 / k` wide, over `startFloor`), so
+    /// each regime starts where part of the data is. A regime that forced calls are pinned to
+    /// starts, in every restart, at its forced calls' bin and outcome shares.
     func start(_ block: ObservationBlock, regimes k: Int, restart: Int) -> HiddenMarkovModel {
-        let latencies = block.sortedLatencies
         let counts = block.smoothedOutcomeCounts
-        let overallMean = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
-        let overallVariance =
-            latencies.isEmpty
-            ? 1
-            : Swift.max(
-                latencies.reduce(0) { $0 + ($1 - overallMean) * ($1 - overallMean) } / Double(latencies.count),
-                Self.minimumVariance)
+        let nb = block.latencyBins.count
+        let pooled = Self.normalized(block.binCounts.map { Double($0) + 1 }, fallback: [])
+        // Each bin's middle, as a share of the pooled latencies.
+        let timed = Double(block.binCounts.reduce(0, +))
+        var below = 0.0
+        let position = block.binCounts.map { count -> Double in
+            defer { below += Double(count) }
+            return timed > 0 ? (below + Double(count) / 2) / timed : 0.5
+        }
         var rng = RandomStream(
             seed: seed, key: [.string("learn"), .string("baum-welch"), .integer(Int64(k)), .integer(Int64(restart))])
-        var means = Array(repeating: overallMean, count: k)
+        var latencyShares = Array(repeating: pooled, count: k)
         var outcomes = Array(repeating: Self.normalized(counts, fallback: counts), count: k)
-        for i in 0..<k where !latencies.isEmpty {
-            let u = restart == 0 ? (Double(i) + 0.5) / Double(k) : rng.nextDouble()
-            means[i] = latencies[Swift.min(Int(u * Double(latencies.count)), latencies.count - 1)]
+        if k > 1 && timed > 0 {
+            let width = 0.5 / Double(k)
+            for i in 0..<k {
+                let u = restart == 0 ? (Double(i) + 0.5) / Double(k) : rng.nextDouble()
+                latencyShares[i] = Self.normalized(
+                    (0..<nb).map { b in
+                        let d = (position[b] - u) / width
+                        return pooled[b] * (DeterministicMath.exp(-0.5 * d * d) + Self.startFloor)
+                    }, fallback: pooled)
+            }
         }
         if restart > 0 {
             for i in 0..<k {
@@ -397,17 +376,13 @@ package struct BaumWelch: Sendable, Hashable {
         }
         // A regime a schedule forces starts where its forced calls are: they are known to be its.
         for f in Set(block.forced).filter({ $0 >= 0 && $0 < k }).sorted() {
-            var sum = 0.0
-            var timed = 0
+            var binShares = Array(repeating: 1.0, count: nb)
             var shares = Array(repeating: 1.0, count: counts.count)
             for t in block.forced.indices where block.forced[t] == f {
-                if block.hasLatency[t] {
-                    sum += block.logLatencies[t]
-                    timed += 1
-                }
+                if block.bins[t] >= 0 { binShares[block.bins[t]] += 1 }
                 if block.outcomes[t] >= 0 { shares[block.outcomes[t]] += 1 }
             }
-            if timed > 0 { means[f] = sum / Double(timed) }
+            latencyShares[f] = Self.normalized(binShares, fallback: pooled)
             outcomes[f] = Self.normalized(shares, fallback: counts)
         }
         let stay = k == 1 ? 1.0 : 0.9
@@ -416,8 +391,12 @@ package struct BaumWelch: Sendable, Hashable {
         }
         return HiddenMarkovModel(
             initial: Array(repeating: 1 / Double(k), count: k), transitions: transitions, outcomes: outcomes,
-            means: means, variances: Array(repeating: overallVariance, count: k))
+            latencyBins: block.latencyBins, latencyShares: latencyShares)
     }
+
+    /// What a starting regime keeps of the pooled share of bins far from its quantile, so no
+    /// bin starts out of its reach.
+    static let startFloor = 0.01
 
     /// `values` scaled to sum to 1, or `fallback` when they sum to 0.
     static func normalized(_ values: [Double], fallback: [Double]) -> [Double] {

@@ -105,7 +105,7 @@ extension DynamicsLearner {
         let n = sequences.reduce(0) { $0 + $1.count }
         for k in tried where k >= Swift.max(2, forcedRegimes.count) {
             let parameters =
-                Self.parameterCount(regimes: k, classes: classes)
+                Self.parameterCount(regimes: k, classes: classes, latencyBins: LatencyBins(sequences).count)
                 + ScheduleInference.parametersPerWindow * search.windows.count
             let needed = parameters * Self.callsPerParameter
             search.candidates.append(

@@ -32,9 +32,10 @@ package struct DynamicsLearner: Sendable, Hashable {
     }
 
     /// The number of free parameters of a `k`-regime model over `classes` observed outcome
-    /// classes: initial shares, transitions, outcome shares, and a latency mean and variance each.
-    package static func parameterCount(regimes k: Int, classes: Int) -> Int {
-        (k - 1) + k * (k - 1) + k * Swift.max(classes - 1, 0) + 2 * k
+    /// classes and `latencyBins` latency bins (`LatencyBins`): initial shares, transitions, and
+    /// each regime's outcome shares and latency bin shares.
+    package static func parameterCount(regimes k: Int, classes: Int, latencyBins: Int) -> Int {
+        (k - 1) + k * (k - 1) + k * Swift.max(classes - 1, 0) + k * Swift.max(latencyBins - 1, 0)
     }
 
     /// Learns the dynamics of `service` from its calls, one array per independent sequence,
@@ -55,6 +56,7 @@ package struct DynamicsLearner: Sendable, Hashable {
         guard !flat.isEmpty else { return nil }
         let n = flat.count
         let classes = Set(flat.compactMap(\.outcome)).count
+        let latencyBins = LatencyBins(sequences).count
         var notes: [String] = []
         let rateLimitedClass = OutcomeClass.allCases.firstIndex(of: .rateLimited)
         let rateLimited = flat.filter { $0.outcome == rateLimitedClass }.count
@@ -79,7 +81,7 @@ package struct DynamicsLearner: Sendable, Hashable {
         }
         var candidates: [ServiceDynamics.Candidate] = []
         for k in tried {
-            let parameters = Self.parameterCount(regimes: k, classes: classes)
+            let parameters = Self.parameterCount(regimes: k, classes: classes, latencyBins: latencyBins)
             let needed = parameters * Self.callsPerParameter
             var candidate = ServiceDynamics.Candidate(
                 regimes: k, parameters: parameters, callsNeeded: needed, logLikelihood: nil, bic: nil, rejection: nil)
@@ -190,8 +192,8 @@ package struct DynamicsLearner: Sendable, Hashable {
         let reordered = HiddenMarkovModel(
             initial: order.map { model.initial[$0] },
             transitions: order.map { i in order.map { j in model.transitions[i][j] } },
-            outcomes: order.map { model.outcomes[$0] }, means: order.map { model.means[$0] },
-            variances: order.map { model.variances[$0] })
+            outcomes: order.map { model.outcomes[$0] }, latencyBins: model.latencyBins,
+            latencyShares: order.map { model.latencyShares[$0] })
         let regimes = order.enumerated().map { position, index in
             ServiceDynamics.Regime(
                 name: k == 1 ? "learned" : "regime_\(position + 1)", latency: fitsByRegime[index],
@@ -220,7 +222,10 @@ package struct DynamicsLearner: Sendable, Hashable {
     /// The least posterior probability with which a call's latency counts towards a regime's
     /// latency fit. Below it, the many calls that another regime almost surely served would
     /// fatten a small regime's tail when its true latency is not lognormal (billing-outage's
-    /// uniform 20–60 ms outage: p99 89 ms with every weight, 69 with the hard assignment).
+    /// uniform 20–60 ms outage: p99 89 ms with every weight, 69 with the hard assignment, when
+    /// the emission was one Gaussian per regime). With the binned emission (`LatencyBins`) it
+    /// still does best on the shipped scenarios' recovery sweeps: every weight makes overlapping
+    /// slow regimes 12–14 % too fast, the hard assignment 12–17 % too slow (docs/learning.md).
     static let minimumLatencyWeight = 0.1
 
     /// A rate for a report: up to three decimals, no trailing zeros.

@@ -1,9 +1,12 @@
 import WorldModel
 
 /// A hidden Markov model of a service's regimes: which regime serves each call, and what a
-/// regime's calls look like (an outcome class, categorical, and a log latency, Gaussian).
+/// regime's calls look like (an outcome class, categorical, and a log latency, categorical over
+/// the service's `LatencyBins`).
 ///
 /// Regimes move per call by `transitions`; the first call's regime is drawn from `initial`.
+/// A regime's latency emission is a probability per log-latency bin, shared by every regime and
+/// every regime count, so a point mass, a uniform or a long tail is one regime, not several.
 /// All arithmetic uses IEEE basic operations and `DeterministicMath`, so the same model and
 /// data give the same likelihood bits on every platform.
 package struct HiddenMarkovModel: Sendable, Hashable {
@@ -15,50 +18,56 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     /// `outcomes[i][c]`: the probability of outcome class `c` (index into
     /// `OutcomeClass.allCases`) in regime `i`.
     package var outcomes: [[Double]]
-    /// The mean of the log latency (ms) in each regime.
-    package var means: [Double]
-    /// The variance of the log latency in each regime.
-    package var variances: [Double]
+    /// The log-latency bins of the latency emission (the same for every regime).
+    package var latencyBins: LatencyBins
+    /// `latencyShares[i][b]`: the probability that a call of regime `i` with a service-time
+    /// latency has its log latency in bin `b` of `latencyBins` (rows sum to 1).
+    package var latencyShares: [[Double]]
 
     /// The number of regimes.
     package var regimeCount: Int { initial.count }
 
-    /// A model from its parameters; every array has one entry (or row) per regime.
+    /// A model from its parameters; every array has one entry (or row) per regime, and every
+    /// row of `latencyShares` one entry per bin.
     package init(
-        initial: [Double], transitions: [[Double]], outcomes: [[Double]], means: [Double], variances: [Double]
+        initial: [Double], transitions: [[Double]], outcomes: [[Double]], latencyBins: LatencyBins,
+        latencyShares: [[Double]]
     ) {
         precondition(
-            transitions.count == initial.count && outcomes.count == initial.count && means.count == initial.count
-                && variances.count == initial.count, "every parameter needs one entry per regime")
+            transitions.count == initial.count && outcomes.count == initial.count
+                && latencyShares.count == initial.count, "every parameter needs one entry per regime")
+        precondition(
+            latencyShares.allSatisfy { $0.count == latencyBins.count }, "every regime needs one share per latency bin")
         self.initial = initial
         self.transitions = transitions
         self.outcomes = outcomes
-        self.means = means
-        self.variances = variances
+        self.latencyBins = latencyBins
+        self.latencyShares = latencyShares
     }
 
-    /// The smallest probability an outcome class is given in a likelihood, so one class a regime
-    /// never produced does not make a sequence impossible.
+    /// The smallest probability an outcome class or a latency bin is given in a likelihood, so
+    /// one class or bin a regime never produced does not make a sequence impossible.
     static let probabilityFloor = 1e-12
 
     /// `log 2`.
     static let logTwo = 0.693_147_180_559_945_3
 
-    /// `log(2π) / 2`.
-    static let halfLogTwoPi = 0.918_938_533_204_672_8
-
-    /// The log density of one observation in regime `regime` (0 for a call without evidence).
-    package func logEmission(_ observation: CallObservation, in regime: Int) -> Double {
-        var value = 0.0
+    /// The probability of one observation in regime `regime`: its outcome class's share times
+    /// its latency bin's share, each floored (1 for a call without evidence).
+    package func emission(_ observation: CallObservation, in regime: Int) -> Double {
+        var value = 1.0
         if let outcome = observation.outcome {
-            value = DeterministicMath.log(Swift.max(outcomes[regime][outcome], Self.probabilityFloor))
+            value = Swift.max(outcomes[regime][outcome], Self.probabilityFloor)
         }
         if let x = observation.logLatency {
-            let variance = variances[regime]
-            let d = x - means[regime]
-            value -= Self.halfLogTwoPi + 0.5 * DeterministicMath.log(variance) + d * d / (2 * variance)
+            value *= Swift.max(latencyShares[regime][latencyBins.bin(of: x)], Self.probabilityFloor)
         }
         return value
+    }
+
+    /// The log probability of one observation in regime `regime` (0 for a call without evidence).
+    package func logEmission(_ observation: CallObservation, in regime: Int) -> Double {
+        DeterministicMath.log(emission(observation, in: regime))
     }
 
     /// The scaled forward–backward pass over one sequence: the posterior probability of each
@@ -73,23 +82,10 @@ package struct HiddenMarkovModel: Sendable, Hashable {
             gamma: Array(repeating: Array(repeating: 0, count: k), count: n),
             xi: Array(repeating: Array(repeating: 0, count: k), count: k), logLikelihood: 0)
         guard n > 0 else { return posterior }
-        // Emissions scaled per call by their largest value (kept in log form in `offsets`).
-        var emissions = Array(repeating: Array(repeating: 0.0, count: k), count: n)
+        // Emissions are probabilities (floored), so no log-space sums are needed: the forward
+        // scales absorb them, and the log likelihood is the sum of the scales' logs.
+        let emissions = sequence.map { observation in (0..<k).map { emission(observation, in: $0) } }
         var logLikelihood = 0.0
-        for t in 0..<n {
-            if let forced = sequence[t].forcedRegime {
-                // Only the forced regime can serve the call.
-                let top = logEmission(sequence[t], in: forced)
-                emissions[t] = (0..<k).map { $0 == forced ? 1 : 0 }
-                logLikelihood += top
-                continue
-            }
-            var logs = (0..<k).map { logEmission(sequence[t], in: $0) }
-            let top = logs.max()!
-            for i in 0..<k { logs[i] = DeterministicMath.exp(logs[i] - top) }
-            emissions[t] = logs
-            logLikelihood += top
-        }
         var alpha = Array(repeating: Array(repeating: 0.0, count: k), count: n)
         var scale = Array(repeating: 0.0, count: n)
         for t in 0..<n {

@@ -39,8 +39,8 @@ package struct LatencyFit: Sendable, Hashable {
     /// (the soft assignment Baum–Welch fits with). Giving each call to its most probable regime
     /// instead cuts overlapping regimes apart at their crossing: a slow regime loses its fast
     /// calls to the fast one, and its median comes out too high (ticket-triage's busy helpdesk,
-    /// 600 ms, was learned at 710). The weighted fit's `mu` and `sigma` are the regime's
-    /// Gaussian emission; quantiles are of the weighted distribution (the smallest latency whose
+    /// 600 ms, was learned at 710). The weighted fit's `mu` and `sigma` are the lognormal the
+    /// KS test judges; quantiles are of the weighted distribution (the smallest latency whose
     /// cumulative weight reaches the probability); the KS critical value uses the effective
     /// number of latencies `(Σw)² / Σw²`, which is also `count`.
     package init(latencies: [Double], weights: [Double]? = nil) {

@@ -33,7 +33,8 @@ enum LearnCommand: Command {
           services  one per recorded server or HTTP host (servers that share a name but no
                     tool or origin are told apart); per service a hidden Markov model of
                     its regimes fitted to its calls in time order (Baum–Welch from seeded
-                    restarts; emissions: outcome class and log latency), the number of regimes
+                    restarts; emissions: outcome class and log latency, both categorical,
+                    latency over bins shared by the regimes), the number of regimes
                     chosen by BIC among those the data supports (10 calls per parameter), per
                     regime a lognormal latency when a Kolmogorov–Smirnov test accepts one and
                     empirical quantiles otherwise, error rates, per-call transitions,

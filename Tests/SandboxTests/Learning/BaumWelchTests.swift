@@ -15,9 +15,8 @@ struct BaumWelchTests {
         var initial = Array(repeating: 0.0, count: k)
         var moves = Array(repeating: Array(repeating: 0.0, count: k), count: k)
         var outcomes = Array(repeating: Array(repeating: 0.0, count: c), count: k)
-        var weight = Array(repeating: 0.0, count: k)
-        var sum = Array(repeating: 0.0, count: k)
-        var sumSquares = Array(repeating: 0.0, count: k)
+        let bins = model.latencyBins
+        var binWeights = Array(repeating: Array(repeating: 0.0, count: bins.count), count: k)
         var logLikelihood = 0.0
         for sequence in sequences {
             let posterior = model.forwardBackward(sequence)
@@ -31,11 +30,7 @@ struct BaumWelchTests {
                 for i in 0..<k {
                     let g = posterior.gamma[t][i]
                     if let outcome = observation.outcome { outcomes[i][outcome] += g }
-                    if let x = observation.logLatency {
-                        weight[i] += g
-                        sum[i] += g * x
-                        sumSquares[i] += g * x * x
-                    }
+                    if let x = observation.logLatency { binWeights[i][bins.bin(of: x)] += g }
                 }
             }
         }
@@ -44,11 +39,7 @@ struct BaumWelchTests {
         for i in 0..<k {
             next.transitions[i] = BaumWelch.normalized(moves[i], fallback: model.transitions[i])
             next.outcomes[i] = BaumWelch.normalized(outcomes[i], fallback: model.outcomes[i])
-            if weight[i] > 0 {
-                let mean = sum[i] / weight[i]
-                next.means[i] = mean
-                next.variances[i] = max(sumSquares[i] / weight[i] - mean * mean, BaumWelch.minimumVariance)
-            }
+            next.latencyShares[i] = BaumWelch.normalized(binWeights[i], fallback: model.latencyShares[i])
         }
         return (next, logLikelihood)
     }
@@ -65,11 +56,14 @@ struct BaumWelchTests {
         }
     }
 
+    /// Two latency bins, split at log latency 5 (about 148 ms).
+    static let twoBins = LatencyBins(upperBounds: [5, 8])
+
     static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
 
     static func close(_ a: HiddenMarkovModel, _ b: HiddenMarkovModel) -> Bool {
-        zip(a.initial, b.initial).allSatisfy(close) && zip(a.means, b.means).allSatisfy(close)
-            && zip(a.variances, b.variances).allSatisfy(close)
+        zip(a.initial, b.initial).allSatisfy(close)
+            && zip(a.latencyShares.joined(), b.latencyShares.joined()).allSatisfy(close)
             && zip(a.transitions.joined(), b.transitions.joined()).allSatisfy(close)
             && zip(a.outcomes.joined(), b.outcomes.joined()).allSatisfy(close)
     }
@@ -82,7 +76,7 @@ struct BaumWelchTests {
         for k in 1...4 {
             for restart in 0..<2 {
                 var model = fitter.start(block, regimes: k, restart: restart)
-                let workspace = BaumWelch.Workspace(calls: block.calls, regimes: k)
+                let workspace = BaumWelch.Workspace(block, regimes: k)
                 for _ in 0..<5 {
                     let (fast, fastLikelihood) = fitter.step(model, block, workspace)
                     let (reference, referenceLikelihood) = Self.referenceStep(model, sequences)
@@ -113,7 +107,7 @@ struct BaumWelchTests {
             let sequences = Self.forcedObservations(regimes: k)
             let block = ObservationBlock(sequences)
             var model = fitter.start(block, regimes: k, restart: 1)
-            let workspace = BaumWelch.Workspace(calls: block.calls, regimes: k)
+            let workspace = BaumWelch.Workspace(block, regimes: k)
             for _ in 0..<5 {
                 let (fast, fastLikelihood) = fitter.step(model, block, workspace)
                 let (reference, referenceLikelihood) = Self.referenceStep(model, sequences)
@@ -128,8 +122,8 @@ struct BaumWelchTests {
     func forcedCall() {
         let model = HiddenMarkovModel(
             initial: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
-            outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), means: [4, 7],
-            variances: [0.2, 0.2])
+            outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), latencyBins: Self.twoBins,
+            latencyShares: [[1 - 1e-9, 1e-9], [1e-9, 1 - 1e-9]])
         let fast = CallObservation(outcome: .ok, logLatency: 4)
         // A fast call forced to the slow regime: the slow regime serves it, whatever its evidence.
         let posterior = model.forwardBackward([fast, fast.forced(to: 1), fast])
@@ -153,8 +147,8 @@ struct BaumWelchTests {
     func noEvidence() {
         let model = HiddenMarkovModel(
             initial: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
-            outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), means: [4, 7],
-            variances: [0.2, 0.2])
+            outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), latencyBins: Self.twoBins,
+            latencyShares: [[1 - 1e-9, 1e-9], [1e-9, 1 - 1e-9]])
         #expect(model.logEmission(.noEvidence, in: 0) == 0)
         #expect(model.logEmission(.noEvidence, in: 1) == 0)
         // One sure-fast call, then a call without evidence: its regime is the transition's.

@@ -1,0 +1,94 @@
+import WorldModel
+
+/// The log-latency bins of a service's latency emission: the hidden Markov model gives each
+/// regime a probability per bin (`HiddenMarkovModel.latencyShares`), so a regime's latency can
+/// be any shape — a point mass, a uniform, a long tail — instead of one Gaussian in log latency,
+/// which made BIC buy extra regimes to shape one regime's distribution.
+///
+/// The bins are fixed from the service's pooled log latencies before any fit, so every regime
+/// count (and every scheduled refit) shares them and their likelihoods are comparable by BIC.
+/// Built from the sorted latencies alone, they are the same for the same data, bit for bit.
+///
+/// Construction: the target bin count for `n` latencies is `∛n` rounded up (the smallest `b`
+/// with `b³ ≥ n`), at least 2 and at most `maximumTarget`; walking the distinct
+/// values in ascending order, a bin closes once it holds `n / target` latencies, and a value that
+/// alone holds that many (a point mass, e.g. half of a service's calls at exactly 140 ms) closes
+/// the bin before it and gets a bin of its own. A value is never split between bins, so there are
+/// at most `2 × target` bins, and fewer when the data have fewer distinct values.
+package struct LatencyBins: Sendable, Hashable {
+    /// Each bin's largest log latency, ascending: bin `b` holds the log latencies in
+    /// `(upperBounds[b − 1], upperBounds[b]]`; the first bin also holds everything below, the last
+    /// everything above (latencies the fit never saw, e.g. held-out calls). Empty when no call
+    /// carried a latency (then there is one bin).
+    package let upperBounds: [Double]
+
+    /// The largest target bin count, reached at 262,144 latencies.
+    package static let maximumTarget = 64
+
+    /// The bins of sorted log latencies (see the type's documentation).
+    package init(sortedLogLatencies sorted: [Double]) {
+        let n = sorted.count
+        guard n > 0 else {
+            upperBounds = []
+            return
+        }
+        let target = Double(n) / Double(Self.targetCount(latencies: n))
+        var uppers: [Double] = []
+        var inBin = 0
+        var index = 0
+        while index < n {
+            var end = index + 1
+            while end < n && sorted[end] == sorted[index] { end += 1 }
+            let count = end - index
+            if Double(count) >= target && inBin > 0 {
+                // A point mass: close the bin before it.
+                uppers.append(sorted[index - 1])
+                inBin = 0
+            }
+            inBin += count
+            if Double(inBin) >= target {
+                uppers.append(sorted[end - 1])
+                inBin = 0
+            }
+            index = end
+        }
+        if inBin > 0 { uppers.append(sorted[n - 1]) }
+        upperBounds = uppers
+    }
+
+    /// Bins with the given upper bounds (ascending), e.g. for a test's hand-made model.
+    package init(upperBounds: [Double]) {
+        precondition(zip(upperBounds, upperBounds.dropFirst()).allSatisfy { $0 < $1 }, "upper bounds ascend")
+        self.upperBounds = upperBounds
+    }
+
+    /// The bins of the log latencies of `sequences`' calls (those that carry one).
+    package init(_ sequences: [[CallObservation]]) {
+        self.init(sortedLogLatencies: sequences.flatMap { $0.compactMap(\.logLatency) }.sorted())
+    }
+
+    /// The number of bins (1 when no call carried a latency).
+    package var count: Int { Swift.max(upperBounds.count, 1) }
+
+    /// The bin of a log latency: the first whose upper bound is at least `logLatency`, or the
+    /// last bin when it is above them all.
+    package func bin(of logLatency: Double) -> Int {
+        var low = 0
+        var high = upperBounds.count
+        while low < high {
+            let middle = (low + high) / 2
+            if upperBounds[middle] >= logLatency { high = middle } else { low = middle + 1 }
+        }
+        return Swift.min(low, count - 1)
+    }
+
+    /// The target bin count for `n` latencies: the smallest `b ≥ 2` with `b³ ≥ n` (`∛n` rounded
+    /// up), at most `maximumTarget`. Each bin costs a parameter per regime in BIC; half as many
+    /// bins (`2·∛n`, the Rice rule, was tried) recovered the same regime counts on the shipped
+    /// scenarios but made small regimes dearer.
+    package static func targetCount(latencies n: Int) -> Int {
+        var b = 2
+        while b < maximumTarget && b * b * b < n { b += 1 }
+        return b
+    }
+}

@@ -1,0 +1,113 @@
+import Testing
+import WorldModel
+
+@testable import Sandbox
+
+@Suite("Latency bins: the shared categorical latency emission")
+struct LatencyBinsTests {
+    /// `count` sequences of `length` calls of a service whose regime moves per call with
+    /// `stay[i]` (the rest to the next regime, cyclically) and whose regime `i` draws its
+    /// latency with `latency[i]`; every fiftieth call a server error.
+    static func sequences(
+        count: Int, length: Int, seed: UInt64, stay: [Double], latency: [(inout RandomStream) -> Double]
+    ) -> [[RecordedCall]] {
+        (0..<count).map { s in
+            var rng = RandomStream(seed: seed, key: [.string("bins"), .integer(Int64(s))])
+            var regime = 0
+            return (0..<length).map { t in
+                if t > 0 && rng.nextDouble() >= stay[regime] { regime = (regime + 1) % stay.count }
+                let ms = latency[regime](&rng).rounded()
+                let outcome: OutcomeClass = (s * length + t) % 50 == 7 ? .serverError : .ok
+                return RecordedCall(
+                    atMs: Double(t) * 1000, tool: "get", arguments: [:], outcome: outcome,
+                    status: outcome == .ok ? 200 : 500, latencyMs: ms, body: "")
+            }
+        }
+    }
+
+    /// A uniform draw in `[low, high]`.
+    static func uniform(_ low: Double, _ high: Double) -> (inout RandomStream) -> Double {
+        { rng in low + (high - low) * rng.nextDouble() }
+    }
+
+    @Test("a value holding at least a bin's share gets a bin of its own; the rest split by count")
+    func pointMassBin() {
+        // 60 latencies at log 5, 60 spread below and above it.
+        let spread = (0..<60).map { 3 + Double($0) / 10 }
+        let sorted = (spread.filter { $0 < 5 } + Array(repeating: 5.0, count: 60) + spread.filter { $0 > 5 }).sorted()
+        let bins = LatencyBins(sortedLogLatencies: sorted)
+        // 119 latencies: a target of 5 bins (5³ = 125 ≥ 119), about 24 latencies each; the 20
+        // below log 5 are one bin, closed early by the point mass.
+        #expect(LatencyBins.targetCount(latencies: sorted.count) == 5)
+        let massBin = bins.bin(of: 5)
+        #expect(bins.upperBounds[massBin] == 5)
+        #expect(massBin > 0 && bins.upperBounds[massBin - 1] == 4.9 && bins.bin(of: 4.9) == massBin - 1)
+        #expect(bins.bin(of: 5.01) == massBin + 1)
+        #expect(bins.count <= 2 * LatencyBins.targetCount(latencies: sorted.count))
+        // Below the first bound is the first bin, above the last the last.
+        #expect(bins.bin(of: -10) == 0)
+        #expect(bins.bin(of: 100) == bins.count - 1)
+        // The same data give the same bins.
+        #expect(LatencyBins(sortedLogLatencies: sorted) == bins)
+    }
+
+    @Test("the target bin count grows as ∛n, from 2 up to 64; no latencies is one bin")
+    func binCount() {
+        #expect(LatencyBins.targetCount(latencies: 1) == 2)
+        #expect(LatencyBins.targetCount(latencies: 1000) == 10)
+        #expect(LatencyBins.targetCount(latencies: 1001) == 11)
+        #expect(LatencyBins.targetCount(latencies: 8000) == 20)
+        #expect(LatencyBins.targetCount(latencies: 1_000_000) == LatencyBins.maximumTarget)
+        let none = LatencyBins(sortedLogLatencies: [])
+        #expect(none.count == 1 && none.bin(of: 3) == 0)
+        let distinct = (0..<8000).map { Double($0) }
+        #expect(LatencyBins(sortedLogLatencies: distinct).count == 20)
+    }
+
+    @Test("one regime whose latency is a point mass plus a tail learns one regime, as an empirical latency")
+    func pointMassIsOneRegime() throws {
+        // wms-like: half the calls at exactly 140 ms, the rest lognormal, median 300 ms.
+        let data = Self.sequences(
+            count: 20, length: 100, seed: 3, stay: [1],
+            latency: [
+                { rng in
+                    rng.nextDouble() < 0.5
+                        ? 140 : rng.nextLognormal(mu: DeterministicMath.log(300), sigma: 0.8)
+                }
+            ])
+        let dynamics = try #require(DynamicsLearner().learn(service: "wms", sequences: data))
+        #expect(dynamics.regimes.count == 1, "\(dynamics.candidates.map { ($0.regimes, $0.bic ?? 0) })")
+        let fit = try #require(dynamics.regimes[0].latency)
+        #expect(!fit.lognormalAccepted)
+        #expect(fit.observedMedian >= 140 && fit.observedMedian <= 160)
+    }
+
+    @Test("two uniform regimes that overlap learn two regimes with their medians")
+    func twoUniformRegimes() throws {
+        // storefront-like: 60–250 ms, and 200–900 ms a tenth of the time.
+        let data = Self.sequences(
+            count: 30, length: 100, seed: 5, stay: [0.97, 0.7],
+            latency: [Self.uniform(60, 250), Self.uniform(200, 900)])
+        let dynamics = try #require(DynamicsLearner().learn(service: "storefront", sequences: data))
+        #expect(dynamics.regimes.count == 2, "\(dynamics.candidates.map { ($0.regimes, $0.bic ?? 0) })")
+        guard dynamics.regimes.count == 2 else { return }
+        let fast = try #require(dynamics.regimes[0].latency)
+        let slow = try #require(dynamics.regimes[1].latency)
+        #expect(abs(fast.observedMedian / 155 - 1) <= 0.1, "\(fast.observedMedian)")
+        #expect(abs(slow.observedMedian / 550 - 1) <= 0.1, "\(slow.observedMedian)")
+        #expect(abs(dynamics.model.transitions[0][1] / 0.03 - 1) <= 0.3, "\(dynamics.model.transitions)")
+        #expect(abs(dynamics.model.transitions[1][0] / 0.3 - 1) <= 0.3, "\(dynamics.model.transitions)")
+    }
+
+    @Test("an emission is the outcome share times the latency bin's share, floored")
+    func emission() {
+        let model = HiddenMarkovModel(
+            initial: [1], transitions: [[1]], outcomes: [[0.5, 0.5, 0, 0, 0]],
+            latencyBins: LatencyBins(upperBounds: [5, 8]), latencyShares: [[0.25, 0.75]])
+        let ok = CallObservation(outcome: .ok, logLatency: 6)
+        #expect(model.emission(ok, in: 0) == 0.5 * 0.75)
+        let unseen = CallObservation(outcome: .timeout, logLatency: nil)
+        #expect(model.emission(unseen, in: 0) == HiddenMarkovModel.probabilityFloor)
+        #expect(model.emission(.noEvidence, in: 0) == 1)
+    }
+}
