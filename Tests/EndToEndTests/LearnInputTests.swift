@@ -267,9 +267,9 @@ struct LearnInputTests {
                 calls: Self.records(4)))
         let result = try SimrunProcess.run(["learn", few, "--out", scratch.path + "/few.json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("rejected: not enough calls to fit 2 regimes: 4 calls, 70 needed"))
+        #expect(result.stdout.contains("rejected: not enough calls to fit 2 regimes: 4 calls, 50 needed"))
         #expect(
-            result.stdout.contains("note: only 4 calls (a single regime's 2 parameters want 20): the figures are rough")
+            result.stdout.contains("note: only 4 calls (a single regime's 1 parameters want 10): the figures are rough")
         )
         #expect(
             result.stdout.contains(

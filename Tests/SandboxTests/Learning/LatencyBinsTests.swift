@@ -36,9 +36,9 @@ struct LatencyBinsTests {
         let spread = (0..<60).map { 3 + Double($0) / 10 }
         let sorted = (spread.filter { $0 < 5 } + Array(repeating: 5.0, count: 60) + spread.filter { $0 > 5 }).sorted()
         let bins = LatencyBins(sortedLogLatencies: sorted)
-        // 119 latencies: a target of 5 bins (5³ = 125 ≥ 119), about 24 latencies each; the 20
+        // 119 latencies: a target of 4 bins (2 × 4³ = 128 ≥ 119), about 30 latencies each; the 20
         // below log 5 are one bin, closed early by the point mass.
-        #expect(LatencyBins.targetCount(latencies: sorted.count) == 5)
+        #expect(LatencyBins.targetCount(latencies: sorted.count) == 4)
         let massBin = bins.bin(of: 5)
         #expect(bins.upperBounds[massBin] == 5)
         #expect(massBin > 0 && bins.upperBounds[massBin - 1] == 4.9 && bins.bin(of: 4.9) == massBin - 1)
@@ -51,17 +51,18 @@ struct LatencyBinsTests {
         #expect(LatencyBins(sortedLogLatencies: sorted) == bins)
     }
 
-    @Test("the target bin count grows as ∛n, from 2 up to 64; no latencies is one bin")
+    @Test("the target bin count grows as ∛(n/2), from 2 up to 64; no latencies is one bin")
     func binCount() {
         #expect(LatencyBins.targetCount(latencies: 1) == 2)
-        #expect(LatencyBins.targetCount(latencies: 1000) == 10)
-        #expect(LatencyBins.targetCount(latencies: 1001) == 11)
-        #expect(LatencyBins.targetCount(latencies: 8000) == 20)
-        #expect(LatencyBins.targetCount(latencies: 1_000_000) == LatencyBins.maximumTarget)
+        #expect(LatencyBins.targetCount(latencies: 1024) == 8)
+        #expect(LatencyBins.targetCount(latencies: 1025) == 9)
+        #expect(LatencyBins.targetCount(latencies: 8192) == 16)
+        #expect(LatencyBins.targetCount(latencies: 524_288) == LatencyBins.maximumTarget)
+        #expect(LatencyBins.targetCount(latencies: 10_000_000) == LatencyBins.maximumTarget)
         let none = LatencyBins(sortedLogLatencies: [])
         #expect(none.count == 1 && none.bin(of: 3) == 0)
-        let distinct = (0..<8000).map { Double($0) }
-        #expect(LatencyBins(sortedLogLatencies: distinct).count == 20)
+        let distinct = (0..<8192).map { Double($0) }
+        #expect(LatencyBins(sortedLogLatencies: distinct).count == 16)
     }
 
     @Test("one regime whose latency is a point mass plus a tail learns one regime, as an empirical latency")
