@@ -172,7 +172,8 @@ package struct FidelityCheck: Sendable {
         }
 
         // Per tool, in the scenario's order.
-        let (bodies, baseline) = bodyComparisons(replayed)
+        let writes = WriteBodyMatch(scenario: scenario)
+        let (bodies, baseline) = bodyComparisons(replayed, writes: writes)
         for name in usedTools {
             let recorded = replayed.flatMap { $0.recorded.filter { $0.tool == name } }
             let simulated = replayed.flatMap { $0.simulated.flatMap { $0.filter { $0.tool == name } } }
@@ -184,15 +185,19 @@ package struct FidelityCheck: Sendable {
             section.figures.append(schema)
             if let note { section.notes.append(note) }
             // A recorded tool's answer depends on its arguments, not on the state: its own figure.
+            // A write's answer also depends on the clock: compared apart from its clock fields.
             let tool = scenario.world.tool(named: name)!
-            if tool.isReadOnly {
-                let kind: FidelityFigure.Kind
-                if case .recorded = tool.operation { kind = .recordedBodyAgreement } else { kind = .bodyAgreement }
-                section.figures.append(
-                    bodyAgreement(
-                        bodies.filter { $0.tool == name }.map(\.equal),
-                        itself: baseline.filter { $0.tool == name }.map(\.equal), kind: kind))
+            let kind: FidelityFigure.Kind
+            if case .recorded = tool.operation {
+                kind = .recordedBodyAgreement
+            } else {
+                kind = tool.isReadOnly ? .bodyAgreement : .writeBodyAgreement
             }
+            section.figures.append(
+                bodyAgreement(
+                    bodies.filter { $0.tool == name }.map(\.equal),
+                    itself: baseline.filter { $0.tool == name }.map(\.equal), kind: kind))
+            if kind == .writeBodyAgreement { section.notes.append(writes.note(tool: name)) }
             report.sections.append(section)
         }
         return report
@@ -357,8 +362,11 @@ package struct FidelityCheck: Sendable {
     /// JSON bodies, and an example of a mismatch. The recorded bodies' own agreement with that
     /// schema is the baseline: a tool whose answers carry response faults (a field missing in a
     /// share of them) agrees with its schema less than always, in the recording as in a faithful
-    /// simulation, so the figure fails only when the simulated share is below the threshold and
-    /// also below the recorded share by more than the rate tolerance at the interval's confidence.
+    /// simulation, so the figure fails only when the two shares differ by more than the rate
+    /// tolerance at the interval's confidence and the lower of them is below the threshold. Both
+    /// ways: fewer simulated answers match (the scenario renamed, dropped or retyped a field), or
+    /// fewer recorded ones (the real system now drops a field from a share of its answers, or
+    /// renames or retypes it in one row of every list, which the scenario does not do).
     func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, String?) {
         let bodies = recorded.filter { $0.outcome == .ok }.compactMap(\.structured)
         let answers = simulated.filter { $0.outcome == .ok }
@@ -399,27 +407,37 @@ package struct FidelityCheck: Sendable {
             kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count,
             recordedValue: difference.recordedShare, simulatedValue: share, statistic: share,
             interval: difference.low...difference.high, limit: thresholds.minimumSchemaAgreement,
-            verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
-                || !difference.isBelow(by: thresholds.maximumErrorRateDifference) ? .pass : .fail)
+            verdict: FidelityFigure.settled(Swift.min(share, difference.recordedShare))
+                >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
+                || !difference.exceeds(tolerance: thresholds.maximumErrorRateDifference) ? .pass : .fail)
         return (figure, example.map { "response schema: first mismatch: \($0)" })
     }
 
-    /// A compared read call: its tool and whether the bodies were equal.
+    /// A compared call: its tool and whether the bodies were equal.
     struct BodyComparison {
         var tool: String
         var equal: Bool
     }
 
-    /// Read calls (tools whose op never changes the world: get, list, and recorded, which the
-    /// caller tells apart) answered successfully in both the recording and a replay, whose
-    /// earlier calls of world-changing tools all had the same outcome class in both, so the state
-    /// (or, for a recorded tool, the arguments) determines the answer: was the body the same
-    /// (canonical JSON when both parse, else the exact text)? And the baseline, the simulation
+    /// Calls answered successfully in both the recording and a replay, whose earlier calls of
+    /// world-changing tools all had the same outcome class in both, so the state (or, for a
+    /// recorded tool, the arguments) determines the answer: was the body the same? For read
+    /// calls (tools whose op never changes the world: get, list, and recorded, which the caller
+    /// tells apart) canonical JSON when both parse, else the exact text; for a world-changing
+    /// tool's calls the same except for the fields set from the clock (`writes`, the `write body`
+    /// figure; the call's own outcome does not count as its history). And the baseline, the simulation
     /// against itself: the same read calls compared between the replays of consecutive seeds
     /// (the last with the first), where both replays are comparable with the recording. Response
     /// faults (a field nulled in some answers, a stale read) make a scenario disagree with itself
     /// as much as with a recording of it. No baseline with one seed.
-    func bodyComparisons(_ replayed: [Replayed]) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
+    func bodyComparisons(
+        _ replayed: [Replayed], writes: WriteBodyMatch
+    ) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
+        // Whether the answers at `index` of two sequences of the same calls are the same.
+        let same = { (a: [RecordedCall], b: [RecordedCall], index: Int) -> Bool in
+            self.scenario.world.tool(named: a[index].tool)!.isReadOnly
+                ? Self.sameBody(a[index], b[index]) : writes.matches(a, b, at: index)
+        }
         var comparisons: [BodyComparison] = []
         var itself: [BodyComparison] = []
         for sequence in replayed {
@@ -429,13 +447,14 @@ package struct FidelityCheck: Sendable {
                 var historyAgrees = true
                 var indices: Set<Int> = []
                 for (index, (recorded, answer)) in zip(sequence.recorded, simulated).enumerated() {
-                    guard scenario.world.tool(named: recorded.tool)!.isReadOnly else {
-                        if recorded.outcome != answer.outcome { historyAgrees = false }
-                        continue
+                    if historyAgrees, recorded.outcome == .ok, answer.outcome == .ok {
+                        comparisons.append(
+                            BodyComparison(tool: recorded.tool, equal: same(sequence.recorded, simulated, index)))
+                        indices.insert(index)
                     }
-                    guard historyAgrees, recorded.outcome == .ok, answer.outcome == .ok else { continue }
-                    comparisons.append(BodyComparison(tool: recorded.tool, equal: Self.sameBody(recorded, answer)))
-                    indices.insert(index)
+                    if !scenario.world.tool(named: recorded.tool)!.isReadOnly && recorded.outcome != answer.outcome {
+                        historyAgrees = false
+                    }
                 }
                 comparable.append(indices)
             }
@@ -446,8 +465,7 @@ package struct FidelityCheck: Sendable {
                 where comparable[seed].contains(index) && comparable[next].contains(index) {
                     itself.append(
                         BodyComparison(
-                            tool: simulated[index].tool,
-                            equal: Self.sameBody(simulated[index], sequence.simulated[next][index])))
+                            tool: simulated[index].tool, equal: same(simulated, sequence.simulated[next], index)))
                 }
             }
         }
@@ -462,7 +480,8 @@ package struct FidelityCheck: Sendable {
         return a.body == b.body
     }
 
-    /// The exact-body figure (`bodyAgreement`, or `recordedBodyAgreement` for a recorded tool) of
+    /// The exact-body figure (`bodyAgreement`, `recordedBodyAgreement` for a recorded tool,
+    /// `writeBodyAgreement` for a world-changing one) of
     /// one tool's comparisons with the recording, against the simulation's agreement with
     /// `itself` (the baseline, see `bodyComparisons`): it fails when the share is below the
     /// threshold and, when there is a baseline of enough comparisons, also below the baseline by
@@ -472,7 +491,9 @@ package struct FidelityCheck: Sendable {
         guard equal.count >= needed else {
             return .notComputed(
                 kind, recorded: equal.count, simulated: equal.count,
-                reason: "too few comparable read calls: \(equal.count), \(needed) needed")
+                reason:
+                    "too few comparable \(kind == .writeBodyAgreement ? "write" : "read") calls: \(equal.count), \(needed) needed"
+            )
         }
         let equalCount = equal.filter { $0 }.count
         let share = Double(equalCount) / Double(equal.count)

@@ -24,6 +24,10 @@ package struct FidelityFigure: Sendable, Hashable {
         /// The same share for a tool with `"op": "recorded"`, whose answer depends on its
         /// arguments (the recorded answer for the same canonical arguments), not on the state.
         case recordedBodyAgreement
+        /// The share of calls of a world-changing tool (`create`, `update`, `delete`, `custom`)
+        /// whose simulated answer equals the recorded one, except the fields the scenario sets
+        /// from the clock, compared by their offset from the call's time (`WriteBodyMatch`).
+        case writeBodyAgreement
 
         /// The figure's name in reports: `latency`, `rate server_error`, `error bursts`, ….
         package var name: String {
@@ -35,6 +39,7 @@ package struct FidelityFigure: Sendable, Hashable {
             case .schemaAgreement: "response schema"
             case .bodyAgreement: "exact body"
             case .recordedBodyAgreement: "recorded body"
+            case .writeBodyAgreement: "write body"
             }
         }
 

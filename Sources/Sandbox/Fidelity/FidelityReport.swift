@@ -245,8 +245,8 @@ package struct FidelityReport: Sendable, Hashable {
             simulated = "\(fixed(figure.simulatedValue!, 4)) match (n=\(figure.simulatedCount))"
             statistic = "agreement \(fixed(figure.statistic!, digits))\(Self.baselineInterval(figure, digits))"
             limit = "≥ \(fixed(figure.limit!, limitDigits))"
-        case .bodyAgreement, .recordedBodyAgreement:
-            recorded = "\(figure.recordedCount) read calls"
+        case .bodyAgreement, .recordedBodyAgreement, .writeBodyAgreement:
+            recorded = "\(figure.recordedCount) \(figure.kind == .writeBodyAgreement ? "write" : "read") calls"
             simulated =
                 "\(fixed(figure.simulatedValue!, 4)) equal"
                 + (figure.recordedValue.map { " (itself \(fixed($0, 4)))" } ?? "")
