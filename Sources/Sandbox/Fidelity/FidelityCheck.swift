@@ -181,9 +181,9 @@ package struct FidelityCheck: Sendable {
                 kind: .tool, name: name, recordedCalls: recorded.count, simulatedCalls: simulated.count)
             section.figures.append(latency(recorded, simulated))
             section.figures += rates(recorded, simulated)
-            let (schema, note) = schemaAgreement(recorded, simulated)
+            let (schema, schemaNotes) = schemaAgreement(recorded, simulated)
             section.figures.append(schema)
-            if let note { section.notes.append(note) }
+            section.notes += schemaNotes
             // A recorded tool's answer depends on its arguments, not on the state: its own figure.
             // A write's answer also depends on the clock: compared apart from its clock fields.
             let tool = scenario.world.tool(named: name)!
@@ -362,24 +362,27 @@ package struct FidelityCheck: Sendable {
     /// JSON bodies, and an example of a mismatch. The recorded bodies' own agreement with that
     /// schema is the baseline: a tool whose answers carry response faults (a field missing in a
     /// share of them) agrees with its schema less than always, in the recording as in a faithful
-    /// simulation, so the figure fails only when the two shares differ by more than the rate
-    /// tolerance at the interval's confidence and the lower of them is below the threshold. Both
-    /// ways: fewer simulated answers match (the scenario renamed, dropped or retyped a field), or
-    /// fewer recorded ones (the real system now drops a field from a share of its answers, or
-    /// renames or retypes it in one row of every list, which the scenario does not do).
-    func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, String?) {
+    /// simulation, so the figure fails only when the lower of the two shares is below the
+    /// threshold and the sides differ by more than the rate tolerance at the interval's
+    /// confidence: in the share of answers matching, or in the share of rows with one field as
+    /// expected (`SchemaFieldDrift`, the more powerful test when answers depart often anyway).
+    /// Both ways: fewer simulated answers match (the scenario renamed, dropped or retyped a
+    /// field), or fewer recorded ones (the real system now drops a field from a share of its
+    /// answers, or renames or retypes it in one row of every list, which the scenario does not
+    /// do). Notes: the first simulated mismatch, and the field that differs most, if one does.
+    func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, [String]) {
         let bodies = recorded.filter { $0.outcome == .ok }.compactMap(\.structured)
         let answers = simulated.filter { $0.outcome == .ok }
         if bodies.isEmpty {
             return (
                 .notComputed(
                     .schemaAgreement, recorded: 0, simulated: answers.count,
-                    reason: "no recorded successful answer has a JSON object or array body"), nil
+                    reason: "no recorded successful answer has a JSON object or array body"), []
             )
         }
         if let reason = tooFew(bodies.count, answers.count, what: "successful answers") {
             return (
-                .notComputed(.schemaAgreement, recorded: bodies.count, simulated: answers.count, reason: reason), nil
+                .notComputed(.schemaAgreement, recorded: bodies.count, simulated: answers.count, reason: reason), []
             )
         }
         let schema = ResponseSchema(bodies: bodies)
@@ -400,17 +403,24 @@ package struct FidelityCheck: Sendable {
             }
         }
         let share = Double(matching) / Double(answers.count)
+        let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
+        let tolerance = thresholds.maximumErrorRateDifference
         let difference = ProportionDifference(
             recordedCount: recordedMatching, recordedTotal: recordedAnswers.count, simulatedCount: matching,
-            simulatedTotal: answers.count, z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
+            simulatedTotal: answers.count, z: z)
+        let drift = SchemaFieldDrift.largest(
+            schema: schema, recorded: bodies, simulated: answers.compactMap(\.structured), z: z, tolerance: tolerance)
+        let agreesWell =
+            FidelityFigure.settled(Swift.min(share, difference.recordedShare))
+            >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
         let figure = FidelityFigure(
             kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count,
             recordedValue: difference.recordedShare, simulatedValue: share, statistic: share,
             interval: difference.low...difference.high, limit: thresholds.minimumSchemaAgreement,
-            verdict: FidelityFigure.settled(Swift.min(share, difference.recordedShare))
-                >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
-                || !difference.exceeds(tolerance: thresholds.maximumErrorRateDifference) ? .pass : .fail)
-        return (figure, example.map { "response schema: first mismatch: \($0)" })
+            verdict: agreesWell || (!difference.exceeds(tolerance: tolerance) && drift == nil) ? .pass : .fail)
+        var notes = example.map { ["response schema: first mismatch: \($0)"] } ?? []
+        if let drift { notes.append("response schema: \(drift)") }
+        return (figure, notes)
     }
 
     /// A compared call: its tool and whether the bodies were equal.

@@ -25,12 +25,12 @@ import WorldModel
 /// millisecond either side); a simulated call is stamped at its time (`now()` is the call's
 /// `atMs`). Values that are not numbers on both sides (a clock formatted as text) are compared by
 /// presence and JSON type only. Every other field, at any depth, must be equal as canonical JSON.
-struct WriteBodyMatch: Sendable {
+package struct WriteBodyMatch: Sendable {
     /// Per tool of the scenario, in the scenario's order: the clock fields its op sets.
-    let clockFields: [(tool: String, fields: [String])]
+    package let clockFields: [(tool: String, fields: [String])]
 
     /// The clock fields of every world-changing tool of `scenario`.
-    init(scenario: Scenario) {
+    package init(scenario: Scenario) {
         clockFields = scenario.world.tools.compactMap { tool in
             guard !tool.isReadOnly else { return nil }
             let fields = Self.clockFields(of: tool.operation)
@@ -39,14 +39,14 @@ struct WriteBodyMatch: Sendable {
     }
 
     /// The fields `tool` sets from the clock, in the op's order (none for a tool without).
-    func fields(of tool: String) -> [String] { clockFields.first { $0.tool == tool }?.fields ?? [] }
+    package func fields(of tool: String) -> [String] { clockFields.first { $0.tool == tool }?.fields ?? [] }
 
     /// Whether any tool stamps `field`.
     func isClockField(_ field: String) -> Bool { clockFields.contains { $0.fields.contains(field) } }
 
     /// The figure's note for `tool`: which fields were compared by their offset from the call's
     /// time, and that everything else had to be equal.
-    func note(tool: String) -> String {
+    package func note(tool: String) -> String {
         let own = fields(of: tool)
         var others: [String] = []
         for entry in clockFields where entry.tool != tool {
@@ -67,7 +67,7 @@ struct WriteBodyMatch: Sendable {
     /// (the same calls, one per index): bodies equal as canonical JSON except for clock fields,
     /// which must be the same offset from the time of a call that may have set them (text bodies
     /// that are not JSON must be equal).
-    func matches(_ recorded: [RecordedCall], _ simulated: [RecordedCall], at index: Int) -> Bool {
+    package func matches(_ recorded: [RecordedCall], _ simulated: [RecordedCall], at index: Int) -> Bool {
         guard let a = try? JSON(parsing: recorded[index].body), let b = try? JSON(parsing: simulated[index].body)
         else { return recorded[index].body == simulated[index].body }
         // The calls that may have stamped a field: this one, and earlier calls of a tool stamping it.
@@ -144,7 +144,7 @@ struct WriteBodyMatch: Sendable {
 
     /// Whether expression source text calls `now()`: the word `now` (not part of a longer name)
     /// followed by `(`, outside quoted text.
-    static func callsNow(_ source: String) -> Bool {
+    package static func callsNow(_ source: String) -> Bool {
         let characters = Array(source.unicodeScalars)
         var quoted = false
         var index = 0
