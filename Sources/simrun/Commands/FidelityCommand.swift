@@ -29,12 +29,12 @@ enum FidelityCommand: Command {
             .value(
                 "--min-schema-agreement", "S",
                 help:
-                    "least share of simulated successful bodies matching the recorded schema (default 0.95); below it, the figure fails only when also below the recorded bodies' own share by more than --max-error-rate-diff"
+                    "least share of successful bodies matching the recorded schema (default 0.95); when the lower of the simulated and the recorded share is below it, the figure fails if the two differ by more than --max-error-rate-diff, in whole answers or in one field's rows"
             ),
             .value(
                 "--min-body-agreement", "B",
                 help:
-                    "least share of comparable read calls answered with the recorded body (default 0.95); below it, the figure fails only when also below the scenario's agreement with itself between seeds by more than --max-error-rate-diff"
+                    "least share of comparable read calls answered with the recorded body, and of write calls (clock fields aside) (default 0.95); below it, the figure fails only when also below the scenario's agreement with itself between seeds by more than --max-error-rate-diff"
             ),
             .integer(
                 "--min-samples", "N", range: 1...1_000_000,
@@ -59,12 +59,18 @@ enum FidelityCommand: Command {
           regime dwell     lengths of runs in the most probable regime of the hidden Markov model
                            simrun learn fits to the recording (per service): KS as above;
           response schema  share of simulated successful answers matching the JSON Schema
-                           inferred from the recorded successful bodies (per tool);
+                           inferred from the recorded successful bodies, beside the recorded
+                           answers' own share, and per field the share of rows with it as the
+                           schema expects; fails either way (per tool);
           exact body       share of read calls (get, list) answered with the recorded body
                            (canonical JSON), where every earlier call of a world-changing tool had
                            the same outcome class, so the state determines the answer (per tool);
           recorded body    the same share for a tool with op recorded, whose answer depends on
-                           its arguments, not the state (per tool).
+                           its arguments, not the state (per tool);
+          write body       share of calls of a world-changing tool (create, update, delete,
+                           custom) answered with the recorded body, as exact body, except the
+                           fields its ops set from now(): those by their offset from the time of
+                           the call that set them (per tool).
         Statistics and limits are compared to 9 decimals and printed with as many digits as it
         takes to show that comparison. A figure with fewer than --min-samples observations a side is shown as n/a and does not
         fail the check. The same inputs always give byte-identical output. See docs/learning.md.
