@@ -15,7 +15,8 @@
       the simulation fails with a learned server error, timeout or 429 are retried, as an agent
       would. Then records four more sessions apart and runs `simrun fidelity` of the learned
       scenario against them: create_record's and update_record's `write body` figures pass with
-      at least 95 % of their comparable calls answered as recorded. Prints the figures.
+      at least 95 % of their comparable calls answered as recorded, and delete_record answers the
+      recorded shape. Prints the figures.
   learn_check.py git SIMRUN RECORDING
       Learns a recording of mcp-server-git (made by record_check.py git) into a scenario that
       `simrun validate` accepts, serves it, and with the official SDK client lists its tools and
@@ -219,10 +220,10 @@ def check_crud_fidelity(simrun: str, work: str, learned: str) -> None:
     """`simrun fidelity` of the learned scenario against four more sessions recorded apart (seeds
     11 to 14): every CRUD write tool has a `write body` figure; create_record's and
     update_record's are computed and pass, each with at least 95 % of its comparable calls
-    answered as recorded (counter ids included). The others are printed, not held to it:
-    set_record_status has too few comparable calls, and a learned `delete` answers simrun's
-    delete answer, not the fixture's `{"deleted": true, "id": …}` (the learner does not learn a
-    delete's answer), which this figure and `response schema` show."""
+    answered as recorded (counter ids included). delete_record's answers match the recorded
+    schema (the learned delete answers the fixture's `{"deleted": true, "id": …}`) and its write
+    body does not fail (about ten comparable calls: computed or not by `--min-samples`).
+    set_record_status's is printed, not held to it: it has too few comparable calls."""
     heldout = os.path.join(work, "heldout.jsonl")
     if os.path.exists(heldout):
         os.remove(heldout)
@@ -244,6 +245,10 @@ def check_crud_fidelity(simrun: str, work: str, learned: str) -> None:
             if tool["name"] in held:
                 check(figure["result"] == "pass" and figure.get("simulated", 0) >= 0.95,
                       f"{tool['name']}: write body of held-out sessions at least 0.95: {figure.get('simulated')}")
+    delete = {figure["figure"]: figure["result"] for tool in report["tools"] if tool["name"] == "delete_record"
+              for figure in tool["figures"]}
+    check(delete.get("response_schema") == "pass" and delete.get("write_body") in ("pass", "not_computed"),
+          f"delete_record answers the recorded shape (response schema, write body): {delete}")
     listed = {tool["name"] for tool in report["tools"] if any(f["figure"] == "write_body" for f in tool["figures"])}
     check(writes <= listed, f"every CRUD write tool has a write body figure: {sorted(listed)}")
 
