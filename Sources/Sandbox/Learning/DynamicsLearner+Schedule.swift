@@ -127,7 +127,10 @@ extension DynamicsLearner {
     /// given part of a window's calls a regime of its own, which cuts the window there, and a
     /// refit that explains the window's calls by its forced regime decodes them as that regime.
     /// Of the rounds, the one whose best scheduled candidate has the lowest BIC is kept (the
-    /// earlier on ties); BIC then decides between it and the unscheduled candidates.
+    /// earlier on ties); BIC then decides between it and the unscheduled candidates. A round
+    /// whose best refit does not beat the chosen model without a schedule (`chosen`) ends the
+    /// search: a window that does not pay for itself is reported, not refined at the cost of
+    /// more refits.
     func scheduleSearch(
         sequences: [[CallObservation]], times: [[Double]], fits: [Int: BaumWelch.Fit],
         candidates unscheduled: [ServiceDynamics.Candidate], chosen: Int, tried: [Int], classes: Int
@@ -143,6 +146,7 @@ extension DynamicsLearner {
             }
             detector = richer
         }
+        let unscheduledBIC = unscheduled[chosen].bic!
         var model = fits[detector.regimes]!.model
         var kept: ScheduleSearch? = nil
         var rounds: [ScheduleSearch.Round] = []
@@ -180,6 +184,10 @@ extension DynamicsLearner {
             } else {
                 kept = search
             }
+            // Refined only while it pays for itself: a window whose best refit scores no better
+            // than the best model without a schedule is reported and left there (another round
+            // costs a refit of every scheduled candidate).
+            guard search.candidates[best].bic! < unscheduledBIC else { break }
             model = search.fits[search.candidates[best].regimes]!.model
         }
         kept!.rounds = rounds

@@ -15,7 +15,9 @@ import WorldModel
 /// `minimumCalls` calls from at least `minimumSequences` sequences, and when the chain alone
 /// (its initial shares moved on by its transitions) predicts far fewer of them for the regime
 /// (`minimumSurprise`, comparing the regime's posterior summed over the stretch's calls with
-/// it). Every call counts, each sequence's first too: a window from the sequences' start is
+/// it). A call of a regime's copy counts as the regime's: regimes whose emissions a call can
+/// hardly tell apart (`maximumDivergence`) are the way a chain without schedules mimics a
+/// window, a copy of the forced regime that stays longer. Every call counts, each sequence's first too: a window from the sequences' start is
 /// only seen in them. The edges are then moved to the most likely change point of the regime's
 /// share around each (two binomial segments, split where the recorded time moves on), so one
 /// call the decoding gave to another regime near an edge does not cut the window short (unless
