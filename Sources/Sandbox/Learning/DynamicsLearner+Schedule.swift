@@ -92,7 +92,7 @@ extension DynamicsLearner {
                     ? "ends just after the last of them (no call came after it)" : "ends just after the last of them"
                 return "\(dynamics.regimes[window.regime].name) forced from \(window.fromMs) to \(window.toMs) ms "
                     + "(\(window.calls) calls from \(window.sequences) sequences, "
-                    + "\(LatencyFit.rounded(window.share, digits: 4)) of them decoded as that regime before the refit; "
+                    + "\(LatencyFit.rounded(window.share, digits: 4)) of them decoded as that regime or a copy of it before the refit; "
                     + "\(start) and \(end), in whole milliseconds"
                     + (outside.isEmpty
                         ? "" : "; the nearest calls outside came at \(outside.joined(separator: " and "))")
@@ -179,11 +179,9 @@ extension DynamicsLearner {
                 if kept == nil { kept = search }
                 break
             }
-            if let previous = kept?.best, kept!.candidates[previous].bic! <= search.candidates[best].bic! {
-                // An earlier round stays.
-            } else {
-                kept = search
-            }
+            // A later round replaces the kept one only with a lower BIC.
+            let keptBIC = kept?.best.map { kept!.candidates[$0].bic! }
+            if keptBIC.map({ search.candidates[best].bic! < $0 }) ?? true { kept = search }
             // Refined only while it pays for itself: a window whose best refit scores no better
             // than the best model without a schedule is reported and left there (another round
             // costs a refit of every scheduled candidate).

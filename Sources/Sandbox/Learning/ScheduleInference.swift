@@ -17,8 +17,8 @@ import WorldModel
 /// (`minimumSurprise`, comparing the regime's posterior summed over the stretch's calls with
 /// it). A call of a regime's copy counts as the regime's: regimes whose emissions a call can
 /// hardly tell apart (`maximumDivergence`) are the way a chain without schedules mimics a
-/// window, a copy of the forced regime that stays longer. Every call counts, each sequence's first too: a window from the sequences' start is
-/// only seen in them. The edges are then moved to the most likely change point of the regime's
+/// window, a copy of the forced regime that stays longer. Every call counts, each sequence's
+/// first too: a window from the sequences' start is only seen in them. The edges are then moved to the most likely change point of the regime's
 /// share around each (two binomial segments, split where the recorded time moves on), so one
 /// call the decoding gave to another regime near an edge does not cut the window short (unless
 /// the share would then fall below the minimum: the stretch's own edges stay); the start moves
@@ -65,7 +65,8 @@ package struct ScheduleInference: Sendable, Hashable {
     /// One window found in the calls.
     package struct Window: Sendable, Hashable {
         /// The start as written, in milliseconds since the sequence's start (included): the first
-        /// call in the window, rounded down to a whole millisecond.
+        /// call in the window, rounded down to a whole millisecond, or 0 when no call of any
+        /// sequence came before it.
         package var fromMs: Int64
         /// The end as written (excluded): just after the last call in the window.
         package var toMs: Int64
@@ -75,7 +76,8 @@ package struct ScheduleInference: Sendable, Hashable {
         package var calls: Int
         /// The sequences those calls came from.
         package var sequences: Int
-        /// The share of its calls the decoding chain gave to its regime.
+        /// The share of its calls the decoding chain gave to its regime or to a copy of it
+        /// (`maximumDivergence`).
         package var share: Double
         /// The latest call before the window, if any: the true start lies after it.
         package var lastCallBeforeMs: Double?
