@@ -35,12 +35,38 @@ extension FidelityCheck {
 
     /// The calls of `replayed` for which `belongs` holds, by recorded sequence (sequences
     /// without such a call left out; their replays make the same calls, so have none either).
-    static func strata(_ replayed: [Replayed], where belongs: (RecordedCall) -> Bool) -> Strata {
-        Strata(
-            versions: replayed.compactMap { sequence in
-                let recorded = sequence.recorded.filter(belongs)
-                return recorded.isEmpty ? nil : [recorded] + sequence.simulated.map { $0.filter(belongs) }
-            })
+    /// With `firstAttempts`, the calls at the places of recorded retries (`retries`) are left
+    /// out of every version.
+    static func strata(
+        _ replayed: [Replayed], firstAttempts: Bool = false, where belongs: (RecordedCall) -> Bool
+    ) -> Strata {
+        var versions: [[[RecordedCall]]] = []
+        for sequence in replayed {
+            let retry = firstAttempts ? retries(sequence.recorded) : []
+            var kept: [[RecordedCall]] = []
+            for calls in [sequence.recorded] + sequence.simulated {
+                kept.append(
+                    calls.indices.filter { (!firstAttempts || !retry[$0]) && belongs(calls[$0]) }.map { calls[$0] })
+            }
+            if !kept[0].isEmpty { versions.append(kept) }
+        }
+        return Strata(versions: versions)
+    }
+
+    /// Per recorded call, whether it is a retry: the call before it in the sequence was of the
+    /// same tool with the same arguments and was a service error (`isError`).
+    ///
+    /// An agent that retries makes such a call *because* the one before failed, so in the
+    /// recording a retry always follows an error, and often meets one (a regime that caused it
+    /// lasts); the replay makes the same call whatever its previous answer was. Runs of errors
+    /// and decoded regime runs over all calls would then differ between a faithful replay and
+    /// its recording by the agent's retry policy alone (docs/learning.md "Fidelity
+    /// calibration"); over first attempts they do not.
+    static func retries(_ calls: [RecordedCall]) -> [Bool] {
+        calls.indices.map { i in
+            i > 0 && isError(calls[i - 1].outcome) && calls[i - 1].tool == calls[i].tool
+                && calls[i - 1].arguments == calls[i].arguments
+        }
     }
 
     /// The latencies that are service times (`CallObservation`'s rule: not timeouts, not 429s).
@@ -121,15 +147,17 @@ extension FidelityCheck {
     /// The arithmetic mean of non-empty `values`.
     static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
-    /// The error-burst figure: KS on the lengths of runs of errors in each sequence.
+    /// The error-burst figure: KS on the lengths of runs of errors in each sequence (of
+    /// `strata` built with `firstAttempts`).
     func bursts(_ strata: Strata) -> FidelityFigure {
         ksFigure(
             .errorBursts, strata.values { Self.runLengths($0.map { Self.isError($0.outcome) }, counting: { $0 }) },
             what: "error bursts", summary: Self.mean)
     }
 
-    /// Dwell times of the most probable regime, decoded with the model `DynamicsLearner` fits to
-    /// the recorded sub-sequences; and a note saying which model that was.
+    /// Dwell times of the most probable regime (over `strata` built with `firstAttempts`),
+    /// decoded with the model `DynamicsLearner` fits to the recorded sub-sequences; and a note
+    /// saying which model that was.
     func dwellTimes(service: String, _ strata: Strata) -> (FidelityFigure, String) {
         let recorded = strata.versions.map { $0[0] }
         guard let dynamics = DynamicsLearner().learn(service: service, sequences: recorded) else {

@@ -161,8 +161,10 @@ package struct FidelityCheck: Sendable {
                 kind: .service, name: name, recordedCalls: strata.recordedCalls, simulatedCalls: strata.simulatedCalls)
             section.figures.append(latency(strata))
             section.figures += rates(strata)
-            section.figures.append(bursts(strata))
-            let (dwell, note) = dwellTimes(service: name, strata)
+            // Runs of errors and of regimes over first attempts: a recorded retry follows an error.
+            let attempts = Self.strata(replayed, firstAttempts: true) { service($0.tool) == name }
+            section.figures.append(bursts(attempts))
+            let (dwell, note) = dwellTimes(service: name, attempts)
             section.figures.append(dwell)
             section.notes.append(note)
             report.sections.append(section)
