@@ -156,16 +156,15 @@ package struct FidelityCheck: Sendable {
         for tool in usedTools where !services.contains(service(tool)) { services.append(service(tool)) }
         services = scenario.world.spec.services.map(\.name).filter(services.contains)
         for name in services {
-            let belongs = { (call: RecordedCall) in service(call.tool) == name }
-            let recorded = replayed.map { $0.recorded.filter(belongs) }.filter { !$0.isEmpty }
-            let simulated = replayed.flatMap { $0.simulated.map { $0.filter(belongs) } }.filter { !$0.isEmpty }
+            let strata = Self.strata(replayed) { service($0.tool) == name }
             var section = FidelityReport.Section(
-                kind: .service, name: name, recordedCalls: recorded.reduce(0) { $0 + $1.count },
-                simulatedCalls: simulated.reduce(0) { $0 + $1.count })
-            section.figures.append(latency(recorded.flatMap { $0 }, simulated.flatMap { $0 }))
-            section.figures += rates(recorded.flatMap { $0 }, simulated.flatMap { $0 })
-            section.figures.append(bursts(recorded, simulated))
-            let (dwell, note) = dwellTimes(service: name, recorded, simulated)
+                kind: .service, name: name, recordedCalls: strata.recordedCalls, simulatedCalls: strata.simulatedCalls)
+            section.figures.append(latency(strata))
+            section.figures += rates(strata)
+            // Runs of errors and of regimes over first attempts: a recorded retry follows an error.
+            let attempts = Self.strata(replayed, firstAttempts: true) { service($0.tool) == name }
+            section.figures.append(bursts(attempts))
+            let (dwell, note) = dwellTimes(service: name, attempts)
             section.figures.append(dwell)
             section.notes.append(note)
             report.sections.append(section)
@@ -175,12 +174,13 @@ package struct FidelityCheck: Sendable {
         let writes = WriteBodyMatch(scenario: scenario)
         let (bodies, baseline) = bodyComparisons(replayed, writes: writes)
         for name in usedTools {
-            let recorded = replayed.flatMap { $0.recorded.filter { $0.tool == name } }
-            let simulated = replayed.flatMap { $0.simulated.flatMap { $0.filter { $0.tool == name } } }
+            let strata = Self.strata(replayed) { $0.tool == name }
+            let recorded = strata.recorded
+            let simulated = strata.simulated
             var section = FidelityReport.Section(
                 kind: .tool, name: name, recordedCalls: recorded.count, simulatedCalls: simulated.count)
-            section.figures.append(latency(recorded, simulated))
-            section.figures += rates(recorded, simulated)
+            section.figures.append(latency(strata))
+            section.figures += rates(strata)
             let (schema, schemaNotes) = schemaAgreement(recorded, simulated)
             section.figures.append(schema)
             section.notes += schemaNotes
@@ -240,122 +240,6 @@ package struct FidelityCheck: Sendable {
         let needed = thresholds.minimumSamples
         guard recorded < needed || simulated < needed else { return nil }
         return "too few \(what): \(recorded) recorded, \(simulated) simulated, \(needed) needed a side"
-    }
-
-    /// The latencies that are service times (`CallObservation`'s rule: not timeouts, not 429s).
-    static func serviceLatencies(_ calls: [RecordedCall]) -> [Double] {
-        calls.compactMap { CallObservation($0).logLatency == nil ? nil : $0.latencyMs }
-    }
-
-    /// A two-sample KS figure of `recorded` and `simulated` values; the shown values are `summary`.
-    func ksFigure(
-        _ kind: FidelityFigure.Kind, _ recorded: [Double], _ simulated: [Double], what: String,
-        summary: ([Double]) -> Double
-    ) -> FidelityFigure {
-        if let reason = tooFew(recorded.count, simulated.count, what: what) {
-            return .notComputed(kind, recorded: recorded.count, simulated: simulated.count, reason: reason)
-        }
-        let d = TwoSampleKS.statistic(recorded, simulated)
-        let critical = TwoSampleKS.critical(n: recorded.count, m: simulated.count, alpha: thresholds.alpha)
-        return FidelityFigure(
-            kind: kind, recordedCount: recorded.count, simulatedCount: simulated.count,
-            recordedValue: summary(recorded), simulatedValue: summary(simulated), statistic: d, interval: nil,
-            limit: critical, verdict: FidelityFigure.settled(d) <= FidelityFigure.settled(critical) ? .pass : .fail)
-    }
-
-    /// The latency figure: KS on service latencies, medians shown.
-    func latency(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> FidelityFigure {
-        ksFigure(
-            .latency, Self.serviceLatencies(recorded), Self.serviceLatencies(simulated), what: "latencies",
-            summary: { LatencyFit.quantile(0.5, ofSorted: $0.sorted()) })
-    }
-
-    /// One rate figure per outcome class: the difference of shares with its interval.
-    func rates(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> [FidelityFigure] {
-        let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
-        return OutcomeClass.allCases.map { outcome in
-            if let reason = tooFew(recorded.count, simulated.count, what: "calls") {
-                return .notComputed(
-                    .rate(outcome), recorded: recorded.count, simulated: simulated.count, reason: reason)
-            }
-            let difference = ProportionDifference(
-                recordedCount: recorded.filter { $0.outcome == outcome }.count, recordedTotal: recorded.count,
-                simulatedCount: simulated.filter { $0.outcome == outcome }.count, simulatedTotal: simulated.count, z: z)
-            let outside = difference.exceeds(tolerance: thresholds.maximumErrorRateDifference)
-            return FidelityFigure(
-                kind: .rate(outcome), recordedCount: recorded.count, simulatedCount: simulated.count,
-                recordedValue: difference.recordedShare, simulatedValue: difference.simulatedShare,
-                statistic: difference.difference, interval: difference.low...difference.high,
-                limit: thresholds.maximumErrorRateDifference, verdict: outside ? .fail : .pass)
-        }
-    }
-
-    /// Whether an outcome is the service's error (client errors are the caller's).
-    static func isError(_ outcome: OutcomeClass) -> Bool {
-        outcome == .serverError || outcome == .timeout || outcome == .rateLimited
-    }
-
-    /// The lengths of the runs of equal `labels` for which `counts` holds.
-    static func runLengths<Label: Equatable>(_ labels: [Label], counting counts: (Label) -> Bool) -> [Double] {
-        var lengths: [Double] = []
-        var index = 0
-        while index < labels.count {
-            var end = index + 1
-            while end < labels.count && labels[end] == labels[index] { end += 1 }
-            if counts(labels[index]) { lengths.append(Double(end - index)) }
-            index = end
-        }
-        return lengths
-    }
-
-    /// The arithmetic mean of non-empty `values`.
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    /// The error-burst figure: KS on the lengths of runs of errors in each sequence.
-    func bursts(_ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]) -> FidelityFigure {
-        let lengths = { (sequences: [[RecordedCall]]) in
-            sequences.flatMap { Self.runLengths($0.map { Self.isError($0.outcome) }, counting: { $0 }) }
-        }
-        return ksFigure(.errorBursts, lengths(recorded), lengths(simulated), what: "error bursts", summary: Self.mean)
-    }
-
-    /// Dwell times of the most probable regime, decoded with the model `DynamicsLearner` fits to
-    /// the recorded sub-sequences; and a note saying which model that was.
-    func dwellTimes(
-        service: String, _ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]
-    ) -> (FidelityFigure, String) {
-        guard let dynamics = DynamicsLearner().learn(service: service, sequences: recorded) else {
-            return (
-                .notComputed(.regimeDwell, recorded: 0, simulated: 0, reason: "no recorded calls"),
-                "no regime model (no recorded calls)"
-            )
-        }
-        let model = dynamics.model
-        let k = model.regimeCount
-        let note =
-            "regimes for dwell times: \(k) learned from the \(dynamics.calls) recorded calls (BIC, as simrun learn)"
-        guard k > 1 else {
-            return (
-                .notComputed(
-                    .regimeDwell, recorded: recorded.count, simulated: simulated.count,
-                    reason: "the recording supports one regime, so there are no regime changes to time"), note
-            )
-        }
-        let lengths = { (sequences: [[RecordedCall]]) in
-            sequences.flatMap { sequence -> [Double] in
-                let gamma = model.forwardBackward(dynamics.observations(sequence)).gamma
-                let regimes = gamma.map { row in
-                    var best = 0
-                    for i in 1..<k where row[i] > row[best] { best = i }
-                    return best
-                }
-                return Self.runLengths(regimes, counting: { _ in true })
-            }
-        }
-        return (
-            ksFigure(.regimeDwell, lengths(recorded), lengths(simulated), what: "regime runs", summary: Self.mean),
-            note
-        )
     }
 
     /// The share of simulated successful answers matching the schema of the recorded successful

@@ -50,11 +50,15 @@ enum FidelityCommand: Command {
         the name simrun learn gives them (GET /orders/{id} → get_orders_id); calls of tools the
         scenario lacks are left out and listed. Then it compares, per service and per tool:
           latency          latencies the service answered (not timeouts or 429s): two-sample
-                           Kolmogorov–Smirnov D beside its critical value c(A)·√((n+m)/(n·m)),
-                           c = 1.358 at A = 0.05; fails when D is above it;
+                           Kolmogorov–Smirnov D beside its critical value at level A, taken
+                           from 199 (at A = 0.05) random permutations of whole sequences
+                           between the two sides, so calls of one sequence, which share its
+                           regimes, and tied values count as they are; fails when D is above it;
           rate CLASS       the share of ok, client_error, server_error, timeout, rate_limited
                            calls: simulated − recorded with a normal-approximation interval
-                           (Wald, 1 − A); fails when the whole interval lies beyond ±D;
+                           (1 − A) whose variance treats each sequence, with its calls, as one
+                           observation (cluster-robust); fails when the whole interval lies
+                           beyond ±D;
           error bursts     lengths of runs of consecutive errors (per service): KS as above;
           regime dwell     lengths of runs in the most probable regime of the hidden Markov model
                            simrun learn fits to the recording (per service): KS as above;
