@@ -156,43 +156,48 @@ package struct FidelityCheck: Sendable {
         for tool in usedTools where !services.contains(service(tool)) { services.append(service(tool)) }
         services = scenario.world.spec.services.map(\.name).filter(services.contains)
         for name in services {
-            let belongs = { (call: RecordedCall) in service(call.tool) == name }
-            let recorded = replayed.map { $0.recorded.filter(belongs) }.filter { !$0.isEmpty }
-            let simulated = replayed.flatMap { $0.simulated.map { $0.filter(belongs) } }.filter { !$0.isEmpty }
+            let strata = Self.strata(replayed) { service($0.tool) == name }
             var section = FidelityReport.Section(
-                kind: .service, name: name, recordedCalls: recorded.reduce(0) { $0 + $1.count },
-                simulatedCalls: simulated.reduce(0) { $0 + $1.count })
-            section.figures.append(latency(recorded.flatMap { $0 }, simulated.flatMap { $0 }))
-            section.figures += rates(recorded.flatMap { $0 }, simulated.flatMap { $0 })
-            section.figures.append(bursts(recorded, simulated))
-            let (dwell, note) = dwellTimes(service: name, recorded, simulated)
+                kind: .service, name: name, recordedCalls: strata.recordedCalls, simulatedCalls: strata.simulatedCalls)
+            section.figures.append(latency(strata))
+            section.figures += rates(strata)
+            // Runs of errors and of regimes over first attempts: a recorded retry follows an error.
+            let attempts = Self.strata(replayed, firstAttempts: true) { service($0.tool) == name }
+            section.figures.append(bursts(attempts))
+            let (dwell, note) = dwellTimes(service: name, attempts)
             section.figures.append(dwell)
             section.notes.append(note)
             report.sections.append(section)
         }
 
         // Per tool, in the scenario's order.
-        let (bodies, baseline) = bodyComparisons(replayed)
+        let writes = WriteBodyMatch(scenario: scenario)
+        let (bodies, baseline) = bodyComparisons(replayed, writes: writes)
         for name in usedTools {
-            let recorded = replayed.flatMap { $0.recorded.filter { $0.tool == name } }
-            let simulated = replayed.flatMap { $0.simulated.flatMap { $0.filter { $0.tool == name } } }
+            let strata = Self.strata(replayed) { $0.tool == name }
+            let recorded = strata.recorded
+            let simulated = strata.simulated
             var section = FidelityReport.Section(
                 kind: .tool, name: name, recordedCalls: recorded.count, simulatedCalls: simulated.count)
-            section.figures.append(latency(recorded, simulated))
-            section.figures += rates(recorded, simulated)
-            let (schema, note) = schemaAgreement(recorded, simulated)
+            section.figures.append(latency(strata))
+            section.figures += rates(strata)
+            let (schema, schemaNotes) = schemaAgreement(recorded, simulated)
             section.figures.append(schema)
-            if let note { section.notes.append(note) }
+            section.notes += schemaNotes
             // A recorded tool's answer depends on its arguments, not on the state: its own figure.
+            // A write's answer also depends on the clock: compared apart from its clock fields.
             let tool = scenario.world.tool(named: name)!
-            if tool.isReadOnly {
-                let kind: FidelityFigure.Kind
-                if case .recorded = tool.operation { kind = .recordedBodyAgreement } else { kind = .bodyAgreement }
-                section.figures.append(
-                    bodyAgreement(
-                        bodies.filter { $0.tool == name }.map(\.equal),
-                        itself: baseline.filter { $0.tool == name }.map(\.equal), kind: kind))
+            let kind: FidelityFigure.Kind
+            if case .recorded = tool.operation {
+                kind = .recordedBodyAgreement
+            } else {
+                kind = tool.isReadOnly ? .bodyAgreement : .writeBodyAgreement
             }
+            section.figures.append(
+                bodyAgreement(
+                    bodies.filter { $0.tool == name }.map(\.equal),
+                    itself: baseline.filter { $0.tool == name }.map(\.equal), kind: kind))
+            if kind == .writeBodyAgreement { section.notes.append(writes.note(tool: name)) }
             report.sections.append(section)
         }
         return report
@@ -237,141 +242,31 @@ package struct FidelityCheck: Sendable {
         return "too few \(what): \(recorded) recorded, \(simulated) simulated, \(needed) needed a side"
     }
 
-    /// The latencies that are service times (`CallObservation`'s rule: not timeouts, not 429s).
-    static func serviceLatencies(_ calls: [RecordedCall]) -> [Double] {
-        calls.compactMap { CallObservation($0).logLatency == nil ? nil : $0.latencyMs }
-    }
-
-    /// A two-sample KS figure of `recorded` and `simulated` values; the shown values are `summary`.
-    func ksFigure(
-        _ kind: FidelityFigure.Kind, _ recorded: [Double], _ simulated: [Double], what: String,
-        summary: ([Double]) -> Double
-    ) -> FidelityFigure {
-        if let reason = tooFew(recorded.count, simulated.count, what: what) {
-            return .notComputed(kind, recorded: recorded.count, simulated: simulated.count, reason: reason)
-        }
-        let d = TwoSampleKS.statistic(recorded, simulated)
-        let critical = TwoSampleKS.critical(n: recorded.count, m: simulated.count, alpha: thresholds.alpha)
-        return FidelityFigure(
-            kind: kind, recordedCount: recorded.count, simulatedCount: simulated.count,
-            recordedValue: summary(recorded), simulatedValue: summary(simulated), statistic: d, interval: nil,
-            limit: critical, verdict: FidelityFigure.settled(d) <= FidelityFigure.settled(critical) ? .pass : .fail)
-    }
-
-    /// The latency figure: KS on service latencies, medians shown.
-    func latency(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> FidelityFigure {
-        ksFigure(
-            .latency, Self.serviceLatencies(recorded), Self.serviceLatencies(simulated), what: "latencies",
-            summary: { LatencyFit.quantile(0.5, ofSorted: $0.sorted()) })
-    }
-
-    /// One rate figure per outcome class: the difference of shares with its interval.
-    func rates(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> [FidelityFigure] {
-        let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
-        return OutcomeClass.allCases.map { outcome in
-            if let reason = tooFew(recorded.count, simulated.count, what: "calls") {
-                return .notComputed(
-                    .rate(outcome), recorded: recorded.count, simulated: simulated.count, reason: reason)
-            }
-            let difference = ProportionDifference(
-                recordedCount: recorded.filter { $0.outcome == outcome }.count, recordedTotal: recorded.count,
-                simulatedCount: simulated.filter { $0.outcome == outcome }.count, simulatedTotal: simulated.count, z: z)
-            let outside = difference.exceeds(tolerance: thresholds.maximumErrorRateDifference)
-            return FidelityFigure(
-                kind: .rate(outcome), recordedCount: recorded.count, simulatedCount: simulated.count,
-                recordedValue: difference.recordedShare, simulatedValue: difference.simulatedShare,
-                statistic: difference.difference, interval: difference.low...difference.high,
-                limit: thresholds.maximumErrorRateDifference, verdict: outside ? .fail : .pass)
-        }
-    }
-
-    /// Whether an outcome is the service's error (client errors are the caller's).
-    static func isError(_ outcome: OutcomeClass) -> Bool {
-        outcome == .serverError || outcome == .timeout || outcome == .rateLimited
-    }
-
-    /// The lengths of the runs of equal `labels` for which `counts` holds.
-    static func runLengths<Label: Equatable>(_ labels: [Label], counting counts: (Label) -> Bool) -> [Double] {
-        var lengths: [Double] = []
-        var index = 0
-        while index < labels.count {
-            var end = index + 1
-            while end < labels.count && labels[end] == labels[index] { end += 1 }
-            if counts(labels[index]) { lengths.append(Double(end - index)) }
-            index = end
-        }
-        return lengths
-    }
-
-    /// The arithmetic mean of non-empty `values`.
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    /// The error-burst figure: KS on the lengths of runs of errors in each sequence.
-    func bursts(_ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]) -> FidelityFigure {
-        let lengths = { (sequences: [[RecordedCall]]) in
-            sequences.flatMap { Self.runLengths($0.map { Self.isError($0.outcome) }, counting: { $0 }) }
-        }
-        return ksFigure(.errorBursts, lengths(recorded), lengths(simulated), what: "error bursts", summary: Self.mean)
-    }
-
-    /// Dwell times of the most probable regime, decoded with the model `DynamicsLearner` fits to
-    /// the recorded sub-sequences; and a note saying which model that was.
-    func dwellTimes(
-        service: String, _ recorded: [[RecordedCall]], _ simulated: [[RecordedCall]]
-    ) -> (FidelityFigure, String) {
-        guard let dynamics = DynamicsLearner().learn(service: service, sequences: recorded) else {
-            return (
-                .notComputed(.regimeDwell, recorded: 0, simulated: 0, reason: "no recorded calls"),
-                "no regime model (no recorded calls)"
-            )
-        }
-        let model = dynamics.model
-        let k = model.regimeCount
-        let note =
-            "regimes for dwell times: \(k) learned from the \(dynamics.calls) recorded calls (BIC, as simrun learn)"
-        guard k > 1 else {
-            return (
-                .notComputed(
-                    .regimeDwell, recorded: recorded.count, simulated: simulated.count,
-                    reason: "the recording supports one regime, so there are no regime changes to time"), note
-            )
-        }
-        let lengths = { (sequences: [[RecordedCall]]) in
-            sequences.flatMap { sequence -> [Double] in
-                let gamma = model.forwardBackward(dynamics.observations(sequence)).gamma
-                let regimes = gamma.map { row in
-                    var best = 0
-                    for i in 1..<k where row[i] > row[best] { best = i }
-                    return best
-                }
-                return Self.runLengths(regimes, counting: { _ in true })
-            }
-        }
-        return (
-            ksFigure(.regimeDwell, lengths(recorded), lengths(simulated), what: "regime runs", summary: Self.mean),
-            note
-        )
-    }
-
     /// The share of simulated successful answers matching the schema of the recorded successful
     /// JSON bodies, and an example of a mismatch. The recorded bodies' own agreement with that
     /// schema is the baseline: a tool whose answers carry response faults (a field missing in a
     /// share of them) agrees with its schema less than always, in the recording as in a faithful
-    /// simulation, so the figure fails only when the simulated share is below the threshold and
-    /// also below the recorded share by more than the rate tolerance at the interval's confidence.
-    func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, String?) {
+    /// simulation, so the figure fails only when the lower of the two shares is below the
+    /// threshold and the sides differ by more than the rate tolerance at the interval's
+    /// confidence: in the share of answers matching, or in the share of rows with one field as
+    /// expected (`SchemaFieldDrift`, the more powerful test when answers depart often anyway).
+    /// Both ways: fewer simulated answers match (the scenario renamed, dropped or retyped a
+    /// field), or fewer recorded ones (the real system now drops a field from a share of its
+    /// answers, or renames or retypes it in one row of every list, which the scenario does not
+    /// do). Notes: the first simulated mismatch, and the field that differs most, if one does.
+    func schemaAgreement(_ recorded: [RecordedCall], _ simulated: [RecordedCall]) -> (FidelityFigure, [String]) {
         let bodies = recorded.filter { $0.outcome == .ok }.compactMap(\.structured)
         let answers = simulated.filter { $0.outcome == .ok }
         if bodies.isEmpty {
             return (
                 .notComputed(
                     .schemaAgreement, recorded: 0, simulated: answers.count,
-                    reason: "no recorded successful answer has a JSON object or array body"), nil
+                    reason: "no recorded successful answer has a JSON object or array body"), []
             )
         }
         if let reason = tooFew(bodies.count, answers.count, what: "successful answers") {
             return (
-                .notComputed(.schemaAgreement, recorded: bodies.count, simulated: answers.count, reason: reason), nil
+                .notComputed(.schemaAgreement, recorded: bodies.count, simulated: answers.count, reason: reason), []
             )
         }
         let schema = ResponseSchema(bodies: bodies)
@@ -392,34 +287,51 @@ package struct FidelityCheck: Sendable {
             }
         }
         let share = Double(matching) / Double(answers.count)
+        let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
+        let tolerance = thresholds.maximumErrorRateDifference
         let difference = ProportionDifference(
             recordedCount: recordedMatching, recordedTotal: recordedAnswers.count, simulatedCount: matching,
-            simulatedTotal: answers.count, z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
+            simulatedTotal: answers.count, z: z)
+        let drift = SchemaFieldDrift.largest(
+            schema: schema, recorded: bodies, simulated: answers.compactMap(\.structured), z: z, tolerance: tolerance)
+        let agreesWell =
+            FidelityFigure.settled(Swift.min(share, difference.recordedShare))
+            >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
         let figure = FidelityFigure(
             kind: .schemaAgreement, recordedCount: bodies.count, simulatedCount: answers.count,
             recordedValue: difference.recordedShare, simulatedValue: share, statistic: share,
             interval: difference.low...difference.high, limit: thresholds.minimumSchemaAgreement,
-            verdict: FidelityFigure.settled(share) >= FidelityFigure.settled(thresholds.minimumSchemaAgreement)
-                || !difference.isBelow(by: thresholds.maximumErrorRateDifference) ? .pass : .fail)
-        return (figure, example.map { "response schema: first mismatch: \($0)" })
+            verdict: agreesWell || (!difference.exceeds(tolerance: tolerance) && drift == nil) ? .pass : .fail)
+        var notes = example.map { ["response schema: first mismatch: \($0)"] } ?? []
+        if let drift { notes.append("response schema: \(drift)") }
+        return (figure, notes)
     }
 
-    /// A compared read call: its tool and whether the bodies were equal.
+    /// A compared call: its tool and whether the bodies were equal.
     struct BodyComparison {
         var tool: String
         var equal: Bool
     }
 
-    /// Read calls (tools whose op never changes the world: get, list, and recorded, which the
-    /// caller tells apart) answered successfully in both the recording and a replay, whose
-    /// earlier calls of world-changing tools all had the same outcome class in both, so the state
-    /// (or, for a recorded tool, the arguments) determines the answer: was the body the same
-    /// (canonical JSON when both parse, else the exact text)? And the baseline, the simulation
+    /// Calls answered successfully in both the recording and a replay, whose earlier calls of
+    /// world-changing tools all had the same outcome class in both, so the state (or, for a
+    /// recorded tool, the arguments) determines the answer: was the body the same? For read
+    /// calls (tools whose op never changes the world: get, list, and recorded, which the caller
+    /// tells apart) canonical JSON when both parse, else the exact text; for a world-changing
+    /// tool's calls the same except for the fields set from the clock (`writes`, the `write body`
+    /// figure; the call's own outcome does not count as its history). And the baseline, the simulation
     /// against itself: the same read calls compared between the replays of consecutive seeds
     /// (the last with the first), where both replays are comparable with the recording. Response
     /// faults (a field nulled in some answers, a stale read) make a scenario disagree with itself
     /// as much as with a recording of it. No baseline with one seed.
-    func bodyComparisons(_ replayed: [Replayed]) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
+    func bodyComparisons(
+        _ replayed: [Replayed], writes: WriteBodyMatch
+    ) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
+        // Whether the answers at `index` of two sequences of the same calls are the same.
+        let same = { (a: [RecordedCall], b: [RecordedCall], index: Int) -> Bool in
+            self.scenario.world.tool(named: a[index].tool)!.isReadOnly
+                ? Self.sameBody(a[index], b[index]) : writes.matches(a, b, at: index)
+        }
         var comparisons: [BodyComparison] = []
         var itself: [BodyComparison] = []
         for sequence in replayed {
@@ -429,13 +341,14 @@ package struct FidelityCheck: Sendable {
                 var historyAgrees = true
                 var indices: Set<Int> = []
                 for (index, (recorded, answer)) in zip(sequence.recorded, simulated).enumerated() {
-                    guard scenario.world.tool(named: recorded.tool)!.isReadOnly else {
-                        if recorded.outcome != answer.outcome { historyAgrees = false }
-                        continue
+                    if historyAgrees, recorded.outcome == .ok, answer.outcome == .ok {
+                        comparisons.append(
+                            BodyComparison(tool: recorded.tool, equal: same(sequence.recorded, simulated, index)))
+                        indices.insert(index)
                     }
-                    guard historyAgrees, recorded.outcome == .ok, answer.outcome == .ok else { continue }
-                    comparisons.append(BodyComparison(tool: recorded.tool, equal: Self.sameBody(recorded, answer)))
-                    indices.insert(index)
+                    if !scenario.world.tool(named: recorded.tool)!.isReadOnly && recorded.outcome != answer.outcome {
+                        historyAgrees = false
+                    }
                 }
                 comparable.append(indices)
             }
@@ -446,8 +359,7 @@ package struct FidelityCheck: Sendable {
                 where comparable[seed].contains(index) && comparable[next].contains(index) {
                     itself.append(
                         BodyComparison(
-                            tool: simulated[index].tool,
-                            equal: Self.sameBody(simulated[index], sequence.simulated[next][index])))
+                            tool: simulated[index].tool, equal: same(simulated, sequence.simulated[next], index)))
                 }
             }
         }
@@ -462,7 +374,8 @@ package struct FidelityCheck: Sendable {
         return a.body == b.body
     }
 
-    /// The exact-body figure (`bodyAgreement`, or `recordedBodyAgreement` for a recorded tool) of
+    /// The exact-body figure (`bodyAgreement`, `recordedBodyAgreement` for a recorded tool,
+    /// `writeBodyAgreement` for a world-changing one) of
     /// one tool's comparisons with the recording, against the simulation's agreement with
     /// `itself` (the baseline, see `bodyComparisons`): it fails when the share is below the
     /// threshold and, when there is a baseline of enough comparisons, also below the baseline by
@@ -472,7 +385,9 @@ package struct FidelityCheck: Sendable {
         guard equal.count >= needed else {
             return .notComputed(
                 kind, recorded: equal.count, simulated: equal.count,
-                reason: "too few comparable read calls: \(equal.count), \(needed) needed")
+                reason:
+                    "too few comparable \(kind == .writeBodyAgreement ? "write" : "read") calls: \(equal.count), \(needed) needed"
+            )
         }
         let equalCount = equal.filter { $0 }.count
         let share = Double(equalCount) / Double(equal.count)

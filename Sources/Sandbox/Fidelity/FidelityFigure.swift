@@ -4,16 +4,18 @@ package struct FidelityFigure: Sendable, Hashable {
     /// What is compared.
     package enum Kind: Sendable, Hashable {
         /// Latencies of calls the service answered (not timeouts, not 429s), by the two-sample KS
-        /// test; the values are medians in milliseconds.
+        /// test with a critical value from sequence permutations (`SequencePermutationKS`); the
+        /// values are medians in milliseconds.
         case latency
         /// The share of calls of one outcome class, by the difference of proportions.
         case rate(OutcomeClass)
-        /// Lengths of runs of consecutive errors (server error, timeout, rate limited), by the
-        /// two-sample KS test; the values are mean lengths in calls.
-        case errorBursts
-        /// Lengths of runs of calls in the same most probable regime (decoded with the hidden
-        /// Markov model learned from the recording), by the two-sample KS test; values are mean
+        /// Lengths of runs of consecutive errors (server error, timeout, rate limited) over first
+        /// attempts (recorded retries left out), by the same KS test; the values are mean
         /// lengths in calls.
+        case errorBursts
+        /// Lengths of runs of first attempts in the same most probable regime (decoded with one
+        /// hidden Markov model learned from the recorded and simulated first attempts), by the
+        /// same KS test; values are mean lengths in calls.
         case regimeDwell
         /// The share of simulated successful bodies matching the schema inferred from the
         /// recorded successful bodies.
@@ -24,6 +26,10 @@ package struct FidelityFigure: Sendable, Hashable {
         /// The same share for a tool with `"op": "recorded"`, whose answer depends on its
         /// arguments (the recorded answer for the same canonical arguments), not on the state.
         case recordedBodyAgreement
+        /// The share of calls of a world-changing tool (`create`, `update`, `delete`, `custom`)
+        /// whose simulated answer equals the recorded one, except the fields the scenario sets
+        /// from the clock, compared by their offset from the call's time (`WriteBodyMatch`).
+        case writeBodyAgreement
 
         /// The figure's name in reports: `latency`, `rate server_error`, `error bursts`, ….
         package var name: String {
@@ -35,6 +41,7 @@ package struct FidelityFigure: Sendable, Hashable {
             case .schemaAgreement: "response schema"
             case .bodyAgreement: "exact body"
             case .recordedBodyAgreement: "recorded body"
+            case .writeBodyAgreement: "write body"
             }
         }
 

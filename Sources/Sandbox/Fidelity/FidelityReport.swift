@@ -95,7 +95,7 @@ package struct FidelityReport: Sendable, Hashable {
             "timing": .string(timing.rawValue),
             "thresholds": .object([
                 "alpha": .double(thresholds.alpha),
-                "ks_coefficient": Self.number(TwoSampleKS.coefficient(alpha: thresholds.alpha)),
+                "ks_permutations": .int(SequencePermutationKS.permutations(alpha: thresholds.alpha)),
                 "max_error_rate_diff": .double(thresholds.maximumErrorRateDifference),
                 "min_schema_agreement": .double(thresholds.minimumSchemaAgreement),
                 "min_body_agreement": .double(thresholds.minimumBodyAgreement),
@@ -165,8 +165,8 @@ package struct FidelityReport: Sendable, Hashable {
                 + "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") (\(seedText)), calls at their recorded \(timing == .recordedTimes ? "times" : "gaps"): "
                 + "\(simulatedCalls) simulated calls")
         lines.append(
-            "thresholds: alpha \(Self.fixed(t.alpha, 2)) (KS critical c = \(Self.fixed(TwoSampleKS.coefficient(alpha: t.alpha), 3))·√((n+m)/(n·m)); "
-                + "\(Self.fixed(100 * (1 - t.alpha), 0)) % intervals); a rate fails when its whole interval is beyond ±\(Self.fixed(t.maximumErrorRateDifference, 3)); "
+            "thresholds: alpha \(Self.fixed(t.alpha, 2)) (KS critical values from \(SequencePermutationKS.permutations(alpha: t.alpha)) "
+                + "permutations of whole sequences; \(Self.fixed(100 * (1 - t.alpha), 0)) % intervals clustered by sequence); a rate fails when its whole interval is beyond ±\(Self.fixed(t.maximumErrorRateDifference, 3)); "
                 + "schema agreement ≥ \(Self.fixed(t.minimumSchemaAgreement, 3)); "
                 + "body agreement ≥ \(Self.fixed(t.minimumBodyAgreement, 3)); \(t.minimumSamples) observations a side")
         for note in notes { lines.append("note: \(note)") }
@@ -245,8 +245,8 @@ package struct FidelityReport: Sendable, Hashable {
             simulated = "\(fixed(figure.simulatedValue!, 4)) match (n=\(figure.simulatedCount))"
             statistic = "agreement \(fixed(figure.statistic!, digits))\(Self.baselineInterval(figure, digits))"
             limit = "≥ \(fixed(figure.limit!, limitDigits))"
-        case .bodyAgreement, .recordedBodyAgreement:
-            recorded = "\(figure.recordedCount) read calls"
+        case .bodyAgreement, .recordedBodyAgreement, .writeBodyAgreement:
+            recorded = "\(figure.recordedCount) \(figure.kind == .writeBodyAgreement ? "write" : "read") calls"
             simulated =
                 "\(fixed(figure.simulatedValue!, 4)) equal"
                 + (figure.recordedValue.map { " (itself \(fixed($0, 4)))" } ?? "")

@@ -2,10 +2,11 @@
 /// by the normal approximation (the Wald interval with unpooled variance):
 /// `(p₂ − p₁) ± z·√(p₁(1 − p₁)/n₁ + p₂(1 − p₂)/n₂)`.
 ///
-/// It treats every call as independent; calls of one sequence are not (regimes persist), so the
-/// interval is somewhat narrower than the truth. A fidelity check fails a rate only when the
-/// whole interval lies beyond a practical tolerance (`FidelityThresholds`), not merely when it
-/// leaves out zero.
+/// `init(recordedCount:…)` treats every call as independent. Calls of one sequence are not
+/// (regimes persist), so a fidelity check's rates use `init(recorded:simulated:z:)`, which takes
+/// the calls in clusters (one per recorded sequence) and uses each share's cluster-robust
+/// variance instead. A fidelity check fails a rate only when the whole interval lies beyond a
+/// practical tolerance (`FidelityThresholds`), not merely when it leaves out zero.
 package struct ProportionDifference: Sendable, Hashable {
     /// The recorded count (calls of the class).
     package var recordedCount: Int
@@ -34,6 +35,55 @@ package struct ProportionDifference: Sendable, Hashable {
         let p2 = Double(simulatedCount) / Double(simulatedTotal)
         difference = p2 - p1
         let spread = z * (p1 * (1 - p1) / Double(recordedTotal) + p2 * (1 - p2) / Double(simulatedTotal)).squareRoot()
+        low = difference - spread
+        high = difference + spread
+    }
+
+    /// One cluster of calls (a recorded sequence, or all replays of one): how many are of the
+    /// class, of how many.
+    package struct Cluster: Sendable, Hashable {
+        /// Calls of the class.
+        package var count: Int
+        /// All calls.
+        package var total: Int
+
+        /// A cluster of `count` calls of the class among `total` (`0 ≤ count ≤ total`).
+        package init(count: Int, total: Int) {
+            precondition(count >= 0 && count <= total, "a cluster's count lies between 0 and its total")
+            self.count = count
+            self.total = total
+        }
+    }
+
+    /// The difference of the shares of calls taken in clusters (totals positive), with its
+    /// interval at `z` from each share's cluster-robust (linearised ratio) variance,
+    /// `K/(K − 1) · Σₖ (cₖ − p·tₖ)² / T²` over the K clusters with `T = Σ tₖ` (with one cluster, the
+    /// binomial `p(1 − p)/T`). When a regime lasts several calls the calls of a sequence err
+    /// together, and this variance is larger than the binomial one by that design effect, so a
+    /// faithful scenario's interval covers its difference at the stated confidence.
+    package init(recorded: [Cluster], simulated: [Cluster], z: Double) {
+        let share = { (clusters: [Cluster]) -> (count: Int, total: Int, variance: Double) in
+            let count = clusters.reduce(0) { $0 + $1.count }
+            let total = clusters.reduce(0) { $0 + $1.total }
+            precondition(total > 0, "proportions need positive totals")
+            let p = Double(count) / Double(total)
+            let t = Double(total)
+            let k = clusters.filter { $0.total > 0 }.count
+            guard k > 1 else { return (count, total, p * (1 - p) / t) }
+            let squares = clusters.reduce(0.0) { sum, cluster in
+                let residual = Double(cluster.count) - p * Double(cluster.total)
+                return sum + residual * residual
+            }
+            return (count, total, Double(k) / Double(k - 1) * squares / (t * t))
+        }
+        let (c1, t1, v1) = share(recorded)
+        let (c2, t2, v2) = share(simulated)
+        recordedCount = c1
+        recordedTotal = t1
+        simulatedCount = c2
+        simulatedTotal = t2
+        difference = Double(c2) / Double(t2) - Double(c1) / Double(t1)
+        let spread = z * (v1 + v2).squareRoot()
         low = difference - spread
         high = difference + spread
     }

@@ -17,6 +17,43 @@ extension DynamicsLearner {
         package var reason: String?
         /// How many regimes the chain that decoded the calls had (0 when none was decoded).
         package var detectorRegimes = 0
+        /// Which round of the search found the windows (1: in the calls decoded with the
+        /// unscheduled chain; more: with a scheduled refit; 0 when none did).
+        package var round = 0
+        /// Every round that found windows, in the order they ran (`DynamicsLearner.scheduleSearch`).
+        package var rounds: [Round] = []
+
+        /// A round of the search that found windows: where, and the BIC of the best scheduled
+        /// candidate fitted with them.
+        package struct Round: Sendable, Hashable {
+            /// The windows found.
+            package var windows: [ScheduleInference.Window]
+            /// The lowest BIC of the candidates fitted with them (`nil` when none could be fitted).
+            package var bic: Double?
+        }
+
+        /// The index of the scheduled candidate with the lowest BIC (the earlier on ties), if any was fitted.
+        package var best: Int? {
+            var best: Int? = nil
+            for (index, candidate) in candidates.enumerated() {
+                guard let bic = candidate.bic else { continue }
+                if best == nil || bic < candidates[best!].bic! { best = index }
+            }
+            return best
+        }
+
+        /// The report's words on the rounds of the search, when there was more than one: which
+        /// found the windows, and each round's windows and best BIC (empty for a single round).
+        var roundsFound: String {
+            guard rounds.count > 1 else { return "" }
+            let each = rounds.enumerated().map { index, round in
+                let windows = round.windows.map { "\($0.fromMs)–\($0.toMs) ms" }.joined(separator: ", ")
+                return "\(index + 1): \(windows)"
+                    + (round.bic.map { " (BIC \(DynamicsLearner.figure($0)))" } ?? " (no fit)")
+            }
+            return "; found in round \(round) of \(rounds.count) (round 1 decoded with the chain without a schedule, "
+                + "each later one with the best refit of the round before; \(each.joined(separator: "; ")))"
+        }
 
         /// The report's line on the schedule: the windows written and what they replaced, or
         /// `no schedule: …` and why. `dynamics` is the described result (its `schedule` holds
@@ -40,16 +77,23 @@ extension DynamicsLearner {
                     ?? "no model with it could be fitted (\(candidates.compactMap(\.rejection).first ?? "none tried"))"
                 return "no schedule: a regime served \(found.joined(separator: "; ")) (at least "
                     + "\(ScheduleInference.minimumShare) of them, decoded with the \(detectorRegimes)-regime chain), "
-                    + "but \(why)"
+                    + "but \(why)" + roundsFound
             }
             let described = dynamics.schedule.map { window in
                 let outside = [window.lastCallBeforeMs, window.firstCallAfterMs].compactMap { $0 }.map {
                     "\(ScheduleInference.milliseconds($0)) ms"
                 }
+                let start =
+                    window.lastCallBeforeMs == nil
+                    ? "it starts at the sequences' start (no call came before it)"
+                    : "it starts at the first of those calls"
+                let end =
+                    window.firstCallAfterMs == nil
+                    ? "ends just after the last of them (no call came after it)" : "ends just after the last of them"
                 return "\(dynamics.regimes[window.regime].name) forced from \(window.fromMs) to \(window.toMs) ms "
                     + "(\(window.calls) calls from \(window.sequences) sequences, "
-                    + "\(LatencyFit.rounded(window.share, digits: 4)) of them decoded as that regime before the refit; "
-                    + "the edges are the first and last of those calls, rounded down to the millisecond"
+                    + "\(LatencyFit.rounded(window.share, digits: 4)) of them decoded as that regime or a copy of it before the refit; "
+                    + "\(start) and \(end), in whole milliseconds"
                     + (outside.isEmpty
                         ? "" : "; the nearest calls outside came at \(outside.joined(separator: " and "))")
                     + ": the edges are known no finer than the gaps between calls, and a call the regime served "
@@ -59,6 +103,7 @@ extension DynamicsLearner {
             text +=
                 "; it replaced the \(unscheduled.regimes)-regime model without it (BIC "
                 + "\(DynamicsLearner.figure(unscheduled.bic!)), \(DynamicsLearner.figure(unscheduled.bic! - chosen.bic!)) above)"
+            text += roundsFound
             if forced.allSatisfy({ $0.first?.forcedRegime != nil }) {
                 text += "; every sequence starts inside it, so the initial regime is not observed"
             }
@@ -66,37 +111,101 @@ extension DynamicsLearner {
         }
     }
 
+    /// How many times the search runs at most: once on the calls decoded with the unscheduled
+    /// chain, then again on the calls decoded with the best scheduled refit, until the window
+    /// stays where it was. Each run after the first costs a refit of every scheduled candidate.
+    package static let maximumScheduleRounds = 4
+
     /// Looks for a schedule (`ScheduleInference`) in calls decoded with the chosen unscheduled
     /// model (or, when it has one regime, the best-scoring fitted model with more), and fits
     /// every regime count tried, from 2 and at least one per forced regime, with the windows'
     /// calls forced. `times[s][t]` is the time of call `t` of sequence `s` since it began.
+    ///
+    /// Then it searches again in the calls decoded with the best of those refits (the lowest
+    /// BIC), and refits, until a search finds the windows it found before (a fixed point, or a
+    /// cycle) or none, at most `maximumScheduleRounds` times: the unscheduled chain may have
+    /// given part of a window's calls a regime of its own, which cuts the window there, and a
+    /// refit that explains the window's calls by its forced regime decodes them as that regime.
+    /// Of the rounds, the one whose best scheduled candidate has the lowest BIC is kept (the
+    /// earlier on ties); BIC then decides between it and the unscheduled candidates. A round
+    /// whose best refit does not beat the chosen model without a schedule (`chosen`) ends the
+    /// search: a window that does not pay for itself is reported, not refined at the cost of
+    /// more refits.
     func scheduleSearch(
         sequences: [[CallObservation]], times: [[Double]], fits: [Int: BaumWelch.Fit],
         candidates unscheduled: [ServiceDynamics.Candidate], chosen: Int, tried: [Int], classes: Int
     ) -> ScheduleSearch {
-        var search = ScheduleSearch()
         var detector = unscheduled[chosen]
         if detector.regimes == 1 {
             let richer = unscheduled.filter { $0.regimes > 1 && $0.bic != nil }.min { $0.bic! < $1.bic! }
             guard let richer else {
+                var search = ScheduleSearch()
                 search.reason =
                     "one regime, and no model with more could be fitted: there is nothing for a schedule to force"
                 return search
             }
             detector = richer
         }
-        search.detectorRegimes = detector.regimes
-        let inference = ScheduleInference(model: fits[detector.regimes]!.model, sequences: sequences, times: times)
-        guard inference.reason == nil else {
-            search.reason = inference.reason
-            return search
+        let unscheduledBIC = unscheduled[chosen].bic!
+        var model = fits[detector.regimes]!.model
+        var kept: ScheduleSearch? = nil
+        var rounds: [ScheduleSearch.Round] = []
+        for round in 1...Self.maximumScheduleRounds {
+            let inference = ScheduleInference(model: model, sequences: sequences, times: times)
+            guard inference.reason == nil else {
+                // The first search's reason is the finding; a later one's leaves the kept round.
+                if kept == nil {
+                    kept = ScheduleSearch()
+                    kept!.reason = inference.reason
+                    kept!.detectorRegimes = model.regimeCount
+                }
+                break
+            }
+            // A fixed point (or a cycle): the windows were found before (their regimes are the
+            // decoding model's, so they are compared by their edges).
+            let edges = { (windows: [ScheduleInference.Window]) in windows.map { [$0.fromMs, $0.toMs] } }
+            if rounds.contains(where: { edges($0.windows) == edges(inference.windows) }) { break }
+            var search = scheduledFits(
+                inference.windows, sequences: sequences, times: times, tried: tried, classes: classes)
+            search.detectorRegimes = model.regimeCount
+            search.round = round
+            guard search.reason == nil else {
+                if kept == nil { kept = search }
+                break
+            }
+            rounds.append(.init(windows: search.windows, bic: search.best.map { search.candidates[$0].bic! }))
+            guard let best = search.best else {
+                // No scheduled candidate could be fitted (too few calls): nothing to decode with.
+                if kept == nil { kept = search }
+                break
+            }
+            // A later round replaces the kept one only with a lower BIC.
+            let keptBIC = kept?.best.map { kept!.candidates[$0].bic! }
+            if keptBIC.map({ search.candidates[best].bic! < $0 }) ?? true { kept = search }
+            // Refined only while it pays for itself: a window whose best refit scores no better
+            // than the best model without a schedule is reported and left there (another round
+            // costs a refit of every scheduled candidate).
+            guard search.candidates[best].bic! < unscheduledBIC else { break }
+            model = search.fits[search.candidates[best].regimes]!.model
         }
+        kept!.rounds = rounds
+        return kept!
+    }
+
+    /// The scheduled candidates of one round of the search: every regime count tried, from 2 and
+    /// at least one per forced regime, fitted with the calls inside `windows` (found by
+    /// `ScheduleInference`, regimes as the decoding model's) forced.
+    func scheduledFits(
+        _ windows: [ScheduleInference.Window], sequences: [[CallObservation]], times: [[Double]], tried: [Int],
+        classes: Int
+    ) -> ScheduleSearch {
+        var search = ScheduleSearch()
         // The forced regimes become the first ones of the scheduled fits, in the windows' order.
         var forcedRegimes: [Int] = []
-        for window in inference.windows where !forcedRegimes.contains(window.regime) {
+        for window in windows where !forcedRegimes.contains(window.regime) {
             forcedRegimes.append(window.regime)
         }
-        search.windows = inference.windows.map { window in
+        search.windows = windows.map { window in
             var moved = window
             moved.regime = forcedRegimes.firstIndex(of: window.regime)!
             return moved

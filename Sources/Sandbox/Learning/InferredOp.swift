@@ -15,7 +15,11 @@ package enum InferredOp: Sendable, Hashable {
     /// call's time).
     case update(key: String, set: [FieldSource])
     /// After every successful call the row whose id is the argument `key` is gone from later reads.
-    case delete(key: String)
+    /// `answer` is nil when every successful answer was the delete op's own (`{"deleted": 1}`);
+    /// otherwise it gives each member of the answer every call gave (the same constant every
+    /// time, or an argument's value), and the tool is written as a `custom` op that deletes the
+    /// row and returns that object.
+    case delete(key: String, answer: [FieldSource]?)
     /// No op explains the answers: the tool answers what was recorded for the same canonical
     /// arguments (`op: recorded`), and `fallback` (when every answer was the same) otherwise.
     case recorded(answers: [RecordedAnswer], fallback: JSON?, reason: String)
@@ -79,8 +83,11 @@ package enum InferredOp: Sendable, Hashable {
                 ("op", "update"), ("collection", .string(collection!)), ("key", .string("args.\(key)")),
                 ("set", .object(object)),
             ]
-        case .delete(let key):
+        case .delete(let key, nil):
             return [("op", "delete"), ("collection", .string(collection!)), ("key", .string("args.\(key)"))]
+        case .delete(let key, let answer?):
+            let effect: JSON = ["delete": .string(collection!), "key": .string("args.\(key)")]
+            return [("op", "custom"), ("effects", [effect]), ("returns", .string(Self.objectLiteral(answer)))]
         case .recorded(let answers, let fallback, _):
             var members: [(String, JSON)] = [
                 ("op", "recorded"),
@@ -109,10 +116,23 @@ package enum InferredOp: Sendable, Hashable {
     /// The key argument of a keyed op.
     package var key: String? {
         switch self {
-        case .get(let key), .update(let key, _), .delete(let key): key
+        case .get(let key), .update(let key, _), .delete(let key, _): key
         case .create(let key, _): key
         case .list, .recorded: nil
         }
+    }
+
+    /// An object literal of the scenario language (`{'deleted': true, 'id': args.note_id}`)
+    /// whose members, in order, are the sources' fields and values; every key and constant must
+    /// be writable as a literal (`literal`).
+    static func objectLiteral(_ members: [FieldSource]) -> String {
+        let written = members.map { member in
+            guard let key = literal(.string(member.field)) else {
+                preconditionFailure("an unwritable key '\(member.field)'")
+            }
+            return "\(key): \(member.argument.map { "args.\($0)" } ?? member.expression)"
+        }
+        return "{" + written.joined(separator: ", ") + "}"
     }
 
     /// `value` as an expression literal, for the constants a learned op writes: null, booleans,

@@ -80,6 +80,9 @@ package struct LearningReport: Sendable, Hashable {
                         _ = object.updateValue(.string(collection), forKey: "collection")
                     }
                     if let key = tool.op.key { _ = object.updateValue(.string(key), forKey: "key") }
+                    if case .delete(_, let answer?) = tool.op {
+                        _ = object.updateValue(.string(InferredOp.objectLiteral(answer)), forKey: "answer")
+                    }
                     if case .recorded(let answers, let fallback, let reason) = tool.op {
                         _ = object.updateValue(.string(reason), forKey: "not_inferred")
                         _ = object.updateValue(.int(answers.count), forKey: "recorded_answers")
@@ -237,7 +240,11 @@ package struct LearningReport: Sendable, Hashable {
             case .update(let key, let set):
                 let from = set.map(\.origin)
                 op = "op update on \(tool.collection!) by argument \(key) (\(from.joined(separator: ", ")))"
-            case .delete(let key): op = "op delete on \(tool.collection!) by argument \(key)"
+            case .delete(let key, let answer):
+                op = "op delete on \(tool.collection!) by argument \(key)"
+                if let answer {
+                    op += " (answering \(InferredOp.objectLiteral(answer)); written as op custom with a delete effect)"
+                }
             case .recorded(let answers, let fallback, let reason):
                 op =
                     "op recorded (\(reason)): \(answers.count) recorded answer\(answers.count == 1 ? "" : "s") by canonical arguments, otherwise \(fallback == nil ? "404 not_recorded" : "the one answer every call gave")"

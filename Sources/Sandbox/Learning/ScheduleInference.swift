@@ -14,13 +14,20 @@ import WorldModel
 /// share is at least `minimumShare`) is a candidate window when it holds at least
 /// `minimumCalls` calls from at least `minimumSequences` sequences, and when the chain alone
 /// (its initial shares moved on by its transitions) predicts far fewer of them for the regime
-/// (`minimumSurprise`). Each sequence's first call is left out of the search. Its edges are then moved to
-/// the most likely change point of the regime's share around each (two binomial segments, split
-/// where the recorded time moves on), so one call the decoding gave to another regime near an
-/// edge does not cut the window short (unless the share would then fall below the minimum: the
-/// stretch's own edges stay), and written as the recorded times, rounded down to the
-/// millisecond, of its first call and just after its last. `DynamicsLearner` then refits the chain with the window's
-/// calls forced to one regime (`CallObservation.forcedRegime`) and keeps the schedule only when
+/// (`minimumSurprise`, comparing the regime's posterior summed over the stretch's calls with
+/// it). A call of a regime's copy counts as the regime's: regimes whose emissions a call can
+/// hardly tell apart (`maximumDivergence`) are the way a chain without schedules mimics a
+/// window, a copy of the forced regime that stays longer. Every call counts, each sequence's
+/// first too: a window from the sequences' start is only seen in them. The edges are then moved to the most likely change point of the regime's
+/// share around each (two binomial segments, split where the recorded time moves on), so one
+/// call the decoding gave to another regime near an edge does not cut the window short (unless
+/// the share would then fall below the minimum: the stretch's own edges stay); the start moves
+/// to the sequences' start when the calls before it keep the share at least `minimumShare`.
+/// The window is written from the recorded time, rounded down to the millisecond, of its first
+/// call (0 when no call of any sequence came before it) to just after its last call's (also
+/// when no call came after it: the data say nothing later). `DynamicsLearner` then refits the
+/// chain with the window's calls forced to one regime (`CallObservation.forcedRegime`), searches
+/// again with the refit's decoding until the window stays put, and keeps the schedule only when
 /// the Bayesian information criterion says so.
 ///
 /// Pure: no I/O, no clock; calls at the same time are ordered by sequence and position, so the
@@ -43,6 +50,14 @@ package struct ScheduleInference: Sendable, Hashable {
     /// the chain alone predicts for them. The stretch is the best of many a search looks at, so
     /// the bar is well above a single test's (4 deviations: about 3·10⁻⁵ one-sided).
     package static let minimumSurprise = 4.0
+    /// The largest divergence between two regimes' emissions (nats per call, the two
+    /// Kullback–Leibler divergences summed, each measured on the calls its first regime served)
+    /// at which the search counts them as one: below it a single call says almost nothing about
+    /// which of the two served it (a regime and the copy a chain makes of it to mimic a window,
+    /// with the same outcome shares and latency, differ by sampling alone), while regimes the
+    /// model is meant to tell apart differ by far more (crm-refund's healthy and degraded billing
+    /// regimes by over 10).
+    package static let maximumDivergence = 0.1
     /// The parameters a window adds to a model (its two edges; the regime it forces is one of
     /// the model's).
     package static let parametersPerWindow = 2
@@ -50,7 +65,8 @@ package struct ScheduleInference: Sendable, Hashable {
     /// One window found in the calls.
     package struct Window: Sendable, Hashable {
         /// The start as written, in milliseconds since the sequence's start (included): the first
-        /// call in the window, rounded down to a whole millisecond.
+        /// call in the window, rounded down to a whole millisecond, or 0 when no call of any
+        /// sequence came before it.
         package var fromMs: Int64
         /// The end as written (excluded): just after the last call in the window.
         package var toMs: Int64
@@ -60,7 +76,8 @@ package struct ScheduleInference: Sendable, Hashable {
         package var calls: Int
         /// The sequences those calls came from.
         package var sequences: Int
-        /// The share of its calls the decoding chain gave to its regime.
+        /// The share of its calls the decoding chain gave to its regime or to a copy of it
+        /// (`maximumDivergence`).
         package var share: Double
         /// The latest call before the window, if any: the true start lies after it.
         package var lastCallBeforeMs: Double?
@@ -102,18 +119,37 @@ package struct ScheduleInference: Sendable, Hashable {
             reason = "one regime: there is nothing for a schedule to force"
             return
         }
-        // Every call with its time, sequence and decoded regime, in order of time.
-        // The first call of each sequence is left out: its regime is the initial share's to
-        // explain, and a window over the sequences' first calls would only restate it.
-        var pooled: [(atMs: Double, sequence: Int, position: Int, regime: Int)] = []
+        // Every call with its time, sequence, decoded regime and posterior, in order of time.
+        // First calls count like any other: a window that holds them is told from the chain's
+        // initial shares by the surprise test below, and one from the sequences' start (as
+        // crm-refund forces its billing service's degraded regime from 0 to 20 s) can only be
+        // found with them.
+        var pooled: [Pooled] = []
+        // Σ γ[r]·(log e_r − log e_j) and Σ γ[r] over the calls: the divergence of each regime's
+        // emission from another's, measured on the calls the regime served.
+        var ratio = Array(repeating: Array(repeating: 0.0, count: k), count: k)
+        var weight = Array(repeating: 0.0, count: k)
         for (s, sequence) in sequences.enumerated() where !sequence.isEmpty {
             let gamma = model.forwardBackward(sequence).gamma
-            for t in sequence.indices.dropFirst() {
+            for t in sequence.indices {
                 var best = 0
                 for i in 1..<k where gamma[t][i] > gamma[t][best] { best = i }
-                pooled.append((times[s][t], s, t, best))
+                pooled.append(Pooled(atMs: times[s][t], sequence: s, position: t, regime: best, posterior: gamma[t]))
+                let emission = (0..<k).map { model.logEmission(sequence[t], in: $0) }
+                for r in 0..<k where gamma[t][r] > 0 {
+                    weight[r] += gamma[t][r]
+                    for j in 0..<k { ratio[r][j] += gamma[t][r] * (emission[r] - emission[j]) }
+                }
             }
         }
+        // Regimes alike (`maximumDivergence`): a chain without the schedule can mimic a window
+        // only with a copy of the forced regime that stays longer, and decodes the window's calls
+        // to either copy as their transitions have it; a stretch is one regime's and its copies'.
+        let divergence = { (r: Int, j: Int) -> Double in
+            guard weight[r] > 0, weight[j] > 0 else { return .infinity }
+            return ratio[r][j] / weight[r] + ratio[j][r] / weight[j]
+        }
+        let alike = (0..<k).map { r in (0..<k).map { j in j == r || divergence(r, j) <= Self.maximumDivergence } }
         pooled.sort { ($0.atMs, $0.sequence, $0.position) < ($1.atMs, $1.sequence, $1.position) }
         // What the chain alone predicts for the call at each position of a sequence: the
         // initial shares moved on by the transitions (initial · Aᵗ).
@@ -135,14 +171,14 @@ package struct ScheduleInference: Sendable, Hashable {
                     sum = 0
                     first = index
                 }
-                sum += call.regime == regime ? 1 - Self.minimumShare : -Self.minimumShare
+                sum += alike[regime][call.regime] ? 1 - Self.minimumShare : -Self.minimumShare
                 if sum > best.sum { best = (sum, first, index) }
             }
             guard best.last >= best.first else { continue }
             // The edges, refined: one call the decoding gave to another regime costs the stretch
             // 19 calls of its own, so near an edge it can cut the stretch short. Each edge moves to
             // the most likely change point of the regime's share (below).
-            let held = pooled.map { $0.regime == regime }
+            let held = pooled.map { alike[regime][$0.regime] }
             let times = pooled.map { Int64($0.atMs.rounded(.down)) }
             let half = (best.last - best.first) / 2
             let middle = best.first + half
@@ -151,9 +187,20 @@ package struct ScheduleInference: Sendable, Hashable {
             let end = Self.changePoint(
                 held, times: times, in: middle..<Swift.min(pooled.count, best.last + half + 2), near: best.last + 1)
             // The refined edges, or the stretch's own when refining lets the share fall below the minimum.
-            let refined = end > start ? Self.window(pooled, times: times, first: start, end: end, regime: regime) : nil
-            let stretch = Self.window(pooled, times: times, first: best.first, end: best.last + 1, regime: regime)
-            let window = refined.map { $0.share >= Self.minimumShare ? $0 : stretch } ?? stretch
+            let refined =
+                end > start
+                ? Self.window(pooled, times: times, first: start, end: end, regime: regime, alike: alike[regime]) : nil
+            let stretch = Self.window(
+                pooled, times: times, first: best.first, end: best.last + 1, regime: regime, alike: alike[regime])
+            let (kept, keptEnd) =
+                refined.map { $0.share >= Self.minimumShare ? ($0, end) : (stretch, best.last + 1) }
+                ?? (stretch, best.last + 1)
+            // From the sequences' start when the calls before the window would keep its share: the
+            // start is the one edge with a place of its own (a schedule in force from the start),
+            // and a few early calls the decoding gave to another regime should not move it off.
+            let fromStart = Self.window(
+                pooled, times: times, first: 0, end: keptEnd, regime: regime, alike: alike[regime])
+            let window = kept.fromMs > 0 && fromStart.share >= Self.minimumShare ? fromStart : kept
             guard window.calls >= Self.minimumCalls, window.sequences >= Self.minimumSequences,
                 window.share >= Self.minimumShare
             else { continue }
@@ -161,11 +208,16 @@ package struct ScheduleInference: Sendable, Hashable {
             // stay in it for their first calls) is no schedule: the regime's count must lie
             // beyond what the chain predicts for those calls by `minimumSurprise` standard
             // deviations (the count is a sum of independent draws with the predicted shares).
+            // The count is the regime's posterior summed over the calls (its expected count given
+            // the evidence), not the decoded count: decoding each call to its most probable regime
+            // favours a dominant one, and over thousands of calls (every sequence's first, say)
+            // that bias alone would lie several deviations above the chain's prediction.
             let inside = pooled.filter { window.contains($0.atMs) }
-            let shares = inside.map { predicted[$0.position][regime] }
+            let group = (0..<k).filter { alike[regime][$0] }
+            let shares = inside.map { call in group.reduce(0) { $0 + predicted[call.position][$1] } }
             let mean = shares.reduce(0, +)
             let variance = shares.reduce(0) { $0 + $1 * (1 - $1) }
-            let count = Double(inside.filter { $0.regime == regime }.count)
+            let count = inside.reduce(0) { call, next in call + group.reduce(0) { $0 + next.posterior[$1] } }
             let surprise = (count - mean) / Swift.max(variance, 1e-9).squareRoot()
             guard surprise >= Self.minimumSurprise else {
                 explained.append((inside.count, mean / Double(Swift.max(inside.count, 1))))
@@ -191,14 +243,26 @@ package struct ScheduleInference: Sendable, Hashable {
         }
     }
 
+    /// A call of the search: its time since its sequence began, where it is, the regime that
+    /// most probably served it and the probability of each regime (given the whole sequence).
+    struct Pooled {
+        var atMs: Double
+        var sequence: Int
+        var position: Int
+        var regime: Int
+        var posterior: [Double]
+    }
+
     /// The window from the call at `first` to the one before `end` (of the time-ordered pooled
     /// calls) forcing `regime`, with the calls its written edges take in (calls in the same
-    /// millisecond as an edge call too) and the nearest calls outside.
+    /// millisecond as an edge call too) and the nearest calls outside. A window from the earliest
+    /// call of all starts at 0, the sequences' start: no call says it began any later.
+    /// `alike[j]` says whether a call decoded as regime `j` counts as `regime`'s (the regime and
+    /// its copies; by default the regime alone).
     static func window(
-        _ pooled: [(atMs: Double, sequence: Int, position: Int, regime: Int)], times: [Int64], first: Int, end: Int,
-        regime: Int
+        _ pooled: [Pooled], times: [Int64], first: Int, end: Int, regime: Int, alike: [Bool]? = nil
     ) -> Window {
-        let from = times[first]
+        let from = first == 0 ? 0 : times[first]
         let to = times[end - 1] + 1
         var window = Window(
             fromMs: from, toMs: to, regime: regime, calls: 0, sequences: 0, share: 0, lastCallBeforeMs: nil,
@@ -206,7 +270,8 @@ package struct ScheduleInference: Sendable, Hashable {
         let inside = pooled.filter { window.contains($0.atMs) }
         window.calls = inside.count
         window.sequences = Set(inside.map(\.sequence)).count
-        window.share = Double(inside.filter { $0.regime == regime }.count) / Double(Swift.max(inside.count, 1))
+        let held = inside.filter { alike?[$0.regime] ?? ($0.regime == regime) }
+        window.share = Double(held.count) / Double(Swift.max(inside.count, 1))
         window.lastCallBeforeMs = pooled.last { Int64($0.atMs.rounded(.down)) < from }?.atMs
         window.firstCallAfterMs = pooled.first { Int64($0.atMs.rounded(.down)) >= to }?.atMs
         return window

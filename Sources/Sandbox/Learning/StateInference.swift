@@ -373,7 +373,7 @@ struct StateInference: Sendable, Hashable {
                         touched.insert(id)
                         created.insert(id)
                     }
-                case .update(let key, _), .delete(let key):
+                case .update(let key, _), .delete(let key, _):
                     if let id = call.arguments[key]?.stringValue { touched.insert(id) }
                     if case .update = op, let row = call.structured?.objectValue, row["id"]?.stringValue != nil,
                         !created.contains(row["id"]!.stringValue!)

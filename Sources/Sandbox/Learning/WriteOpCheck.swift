@@ -487,6 +487,7 @@ struct WriteOpCheck {
         var evidence = 0
         var collection: Int? = nil
         var deleted: [String: Int] = [:]  // id → the deleting call, in the current sequence
+        var answers: [(arguments: JSONObject, body: JSON?)] = []
         var number = 0
         for sequence in sequences {
             var seen: [String: JSONObject] = [:]
@@ -508,6 +509,7 @@ struct WriteOpCheck {
                         continue
                     }
                     keyArguments = narrowed
+                    answers.append((arguments, call.structured))
                     for name in narrowed {
                         let id = arguments[name]!.stringValue!
                         deleted[id] = number
@@ -540,7 +542,8 @@ struct WriteOpCheck {
                 }
             }
         }
-        return verdict(
+        var answerNote: String? = nil
+        var outcome = verdict(
             state,
             op: {
                 guard let keyArguments, !keyArguments.isEmpty else {
@@ -554,7 +557,62 @@ struct WriteOpCheck {
                                 "no later read shows a deleted row gone (a get answering not found, or a list without it)"
                         ))
                 }
-                return .success(.delete(key: keyArguments.contains("id") ? "id" : keyArguments.sorted()[0]))
+                let key = keyArguments.contains("id") ? "id" : keyArguments.sorted()[0]
+                switch Self.deleteAnswer(answers, key: key) {
+                case .success(let answer): return .success(.delete(key: key, answer: answer))
+                case .failure(let note):
+                    answerNote = note.message
+                    return .success(.delete(key: key, answer: nil))
+                }
             }, collection: collection)
+        if let answerNote { outcome.notes.append(answerNote) }
+        return outcome
+    }
+
+    /// The answer a delete's successful calls gave, as the members of one object, each the same
+    /// constant every time or the value of one argument (the key argument preferred): nil when
+    /// every answer was the delete op's own, `{"deleted": 1}`; a note saying what does not fit
+    /// when the answers have no such form (the op then answers its own, and fidelity's figures
+    /// show the difference).
+    static func deleteAnswer(_ answers: [(arguments: JSONObject, body: JSON?)], key: String)
+        -> Result<[InferredOp.FieldSource]?, StateInference.Rejection>
+    {
+        func note(_ text: String) -> Result<[InferredOp.FieldSource]?, StateInference.Rejection> {
+            .failure(
+                .init(
+                    call: nil,
+                    message:
+                        "its answers are not the delete op's {\"deleted\": 1}, and \(text); it answers {\"deleted\": 1}"
+                ))
+        }
+        let own: JSON = ["deleted": 1]
+        if answers.allSatisfy({ Self.same($0.body, own) }) { return .success(nil) }
+        guard let first = answers.first?.body?.objectValue else { return note("an answer is not an object") }
+        let members = Set(first.keys)
+        guard answers.allSatisfy({ $0.body?.objectValue.map { Set($0.keys) == members } ?? false }) else {
+            return note("they do not all have the same members")
+        }
+        var sources: [InferredOp.FieldSource] = []
+        for field in first.keys {
+            guard InferredOp.literal(.string(field)) != nil else {
+                return note("the member name \(Self.show(.string(field))) cannot be written")
+            }
+            let values = answers.map { $0.body!.objectValue![field]! }
+            let varies = values.contains { !Self.same($0, values[0]) }
+            let arguments = Set(answers[0].arguments.keys).filter { name in
+                answers.allSatisfy { Self.same($0.arguments[name], $0.body!.objectValue![field]) }
+            }
+            let argument = arguments.contains(key) ? key : arguments.sorted().first
+            if let argument, varies || argument == key {
+                sources.append(.init(field: field, argument: argument, optional: false, constant: nil))
+            } else if !varies, InferredOp.literal(values[0]) != nil {
+                sources.append(.init(field: field, argument: nil, optional: false, constant: values[0]))
+            } else if varies {
+                return note("\(field) = \(Self.show(values[0])) is neither the same every time nor an argument")
+            } else {
+                return note("\(field) = \(Self.show(values[0])) is a constant the scenario language has no literal for")
+            }
+        }
+        return .success(sources)
     }
 }

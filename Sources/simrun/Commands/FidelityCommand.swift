@@ -29,12 +29,12 @@ enum FidelityCommand: Command {
             .value(
                 "--min-schema-agreement", "S",
                 help:
-                    "least share of simulated successful bodies matching the recorded schema (default 0.95); below it, the figure fails only when also below the recorded bodies' own share by more than --max-error-rate-diff"
+                    "least share of successful bodies matching the recorded schema (default 0.95); when the lower of the simulated and the recorded share is below it, the figure fails if the two differ by more than --max-error-rate-diff, in whole answers or in one field's rows"
             ),
             .value(
                 "--min-body-agreement", "B",
                 help:
-                    "least share of comparable read calls answered with the recorded body (default 0.95); below it, the figure fails only when also below the scenario's agreement with itself between seeds by more than --max-error-rate-diff"
+                    "least share of comparable read calls answered with the recorded body, and of write calls (clock fields aside) (default 0.95); below it, the figure fails only when also below the scenario's agreement with itself between seeds by more than --max-error-rate-diff"
             ),
             .integer(
                 "--min-samples", "N", range: 1...1_000_000,
@@ -50,21 +50,31 @@ enum FidelityCommand: Command {
         the name simrun learn gives them (GET /orders/{id} → get_orders_id); calls of tools the
         scenario lacks are left out and listed. Then it compares, per service and per tool:
           latency          latencies the service answered (not timeouts or 429s): two-sample
-                           Kolmogorov–Smirnov D beside its critical value c(A)·√((n+m)/(n·m)),
-                           c = 1.358 at A = 0.05; fails when D is above it;
+                           Kolmogorov–Smirnov D beside its critical value at level A, taken
+                           from 199 (at A = 0.05) random permutations of whole sequences
+                           between the two sides, so calls of one sequence, which share its
+                           regimes, and tied values count as they are; fails when D is above it;
           rate CLASS       the share of ok, client_error, server_error, timeout, rate_limited
                            calls: simulated − recorded with a normal-approximation interval
-                           (Wald, 1 − A); fails when the whole interval lies beyond ±D;
+                           (1 − A) whose variance treats each sequence, with its calls, as one
+                           observation (cluster-robust); fails when the whole interval lies
+                           beyond ±D;
           error bursts     lengths of runs of consecutive errors (per service): KS as above;
           regime dwell     lengths of runs in the most probable regime of the hidden Markov model
                            simrun learn fits to the recording (per service): KS as above;
           response schema  share of simulated successful answers matching the JSON Schema
-                           inferred from the recorded successful bodies (per tool);
+                           inferred from the recorded successful bodies, beside the recorded
+                           answers' own share, and per field the share of rows with it as the
+                           schema expects; fails either way (per tool);
           exact body       share of read calls (get, list) answered with the recorded body
                            (canonical JSON), where every earlier call of a world-changing tool had
                            the same outcome class, so the state determines the answer (per tool);
           recorded body    the same share for a tool with op recorded, whose answer depends on
-                           its arguments, not the state (per tool).
+                           its arguments, not the state (per tool);
+          write body       share of calls of a world-changing tool (create, update, delete,
+                           custom) answered with the recorded body, as exact body, except the
+                           fields its ops set from now(): those by their offset from the time of
+                           the call that set them (per tool).
         Statistics and limits are compared to 9 decimals and printed with as many digits as it
         takes to show that comparison. A figure with fewer than --min-samples observations a side is shown as n/a and does not
         fail the check. The same inputs always give byte-identical output. See docs/learning.md.

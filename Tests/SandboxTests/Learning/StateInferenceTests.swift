@@ -6,7 +6,8 @@ import WorldModel
 
 /// A recorded session of a small notes server: list, create, update, get, delete, a get that
 /// finds the deleted row gone, a list; and `set_owner`, whose answers contradict its arguments.
-private func notesTraffic() -> RecordedTraffic {
+/// `deleted` is what `delete_note` answers.
+private func notesTraffic(deleted: JSON = ["ok": true]) -> RecordedTraffic {
     let first: JSON = ["id": "NT-1", "text": "buy milk", "owner": "ana", "done": false]
     let second: JSON = ["id": "NT-2", "text": "call bo", "owner": "bo", "done": false]
     let created: JSON = ["id": "NT-3", "text": "hi", "owner": "chen", "done": false]
@@ -26,7 +27,7 @@ private func notesTraffic() -> RecordedTraffic {
         call(
             "set_owner", ["note_id": "NT-1", "owner": "dev"],
             ["id": "NT-1", "text": "buy milk", "owner": "eve", "done": true]),
-        call("delete_note", ["note_id": "NT-2"], ["ok": true]),
+        call("delete_note", ["note_id": "NT-2"], deleted),
         call("get_note", ["note_id": "NT-2"], nil, outcome: .clientError),
         call("list_notes", [:], ["items": [firstDone, created]]),
     ]
@@ -48,13 +49,21 @@ struct StateInferenceTests {
         #expect(
             ops == [
                 "list_notes:list", "create_note:create", "update_note:update", "get_note:get", "set_owner:recorded",
-                "delete_note:delete",
+                "delete_note:custom",
             ])
         #expect(tools[1]["value"] == ["text": "args.text", "owner": "args.owner", "done": "false"])
         #expect(tools[1]["key"] == nil, "the id comes from the collection's counter")
         #expect(tools[2]["key"] == "args.note_id")
         #expect(tools[2]["set"] == ["done": "args.done != null ? args.done : row.done"])
-        #expect(tools[5]["key"] == "args.note_id")
+        // delete_note answered {"ok": true}, not the delete op's {"deleted": 1}: a custom op
+        // deletes the row and answers that.
+        #expect(tools[5]["effects"] == [["delete": "notes", "key": "args.note_id"]])
+        #expect(tools[5]["returns"] == "{'ok': true}")
+        #expect(
+            result.reportText.contains(
+                "op delete on notes by argument note_id (answering {'ok': true}; written as op custom with a delete effect)"
+            ),
+            "\(result.reportText)")
         // The rows the data starts with: the first list's, before any write touched them.
         let rows = try #require(result.scenario["data"]?["notes"]?.arrayValue)
         #expect(rows.compactMap { $0["id"]?.stringValue } == ["NT-1", "NT-2"])
@@ -74,6 +83,25 @@ struct StateInferenceTests {
         #expect(result.reportText.contains("create rejected: call 1 answered 'NT-1', a row already answered earlier"))
     }
 
+    @Test(
+        "a delete answering simrun's own {\"deleted\": 1} stays op delete; one answering a member it cannot write says so",
+        arguments: [
+            (["deleted": 1] as JSON, "delete", nil as String?),
+            (["deleted": true, "id": "NT-2"] as JSON, "custom", nil as String?),
+            (
+                ["deleted": true, "at": [1, 2]] as JSON, "delete",
+                #"its answers are not the delete op's {"deleted": 1}, and at = [1,2] is a constant the scenario language has no literal for; it answers {"deleted": 1}"#
+                    as String?
+            ),
+        ])
+    func deleteAnswers(answer: JSON, op: String, note: String?) throws {
+        let result = try ScenarioLearner(name: "notes").learn([notesTraffic(deleted: answer)])
+        let tool = try #require(result.scenario["tools"]?[5])
+        #expect(tool["op"] == .string(op))
+        if op == "custom" { #expect(tool["returns"] == "{'deleted': true, 'id': args.note_id}") }
+        if let note { #expect(result.reportText.contains(note), "\(result.reportText)") }
+    }
+
     @Test("the learned scenario loads and, replayed, answers the recorded reads exactly")
     func replay() async throws {
         let traffic = notesTraffic()
@@ -91,8 +119,8 @@ struct StateInferenceTests {
                 }
             case "list_notes":
                 #expect(observation.json?["items"] == call.structured?["items"])
-            case "set_owner":
-                #expect(observation.json == call.structured, "recorded: the recorded answer")
+            case "set_owner", "delete_note":
+                #expect(observation.json == call.structured, "the recorded answer")
             default: break
             }
         }
