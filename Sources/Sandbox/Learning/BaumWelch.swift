@@ -50,6 +50,8 @@ package struct BaumWelch: Sendable, Hashable {
         package var restart: Int
         /// The iterations that restart took.
         package var iterations: Int
+        /// The latency emission's family (`model.latencyFamily`).
+        package var family: LatencyFamily { model.latencyFamily }
     }
 
     /// Fits `regimes` regimes to `sequences` (each a service's calls in time order; sequences are
@@ -58,24 +60,47 @@ package struct BaumWelch: Sendable, Hashable {
         fit(sequences, regimeCounts: [regimes])[0]
     }
 
-    /// Fits one model per entry of `regimeCounts` (in that order), all restarts of all counts
-    /// spread over `parallelism` threads. Needs at least one call.
+    /// Fits one free-shares model per entry of `regimeCounts` (in that order); see
+    /// `fit(_:shapes:)`.
     package func fit(_ sequences: [[CallObservation]], regimeCounts: [Int]) -> [Fit] {
-        precondition(regimeCounts.allSatisfy { $0 >= 1 }, "at least one regime")
+        fit(sequences, shapes: regimeCounts.map { Shape(regimes: $0, family: .freeShares) })
+    }
+
+    /// A model to fit: how many regimes, and the family of their latency emission.
+    package struct Shape: Sendable, Hashable {
+        /// The number of regimes (at least 1).
+        package var regimes: Int
+        /// The latency emission's family.
+        package var family: LatencyFamily
+
+        /// A shape.
+        package init(regimes: Int, family: LatencyFamily) {
+            self.regimes = regimes
+            self.family = family
+        }
+    }
+
+    /// Fits one model per entry of `shapes` (in that order), all restarts of all shapes spread
+    /// over `parallelism` threads. Every shape's restarts start from the same points for the
+    /// same regime count. Needs at least one call.
+    package func fit(_ sequences: [[CallObservation]], shapes: [Shape]) -> [Fit] {
+        precondition(shapes.allSatisfy { $0.regimes >= 1 }, "at least one regime")
         let block = ObservationBlock(sequences)
         precondition(block.calls > 0, "fitting needs at least one call")
         // The largest models first, so the longest jobs start first.
         var planned: [(candidate: Int, restart: Int)] = []
-        for (candidate, k) in regimeCounts.enumerated() {
-            for restart in 0..<(k == 1 ? 1 : Swift.max(restarts, 1)) { planned.append((candidate, restart)) }
+        for (candidate, shape) in shapes.enumerated() {
+            for restart in 0..<(shape.regimes == 1 ? 1 : Swift.max(restarts, 1)) {
+                planned.append((candidate, restart))
+            }
         }
         let jobs = planned.sorted {
-            (regimeCounts[$0.candidate], -$0.restart) > (regimeCounts[$1.candidate], -$1.restart)
+            (shapes[$0.candidate].regimes, -$0.restart) > (shapes[$1.candidate].regimes, -$1.restart)
         }
         let results = Parallel.map(jobs.count, parallelism: parallelism) { index in
-            run(block, regimes: regimeCounts[jobs[index].candidate], restart: jobs[index].restart)
+            run(block, shape: shapes[jobs[index].candidate], restart: jobs[index].restart)
         }
-        var best: [Fit?] = Array(repeating: nil, count: regimeCounts.count)
+        var best: [Fit?] = Array(repeating: nil, count: shapes.count)
         // Restart order within each count, whatever order the jobs ran in.
         for index in jobs.indices.sorted(by: { jobs[$0].restart < jobs[$1].restart }) {
             let candidate = jobs[index].candidate
@@ -88,9 +113,10 @@ package struct BaumWelch: Sendable, Hashable {
 
     /// One restart: expectation–maximisation from its starting point until it converges or
     /// reaches `maximumIterations`.
-    func run(_ block: ObservationBlock, regimes: Int, restart: Int) -> Fit {
-        let workspace = Workspace(block, regimes: regimes)
-        var model = start(block, regimes: regimes, restart: restart)
+    func run(_ block: ObservationBlock, shape: Shape, restart: Int) -> Fit {
+        let workspace = Workspace(block, regimes: shape.regimes)
+        var model = start(block, regimes: shape.regimes, restart: restart)
+        model.latencyFamily = shape.family
         var previous = -Double.infinity
         var iterations = 0
         var logLikelihood = -Double.infinity
@@ -131,6 +157,8 @@ package struct BaumWelch: Sendable, Hashable {
         enum Field: Int, CaseIterable {
             case outcomeProbability, binProbability, initialProbability, transitions
             case initial, moves, outcomes, binWeights, beta, nextBeta, weighted, gamma
+            /// Each regime's posterior-weighted sums of log latency and its square (the lognormal).
+            case latencySum, latencySquares
         }
 
         /// The workspace for fitting `regimes` regimes to `block`.
@@ -182,6 +210,9 @@ package struct BaumWelch: Sendable, Hashable {
         var nextBeta = workspace.pointer(.nextBeta)
         let weighted = workspace.pointer(.weighted)
         let gamma = workspace.pointer(.gamma)
+        let latencySum = workspace.pointer(.latencySum)
+        let latencySquares = workspace.pointer(.latencySquares)
+        let lognormal = model.latencyFamily == .lognormal
         workspace.small.update(repeating: 0)
         for i in 0..<k {
             for o in 0..<c {
@@ -201,116 +232,127 @@ package struct BaumWelch: Sendable, Hashable {
             block.bins.withUnsafeBufferPointer { binBuffer in
                 block.forced.withUnsafeBufferPointer { forcedBuffer in
                     block.starts.withUnsafeBufferPointer { starts in
-                        let observed = observedBuffer.baseAddress!
-                        let bins = binBuffer.baseAddress!
-                        // Each call's forced regime (a schedule's), or −1.
-                        let forced = forcedBuffer.baseAddress!
-                        for s in 0..<(starts.count - 1) {
-                            let first = starts[s]
-                            let end = starts[s + 1]
-                            // Forward, computing each call's emissions; the product of the
-                            // scales is `product × 2^exponent`.
-                            var product = 1.0
-                            var exponent = 0
-                            for t in first..<end {
-                                let row = e + t * k
-                                let o = observed[t]
-                                let bin = bins[t]
-                                if o >= 0 && bin >= 0 {
-                                    for i in 0..<k {
-                                        row[i] = outcomeProbability[i * c + o] * binProbability[i * nb + bin]
-                                    }
-                                } else if o >= 0 {
-                                    for i in 0..<k { row[i] = outcomeProbability[i * c + o] }
-                                } else if bin >= 0 {
-                                    for i in 0..<k { row[i] = binProbability[i * nb + bin] }
-                                } else {
-                                    for i in 0..<k { row[i] = 1 }
-                                }
-                                let current = alpha + t * k
-                                var total = 0.0
-                                let f = forced[t]
-                                if f >= 0 {
-                                    // A schedule, not the chain, chose this call's regime.
-                                    for j in 0..<k { current[j] = 0 }
-                                    current[f] = row[f]
-                                    total = row[f]
-                                } else if t == first {
-                                    for j in 0..<k {
-                                        let value = initialProbability[j] * row[j]
-                                        current[j] = value
-                                        total += value
-                                    }
-                                } else {
-                                    let previous = current - k
-                                    for j in 0..<k {
-                                        var prior = 0.0
-                                        for i in 0..<k { prior += previous[i] * transitions[i * k + j] }
-                                        let value = prior * row[j]
-                                        current[j] = value
-                                        total += value
-                                    }
-                                }
-                                // Floored emissions and positive parameters keep the total above
-                                // 0; guard against underflow anyway.
-                                let safe = total > 0 ? total : Double.leastNormalMagnitude
-                                let inverse = 1 / safe
-                                for j in 0..<k { current[j] *= inverse }
-                                scale[t] = safe
-                                product *= safe
-                                if product < 0x1p-500 || product > 0x1p500 {
-                                    exponent += Int(product.exponent)
-                                    product = product.significand
-                                }
-                            }
-                            logLikelihood +=
-                                DeterministicMath.log(product) + Double(exponent) * HiddenMarkovModel.logTwo
-                            // Backward, accumulating the posterior statistics as it goes.
-                            for i in 0..<k { beta[i] = 1 }
-                            var t = end - 1
-                            while true {
-                                let current = alpha + t * k
-                                var total = 0.0
-                                for i in 0..<k {
-                                    gamma[i] = current[i] * beta[i]
-                                    total += gamma[i]
-                                }
-                                let inverse = total > 0 ? 1 / total : 1
-                                let o = observed[t]
-                                let bin = bins[t]
-                                for i in 0..<k {
-                                    let g = gamma[i] * inverse
-                                    if o >= 0 { outcomes[i * c + o] += g }
-                                    if bin >= 0 { binWeights[i * nb + bin] += g }
-                                }
-                                if t == first {
-                                    // A forced first call says nothing about the initial regime.
-                                    if forced[t] < 0 { for i in 0..<k { initial[i] += gamma[i] * inverse } }
-                                    break
-                                }
-                                // The move from call t − 1 to call t.
-                                let inverseScale = 1 / scale[t]
-                                let row = e + t * k
-                                for j in 0..<k { weighted[j] = row[j] * beta[j] }
-                                let previous = current - k
-                                if forced[t] >= 0 {
-                                    // No move of the chain leads into a forced call.
-                                    let reached = weighted[forced[t]] * inverseScale
-                                    for i in 0..<k { nextBeta[i] = reached }
-                                } else {
-                                    for i in 0..<k {
-                                        var total = 0.0
-                                        let from = previous[i] * inverseScale
-                                        for j in 0..<k {
-                                            let term = transitions[i * k + j] * weighted[j]
-                                            total += term
-                                            moves[i * k + j] += from * term
+                        block.logLatencies.withUnsafeBufferPointer { latencyBuffer in
+                            let observed = observedBuffer.baseAddress!
+                            let bins = binBuffer.baseAddress!
+                            let logLatencies = latencyBuffer.baseAddress!
+                            // Each call's forced regime (a schedule's), or −1.
+                            let forced = forcedBuffer.baseAddress!
+                            for s in 0..<(starts.count - 1) {
+                                let first = starts[s]
+                                let end = starts[s + 1]
+                                // Forward, computing each call's emissions; the product of the
+                                // scales is `product × 2^exponent`.
+                                var product = 1.0
+                                var exponent = 0
+                                for t in first..<end {
+                                    let row = e + t * k
+                                    let o = observed[t]
+                                    let bin = bins[t]
+                                    if o >= 0 && bin >= 0 {
+                                        for i in 0..<k {
+                                            row[i] = outcomeProbability[i * c + o] * binProbability[i * nb + bin]
                                         }
-                                        nextBeta[i] = total * inverseScale
+                                    } else if o >= 0 {
+                                        for i in 0..<k { row[i] = outcomeProbability[i * c + o] }
+                                    } else if bin >= 0 {
+                                        for i in 0..<k { row[i] = binProbability[i * nb + bin] }
+                                    } else {
+                                        for i in 0..<k { row[i] = 1 }
+                                    }
+                                    let current = alpha + t * k
+                                    var total = 0.0
+                                    let f = forced[t]
+                                    if f >= 0 {
+                                        // A schedule, not the chain, chose this call's regime.
+                                        for j in 0..<k { current[j] = 0 }
+                                        current[f] = row[f]
+                                        total = row[f]
+                                    } else if t == first {
+                                        for j in 0..<k {
+                                            let value = initialProbability[j] * row[j]
+                                            current[j] = value
+                                            total += value
+                                        }
+                                    } else {
+                                        let previous = current - k
+                                        for j in 0..<k {
+                                            var prior = 0.0
+                                            for i in 0..<k { prior += previous[i] * transitions[i * k + j] }
+                                            let value = prior * row[j]
+                                            current[j] = value
+                                            total += value
+                                        }
+                                    }
+                                    // Floored emissions and positive parameters keep the total above
+                                    // 0; guard against underflow anyway.
+                                    let safe = total > 0 ? total : Double.leastNormalMagnitude
+                                    let inverse = 1 / safe
+                                    for j in 0..<k { current[j] *= inverse }
+                                    scale[t] = safe
+                                    product *= safe
+                                    if product < 0x1p-500 || product > 0x1p500 {
+                                        exponent += Int(product.exponent)
+                                        product = product.significand
                                     }
                                 }
-                                swap(&beta, &nextBeta)
-                                t -= 1
+                                logLikelihood +=
+                                    DeterministicMath.log(product) + Double(exponent) * HiddenMarkovModel.logTwo
+                                // Backward, accumulating the posterior statistics as it goes.
+                                for i in 0..<k { beta[i] = 1 }
+                                var t = end - 1
+                                while true {
+                                    let current = alpha + t * k
+                                    var total = 0.0
+                                    for i in 0..<k {
+                                        gamma[i] = current[i] * beta[i]
+                                        total += gamma[i]
+                                    }
+                                    let inverse = total > 0 ? 1 / total : 1
+                                    let o = observed[t]
+                                    let bin = bins[t]
+                                    for i in 0..<k {
+                                        let g = gamma[i] * inverse
+                                        if o >= 0 { outcomes[i * c + o] += g }
+                                        if bin >= 0 { binWeights[i * nb + bin] += g }
+                                    }
+                                    if lognormal && bin >= 0 {
+                                        let x = logLatencies[t]
+                                        for i in 0..<k {
+                                            let gx = gamma[i] * inverse * x
+                                            latencySum[i] += gx
+                                            latencySquares[i] += gx * x
+                                        }
+                                    }
+                                    if t == first {
+                                        // A forced first call says nothing about the initial regime.
+                                        if forced[t] < 0 { for i in 0..<k { initial[i] += gamma[i] * inverse } }
+                                        break
+                                    }
+                                    // The move from call t − 1 to call t.
+                                    let inverseScale = 1 / scale[t]
+                                    let row = e + t * k
+                                    for j in 0..<k { weighted[j] = row[j] * beta[j] }
+                                    let previous = current - k
+                                    if forced[t] >= 0 {
+                                        // No move of the chain leads into a forced call.
+                                        let reached = weighted[forced[t]] * inverseScale
+                                        for i in 0..<k { nextBeta[i] = reached }
+                                    } else {
+                                        for i in 0..<k {
+                                            var total = 0.0
+                                            let from = previous[i] * inverseScale
+                                            for j in 0..<k {
+                                                let term = transitions[i * k + j] * weighted[j]
+                                                total += term
+                                                moves[i * k + j] += from * term
+                                            }
+                                            nextBeta[i] = total * inverseScale
+                                        }
+                                    }
+                                    swap(&beta, &nextBeta)
+                                    t -= 1
+                                }
                             }
                         }
                     }
@@ -323,11 +365,34 @@ package struct BaumWelch: Sendable, Hashable {
             next.transitions[i] = Self.normalized(
                 (0..<k).map { moves[i * k + $0] }, fallback: model.transitions[i])
             next.outcomes[i] = Self.normalized((0..<c).map { outcomes[i * c + $0] }, fallback: model.outcomes[i])
-            next.latencyShares[i] = Self.normalized(
-                (0..<nb).map { binWeights[i * nb + $0] }, fallback: model.latencyShares[i])
+            let binWeight = (0..<nb).map { binWeights[i * nb + $0] }
+            if lognormal {
+                next.latencyShares[i] = Self.lognormalShares(
+                    weight: binWeight.reduce(0, +), sum: latencySum[i], squares: latencySquares[i],
+                    bins: model.latencyBins, fallback: model.latencyShares[i])
+            } else {
+                next.latencyShares[i] = Self.normalized(binWeight, fallback: model.latencyShares[i])
+            }
         }
         return (next, logLikelihood)
     }
+
+    /// The binned lognormal's M-step for one regime: the mean and variance of the log latencies,
+    /// each weighted by the regime's posterior (`weight` their total, `sum` and `squares` the
+    /// weighted sums of `x` and `x²`), discretised onto the bins; `fallback` when the regime
+    /// holds no latency weight. The variance is at least `minimumLogVariance`.
+    static func lognormalShares(
+        weight: Double, sum: Double, squares: Double, bins: LatencyBins, fallback: [Double]
+    ) -> [Double] {
+        guard weight > 0 else { return fallback }
+        let mean = sum / weight
+        let variance = Swift.max(squares / weight - mean * mean, minimumLogVariance)
+        return bins.lognormalShares(mean: mean, deviation: variance.squareRoot())
+    }
+
+    /// The smallest variance of a lognormal regime's log latency (a standard deviation of 0.1 %
+    /// of latency): a regime whose calls share one latency stays a finite, very narrow lognormal.
+    static let minimumLogVariance = 1e-6
 
     /// The starting point of one restart. Restart 0 centres the regimes' latency shares on
     /// evenly spread quantiles of the pooled latencies and gives each the overall outcome shares

@@ -11,7 +11,7 @@ extension DynamicsLearner {
         package var forced: [[CallObservation]] = []
         /// The scheduled candidates, fitted or refused.
         package var candidates: [ServiceDynamics.Candidate] = []
-        /// The fits of the scheduled candidates, by regime count.
+        /// The fits of the scheduled candidates, by index into `candidates`.
         package var fits: [Int: BaumWelch.Fit] = [:]
         /// Why no window was found (`nil` when some were).
         package var reason: String?
@@ -135,9 +135,10 @@ extension DynamicsLearner {
         sequences: [[CallObservation]], times: [[Double]], fits: [Int: BaumWelch.Fit],
         candidates unscheduled: [ServiceDynamics.Candidate], chosen: Int, tried: [Int], classes: Int
     ) -> ScheduleSearch {
-        var detector = unscheduled[chosen]
-        if detector.regimes == 1 {
-            let richer = unscheduled.filter { $0.regimes > 1 && $0.bic != nil }.min { $0.bic! < $1.bic! }
+        var detector = chosen
+        if unscheduled[chosen].regimes == 1 {
+            let richer = unscheduled.indices.filter { unscheduled[$0].regimes > 1 && unscheduled[$0].bic != nil }
+                .min { unscheduled[$0].bic! < unscheduled[$1].bic! }
             guard let richer else {
                 var search = ScheduleSearch()
                 search.reason =
@@ -147,7 +148,7 @@ extension DynamicsLearner {
             detector = richer
         }
         let unscheduledBIC = unscheduled[chosen].bic!
-        var model = fits[detector.regimes]!.model
+        var model = fits[detector]!.model
         var kept: ScheduleSearch? = nil
         var rounds: [ScheduleSearch.Round] = []
         for round in 1...Self.maximumScheduleRounds {
@@ -186,7 +187,7 @@ extension DynamicsLearner {
             // than the best model without a schedule is reported and left there (another round
             // costs a refit of every scheduled candidate).
             guard search.candidates[best].bic! < unscheduledBIC else { break }
-            model = search.fits[search.candidates[best].regimes]!.model
+            model = search.fits[best]!.model
         }
         kept!.rounds = rounds
         return kept!
@@ -212,28 +213,33 @@ extension DynamicsLearner {
         }
         search.forced = ScheduleInference.forcing(sequences, times: times, windows: search.windows)
         let n = sequences.reduce(0) { $0 + $1.count }
+        let bins = LatencyBins(sequences).count
         for k in tried where k >= Swift.max(2, forcedRegimes.count) {
-            let parameters =
-                Self.parameterCount(regimes: k, classes: classes, latencyBins: LatencyBins(sequences).count)
-                + ScheduleInference.parametersPerWindow * search.windows.count
-            let needed = parameters * Self.callsPerParameter
-            search.candidates.append(
-                .init(
-                    regimes: k, parameters: parameters, callsNeeded: needed, logLikelihood: nil, bic: nil,
-                    rejection: n < needed
-                        ? "not enough calls to fit \(k) regimes with the schedule: \(n) calls, \(needed) needed"
-                        : nil,
-                    schedule: true))
+            for family in Self.families(bins: bins) {
+                let parameters =
+                    Self.parameterCount(regimes: k, classes: classes, latencyBins: bins, family: family)
+                    + ScheduleInference.parametersPerWindow * search.windows.count
+                let needed = parameters * Self.callsPerParameter
+                search.candidates.append(
+                    .init(
+                        regimes: k, parameters: parameters, callsNeeded: needed, logLikelihood: nil, bic: nil,
+                        rejection: n < needed
+                            ? "not enough calls to fit \(k) regimes with the schedule: \(n) calls, \(needed) needed"
+                            : nil,
+                        schedule: true, family: family))
+            }
         }
         if search.candidates.isEmpty {
             search.reason =
                 "the windows force \(forcedRegimes.count) regimes, more than the \(tried.max()!) tried (--regimes)"
             return search
         }
-        let fitted = search.candidates.filter { $0.rejection == nil }.map(\.regimes)
-        for (k, fit) in zip(fitted, fitted.isEmpty ? [] : fitter.fit(search.forced, regimeCounts: fitted)) {
-            search.fits[k] = fit
-            let index = search.candidates.firstIndex { $0.regimes == k }!
+        let fitted = search.candidates.indices.filter { search.candidates[$0].rejection == nil }
+        let shapes = fitted.map {
+            BaumWelch.Shape(regimes: search.candidates[$0].regimes, family: search.candidates[$0].family)
+        }
+        for (index, fit) in zip(fitted, fitted.isEmpty ? [] : fitter.fit(search.forced, shapes: shapes)) {
+            search.fits[index] = fit
             search.candidates[index].logLikelihood = fit.logLikelihood
             search.candidates[index].bic =
                 -2 * fit.logLikelihood + Double(search.candidates[index].parameters) * DeterministicMath.log(Double(n))

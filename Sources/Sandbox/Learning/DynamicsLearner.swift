@@ -1,8 +1,10 @@
 import WorldModel
 
 /// Learns a `ServiceDynamics` from a service's call sequences: fits hidden Markov models of 1 to
-/// `maximumRegimes` regimes by Baum–Welch, keeps the one with the lowest BIC among those the data
-/// can support, and describes each regime (latency distribution, outcome shares).
+/// `maximumRegimes` regimes by Baum–Welch, each with both latency emission families
+/// (`LatencyFamily`: free bin shares and the binned lognormal), keeps the one with the lowest BIC
+/// over family and regime count among those the data can support, and describes each regime
+/// (latency distribution, outcome shares).
 ///
 /// Pure: no I/O, no clock; the same sequences and options always give the same dynamics.
 package struct DynamicsLearner: Sendable, Hashable {
@@ -33,9 +35,17 @@ package struct DynamicsLearner: Sendable, Hashable {
 
     /// The number of free parameters of a `k`-regime model over `classes` observed outcome
     /// classes and `latencyBins` latency bins (`LatencyBins`): initial shares, transitions, and
-    /// each regime's outcome shares and latency bin shares.
-    package static func parameterCount(regimes k: Int, classes: Int, latencyBins: Int) -> Int {
-        (k - 1) + k * (k - 1) + k * Swift.max(classes - 1, 0) + k * Swift.max(latencyBins - 1, 0)
+    /// each regime's outcome shares and latency emission (`LatencyFamily.parameters(bins:)`:
+    /// `bins − 1` free shares, or a lognormal's 2).
+    package static func parameterCount(
+        regimes k: Int, classes: Int, latencyBins: Int, family: LatencyFamily = .freeShares
+    ) -> Int {
+        (k - 1) + k * (k - 1) + k * Swift.max(classes - 1, 0) + k * family.parameters(bins: latencyBins)
+    }
+
+    /// The latency families fitted over `bins` bins (`LatencyFamily.fitted(bins:)`), free shares first.
+    static func families(bins: Int) -> [LatencyFamily] {
+        LatencyFamily.allCases.filter { $0.fitted(bins: bins) }
     }
 
     /// Learns the dynamics of `service` from its calls, one array per independent sequence,
@@ -81,31 +91,37 @@ package struct DynamicsLearner: Sendable, Hashable {
         }
         var candidates: [ServiceDynamics.Candidate] = []
         for k in tried {
-            let parameters = Self.parameterCount(regimes: k, classes: classes, latencyBins: latencyBins)
-            let needed = parameters * Self.callsPerParameter
-            var candidate = ServiceDynamics.Candidate(
-                regimes: k, parameters: parameters, callsNeeded: needed, logLikelihood: nil, bic: nil, rejection: nil)
-            if n < needed && k > 1 {
-                candidate.rejection =
-                    "not enough calls to fit \(k) regimes: \(n) calls, \(needed) needed (\(Self.callsPerParameter) per parameter, \(parameters) parameters)"
-            } else if n < needed {
-                notes.append(
-                    "only \(n) calls (a single regime's \(parameters) parameters want \(needed)): the figures are rough"
-                )
+            for family in Self.families(bins: latencyBins) {
+                let parameters = Self.parameterCount(
+                    regimes: k, classes: classes, latencyBins: latencyBins, family: family)
+                let needed = parameters * Self.callsPerParameter
+                var candidate = ServiceDynamics.Candidate(
+                    regimes: k, parameters: parameters, callsNeeded: needed, logLikelihood: nil, bic: nil,
+                    rejection: nil,
+                    family: family)
+                if n < needed && k > 1 {
+                    candidate.rejection =
+                        "not enough calls to fit \(k) regimes: \(n) calls, \(needed) needed (\(Self.callsPerParameter) per parameter, \(parameters) parameters)"
+                } else if n < needed && family == .freeShares {
+                    notes.append(
+                        "only \(n) calls (a single regime's \(parameters) parameters want \(needed)): the figures are rough"
+                    )
+                }
+                candidates.append(candidate)
             }
-            candidates.append(candidate)
         }
-        // Every supported count at once: their restarts share the threads.
-        let fitted = candidates.filter { $0.rejection == nil }.map(\.regimes)
+        // Every supported shape at once: their restarts share the threads.
+        let fitted = candidates.indices.filter { candidates[$0].rejection == nil }
+        let shapes = fitted.map { BaumWelch.Shape(regimes: candidates[$0].regimes, family: candidates[$0].family) }
+        // The fits by candidate index.
         var fits: [Int: BaumWelch.Fit] = [:]
-        for (k, fit) in zip(fitted, fitted.isEmpty ? [] : fitter.fit(sequences, regimeCounts: fitted)) {
-            fits[k] = fit
-            let index = candidates.firstIndex { $0.regimes == k }!
+        for (index, fit) in zip(fitted, fitted.isEmpty ? [] : fitter.fit(sequences, shapes: shapes)) {
+            fits[index] = fit
             candidates[index].logLikelihood = fit.logLikelihood
             candidates[index].bic =
                 -2 * fit.logLikelihood + Double(candidates[index].parameters) * DeterministicMath.log(Double(n))
         }
-        // The lowest BIC among fitted candidates; ties go to fewer regimes.
+        // The lowest BIC among fitted candidates; ties go to fewer regimes, then to free shares.
         var chosen: Int? = nil
         for (index, candidate) in candidates.enumerated() {
             guard let bic = candidate.bic else { continue }
@@ -126,25 +142,47 @@ package struct DynamicsLearner: Sendable, Hashable {
         let search = scheduleSearch(
             sequences: sequences, times: nonEmpty.map { $0.map(\.atMs) }, fits: fits, candidates: candidates,
             chosen: unscheduled, tried: tried, classes: classes)
+        let unscheduledCount = candidates.count
         candidates += search.candidates
         for (index, candidate) in candidates.enumerated() where candidate.schedule {
             if let bic = candidate.bic, bic < candidates[chosen!].bic! { chosen = index }
         }
         let winner = candidates[chosen!]
         let chosenBIC = winner.bic!
-        let label = "\(winner.regimes)-regime model\(winner.schedule ? " with the schedule" : "")"
+        let label =
+            "\(winner.regimes)-regime \(winner.family.words) model\(winner.schedule ? " with the schedule" : "")"
         for index in candidates.indices where candidates[index].bic != nil && index != chosen! {
             let bic = candidates[index].bic!
             candidates[index].rejection =
                 "BIC \(Self.figure(bic)) is \(Self.figure(bic - chosenBIC)) above the chosen \(label)'s \(Self.figure(chosenBIC))"
         }
         var dynamics = describe(
-            service: service, fit: winner.schedule ? search.fits[winner.regimes]! : fits[winner.regimes]!,
+            service: service, fit: winner.schedule ? search.fits[chosen! - unscheduledCount]! : fits[chosen!]!,
             sequences: winner.schedule ? search.forced : sequences, calls: nonEmpty, candidates: candidates,
             notes: notes, schedule: winner.schedule ? search.windows : [])
         dynamics.rateLimit = bucket
         dynamics.scheduleFinding = search.finding(chosen: winner, unscheduled: candidates[unscheduled], in: dynamics)
+        dynamics.latencyEmission = Self.emissionFinding(winner: winner, candidates: candidates, bins: latencyBins)
         return dynamics
+    }
+
+    /// The report's line on the latency emission: the chosen family over the bins with its BIC,
+    /// and the other family's best BIC over every regime count (with or without the schedule),
+    /// or why it was not fitted.
+    static func emissionFinding(
+        winner: ServiceDynamics.Candidate, candidates: [ServiceDynamics.Candidate], bins: Int
+    ) -> ServiceDynamics.EmissionFinding {
+        var finding = ServiceDynamics.EmissionFinding(family: winner.family, bins: bins, bic: winner.bic!)
+        let other = candidates.filter { $0.family != winner.family && $0.bic != nil }.min { $0.bic! < $1.bic! }
+        if let other {
+            finding.competitor = other.family
+            finding.competitorBIC = other.bic!
+            finding.competitorRegimes = other.regimes
+            finding.competitorSchedule = other.schedule
+        } else {
+            finding.competitor = LatencyFamily.allCases.first { $0 != winner.family }
+        }
+        return finding
     }
 
     /// Orders the fitted regimes by median latency and describes each; `schedule`'s windows

@@ -23,6 +23,9 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     /// `latencyShares[i][b]`: the probability that a call of regime `i` with a service-time
     /// latency has its log latency in bin `b` of `latencyBins` (rows sum to 1).
     package var latencyShares: [[Double]]
+    /// How Baum–Welch re-estimates `latencyShares` (free shares, or a lognormal discretised onto
+    /// the bins); the likelihood uses the shares alike either way.
+    package var latencyFamily: LatencyFamily
 
     /// The number of regimes.
     package var regimeCount: Int { initial.count }
@@ -31,7 +34,7 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     /// row of `latencyShares` one entry per bin.
     package init(
         initial: [Double], transitions: [[Double]], outcomes: [[Double]], latencyBins: LatencyBins,
-        latencyShares: [[Double]]
+        latencyShares: [[Double]], latencyFamily: LatencyFamily = .freeShares
     ) {
         precondition(
             transitions.count == initial.count && outcomes.count == initial.count
@@ -43,6 +46,7 @@ package struct HiddenMarkovModel: Sendable, Hashable {
         self.outcomes = outcomes
         self.latencyBins = latencyBins
         self.latencyShares = latencyShares
+        self.latencyFamily = latencyFamily
     }
 
     /// The smallest probability an outcome class or a latency bin is given in a likelihood, so

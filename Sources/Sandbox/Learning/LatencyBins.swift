@@ -21,6 +21,11 @@ package struct LatencyBins: Sendable, Hashable {
     /// everything above (latencies the fit never saw, e.g. held-out calls). Empty when no call
     /// carried a latency (then there is one bin).
     package let upperBounds: [Double]
+    /// Where one bin ends and the next begins for a continuous distribution (the binned
+    /// lognormal, `LatencyFamily.lognormal`): halfway between a bin's largest log latency and the
+    /// next bin's smallest, one fewer than the bins. Recorded latencies are rounded (often to
+    /// whole milliseconds), so the gap between two bins' recorded values belongs to neither.
+    package let cuts: [Double]
 
     /// The largest target bin count, reached at 524,288 latencies.
     package static let maximumTarget = 64
@@ -30,10 +35,12 @@ package struct LatencyBins: Sendable, Hashable {
         let n = sorted.count
         guard n > 0 else {
             upperBounds = []
+            cuts = []
             return
         }
         let target = Double(n) / Double(Self.targetCount(latencies: n))
         var uppers: [Double] = []
+        var edges: [Double] = []
         var inBin = 0
         var index = 0
         while index < n {
@@ -43,23 +50,28 @@ package struct LatencyBins: Sendable, Hashable {
             if Double(count) >= target && inBin > 0 {
                 // A point mass: close the bin before it.
                 uppers.append(sorted[index - 1])
+                edges.append(0.5 * (sorted[index - 1] + sorted[index]))
                 inBin = 0
             }
             inBin += count
             if Double(inBin) >= target {
                 uppers.append(sorted[end - 1])
+                if end < n { edges.append(0.5 * (sorted[end - 1] + sorted[end])) }
                 inBin = 0
             }
             index = end
         }
         if inBin > 0 { uppers.append(sorted[n - 1]) }
         upperBounds = uppers
+        // The last bin closed exactly at the largest value: nothing follows it.
+        self.cuts = Array(edges.prefix(Swift.max(uppers.count - 1, 0)))
     }
 
     /// Bins with the given upper bounds (ascending), e.g. for a test's hand-made model.
     package init(upperBounds: [Double]) {
         precondition(zip(upperBounds, upperBounds.dropFirst()).allSatisfy { $0 < $1 }, "upper bounds ascend")
         self.upperBounds = upperBounds
+        cuts = Array(upperBounds.dropLast())
     }
 
     /// The bins of the log latencies of `sequences`' calls (those that carry one).
@@ -80,6 +92,33 @@ package struct LatencyBins: Sendable, Hashable {
             if upperBounds[middle] >= logLatency { high = middle } else { low = middle + 1 }
         }
         return Swift.min(low, count - 1)
+    }
+
+    /// The shares of the bins under a normal distribution of log latency with mean `mean` and
+    /// standard deviation `deviation` (> 0): bin `b` gets `Φ((cut_b − μ)/σ) − Φ((cut_{b−1} − μ)/σ)`,
+    /// the first bin from −∞ and the last to +∞, so they sum to 1. Each difference is taken
+    /// between upper tails of non-negative arguments (`DeterministicMath.normalUpperTail`), so a
+    /// bin far in a tail keeps its small share instead of losing it to cancellation.
+    package func lognormalShares(mean: Double, deviation: Double) -> [Double] {
+        precondition(deviation > 0, "a lognormal's deviation is positive")
+        guard count > 1 else { return [1] }
+        let z = cuts.map { ($0 - mean) / deviation }
+        var shares: [Double] = []
+        shares.reserveCapacity(count)
+        for b in 0..<count {
+            let low = b == 0 ? -Double.infinity : z[b - 1]
+            let high = b == count - 1 ? Double.infinity : z[b]
+            let share: Double
+            if low >= 0 {
+                share = DeterministicMath.normalUpperTail(low) - DeterministicMath.normalUpperTail(high)
+            } else if high <= 0 {
+                share = DeterministicMath.normalUpperTail(-high) - DeterministicMath.normalUpperTail(-low)
+            } else {
+                share = 1 - DeterministicMath.normalUpperTail(high) - DeterministicMath.normalUpperTail(-low)
+            }
+            shares.append(Swift.max(share, 0))
+        }
+        return shares
     }
 
     /// The target bin count for `n` latencies: the smallest `b ≥ 2` with `2b³ ≥ n` (`∛(n/2)`

@@ -159,24 +159,9 @@ package struct LatencyFit: Sendable, Hashable {
         return sorted[low] + fraction * (sorted[low + 1] - sorted[low])
     }
 
-    /// The standard normal distribution function, from the complementary error function of
-    /// Numerical Recipes (`erfcc`, fractional error below 1.2·10⁻⁷), with `DeterministicMath.exp`
-    /// so the same argument gives the same bits everywhere.
-    package static func normalCDF(_ z: Double) -> Double {
-        let x = -z / 2.0.squareRoot()
-        let a = Swift.abs(x)
-        let t = 1 / (1 + 0.5 * a)
-        var poly = 0.170_872_77
-        for coefficient in [
-            -0.822_152_23, 1.488_515_87, -1.135_203_98, 0.278_868_07, -0.186_288_06, 0.096_784_18, 0.374_091_96,
-            1.000_023_68, -1.265_512_23,
-        ] {
-            poly = coefficient + t * poly
-        }
-        let erfc = t * DeterministicMath.exp(-a * a + poly)
-        let value = x >= 0 ? erfc : 2 - erfc
-        return 0.5 * value
-    }
+    /// The standard normal distribution function (`DeterministicMath.normalCDF`: Numerical
+    /// Recipes' `erfcc`, fractional error below 1.2·10⁻⁷, the same bits everywhere).
+    package static func normalCDF(_ z: Double) -> Double { DeterministicMath.normalCDF(z) }
 
     /// `value` rounded half away from zero to `digits` decimals, for figures written to files.
     package static func rounded(_ value: Double, digits: Int) -> Double {

@@ -122,6 +122,7 @@ package struct LearningReport: Sendable, Hashable {
                         _ = object.updateValue(.double(LatencyFit.rounded(bic, digits: 1)), forKey: "bic")
                     }
                     _ = object.updateValue(.bool(c.schedule), forKey: "schedule")
+                    _ = object.updateValue(.string(c.family.rawValue), forKey: "latency_emission")
                     _ = object.updateValue(c.rejection.map { .string($0) } ?? .null, forKey: "rejected")
                     return .object(object)
                 }),
@@ -135,6 +136,17 @@ package struct LearningReport: Sendable, Hashable {
             } ?? .null,
             "schedule": .array(d.schedule.map { Self.windowJSON($0, regimes: d.regimes) }),
             "schedule_finding": .string(d.scheduleFinding),
+            "latency_emission": d.latencyEmission.map { e in
+                .object([
+                    "family": .string(e.family.rawValue), "bins": .int(e.bins),
+                    "bic": .double(LatencyFit.rounded(e.bic, digits: 1)),
+                    "competitor": e.competitor.map { .string($0.rawValue) } ?? .null,
+                    "competitor_bic": e.competitorBIC.map { .double(LatencyFit.rounded($0, digits: 1)) } ?? .null,
+                    "competitor_regimes": e.competitorRegimes.map { .int($0) } ?? .null,
+                    "competitor_schedule": .bool(e.competitorSchedule),
+                    "finding": .string(e.text),
+                ])
+            } ?? .null,
             "regime_details": .array(
                 d.regimes.map { r in
                     var object: JSONObject = ["name": .string(r.name), "calls": .int(r.calls)]
@@ -188,7 +200,7 @@ package struct LearningReport: Sendable, Hashable {
                 let verdict = c.rejection.map { "rejected: \($0)" } ?? "chosen"
                 let scheduled = c.schedule ? " with the schedule" : ""
                 lines.append(
-                    "  \(c.regimes) regime\(c.regimes == 1 ? "" : "s")\(scheduled) (\(c.parameters) parameters): \(figures); \(verdict)"
+                    "  \(c.regimes) regime\(c.regimes == 1 ? "" : "s")\(scheduled), \(c.family.words) (\(c.parameters) parameters): \(figures); \(verdict)"
                 )
             }
             for (index, r) in d.regimes.enumerated() {
@@ -215,6 +227,7 @@ package struct LearningReport: Sendable, Hashable {
                 lines.append("  regime \(r.name)\(initial): " + parts.joined(separator: "; "))
             }
             lines.append("  \(d.scheduleFinding)")
+            if let emission = d.latencyEmission { lines.append("  \(emission.text)") }
             if let timeout = d.timeoutMs { lines.append("  timeout_ms \(timeout) (median latency of timed-out calls)") }
             if let bucket = d.rateLimit {
                 lines.append(

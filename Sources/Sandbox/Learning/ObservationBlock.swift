@@ -10,6 +10,9 @@ package struct ObservationBlock: Sendable {
     /// Each call's latency bin (an index into `latencyBins`), or −1 when its latency is not an
     /// emission.
     package let bins: [Int]
+    /// Each call's log latency when it is an emission (its bin is not −1), else 0: the binned
+    /// lognormal's M-step (`LatencyFamily.lognormal`) averages them.
+    package let logLatencies: [Double]
     /// Each call's forced regime (a schedule window's), or −1 when the chain chooses it.
     package let forced: [Int]
     /// Where each sequence starts, plus the end of the last (`sequenceCount + 1` entries).
@@ -26,6 +29,7 @@ package struct ObservationBlock: Sendable {
         let latencyBins = LatencyBins(sequences)
         var outcomes: [Int] = []
         var bins: [Int] = []
+        var logLatencies: [Double] = []
         var forced: [Int] = []
         var starts: [Int] = [0]
         var counts = Array(repeating: 1.0, count: CallObservation.classCount)
@@ -33,6 +37,7 @@ package struct ObservationBlock: Sendable {
         let total = sequences.reduce(0) { $0 + $1.count }
         outcomes.reserveCapacity(total)
         bins.reserveCapacity(total)
+        logLatencies.reserveCapacity(total)
         forced.reserveCapacity(total)
         for sequence in sequences where !sequence.isEmpty {
             for observation in sequence {
@@ -41,9 +46,11 @@ package struct ObservationBlock: Sendable {
                 if let x = observation.logLatency {
                     let bin = latencyBins.bin(of: x)
                     bins.append(bin)
+                    logLatencies.append(x)
                     binCounts[bin] += 1
                 } else {
                     bins.append(-1)
+                    logLatencies.append(0)
                 }
                 forced.append(observation.forcedRegime ?? -1)
             }
@@ -51,6 +58,7 @@ package struct ObservationBlock: Sendable {
         }
         self.outcomes = outcomes
         self.bins = bins
+        self.logLatencies = logLatencies
         self.forced = forced
         self.starts = starts
         self.latencyBins = latencyBins

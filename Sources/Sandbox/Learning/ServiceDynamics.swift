@@ -39,6 +39,47 @@ package struct ServiceDynamics: Sendable, Hashable {
         package var rejection: String?
         /// Whether it was fitted with the inferred schedule's calls forced (`ScheduleInference`).
         package var schedule: Bool = false
+        /// The family of its latency emission.
+        package var family: LatencyFamily = .freeShares
+    }
+
+    /// Which latency emission family won by BIC, and by how much over the other.
+    package struct EmissionFinding: Sendable, Hashable {
+        /// The chosen candidate's family.
+        package var family: LatencyFamily
+        /// The number of latency bins.
+        package var bins: Int
+        /// The chosen candidate's BIC.
+        package var bic: Double
+        /// The other family (`nil` when only one exists).
+        package var competitor: LatencyFamily? = nil
+        /// The other family's lowest BIC over every regime count, with or without the schedule
+        /// (`nil` when none of its candidates was fitted).
+        package var competitorBIC: Double? = nil
+        /// The regime count of that best competitor.
+        package var competitorRegimes: Int? = nil
+        /// Whether that best competitor was fitted with the schedule.
+        package var competitorSchedule = false
+
+        /// The report's line, e.g. `latency emission: lognormal over 22 bins (BIC 1234.5); free
+        /// shares' best: 2 regimes, BIC 1300.0 (65.5 above)`.
+        package var text: String {
+            var text =
+                "latency emission: \(family.words) over \(bins) bin\(bins == 1 ? "" : "s") (BIC \(DynamicsLearner.figure(bic)))"
+            if let competitor {
+                if let competitorBIC, let competitorRegimes {
+                    text +=
+                        "; \(competitor.words)' best: \(competitorRegimes) regime\(competitorRegimes == 1 ? "" : "s")"
+                        + (competitorSchedule ? " with the schedule" : "")
+                        + ", BIC \(DynamicsLearner.figure(competitorBIC)) (\(DynamicsLearner.figure(competitorBIC - bic)) above)"
+                } else if competitor == .lognormal && bins <= 3 {
+                    text += "; lognormal not fitted (over \(bins) bins free shares have no more parameters)"
+                } else {
+                    text += "; \(competitor.words) not fitted (not enough calls)"
+                }
+            }
+            return text
+        }
     }
 
     /// The service's name.
@@ -69,4 +110,7 @@ package struct ServiceDynamics: Sendable, Hashable {
     /// What became of the search for a schedule, for the report: the windows and what they
     /// replaced, or `no schedule: …` and why.
     package var scheduleFinding: String = "no schedule: not searched"
+    /// Which latency emission family was chosen and the other's best BIC (`nil` before the
+    /// choice, e.g. for a hand-made dynamics).
+    package var latencyEmission: EmissionFinding? = nil
 }
