@@ -54,13 +54,16 @@ struct LearnCommandTests {
         return try scratch.write("two-regimes.json", JSON.object(scenario).prettyText)
     }
 
-    @Test("parameter recovery: 300 episodes of a two-regime billing service learn back within the issue's tolerances")
+    @Test("parameter recovery: 400 episodes of a two-regime billing service learn back within the issue's tolerances")
     func recoversParameters() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let scenario = try twoRegimeBilling(in: scratch)
-        let inputs = try traces(in: scratch, episodes: 300, scenario: scenario, options: ["--no-faults"])
-        #expect(inputs.count == 300)
+        // 400 episodes (about 500 degraded calls): from 300, the binned lognormal's degraded
+        // server_error share came out 0.069, 0.031 below the truth (the sample's own share was
+        // about 0.08), just outside the issue's 0.03.
+        let inputs = try traces(in: scratch, episodes: 400, scenario: scenario, options: ["--no-faults"])
+        #expect(inputs.count == 400)
         let result = try SimrunProcess.run(
             ["learn"] + inputs + ["--out", scratch.path + "/learned.json", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -129,9 +132,15 @@ struct LearnCommandTests {
         #expect(scenario["services"]?["billing"]?["timeout_ms"] != nil || first.stdout.contains("no timeout_ms"))
         let json = try SimrunProcess.run(["learn"] + inputs + ["--out", scratch.path + "/c.json", "--format", "json"])
         let report = try JSON(parsing: json.stdout)
-        // 1 to 4 regimes without a schedule (and, when a window was found, with it).
+        // 1 to 4 regimes without a schedule, each with both latency emission families (and, when
+        // a window was found, with it).
         let candidates = report["services"]?[0]?["candidates"]?.arrayValue ?? []
-        #expect(candidates.filter { $0["schedule"] == false }.count == 4)
+        for family in ["free_shares", "lognormal"] {
+            #expect(
+                candidates.filter { $0["schedule"] == false && $0["latency_emission"] == .string(family) }.count == 4)
+        }
+        let emission = report["services"]?[0]?["latency_emission"]
+        #expect(emission?["family"] != nil && emission?["competitor_bic"]?.doubleValue != nil, "\(emission ?? .null)")
     }
 
     static let har = """

@@ -98,47 +98,51 @@ struct LearnRecoveryTests {
         #expect(finding.hasPrefix("no schedule: "), "\(finding)")
     }
 
-    @Test("without its schedule: healthy, degraded and the token bucket (capacity 6, 1 per second) are recovered")
+    @Test("three regimes and the token bucket (capacity 6, 1 per second) are recovered within the tolerances")
     func recoversRegimesAndBucket() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let report = try learnedReport(scratch, scenario: try withoutSchedule(in: scratch), episodes: 400)
+        // 600 episodes, about 60 outage calls: from 400 (about 40) the binned lognormal's outage
+        // regime, its calls in the lowest of 12 latency bins with healthy's fastest, took healthy
+        // calls too (median 69 ms, server_error 0.16).
+        let report = try learnedReport(scratch, scenario: try withoutSchedule(in: scratch), episodes: 600)
         let service = try #require(report["services"]?[0])
-        // The outage serves about 1 % of the calls (a few dozen here, 206 in 2,000 episodes) at
-        // 20–60 ms, inside healthy's latency range; with latency bins shared by the regimes
-        // (LatencyBins) such a bump is no evidence of a regime by itself, and its few calls' error
-        // share and timing do not pay for one by BIC, so it is absorbed (docs/learning.md).
-        #expect(service["regimes"] == 2, "\(service["candidates"] ?? .null)")
+        #expect(service["regimes"] == 3, "\(service["candidates"] ?? .null)")
         // No schedule is invented for a world without one.
         #expect(service["schedule"] == [], "\(service["schedule_finding"] ?? .null)")
         #expect(service["schedule_finding"]?.stringValue?.hasPrefix("no schedule: ") == true)
         let learned = try #require(service["learned"])
         #expect(learned["rate_limit"] == ["capacity": 6, "refill_per_s": 1.0])
         #expect(service["rate_limit"]?["other_calls_refused"] == 0)
-        // Truth, by ascending median: healthy lognormal 180/1200 ms, server_error 0.02; degraded
-        // lognormal 1500/7000 ms, server_error 0.1, rate_limited 0.06, timeout 0.03. Error shares
-        // are held to the issue's 0.03; latencies to 10 % (medians) and 35 % (p99) for healthy,
-        // 20 % and 35 % for degraded: a regime of a few hundred calls has a noisy 99th percentile,
-        // and the absorbed outage calls and the regimes' overlap pull degraded's median down
-        // (−15 % here; −10 % from 2,000 episodes, docs/learning.md).
-        let truth: [(name: String, median: Double, slack: Double, p99: Double, errors: [String: Double])] = [
-            ("regime_1", 180, 0.10, 1200, ["server_error": 0.02, "timeout": 0, "rate_limited": 0]),
-            ("regime_2", 1500, 0.20, 7000, ["server_error": 0.1, "timeout": 0.03, "rate_limited": 0.06]),
+        // Truth, by ascending median: outage uniform 20–60 ms (median 40, p99 59.6), server_error
+        // 0.4; healthy lognormal 180/1200 ms, server_error 0.02; degraded lognormal 1500/7000 ms,
+        // server_error 0.1, rate_limited 0.06, timeout 0.03. Healthy and degraded are held to the
+        // issue's tolerances but p99 (30 % here: a regime of a few hundred calls has a noisy 99th
+        // percentile). The outage serves about 1 % of the calls, a few dozen in 600 episodes, so
+        // here it is only checked to be found (median within 25 %, server errors within 0.15);
+        // the 2,000-episode figures in docs/learning.md meet the tolerances but one.
+        let truth: [(name: String, median: Double, p99: Double?, errors: [String: Double], slack: Double)] = [
+            ("regime_1", 40, nil, ["server_error": 0.4], 0.15),
+            ("regime_2", 180, 1200, ["server_error": 0.02, "timeout": 0, "rate_limited": 0], 0.03),
+            ("regime_3", 1500, 7000, ["server_error": 0.1, "timeout": 0.03, "rate_limited": 0.06], 0.03),
         ]
         for (index, regime) in truth.enumerated() {
             let details = try #require(service["regime_details"]?[index]?["latency"])
             let median = try #require(details["median_ms"]?.doubleValue)
             let p99 = try #require(details["p99_ms"]?.doubleValue)
-            #expect(abs(median / regime.median - 1) <= regime.slack, "\(regime.name) median \(median)")
-            #expect(abs(p99 / regime.p99 - 1) <= 0.35, "\(regime.name) p99 \(p99)")
+            #expect(
+                abs(median / regime.median - 1) <= (regime.p99 == nil ? 0.25 : 0.10), "\(regime.name) median \(median)")
+            if let truthP99 = regime.p99 {
+                #expect(abs(p99 / truthP99 - 1) <= 0.30, "\(regime.name) p99 \(p99)")
+            }
             for (error, rate) in regime.errors {
                 let found = learned["regimes"]?[regime.name]?["errors"]?[error]?.doubleValue ?? 0
-                #expect(abs(found - rate) <= 0.03, "\(regime.name) \(error) \(found)")
+                #expect(abs(found - rate) <= regime.slack, "\(regime.name) \(error) \(found)")
             }
         }
         // Per-call moves between healthy and degraded within 30 % (truth 0.08 and 0.3).
-        let up = try #require(learned["transitions"]?["regime_1"]?["regime_2"]?.doubleValue)
-        let down = try #require(learned["transitions"]?["regime_2"]?["regime_1"]?.doubleValue)
+        let up = try #require(learned["transitions"]?["regime_2"]?["regime_3"]?.doubleValue)
+        let down = try #require(learned["transitions"]?["regime_3"]?["regime_2"]?.doubleValue)
         #expect(abs(up / 0.08 - 1) <= 0.30, "healthy→degraded \(up)")
         #expect(abs(down / 0.3 - 1) <= 0.30, "degraded→healthy \(down)")
     }

@@ -37,4 +37,12 @@ package enum LatencyFamily: String, Sendable, Hashable, CaseIterable {
         case .lognormal: "lognormal"
         }
     }
+
+    /// The family's name as a possessive, for a report: `free shares'` or `lognormal's`.
+    package var possessive: String {
+        switch self {
+        case .freeShares: "free shares'"
+        case .lognormal: "lognormal's"
+        }
+    }
 }

@@ -69,7 +69,7 @@ package struct ServiceDynamics: Sendable, Hashable {
             if let competitor {
                 if let competitorBIC, let competitorRegimes {
                     text +=
-                        "; \(competitor.words)' best: \(competitorRegimes) regime\(competitorRegimes == 1 ? "" : "s")"
+                        "; \(competitor.possessive) best: \(competitorRegimes) regime\(competitorRegimes == 1 ? "" : "s")"
                         + (competitorSchedule ? " with the schedule" : "")
                         + ", BIC \(DynamicsLearner.figure(competitorBIC)) (\(DynamicsLearner.figure(competitorBIC - bic)) above)"
                 } else if competitor == .lognormal && bins <= 3 {

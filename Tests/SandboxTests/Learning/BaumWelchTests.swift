@@ -17,6 +17,8 @@ struct BaumWelchTests {
         var outcomes = Array(repeating: Array(repeating: 0.0, count: c), count: k)
         let bins = model.latencyBins
         var binWeights = Array(repeating: Array(repeating: 0.0, count: bins.count), count: k)
+        // Each timed call's log latency with every regime's posterior (the lognormal's M-step).
+        var timed: [(x: Double, gamma: [Double])] = []
         var logLikelihood = 0.0
         for sequence in sequences {
             let posterior = model.forwardBackward(sequence)
@@ -32,6 +34,7 @@ struct BaumWelchTests {
                     if let outcome = observation.outcome { outcomes[i][outcome] += g }
                     if let x = observation.logLatency { binWeights[i][bins.bin(of: x)] += g }
                 }
+                if let x = observation.logLatency { timed.append((x, posterior.gamma[t])) }
             }
         }
         var next = model
@@ -39,7 +42,18 @@ struct BaumWelchTests {
         for i in 0..<k {
             next.transitions[i] = BaumWelch.normalized(moves[i], fallback: model.transitions[i])
             next.outcomes[i] = BaumWelch.normalized(outcomes[i], fallback: model.outcomes[i])
-            next.latencyShares[i] = BaumWelch.normalized(binWeights[i], fallback: model.latencyShares[i])
+            switch model.latencyFamily {
+            case .freeShares:
+                next.latencyShares[i] = BaumWelch.normalized(binWeights[i], fallback: model.latencyShares[i])
+            case .lognormal:
+                // Weighted mean, then the weighted variance around it (two passes).
+                let weight = timed.reduce(0) { $0 + $1.gamma[i] }
+                guard weight > 0 else { continue }
+                let mean = timed.reduce(0) { $0 + $1.gamma[i] * $1.x } / weight
+                let variance = timed.reduce(0) { $0 + $1.gamma[i] * ($1.x - mean) * ($1.x - mean) } / weight
+                next.latencyShares[i] = bins.lognormalShares(
+                    mean: mean, deviation: max(variance, BaumWelch.minimumLogVariance).squareRoot())
+            }
         }
         return (next, logLikelihood)
     }
@@ -84,6 +98,35 @@ struct BaumWelchTests {
                     #expect(Self.close(fast, reference), "k \(k) restart \(restart)")
                     model = fast
                 }
+            }
+        }
+    }
+
+    @Test("the lognormal family's fast step equals the textbook step: weighted mean and variance, discretised")
+    func lognormalStepEqualsReference() {
+        for forced in [false, true] {
+            for k in 1...3 {
+                let sequences = forced ? Self.forcedObservations(regimes: k) : Self.observations()
+                let block = ObservationBlock(sequences)
+                #expect(block.latencyBins.count > 3, "the lognormal needs more than 3 bins to be fitted")
+                let fitter = BaumWelch()
+                var model = fitter.start(block, regimes: k, restart: 1)
+                model.latencyFamily = .lognormal
+                let workspace = BaumWelch.Workspace(block, regimes: k)
+                for _ in 0..<5 {
+                    let (fast, fastLikelihood) = fitter.step(model, block, workspace)
+                    let (reference, referenceLikelihood) = Self.referenceStep(model, sequences)
+                    #expect(Self.close(fastLikelihood, referenceLikelihood), "k \(k): \(fastLikelihood)")
+                    // The fast step's one-pass variance rounds differently from the two-pass one.
+                    #expect(
+                        zip(fast.latencyShares.joined(), reference.latencyShares.joined()).allSatisfy {
+                            abs($0 - $1) <= 1e-9
+                        }, "k \(k) forced \(forced)")
+                    #expect(fast.latencyFamily == .lognormal)
+                    model = fast
+                }
+                // Every regime's shares are a discretised lognormal, summing to 1.
+                for shares in model.latencyShares { #expect(abs(shares.reduce(0, +) - 1) <= 1e-9) }
             }
         }
     }

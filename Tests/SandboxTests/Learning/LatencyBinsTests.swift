@@ -81,6 +81,57 @@ struct LatencyBinsTests {
         let fit = try #require(dynamics.regimes[0].latency)
         #expect(!fit.lognormalAccepted)
         #expect(fit.observedMedian >= 140 && fit.observedMedian <= 160)
+        // No lognormal has a point mass: free shares win by BIC, and the report says by how much.
+        let emission = try #require(dynamics.latencyEmission)
+        #expect(emission.family == .freeShares)
+        #expect(emission.competitor == .lognormal)
+        #expect((emission.competitorBIC ?? -.infinity) > emission.bic)
+        #expect(emission.text.hasPrefix("latency emission: free shares over \(emission.bins) bins (BIC "))
+        #expect(emission.text.contains("; lognormal's best: "))
+    }
+
+    @Test("two overlapping lognormal regimes choose the binned lognormal, and learn both regimes")
+    func overlappingLognormalsChooseLognormal() throws {
+        // billing-like: healthy 180 ms (σ 0.8), degraded 700 ms (σ 0.6) a tenth of the time.
+        let data = Self.sequences(
+            count: 40, length: 100, seed: 11, stay: [0.97, 0.7],
+            latency: [
+                { rng in rng.nextLognormal(mu: DeterministicMath.log(180), sigma: 0.8) },
+                { rng in rng.nextLognormal(mu: DeterministicMath.log(700), sigma: 0.6) },
+            ])
+        let dynamics = try #require(DynamicsLearner().learn(service: "billing", sequences: data))
+        let emission = try #require(dynamics.latencyEmission)
+        #expect(emission.family == .lognormal, "\(emission.text)")
+        #expect(dynamics.regimes.count == 2, "\(dynamics.candidates.map { ($0.regimes, $0.family, $0.bic ?? 0) })")
+        let chosen = try #require(dynamics.candidates.first { $0.rejection == nil })
+        #expect(chosen.family == .lognormal)
+        // A lognormal regime has 2 latency parameters where free shares have bins − 1.
+        let free = try #require(dynamics.candidates.first { $0.regimes == chosen.regimes && $0.family == .freeShares })
+        #expect(free.parameters - chosen.parameters == chosen.regimes * (emission.bins - 1 - 2))
+        guard dynamics.regimes.count == 2 else { return }
+        let slow = try #require(dynamics.regimes[1].latency)
+        #expect(abs(slow.observedMedian / 700 - 1) <= 0.15, "\(slow.observedMedian)")
+    }
+
+    @Test("a lognormal's bin shares are the normal probabilities between the cuts, which sit between bins")
+    func lognormalShares() {
+        // Values 1…9 in two bins (1–5, 6–9): the cut is halfway between 5 and 6.
+        let bins = LatencyBins(sortedLogLatencies: (1...9).map { Double($0) })
+        #expect(bins.upperBounds == [5, 9])
+        #expect(bins.cuts == [5.5])
+        let hand = LatencyBins(upperBounds: [1, 2, 3])
+        #expect(hand.cuts == [1, 2])
+        let shares = hand.lognormalShares(mean: 1.5, deviation: 0.5)
+        #expect(shares.count == 3)
+        // Φ(−1), Φ(1) − Φ(−1), 1 − Φ(1).
+        let tail = 0.158_655_253_931_457_05
+        #expect(abs(shares[0] - tail) <= 1e-7 && abs(shares[2] - tail) <= 1e-7)
+        #expect(abs(shares[1] - (1 - 2 * tail)) <= 1e-7)
+        #expect(abs(shares.reduce(0, +) - 1) <= 1e-12)
+        // Far in a tail a bin keeps a small positive share instead of 0 from cancellation.
+        let far = hand.lognormalShares(mean: -5, deviation: 0.5)
+        #expect(far[2] > 0 && far[2] < 1e-40)
+        #expect(LatencyBins(upperBounds: []).lognormalShares(mean: 0, deviation: 1) == [1])
     }
 
     @Test("two uniform regimes that overlap learn two regimes with their medians")
