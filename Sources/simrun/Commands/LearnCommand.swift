@@ -34,7 +34,8 @@ enum LearnCommand: Command {
                     tool or origin are told apart); per service a hidden Markov model of
                     its regimes fitted to its calls in time order (Baum–Welch from seeded
                     restarts; emissions: outcome class and log latency, both categorical,
-                    latency over bins shared by the regimes), the number of regimes
+                    latency over bins shared by the regimes, as free shares or a binned
+                    lognormal), the number of regimes and the latency family
                     chosen by BIC among those the data supports (10 calls per parameter), per
                     regime a lognormal latency when a Kolmogorov–Smirnov test accepts one and
                     empirical quantiles otherwise, error rates, per-call transitions,
