@@ -112,7 +112,11 @@ package struct BaumWelch: Sendable, Hashable {
     }
 
     /// One restart: expectation–maximisation from its starting point until it converges or
-    /// reaches `maximumIterations`.
+    /// reaches `maximumIterations`. The regime before the first call is free (`startShares`)
+    /// until the first convergence; then it is set to the most probable one (`startRegime`, the
+    /// one regime a scenario's `initial` can name) and the steps go on from there until they
+    /// converge again, so the model fitted is the one the scenario writes. Expectation–
+    /// maximisation keeps a start on one regime there (the other regimes' posterior is 0).
     func run(_ block: ObservationBlock, shape: Shape, restart: Int) -> Fit {
         let workspace = Workspace(block, regimes: shape.regimes)
         var model = start(block, regimes: shape.regimes, restart: restart)
@@ -125,15 +129,36 @@ package struct BaumWelch: Sendable, Hashable {
             let (next, current) = step(model, block, workspace)
             logLikelihood = current
             if current - previous < tolerancePerCall * Double(block.calls) {
-                break
+                if Self.startsInOneRegime(model) { break }
+                // Converged with the start spread over regimes: one regime from here on.
+                model = Self.startingInOneRegime(model)
+                previous = -Double.infinity
+                continue
             }
             previous = current
             model = next
         }
         // `model` is the one `logLikelihood` was measured for when the loop broke on
-        // convergence; after the iteration limit it is the last re-estimate, so measure it.
-        if iterations == maximumIterations { logLikelihood = step(model, block, workspace).1 }
+        // convergence; after the iteration limit it is the last re-estimate, so measure it
+        // (started in one regime).
+        if iterations == maximumIterations {
+            model = Self.startingInOneRegime(model)
+            logLikelihood = step(model, block, workspace).1
+        }
         return Fit(model: model, logLikelihood: logLikelihood, restart: restart, iterations: iterations)
+    }
+
+    /// Whether `model` starts every sequence in one regime (`startShares` all on one).
+    static func startsInOneRegime(_ model: HiddenMarkovModel) -> Bool {
+        model.startShares.filter { $0 != 0 }.count == 1
+    }
+
+    /// `model` with every sequence starting in its `startRegime`.
+    static func startingInOneRegime(_ model: HiddenMarkovModel) -> HiddenMarkovModel {
+        var model = model
+        let regime = model.startRegime
+        model.startShares = model.startShares.indices.map { $0 == regime ? 1 : 0 }
+        return model
     }
 
     /// Scratch memory of one restart, allocated once and reused by every iteration: each call's
@@ -155,7 +180,7 @@ package struct BaumWelch: Sendable, Hashable {
 
         /// The per-regime arrays of `small`, each `stride` long.
         enum Field: Int, CaseIterable {
-            case outcomeProbability, binProbability, initialProbability, transitions
+            case outcomeProbability, binProbability, initialProbability, firstProbability, transitions
             case initial, moves, outcomes, binWeights, beta, nextBeta, weighted, gamma
             /// Each regime's posterior-weighted sums of log latency and its square (the lognormal).
             case latencySum, latencySquares
@@ -201,6 +226,7 @@ package struct BaumWelch: Sendable, Hashable {
         let outcomeProbability = workspace.pointer(.outcomeProbability)
         let binProbability = workspace.pointer(.binProbability)
         let initialProbability = workspace.pointer(.initialProbability)
+        let firstProbability = workspace.pointer(.firstProbability)
         let transitions = workspace.pointer(.transitions)
         let initial = workspace.pointer(.initial)
         let moves = workspace.pointer(.moves)
@@ -221,8 +247,12 @@ package struct BaumWelch: Sendable, Hashable {
             for b in 0..<nb {
                 binProbability[i * nb + b] = Swift.max(model.latencyShares[i][b], HiddenMarkovModel.probabilityFloor)
             }
-            initialProbability[i] = model.initial[i]
+            initialProbability[i] = model.startShares[i]
             for j in 0..<k { transitions[i * k + j] = model.transitions[i][j] }
+        }
+        // The first call's regime: the start moved on by one transition.
+        for j in 0..<k {
+            for i in 0..<k { firstProbability[j] += initialProbability[i] * transitions[i * k + j] }
         }
         let e = workspace.emissions.baseAddress!
         let alpha = workspace.alpha.baseAddress!
@@ -270,7 +300,7 @@ package struct BaumWelch: Sendable, Hashable {
                                         total = row[f]
                                     } else if t == first {
                                         for j in 0..<k {
-                                            let value = initialProbability[j] * row[j]
+                                            let value = firstProbability[j] * row[j]
                                             current[j] = value
                                             total += value
                                         }
@@ -324,15 +354,27 @@ package struct BaumWelch: Sendable, Hashable {
                                             latencySquares[i] += gx * x
                                         }
                                     }
-                                    if t == first {
-                                        // A forced first call says nothing about the initial regime.
-                                        if forced[t] < 0 { for i in 0..<k { initial[i] += gamma[i] * inverse } }
-                                        break
-                                    }
                                     // The move from call t − 1 to call t.
                                     let inverseScale = 1 / scale[t]
                                     let row = e + t * k
                                     for j in 0..<k { weighted[j] = row[j] * beta[j] }
+                                    if t == first {
+                                        // The move from the regime before the sequence into its
+                                        // first call; a forced first call says nothing about it.
+                                        if forced[t] < 0 {
+                                            for i in 0..<k {
+                                                var total = 0.0
+                                                let from = initialProbability[i] * inverseScale
+                                                for j in 0..<k {
+                                                    let term = transitions[i * k + j] * weighted[j]
+                                                    total += term
+                                                    moves[i * k + j] += from * term
+                                                }
+                                                initial[i] += from * total
+                                            }
+                                        }
+                                        break
+                                    }
                                     let previous = current - k
                                     if forced[t] >= 0 {
                                         // No move of the chain leads into a forced call.
@@ -360,7 +402,7 @@ package struct BaumWelch: Sendable, Hashable {
             }
         }
         var next = model
-        next.initial = Self.normalized((0..<k).map { initial[$0] }, fallback: model.initial)
+        next.startShares = Self.normalized((0..<k).map { initial[$0] }, fallback: model.startShares)
         for i in 0..<k {
             next.transitions[i] = Self.normalized(
                 (0..<k).map { moves[i * k + $0] }, fallback: model.transitions[i])
@@ -455,7 +497,7 @@ package struct BaumWelch: Sendable, Hashable {
             (0..<k).map { j in i == j ? stay : (1 - stay) / Double(k - 1) }
         }
         return HiddenMarkovModel(
-            initial: Array(repeating: 1 / Double(k), count: k), transitions: transitions, outcomes: outcomes,
+            startShares: Array(repeating: 1 / Double(k), count: k), transitions: transitions, outcomes: outcomes,
             latencyBins: block.latencyBins, latencyShares: latencyShares)
     }
 

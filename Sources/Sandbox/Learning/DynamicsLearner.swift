@@ -228,7 +228,7 @@ package struct DynamicsLearner: Sendable, Hashable {
             return ma != mb ? ma < mb : a < b
         }
         let reordered = HiddenMarkovModel(
-            initial: order.map { model.initial[$0] },
+            startShares: order.map { model.startShares[$0] },
             transitions: order.map { i in order.map { j in model.transitions[i][j] } },
             outcomes: order.map { model.outcomes[$0] }, latencyBins: model.latencyBins,
             latencyShares: order.map { model.latencyShares[$0] })
@@ -237,8 +237,7 @@ package struct DynamicsLearner: Sendable, Hashable {
                 name: k == 1 ? "learned" : "regime_\(position + 1)", latency: fitsByRegime[index],
                 outcomeShares: model.outcomes[index], calls: served[index], occupancy: occupancy[index] / total)
         }
-        var initialRegime = 0
-        for i in 1..<k where reordered.initial[i] > reordered.initial[initialRegime] { initialRegime = i }
+        let initialRegime = reordered.startRegime
         var notes = notes
         if timeoutLatencies.isEmpty {
             notes.append("no timed-out call with a latency: no timeout_ms learned")

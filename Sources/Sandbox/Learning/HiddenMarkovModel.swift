@@ -4,14 +4,26 @@ import WorldModel
 /// regime's calls look like (an outcome class, categorical, and a log latency, categorical over
 /// the service's `LatencyBins`).
 ///
-/// Regimes move per call by `transitions`; the first call's regime is drawn from `initial`.
+/// Regimes move per call by `transitions`, the first call included: as in the simulator
+/// (`RegimeChain.next`), a sequence starts in a regime drawn from `startShares` (the scenario's
+/// `initial`) and every call, the first too, is served by the regime one transition on from the
+/// one before it, so the first call's regime is drawn from `initial`, `startShares · transitions`.
+/// Baum–Welch ends with `startShares` on one regime, the one regime a scenario can name.
 /// A regime's latency emission is a probability per log-latency bin, shared by every regime and
 /// every regime count, so a point mass, a uniform or a long tail is one regime, not several.
 /// All arithmetic uses IEEE basic operations and `DeterministicMath`, so the same model and
 /// data give the same likelihood bits on every platform.
 package struct HiddenMarkovModel: Sendable, Hashable {
-    /// The probability of each regime serving a sequence's first call.
-    package var initial: [Double]
+    /// The probability of each regime before a sequence's first call (no call has been served
+    /// by it yet: the first call moves on from it by `transitions`, as the simulator moves from a
+    /// service's `initial` regime).
+    package var startShares: [Double]
+    /// The probability of each regime serving a sequence's first call: `startShares` moved on by
+    /// one transition.
+    package var initial: [Double] {
+        let k = regimeCount
+        return (0..<k).map { j in (0..<k).reduce(0.0) { $0 + startShares[$1] * transitions[$1][j] } }
+    }
     /// `transitions[i][j]`: the probability that the call after one served by regime `i` is
     /// served by regime `j` (rows sum to 1).
     package var transitions: [[Double]]
@@ -28,20 +40,30 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     package var latencyFamily: LatencyFamily
 
     /// The number of regimes.
-    package var regimeCount: Int { initial.count }
+    package var regimeCount: Int { startShares.count }
+
+    /// The regime `startShares` puts the most probability on (the first of equals): the
+    /// scenario's `initial`.
+    package var startRegime: Int {
+        var best = 0
+        for i in startShares.indices.dropFirst() where startShares[i] > startShares[best] { best = i }
+        return best
+    }
 
     /// A model from its parameters; every array has one entry (or row) per regime, and every
     /// row of `latencyShares` one entry per bin.
     package init(
-        initial: [Double], transitions: [[Double]], outcomes: [[Double]], latencyBins: LatencyBins,
+        startShares: [Double], transitions: [[Double]], outcomes: [[Double]], latencyBins: LatencyBins,
         latencyShares: [[Double]], latencyFamily: LatencyFamily = .freeShares
     ) {
         precondition(
-            transitions.count == initial.count && outcomes.count == initial.count
-                && latencyShares.count == initial.count, "every parameter needs one entry per regime")
+            transitions.count == startShares.count && outcomes.count == startShares.count
+                && latencyShares.count == startShares.count
+                && transitions.allSatisfy { $0.count == startShares.count },
+            "every parameter needs one entry per regime")
         precondition(
             latencyShares.allSatisfy { $0.count == latencyBins.count }, "every regime needs one share per latency bin")
-        self.initial = initial
+        self.startShares = startShares
         self.transitions = transitions
         self.outcomes = outcomes
         self.latencyBins = latencyBins
@@ -75,17 +97,19 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     }
 
     /// The scaled forward–backward pass over one sequence: the posterior probability of each
-    /// regime at each call (`gamma`), the expected transition counts (`xi`, summed over the
-    /// sequence; moves into forced calls are not the chain's and are not counted) and the
-    /// sequence's log likelihood. The plain form of the pass, for one
+    /// regime at each call (`gamma`) and before the first (`start`), the expected transition
+    /// counts (`xi`, summed over the sequence, the move into the first call included; moves into
+    /// forced calls are not the chain's and are not counted) and the sequence's log likelihood. The plain form of the pass, for one
     /// sequence at a time; `BaumWelch.step` is the fitter's fast form of the same figures.
     package func forwardBackward(_ sequence: [CallObservation]) -> Posterior {
         let k = regimeCount
         let n = sequence.count
         var posterior = Posterior(
             gamma: Array(repeating: Array(repeating: 0, count: k), count: n),
-            xi: Array(repeating: Array(repeating: 0, count: k), count: k), logLikelihood: 0)
+            xi: Array(repeating: Array(repeating: 0, count: k), count: k), start: Array(repeating: 0, count: k),
+            logLikelihood: 0)
         guard n > 0 else { return posterior }
+        let first = initial
         // Emissions are probabilities (floored), so no log-space sums are needed: the forward
         // scales absorb them, and the log likelihood is the sum of the scales' logs.
         let emissions = sequence.map { observation in (0..<k).map { emission(observation, in: $0) } }
@@ -100,7 +124,7 @@ package struct HiddenMarkovModel: Sendable, Hashable {
                     // A schedule, not the chain, chose this call's regime.
                     prior = j == forced ? 1 : 0
                 } else if t == 0 {
-                    prior = initial[j]
+                    prior = first[j]
                 } else {
                     for i in 0..<k { prior += alpha[t - 1][i] * transitions[i][j] }
                 }
@@ -141,6 +165,17 @@ package struct HiddenMarkovModel: Sendable, Hashable {
             }
             if total > 0 { for i in 0..<k { posterior.gamma[t][i] /= total } }
         }
+        if sequence[0].forcedRegime == nil {
+            // The move from the regime before the sequence into its first call (`beta` is the
+            // first call's); a forced first call says nothing about where the sequence started.
+            for i in 0..<k {
+                for j in 0..<k {
+                    let term = startShares[i] * transitions[i][j] * emissions[0][j] * beta[j] / scale[0]
+                    posterior.xi[i][j] += term
+                    posterior.start[i] += term
+                }
+            }
+        }
         posterior.logLikelihood = logLikelihood
         return posterior
     }
@@ -149,8 +184,12 @@ package struct HiddenMarkovModel: Sendable, Hashable {
     package struct Posterior: Sendable, Hashable {
         /// `gamma[t][i]`: the probability that regime `i` served call `t`.
         package var gamma: [[Double]]
-        /// `xi[i][j]`: the expected number of moves from regime `i` to `j` in the sequence.
+        /// `xi[i][j]`: the expected number of moves from regime `i` to `j` in the sequence, the
+        /// move from the regime before the first call into it included.
         package var xi: [[Double]]
+        /// `start[i]`: the probability that the sequence started in regime `i`, before its first
+        /// call (all 0 when the first call is forced: then the data say nothing about it).
+        package var start: [Double]
         /// The log likelihood of the sequence under the model.
         package var logLikelihood: Double
     }

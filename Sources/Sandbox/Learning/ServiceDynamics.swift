@@ -92,7 +92,8 @@ package struct ServiceDynamics: Sendable, Hashable {
     package var model: HiddenMarkovModel
     /// The regimes, ordered by ascending median latency.
     package var regimes: [Regime]
-    /// The regime a sequence most probably starts in.
+    /// The regime every sequence starts in, before its first call (`model.startRegime`): the
+    /// scenario's `initial`, from which the simulator moves the first call on by a transition.
     package var initialRegime: Int
     /// The timeout learned from timed-out calls' latencies (their median, whole ms); `nil`
     /// when no timed-out call carried a latency.

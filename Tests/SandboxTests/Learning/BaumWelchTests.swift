@@ -24,8 +24,9 @@ struct BaumWelchTests {
             let posterior = model.forwardBackward(sequence)
             logLikelihood += posterior.logLikelihood
             for i in 0..<k {
-                // A forced first call says nothing about the initial regime.
-                if sequence.first?.forcedRegime == nil { initial[i] += posterior.gamma[0][i] }
+                // The regime before the first call (0 everywhere when the first call is forced);
+                // `xi` counts the move out of it.
+                initial[i] += posterior.start[i]
                 for j in 0..<k { moves[i][j] += posterior.xi[i][j] }
             }
             for (t, observation) in sequence.enumerated() {
@@ -38,7 +39,7 @@ struct BaumWelchTests {
             }
         }
         var next = model
-        next.initial = BaumWelch.normalized(initial, fallback: model.initial)
+        next.startShares = BaumWelch.normalized(initial, fallback: model.startShares)
         for i in 0..<k {
             next.transitions[i] = BaumWelch.normalized(moves[i], fallback: model.transitions[i])
             next.outcomes[i] = BaumWelch.normalized(outcomes[i], fallback: model.outcomes[i])
@@ -76,7 +77,7 @@ struct BaumWelchTests {
     static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
 
     static func close(_ a: HiddenMarkovModel, _ b: HiddenMarkovModel) -> Bool {
-        zip(a.initial, b.initial).allSatisfy(close)
+        zip(a.startShares, b.startShares).allSatisfy(close)
             && zip(a.latencyShares.joined(), b.latencyShares.joined()).allSatisfy(close)
             && zip(a.transitions.joined(), b.transitions.joined()).allSatisfy(close)
             && zip(a.outcomes.joined(), b.outcomes.joined()).allSatisfy(close)
@@ -164,16 +165,20 @@ struct BaumWelchTests {
     @Test("a forced call is served by its regime, and no move of the chain is counted into it")
     func forcedCall() {
         let model = HiddenMarkovModel(
-            initial: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
+            startShares: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
             outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), latencyBins: Self.twoBins,
             latencyShares: [[1 - 1e-9, 1e-9], [1e-9, 1 - 1e-9]])
         let fast = CallObservation(outcome: .ok, logLatency: 4)
         // A fast call forced to the slow regime: the slow regime serves it, whatever its evidence.
         let posterior = model.forwardBackward([fast, fast.forced(to: 1), fast])
         #expect(posterior.gamma[1] == [0, 1])
-        // No move into the forced call; the move out of it is the slow regime's.
-        #expect(posterior.xi[0] == [0, 0])
-        #expect(abs(posterior.xi[1][0] + posterior.xi[1][1] - 1) < 1e-12)
+        // The moves counted are the one into the first call, from the regime before it, and the
+        // one out of the forced call, the slow regime's; none into the forced call.
+        #expect(abs(posterior.start.reduce(0, +) - 1) < 1e-12)
+        #expect(abs(posterior.xi[0].reduce(0, +) - posterior.start[0]) < 1e-12)
+        #expect(abs(posterior.xi[1].reduce(0, +) - posterior.start[1] - 1) < 1e-12)
+        // A sequence that starts forced says nothing about where it started.
+        #expect(model.forwardBackward([fast.forced(to: 1), fast]).start == [0, 0])
         // The likelihood is the emissions' alone across the forced call: the chain did not choose it.
         let unforced = model.forwardBackward([fast]).logLikelihood
         let after = model.forwardBackward([fast.forced(to: 1), fast]).logLikelihood
@@ -189,7 +194,7 @@ struct BaumWelchTests {
     @Test("a call without evidence leaves the regime to the transitions alone")
     func noEvidence() {
         let model = HiddenMarkovModel(
-            initial: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
+            startShares: [0.5, 0.5], transitions: [[0.9, 0.1], [0.2, 0.8]],
             outcomes: Array(repeating: [0.8, 0.05, 0.05, 0.05, 0.05], count: 2), latencyBins: Self.twoBins,
             latencyShares: [[1 - 1e-9, 1e-9], [1e-9, 1 - 1e-9]])
         #expect(model.logEmission(.noEvidence, in: 0) == 0)

@@ -154,7 +154,7 @@ struct LatencyBinsTests {
     @Test("an emission is the outcome share times the latency bin's share, floored")
     func emission() {
         let model = HiddenMarkovModel(
-            initial: [1], transitions: [[1]], outcomes: [[0.5, 0.5, 0, 0, 0]],
+            startShares: [1], transitions: [[1]], outcomes: [[0.5, 0.5, 0, 0, 0]],
             latencyBins: LatencyBins(upperBounds: [5, 8]), latencyShares: [[0.25, 0.75]])
         let ok = CallObservation(outcome: .ok, logLatency: 6)
         #expect(model.emission(ok, in: 0) == 0.5 * 0.75)

@@ -8,7 +8,7 @@ import WorldModel
 struct ScheduledService {
     /// Calls inside `[0, forcedUntilMs)` are served by the slow regime; 0 for no schedule.
     var forcedUntilMs: Double
-    /// Where every sequence's chain starts (0 fast, 1 slow).
+    /// Where every sequence's chain starts, before its first call (0 fast, 1 slow).
     var initial = 1
     /// The probability of staying in each regime on the next call.
     var stay = [0.95, 0.7]
@@ -17,8 +17,9 @@ struct ScheduledService {
     /// uniformly, so a call's time and its position in its sequence are far from tied).
     var gapMs: ClosedRange<Double> = 100...1500
 
-    /// `count` sequences of `length` calls, the first after one gap; after the window the chain
-    /// goes on from the regime that served the last call.
+    /// `count` sequences of `length` calls, the first after one gap; every call, the first too,
+    /// moves on from the regime before it (as the simulator moves from `initial`); after the
+    /// window the chain goes on from the regime that served the last call.
     func sequences(count: Int, length: Int, seed: UInt64) -> [[RecordedCall]] {
         let regimes: [(median: Double, p99: Double, serverError: Double, timeout: Double)] = [
             (100, 600, 0.01, 0), (2000, 9000, 0.2, 0.05),
@@ -29,7 +30,7 @@ struct ScheduledService {
             var atMs = 0.0
             return (0..<length).map { t in
                 atMs += (gapMs.lowerBound + rng.nextDouble() * (gapMs.upperBound - gapMs.lowerBound)).rounded(.down)
-                if t > 0 && rng.nextDouble() >= stay[regime] { regime = 1 - regime }
+                if rng.nextDouble() >= stay[regime] { regime = 1 - regime }
                 if atMs < forcedUntilMs { regime = 1 }
                 let r = regimes[regime]
                 let mu = DeterministicMath.log(r.median)
