@@ -9,8 +9,10 @@ import WorldModel
 /// The recording is generated when the group is built (nothing is committed): 500 sessions of
 /// 200 calls of one service whose three regimes (healthy 180 ms with 2 % server errors and a
 /// few 429s, degraded 1.5 s with 10 % server errors and 3 % timeouts, an outage of 40 ms with
-/// 40 % errors) switch per call, the calls spaced by their latency and a think time, all drawn
-/// from a fixed `RandomStream`. `recordingText(calls:)` writes the same file for timing the CLI
+/// 40 % errors) switch per call, the first call too (a session starts healthy and its first
+/// call moves on from there, as the simulator moves a service's chain from its `initial` regime
+/// on every call), the calls spaced by their latency and a think time, all drawn from a fixed
+/// `RandomStream`. `recordingText(calls:)` writes the same file for timing the CLI
 /// (`simrun bench --write-learning-input`).
 package enum LearningBenchmarks {
     /// The number of calls the benchmark learns.
@@ -97,15 +99,13 @@ package enum LearningBenchmarks {
             var regime = 0
             var now = 5.0
             for index in 0..<Swift.min(sessionLength, calls - made) {
-                if index > 0 {
-                    let u = rng.nextDouble()
-                    var cumulative = 0.0
-                    for (target, p) in regimes[regime].moves.enumerated() where p > 0 {
-                        cumulative += p
-                        if u < cumulative {
-                            regime = target
-                            break
-                        }
+                let move = rng.nextDouble()
+                var cumulative = 0.0
+                for (target, p) in regimes[regime].moves.enumerated() where p > 0 {
+                    cumulative += p
+                    if move < cumulative {
+                        regime = target
+                        break
                     }
                 }
                 let r = regimes[regime]
