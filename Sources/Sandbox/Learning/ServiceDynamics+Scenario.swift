@@ -8,6 +8,10 @@ extension ServiceDynamics {
     /// (latency and `errors`), `initial`, per-call `transitions`, `schedule` (when windows of a
     /// forced regime were inferred) and `rate_limit` (when a token bucket was inferred).
     ///
+    /// `initial` is the regime the model starts every sequence in (`initialRegime`); the
+    /// simulator serves the first call one transition on from it, as the model does, so the
+    /// scenario draws first calls as the fitted model does (up to the rounding of transitions).
+    ///
     /// Written errors are the service errors the scenario format has: `server_error`, `timeout`
     /// and `rate_limited` (client errors are the caller's doing, not the service's, and a
     /// `bad_gateway` cannot be told from a `server_error` in recorded outcomes). Probabilities
