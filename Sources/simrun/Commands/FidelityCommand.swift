@@ -21,17 +21,17 @@ enum FidelityCommand: Command {
             .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default): tables; json: one document"),
             .value(
                 "--alpha", "A",
-                help: "significance level, 0 < A < 1 (default 0.05): of all tested figures together under\n"
+                help: "significance level, 0 < A < 1 (default 0.05): of all tested figures together under "
                     + "--correction holm, of each one with none; also of the KS critical values and rate intervals shown"
             ),
             .choice(
                 "--correction", "HOW", FidelityCorrection.allCases,
-                help: "holm (default): the KS figures and rates of the run held to family-wise level A by Holm's\n"
+                help: "holm (default): the KS figures and rates of the run held to family-wise level A by Holm's "
                     + "step-down on their p-values; none: each figure at A on its own (more false alarms)"),
             .value(
                 "--max-error-rate-diff", "D",
-                help: "tolerated difference of an outcome class's share: a rate fails when its whole\n"
-                    + "interval lies beyond ±D (default 0.03)"),
+                help: "tolerated difference of an outcome class's share: a rate's p-value is of a difference "
+                    + "beyond ±D, at most A exactly when its whole interval lies beyond ±D (default 0.03)"),
             .value(
                 "--min-schema-agreement", "S",
                 help:
