@@ -78,6 +78,18 @@ struct FidelityCommandTests {
         #expect(document["services"]?[0]?["name"] == "billing")
         #expect(document["services"]?[0]?["figures"]?[0]?["figure"] == "latency")
         #expect(document["thresholds"]?["alpha"] == 0.05)
+        #expect(document["correction"] == "holm")
+        let latency = document["services"]?[0]?["figures"]?[0]
+        let p = try #require(latency?["p_value"]?.numberValue?.doubleValue)
+        let level = try #require(latency?["level"]?.numberValue?.doubleValue)
+        #expect(p > level && level < 0.05, "\(latency?.canonicalText ?? "")")
+
+        // Each figure at α on its own: the levels are α, and the text says there is no correction.
+        let none = try SimrunProcess.run(
+            ["fidelity", "billing-outage"] + files.prefix(20) + ["--seeds", "3", "--correction", "none"])
+        #expect(none.status == 0, "\(none.stdout)\(none.stderr)")
+        #expect(none.stdout.contains("(no correction)"))
+        #expect(none.stdout.contains(" > 0.0500 "))
     }
 
     @Test("bad input is exit 2 with a message naming what is wrong")
@@ -112,6 +124,13 @@ struct FidelityCommandTests {
         let badAlpha = try SimrunProcess.run(["fidelity", "billing-outage"] + files + ["--alpha", "1.5"])
         #expect(badAlpha.status == 2)
         #expect(badAlpha.stderr.contains("--alpha: expected a number 0 < value < 1, found '1.5'"))
+
+        let badCorrection = try SimrunProcess.run(["fidelity", "billing-outage"] + files + ["--correction", "bonf"])
+        #expect(badCorrection.status == 2)
+        #expect(badCorrection.stdout.isEmpty)
+        #expect(
+            badCorrection.stderr.contains("--correction must be one of holm, none, not 'bonf'"),
+            "\(badCorrection.stderr)")
     }
 
     @Test("too few calls: figures show n/a and the check passes")

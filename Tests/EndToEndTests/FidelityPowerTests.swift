@@ -15,6 +15,11 @@ struct FidelityPowerTests {
         var path: String
         var seeds: String
         var services: [String]
+        /// The services whose `rate server_error` must fail with 0.1 more server errors, when not
+        /// all of `services`: under Holm's family-wise level (α/k, k about 25) a service's +0.1
+        /// must clear ±0.03 by about 3 standard errors, which warehouse-report's tpl (about 100
+        /// calls in 40 episodes, clustered) does not (docs/learning.md "Fidelity power").
+        var rateServices: [String]? = nil
         var description: String { path }
     }
 
@@ -23,7 +28,9 @@ struct FidelityPowerTests {
         Case(path: "scenarios/crm-refund.json", seeds: "7001..7150", services: ["crm", "billing"]),
         Case(path: "scenarios/inventory-sync.json", seeds: "7001..7030", services: ["wms", "storefront"]),
         Case(path: "scenarios/ticket-triage.json", seeds: "7001..7020", services: ["helpdesk"]),
-        Case(path: "scenarios/warehouse-report.json", seeds: "7001..7040", services: ["wms", "tpl"]),
+        Case(
+            path: "scenarios/warehouse-report.json", seeds: "7001..7040", services: ["wms", "tpl"],
+            rateServices: ["wms"]),
         Case(path: "scenarios/retail/return-to-card.json", seeds: "7001..7080", services: ["store"]),
     ]
 
@@ -118,7 +125,7 @@ struct FidelityPowerTests {
         let (errorStatus, errorReport) = try fidelity(failing)
         #expect(errorStatus == 1)
         let errorFailures = (errorReport["failures"]?.arrayValue ?? []).compactMap { $0.stringValue }
-        for service in scenario.services {
+        for service in scenario.rateServices ?? scenario.services {
             #expect(errorFailures.contains("service \(service): rate server_error"), "\(errorFailures)")
         }
     }

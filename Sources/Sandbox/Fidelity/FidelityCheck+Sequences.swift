@@ -9,7 +9,8 @@ import WorldModel
 /// "Fidelity calibration"). So every such figure keeps the calls by recorded sequence
 /// (`Strata`): KS figures take their critical value from permutations of whole sequences
 /// (`SequencePermutationKS`), and rates use the cluster-robust variance of each share
-/// (`ProportionDifference.init(recorded:simulated:z:)`).
+/// (`ProportionDifference.init(recorded:simulated:z:)`). Each of these figures has a p-value, and
+/// the check holds them together to α (`FidelityCorrection`).
 extension FidelityCheck {
     /// One section's calls by recorded sequence: per sequence (with at least one of the
     /// section's calls), its versions, the recording first and then its replay under each seed
@@ -75,32 +76,44 @@ extension FidelityCheck {
     }
 
     /// A two-sample KS figure of `values` (per recorded sequence, per version, as `Strata`), with
-    /// the critical value from sequence permutations; the shown values are `summary` of each side.
+    /// the critical value at α from sequence permutations and the sequential p-value, drawing up
+    /// to the permutations a family of `family` tested figures needs
+    /// (`SequencePermutationKS.maximumPermutations`; only `B` with no correction, whose level is
+    /// α); the shown values are `summary` of each side. Held to α until the check holds the
+    /// family (`FidelityReport.holdTestedFigures`).
     func ksFigure(
-        _ kind: FidelityFigure.Kind, _ values: [[[Double]]], what: String, summary: ([Double]) -> Double
+        _ kind: FidelityFigure.Kind, _ values: [[[Double]]], what: String, family: Int,
+        summary: ([Double]) -> Double
     ) -> FidelityFigure {
         let recorded = values.flatMap { $0[0] }
         let simulated = values.flatMap { $0.dropFirst().flatMap { $0 } }
         if let reason = tooFew(recorded.count, simulated.count, what: what) {
             return .notComputed(kind, recorded: recorded.count, simulated: simulated.count, reason: reason)
         }
-        let test = SequencePermutationKS.test(values, alpha: thresholds.alpha, key: kind.key)
+        let alpha = thresholds.alpha
+        let most =
+            thresholds.correction == .none
+            ? SequencePermutationKS.permutations(alpha: alpha)
+            : SequencePermutationKS.maximumPermutations(alpha: alpha, family: family)
+        let test = SequencePermutationKS.test(values, alpha: alpha, maximumPermutations: most, key: kind.key)
         return FidelityFigure(
             kind: kind, recordedCount: recorded.count, simulatedCount: simulated.count,
             recordedValue: summary(recorded), simulatedValue: summary(simulated), statistic: test.statistic,
-            interval: nil, limit: test.critical,
-            verdict: FidelityFigure.settled(test.statistic) <= FidelityFigure.settled(test.critical) ? .pass : .fail)
+            interval: nil, limit: test.critical, verdict: .pass, pValue: test.pValue
+        ).held(to: alpha)
     }
 
     /// The latency figure: KS on service latencies, medians shown.
-    func latency(_ strata: Strata) -> FidelityFigure {
+    func latency(_ strata: Strata, family: Int) -> FidelityFigure {
         ksFigure(
-            .latency, strata.values(Self.serviceLatencies), what: "latencies",
+            .latency, strata.values(Self.serviceLatencies), what: "latencies", family: family,
             summary: { LatencyFit.quantile(0.5, ofSorted: $0.sorted()) })
     }
 
     /// One rate figure per outcome class: the difference of shares with its interval, each
-    /// recorded sequence (and all replays of it) one cluster.
+    /// recorded sequence (and all replays of it) one cluster, and the p-value of the tolerance
+    /// test (`ProportionDifference.pValue(tolerance:)`): at α, failing exactly when the whole
+    /// interval lies beyond ±tolerance. Held to α until the check holds the family.
     func rates(_ strata: Strata) -> [FidelityFigure] {
         let z = ProportionDifference.normalQuantile(alpha: thresholds.alpha)
         let recordedTotal = strata.recordedCalls
@@ -117,12 +130,13 @@ extension FidelityCheck {
             let difference = ProportionDifference(
                 recorded: strata.versions.map { cluster([$0[0]]) },
                 simulated: strata.versions.map { cluster(Array($0.dropFirst())) }, z: z)
-            let outside = difference.exceeds(tolerance: thresholds.maximumErrorRateDifference)
             return FidelityFigure(
                 kind: .rate(outcome), recordedCount: recordedTotal, simulatedCount: simulatedTotal,
                 recordedValue: difference.recordedShare, simulatedValue: difference.simulatedShare,
                 statistic: difference.difference, interval: difference.low...difference.high,
-                limit: thresholds.maximumErrorRateDifference, verdict: outside ? .fail : .pass)
+                limit: thresholds.maximumErrorRateDifference, verdict: .pass,
+                pValue: difference.pValue(tolerance: thresholds.maximumErrorRateDifference)
+            ).held(to: thresholds.alpha)
         }
     }
 
@@ -148,17 +162,17 @@ extension FidelityCheck {
     static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
     /// The error-burst figure: KS on the lengths of runs of errors in each sequence (of
-    /// `strata` built with `firstAttempts`).
-    func bursts(_ strata: Strata) -> FidelityFigure {
+    /// `strata` built with `firstAttempts`), in a family of `family` tested figures.
+    func bursts(_ strata: Strata, family: Int) -> FidelityFigure {
         ksFigure(
             .errorBursts, strata.values { Self.runLengths($0.map { Self.isError($0.outcome) }, counting: { $0 }) },
-            what: "error bursts", summary: Self.mean)
+            what: "error bursts", family: family, summary: Self.mean)
     }
 
     /// Dwell times of the most probable regime (over `strata` built with `firstAttempts`),
-    /// decoded with the model `DynamicsLearner` fits to the recorded sub-sequences; and a note
-    /// saying which model that was.
-    func dwellTimes(service: String, _ strata: Strata) -> (FidelityFigure, String) {
+    /// decoded with the model `DynamicsLearner` fits to the recorded sub-sequences, in a family
+    /// of `family` tested figures; and a note saying which model that was.
+    func dwellTimes(service: String, _ strata: Strata, family: Int) -> (FidelityFigure, String) {
         let recorded = strata.versions.map { $0[0] }
         // One model for both sides, fitted to all of them: a model fitted to the recording alone
         // decodes the recording better than the replays it never saw.
@@ -192,7 +206,7 @@ extension FidelityCheck {
             return Self.runLengths(regimes, counting: { _ in true })
         }
         return (
-            ksFigure(.regimeDwell, strata.values(lengths), what: "regime runs", summary: Self.mean),
+            ksFigure(.regimeDwell, strata.values(lengths), what: "regime runs", family: family, summary: Self.mean),
             note
         )
     }

@@ -155,16 +155,19 @@ package struct FidelityCheck: Sendable {
         var services: [String] = []
         for tool in usedTools where !services.contains(service(tool)) { services.append(service(tool)) }
         services = scenario.world.spec.services.map(\.name).filter(services.contains)
+        // The most tested figures the check can have (8 a service, 6 a tool), known before any
+        // is computed: the permutation tests draw enough to resolve α over that many.
+        let family = 8 * services.count + 6 * usedTools.count
         for name in services {
             let strata = Self.strata(replayed) { service($0.tool) == name }
             var section = FidelityReport.Section(
                 kind: .service, name: name, recordedCalls: strata.recordedCalls, simulatedCalls: strata.simulatedCalls)
-            section.figures.append(latency(strata))
+            section.figures.append(latency(strata, family: family))
             section.figures += rates(strata)
             // Runs of errors and of regimes over first attempts: a recorded retry follows an error.
             let attempts = Self.strata(replayed, firstAttempts: true) { service($0.tool) == name }
-            section.figures.append(bursts(attempts))
-            let (dwell, note) = dwellTimes(service: name, attempts)
+            section.figures.append(bursts(attempts, family: family))
+            let (dwell, note) = dwellTimes(service: name, attempts, family: family)
             section.figures.append(dwell)
             section.notes.append(note)
             report.sections.append(section)
@@ -179,7 +182,7 @@ package struct FidelityCheck: Sendable {
             let simulated = strata.simulated
             var section = FidelityReport.Section(
                 kind: .tool, name: name, recordedCalls: recorded.count, simulatedCalls: simulated.count)
-            section.figures.append(latency(strata))
+            section.figures.append(latency(strata, family: family))
             section.figures += rates(strata)
             let (schema, schemaNotes) = schemaAgreement(recorded, simulated)
             section.figures.append(schema)
@@ -200,6 +203,7 @@ package struct FidelityCheck: Sendable {
             if kind == .writeBodyAgreement { section.notes.append(writes.note(tool: name)) }
             report.sections.append(section)
         }
+        report.holdTestedFigures()
         return report
     }
 

@@ -86,13 +86,23 @@ package struct FidelityFigure: Sendable, Hashable {
     package var interval: ClosedRange<Double>?
     /// The limit: the KS critical value, the largest tolerated difference, or the least agreement.
     package var limit: Double?
-    /// Whether it is within the limit.
+    /// Whether it is within the limit; for a tested figure (with a `pValue`), whether its p-value
+    /// is above its `level`.
     package var verdict: Verdict
+    /// The p-value of a tested figure (KS figures: from the sequence permutations; rates: of the
+    /// tolerance test, `ProportionDifference.pValue(tolerance:)`); `nil` for the agreements, which
+    /// are not hypothesis tests, and for figures not computed.
+    package var pValue: Double?
+    /// The level the check's correction held the p-value to (`FidelityCorrection.levels`: α with
+    /// none, Holm's α/(k − i)); the figure fails when its p-value is at most this. `nil` with
+    /// `pValue`.
+    package var level: Double?
 
-    /// A figure from its parts.
+    /// A figure from its parts; a tested figure also has a p-value and a level.
     package init(
         kind: Kind, recordedCount: Int, simulatedCount: Int, recordedValue: Double?, simulatedValue: Double?,
-        statistic: Double?, interval: ClosedRange<Double>?, limit: Double?, verdict: Verdict
+        statistic: Double?, interval: ClosedRange<Double>?, limit: Double?, verdict: Verdict,
+        pValue: Double? = nil, level: Double? = nil
     ) {
         self.kind = kind
         self.recordedCount = recordedCount
@@ -103,6 +113,47 @@ package struct FidelityFigure: Sendable, Hashable {
         self.interval = interval
         self.limit = limit
         self.verdict = verdict
+        self.pValue = pValue
+        self.level = level
+    }
+
+    /// Whether the figure is a tested one: computed, with a p-value (KS figures and rates).
+    package var isTested: Bool { pValue != nil && !isNotComputed }
+
+    /// Whether the figure was not computed.
+    package var isNotComputed: Bool { if case .notComputed = verdict { true } else { false } }
+
+    /// The figure held to `level`: it fails when its p-value is at most the level (both rounded as
+    /// verdicts compare them). Only for a tested figure.
+    package func held(to level: Double) -> FidelityFigure {
+        precondition(pValue != nil, "only a tested figure is held to a level")
+        var figure = self
+        figure.level = level
+        figure.verdict = Self.settled(pValue!) <= Self.settled(level) ? .fail : .pass
+        return figure
+    }
+
+    /// The decimals to show the p-value and its level with: four, or as many as it takes (up to
+    /// `comparedDecimals`) to show two significant digits of a small p-value or level, and to show
+    /// them unequal when the verdict found them unequal.
+    package var pDecimals: Int {
+        guard let pValue, let level else { return 4 }
+        var digits = 4
+        while digits < Self.comparedDecimals,
+            [pValue, level].contains(where: { $0 > 0 && $0 < Self.power(1 - digits) })
+                || (Self.settled(pValue) != Self.settled(level)
+                    && LatencyFit.rounded(pValue, digits: digits) == LatencyFit.rounded(level, digits: digits))
+        {
+            digits += 1
+        }
+        return digits
+    }
+
+    /// 10 to the power `exponent`.
+    private static func power(_ exponent: Int) -> Double {
+        var value = 1.0
+        for _ in 0..<Swift.abs(exponent) { value *= 10 }
+        return exponent < 0 ? 1 / value : value
     }
 
     /// The decimals to which a statistic and its limit are compared: the verdict compares them

@@ -1,9 +1,9 @@
 import WorldModel
 
-/// What a fidelity check found: per service and per tool, each figure beside its limit; as a
-/// table for people and as JSON (stable key order, figures rounded to four decimals) for
-/// programs. `passed` is false when any computed figure is outside its limit; figures that could
-/// not be computed never fail it.
+/// What a fidelity check found: per service and per tool, each figure beside its limit (and a
+/// tested figure's p-value beside the level the correction held it to); as a table for people
+/// and as JSON (stable key order, figures rounded to four decimals) for programs. `passed` is
+/// false when any computed figure fails; figures that could not be computed never fail it.
 package struct FidelityReport: Sendable, Hashable {
     /// One service's or tool's figures.
     package struct Section: Sendable, Hashable {
@@ -58,6 +58,26 @@ package struct FidelityReport: Sendable, Hashable {
     /// Services first, then tools.
     package var sections: [Section] = []
 
+    /// The number of tested figures (KS figures and rates, computed): the family the correction
+    /// holds to α.
+    package var tested: Int { sections.reduce(0) { $0 + $1.figures.filter(\.isTested).count } }
+
+    /// Holds the tested figures of every section together to α with the thresholds' correction
+    /// (`FidelityCorrection.levels`): each gets its level and fails when its p-value is at most it.
+    /// The agreements keep their verdicts.
+    package mutating func holdTestedFigures() {
+        var places: [(section: Int, figure: Int)] = []
+        for (s, section) in sections.enumerated() {
+            for (f, figure) in section.figures.enumerated() where figure.isTested { places.append((s, f)) }
+        }
+        let levels = thresholds.correction.levels(
+            places.map { sections[$0.section].figures[$0.figure].pValue! }, alpha: thresholds.alpha)
+        for (place, level) in zip(places, levels) {
+            sections[place.section].figures[place.figure] = sections[place.section].figures[place.figure].held(
+                to: level)
+        }
+    }
+
     /// Whether every computed figure is within its limit.
     package var passed: Bool { !sections.contains { $0.figures.contains { $0.verdict == .fail } } }
 
@@ -93,6 +113,8 @@ package struct FidelityReport: Sendable, Hashable {
             "sources": .array(sources.map(JSON.string)),
             "seeds": .array(seeds.map(\._recordJSON)),
             "timing": .string(timing.rawValue),
+            "correction": .string(thresholds.correction.rawValue),
+            "tested_figures": .int(tested),
             "thresholds": .object([
                 "alpha": .double(thresholds.alpha),
                 "ks_permutations": .int(SequencePermutationKS.permutations(alpha: thresholds.alpha)),
@@ -140,6 +162,10 @@ package struct FidelityReport: Sendable, Hashable {
                         ])
                     }
                     if let limit = figure.limit { object["limit"] = number(limit, digits: digits) }
+                    if let pValue = figure.pValue, let level = figure.level {
+                        object["p_value"] = number(pValue, digits: figure.pDecimals)
+                        object["level"] = number(level, digits: figure.pDecimals)
+                    }
                     switch figure.verdict {
                     case .pass: object["result"] = "pass"
                     case .fail: object["result"] = "fail"
@@ -164,11 +190,15 @@ package struct FidelityReport: Sendable, Hashable {
             "replayed \(sequences) recorded sequence\(sequences == 1 ? "" : "s") (\(recordedCalls) calls) over "
                 + "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") (\(seedText)), calls at their recorded \(timing == .recordedTimes ? "times" : "gaps"): "
                 + "\(simulatedCalls) simulated calls")
+        let alpha = Self.fixed(t.alpha, 2)
         lines.append(
-            "thresholds: alpha \(Self.fixed(t.alpha, 2)) (KS critical values from \(SequencePermutationKS.permutations(alpha: t.alpha)) "
+            "thresholds: alpha \(alpha) (KS critical values at alpha from \(SequencePermutationKS.permutations(alpha: t.alpha)) "
                 + "permutations of whole sequences; \(Self.fixed(100 * (1 - t.alpha), 0)) % intervals clustered by sequence); a rate fails when its whole interval is beyond ±\(Self.fixed(t.maximumErrorRateDifference, 3)); "
                 + "schema agreement ≥ \(Self.fixed(t.minimumSchemaAgreement, 3)); "
                 + "body agreement ≥ \(Self.fixed(t.minimumBodyAgreement, 3)); \(t.minimumSamples) observations a side")
+        lines.append(
+            "correction: \(t.correction.summary(tested: tested, alpha: alpha)): a KS figure or rate fails when its "
+                + "p-value is at most its level")
         for note in notes { lines.append("note: \(note)") }
         for section in sections {
             lines.append("")
@@ -176,7 +206,7 @@ package struct FidelityReport: Sendable, Hashable {
                 "\(section.kind.rawValue) \(section.name): \(section.recordedCalls) recorded calls, \(section.simulatedCalls) simulated"
             )
             let rows = section.figures.map(Self.row)
-            let header = ["figure", "recorded", "simulated", "statistic", "limit", "result"]
+            let header = ["figure", "recorded", "simulated", "statistic", "limit at alpha", "p vs level", "result"]
             var widths = header.map(\.count)
             for row in rows where row.count == header.count {
                 for (index, cell) in row.enumerated() { widths[index] = Swift.max(widths[index], cell.count) }
@@ -205,11 +235,13 @@ package struct FidelityReport: Sendable, Hashable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One figure's cells: name, recorded, simulated, statistic, limit, result.
+    /// One figure's cells: name, recorded, simulated, statistic, limit (at α, on its own), the
+    /// p-value against the level the correction held it to (`p 0.0003 ≤ 0.0016`: fails; `p 0.0420
+    /// > 0.0017`: passes; `-` for an agreement, which is not a hypothesis test), result.
     package static func row(_ figure: FidelityFigure) -> [String] {
         let name = figure.kind.name
         if case .notComputed(let reason) = figure.verdict {
-            return [name, "n=\(figure.recordedCount)", "n=\(figure.simulatedCount)", "-", "-", "n/a: \(reason)"]
+            return [name, "n=\(figure.recordedCount)", "n=\(figure.simulatedCount)", "-", "-", "-", "n/a: \(reason)"]
         }
         let recorded: String
         let simulated: String
@@ -253,7 +285,12 @@ package struct FidelityReport: Sendable, Hashable {
             statistic = "agreement \(fixed(figure.statistic!, digits))\(Self.baselineInterval(figure, digits))"
             limit = "≥ \(fixed(figure.limit!, limitDigits))"
         }
-        return [name, recorded, simulated, statistic, limit, figure.verdict.word]
+        var held = "-"
+        if let pValue = figure.pValue, let level = figure.level {
+            let digits = figure.pDecimals
+            held = "p \(fixed(pValue, digits)) \(figure.verdict == .fail ? "≤" : ">") \(fixed(level, digits))"
+        }
+        return [name, recorded, simulated, statistic, limit, held, figure.verdict.word]
     }
 
     /// An agreement's difference from its baseline with its interval (` −0.0120 [−0.05, +0.03]`),

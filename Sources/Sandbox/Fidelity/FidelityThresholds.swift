@@ -1,9 +1,12 @@
 /// The limits a fidelity check holds each figure to, with the defaults `simrun fidelity`
 /// documents.
 package struct FidelityThresholds: Sendable, Hashable {
-    /// The significance level of the KS tests and of the error-rate intervals (default 0.05:
-    /// KS critical values with `c = 1.358`, 95 % intervals).
+    /// The significance level (default 0.05): of the family of tested figures (KS figures and
+    /// rates) under `correction`, and of each figure's shown KS critical value and rate interval
+    /// (95 %).
     package var alpha: Double
+    /// How the tested figures are held to `alpha` together (default Holm's step-down).
+    package var correction: FidelityCorrection
     /// The tolerated difference of an outcome class's share (simulated − recorded): a rate fails
     /// only when its whole confidence interval lies beyond ±this, i.e. the data show a larger
     /// difference with the interval's confidence (default 0.03).
@@ -22,7 +25,7 @@ package struct FidelityThresholds: Sendable, Hashable {
     /// Thresholds; every argument has the documented default.
     package init(
         alpha: Double = 0.05, maximumErrorRateDifference: Double = 0.03, minimumSchemaAgreement: Double = 0.95,
-        minimumBodyAgreement: Double = 0.95, minimumSamples: Int = 20
+        minimumBodyAgreement: Double = 0.95, minimumSamples: Int = 20, correction: FidelityCorrection = .holm
     ) {
         precondition(alpha > 0 && alpha < 1, "α is a probability in (0, 1) (the CLI checks it)")
         precondition(minimumSamples >= 1, "a figure needs at least one observation a side (the CLI checks it)")
@@ -31,5 +34,6 @@ package struct FidelityThresholds: Sendable, Hashable {
         self.minimumSchemaAgreement = minimumSchemaAgreement
         self.minimumBodyAgreement = minimumBodyAgreement
         self.minimumSamples = minimumSamples
+        self.correction = correction
     }
 }

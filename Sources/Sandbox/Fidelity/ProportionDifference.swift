@@ -1,3 +1,5 @@
+import WorldModel
+
 /// The difference of two proportions (simulated minus recorded) with its confidence interval,
 /// by the normal approximation (the Wald interval with unpooled variance):
 /// `(p₂ − p₁) ± z·√(p₁(1 − p₁)/n₁ + p₂(1 − p₂)/n₂)`.
@@ -22,19 +24,36 @@ package struct ProportionDifference: Sendable, Hashable {
     package var low: Double
     /// The interval's upper end.
     package var high: Double
+    /// The standard error of the difference, `√(v₁ + v₂)`: the interval is `difference ± z·this`.
+    package var standardError: Double
 
     /// The difference of the simulated and recorded shares (totals positive) with its interval at
     /// the normal quantile `z` (1.96 for 95 %).
     package init(recordedCount: Int, recordedTotal: Int, simulatedCount: Int, simulatedTotal: Int, z: Double) {
         precondition(recordedTotal > 0 && simulatedTotal > 0, "proportions need positive totals")
+        let variance = { (count: Int, total: Int) -> Double in
+            let p = Double(count) / Double(total)
+            return p * (1 - p) / Double(total)
+        }
+        self.init(
+            recordedCount: recordedCount, recordedTotal: recordedTotal,
+            recordedVariance: variance(recordedCount, recordedTotal), simulatedCount: simulatedCount,
+            simulatedTotal: simulatedTotal, simulatedVariance: variance(simulatedCount, simulatedTotal), z: z)
+    }
+
+    /// The difference of two shares given as counts of totals (positive), with the interval at
+    /// `z` from the sum of the shares' variances: the one place both kinds of interval are formed.
+    private init(
+        recordedCount: Int, recordedTotal: Int, recordedVariance: Double, simulatedCount: Int, simulatedTotal: Int,
+        simulatedVariance: Double, z: Double
+    ) {
         self.recordedCount = recordedCount
         self.recordedTotal = recordedTotal
         self.simulatedCount = simulatedCount
         self.simulatedTotal = simulatedTotal
-        let p1 = Double(recordedCount) / Double(recordedTotal)
-        let p2 = Double(simulatedCount) / Double(simulatedTotal)
-        difference = p2 - p1
-        let spread = z * (p1 * (1 - p1) / Double(recordedTotal) + p2 * (1 - p2) / Double(simulatedTotal)).squareRoot()
+        difference = Double(simulatedCount) / Double(simulatedTotal) - Double(recordedCount) / Double(recordedTotal)
+        standardError = (recordedVariance + simulatedVariance).squareRoot()
+        let spread = z * standardError
         low = difference - spread
         high = difference + spread
     }
@@ -78,14 +97,9 @@ package struct ProportionDifference: Sendable, Hashable {
         }
         let (c1, t1, v1) = share(recorded)
         let (c2, t2, v2) = share(simulated)
-        recordedCount = c1
-        recordedTotal = t1
-        simulatedCount = c2
-        simulatedTotal = t2
-        difference = Double(c2) / Double(t2) - Double(c1) / Double(t1)
-        let spread = z * (v1 + v2).squareRoot()
-        low = difference - spread
-        high = difference + spread
+        self.init(
+            recordedCount: c1, recordedTotal: t1, recordedVariance: v1, simulatedCount: c2, simulatedTotal: t2,
+            simulatedVariance: v2, z: z)
     }
 
     /// The recorded share.
@@ -96,6 +110,22 @@ package struct ProportionDifference: Sendable, Hashable {
     /// `tolerance` at the interval's confidence (with 0, whether the interval leaves out zero).
     package func exceeds(tolerance: Double) -> Bool {
         FidelityFigure.settled(low) > FidelityFigure.settled(tolerance) || isBelow(by: tolerance)
+    }
+
+    /// The p-value of the tolerance test `exceeds(tolerance:)` makes: of the hypothesis that the
+    /// shares differ by at most `tolerance`, `2·(1 − Φ((|d| − tolerance)/se))` capped at 1. The
+    /// whole interval at level α lies beyond ±`tolerance` exactly when `(|d| − tolerance)/se >
+    /// z(α/2)`, i.e. when this is below α, so a figure failing when its p-value is at most α
+    /// fails as its interval does (but for the last digits of the arithmetic), and one p-value
+    /// serves every level a multiple-testing correction holds the figure to. Two-sided, as the
+    /// interval is: each direction is tested at half the level. With no spread (`se` 0) it is 0
+    /// when `|d|` is beyond the tolerance and 1 when not.
+    package func pValue(tolerance: Double) -> Double {
+        let excess = Swift.abs(difference) - tolerance
+        guard standardError > 0 else {
+            return FidelityFigure.settled(Swift.abs(difference)) > FidelityFigure.settled(tolerance) ? 0 : 1
+        }
+        return Swift.min(1, 2 * DeterministicMath.normalUpperTail(excess / standardError))
     }
 
     /// Whether the whole interval lies below −`tolerance`: the simulated share is lower by more

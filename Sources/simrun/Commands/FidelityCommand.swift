@@ -21,11 +21,17 @@ enum FidelityCommand: Command {
             .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default): tables; json: one document"),
             .value(
                 "--alpha", "A",
-                help: "significance level of the KS tests and rate intervals, 0 < A < 1 (default 0.05)"),
+                help: "significance level, 0 < A < 1 (default 0.05): of all tested figures together under "
+                    + "--correction holm, of each one with none; also of the KS critical values and rate intervals shown"
+            ),
+            .choice(
+                "--correction", "HOW", FidelityCorrection.allCases,
+                help: "holm (default): the KS figures and rates of the run held to family-wise level A by Holm's "
+                    + "step-down on their p-values; none: each figure at A on its own (more false alarms)"),
             .value(
                 "--max-error-rate-diff", "D",
-                help: "tolerated difference of an outcome class's share: a rate fails when its whole\n"
-                    + "interval lies beyond ±D (default 0.03)"),
+                help: "tolerated difference of an outcome class's share: a rate's p-value is of a difference "
+                    + "beyond ±D, at most A exactly when its whole interval lies beyond ±D (default 0.03)"),
             .value(
                 "--min-schema-agreement", "S",
                 help:
@@ -53,12 +59,14 @@ enum FidelityCommand: Command {
                            Kolmogorov–Smirnov D beside its critical value at level A, taken
                            from 199 (at A = 0.05) random permutations of whole sequences
                            between the two sides, so calls of one sequence, which share its
-                           regimes, and tied values count as they are; fails when D is above it;
+                           regimes, and tied values count as they are; its p-value is the
+                           share of permuted D reaching D (more permutations are drawn while
+                           D is above the critical value, so a small p-value is resolved);
           rate CLASS       the share of ok, client_error, server_error, timeout, rate_limited
                            calls: simulated − recorded with a normal-approximation interval
                            (1 − A) whose variance treats each sequence, with its calls, as one
-                           observation (cluster-robust); fails when the whole interval lies
-                           beyond ±D;
+                           observation (cluster-robust); p-value of a difference beyond ±D
+                           (below A exactly when the whole interval lies beyond ±D);
           error bursts     lengths of runs of consecutive errors (per service): KS as above;
           regime dwell     lengths of runs in the most probable regime of the hidden Markov model
                            simrun learn fits to the recording (per service): KS as above;
@@ -75,6 +83,13 @@ enum FidelityCommand: Command {
                            custom) answered with the recorded body, as exact body, except the
                            fields its ops set from now(): those by their offset from the time of
                            the call that set them (per tool).
+        The KS figures and rates are the tested figures: with --correction holm (the default) a
+        run's tested figures, sorted by p-value, are held to A/k, A/(k−1), … (Holm's step-down, k
+        the number tested), so a faithful scenario fails any of them with probability at most A;
+        a figure fails when its p-value is at most its level (the table's 'p vs level'). With
+        none, each is held to A, which fails when D is above the critical value or the interval
+        beyond ±D. The agreements (response schema, bodies) are not tested that way: they keep
+        their minimums.
         Statistics and limits are compared to 9 decimals and printed with as many digits as it
         takes to show that comparison. A figure with fewer than --min-samples observations a side is shown as n/a and does not
         fail the check. The same inputs always give byte-identical output. See docs/learning.md.
@@ -86,6 +101,7 @@ enum FidelityCommand: Command {
         examples:
           simrun fidelity learned.json heldout/*.jsonl
           simrun fidelity scenarios/billing-outage.json rec.jsonl --seeds 50 --format json
+          simrun fidelity billing-outage rec.jsonl --correction none    # every figure at 0.05 on its own
         """
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
@@ -113,7 +129,8 @@ enum FidelityCommand: Command {
             maximumErrorRateDifference: try fraction(arguments, "--max-error-rate-diff", default: 0.03),
             minimumSchemaAgreement: try fraction(arguments, "--min-schema-agreement", default: 0.95),
             minimumBodyAgreement: try fraction(arguments, "--min-body-agreement", default: 0.95),
-            minimumSamples: Int(arguments.integer("--min-samples") ?? 20))
+            minimumSamples: Int(arguments.integer("--min-samples") ?? 20),
+            correction: arguments.choice("--correction", as: FidelityCorrection.self) ?? .holm)
         let scenario = try ScenarioLoader.load(contentsOf: ScenarioLoader.resolve(arguments.positionals[0]))
         var traffic: [RecordedTraffic] = []
         for file in arguments.positionals.dropFirst() {
