@@ -66,6 +66,12 @@ struct FidelityCommandTests {
         #expect(slow.status == 1, "\(slow.stdout)\(slow.stderr)")
         #expect(slow.stdout.contains("result: FAIL"))
         #expect(slow.stdout.contains("service billing: latency"))
+        // The replay that follows the agent's retries keeps the power.
+        let following = try SimrunProcess.run(
+            ["fidelity", try Self.slowBilling(in: scratch)] + files + ["--seeds", "5", "--retries", "follow"])
+        #expect(following.status == 1, "\(following.stdout)\(following.stderr)")
+        #expect(following.stdout.contains("service billing: latency"))
+        #expect(following.stdout.contains("retries following the simulated answers"))
 
         let json = ["fidelity", "billing-outage"] + files.prefix(20) + ["--seeds", "3", "--format", "json"]
         let first = try SimrunProcess.run(json)
@@ -78,6 +84,7 @@ struct FidelityCommandTests {
         #expect(document["services"]?[0]?["name"] == "billing")
         #expect(document["services"]?[0]?["figures"]?[0]?["figure"] == "latency")
         #expect(document["thresholds"]?["alpha"] == 0.05)
+        #expect(document["retries"] == "replay")
     }
 
     @Test("bad input is exit 2 with a message naming what is wrong")
@@ -112,6 +119,11 @@ struct FidelityCommandTests {
         let badAlpha = try SimrunProcess.run(["fidelity", "billing-outage"] + files + ["--alpha", "1.5"])
         #expect(badAlpha.status == 2)
         #expect(badAlpha.stderr.contains("--alpha: expected a number 0 < value < 1, found '1.5'"))
+
+        let badRetries = try SimrunProcess.run(["fidelity", "billing-outage"] + files + ["--retries", "sometimes"])
+        #expect(badRetries.status == 2)
+        #expect(badRetries.stderr.contains("--retries"), "\(badRetries.stderr)")
+        #expect(badRetries.stdout.isEmpty)
     }
 
     @Test("too few calls: figures show n/a and the check passes")
