@@ -40,11 +40,17 @@ package struct FidelityCheck: Sendable {
         /// At the call's recorded time since its session began, or at once when the simulated
         /// answers so far took longer (think time = recorded time − simulated now, never
         /// negative). Calls meet the same scheduled regimes as recorded, and an agent that backed
-        /// off after errors keeps its calls where they were (the default).
+        /// off after errors keeps its calls where they were (the default). With
+        /// `Retries.follow`, a skipped recorded retry moves no later call, and retries added
+        /// after a simulated error move later calls only where they run past their recorded
+        /// times (those are then made at once).
         case recordedTimes = "times"
         /// After the recorded gap between the previous call's answer and this call (think time =
         /// the recorded gap), so a simulated answer that is faster or slower than the recorded
-        /// one shifts every later call.
+        /// one shifts every later call. With `Retries.follow` the agent's own clock moves too: a
+        /// skipped recorded retry takes no time (the next call comes its recorded gap after the
+        /// successful attempt), and retries added after a simulated error delay every later
+        /// call by their waits and latencies.
         case recordedGaps = "gaps"
     }
 
@@ -60,8 +66,9 @@ package struct FidelityCheck: Sendable {
         /// as the agent would not have retried); and where a simulated call failed with another
         /// outcome than the recorded one, and the recording goes on without a retry, retries are
         /// added as the recording shows the agent retrying such errors of that tool
-        /// (`RecordedRetryPolicy`: at least half the time, after the median recorded gap, up to
-        /// its longest recorded run).
+        /// (`RecordedRetryPolicy`: at least half the time, up to its longest recorded run, each
+        /// after the recorded backoff of its retry number and error class, or as the agent
+        /// treated a `Retry-After` when the simulated answer carried one: `RecordedBackoff`).
         case follow
     }
 
@@ -167,6 +174,7 @@ package struct FidelityCheck: Sendable {
         }
 
         let policy = RecordedRetryPolicy(sequences: kept)
+        if retries == .follow { notes.append(policy.backoff.summary) }
         let replayed = kept.enumerated().map { index, recorded in
             let replays = seeds.map { replay(recorded, seed: $0, sequence: index, policy: policy) }
             return Replayed(recorded: recorded, simulated: replays.map(\.made), added: replays.map(\.added))

@@ -4,10 +4,10 @@ import WorldModel
 /// retry where the simulation failed and the recording did not (`FidelityCheck.Retries.follow`).
 ///
 /// Per tool and error class (server error, timeout, rate limited): whether the agent retried
-/// such an error in at least half of the recorded cases where its sequence went on, and after
-/// which median gap (from the failed answer to the retry); per tool, the longest recorded run of
-/// retries. An agent that never retried a tool's timeouts (a write without an idempotency key)
-/// is never made to retry them.
+/// such an error in at least half of the recorded cases where its sequence went on; per tool,
+/// the longest recorded run of retries; and when it retried, after how long (`RecordedBackoff`:
+/// by retry number and error class, and by the answer's `Retry-After`). An agent that never
+/// retried a tool's timeouts (a write without an idempotency key) is never made to retry them.
 struct RecordedRetryPolicy: Sendable {
     /// What the recording shows for one tool and error class.
     struct Rule: Sendable {
@@ -15,17 +15,18 @@ struct RecordedRetryPolicy: Sendable {
         var retried = 0
         /// Recorded errors of this kind followed by any call.
         var followed = 0
-        /// The gaps before those retries, in milliseconds.
-        var gaps: [Double] = []
     }
 
     /// Per tool, per error class.
     var rules: [String: [OutcomeClass: Rule]] = [:]
     /// Per tool, the longest run of consecutive recorded retries.
     var longestRun: [String: Int] = [:]
+    /// The waits before retries.
+    var backoff: RecordedBackoff
 
     /// The policy shown by `sequences` (recorded calls, in order, per sequence).
     init(sequences: [[RecordedCall]]) {
+        backoff = RecordedBackoff(sequences: sequences)
         for calls in sequences {
             let retry = FidelityCheck.retries(calls)
             var run = 0
@@ -36,10 +37,7 @@ struct RecordedRetryPolicy: Sendable {
                 guard FidelityCheck.isError(call.outcome), index + 1 < calls.count else { continue }
                 var rule = rules[call.tool, default: [:]][call.outcome, default: Rule()]
                 rule.followed += 1
-                if retry[index + 1] {
-                    rule.retried += 1
-                    rule.gaps.append(Swift.max(0, calls[index + 1].atMs - (call.atMs + (call.latencyMs ?? 0))))
-                }
+                if retry[index + 1] { rule.retried += 1 }
                 rules[call.tool, default: [:]][call.outcome] = rule
             }
         }
@@ -53,6 +51,6 @@ struct RecordedRetryPolicy: Sendable {
         guard FidelityCheck.isError(call.outcome), let rule = rules[call.tool]?[call.outcome],
             2 * rule.retried >= rule.followed, rule.retried > 0, attempt < (longestRun[call.tool] ?? 0)
         else { return nil }
-        return LatencyFit.quantile(0.5, ofSorted: rule.gaps.sorted())
+        return backoff.wait(before: attempt + 1, of: call)
     }
 }

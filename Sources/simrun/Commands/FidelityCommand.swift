@@ -22,7 +22,8 @@ enum FidelityCommand: Command {
                 "--retries", "HOW", FidelityCheck.Retries.allCases,
                 help: "replay (default): every recorded call is made, whatever the simulation answered; follow: "
                     + "a recorded retry (the same call right after an error of it) only when the simulated attempt "
-                    + "failed too, and retries added after simulated errors as the recording retried them"),
+                    + "failed too, and retries added after simulated errors as the recording retried them, each "
+                    + "after the recorded backoff (by retry number and error class, and by Retry-After)"),
             .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default): tables; json: one document"),
             .value(
                 "--alpha", "A",
@@ -54,7 +55,9 @@ enum FidelityCommand: Command {
         answer and the next call instead). With --retries follow, a recorded retry (the same tool
         and arguments right after an error of that call) is made only when the simulated attempt
         before it failed too, and where a simulated call failed unlike the recorded one, retries
-        are added as the recording shows the agent retrying such errors; skipped calls are
+        are added as the recording shows the agent retrying such errors, each after the wait the
+        recorded agent left before its retries of that number and error class (or as it treated a
+        Retry-After, when the simulated answer carried one); skipped calls are
         compared in no figure, added ones in latency, rates and schemas. Recorded tools match the scenario's by name, or by
         the name simrun learn gives them (GET /orders/{id} → get_orders_id); calls of tools the
         scenario lacks are left out and listed. Then it compares, per service and per tool:

@@ -102,4 +102,94 @@ struct FidelityRetriesTests {
         let again = try FidelityCheck(scenario: Self.scenario(), seeds: [1, 2], retries: .follow).check(recorded)
         #expect(following.json.prettyText == again.json.prettyText)
     }
+    /// A recorded call of `get_item` I-1 at `atMs` (100 ms latency) answering `status`; a 429
+    /// carries `retryAfterMs` in simrun's body.
+    static func call(_ atMs: Double, _ status: Int, retryAfterMs: Int? = nil) -> RecordedCall {
+        let body: String
+        switch status {
+        case 200: body = #"{"id":"I-1","name":"one"}"#
+        case 429: body = #"{"error":{"code":"rate_limited","retry_after_ms":\#(retryAfterMs ?? 1000)}}"#
+        default: body = #"{"error":"internal"}"#
+        }
+        return RecordedCall(
+            atMs: atMs, tool: "get_item", arguments: ["id": "I-1"], outcome: OutcomeClass(status: status),
+            status: status, latencyMs: 100, body: body, structured: try? JSON(parsing: body))
+    }
+
+    @Test("an added retry waits the recorded backoff of its retry number")
+    func backoffByRetryNumber() throws {
+        // The agent waited 200 ms before its 1st retry and 400 ms before its 2nd.
+        let backoff = RecordedBackoff(sequences: [[Self.call(0, 500), Self.call(300, 500), Self.call(800, 200)]])
+        let failed = Self.call(0, 500)
+        #expect(backoff.wait(before: 1, of: failed) == 200)
+        #expect(backoff.wait(before: 2, of: failed) == 400)
+        #expect(backoff.wait(before: 3, of: failed) == 400, "a retry number never recorded waits as the last one")
+        // A timeout was never retried: it takes the backoff of all classes at its retry number.
+        #expect(backoff.wait(before: 2, of: Self.call(0, 504)) == 400)
+        #expect(backoff.summary.contains("server_error 1st 200 ms, 2nd 400 ms"))
+    }
+
+    @Test("an added retry after a Retry-After waits at least as long as told")
+    func backoffAfterRetryAfter() throws {
+        // The agent backed off 200 ms after a 500, and waited exactly the Retry-After of a 429.
+        let backoff = RecordedBackoff(sequences: [
+            [Self.call(0, 500), Self.call(300, 200)],
+            [Self.call(0, 429, retryAfterMs: 1000), Self.call(1100, 200)],
+        ])
+        #expect(RecordedBackoff.retryAfterMs(of: Self.call(0, 429, retryAfterMs: 1000)) == 1000)
+        #expect(RecordedBackoff.retryAfterMs(of: Self.call(0, 500)) == nil)
+        #expect(backoff.wait(before: 1, of: Self.call(0, 429, retryAfterMs: 1000)) == 1000)
+        #expect(backoff.wait(before: 1, of: Self.call(0, 429, retryAfterMs: 3000)) == 3000)
+        #expect(backoff.wait(before: 1, of: Self.call(0, 500)) == 200)
+        #expect(backoff.summary.hasSuffix("after an answer with Retry-After: Retry-After"))
+
+        // Never shown a Retry-After: the agent is taken to honour one (never less than told).
+        let untold = RecordedBackoff(sequences: [[Self.call(0, 500), Self.call(300, 200)]])
+        #expect(untold.wait(before: 1, of: Self.call(0, 429, retryAfterMs: 1000)) == 1000)
+        #expect(untold.summary.contains("max(Retry-After, backoff) (assumed"))
+
+        // An agent that waits the larger of its exponential backoff and the Retry-After.
+        let larger = RecordedBackoff(sequences: [
+            [Self.call(0, 500), Self.call(600, 500), Self.call(1700, 500), Self.call(3800, 200)],
+            [
+                Self.call(0, 429, retryAfterMs: 1000), Self.call(1100, 429, retryAfterMs: 1000),
+                Self.call(2200, 429, retryAfterMs: 1000), Self.call(4300, 200),
+            ],
+        ])
+        #expect(larger.wait(before: 3, of: Self.call(0, 429, retryAfterMs: 1000)) == 2000)
+        #expect(larger.wait(before: 1, of: Self.call(0, 429, retryAfterMs: 1000)) == 1000)
+        // No recorded retry: no wait to go by.
+        #expect(RecordedBackoff(sequences: [[Self.call(0, 200)]]).wait(before: 1, of: Self.call(0, 500)) == nil)
+    }
+
+    @Test("retries added by the replay land where the recorded backoff puts them")
+    func addedRetriesFollowTheBackoff() throws {
+        // get_item fails until 950 ms of virtual time. The recording shows the agent retrying
+        // after 200, 400 and 800 ms; a sequence whose first call succeeded when recorded fails
+        // when simulated, so retries are added: at 300 ms and 800 ms (failing) and 1,700 ms
+        // (answered). One median gap (400 ms) would have answered at its 2nd retry, at 1,000 ms.
+        let scenario = try ScenarioFixtures.tiny(
+            data: RobustAgentTests.items, tools: [RobustAgentTests.getItem],
+            faults: [
+                ["id": "early", "tool": "get_item", "kind": "server_error", "status": 500, "when": "now() < 950"]
+            ],
+            checks: [["name": "names the item", "answer": ["contains": ["one"]]]],
+            solution: [["tool": "get_item", "args": ["id": "I-1"]], ["answer": "done"]])
+        let recorded = [
+            [Self.call(0, 500), Self.call(300, 500), Self.call(800, 500), Self.call(1700, 200)], [Self.call(0, 200)],
+        ].enumerated().map { index, calls in
+            RecordedTraffic(
+                source: "backoff-\(index)", kind: .recording, tools: [],
+                services: [RecordedService(name: "svc", calls: calls)])
+        }
+        let check = FidelityCheck(
+            scenario: scenario, seeds: [1], thresholds: FidelityThresholds(minimumSamples: 1), retries: .follow)
+        let report = try check.check(recorded)
+        #expect(report.simulatedCalls == 4 + 1 + 3)
+        let tool = try #require(report.sections.first { $0.kind == .tool && $0.name == "get_item" })
+        let errors = try #require(tool.figures.first { $0.kind == .rate(.serverError) })
+        #expect(errors.simulatedValue == 6.0 / 8.0)
+        #expect(report.notes.contains { $0.contains("server_error 1st 200 ms, 2nd 400 ms, 3rd 800 ms") })
+        #expect(try check.check(recorded).json.prettyText == report.json.prettyText)
+    }
 }
