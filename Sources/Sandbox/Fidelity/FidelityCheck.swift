@@ -41,9 +41,11 @@ package struct FidelityCheck: Sendable {
         /// answers so far took longer (think time = recorded time − simulated now, never
         /// negative). Calls meet the same scheduled regimes as recorded, and an agent that backed
         /// off after errors keeps its calls where they were (the default). With
-        /// `Retries.follow`, a skipped recorded retry moves no later call, and retries added
-        /// after a simulated error move later calls only where they run past their recorded
-        /// times (those are then made at once).
+        /// `Retries.follow` the times are the agent's: a skipped recorded retry brings every later
+        /// call earlier by the recorded time it took (from the answer before it to its own), and
+        /// retries added after a simulated error delay every later call by their simulated time
+        /// (waits and latencies), as the agent would have moved on sooner or later; scheduled
+        /// regimes then meet the calls the agent would have made in them.
         case recordedTimes = "times"
         /// After the recorded gap between the previous call's answer and this call (think time =
         /// the recorded gap), so a simulated answer that is faster or slower than the recorded
@@ -273,6 +275,10 @@ package struct FidelityCheck: Sendable {
             return RecordedCall(step: engine.steps.last!)
         }
         var previousEnd = 0.0
+        // How much earlier (negative) or later the agent would have made the calls still to come
+        // than it did when recorded: the recorded time of the retries it skipped, the simulated
+        // time of the retries it added (`Timing.recordedTimes`).
+        var shift = 0.0
         var previous: RecordedCall?
         var run = 0
         var made: [RecordedCall?] = []
@@ -280,6 +286,7 @@ package struct FidelityCheck: Sendable {
         for (index, call) in recorded.enumerated() {
             if retry[index] && !(previous.map { Self.isError($0.outcome) } ?? false) {
                 // The agent retried because its attempt failed; the simulated one did not.
+                shift -= call.atMs + (call.latencyMs ?? 0) - previousEnd
                 previousEnd = call.atMs + (call.latencyMs ?? 0)
                 previous = nil
                 made.append(nil)
@@ -288,7 +295,7 @@ package struct FidelityCheck: Sendable {
             run = retry[index] ? run + 1 : 0
             let think: Double
             switch timing {
-            case .recordedTimes: think = Swift.max(0, call.atMs - Double(engine.now))
+            case .recordedTimes: think = Swift.max(0, call.atMs + shift - Double(engine.now))
             case .recordedGaps: think = Swift.max(0, call.atMs - previousEnd)
             }
             previousEnd = call.atMs + (call.latencyMs ?? 0)
@@ -299,11 +306,13 @@ package struct FidelityCheck: Sendable {
             // simulated error it would have retried as it retried such errors elsewhere.
             guard follow, answer.outcome != call.outcome, !(index + 1 < recorded.count && retry[index + 1])
             else { continue }
+            let before = engine.now
             while let gap = policy.retry(after: answer, attempt: run) {
                 answer = make(&engine, call, gap)
                 added.append(answer)
                 run += 1
             }
+            shift += Double(engine.now - before)
         }
         return (made, added)
     }

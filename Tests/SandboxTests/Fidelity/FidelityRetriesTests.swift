@@ -192,4 +192,56 @@ struct FidelityRetriesTests {
         #expect(report.notes.contains { $0.contains("server_error 1st 200 ms, 2nd 400 ms, 3rd 800 ms") })
         #expect(try check.check(recorded).json.prettyText == report.json.prettyText)
     }
+    /// The one-tool world whose `get_item` answers 500 while `failing` (an expression of `now()`) holds.
+    static func scenario(failingWhen failing: String) throws -> Scenario {
+        try ScenarioFixtures.tiny(
+            data: RobustAgentTests.items, tools: [RobustAgentTests.getItem],
+            faults: [
+                ["id": "window", "tool": "get_item", "kind": "server_error", "status": 500, "when": .string(failing)]
+            ],
+            checks: [["name": "names the item", "answer": ["contains": ["one"]]]],
+            solution: [["tool": "get_item", "args": ["id": "I-1"]], ["answer": "done"]])
+    }
+
+    /// The simulated server-error and total counts of `get_item` when `recorded` (sequences of
+    /// calls) is replayed with retries following against `scenario`, under `timing`.
+    static func serverErrors(
+        _ scenario: Scenario, _ recorded: [[RecordedCall]], timing: FidelityCheck.Timing
+    ) throws -> (errors: Double?, calls: Int) {
+        let traffic = recorded.enumerated().map { index, calls in
+            RecordedTraffic(
+                source: "timing-\(index)", kind: .recording, tools: [],
+                services: [RecordedService(name: "svc", calls: calls)])
+        }
+        let report = try FidelityCheck(
+            scenario: scenario, seeds: [1], thresholds: FidelityThresholds(minimumSamples: 1), timing: timing,
+            retries: .follow
+        ).check(traffic)
+        let tool = try #require(report.sections.first { $0.kind == .tool && $0.name == "get_item" })
+        let errors = try #require(tool.figures.first { $0.kind == .rate(.serverError) })
+        return (errors.simulatedValue.map { $0 * Double(errors.simulatedCount) }, errors.simulatedCount)
+    }
+
+    @Test("a skipped retry brings the agent's later calls earlier, an added one delays them, under either timing")
+    func laterCallsMove() throws {
+        // Recorded: a 500, its retry 500 ms later (answered), the next call at 1,200 ms. The
+        // simulated first attempt succeeds, so the retry is skipped and the next call comes
+        // 500 ms after that answer, at 600 ms, before the window that fails from 1,000 ms.
+        let window = try Self.scenario(failingWhen: "now() >= 1000 && now() < 1300")
+        let skipped = [[Self.call(0, 500), Self.call(600, 200), Self.call(1200, 200)]]
+        for timing in FidelityCheck.Timing.allCases {
+            let result = try Self.serverErrors(window, skipped, timing: timing)
+            #expect(result.calls == 2 && result.errors == 0, "\(timing)")
+        }
+        // Recorded: a call answered at once, the next at 1,000 ms; another sequence shows the
+        // agent retrying a 500 after 500 ms. Simulated, the first call fails, a retry is added
+        // at 600 ms (answered by 700 ms), so the agent's next call comes 600 ms later than
+        // recorded, at 1,600 ms, after the window that fails from 1,000 to 1,400 ms.
+        let twice = try Self.scenario(failingWhen: "now() < 100 || (now() >= 1000 && now() < 1400)")
+        let added = [[Self.call(0, 500), Self.call(600, 200)], [Self.call(0, 200), Self.call(1000, 200)]]
+        for timing in FidelityCheck.Timing.allCases {
+            let result = try Self.serverErrors(twice, added, timing: timing)
+            #expect(result.calls == 2 + 3 && result.errors == 2, "\(timing)")
+        }
+    }
 }
