@@ -66,6 +66,12 @@ struct FidelityCommandTests {
         #expect(slow.status == 1, "\(slow.stdout)\(slow.stderr)")
         #expect(slow.stdout.contains("result: FAIL"))
         #expect(slow.stdout.contains("service billing: latency"))
+        // The replay that follows the agent's retries keeps the power.
+        let following = try SimrunProcess.run(
+            ["fidelity", try Self.slowBilling(in: scratch)] + files + ["--seeds", "5", "--retries", "follow"])
+        #expect(following.status == 1, "\(following.stdout)\(following.stderr)")
+        #expect(following.stdout.contains("service billing: latency"))
+        #expect(following.stdout.contains("retries following the simulated answers"))
 
         let json = ["fidelity", "billing-outage"] + files.prefix(20) + ["--seeds", "3", "--format", "json"]
         let first = try SimrunProcess.run(json)
@@ -90,6 +96,7 @@ struct FidelityCommandTests {
         #expect(none.status == 0, "\(none.stdout)\(none.stderr)")
         #expect(none.stdout.contains("(no correction)"))
         #expect(none.stdout.contains(" > 0.0500 "))
+        #expect(document["retries"] == "replay")
     }
 
     @Test("bad input is exit 2 with a message naming what is wrong")
@@ -131,6 +138,10 @@ struct FidelityCommandTests {
         #expect(
             badCorrection.stderr.contains("--correction must be one of holm, none, not 'bonf'"),
             "\(badCorrection.stderr)")
+        let badRetries = try SimrunProcess.run(["fidelity", "billing-outage"] + files + ["--retries", "sometimes"])
+        #expect(badRetries.status == 2)
+        #expect(badRetries.stderr.contains("--retries"), "\(badRetries.stderr)")
+        #expect(badRetries.stdout.isEmpty)
     }
 
     @Test("too few calls: figures show n/a and the check passes")

@@ -35,9 +35,11 @@ extension FidelityCheck {
     }
 
     /// The calls of `replayed` for which `belongs` holds, by recorded sequence (sequences
-    /// without such a call left out; their replays make the same calls, so have none either).
-    /// With `firstAttempts`, the calls at the places of recorded retries (`retries`) are left
-    /// out of every version.
+    /// without such a call left out; their replays make the same calls or fewer, so have none
+    /// either). Recorded retries a replay skipped are in no version but the recording's, and the
+    /// retries it added are in its version after the others: a figure compares the calls each
+    /// side made. With `firstAttempts`, the calls at the places of recorded retries (`retries`)
+    /// are left out of every version, and added retries too.
     static func strata(
         _ replayed: [Replayed], firstAttempts: Bool = false, where belongs: (RecordedCall) -> Bool
     ) -> Strata {
@@ -45,9 +47,11 @@ extension FidelityCheck {
         for sequence in replayed {
             let retry = firstAttempts ? retries(sequence.recorded) : []
             var kept: [[RecordedCall]] = []
-            for calls in [sequence.recorded] + sequence.simulated {
+            for (version, calls) in ([sequence.recorded.map(Optional.some)] + sequence.simulated).enumerated() {
+                let added = version == 0 || firstAttempts ? [] : sequence.added[version - 1]
                 kept.append(
-                    calls.indices.filter { (!firstAttempts || !retry[$0]) && belongs(calls[$0]) }.map { calls[$0] })
+                    (calls.indices.filter { !firstAttempts || !retry[$0] }.compactMap { calls[$0] } + added)
+                        .filter(belongs))
             }
             if !kept[0].isEmpty { versions.append(kept) }
         }
@@ -59,7 +63,9 @@ extension FidelityCheck {
     ///
     /// An agent that retries makes such a call *because* the one before failed, so in the
     /// recording a retry always follows an error, and often meets one (a regime that caused it
-    /// lasts); the replay makes the same call whatever its previous answer was. Runs of errors
+    /// lasts); an open-loop replay (`Retries.replay`) makes the same call whatever its previous
+    /// answer was, and a following one (`Retries.follow`) makes it after a simulated error only,
+    /// but cannot add the retries the agent would have made after simulated errors. Runs of errors
     /// and decoded regime runs over all calls would then differ between a faithful replay and
     /// its recording by the agent's retry policy alone (docs/learning.md "Fidelity
     /// calibration"); over first attempts they do not.

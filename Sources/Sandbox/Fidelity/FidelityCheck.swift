@@ -15,7 +15,10 @@ import WorldModel
 ///   --seed s --trials k+1` draws as trial `k + 1` (`RunPlan.worldSeed`), so sequences do not
 ///   share their randomness. It makes the same calls with the same arguments, each at its
 ///   recorded time since the session began (or at once when the simulation is behind), or
-///   after its recorded gap (`Timing`); gated calls are approved.
+///   after its recorded gap (`Timing`); gated calls are approved. With `Retries.follow` a
+///   recorded retry is made only when the simulated attempt before it failed too, and retries
+///   are added after simulated errors as the recorded agent retried; a skipped call is compared
+///   in no figure, an added one only in latency, rates and schemas.
 /// - *Services*: the scenario's service of each call's tool; a sequence's calls to one service
 ///   form that service's sub-sequence (for bursts and dwell times).
 ///
@@ -29,18 +32,46 @@ package struct FidelityCheck: Sendable {
     package var thresholds: FidelityThresholds
     /// When replayed calls are made.
     package var timing: Timing
+    /// Whether recorded retries follow the simulated answers.
+    package var retries: Retries
 
     /// When a replayed call is made, in the episode's virtual time.
     package enum Timing: String, Sendable, Hashable, CaseIterable {
         /// At the call's recorded time since its session began, or at once when the simulated
         /// answers so far took longer (think time = recorded time − simulated now, never
         /// negative). Calls meet the same scheduled regimes as recorded, and an agent that backed
-        /// off after errors keeps its calls where they were (the default).
+        /// off after errors keeps its calls where they were (the default). With
+        /// `Retries.follow` the times are the agent's: a skipped recorded retry brings every later
+        /// call earlier by the recorded time it took (from the answer before it to its own), and
+        /// retries added after a simulated error delay every later call by their simulated time
+        /// (waits and latencies), as the agent would have moved on sooner or later; scheduled
+        /// regimes then meet the calls the agent would have made in them.
         case recordedTimes = "times"
         /// After the recorded gap between the previous call's answer and this call (think time =
         /// the recorded gap), so a simulated answer that is faster or slower than the recorded
-        /// one shifts every later call.
+        /// one shifts every later call. With `Retries.follow` the agent's own clock moves too: a
+        /// skipped recorded retry takes no time (the next call comes its recorded gap after the
+        /// successful attempt), and retries added after a simulated error delay every later
+        /// call by their waits and latencies.
         case recordedGaps = "gaps"
+    }
+
+    /// Which recorded retries a replay makes. A *retry* is a recorded call of the same tool with
+    /// the same arguments as the call right before it, which was a service error (`retries(_:)`).
+    package enum Retries: String, Sendable, Hashable, CaseIterable {
+        /// Every recorded call is made, whatever the simulation answered before it (open loop;
+        /// the default: on the shipped scenarios' own traces it gives the fewest false alarms,
+        /// docs/learning.md "Fidelity calibration").
+        case replay
+        /// The replay plays the agent's retry policy: a recorded retry is made only when the
+        /// simulated attempt before it failed too (else it and the rest of its run are skipped,
+        /// as the agent would not have retried); and where a simulated call failed with another
+        /// outcome than the recorded one, and the recording goes on without a retry, retries are
+        /// added as the recording shows the agent retrying such errors of that tool
+        /// (`RecordedRetryPolicy`: at least half the time, up to its longest recorded run, each
+        /// after the recorded backoff of its retry number and error class, or as the agent
+        /// treated a `Retry-After` when the simulated answer carried one: `RecordedBackoff`).
+        case follow
     }
 
     /// The default number of seeds (`simrun fidelity --seeds`): 20, so the simulated side has
@@ -50,13 +81,14 @@ package struct FidelityCheck: Sendable {
     /// A check of `scenario` over `seeds` (not empty) with `thresholds`.
     package init(
         scenario: Scenario, seeds: [UInt64], thresholds: FidelityThresholds = FidelityThresholds(),
-        timing: Timing = .recordedTimes
+        timing: Timing = .recordedTimes, retries: Retries = .replay
     ) {
         precondition(!seeds.isEmpty, "a fidelity check needs at least one seed (the CLI checks it)")
         self.scenario = scenario
         self.seeds = seeds
         self.thresholds = thresholds
         self.timing = timing
+        self.retries = retries
     }
 
     /// Why traffic cannot be checked.
@@ -83,8 +115,13 @@ package struct FidelityCheck: Sendable {
     struct Replayed {
         /// The recorded calls of tools the scenario has, renamed to the scenario's tool names.
         var recorded: [RecordedCall]
-        /// Per seed (in `seeds` order), the simulated calls, one per recorded call.
-        var simulated: [[RecordedCall]]
+        /// Per seed (in `seeds` order), the simulated calls, one per recorded call: `nil` where
+        /// the replay skipped a recorded retry (`Retries.follow`).
+        var simulated: [[RecordedCall?]]
+        /// Per seed, the retries the replay added after simulated errors the recording did not
+        /// have (`Retries.follow`): counted in latency, rates and schemas, not compared by body,
+        /// and not first attempts.
+        var added: [[RecordedCall]]
     }
 
     /// Checks `traffic` (in the order the inputs were given).
@@ -138,14 +175,20 @@ package struct FidelityCheck: Sendable {
                 "\(sequences.count - kept.count) of \(sequences.count) sequences have no call of a scenario tool")
         }
 
+        let policy = RecordedRetryPolicy(sequences: kept)
+        if retries == .follow { notes.append(policy.backoff.summary) }
         let replayed = kept.enumerated().map { index, recorded in
-            Replayed(recorded: recorded, simulated: seeds.map { replay(recorded, seed: $0, sequence: index) })
+            let replays = seeds.map { replay(recorded, seed: $0, sequence: index, policy: policy) }
+            return Replayed(recorded: recorded, simulated: replays.map(\.made), added: replays.map(\.added))
         }
         var report = FidelityReport(
             scenario: scenario.name, sources: ScenarioLearner.sourceSummary(traffic), seeds: seeds,
-            thresholds: thresholds, timing: timing, sequences: replayed.count,
+            thresholds: thresholds, timing: timing, retries: retries, sequences: replayed.count,
             recordedCalls: replayed.reduce(0) { $0 + $1.recorded.count },
-            simulatedCalls: replayed.reduce(0) { $0 + $1.simulated.reduce(0) { $0 + $1.count } }, notes: notes)
+            simulatedCalls: replayed.reduce(0) {
+                $0 + $1.simulated.reduce(0) { $0 + $1.compactMap { $0 }.count } + $1.added.reduce(0) { $0 + $1.count }
+            },
+            notes: notes)
 
         // Per service, in the scenario's order.
         let service = { (tool: String) in scenario.world.tool(named: tool)!.service }
@@ -216,25 +259,66 @@ package struct FidelityCheck: Sendable {
     }
 
     /// Plays `recorded` (calls of scenario tools) as one episode of seed `seed`, trial
-    /// `sequence + 1`; one simulated call per recorded call.
-    func replay(_ recorded: [RecordedCall], seed: UInt64, sequence: Int) -> [RecordedCall] {
+    /// `sequence + 1`. Returns, per recorded call, its simulated call, or `nil` for a recorded
+    /// retry the replay skipped because the simulated attempt before it was skipped or did not
+    /// fail; and the retries it added where a simulated call failed unlike the recorded one and
+    /// `policy` says the agent would have retried (`Retries.follow`).
+    func replay(
+        _ recorded: [RecordedCall], seed: UInt64, sequence: Int, policy: RecordedRetryPolicy
+    ) -> (made: [RecordedCall?], added: [RecordedCall]) {
         var engine = EpisodeEngine(
             scenario: scenario, seed: RunPlan.worldSeed(seed: seed, trial: sequence + 1), recordsStateHashes: false,
             retention: .last(1))
-        var previousEnd = 0.0
-        return recorded.map { call in
-            let think: Double
-            switch timing {
-            case .recordedTimes: think = Swift.max(0, call.atMs - Double(engine.now))
-            case .recordedGaps: think = Swift.max(0, call.atMs - previousEnd)
-            }
-            previousEnd = call.atMs + (call.latencyMs ?? 0)
+        let follow = retries == .follow
+        let retry = follow ? Self.retries(recorded) : recorded.map { _ in false }
+        let make = { (engine: inout EpisodeEngine, call: RecordedCall, think: Double) -> RecordedCall in
             let approved: Bool? = engine.needsApproval(tool: call.tool, arguments: call.arguments) ? true : nil
             _ = engine.call(
                 call.tool, arguments: call.arguments, thinkMs: Int64(think.rounded(.toNearestOrAwayFromZero)),
                 approved: approved)
             return RecordedCall(step: engine.steps.last!)
         }
+        var previousEnd = 0.0
+        // How much earlier (negative) or later the agent would have made the calls still to come
+        // than it did when recorded: the recorded time of the retries it skipped, the simulated
+        // time of the retries it added (`Timing.recordedTimes`).
+        var shift = 0.0
+        var previous: RecordedCall?
+        var run = 0
+        var made: [RecordedCall?] = []
+        var added: [RecordedCall] = []
+        for (index, call) in recorded.enumerated() {
+            if retry[index] && !(previous.map { Self.isError($0.outcome) } ?? false) {
+                // The agent retried because its attempt failed; the simulated one did not.
+                shift -= call.atMs + (call.latencyMs ?? 0) - previousEnd
+                previousEnd = call.atMs + (call.latencyMs ?? 0)
+                previous = nil
+                made.append(nil)
+                continue
+            }
+            run = retry[index] ? run + 1 : 0
+            let think: Double
+            switch timing {
+            case .recordedTimes: think = Swift.max(0, call.atMs + shift - Double(engine.now))
+            case .recordedGaps: think = Swift.max(0, call.atMs - previousEnd)
+            }
+            previousEnd = call.atMs + (call.latencyMs ?? 0)
+            var answer = make(&engine, call, think)
+            made.append(answer)
+            previous = answer
+            // The recording shows what the agent did after its own answer; after a different
+            // simulated error it would have retried as it retried such errors elsewhere.
+            guard follow, answer.outcome != call.outcome, !(index + 1 < recorded.count && retry[index + 1])
+            else { continue }
+            let before = engine.now
+            while let gap = policy.retry(after: answer, attempt: run) {
+                answer = make(&engine, call, gap)
+                added.append(answer)
+                run += 1
+            }
+            shift += Double(engine.now - before)
+        }
+        return (made, added)
     }
 
     // MARK: - Figures
@@ -331,23 +415,27 @@ package struct FidelityCheck: Sendable {
     func bodyComparisons(
         _ replayed: [Replayed], writes: WriteBodyMatch
     ) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
-        // Whether the answers at `index` of two sequences of the same calls are the same.
-        let same = { (a: [RecordedCall], b: [RecordedCall], index: Int) -> Bool in
-            self.scenario.world.tool(named: a[index].tool)!.isReadOnly
-                ? Self.sameBody(a[index], b[index]) : writes.matches(a, b, at: index)
+        // Whether the answers at `index` (made on both sides) of two sequences of the same calls
+        // are the same.
+        let same = { (a: [RecordedCall?], b: [RecordedCall?], index: Int) -> Bool in
+            self.scenario.world.tool(named: a[index]!.tool)!.isReadOnly
+                ? Self.sameBody(a[index]!, b[index]!) : writes.matches(a, b, at: index)
         }
         var comparisons: [BodyComparison] = []
         var itself: [BodyComparison] = []
         for sequence in replayed {
+            let recordedCalls = sequence.recorded.map(Optional.some)
             // Per seed, the indices of the read calls comparable with the recording.
             var comparable: [Set<Int>] = []
             for simulated in sequence.simulated {
                 var historyAgrees = true
                 var indices: Set<Int> = []
-                for (index, (recorded, answer)) in zip(sequence.recorded, simulated).enumerated() {
+                // A skipped retry is not compared; the attempt before it already differed in outcome.
+                for (index, (recorded, made)) in zip(sequence.recorded, simulated).enumerated() {
+                    guard let answer = made else { continue }
                     if historyAgrees, recorded.outcome == .ok, answer.outcome == .ok {
                         comparisons.append(
-                            BodyComparison(tool: recorded.tool, equal: same(sequence.recorded, simulated, index)))
+                            BodyComparison(tool: recorded.tool, equal: same(recordedCalls, simulated, index)))
                         indices.insert(index)
                     }
                     if !scenario.world.tool(named: recorded.tool)!.isReadOnly && recorded.outcome != answer.outcome {
@@ -363,7 +451,8 @@ package struct FidelityCheck: Sendable {
                 where comparable[seed].contains(index) && comparable[next].contains(index) {
                     itself.append(
                         BodyComparison(
-                            tool: simulated[index].tool, equal: same(simulated, sequence.simulated[next], index)))
+                            tool: sequence.recorded[index].tool, equal: same(simulated, sequence.simulated[next], index)
+                        ))
                 }
             }
         }

@@ -47,6 +47,8 @@ package struct FidelityReport: Sendable, Hashable {
     package var thresholds: FidelityThresholds
     /// When the replayed calls were made.
     package var timing: FidelityCheck.Timing
+    /// Whether recorded retries followed the simulated answers.
+    package var retries: FidelityCheck.Retries
     /// The recorded sequences replayed.
     package var sequences: Int
     /// The recorded calls replayed.
@@ -115,6 +117,7 @@ package struct FidelityReport: Sendable, Hashable {
             "timing": .string(timing.rawValue),
             "correction": .string(thresholds.correction.rawValue),
             "tested_figures": .int(tested),
+            "retries": .string(retries.rawValue),
             "thresholds": .object([
                 "alpha": .double(thresholds.alpha),
                 "ks_permutations": .int(SequencePermutationKS.permutations(alpha: thresholds.alpha)),
@@ -188,7 +191,9 @@ package struct FidelityReport: Sendable, Hashable {
         lines.append("fidelity of scenario \(scenario) against \(sources.joined(separator: ", "))")
         lines.append(
             "replayed \(sequences) recorded sequence\(sequences == 1 ? "" : "s") (\(recordedCalls) calls) over "
-                + "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") (\(seedText)), calls at their recorded \(timing == .recordedTimes ? "times" : "gaps"): "
+                + "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") (\(seedText)), calls at their recorded \(timing == .recordedTimes ? "times" : "gaps"), "
+                + (retries == .follow ? "retries following the simulated answers" : "every recorded call made")
+                + ": "
                 + "\(simulatedCalls) simulated calls")
         let alpha = Self.fixed(t.alpha, 2)
         lines.append(

@@ -64,24 +64,32 @@ package struct WriteBodyMatch: Sendable {
     }
 
     /// Whether the answer at `index` of `simulated` matches the one at `index` of `recorded`
-    /// (the same calls, one per index): bodies equal as canonical JSON except for clock fields,
-    /// which must be the same offset from the time of a call that may have set them (text bodies
+    /// (the same calls, one per index, `nil` where a side skipped a retry; neither is `nil` at
+    /// `index`): bodies equal as canonical JSON except for clock fields, which must be the same
+    /// offset from the time of a call, made on both sides, that may have set them (text bodies
     /// that are not JSON must be equal).
-    package func matches(_ recorded: [RecordedCall], _ simulated: [RecordedCall], at index: Int) -> Bool {
-        guard let a = try? JSON(parsing: recorded[index].body), let b = try? JSON(parsing: simulated[index].body)
-        else { return recorded[index].body == simulated[index].body }
+    package func matches(_ recorded: [RecordedCall?], _ simulated: [RecordedCall?], at index: Int) -> Bool {
+        let call = recorded[index]!
+        let answer = simulated[index]!
+        guard let a = try? JSON(parsing: call.body), let b = try? JSON(parsing: answer.body)
+        else { return call.body == answer.body }
         // The calls that may have stamped a field: this one, and earlier calls of a tool stamping it.
-        let stampers = { (field: String) -> [Int] in
-            [index] + (0..<index).filter { self.fields(of: recorded[$0].tool).contains(field) }
+        let stampers = { (field: String) -> [(RecordedCall, RecordedCall, next: Double?)] in
+            ([index] + (0..<index).filter { recorded[$0].map { self.fields(of: $0.tool).contains(field) } ?? false })
+                .compactMap { k in
+                    guard let r = recorded[k], let s = simulated[k] else { return nil }
+                    return (
+                        r, s, k + 1 < recorded.count ? recorded[(k + 1)...].lazy.compactMap { $0 }.first?.atMs : nil
+                    )
+                }
         }
         return equal(a, b) { field, r, s in
             guard case .number(let x) = r, case .number(let y) = s else {
                 return ResponseSchema.ValueType(of: r) == ResponseSchema.ValueType(of: s)
             }
-            return stampers(field).contains { k in
-                let next = k + 1 < recorded.count ? recorded[k + 1].atMs : nil
-                let offset = y.doubleValue - simulated[k].atMs
-                return ServerSetFields.interval(of: recorded[k], until: next).contains(x.doubleValue - offset)
+            return stampers(field).contains { stamper, stamped, next in
+                let offset = y.doubleValue - stamped.atMs
+                return ServerSetFields.interval(of: stamper, until: next).contains(x.doubleValue - offset)
             }
         }
     }

@@ -18,6 +18,12 @@ enum FidelityCommand: Command {
                 "--timing", "WHEN", FidelityCheck.Timing.allCases,
                 help: "times (default): each call at its recorded time since the session began (at once "
                     + "when the simulation is behind); gaps: after the recorded gap since the previous answer"),
+            .choice(
+                "--retries", "HOW", FidelityCheck.Retries.allCases,
+                help: "replay (default): every recorded call is made, whatever the simulation answered; follow: "
+                    + "a recorded retry (the same call right after an error of it) only when the simulated attempt "
+                    + "failed too, and retries added after simulated errors as the recording retried them, each "
+                    + "after the recorded backoff (by retry number and error class, and by Retry-After)"),
             .choice("--format", "FORMAT", OutputFormat.allCases, help: "text (default): tables; json: one document"),
             .value(
                 "--alpha", "A",
@@ -52,7 +58,13 @@ enum FidelityCommand: Command {
         a HAR file) against SCENARIO (a path or a shipped scenario's name) with N seeds: the same
         tools and arguments, each call at its recorded time since the session began (at once when
         the simulated answers so far were slower; --timing gaps keeps the recorded gap between an
-        answer and the next call instead). Recorded tools match the scenario's by name, or by
+        answer and the next call instead). With --retries follow, a recorded retry (the same tool
+        and arguments right after an error of that call) is made only when the simulated attempt
+        before it failed too, and where a simulated call failed unlike the recorded one, retries
+        are added as the recording shows the agent retrying such errors, each after the wait the
+        recorded agent left before its retries of that number and error class (or as it treated a
+        Retry-After, when the simulated answer carried one); skipped calls are
+        compared in no figure, added ones in latency, rates and schemas. Recorded tools match the scenario's by name, or by
         the name simrun learn gives them (GET /orders/{id} → get_orders_id); calls of tools the
         scenario lacks are left out and listed. Then it compares, per service and per tool:
           latency          latencies the service answered (not timeouts or 429s): two-sample
@@ -142,7 +154,8 @@ enum FidelityCommand: Command {
         }
         let check = FidelityCheck(
             scenario: scenario, seeds: (0..<UInt64(count)).map { first + $0 }, thresholds: thresholds,
-            timing: arguments.choice("--timing", as: FidelityCheck.Timing.self) ?? .recordedTimes)
+            timing: arguments.choice("--timing", as: FidelityCheck.Timing.self) ?? .recordedTimes,
+            retries: arguments.choice("--retries", as: FidelityCheck.Retries.self) ?? .replay)
         let report: FidelityReport
         do throws(FidelityCheck.Failure) {
             report = try check.check(traffic)
