@@ -408,8 +408,12 @@ package struct FidelityCheck: Sendable {
     /// tells apart) canonical JSON when both parse, else the exact text; for a world-changing
     /// tool's calls the same except for the fields set from the clock (`writes`, the `write body`
     /// figure; the call's own outcome does not count as its history). And the baseline, the simulation
-    /// against itself: the same read calls compared between the replays of consecutive seeds
-    /// (the last with the first), where both replays are comparable with the recording. Response
+    /// against itself: the same calls compared between the replays of consecutive seeds (the last
+    /// with the first) by the same rule, with the other replay in the recording's place: answered
+    /// successfully in both, every earlier call of a world-changing tool with the same outcome
+    /// class in both. An outcome can hide a difference of state (a timeout before or after the
+    /// write committed), so replays that agree on outcomes can still disagree on bodies, as a
+    /// replay can with the recording; the baseline counts those as often as the figure does. Response
     /// faults (a field nulled in some answers, a stale read) make a scenario disagree with itself
     /// as much as with a recording of it. No baseline with one seed.
     func bodyComparisons(
@@ -425,34 +429,36 @@ package struct FidelityCheck: Sendable {
         var itself: [BodyComparison] = []
         for sequence in replayed {
             let recordedCalls = sequence.recorded.map(Optional.some)
-            // Per seed, the indices of the read calls comparable with the recording.
-            var comparable: [Set<Int>] = []
             for simulated in sequence.simulated {
                 var historyAgrees = true
-                var indices: Set<Int> = []
                 // A skipped retry is not compared; the attempt before it already differed in outcome.
                 for (index, (recorded, made)) in zip(sequence.recorded, simulated).enumerated() {
                     guard let answer = made else { continue }
                     if historyAgrees, recorded.outcome == .ok, answer.outcome == .ok {
                         comparisons.append(
                             BodyComparison(tool: recorded.tool, equal: same(recordedCalls, simulated, index)))
-                        indices.insert(index)
                     }
                     if !scenario.world.tool(named: recorded.tool)!.isReadOnly && recorded.outcome != answer.outcome {
                         historyAgrees = false
                     }
                 }
-                comparable.append(indices)
             }
             guard sequence.simulated.count > 1 else { continue }
             for (seed, simulated) in sequence.simulated.enumerated() {
-                let next = (seed + 1) % sequence.simulated.count
-                for index in simulated.indices
-                where comparable[seed].contains(index) && comparable[next].contains(index) {
-                    itself.append(
-                        BodyComparison(
-                            tool: sequence.recorded[index].tool, equal: same(simulated, sequence.simulated[next], index)
-                        ))
+                let other = sequence.simulated[(seed + 1) % sequence.simulated.count]
+                // The two replays' own histories must agree, as a replay's must with the recording.
+                var historyAgrees = true
+                for (index, (made, otherMade)) in zip(simulated, other).enumerated() {
+                    guard let answer = made, let otherAnswer = otherMade else { continue }
+                    if historyAgrees, answer.outcome == .ok, otherAnswer.outcome == .ok {
+                        itself.append(
+                            BodyComparison(tool: sequence.recorded[index].tool, equal: same(simulated, other, index)))
+                    }
+                    if !scenario.world.tool(named: sequence.recorded[index].tool)!.isReadOnly
+                        && answer.outcome != otherAnswer.outcome
+                    {
+                        historyAgrees = false
+                    }
                 }
             }
         }
