@@ -12,7 +12,7 @@ import WorldModel
 ///   call, 2 for the second, …), over the retries after answers without a `Retry-After`; a class
 ///   and number never recorded takes all classes' gap at that number, else the gap of the
 ///   nearest lower number recorded (the class's, else all classes');
-/// - *`Retry-After`*: over the retries after answers that carried one (`retryAfterMs(of:)`), the
+/// - *`Retry-After`*: over the retries after answers that carried one (`RecordedRetryAfter`), the
 ///   rule of the two below that misses those recorded gaps by less in total (the first on a tie):
 ///   `gap = Retry-After + c` (`c` the median excess, which is 0 for an agent that waits exactly
 ///   as told) or `gap = max(Retry-After, backoff)`; with no such recorded retry, the second (an
@@ -104,7 +104,7 @@ package struct RecordedBackoff: Sendable {
                 let call = calls[index]
                 samples.append(
                     Sample(
-                        outcome: call.outcome, retry: run + 1, retryAfterMs: Self.retryAfterMs(of: call),
+                        outcome: call.outcome, retry: run + 1, retryAfterMs: RecordedRetryAfter(of: call)?.milliseconds,
                         gapMs: Self.gap(from: call, to: calls[index + 1])))
             }
         }
@@ -136,28 +136,11 @@ package struct RecordedBackoff: Sendable {
     /// no retry at all was recorded.
     package func wait(before retry: Int, of answer: RecordedCall) -> Double? {
         let backoff = backoff(outcome: answer.outcome, retry: retry)
-        guard let retryAfter = Self.retryAfterMs(of: answer) else { return backoff }
+        guard let retryAfter = RecordedRetryAfter(of: answer)?.milliseconds else { return backoff }
         switch retryAfterRule {
         case .plus(let excess): return Swift.max(0, retryAfter + excess)
         case .atLeastBackoff: return Swift.max(retryAfter, backoff ?? 0)
         }
-    }
-
-    /// The `Retry-After` an answer carried, in milliseconds, as its body tells it: simrun's
-    /// `{"error": {"retry_after_ms": …}}`, or `retry_after_ms` (milliseconds) or `retry_after`
-    /// (seconds, a number or a numeral) at the top or in `error`. `nil` for a body without one;
-    /// recorded calls keep no response headers, so a `Retry-After` only in a header (a HAR
-    /// file's) is not seen.
-    package static func retryAfterMs(of answer: RecordedCall) -> Double? {
-        guard answer.status == 429 || answer.status == 503 || answer.outcome == .rateLimited,
-            let body = answer.structured, body.objectValue != nil
-        else { return nil }
-        for object in [body["error"], body].compactMap({ $0 }) where object.objectValue != nil {
-            if let milliseconds = object["retry_after_ms"]?.doubleValue, milliseconds >= 0 { return milliseconds }
-            let seconds = object["retry_after"].flatMap { $0.doubleValue ?? $0.stringValue.flatMap(Double.init) }
-            if let seconds, seconds >= 0, seconds.isFinite { return 1000 * seconds }
-        }
-        return nil
     }
 
     /// A note for the report: the recorded waits the added retries follow.

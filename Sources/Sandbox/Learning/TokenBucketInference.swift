@@ -54,9 +54,10 @@ package struct TokenBucketInference: Sendable, Hashable {
         var rates = commonRates
         for sequence in sequences {
             for call in sequence where call.outcome == .rateLimited {
-                // A bucket refusing right after it emptied says "one token's time".
-                if let wait = retryAfterMs(call), wait >= 1 {
-                    let rate = LatencyFit.rounded(1000 / wait, digits: 3)
+                // A bucket refusing right after it emptied says "one token's time" (a wait told
+                // in whole seconds is too coarse to name a rate).
+                if let told = RecordedRetryAfter(of: call), told.uncertainty == 0, told.milliseconds >= 1 {
+                    let rate = LatencyFit.rounded(1000 / told.milliseconds, digits: 3)
                     if rate >= 0.001 && !rates.contains(rate) { rates.append(rate) }
                 }
             }
@@ -108,8 +109,8 @@ package struct TokenBucketInference: Sendable, Hashable {
                 refused[t] = true
                 switch call.outcome {
                 case .rateLimited:
-                    if let recorded = call.retryAfterMs,
-                        Swift.abs(recorded - Double(wait)) > Swift.max(2, 0.1 * recorded)
+                    if let told = call.retryAfter,
+                        !told.admits(Double(wait), tolerance: Swift.max(2, 0.1 * told.milliseconds))
                     {
                         contradicted += 1
                     } else {
@@ -134,20 +135,13 @@ package struct TokenBucketInference: Sendable, Hashable {
         /// Its outcome.
         var outcome: OutcomeClass
         /// The wait it asked for, if it is a 429 that said.
-        var retryAfterMs: Double?
+        var retryAfter: RecordedRetryAfter?
 
         init(_ call: RecordedCall) {
             atMs = Int64(Swift.max(0, call.atMs).rounded(.toNearestOrAwayFromZero))
             outcome = call.outcome
-            retryAfterMs = call.outcome == .rateLimited ? TokenBucketInference.retryAfterMs(call) : nil
+            retryAfter = call.outcome == .rateLimited ? RecordedRetryAfter(of: call) : nil
         }
-    }
-
-    /// The wait a 429 asked for, in milliseconds: its body's `error.retry_after_ms` or
-    /// `retry_after_ms` (as simrun's services and many APIs answer), when present.
-    static func retryAfterMs(_ call: RecordedCall) -> Double? {
-        guard let body = call.structured else { return nil }
-        return (body["error"]?["retry_after_ms"] ?? body["retry_after_ms"])?.doubleValue
     }
 
     /// Whether a call is a 429 this bucket refused (and so no evidence of the regime).

@@ -136,8 +136,8 @@ struct FidelityRetriesTests {
             [Self.call(0, 500), Self.call(300, 200)],
             [Self.call(0, 429, retryAfterMs: 1000), Self.call(1100, 200)],
         ])
-        #expect(RecordedBackoff.retryAfterMs(of: Self.call(0, 429, retryAfterMs: 1000)) == 1000)
-        #expect(RecordedBackoff.retryAfterMs(of: Self.call(0, 500)) == nil)
+        #expect(RecordedRetryAfter(of: Self.call(0, 429, retryAfterMs: 1000))?.milliseconds == 1000)
+        #expect(RecordedRetryAfter(of: Self.call(0, 500)) == nil)
         #expect(backoff.wait(before: 1, of: Self.call(0, 429, retryAfterMs: 1000)) == 1000)
         #expect(backoff.wait(before: 1, of: Self.call(0, 429, retryAfterMs: 3000)) == 3000)
         #expect(backoff.wait(before: 1, of: Self.call(0, 500)) == 200)

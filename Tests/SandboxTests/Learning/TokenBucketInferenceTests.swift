@@ -8,10 +8,12 @@ struct TokenBucketInferenceTests {
     /// Sequences of bursts (2 to 12 calls 20–80 ms apart, then a pause of 0.5–6 s) through a
     /// bucket of `capacity` refilling at `rate` per second, as simrun's services refuse: a 429
     /// with `retry_after_ms` the bucket's wait. Allowed calls fail with a regime's 429 (Retry-After
-    /// 1000 ms) at `regime429`. `bucket: false` sends the same calls with no bucket.
+    /// 1000 ms) at `regime429`. `bucket: false` sends the same calls with no bucket;
+    /// `inSeconds: true` tells the bucket's wait as HTTP's `Retry-After` does, in whole seconds
+    /// rounded up (`retry_after`).
     static func sequences(
         count: Int, capacity: Int64 = 6, rate: Double = 1, regime429: Double = 0.03, bucket: Bool = true,
-        seed: UInt64 = 5
+        inSeconds: Bool = false, seed: UInt64 = 5
     ) throws -> (calls: [[RecordedCall]], refused: Int) {
         var refusedCount = 0
         let calls = try (0..<count).map { s -> [RecordedCall] in
@@ -27,7 +29,10 @@ struct TokenBucketInferenceTests {
                     var status = 200
                     if bucket, case .retryAfter(let wait) = limiter.tryTake(at: now) {
                         outcome = .rateLimited
-                        body = #"{"error":{"code":"rate_limited","retry_after_ms":\#(wait)}}"#
+                        body =
+                            inSeconds
+                            ? #"{"error":{"code":"rate_limited","retry_after":\#((wait + 999) / 1000)}}"#
+                            : #"{"error":{"code":"rate_limited","retry_after_ms":\#(wait)}}"#
                         status = 429
                         refusedCount += 1
                     } else if rng.nextDouble() < regime429 {
@@ -74,6 +79,20 @@ struct TokenBucketInferenceTests {
             #expect(bucket.capacity == capacity)
             #expect(bucket.refillPerSecond == rate)
         }
+    }
+
+    @Test("waits told in whole seconds, as Retry-After rounds them, still give back the bucket")
+    func waitsInWholeSeconds() throws {
+        let (calls, refused) = try Self.sequences(count: 80, capacity: 3, rate: 0.5, regime429: 0, inSeconds: true)
+        #expect(refused >= 20)
+        // Most waits are not whole seconds: compared as milliseconds, they would contradict the bucket.
+        let told = calls.joined().compactMap { RecordedRetryAfter(of: $0) }
+        #expect(told.count == refused && told.allSatisfy { $0.uncertainty == 1000 })
+        let bucket = try #require(TokenBucketInference.infer(calls))
+        #expect(bucket.capacity == 3)
+        #expect(bucket.refillPerSecond == 0.5)
+        #expect(bucket.explained == refused)
+        #expect(bucket.contradicted == 0)
     }
 
     @Test("429s scattered with no bucket behind them infer no bucket")
