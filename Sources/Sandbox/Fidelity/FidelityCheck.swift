@@ -241,8 +241,7 @@ package struct FidelityCheck: Sendable {
             }
             section.figures.append(
                 bodyAgreement(
-                    bodies.filter { $0.tool == name }.map(\.equal),
-                    itself: baseline.filter { $0.tool == name }.map(\.equal), kind: kind))
+                    bodies.filter { $0.tool == name }, itself: baseline.filter { $0.tool == name }, kind: kind))
             if kind == .writeBodyAgreement { section.notes.append(writes.note(tool: name)) }
             report.sections.append(section)
         }
@@ -395,10 +394,32 @@ package struct FidelityCheck: Sendable {
         return (figure, notes)
     }
 
-    /// A compared call: its tool and whether the bodies were equal.
+    /// A compared call: its tool, whether the bodies were equal, and its stratum for the
+    /// baseline (`attempts`).
     struct BodyComparison {
         var tool: String
         var equal: Bool
+        /// The outcome classes of this call's earlier attempts on the reference side (the
+        /// recording, or the replay in its place): the calls right before it in the sequence of
+        /// the same tool with the same arguments, that side made, oldest first; empty for a
+        /// first attempt. The baseline is standardized to the figure's mix of these
+        /// (`bodyAgreement`).
+        var attempts: [OutcomeClass] = []
+    }
+
+    /// The outcome classes of the earlier attempts of the call at `index` of `calls` (the
+    /// recorded sequence) as `reference` made them: the run of calls right before it in `calls`
+    /// with its tool and arguments, the ones `reference` made, oldest first.
+    static func attempts(before index: Int, of calls: [RecordedCall], in reference: [RecordedCall?]) -> [OutcomeClass] {
+        var earlier: [OutcomeClass] = []
+        var previous = index - 1
+        while previous >= 0 && calls[previous].tool == calls[index].tool
+            && calls[previous].arguments == calls[index].arguments
+        {
+            if let made = reference[previous] { earlier.append(made.outcome) }
+            previous -= 1
+        }
+        return earlier.reversed()
     }
 
     /// Calls answered successfully in both the recording and a replay, whose earlier calls of
@@ -413,17 +434,21 @@ package struct FidelityCheck: Sendable {
     /// successfully in both, every earlier call of a world-changing tool with the same outcome
     /// class in both. An outcome can hide a difference of state (a timeout before or after the
     /// write committed), so replays that agree on outcomes can still disagree on bodies, as a
-    /// replay can with the recording; the baseline counts those as often as the figure does. Response
-    /// faults (a field nulled in some answers, a stale read) make a scenario disagree with itself
-    /// as much as with a recording of it. No baseline with one seed.
+    /// replay can with the recording. Each comparison carries its call's earlier attempts on the
+    /// reference side, so the figure can weigh the baseline to its own mix of first attempts and
+    /// retries after each kind of failure (`bodyAgreement`). Response faults (a field nulled in
+    /// some answers, a stale read) make a scenario disagree with itself as much as with a
+    /// recording of it. A replay in the recording's place stamps clock fields at its calls' times,
+    /// so its writes are matched by those (`WriteBodyMatch.matches`, `referenceIsSimulated`). No
+    /// baseline with one seed.
     func bodyComparisons(
         _ replayed: [Replayed], writes: WriteBodyMatch
     ) -> (recorded: [BodyComparison], itself: [BodyComparison]) {
         // Whether the answers at `index` (made on both sides) of two sequences of the same calls
-        // are the same.
-        let same = { (a: [RecordedCall?], b: [RecordedCall?], index: Int) -> Bool in
+        // are the same; `simulated` when `a` is a replay too (it stamped at its calls' times).
+        let same = { (a: [RecordedCall?], b: [RecordedCall?], index: Int, simulated: Bool) -> Bool in
             self.scenario.world.tool(named: a[index]!.tool)!.isReadOnly
-                ? Self.sameBody(a[index]!, b[index]!) : writes.matches(a, b, at: index)
+                ? Self.sameBody(a[index]!, b[index]!) : writes.matches(a, b, at: index, referenceIsSimulated: simulated)
         }
         var comparisons: [BodyComparison] = []
         var itself: [BodyComparison] = []
@@ -436,7 +461,9 @@ package struct FidelityCheck: Sendable {
                     guard let answer = made else { continue }
                     if historyAgrees, recorded.outcome == .ok, answer.outcome == .ok {
                         comparisons.append(
-                            BodyComparison(tool: recorded.tool, equal: same(recordedCalls, simulated, index)))
+                            BodyComparison(
+                                tool: recorded.tool, equal: same(recordedCalls, simulated, index, false),
+                                attempts: Self.attempts(before: index, of: sequence.recorded, in: recordedCalls)))
                     }
                     if !scenario.world.tool(named: recorded.tool)!.isReadOnly && recorded.outcome != answer.outcome {
                         historyAgrees = false
@@ -452,7 +479,9 @@ package struct FidelityCheck: Sendable {
                     guard let answer = made, let otherAnswer = otherMade else { continue }
                     if historyAgrees, answer.outcome == .ok, otherAnswer.outcome == .ok {
                         itself.append(
-                            BodyComparison(tool: sequence.recorded[index].tool, equal: same(simulated, other, index)))
+                            BodyComparison(
+                                tool: sequence.recorded[index].tool, equal: same(simulated, other, index, true),
+                                attempts: Self.attempts(before: index, of: sequence.recorded, in: simulated)))
                     }
                     if !scenario.world.tool(named: sequence.recorded[index].tool)!.isReadOnly
                         && answer.outcome != otherAnswer.outcome
@@ -474,33 +503,73 @@ package struct FidelityCheck: Sendable {
     }
 
     /// The exact-body figure (`bodyAgreement`, `recordedBodyAgreement` for a recorded tool,
-    /// `writeBodyAgreement` for a world-changing one) of
-    /// one tool's comparisons with the recording, against the simulation's agreement with
-    /// `itself` (the baseline, see `bodyComparisons`): it fails when the share is below the
-    /// threshold and, when there is a baseline of enough comparisons, also below the baseline by
-    /// more than the rate tolerance at the interval's confidence.
-    func bodyAgreement(_ equal: [Bool], itself: [Bool], kind: FidelityFigure.Kind) -> FidelityFigure {
+    /// `writeBodyAgreement` for a world-changing one) of one tool's `comparisons` with the
+    /// recording, against the simulation's agreement with `itself` (the baseline, see
+    /// `bodyComparisons`): it fails when the share is below the threshold and, when there is a
+    /// baseline of enough comparisons, also below the baseline by more than the rate tolerance at
+    /// the interval's confidence.
+    ///
+    /// The baseline is *standardized* to the figure's mix of attempt histories
+    /// (`BodyComparison.attempts`): the replays' agreement within each history (a first
+    /// attempt; a retry after a timeout; …), weighted by the share of the figure's comparisons
+    /// with that history. A recording of an agent is closed loop: it retries a call only after
+    /// the call failed, so its compared calls include retries after failures (a timed-out write
+    /// may or may not have committed, so the retry's answer differs between worlds), and never a
+    /// retry after a success. Open-loop replays make every recorded retry whatever they answered
+    /// before: two replays that both succeeded at the first attempt give a retry that trivially
+    /// agrees (the idempotent first answer), and pairs that both failed first are rarer than a
+    /// replay failing where the recording did. Pooled, the baseline would count many easy
+    /// comparisons the figure cannot have and few of the hard ones it has, and a faithful scenario
+    /// would fall below its own baseline (docs/learning.md "Fidelity calibration"). Histories the
+    /// figure has but no pair of replays has are left out of the weights; the variance is that of
+    /// a standardized share, `Σ w²·a(1 − a)/n` over the histories.
+    func bodyAgreement(
+        _ comparisons: [BodyComparison], itself: [BodyComparison], kind: FidelityFigure.Kind
+    ) -> FidelityFigure {
         let needed = thresholds.minimumSamples
-        guard equal.count >= needed else {
+        guard comparisons.count >= needed else {
             return .notComputed(
-                kind, recorded: equal.count, simulated: equal.count,
+                kind, recorded: comparisons.count, simulated: comparisons.count,
                 reason:
-                    "too few comparable \(kind == .writeBodyAgreement ? "write" : "read") calls: \(equal.count), \(needed) needed"
+                    "too few comparable \(kind == .writeBodyAgreement ? "write" : "read") calls: \(comparisons.count), \(needed) needed"
             )
         }
-        let equalCount = equal.filter { $0 }.count
-        let share = Double(equalCount) / Double(equal.count)
+        let equalCount = comparisons.filter(\.equal).count
+        let share = Double(equalCount) / Double(comparisons.count)
+        // Per attempt history of the figure's comparisons (in the order first met): how many the
+        // figure has, and the baseline's comparisons with that history.
+        var histories: [(attempts: [OutcomeClass], figure: Int, equal: Int, total: Int)] = []
+        for comparison in comparisons {
+            if let at = histories.firstIndex(where: { $0.attempts == comparison.attempts }) {
+                histories[at].figure += 1
+            } else {
+                let matching = itself.filter { $0.attempts == comparison.attempts }
+                histories.append((comparison.attempts, 1, matching.filter(\.equal).count, matching.count))
+            }
+        }
+        let covered = histories.filter { $0.total > 0 }
+        let baselineCount = covered.reduce(0) { $0 + $1.total }
         var difference: ProportionDifference?
-        if itself.count >= needed {
+        if baselineCount >= needed {
+            let weight = Double(covered.reduce(0) { $0 + $1.figure })
+            var standardized = 0.0
+            var variance = 0.0
+            for history in covered {
+                let w = Double(history.figure) / weight
+                let agreement = Double(history.equal) / Double(history.total)
+                standardized += w * agreement
+                variance += w * w * agreement * (1 - agreement) / Double(history.total)
+            }
             difference = ProportionDifference(
-                recordedCount: itself.filter { $0 }.count, recordedTotal: itself.count, simulatedCount: equalCount,
-                simulatedTotal: equal.count, z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
+                recordedShare: Swift.min(1, Swift.max(0, standardized)), recordedVariance: variance,
+                recordedTotal: baselineCount, simulatedCount: equalCount, simulatedTotal: comparisons.count,
+                z: ProportionDifference.normalQuantile(alpha: thresholds.alpha))
         }
         let fails =
             FidelityFigure.settled(share) < FidelityFigure.settled(thresholds.minimumBodyAgreement)
             && (difference?.isBelow(by: thresholds.maximumErrorRateDifference) ?? true)
         return FidelityFigure(
-            kind: kind, recordedCount: equal.count, simulatedCount: equal.count,
+            kind: kind, recordedCount: comparisons.count, simulatedCount: comparisons.count,
             recordedValue: difference?.recordedShare, simulatedValue: share, statistic: share,
             interval: difference.map { $0.low...$0.high }, limit: thresholds.minimumBodyAgreement,
             verdict: fails ? .fail : .pass)

@@ -18,6 +18,9 @@ package struct ProportionDifference: Sendable, Hashable {
     package var simulatedCount: Int
     /// The simulated total.
     package var simulatedTotal: Int
+    /// The recorded share: `recordedCount / recordedTotal`, or the standardized share given
+    /// (`init(recordedShare:recordedVariance:recordedTotal:simulatedCount:simulatedTotal:z:)`).
+    package var recordedShare: Double
     /// `p₂ − p₁`.
     package var difference: Double
     /// The interval's lower end.
@@ -41,17 +44,39 @@ package struct ProportionDifference: Sendable, Hashable {
             simulatedTotal: simulatedTotal, simulatedVariance: variance(simulatedCount, simulatedTotal), z: z)
     }
 
+    /// The difference of a simulated share (a count of a positive total, binomial variance) and a
+    /// recorded share that is not a plain count: a *standardized* share, a weighted mean of shares
+    /// in strata, given with its variance and the number of observations it was formed from
+    /// (`recordedTotal`, positive). `recordedShare` is that share as given; `recordedCount` its
+    /// nearest whole count of `recordedTotal`, for display only.
+    package init(
+        recordedShare: Double, recordedVariance: Double, recordedTotal: Int, simulatedCount: Int, simulatedTotal: Int,
+        z: Double
+    ) {
+        precondition(recordedTotal > 0 && simulatedTotal > 0, "proportions need positive totals")
+        precondition((0...1).contains(recordedShare) && recordedVariance >= 0, "a share lies in [0, 1]")
+        let p = Double(simulatedCount) / Double(simulatedTotal)
+        self.init(
+            recordedCount: Int((recordedShare * Double(recordedTotal)).rounded(.toNearestOrAwayFromZero)),
+            recordedTotal: recordedTotal, recordedVariance: recordedVariance, simulatedCount: simulatedCount,
+            simulatedTotal: simulatedTotal, simulatedVariance: p * (1 - p) / Double(simulatedTotal), z: z,
+            recordedShare: recordedShare)
+    }
+
     /// The difference of two shares given as counts of totals (positive), with the interval at
     /// `z` from the sum of the shares' variances: the one place both kinds of interval are formed.
+    /// `recordedShare`, when given, is the recorded share itself (a standardized share), else
+    /// `recordedCount / recordedTotal`.
     private init(
         recordedCount: Int, recordedTotal: Int, recordedVariance: Double, simulatedCount: Int, simulatedTotal: Int,
-        simulatedVariance: Double, z: Double
+        simulatedVariance: Double, z: Double, recordedShare: Double? = nil
     ) {
         self.recordedCount = recordedCount
         self.recordedTotal = recordedTotal
         self.simulatedCount = simulatedCount
         self.simulatedTotal = simulatedTotal
-        difference = Double(simulatedCount) / Double(simulatedTotal) - Double(recordedCount) / Double(recordedTotal)
+        self.recordedShare = recordedShare ?? Double(recordedCount) / Double(recordedTotal)
+        difference = Double(simulatedCount) / Double(simulatedTotal) - self.recordedShare
         standardError = (recordedVariance + simulatedVariance).squareRoot()
         let spread = z * standardError
         low = difference - spread
@@ -102,8 +127,6 @@ package struct ProportionDifference: Sendable, Hashable {
             simulatedVariance: v2, z: z)
     }
 
-    /// The recorded share.
-    package var recordedShare: Double { Double(recordedCount) / Double(recordedTotal) }
     /// The simulated share.
     package var simulatedShare: Double { Double(simulatedCount) / Double(simulatedTotal) }
     /// Whether the whole interval lies beyond ±`tolerance`: the shares differ by more than

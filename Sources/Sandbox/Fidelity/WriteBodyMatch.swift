@@ -67,8 +67,16 @@ package struct WriteBodyMatch: Sendable {
     /// (the same calls, one per index, `nil` where a side skipped a retry; neither is `nil` at
     /// `index`): bodies equal as canonical JSON except for clock fields, which must be the same
     /// offset from the time of a call, made on both sides, that may have set them (text bodies
-    /// that are not JSON must be equal).
-    package func matches(_ recorded: [RecordedCall?], _ simulated: [RecordedCall?], at index: Int) -> Bool {
+    /// that are not JSON must be equal). With `referenceIsSimulated` the `recorded` side is a
+    /// replay too (the baseline, `FidelityCheck.bodyComparisons`), which stamps at its call's
+    /// time, not anywhere in its interval: its clock fields must then be the same offset from the
+    /// same call's time exactly. (With the interval, a replay that retried a timed-out write the
+    /// moment the timeout ended, as a replay behind its recorded times does, would stamp its
+    /// retry inside the timed-out call's interval, and a refund committed by the timeout would
+    /// match one committed by the retry.)
+    package func matches(
+        _ recorded: [RecordedCall?], _ simulated: [RecordedCall?], at index: Int, referenceIsSimulated: Bool = false
+    ) -> Bool {
         let call = recorded[index]!
         let answer = simulated[index]!
         guard let a = try? JSON(parsing: call.body), let b = try? JSON(parsing: answer.body)
@@ -89,7 +97,10 @@ package struct WriteBodyMatch: Sendable {
             }
             return stampers(field).contains { stamper, stamped, next in
                 let offset = y.doubleValue - stamped.atMs
-                return ServerSetFields.interval(of: stamper, until: next).contains(x.doubleValue - offset)
+                let interval =
+                    referenceIsSimulated
+                    ? stamper.atMs...stamper.atMs : ServerSetFields.interval(of: stamper, until: next)
+                return interval.contains(x.doubleValue - offset)
             }
         }
     }

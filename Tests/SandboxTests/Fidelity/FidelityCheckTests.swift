@@ -8,14 +8,14 @@ import WorldModel
 /// fails against them once its latency is doubled or its error rate raised by 0.1.
 @Suite("fidelity: replaying recorded traffic against a scenario")
 struct FidelityCheckTests {
-    /// The traffic of `episodes` robust-agent episodes of `scenario` from seed 1001 on: one
+    /// The traffic of `episodes` robust-agent episodes of `scenario` from seed `first` on: one
     /// sequence per episode, read exactly as a trace file of it would be.
-    static func robustTraffic(_ scenario: Scenario, episodes: Int) -> [RecordedTraffic] {
+    static func robustTraffic(_ scenario: Scenario, episodes: Int, from first: UInt64 = 1001) -> [RecordedTraffic] {
         (0..<UInt64(episodes)).map { offset in
-            var engine = EpisodeEngine(scenario: scenario, seed: 1001 + offset, recordsStateHashes: false)
+            var engine = EpisodeEngine(scenario: scenario, seed: first + offset, recordsStateHashes: false)
             _ = ReferenceAgent.robust.play(&engine)
             return RecordedTraffic(
-                source: "seed-\(1001 + offset)", kind: .trace, tools: [],
+                source: "seed-\(first + offset)", kind: .trace, tools: [],
                 services: [RecordedService(name: scenario.name, calls: engine.steps.map { RecordedCall(step: $0) })])
         }
     }

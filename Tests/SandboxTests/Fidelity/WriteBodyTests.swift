@@ -76,6 +76,28 @@ struct WriteBodyTests {
         #expect(Self.billing.matches(recorded, late, at: 1) == false, "stamped at the retry, not at the first call")
     }
 
+    @Test("a replay in the recording's place stamped at its calls' times, not anywhere in their intervals")
+    func simulatedReference() {
+        let tool = "billing_issue_credit"
+        let row = { (at: Int) in ["id": "CR-1", "issued_at": .int(at)] as JSON }
+        // Replay A: the first call timed out without committing; its retry, made the moment the
+        // timeout ended, committed at 10000. Replay B: the timeout committed at 0.
+        let a = [
+            Self.call(tool, at: 0, latency: 10_000, [:], outcome: .timeout),
+            Self.call(tool, at: 10_000, latency: 50, row(10_000)),
+        ]
+        let b = [
+            Self.call(tool, at: 0, latency: 10_000, [:], outcome: .timeout),
+            Self.call(tool, at: 10_000, latency: 40, row(0)),
+        ]
+        // As a recording, A's retry could have been stamped at the end of its timed-out call.
+        #expect(Self.billing.matches(a, b, at: 1))
+        // As a replay, it was stamped at its own time: the two differ.
+        #expect(!Self.billing.matches(a, b, at: 1, referenceIsSimulated: true))
+        #expect(Self.billing.matches(a, a, at: 1, referenceIsSimulated: true))
+        #expect(Self.billing.matches(b, b, at: 1, referenceIsSimulated: true))
+    }
+
     /// billing-outage with `billing_issue_credit`'s created credit's `field` set by `expression`.
     static func creditVariant(_ field: String, _ expression: String) throws -> Scenario {
         let document = try ScenarioFixtures.document("billing-outage")
