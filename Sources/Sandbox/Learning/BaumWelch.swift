@@ -413,10 +413,20 @@ package struct BaumWelch: Sendable, Hashable {
                     weight: binWeight.reduce(0, +), sum: latencySum[i], squares: latencySquares[i],
                     bins: model.latencyBins, fallback: model.latencyShares[i])
             } else {
-                next.latencyShares[i] = Self.normalized(binWeight, fallback: model.latencyShares[i])
+                next.latencyShares[i] = Self.freeShares(
+                    weights: binWeight, bins: model.latencyBins, fallback: model.latencyShares[i])
             }
         }
         return (next, logLikelihood)
+    }
+
+    /// Free shares' M-step for one regime: the posterior weights of the fine bins (`weights`)
+    /// summed per coarse bin and normalised, each coarse share spread over its fine bins by
+    /// `LatencyBins.spread`; `fallback` when the regime holds no latency weight.
+    static func freeShares(weights: [Double], bins: LatencyBins, fallback: [Double]) -> [Double] {
+        let coarse = normalized(bins.coarseTotals(weights), fallback: [])
+        guard !coarse.isEmpty else { return fallback }
+        return bins.spreading(coarseShares: coarse)
     }
 
     /// The binned lognormal's M-step for one regime: the mean and variance of the log latencies,

@@ -213,7 +213,7 @@ extension DynamicsLearner {
         }
         search.forced = ScheduleInference.forcing(sequences, times: times, windows: search.windows)
         let n = sequences.reduce(0) { $0 + $1.count }
-        let bins = LatencyBins(sequences).count
+        let bins = LatencyBins(sequences).coarseCount
         for k in tried where k >= Swift.max(2, forcedRegimes.count) {
             for family in Self.families(bins: bins) {
                 let parameters =

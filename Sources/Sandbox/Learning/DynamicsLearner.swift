@@ -34,16 +34,16 @@ package struct DynamicsLearner: Sendable, Hashable {
     }
 
     /// The number of free parameters of a `k`-regime model over `classes` observed outcome
-    /// classes and `latencyBins` latency bins (`LatencyBins`): initial shares, transitions, and
+    /// classes and `latencyBins` coarse latency bins (`LatencyBins.coarseCount`): initial shares, transitions, and
     /// each regime's outcome shares and latency emission (`LatencyFamily.parameters(bins:)`:
-    /// `bins − 1` free shares, or a lognormal's 2).
+    /// `coarse bins − 1` free shares, or a lognormal's 2).
     package static func parameterCount(
         regimes k: Int, classes: Int, latencyBins: Int, family: LatencyFamily = .freeShares
     ) -> Int {
         (k - 1) + k * (k - 1) + k * Swift.max(classes - 1, 0) + k * family.parameters(bins: latencyBins)
     }
 
-    /// The latency families fitted over `bins` bins (`LatencyFamily.fitted(bins:)`), free shares first.
+    /// The latency families fitted over `bins` coarse bins (`LatencyFamily.fitted(bins:)`), free shares first.
     static func families(bins: Int) -> [LatencyFamily] {
         LatencyFamily.allCases.filter { $0.fitted(bins: bins) }
     }
@@ -66,7 +66,8 @@ package struct DynamicsLearner: Sendable, Hashable {
         guard !flat.isEmpty else { return nil }
         let n = flat.count
         let classes = Set(flat.compactMap(\.outcome)).count
-        let latencyBins = LatencyBins(sequences).count
+        let bins = LatencyBins(sequences)
+        let latencyBins = bins.coarseCount
         var notes: [String] = []
         let rateLimitedClass = OutcomeClass.allCases.firstIndex(of: .rateLimited)
         let rateLimited = flat.filter { $0.outcome == rateLimitedClass }.count
@@ -162,7 +163,8 @@ package struct DynamicsLearner: Sendable, Hashable {
             notes: notes, schedule: winner.schedule ? search.windows : [])
         dynamics.rateLimit = bucket
         dynamics.scheduleFinding = search.finding(chosen: winner, unscheduled: candidates[unscheduled], in: dynamics)
-        dynamics.latencyEmission = Self.emissionFinding(winner: winner, candidates: candidates, bins: latencyBins)
+        dynamics.latencyEmission = Self.emissionFinding(
+            winner: winner, candidates: candidates, bins: latencyBins, fineBins: bins.count)
         return dynamics
     }
 
@@ -170,9 +172,10 @@ package struct DynamicsLearner: Sendable, Hashable {
     /// and the other family's best BIC over every regime count (with or without the schedule),
     /// or why it was not fitted.
     static func emissionFinding(
-        winner: ServiceDynamics.Candidate, candidates: [ServiceDynamics.Candidate], bins: Int
+        winner: ServiceDynamics.Candidate, candidates: [ServiceDynamics.Candidate], bins: Int, fineBins: Int
     ) -> ServiceDynamics.EmissionFinding {
-        var finding = ServiceDynamics.EmissionFinding(family: winner.family, bins: bins, bic: winner.bic!)
+        var finding = ServiceDynamics.EmissionFinding(
+            family: winner.family, bins: bins, fineBins: fineBins, bic: winner.bic!)
         let other = candidates.filter { $0.family != winner.family && $0.bic != nil }.min { $0.bic! < $1.bic! }
         if let other {
             finding.competitor = other.family

@@ -5,30 +5,65 @@ import WorldModel
 /// be any shape — a point mass, a uniform, a long tail — instead of one Gaussian in log latency,
 /// which made BIC buy extra regimes to shape one regime's distribution.
 ///
+/// Two resolutions, nested: the *coarse* bins are what free shares pay a parameter for (one
+/// share per coarse bin but one), so there are few of them; the *fine* bins split the lowest and
+/// the highest coarse bin further, and are what every observation is binned on (`count`,
+/// `bin(of:)`): the binned lognormal, which costs two parameters whatever the bins, takes its
+/// shares on them, and free shares spread each coarse bin's share over its fine bins in fixed
+/// proportions (`spread`: the fine bins' pooled counts within their coarse bin). So both families
+/// are distributions over the same fine-binned observations and BIC compares them exactly; free
+/// shares' likelihood is its coarse likelihood plus a constant (the sum of the calls' `log
+/// spread`), the same for every free-shares candidate.
+///
+/// Why the outermost bins: equal-count bins are widest in log latency at the tails, and that is
+/// where a rare regime hides. On crm-refund's billing (96 % of calls degraded at 2.5 s), 51
+/// outage calls at exactly 30 ms shared the lowest coarse bin with most of healthy's 120 ms
+/// calls, so the latency said nothing about the outage and BIC merged it into healthy; the
+/// retail store's degraded tail shared the top coarse bin (7.7 % of all calls) with healthy's.
+/// Splitting every coarse bin (3 or 4 times) fixed both too, but on the fine bins in the body a
+/// lognormal that fits a regime's shape only roughly (two overlapping uniform regimes, a
+/// lognormal cut short by a timeout) was outscored by three lognormal regimes, or learned a
+/// regime for one regime's upper tail: the shape misfit that free shares' coarse bins exist to
+/// forgive. The body's coarse bins are narrow in log latency already.
+///
 /// The bins are fixed from the service's pooled log latencies before any fit, so every regime
 /// count (and every scheduled refit) shares them and their likelihoods are comparable by BIC.
 /// Built from the sorted latencies alone, they are the same for the same data, bit for bit.
 ///
-/// Construction: the target bin count for `n` latencies is `∛(n/2)` rounded up (the smallest `b`
-/// with `2b³ ≥ n`), at least 2 and at most `maximumTarget`; walking the distinct
+/// Construction: the target coarse bin count for `n` latencies is `∛(n/2)` rounded up (the
+/// smallest `b` with `2b³ ≥ n`), at least 2 and at most `maximumTarget`; walking the distinct
 /// values in ascending order, a bin closes once it holds `n / target` latencies, and a value that
 /// alone holds that many (a point mass, e.g. half of a service's calls at exactly 140 ms) closes
 /// the bin before it and gets a bin of its own. A value is never split between bins, so there are
-/// at most `2 × target` bins, and fewer when the data have fewer distinct values.
+/// at most `2 × target` coarse bins, and fewer when the data have fewer distinct values. The
+/// fine bins walk the first and the last coarse bin's values alike with `n / (fineFactor ×
+/// target)` latencies a bin, so a smaller point mass there gets a fine bin of its own too; every
+/// other coarse bin is one fine bin.
 package struct LatencyBins: Sendable, Hashable {
-    /// Each bin's largest log latency, ascending: bin `b` holds the log latencies in
+    /// Each fine bin's largest log latency, ascending: bin `b` holds the log latencies in
     /// `(upperBounds[b − 1], upperBounds[b]]`; the first bin also holds everything below, the last
     /// everything above (latencies the fit never saw, e.g. held-out calls). Empty when no call
     /// carried a latency (then there is one bin).
     package let upperBounds: [Double]
-    /// Where one bin ends and the next begins for a continuous distribution (the binned
+    /// Where one fine bin ends and the next begins for a continuous distribution (the binned
     /// lognormal, `LatencyFamily.lognormal`): halfway between a bin's largest log latency and the
     /// next bin's smallest, one fewer than the bins. Recorded latencies are rounded (often to
     /// whole milliseconds), so the gap between two bins' recorded values belongs to neither.
     package let cuts: [Double]
+    /// Each fine bin's coarse bin (ascending from 0; every coarse bin holds at least one fine
+    /// bin).
+    package let coarseBin: [Int]
+    /// Each fine bin's fixed share of its coarse bin under free shares: its pooled count over its
+    /// coarse bin's (1 for a coarse bin of one fine bin); the shares of a coarse bin sum to 1.
+    package let spread: [Double]
 
-    /// The largest target bin count, reached at 524,288 latencies.
+    /// The largest target coarse bin count, reached at 524,288 latencies.
     package static let maximumTarget = 64
+
+    /// How many times finer than the coarse bins the outermost coarse bins are split (aimed at:
+    /// `n / (fineFactor × target)` latencies a fine bin). Chosen on the shipped scenarios'
+    /// 2,000-episode sweeps (docs/learning.md).
+    package static let fineFactor = 4
 
     /// The bins of sorted log latencies (see the type's documentation).
     package init(sortedLogLatencies sorted: [Double]) {
@@ -36,35 +71,59 @@ package struct LatencyBins: Sendable, Hashable {
         guard n > 0 else {
             upperBounds = []
             cuts = []
+            coarseBin = [0]
+            spread = [1]
             return
         }
-        let target = Double(n) / Double(Self.targetCount(latencies: n))
-        var uppers: [Double] = []
-        var edges: [Double] = []
+        let target = Self.targetCount(latencies: n)
+        let coarseEnds = Self.walk(sorted, 0..<n, perBin: Double(n) / Double(target))
+        let finePerBin = Double(n) / Double(target * Self.fineFactor)
+        var ends: [Int] = []
+        var coarse: [Int] = []
+        var spread: [Double] = []
+        var begin = 0
+        for (c, end) in coarseEnds.enumerated() {
+            var fineBegin = begin
+            // Only the two outermost coarse bins are split: see the type's documentation.
+            let split = c == 0 || c == coarseEnds.count - 1
+            for fineEnd in split ? Self.walk(sorted, begin..<end, perBin: finePerBin) : [end] {
+                ends.append(fineEnd)
+                coarse.append(c)
+                spread.append(Double(fineEnd - fineBegin) / Double(end - begin))
+                fineBegin = fineEnd
+            }
+            begin = end
+        }
+        upperBounds = ends.map { sorted[$0 - 1] }
+        cuts = ends.dropLast().map { 0.5 * (sorted[$0 - 1] + sorted[$0]) }
+        coarseBin = coarse
+        self.spread = spread
+    }
+
+    /// The ends (exclusive indices, ascending, the last `range.upperBound`) of the equal-count
+    /// bins of `sorted[range]` with `perBin` latencies a bin (see the type's documentation).
+    static func walk(_ sorted: [Double], _ range: Range<Int>, perBin: Double) -> [Int] {
+        var ends: [Int] = []
         var inBin = 0
-        var index = 0
-        while index < n {
+        var index = range.lowerBound
+        while index < range.upperBound {
             var end = index + 1
-            while end < n && sorted[end] == sorted[index] { end += 1 }
+            while end < range.upperBound && sorted[end] == sorted[index] { end += 1 }
             let count = end - index
-            if Double(count) >= target && inBin > 0 {
+            if Double(count) >= perBin && inBin > 0 {
                 // A point mass: close the bin before it.
-                uppers.append(sorted[index - 1])
-                edges.append(0.5 * (sorted[index - 1] + sorted[index]))
+                ends.append(index)
                 inBin = 0
             }
             inBin += count
-            if Double(inBin) >= target {
-                uppers.append(sorted[end - 1])
-                if end < n { edges.append(0.5 * (sorted[end - 1] + sorted[end])) }
+            if Double(inBin) >= perBin {
+                ends.append(end)
                 inBin = 0
             }
             index = end
         }
-        if inBin > 0 { uppers.append(sorted[n - 1]) }
-        upperBounds = uppers
-        // The last bin closed exactly at the largest value: nothing follows it.
-        self.cuts = Array(edges.prefix(Swift.max(uppers.count - 1, 0)))
+        if inBin > 0 { ends.append(range.upperBound) }
+        return ends
     }
 
     /// Bins with the given upper bounds (ascending), e.g. for a test's hand-made model.
@@ -72,6 +131,8 @@ package struct LatencyBins: Sendable, Hashable {
         precondition(zip(upperBounds, upperBounds.dropFirst()).allSatisfy { $0 < $1 }, "upper bounds ascend")
         self.upperBounds = upperBounds
         cuts = Array(upperBounds.dropLast())
+        coarseBin = Array(0..<Swift.max(upperBounds.count, 1))
+        spread = Array(repeating: 1, count: Swift.max(upperBounds.count, 1))
     }
 
     /// The bins of the log latencies of `sequences`' calls (those that carry one).
@@ -79,8 +140,27 @@ package struct LatencyBins: Sendable, Hashable {
         self.init(sortedLogLatencies: sequences.flatMap { $0.compactMap(\.logLatency) }.sorted())
     }
 
-    /// The number of bins (1 when no call carried a latency).
+    /// The number of fine bins, the bins every observation is binned on (1 when no call carried
+    /// a latency).
     package var count: Int { Swift.max(upperBounds.count, 1) }
+
+    /// The number of coarse bins, free shares' bins (`LatencyFamily.parameters(bins:)`).
+    package var coarseCount: Int { coarseBin.last! + 1 }
+
+    /// Free shares' fine-bin shares from one share per coarse bin: each coarse bin's share
+    /// spread over its fine bins by `spread`.
+    package func spreading(coarseShares: [Double]) -> [Double] {
+        precondition(coarseShares.count == coarseCount, "one share per coarse bin")
+        return (0..<count).map { coarseShares[coarseBin[$0]] * spread[$0] }
+    }
+
+    /// Fine-bin figures (e.g. posterior weights) summed per coarse bin.
+    package func coarseTotals(_ fine: [Double]) -> [Double] {
+        precondition(fine.count == count, "one figure per fine bin")
+        var totals = Array(repeating: 0.0, count: coarseCount)
+        for b in 0..<count { totals[coarseBin[b]] += fine[b] }
+        return totals
+    }
 
     /// The bin of a log latency: the first whose upper bound is at least `logLatency`, or the
     /// last bin when it is above them all.
@@ -121,7 +201,7 @@ package struct LatencyBins: Sendable, Hashable {
         return shares
     }
 
-    /// The target bin count for `n` latencies: the smallest `b ≥ 2` with `2b³ ≥ n` (`∛(n/2)`
+    /// The target coarse bin count for `n` latencies: the smallest `b ≥ 2` with `2b³ ≥ n` (`∛(n/2)`
     /// rounded up), at most `maximumTarget`. Each bin costs a parameter per regime in BIC, and
     /// finer bins tell overlapping regimes apart better. Chosen on the shipped scenarios: `2·∛n`
     /// (the Rice rule) and `∛n` recovered the same regime counts from 2,000-episode sweeps, but

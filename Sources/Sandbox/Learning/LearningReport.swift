@@ -138,7 +138,7 @@ package struct LearningReport: Sendable, Hashable {
             "schedule_finding": .string(d.scheduleFinding),
             "latency_emission": d.latencyEmission.map { e in
                 .object([
-                    "family": .string(e.family.rawValue), "bins": .int(e.bins),
+                    "family": .string(e.family.rawValue), "bins": .int(e.bins), "fine_bins": .int(e.fineBins),
                     "bic": .double(LatencyFit.rounded(e.bic, digits: 1)),
                     "competitor": e.competitor.map { .string($0.rawValue) } ?? .null,
                     "competitor_bic": e.competitorBIC.map { .double(LatencyFit.rounded($0, digits: 1)) } ?? .null,

@@ -47,8 +47,10 @@ package struct ServiceDynamics: Sendable, Hashable {
     package struct EmissionFinding: Sendable, Hashable {
         /// The chosen candidate's family.
         package var family: LatencyFamily
-        /// The number of latency bins.
+        /// The number of coarse latency bins (free shares' bins, `LatencyBins.coarseCount`).
         package var bins: Int
+        /// The number of fine latency bins (the observations' bins, the lognormal's; `LatencyBins.count`).
+        package var fineBins: Int
         /// The chosen candidate's BIC.
         package var bic: Double
         /// The other family (`nil` when only one exists).
@@ -61,11 +63,15 @@ package struct ServiceDynamics: Sendable, Hashable {
         /// Whether that best competitor was fitted with the schedule.
         package var competitorSchedule = false
 
-        /// The report's line, e.g. `latency emission: lognormal over 22 bins (BIC 1234.5); free
-        /// shares' best: 2 regimes, BIC 1300.0 (65.5 above)`.
+        /// The report's line, e.g. `latency emission: lognormal over 88 fine bins (BIC 1234.5); free
+        /// shares' best: 2 regimes, BIC 1300.0 (65.5 above)` or `latency emission: free shares
+        /// over 22 bins, spread over 88 fine bins (BIC 1234.5); …`.
         package var text: String {
-            var text =
-                "latency emission: \(family.words) over \(bins) bin\(bins == 1 ? "" : "s") (BIC \(DynamicsLearner.figure(bic)))"
+            let over =
+                family == .lognormal
+                ? "over \(fineBins) fine bin\(fineBins == 1 ? "" : "s")"
+                : "over \(bins) bin\(bins == 1 ? "" : "s"), spread over \(fineBins) fine bin\(fineBins == 1 ? "" : "s")"
+            var text = "latency emission: \(family.words) \(over) (BIC \(DynamicsLearner.figure(bic)))"
             if let competitor {
                 if let competitorBIC, let competitorRegimes {
                     text +=

@@ -45,7 +45,15 @@ struct BaumWelchTests {
             next.outcomes[i] = BaumWelch.normalized(outcomes[i], fallback: model.outcomes[i])
             switch model.latencyFamily {
             case .freeShares:
-                next.latencyShares[i] = BaumWelch.normalized(binWeights[i], fallback: model.latencyShares[i])
+                // One share per coarse bin (its fine bins' weights summed), spread over its fine
+                // bins in the pooled proportions.
+                var coarse = Array(repeating: 0.0, count: bins.coarseCount)
+                for b in binWeights[i].indices { coarse[bins.coarseBin[b]] += binWeights[i][b] }
+                let total = coarse.reduce(0, +)
+                guard total > 0 else { continue }
+                next.latencyShares[i] = binWeights[i].indices.map {
+                    coarse[bins.coarseBin[$0]] / total * bins.spread[$0]
+                }
             case .lognormal:
                 // Weighted mean, then the weighted variance around it (two passes).
                 let weight = timed.reduce(0) { $0 + $1.gamma[i] }

@@ -43,7 +43,10 @@ struct LatencyBinsTests {
         #expect(bins.upperBounds[massBin] == 5)
         #expect(massBin > 0 && bins.upperBounds[massBin - 1] == 4.9 && bins.bin(of: 4.9) == massBin - 1)
         #expect(bins.bin(of: 5.01) == massBin + 1)
-        #expect(bins.count <= 2 * LatencyBins.targetCount(latencies: sorted.count))
+        #expect(bins.coarseCount <= 2 * LatencyBins.targetCount(latencies: sorted.count))
+        #expect(bins.count <= 2 * (LatencyBins.targetCount(latencies: sorted.count) + 2 * LatencyBins.fineFactor))
+        // The point mass is a coarse bin of its own, so a fine bin of its own.
+        #expect(bins.spread[massBin] == 1)
         // Below the first bound is the first bin, above the last the last.
         #expect(bins.bin(of: -10) == 0)
         #expect(bins.bin(of: 100) == bins.count - 1)
@@ -62,7 +65,9 @@ struct LatencyBinsTests {
         let none = LatencyBins(sortedLogLatencies: [])
         #expect(none.count == 1 && none.bin(of: 3) == 0)
         let distinct = (0..<8192).map { Double($0) }
-        #expect(LatencyBins(sortedLogLatencies: distinct).count == 16)
+        #expect(LatencyBins(sortedLogLatencies: distinct).coarseCount == 16)
+        // The first and last coarse bins split in `fineFactor`, the others whole.
+        #expect(LatencyBins(sortedLogLatencies: distinct).count == 14 + 2 * LatencyBins.fineFactor)
     }
 
     @Test("one regime whose latency is a point mass plus a tail learns one regime, as an empirical latency")
@@ -86,7 +91,10 @@ struct LatencyBinsTests {
         #expect(emission.family == .freeShares)
         #expect(emission.competitor == .lognormal)
         #expect((emission.competitorBIC ?? -.infinity) > emission.bic)
-        #expect(emission.text.hasPrefix("latency emission: free shares over \(emission.bins) bins (BIC "))
+        #expect(
+            emission.text.hasPrefix(
+                "latency emission: free shares over \(emission.bins) bins, spread over \(emission.fineBins) fine bins (BIC "
+            ))
         #expect(emission.text.contains("; lognormal's best: "))
     }
 
@@ -105,7 +113,7 @@ struct LatencyBinsTests {
         #expect(dynamics.regimes.count == 2, "\(dynamics.candidates.map { ($0.regimes, $0.family, $0.bic ?? 0) })")
         let chosen = try #require(dynamics.candidates.first { $0.rejection == nil })
         #expect(chosen.family == .lognormal)
-        // A lognormal regime has 2 latency parameters where free shares have bins − 1.
+        // A lognormal regime has 2 latency parameters where free shares have coarse bins − 1.
         let free = try #require(dynamics.candidates.first { $0.regimes == chosen.regimes && $0.family == .freeShares })
         #expect(free.parameters - chosen.parameters == chosen.regimes * (emission.bins - 1 - 2))
         guard dynamics.regimes.count == 2 else { return }
@@ -115,10 +123,11 @@ struct LatencyBinsTests {
 
     @Test("a lognormal's bin shares are the normal probabilities between the cuts, which sit between bins")
     func lognormalShares() {
-        // Values 1…9 in two bins (1–5, 6–9): the cut is halfway between 5 and 6.
+        // Values 1…9 in five fine bins (1–2, 3–4, 5, 6–7, 8–9): each cut is halfway between two
+        // bins' recorded values.
         let bins = LatencyBins(sortedLogLatencies: (1...9).map { Double($0) })
-        #expect(bins.upperBounds == [5, 9])
-        #expect(bins.cuts == [5.5])
+        #expect(bins.upperBounds == [2, 4, 5, 7, 9])
+        #expect(bins.cuts == [2.5, 4.5, 5.5, 7.5])
         let hand = LatencyBins(upperBounds: [1, 2, 3])
         #expect(hand.cuts == [1, 2])
         let shares = hand.lognormalShares(mean: 1.5, deviation: 0.5)
