@@ -362,15 +362,12 @@ package struct BaumWelch: Sendable, Hashable {
                                         // The move from the regime before the sequence into its
                                         // first call; a forced first call says nothing about it.
                                         if forced[t] < 0 {
+                                            Self.accumulateMoves(
+                                                from: initialProbability, scaledBy: inverseScale,
+                                                transitions: transitions, weighted: weighted, regimes: k,
+                                                moves: moves, sums: nextBeta, sumsScaledBy: 1)
                                             for i in 0..<k {
-                                                var total = 0.0
-                                                let from = initialProbability[i] * inverseScale
-                                                for j in 0..<k {
-                                                    let term = transitions[i * k + j] * weighted[j]
-                                                    total += term
-                                                    moves[i * k + j] += from * term
-                                                }
-                                                initial[i] += from * total
+                                                initial[i] += initialProbability[i] * inverseScale * nextBeta[i]
                                             }
                                         }
                                         break
@@ -381,16 +378,10 @@ package struct BaumWelch: Sendable, Hashable {
                                         let reached = weighted[forced[t]] * inverseScale
                                         for i in 0..<k { nextBeta[i] = reached }
                                     } else {
-                                        for i in 0..<k {
-                                            var total = 0.0
-                                            let from = previous[i] * inverseScale
-                                            for j in 0..<k {
-                                                let term = transitions[i * k + j] * weighted[j]
-                                                total += term
-                                                moves[i * k + j] += from * term
-                                            }
-                                            nextBeta[i] = total * inverseScale
-                                        }
+                                        Self.accumulateMoves(
+                                            from: previous, scaledBy: inverseScale, transitions: transitions,
+                                            weighted: weighted, regimes: k, moves: moves, sums: nextBeta,
+                                            sumsScaledBy: inverseScale)
                                     }
                                     swap(&beta, &nextBeta)
                                     t -= 1
@@ -418,6 +409,30 @@ package struct BaumWelch: Sendable, Hashable {
             }
         }
         return (next, logLikelihood)
+    }
+
+    /// The backward pass's moves into one call: adds each move's expected count, the source
+    /// regime's forward weight `from[i]` × `inverseScale` × P(i→j) × `weighted[j]` (call j's
+    /// emission times its β), to `moves`, and writes each source regime's Σⱼ P(i→j) × `weighted[j]`
+    /// × `sumScale` to `sums`. The same accumulation serves the move into a sequence's first call (from the
+    /// start shares) and the moves between its calls (from the previous call's α), whose sums
+    /// become the previous call's β.
+    @inline(__always)
+    private static func accumulateMoves(
+        from: UnsafeMutablePointer<Double>, scaledBy inverseScale: Double,
+        transitions: UnsafeMutablePointer<Double>, weighted: UnsafeMutablePointer<Double>, regimes k: Int,
+        moves: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>, sumsScaledBy sumScale: Double
+    ) {
+        for i in 0..<k {
+            var total = 0.0
+            let source = from[i] * inverseScale
+            for j in 0..<k {
+                let term = transitions[i * k + j] * weighted[j]
+                total += term
+                moves[i * k + j] += source * term
+            }
+            sums[i] = total * sumScale
+        }
     }
 
     /// Free shares' M-step for one regime: the posterior weights of the fine bins (`weights`)
