@@ -2,7 +2,8 @@
 """Parameter recovery of a shipped scenario's services by `simrun learn` (issue 14).
 
   recovery.py SIMRUN SCENARIO [--seeds A..B] [--drop-schedule SERVICE] [--work DIR]
-              [--format markdown|json] [--check]
+              [--format markdown|json] [--check] [--reuse-traces]
+              [--realtime SCALE [--workers N]]
 
 Sweeps SCENARIO with the robust agent and `--no-faults` (fault rules are not dynamics) over the
 seeds (default 1..2000) into DIR/tr, learns every trace back with `simrun learn` (no holdout;
@@ -45,6 +46,16 @@ regime forced over a window of time, which the time-homogeneous model does not e
 --check exits 1 when any figure misses its tolerance; --reuse-traces learns the traces an earlier
 run left in --work DIR (after a change to the learner) instead of sweeping again. Output on stdout: one markdown table per
 service (or one JSON document). Exit 2 on bad input.
+
+--realtime SCALE learns a wall-clock recording instead of the sweep's archives: each episode of
+the sweep is played again, call for call (its tools, arguments and the agent's think time, slept
+SCALE times over), against `simrun serve SCENARIO --seed S --no-faults --realtime=SCALE --trace …`
+through `simrun record --name SERVICE`, N sessions at a time (--workers, default 32), and the
+recordings are learned with `--time-scale SCALE`. The replay is open loop: where the wall clock
+makes a call's outcome differ from the sweep's, the calls stay those the robust agent made. The
+*seen* figures come from the served episodes' own traces. The scenario must have one service
+(a recording is one server, learned as one service). Recordings and traces go to DIR/rt; with
+--reuse-traces, a complete DIR/rt is learned again rather than recorded again.
 """
 
 from __future__ import annotations
@@ -58,6 +69,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from statistics import NormalDist
 from typing import Any
 
@@ -242,7 +255,8 @@ def run(command: list[str], allowed: tuple[int, ...] = (0,)) -> subprocess.Compl
     return result
 
 
-def sweep_and_learn(simrun: str, scenario: str, seeds: str, work: str, reuse: bool) -> tuple[dict[str, Any], list[str]]:
+def sweep(simrun: str, scenario: str, seeds: str, work: str, reuse: bool) -> list[str]:
+    """The robust agent's sweep of the scenario over the seeds: its trace archives."""
     traces = os.path.join(work, "tr")
     if not (reuse and os.path.isdir(traces)):
         run([simrun, "run", scenario, "--seeds", seeds, "--no-faults", "--trace-dir", traces], (0, 1))
@@ -250,8 +264,96 @@ def sweep_and_learn(simrun: str, scenario: str, seeds: str, work: str, reuse: bo
                     if not path.endswith(".index.jsonl"))
     if not inputs:
         fail(f"the sweep of {scenario} wrote no traces under {traces}")
-    learned = run([simrun, "learn", *inputs, "--out", os.path.join(work, "learned.json"), "--format", "json"])
-    return json.loads(learned.stdout), inputs
+    return inputs
+
+
+def learn(simrun: str, inputs: list[str], out: str, *options: str) -> dict[str, Any]:
+    """`simrun learn` of the inputs: its JSON report."""
+    return json.loads(run([simrun, "learn", *inputs, "--out", out, *options, "--format", "json"]).stdout)
+
+
+def replay_episode(simrun: str, scenario: str, service: str, seed: int, calls: list[tuple[str, Any, int]],
+                   scale: float, recording: str, trace: str) -> None:
+    """Plays one episode's calls again through `simrun record` in front of `simrun serve
+    --realtime`, sleeping each call's think time (scaled) before it, as the agent did."""
+    command = [simrun, "record", "--out", recording, "--name", service, "--", simrun, "serve", scenario,
+               "--seed", str(seed), "--no-faults", f"--realtime={scale:g}", "--trace", trace]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, bufsize=1)
+    assert process.stdin and process.stdout
+
+    def send(message: dict[str, Any]) -> None:
+        process.stdin.write(json.dumps(message) + "\n")
+        process.stdin.flush()
+
+    def request(identifier: int, method: str, params: dict[str, Any]) -> None:
+        send({"jsonrpc": "2.0", "id": identifier, "method": method, "params": params})
+        for line in process.stdout:
+            if json.loads(line).get("id") == identifier:
+                return
+        fail(f"simrun serve --seed {seed} closed its output before answering {method}")
+
+    request(0, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                              "clientInfo": {"name": "recovery.py", "version": "1"}})
+    send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+    for identifier, (tool, arguments, think_ms) in enumerate(calls, start=1):
+        if think_ms:
+            time.sleep(think_ms * scale / 1000)
+        request(identifier, "tools/call", {"name": tool, "arguments": arguments})
+    process.stdin.close()
+    if process.wait() != 0:
+        fail(f"simrun record … serve --seed {seed} exited {process.returncode}")
+
+
+def record_and_learn(simrun: str, scenario: str, service: str, sweep: list[str], scale: float, workers: int,
+                     work: str, reuse: bool) -> tuple[dict[str, Any], list[str]]:
+    """Replays every episode of the sweep in real time (`replay_episode`), `workers` at a time,
+    and learns the recordings: the learned report and the served episodes' traces."""
+    directory = os.path.join(work, "rt")
+    done = os.path.join(directory, "complete")
+    if not (reuse and os.path.exists(done)):
+        episodes: list[tuple[int, list[tuple[str, Any, int]]]] = []
+        for path in sweep:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    entry = json.loads(line)
+                    if entry.get("type") == "header":
+                        episodes.append((entry["seed"], []))
+                    elif entry.get("type") == "step" and episodes:
+                        episodes[-1][1].append((entry["tool"], entry["arguments"], entry.get("think_ms", 0)))
+        os.makedirs(directory, exist_ok=True)
+        for stale in glob.glob(os.path.join(directory, "*")):
+            os.remove(stale)
+        pending = iter(episodes)
+        lock = threading.Lock()
+        finished = [0]
+
+        def work_through() -> None:
+            while True:
+                with lock:
+                    episode = next(pending, None)
+                if episode is None:
+                    return
+                seed, calls = episode
+                replay_episode(simrun, scenario, service, seed, calls, scale,
+                               os.path.join(directory, f"{seed:06d}.rec.jsonl"),
+                               os.path.join(directory, f"{seed:06d}.trace.jsonl"))
+                with lock:
+                    finished[0] += 1
+                    if finished[0] % 100 == 0 or finished[0] == len(episodes):
+                        print(f"recovery.py: {finished[0]:,} of {len(episodes):,} episodes recorded", file=sys.stderr)
+
+        threads = [threading.Thread(target=work_through) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if len(glob.glob(os.path.join(directory, "*.trace.jsonl"))) != len(episodes):
+            fail(f"{directory}: not every episode was recorded")
+        open(done, "w").close()
+    recordings = sorted(glob.glob(os.path.join(directory, "*.rec.jsonl")))
+    report = learn(simrun, recordings, os.path.join(work, "learned-realtime.json"), "--time-scale", f"{scale:g}")
+    return report, sorted(glob.glob(os.path.join(directory, "*.trace.jsonl")))
 
 
 # --- comparison
@@ -406,10 +508,12 @@ def percent(value: float) -> str:
     return f"{value * 100:+.0f} %"
 
 
-def markdown(scenario: str, seeds: str, dropped: str | None, services: list[dict[str, Any]]) -> str:
+def markdown(scenario: str, seeds: str, dropped: str | None, realtime: float | None,
+             services: list[dict[str, Any]]) -> str:
     """Per service: a headline, a table of regimes (learned; truth; what the sweep's calls were)
     and the transitions."""
-    lines = [f"*{scenario}{' without the schedule of ' + dropped if dropped else ''}* (seeds {seeds}):", ""]
+    recorded = f", recorded through simrun serve --realtime={realtime:g}" if realtime is not None else ""
+    lines = [f"*{scenario}{' without the schedule of ' + dropped if dropped else ''}* (seeds {seeds}{recorded}):", ""]
     for s in services:
         bics = ", ".join(f"{c['regimes']}{' with the schedule' if c['schedule'] else ''}: {c['bic']:,.0f}"
                          for c in s["candidates"] if c["bic"] is not None)
@@ -480,7 +584,13 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its tolerance")
     parser.add_argument("--reuse-traces", action="store_true",
                         help="learn the traces an earlier run left in --work DIR instead of sweeping again")
+    parser.add_argument("--realtime", type=float, metavar="SCALE",
+                        help="learn a wall-clock recording of the sweep's calls through simrun record in front of "
+                             "simrun serve --realtime=SCALE")
+    parser.add_argument("--workers", type=int, default=32, help="with --realtime: sessions recorded at a time")
     args = parser.parse_args()
+    if args.realtime is not None and not (args.realtime > 0 and args.workers > 0):
+        fail("--realtime needs a SCALE above 0 and --workers at least 1")
 
     work = args.work or tempfile.mkdtemp(prefix="recovery-")
     os.makedirs(work, exist_ok=True)
@@ -499,7 +609,15 @@ def main() -> None:
             json.dump(document, handle, indent=2)
         services, tools = services_of(scenario)
 
-    report, inputs = sweep_and_learn(args.simrun, scenario, args.seeds, work, args.reuse_traces)
+    if args.realtime is not None and len(services) != 1:
+        fail(f"{args.scenario}: --realtime records one server, learned as one service; this scenario has "
+             f"{len(services)}")
+    inputs = sweep(args.simrun, scenario, args.seeds, work, args.reuse_traces)
+    if args.realtime is None:
+        report = learn(args.simrun, inputs, os.path.join(work, "learned.json"))
+    else:
+        report, inputs = record_and_learn(args.simrun, scenario, next(iter(services)), inputs, args.realtime,
+                                          args.workers, work, args.reuse_traces)
     seen = realized(inputs, tools, {name: service.get("schedule") or [] for name, service in services.items()})
     compared = []
     for learned in report["services"]:
@@ -510,9 +628,9 @@ def main() -> None:
                                 seen.get(learned["name"], empty)))
     if args.format == "json":
         print(json.dumps({"scenario": args.scenario, "seeds": args.seeds, "dropped_schedule": args.drop_schedule,
-                          "services": compared}, indent=2))
+                          "realtime": args.realtime, "services": compared}, indent=2))
     else:
-        print(markdown(os.path.basename(args.scenario), args.seeds, args.drop_schedule, compared))
+        print(markdown(os.path.basename(args.scenario), args.seeds, args.drop_schedule, args.realtime, compared))
     if args.check and any(s["misses"] for s in compared):
         sys.exit(1)
 

@@ -10,7 +10,8 @@ import WorldModel
 /// imply) and capacity (1 upwards), the recorded calls are replayed through a
 /// `TokenBucket` — the simulator's own, in virtual milliseconds — starting full at each
 /// sequence's start. A refused call that was a 429 (with a recorded `retry_after_ms` within
-/// 10 % or 2 ms of the bucket's wait) is *explained*; a refused call that succeeded, failed
+/// 2 ms, 10 % of itself or a tenth of the candidate's time per token of the bucket's wait,
+/// whichever is widest) is *explained*; a refused call that succeeded, failed
 /// otherwise or disagrees on `Retry-After` *contradicts* the bucket (client errors neither
 /// explain nor contradict: a simulator refuses invalid arguments before its limiter). The score
 /// is explained − 4 × contradicting; the best bucket is kept when it explains at least
@@ -99,6 +100,10 @@ package struct TokenBucketInference: Sendable, Hashable {
         var contradicted = 0
         var refusals: [[Bool]] = []
         refusals.reserveCapacity(sequences.count)
+        // Wall-clock stamps drift from the server's clock by the time it does not count (the
+        // pipe, the proxy, the client), milliseconds a call, so a short wait's own 10 % asks for
+        // more precision than they have; a tenth of a token's time still tells rates apart.
+        let tokenPeriodTenth = 100 / refillPerSecond
         for sequence in sequences {
             guard var bucket = try? TokenBucket(capacity: capacity, refillPerSecond: refillPerSecond) else {
                 preconditionFailure("candidate buckets are within TokenBucket's limits")
@@ -110,7 +115,7 @@ package struct TokenBucketInference: Sendable, Hashable {
                 switch call.outcome {
                 case .rateLimited:
                     if let told = call.retryAfter,
-                        !told.admits(Double(wait), tolerance: Swift.max(2, 0.1 * told.milliseconds))
+                        !told.admits(Double(wait), tolerance: Swift.max(2, 0.1 * told.milliseconds, tokenPeriodTenth))
                     {
                         contradicted += 1
                     } else {

@@ -10,10 +10,12 @@ struct TokenBucketInferenceTests {
     /// with `retry_after_ms` the bucket's wait. Allowed calls fail with a regime's 429 (Retry-After
     /// 1000 ms) at `regime429`. `bucket: false` sends the same calls with no bucket;
     /// `inSeconds: true` tells the bucket's wait as HTTP's `Retry-After` does, in whole seconds
-    /// rounded up (`retry_after`).
+    /// rounded up (`retry_after`). `driftMs` > 0 stamps each call as a wall-clock recording
+    /// does: 60 ms late (the session's handshake) plus `driftMs` more for every call before it
+    /// (time the server's clock does not count: the pipe, the proxy, the client).
     static func sequences(
         count: Int, capacity: Int64 = 6, rate: Double = 1, regime429: Double = 0.03, bucket: Bool = true,
-        inSeconds: Bool = false, seed: UInt64 = 5
+        inSeconds: Bool = false, driftMs: Int64 = 0, seed: UInt64 = 5
     ) throws -> (calls: [[RecordedCall]], refused: Int) {
         var refusedCount = 0
         let calls = try (0..<count).map { s -> [RecordedCall] in
@@ -40,9 +42,10 @@ struct TokenBucketInferenceTests {
                         body = #"{"error":{"code":"rate_limited","retry_after_ms":1000}}"#
                         status = 429
                     }
+                    let stamp = driftMs > 0 ? now + 60 + driftMs * Int64(calls.count) : now
                     calls.append(
                         RecordedCall(
-                            atMs: Double(now), tool: "get", arguments: [:], outcome: outcome, status: status,
+                            atMs: Double(stamp), tool: "get", arguments: [:], outcome: outcome, status: status,
                             latencyMs: 15, body: body, structured: try JSON(parsing: Array(body.utf8))))
                     now += 20 + Int64(rng.nextInt(below: 61))
                 }
@@ -93,6 +96,18 @@ struct TokenBucketInferenceTests {
         #expect(bucket.refillPerSecond == 0.5)
         #expect(bucket.explained == refused)
         #expect(bucket.contradicted == 0)
+    }
+
+    @Test("wall-clock stamps drifting from the server's clock by 1 ms a call still give back the bucket")
+    func driftingStamps() throws {
+        let (calls, refused) = try Self.sequences(count: 80, regime429: 0, driftMs: 1)
+        #expect(refused >= 20)
+        // Short waits are told to the millisecond, but the stamps have drifted by tens of them
+        // since the bucket was last full: 10 % of such a wait is too tight.
+        let bucket = try #require(TokenBucketInference.infer(calls))
+        #expect(bucket.capacity == 6)
+        #expect(bucket.refillPerSecond == 1)
+        #expect(bucket.explained * 20 >= refused * 19)
     }
 
     @Test("429s scattered with no bucket behind them infer no bucket")
