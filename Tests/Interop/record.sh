@@ -44,6 +44,8 @@ run "simrun learn of a stateful CRUD server recorded in chaos mode: ops inferred
     "$python" Tests/Interop/learn_check.py crud "$simrun" "$work/crud"
 run "simrun serve --realtime as the recorded server" \
     "$git_venv/bin/python" Tests/Interop/record_check.py realtime "$simrun" "$work/realtime"
+run "a wall-clock recording of 300 episodes through simrun serve --realtime: the token bucket learned" \
+    "$python" Tests/Interop/record_check.py realtime-bucket "$simrun" "$work/realtime-bucket"
 run "a HAR file exported by mitmproxy" \
     "$python" Tests/Interop/record_check.py har "$simrun" "$work/har" "$mitm_venv/bin/mitmdump"
 run "overhead of the proxy per call" \

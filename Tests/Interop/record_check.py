@@ -12,6 +12,11 @@ runs each check with the Python it needs.
       recorded latencies, divided by SCALE, must follow the world's lognormal distribution
       (Kolmogorov-Smirnov test at alpha = 0.01) and the simulated latency of each call; `simrun
       learn --time-scale SCALE` learns it back as one regime with the world's median.
+  record_check.py realtime-bucket SIMRUN WORKDIR
+      300 episodes of billing-outage's sweep played again through `simrun record` in front of
+      `simrun serve --realtime=1` (Tests/Interop/recovery.py --realtime): wall-clock stamps, which
+      drift from the server's clock by a millisecond or so a call; `simrun learn` must still
+      infer the service's token bucket (6 tokens at 1/s) and explain most of its refusals.
   record_check.py har SIMRUN WORKDIR MITMDUMP
       a small HTTP service on 127.0.0.1 behind mitmdump (reverse proxy, --set hardump=FILE):
       the HAR it exports must read into tools with path templates and the calls made.
@@ -276,6 +281,25 @@ def check_realtime(simrun: str, work: str) -> None:
               "realtime: the learned median, the scale divided out, is the world's within 10 %")
 
 
+def check_realtime_bucket(simrun: str, work: str) -> None:
+    result = subprocess.run([sys.executable, os.path.join(HERE, "recovery.py"), simrun,
+                             os.path.join(ROOT, "scenarios/billing-outage.json"), "--seeds", "1..300",
+                             "--realtime", "1", "--workers", "48", "--work", work, "--format", "json"],
+                            capture_output=True, text=True)
+    check(result.returncode == 0, "realtime-bucket: recovery.py recorded and learned 300 episodes"
+          + ("" if result.returncode == 0 else f" ({result.stderr.strip()[-300:]})"))
+    if result.returncode != 0:
+        return
+    service = json.loads(result.stdout)["services"][0]
+    bucket, refusals = service["rate_limit"], service["bucket_refusals"]
+    print(f"  learned bucket {bucket and (bucket['capacity'], bucket['refill_per_s'])}, explaining "
+          f"{bucket and bucket['explained_429s']} of the {refusals} calls the served bucket refused")
+    check(bucket is not None and bucket["capacity"] == 6 and bucket["refill_per_s"] == 1,
+          "realtime-bucket: the wall-clock recording learns the bucket, 6 tokens at 1/s")
+    check(bucket is not None and bucket["explained_429s"] >= 0.8 * refusals,
+          "realtime-bucket: the learned bucket explains at least 80 % of the served bucket's refusals")
+
+
 # ---------------------------------------------------------------- HAR from mitmproxy
 
 
@@ -433,6 +457,8 @@ def main() -> int:
         check_git(simrun, work)
     elif kind == "realtime":
         check_realtime(simrun, work)
+    elif kind == "realtime-bucket":
+        check_realtime_bucket(simrun, work)
     elif kind == "har" and len(sys.argv) == 5:
         check_har(simrun, work, sys.argv[4])
     elif kind == "overhead":
