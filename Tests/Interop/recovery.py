@@ -53,9 +53,11 @@ SCALE times over), against `simrun serve SCENARIO --seed S --no-faults --realtim
 through `simrun record --name SERVICE`, N sessions at a time (--workers, default 32), and the
 recordings are learned with `--time-scale SCALE`. The replay is open loop: where the wall clock
 makes a call's outcome differ from the sweep's, the calls stay those the robust agent made. The
-*seen* figures come from the served episodes' own traces. The scenario must have one service
-(a recording is one server, learned as one service). Recordings and traces go to DIR/rt; with
---reuse-traces, a complete DIR/rt is learned again rather than recorded again.
+*seen* figures come from the served episodes' own traces; the headline says how much later than
+the served latency the answers were recorded (pipes, the proxy, a queue for the CPU: on 2 cores,
+short episodes want fewer workers, as each starts two processes). The scenario must have one
+service (a recording is one server, learned as one service). Recordings and traces go to
+DIR/rt; with --reuse-traces, a complete DIR/rt is learned again rather than recorded again.
 """
 
 from __future__ import annotations
@@ -356,6 +358,22 @@ def record_and_learn(simrun: str, scenario: str, service: str, sweep: list[str],
     return report, sorted(glob.glob(os.path.join(directory, "*.trace.jsonl")))
 
 
+def wall_overhead(work: str, scale: float) -> dict[str, float]:
+    """How much later than the served latency each recorded answer came (recorded latency ÷ SCALE
+    − the server's `_meta.latency_ms`): the pipes, the proxy and, with too many --workers for
+    the cores, the queue for a CPU. Learned latencies include it."""
+    gaps = []
+    for path in glob.glob(os.path.join(work, "rt", "*.rec.jsonl")):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                entry = json.loads(line)
+                served = ((entry.get("result") or {}).get("_meta") or {}).get("latency_ms")
+                if entry.get("type") == "call" and served is not None:
+                    gaps.append(entry["latency_ms"] / scale - served)
+    gaps.sort()
+    return {"median": gaps[len(gaps) // 2], "p90": gaps[int(0.9 * len(gaps))]} if gaps else {}
+
+
 # --- comparison
 
 
@@ -508,11 +526,14 @@ def percent(value: float) -> str:
     return f"{value * 100:+.0f} %"
 
 
-def markdown(scenario: str, seeds: str, dropped: str | None, realtime: float | None,
+def markdown(scenario: str, seeds: str, dropped: str | None, realtime: float | None, overhead: dict[str, float] | None,
              services: list[dict[str, Any]]) -> str:
     """Per service: a headline, a table of regimes (learned; truth; what the sweep's calls were)
     and the transitions."""
     recorded = f", recorded through simrun serve --realtime={realtime:g}" if realtime is not None else ""
+    if overhead:
+        recorded += (f"; answers recorded {overhead['median']:.1f} ms (median; p90 {overhead['p90']:.1f} ms) "
+                     f"later than the served latency")
     lines = [f"*{scenario}{' without the schedule of ' + dropped if dropped else ''}* (seeds {seeds}{recorded}):", ""]
     for s in services:
         bics = ", ".join(f"{c['regimes']}{' with the schedule' if c['schedule'] else ''}: {c['bic']:,.0f}"
@@ -626,11 +647,13 @@ def main() -> None:
         empty = {"regimes": {}, "moves": {}, "refused": 0}
         compared.append(compare(learned["name"], truth_of(services[learned["name"]]), learned,
                                 seen.get(learned["name"], empty)))
+    overhead = wall_overhead(work, args.realtime) if args.realtime is not None else None
     if args.format == "json":
         print(json.dumps({"scenario": args.scenario, "seeds": args.seeds, "dropped_schedule": args.drop_schedule,
-                          "realtime": args.realtime, "services": compared}, indent=2))
+                          "realtime": args.realtime, "wall_overhead_ms": overhead, "services": compared}, indent=2))
     else:
-        print(markdown(os.path.basename(args.scenario), args.seeds, args.drop_schedule, args.realtime, compared))
+        print(markdown(os.path.basename(args.scenario), args.seeds, args.drop_schedule, args.realtime, overhead,
+                       compared))
     if args.check and any(s["misses"] for s in compared):
         sys.exit(1)
 
