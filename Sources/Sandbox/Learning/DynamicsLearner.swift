@@ -230,6 +230,8 @@ package struct DynamicsLearner: Sendable, Hashable {
             // the same for every call in it, and where a slow regime's lower tail lies in a fast
             // regime's range, the calls in a bin lie lower than the slow regime's own would (the
             // retail store's degraded median: 792 ms that way, 843 the model's; truth 897).
+            // Where the bins do not resolve the regime's shape, the raw latencies' moments are
+            // written (`binsResolveShape`).
             var lognormal: BinnedLognormalFit.Parameters? = nil
             if fit.family == .lognormal {
                 var binWeights = Array(repeating: 0.0, count: model.latencyBins.count)
@@ -240,8 +242,10 @@ package struct DynamicsLearner: Sendable, Hashable {
                     sum += weight * x
                     squares += weight * x * x
                 }
-                lognormal = BaumWelch.lognormalParameters(
-                    binWeights: binWeights, sum: sum, squares: squares, bins: model.latencyBins)
+                if Self.binsResolveShape(binWeights) {
+                    lognormal = BaumWelch.lognormalParameters(
+                        binWeights: binWeights, sum: sum, squares: squares, bins: model.latencyBins)
+                }
             }
             return LatencyFit(
                 latencies: latencies, weights: w, lognormal: lognormal,
@@ -307,6 +311,22 @@ package struct DynamicsLearner: Sendable, Hashable {
         case .lognormal: 0
         }
     }
+
+    /// Whether a regime's latency weight per bin determines a lognormal's shape: at least
+    /// `resolvingBins` bins each hold at least `resolvingShare` of it (a lognormal has two
+    /// parameters; shares in two bins fix one ratio). Otherwise the binned maximum likelihood is
+    /// a limit the bins cannot tell from others (crm-refund's billing healthy regime, 223 of its
+    /// 224 calls' weight in the lowest of 14 bins: median 4.5 ms and `σ` 2.3 fit the bins as
+    /// well as its calls' 93 ms), and `describe` writes the weighted moments of the latencies.
+    static func binsResolveShape(_ binWeights: [Double]) -> Bool {
+        let total = binWeights.reduce(0, +)
+        return binWeights.filter { $0 >= resolvingShare * total }.count >= resolvingBins
+    }
+
+    /// See `binsResolveShape`.
+    static let resolvingBins = 3
+    /// See `binsResolveShape`.
+    static let resolvingShare = 0.05
 
     /// A rate for a report: up to three decimals, no trailing zeros.
     static func rate(_ value: Double) -> String {
