@@ -202,3 +202,32 @@ struct BinnedLognormalFitTests {
         }
     }
 }
+
+@Suite("Which lognormal a binned lognormal regime writes")
+struct WrittenLognormalTests {
+    @Test("the bins resolve a shape only when three bins each hold 5 % of the regime's weight")
+    func binsResolveShape() {
+        // crm-refund's billing healthy regime: nearly all its weight in the lowest bin.
+        #expect(!DynamicsLearner.binsResolveShape([223, 1] + Array(repeating: 0, count: 12)))
+        // The retail store's degraded regime: its lower tail reaches two bins below the top one.
+        #expect(DynamicsLearner.binsResolveShape([0, 0, 0, 0.1, 0.1, 0.2, 0.4, 1, 1.7, 3.1, 18.2, 63.3, 197.4]))
+        #expect(!DynamicsLearner.binsResolveShape([0, 0, 0, 0.1, 0.1, 0.2, 0.4, 1, 1.7, 3.1, 8, 63.3, 197.4]))
+    }
+
+    @Test("a regime whose calls fill one bin writes its calls' median, not the bins' limit")
+    func unresolvedRegimeWritesItsCalls() throws {
+        // Fast calls at 25–35 ms, a tenth of them: with bins of equal counts over the service
+        // they share its lowest bin, whose binned lognormal has no finite shape.
+        let data = LatencyWeightTests.episodes(count: 4000, seed: 3)
+        let sequences = data.calls.map { $0.map { CallObservation($0) } }
+        var model = LatencyWeightTests.trueModel(sequences, family: .lognormal)
+        let lowest = model.latencyBins.upperBounds[0]
+        // Healthy's shares all in the lowest bin (as a fitted model with such a regime has them).
+        model.latencyShares[0] = model.latencyShares[0].indices.map { $0 == 0 ? 1 - 1e-9 : 1e-9 / 12 }
+        let regimes = LatencyWeightTests.described(data.calls, model)
+        let fast = try #require(regimes[0].latency)
+        // Whatever its weight, the written median lies among the latencies it weighed.
+        #expect(
+            fast.mu <= lowest + 0.5 && fast.mu >= DeterministicMath.log(10), "μ \(fast.mu), lowest bin to \(lowest)")
+    }
+}
