@@ -27,8 +27,8 @@ package enum BinnedLognormalFit {
         package var deviation: Double
     }
 
-    /// The most Newton steps: from the moments, the fit converges in 3 to 6 on the shipped
-    /// scenarios' regimes; a regime whose weight all lies in one or two bins has no finite
+    /// The most Newton steps: from the moments, 97 % of the M-steps of crm-refund's sweep
+    /// converge in 3 to 8; a regime whose weight all lies in one or two bins may have no finite
     /// maximum (its `σ` shrinks or its `μ` runs off without end) and stops here.
     static let maximumSteps = 40
 

@@ -298,9 +298,9 @@ package struct DynamicsLearner: Sendable, Hashable {
 
     /// The least posterior probability with which a call's latency counts towards a regime's
     /// latency fit in a model of `family`: `minimumLatencyWeight` under free shares, 0 (every
-    /// call) under the binned lognormal. A lognormal model's posterior is computed from lognormal
-    /// emissions, and its Baum–Welch step takes each regime's `μ` and `σ` from every call's
-    /// weighted log latency, so the written lognormal is then the fitted model's own; a threshold
+    /// call) under the binned lognormal. A lognormal model's Baum–Welch step takes each regime's
+    /// `μ` and `σ` from every call's posterior weight (its expected bin counts), so the written
+    /// lognormal, the model's own, does too; a threshold
     /// would cut off the part of a slow regime's lower tail that lies in a fast regime's range,
     /// where each call is only a little likely to be the slow regime's but such calls are many
     /// (the retail store's degraded regime, 900/6,000 ms beside healthy's 90/600: `σ` 0.69
