@@ -63,9 +63,9 @@ package struct ServiceDynamics: Sendable, Hashable {
         /// Whether that best competitor was fitted with the schedule.
         package var competitorSchedule = false
 
-        /// The report's line, e.g. `latency emission: lognormal over 88 fine bins (BIC 1234.5); free
+        /// The report's line, e.g. `latency emission: lognormal over 28 fine bins (BIC 1234.5); free
         /// shares' best: 2 regimes, BIC 1300.0 (65.5 above)` or `latency emission: free shares
-        /// over 22 bins, spread over 88 fine bins (BIC 1234.5); …`.
+        /// over 22 bins, spread over 28 fine bins (BIC 1234.5); …`.
         package var text: String {
             let over =
                 family == .lognormal
