@@ -143,6 +143,21 @@ struct LatencyBinsTests {
         #expect(LatencyBins(upperBounds: []).lognormalShares(mean: 0, deviation: 1) == [1])
     }
 
+    @Test("one bin per distinct value, cut halfway: a bin's lognormal share is the chance of rounding to its value")
+    func eachValueOwnBin() {
+        let bins = LatencyBins(eachValueOf: [1, 2, 2, 2, 4, 7, 7])
+        #expect(bins.upperBounds == [1, 2, 4, 7])
+        #expect(bins.cuts == [1.5, 3, 5.5])
+        #expect(bins.count == 4 && bins.coarseCount == 4)
+        #expect((0..<4).map { bins.bin(of: [1.0, 2, 4, 7][$0]) } == [0, 1, 2, 3])
+        let shares = bins.lognormalShares(mean: 3, deviation: 1)
+        let phi = { (z: Double) in DeterministicMath.normalCDF(z) }
+        #expect(abs(shares[1] - (phi(0) - phi(-1.5))) <= 1e-7)
+        #expect(abs(shares[2] - (phi(2.5) - phi(0))) <= 1e-7)
+        #expect(LatencyBins(eachValueOf: []).count == 1)
+        #expect(LatencyBins(eachValueOf: [5, 5]).lognormalShares(mean: 0, deviation: 1) == [1])
+    }
+
     @Test("two uniform regimes that overlap learn two regimes with their medians")
     func twoUniformRegimes() throws {
         // storefront-like: 60–250 ms, and 200–900 ms a tenth of the time. From 3,000 calls, since

@@ -115,6 +115,49 @@ struct LatencyWeightTests {
         #expect(abs(healthy.sigma - Self.trueDeviation(data, regime: 0)) <= 0.02)
     }
 
+    /// The weighted median of `values` (the smallest whose cumulative weight reaches half).
+    static func weightedMedian(_ values: [Double], _ weights: [Double]) -> Double {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        let total = weights.reduce(0, +)
+        var cumulative = 0.0
+        for index in order {
+            cumulative += weights[index]
+            if cumulative >= total / 2 { return values[index] }
+        }
+        return values[order.last!]
+    }
+
+    @Test("a lognormal regime's reported quantiles weigh each call by the written lognormals at its own latency")
+    func reportedQuantilesLookInsideBins() throws {
+        let data = Self.episodes(count: 8000, seed: 14)
+        let sequences = data.calls.map { $0.map { CallObservation($0) } }
+        let model = Self.trueModel(sequences, family: .lognormal)
+        let regimes = Self.described(data.calls, model)
+        let degraded = try #require(regimes[1].latency)
+        // The calls degraded truly served, and every call weighed by the model's own posterior,
+        // the same for every call in a bin.
+        var served: [Double] = []
+        var latencies: [Double] = []
+        var binned: [Double] = []
+        for ((sequence, calls), truth) in zip(zip(sequences, data.calls), data.regimes) {
+            let posterior = model.forwardBackward(sequence)
+            for t in sequence.indices where sequence[t].logLatency != nil {
+                latencies.append(calls[t].latencyMs!)
+                binned.append(posterior.gamma[t][1])
+                if truth[t] == 1 { served.append(calls[t].latencyMs!) }
+            }
+        }
+        let truth = LatencyFit.quantile(0.5, ofSorted: served.sorted())
+        let byBins = Self.weightedMedian(latencies, binned)
+        // Weighed by bins, the healthy calls near the lower edge of a wide bin count as much as
+        // the degraded ones near its upper edge: the median comes out low.
+        #expect(byBins < truth * 0.96, "by bins \(byBins), truth \(truth)")
+        #expect(
+            abs(degraded.observedMedian / truth - 1) <= 0.02, "reported \(degraded.observedMedian), truth \(truth)")
+        // The lognormal written is still the binned model's own.
+        #expect(abs(degraded.sigma - Self.trueDeviation(data, regime: 1)) <= 0.03)
+    }
+
     @Test("under free shares a call counts only with a posterior of at least 0.1")
     func freeSharesKeepTheThreshold() throws {
         let data = Self.episodes(count: 8000, seed: 14)
