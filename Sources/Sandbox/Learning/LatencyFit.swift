@@ -48,9 +48,10 @@ package struct LatencyFit: Sendable, Hashable {
     /// written instead of the latencies' own: a fitted model's, e.g. a binned lognormal regime's
     /// maximum-likelihood one (`DynamicsLearner`), which the weighted moments would not give back
     /// when the weights were computed from bins. With `cuts` too (log latencies: the bins' cuts),
-    /// the KS statistic is the largest distance at the cuts alone: weights computed from bins
-    /// are the same for every latency in a bin, so the weighted distribution is the regime's at
-    /// the bins' edges but not inside a bin.
+    /// the KS statistic is the largest distance at the cuts alone, the edges of the bins the
+    /// lognormal was fitted to: weights computed from bins are the same for every latency in a
+    /// bin, so their weighted distribution is the regime's at the bins' edges but not inside a
+    /// bin (`DynamicsLearner` passes weights from the written lognormals, which are).
     package init(
         latencies: [Double], weights: [Double]? = nil, lognormal: BinnedLognormalFit.Parameters? = nil,
         cuts: [Double] = []
