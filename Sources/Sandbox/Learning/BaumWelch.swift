@@ -401,7 +401,7 @@ package struct BaumWelch: Sendable, Hashable {
             let binWeight = (0..<nb).map { binWeights[i * nb + $0] }
             if lognormal {
                 next.latencyShares[i] = Self.lognormalShares(
-                    weight: binWeight.reduce(0, +), sum: latencySum[i], squares: latencySquares[i],
+                    binWeights: binWeight, sum: latencySum[i], squares: latencySquares[i],
                     bins: model.latencyBins, fallback: model.latencyShares[i])
             } else {
                 next.latencyShares[i] = Self.freeShares(
@@ -444,17 +444,35 @@ package struct BaumWelch: Sendable, Hashable {
         return bins.spreading(coarseShares: coarse)
     }
 
-    /// The binned lognormal's M-step for one regime: the mean and variance of the log latencies,
-    /// each weighted by the regime's posterior (`weight` their total, `sum` and `squares` the
-    /// weighted sums of `x` and `x²`), discretised onto the bins; `fallback` when the regime
-    /// holds no latency weight. The variance is at least `minimumLogVariance`.
+    /// The binned lognormal's M-step for one regime: the shares of `lognormalParameters`, or
+    /// `fallback` when the regime holds no latency weight.
     static func lognormalShares(
-        weight: Double, sum: Double, squares: Double, bins: LatencyBins, fallback: [Double]
+        binWeights: [Double], sum: Double, squares: Double, bins: LatencyBins, fallback: [Double]
     ) -> [Double] {
-        guard weight > 0 else { return fallback }
+        guard let fitted = lognormalParameters(binWeights: binWeights, sum: sum, squares: squares, bins: bins)
+        else { return fallback }
+        return bins.lognormalShares(mean: fitted.mean, deviation: fitted.deviation)
+    }
+
+    /// The `μ`, `σ` that maximise the expected log likelihood of a regime's binned latencies,
+    /// `Σ_b w_b log p_b(μ, σ)` (`binWeights` the regime's posterior-weighted count per bin;
+    /// `BinnedLognormalFit`); `nil` when the regime holds no latency weight. The search starts
+    /// from the mean and variance of the log latencies (`sum` and `squares` the weighted sums of
+    /// `x` and `x²`); the variance is at least `minimumLogVariance`. The E-step sees a call only
+    /// by its bin, so this is an exact EM step: the likelihood never falls from one iteration to
+    /// the next. At a fitted model's posterior it gives back the model's own lognormal, which
+    /// `DynamicsLearner` writes.
+    static func lognormalParameters(binWeights: [Double], sum: Double, squares: Double, bins: LatencyBins)
+        -> BinnedLognormalFit.Parameters?
+    {
+        let weight = binWeights.reduce(0, +)
+        guard weight > 0 else { return nil }
         let mean = sum / weight
         let variance = Swift.max(squares / weight - mean * mean, minimumLogVariance)
-        return bins.lognormalShares(mean: mean, deviation: variance.squareRoot())
+        return BinnedLognormalFit.fit(
+            weights: binWeights, bins: bins,
+            start: BinnedLognormalFit.Parameters(mean: mean, deviation: variance.squareRoot()),
+            minimumDeviation: minimumLogVariance.squareRoot())
     }
 
     /// The smallest variance of a lognormal regime's log latency (a standard deviation of 0.1 %

@@ -135,6 +135,23 @@ package struct LatencyBins: Sendable, Hashable {
         spread = Array(repeating: 1, count: Swift.max(upperBounds.count, 1))
     }
 
+    /// One bin per distinct value of `sorted` (ascending log latencies), cut halfway between
+    /// neighbours: a continuous distribution's share of a bin is then its probability of rounding
+    /// to that value, so the shares of two distributions compare as their densities there. Not
+    /// a fit's bins (a parameter per bin would describe noise): `DynamicsLearner` weighs each
+    /// call by the lognormals a binned fit wrote, at the call's own latency.
+    package init(eachValueOf sorted: [Double]) {
+        var values: [Double] = []
+        for x in sorted where values.last != x {
+            precondition(values.last.map { $0 < x } ?? true, "log latencies ascend")
+            values.append(x)
+        }
+        upperBounds = values
+        cuts = zip(values, values.dropFirst()).map { 0.5 * ($0 + $1) }
+        coarseBin = Array(0..<Swift.max(values.count, 1))
+        spread = Array(repeating: 1, count: Swift.max(values.count, 1))
+    }
+
     /// The bins of the log latencies of `sequences`' calls (those that carry one).
     package init(_ sequences: [[CallObservation]]) {
         self.init(sortedLogLatencies: sequences.flatMap { $0.compactMap(\.logLatency) }.sorted())

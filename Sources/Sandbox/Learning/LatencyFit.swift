@@ -43,11 +43,25 @@ package struct LatencyFit: Sendable, Hashable {
     /// KS test judges; quantiles are of the weighted distribution (the smallest latency whose
     /// cumulative weight reaches the probability); the KS critical value uses the effective
     /// number of latencies `(Σw)² / Σw²`, which is also `count`.
-    package init(latencies: [Double], weights: [Double]? = nil) {
+    ///
+    /// With `lognormal` (`μ`, `σ` of log latency, `σ > 0`), that lognormal is the one judged and
+    /// written instead of the latencies' own: a fitted model's, e.g. a binned lognormal regime's
+    /// maximum-likelihood one (`DynamicsLearner`), which the weighted moments would not give back
+    /// when the weights were computed from bins. With `cuts` too (log latencies: the bins' cuts),
+    /// the KS statistic is the largest distance at the cuts alone, the edges of the bins the
+    /// lognormal was fitted to: weights computed from bins are the same for every latency in a
+    /// bin, so their weighted distribution is the regime's at the bins' edges but not inside a
+    /// bin (`DynamicsLearner` passes weights from the written lognormals, which are).
+    package init(
+        latencies: [Double], weights: [Double]? = nil, lognormal: BinnedLognormalFit.Parameters? = nil,
+        cuts: [Double] = []
+    ) {
         precondition(!latencies.isEmpty, "a latency fit needs at least one latency")
         precondition(weights == nil || weights!.count == latencies.count, "one weight per latency")
+        precondition(lognormal.map { $0.deviation > 0 } ?? true, "a lognormal's deviation is positive")
+        precondition(cuts.isEmpty || lognormal != nil, "cuts judge a given lognormal")
         guard let weights else {
-            self.init(sorted: latencies.sorted(), cumulative: nil)
+            self.init(sorted: latencies.sorted(), cumulative: nil, lognormal: lognormal, cuts: cuts)
             return
         }
         let order = latencies.indices.sorted { latencies[$0] < latencies[$1] }
@@ -59,7 +73,7 @@ package struct LatencyFit: Sendable, Hashable {
             cumulative.append(total)
         }
         precondition(total > 0, "latency weights must not all be 0")
-        self.init(sorted: order.map { latencies[$0] }, cumulative: cumulative)
+        self.init(sorted: order.map { latencies[$0] }, cumulative: cumulative, lognormal: lognormal, cuts: cuts)
         let squares = weights.reduce(0) { $0 + $1 * $1 }
         count = Int((total * total / squares).rounded(.toNearestOrAwayFromZero))
         ksCritical = Self.ksCoefficient / (total * total / squares).squareRoot()
@@ -68,17 +82,26 @@ package struct LatencyFit: Sendable, Hashable {
             quantile: { Self.quantile($0, ofSorted: order.map { latencies[$0] }, cumulative: cumulative) })
     }
 
-    /// The fit of sorted latencies, each weighing `cumulative[i] − cumulative[i − 1]` (1 when nil).
-    private init(sorted: [Double], cumulative: [Double]?) {
+    /// The fit of sorted latencies, each weighing `cumulative[i] − cumulative[i − 1]` (1 when nil),
+    /// judging `lognormal` when given (at `cuts` alone when there are any), else their own
+    /// weighted moments.
+    private init(sorted: [Double], cumulative: [Double]?, lognormal: BinnedLognormalFit.Parameters?, cuts: [Double]) {
         let logs = sorted.map { DeterministicMath.log(Swift.max($0, 0.5)) }
         let weight = { (i: Int) in cumulative.map { $0[i] - (i == 0 ? 0 : $0[i - 1]) } ?? 1 }
         let n = cumulative?.last ?? Double(sorted.count)
-        var sum = 0.0
-        for (i, log) in logs.enumerated() { sum += weight(i) * log }
-        let mu = sum / n
-        var squares = 0.0
-        for (i, log) in logs.enumerated() { squares += weight(i) * (log - mu) * (log - mu) }
-        let sigma = (squares / n).squareRoot()
+        let mu: Double
+        let sigma: Double
+        if let lognormal {
+            mu = lognormal.mean
+            sigma = lognormal.deviation
+        } else {
+            var sum = 0.0
+            for (i, log) in logs.enumerated() { sum += weight(i) * log }
+            mu = sum / n
+            var squares = 0.0
+            for (i, log) in logs.enumerated() { squares += weight(i) * (log - mu) * (log - mu) }
+            sigma = (squares / n).squareRoot()
+        }
         self.mu = mu
         self.sigma = sigma
         self.count = sorted.count
@@ -89,10 +112,22 @@ package struct LatencyFit: Sendable, Hashable {
         self.observedP99 = quantile(0.99)
         self.ksCritical = Self.ksCoefficient / n.squareRoot()
         let rounded = sorted.allSatisfy { $0 == $0.rounded() }
-        self.ksStatistic = Self.ksStatistic(sorted: sorted, cumulative: cumulative, rounded: rounded) { x in
-            guard x > 0 else { return 0 }
-            guard sigma > 0 else { return DeterministicMath.log(x) >= mu ? 1 : 0 }
-            return Self.normalCDF((DeterministicMath.log(x) - mu) / sigma)
+        if cuts.isEmpty {
+            self.ksStatistic = Self.ksStatistic(sorted: sorted, cumulative: cumulative, rounded: rounded) { x in
+                guard x > 0 else { return 0 }
+                guard sigma > 0 else { return DeterministicMath.log(x) >= mu ? 1 : 0 }
+                return Self.normalCDF((DeterministicMath.log(x) - mu) / sigma)
+            }
+        } else {
+            // The weighted share at or below each cut against the lognormal's.
+            var distance = 0.0
+            var index = 0
+            for cut in cuts {
+                while index < logs.count && logs[index] <= cut { index += 1 }
+                let below = index == 0 ? 0 : (cumulative.map { $0[index - 1] } ?? Double(index)) / n
+                distance = Swift.max(distance, Swift.abs(below - Self.normalCDF((cut - mu) / sigma)))
+            }
+            self.ksStatistic = distance
         }
         distribution = Self.distribution(
             mu: mu, sigma: sigma, accepted: ksStatistic <= ksCritical, quantile: quantile)

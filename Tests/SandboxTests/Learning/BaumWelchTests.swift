@@ -55,13 +55,17 @@ struct BaumWelchTests {
                     coarse[bins.coarseBin[$0]] / total * bins.spread[$0]
                 }
             case .lognormal:
-                // Weighted mean, then the weighted variance around it (two passes).
+                // Weighted mean, then the weighted variance around it (two passes): where the
+                // binned maximum-likelihood search starts.
                 let weight = timed.reduce(0) { $0 + $1.gamma[i] }
                 guard weight > 0 else { continue }
                 let mean = timed.reduce(0) { $0 + $1.gamma[i] * $1.x } / weight
                 let variance = timed.reduce(0) { $0 + $1.gamma[i] * ($1.x - mean) * ($1.x - mean) } / weight
-                next.latencyShares[i] = bins.lognormalShares(
-                    mean: mean, deviation: max(variance, BaumWelch.minimumLogVariance).squareRoot())
+                let fitted = BinnedLognormalFit.fit(
+                    weights: binWeights[i], bins: bins,
+                    start: .init(mean: mean, deviation: max(variance, BaumWelch.minimumLogVariance).squareRoot()),
+                    minimumDeviation: BaumWelch.minimumLogVariance.squareRoot())
+                next.latencyShares[i] = bins.lognormalShares(mean: fitted.mean, deviation: fitted.deviation)
             }
         }
         return (next, logLikelihood)
