@@ -484,8 +484,11 @@ package struct BaumWelch: Sendable, Hashable {
     /// (slower regimes more errors); later restarts centre them on random quantiles and perturb
     /// the outcome shares. A regime's starting shares are the pooled bin shares weighted by a
     /// bump around its quantile (a Gaussian in quantile, `0.5 / k` wide, over `startFloor`), so
-    /// each regime starts where part of the data is. A regime that forced calls are pinned to
-    /// starts, in every restart, at its forced calls' bin and outcome shares.
+    /// each regime starts where part of the data is. The second restart starts the last regime
+    /// on the data's largest spike (`LatencyBins.spikes`, a point mass): all of its latency share
+    /// on the spike's bin, its outcome shares the spike's calls'; a rare point mass lies far from
+    /// every quantile a bump is centred on. A regime that forced calls are pinned to starts, in
+    /// every restart, at its forced calls' bin and outcome shares.
     func start(_ block: ObservationBlock, regimes k: Int, restart: Int) -> HiddenMarkovModel {
         let counts = block.smoothedOutcomeCounts
         let nb = block.latencyBins.count
@@ -523,6 +526,19 @@ package struct BaumWelch: Sendable, Hashable {
                 for c in 1..<shares.count { shares[c] *= 0.5 + Double(i) / Double(k - 1) }
                 outcomes[i] = Self.normalized(shares, fallback: counts)
             }
+        }
+        // The second restart starts the last regime as the largest spike, a point mass (a regime
+        // whose latency is fixed, which the quantile bumps above hardly reach when it is rare):
+        // all its latency share on the spike's bin, its outcome shares the spike's calls'.
+        if restart == 1 && k > 1,
+            let spike = block.latencyBins.spikes.max(by: { block.binCounts[$0] < block.binCounts[$1] })
+        {
+            var shares = Array(repeating: 1.0, count: counts.count)
+            for t in block.bins.indices where block.bins[t] == spike && block.outcomes[t] >= 0 {
+                shares[block.outcomes[t]] += 1
+            }
+            latencyShares[k - 1] = (0..<nb).map { $0 == spike ? 1 : 0 }
+            outcomes[k - 1] = Self.normalized(shares, fallback: counts)
         }
         // A regime a schedule forces starts where its forced calls are: they are known to be its.
         for f in Set(block.forced).filter({ $0 >= 0 && $0 < k }).sorted() {

@@ -52,7 +52,7 @@ extension DynamicsLearner {
                     + (round.bic.map { " (BIC \(DynamicsLearner.figure($0)))" } ?? " (no fit)")
             }
             return "; found in round \(round) of \(rounds.count) (round 1 decoded with the chain without a schedule, "
-                + "each later one with the best refit of the round before; \(each.joined(separator: "; ")))"
+                + "each later one with the best refit of the round before, or its next best when that found a window found before; \(each.joined(separator: "; ")))"
         }
 
         /// The report's line on the schedule: the windows written and what they replaced, or
@@ -123,7 +123,10 @@ extension DynamicsLearner {
     ///
     /// Then it searches again in the calls decoded with the best of those refits (the lowest
     /// BIC), and refits, until a search finds the windows it found before (a fixed point, or a
-    /// cycle) or none, at most `maximumScheduleRounds` times: the unscheduled chain may have
+    /// cycle) or none, at most `maximumScheduleRounds` times. When the best refit's decoding finds
+    /// windows found before, the round's other refits decode in turn (the lowest BIC first), and
+    /// the first that finds new windows goes on: a refit that gives the calls past a cut window a
+    /// regime of their own decodes the same cut window again. The unscheduled chain may have
     /// given part of a window's calls a regime of its own, which cuts the window there, and a
     /// refit that explains the window's calls by its forced regime decodes them as that regime.
     /// Of the rounds, the one whose best scheduled candidate has the lowest BIC is kept (the
@@ -149,10 +152,30 @@ extension DynamicsLearner {
         }
         let unscheduledBIC = unscheduled[chosen].bic!
         var model = fits[detector]!.model
+        // The round before's other refits, the lowest BIC first: decoders for when the best
+        // refit's decoding finds windows found before.
+        var alternatives: [HiddenMarkovModel] = []
         var kept: ScheduleSearch? = nil
         var rounds: [ScheduleSearch.Round] = []
+        // Windows found before (their regimes are the decoding model's, so they are compared by
+        // their edges).
+        let edges = { (windows: [ScheduleInference.Window]) in windows.map { [$0.fromMs, $0.toMs] } }
+        let foundBefore = { (inference: ScheduleInference) in
+            inference.reason == nil && rounds.contains { edges($0.windows) == edges(inference.windows) }
+        }
         for round in 1...Self.maximumScheduleRounds {
-            let inference = ScheduleInference(model: model, sequences: sequences, times: times)
+            var inference = ScheduleInference(model: model, sequences: sequences, times: times)
+            // The best refit's decoding is a fixed point (or a cycle); another refit of the round
+            // before, which explains the calls differently (another regime count or family), may
+            // decode past it: the first that finds windows not found before is the next decoder.
+            // (crm-refund's billing: the best refit with its window cut at 9.3 s gave the calls
+            // after it a regime of their own and decoded the same window again; the 3-regime
+            // refit decoded them as the forced regime, and the window grew to 20 s.)
+            while foundBefore(inference), !alternatives.isEmpty {
+                let next = ScheduleInference(
+                    model: alternatives.removeFirst(), sequences: sequences, times: times)
+                if next.reason == nil && !foundBefore(next) { inference = next }
+            }
             guard inference.reason == nil else {
                 // The first search's reason is the finding; a later one's leaves the kept round.
                 if kept == nil {
@@ -162,10 +185,8 @@ extension DynamicsLearner {
                 }
                 break
             }
-            // A fixed point (or a cycle): the windows were found before (their regimes are the
-            // decoding model's, so they are compared by their edges).
-            let edges = { (windows: [ScheduleInference.Window]) in windows.map { [$0.fromMs, $0.toMs] } }
-            if rounds.contains(where: { edges($0.windows) == edges(inference.windows) }) { break }
+            // A fixed point (or a cycle) that no other refit decodes past.
+            if foundBefore(inference) { break }
             var search = scheduledFits(
                 inference.windows, sequences: sequences, times: times, tried: tried, classes: classes)
             search.detectorRegimes = model.regimeCount
@@ -188,6 +209,9 @@ extension DynamicsLearner {
             // costs a refit of every scheduled candidate).
             guard search.candidates[best].bic! < unscheduledBIC else { break }
             model = search.fits[best]!.model
+            alternatives = search.candidates.indices.filter { $0 != best && search.candidates[$0].bic != nil }
+                .sorted { (search.candidates[$0].bic!, $0) < (search.candidates[$1].bic!, $1) }
+                .map { search.fits[$0]!.model }
         }
         kept!.rounds = rounds
         return kept!
