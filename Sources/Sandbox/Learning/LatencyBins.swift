@@ -210,6 +210,7 @@ package struct LatencyBins: Sendable, Hashable {
         cuts = zip(values, values.dropFirst()).map { 0.5 * ($0 + $1) }
         coarseBin = Array(0..<Swift.max(values.count, 1))
         spread = Array(repeating: 1, count: Swift.max(values.count, 1))
+        spikes = []
     }
 
     /// The bins of the log latencies of `sequences`' calls (those that carry one).
