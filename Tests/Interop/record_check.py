@@ -17,6 +17,8 @@ runs each check with the Python it needs.
       `simrun serve --realtime=1` (Tests/Interop/recovery.py --realtime): wall-clock stamps, which
       drift from the server's clock by a millisecond or so a call; `simrun learn` must still
       infer the service's token bucket (6 tokens at 1/s) and explain most of its refusals.
+      Skipped, and said so, when the answers came more than 5 ms late at the median (a machine
+      too busy for wall-clock timing: at 17 ms no bucket is learned).
   record_check.py har SIMRUN WORKDIR MITMDUMP
       a small HTTP service on 127.0.0.1 behind mitmdump (reverse proxy, --set hardump=FILE):
       the HAR it exports must read into tools with path templates and the calls made.
@@ -281,16 +283,29 @@ def check_realtime(simrun: str, work: str) -> None:
               "realtime: the learned median, the scale divided out, is the world's within 10 %")
 
 
+# The most lateness (recorded latency beyond the served one, median) at which the realtime-bucket
+# check judges the learner: an idle 2-core machine records 0.5-1 ms, one at load 4 about 2 ms.
+REALTIME_LATENESS_LIMIT_MS = 5.0
+
+
 def check_realtime_bucket(simrun: str, work: str) -> None:
     result = subprocess.run([sys.executable, os.path.join(HERE, "recovery.py"), simrun,
                              os.path.join(ROOT, "scenarios/billing-outage.json"), "--seeds", "1..300",
-                             "--realtime", "1", "--workers", "48", "--work", work, "--format", "json"],
+                             "--realtime", "1", "--workers", "12", "--work", work, "--format", "json"],
                             capture_output=True, text=True)
     check(result.returncode == 0, "realtime-bucket: recovery.py recorded and learned 300 episodes"
           + ("" if result.returncode == 0 else f" ({result.stderr.strip()[-300:]})"))
     if result.returncode != 0:
         return
-    service = json.loads(result.stdout)["services"][0]
+    document = json.loads(result.stdout)
+    late = document["wall_overhead_ms"]["median"]
+    if late > REALTIME_LATENESS_LIMIT_MS:
+        # Not a verdict on the learner: on a machine this busy the recorded stamps carry more
+        # timing noise than a token bucket's replay can take (docs/learning.md, Limits).
+        print(f"SKIP realtime-bucket: answers were recorded {late:.1f} ms late at the median, more than the "
+              f"{REALTIME_LATENESS_LIMIT_MS} ms this check is meant for: the machine is too busy")
+        return
+    service = document["services"][0]
     bucket, refusals = service["rate_limit"], service["bucket_refusals"]
     print(f"  learned bucket {bucket and (bucket['capacity'], bucket['refill_per_s'])}, explaining "
           f"{bucket and bucket['explained_429s']} of the {refusals} calls the served bucket refused")
