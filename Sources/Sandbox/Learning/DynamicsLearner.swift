@@ -325,7 +325,8 @@ package struct DynamicsLearner: Sendable, Hashable {
     ) -> [[Double]] {
         let written = writtenModel(
             model: model, logLatencies: logLatencies, binnedWeights: binnedWeights, lognormals: lognormals)
-        return posteriorWeights(of: written, sequences: sequences, regimes: model.regimeCount, calls: logLatencies.count)
+        return posteriorWeights(
+            of: written, sequences: sequences, regimes: model.regimeCount, calls: logLatencies.count)
     }
 
     /// How many Baum–Welch steps `refitOnEachValue` takes from the chosen model.
