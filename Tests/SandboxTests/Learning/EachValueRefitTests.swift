@@ -45,11 +45,12 @@ struct EachValueRefitTests {
             let recorded = Self.recordings(count: 2500, seed: seed)
             let whole = try Self.degraded(recorded.whole)
             let jittered = try Self.degraded(recorded.jittered)
-            print("seed \(seed): whole \(whole), jittered \(jittered)")
+            // Fitted on the model's bins: +3.7 % and +5.9 % (medians +1.6 %, +1.7 %); refitted,
+            // under 0.1 % (medians equal).
             #expect(
-                abs(jittered.p99 / whole.p99 - 1) <= 0.03,
+                abs(jittered.p99 / whole.p99 - 1) <= 0.01,
                 "seed \(seed): p99 \(jittered.p99) with sub-ms parts, \(whole.p99) in whole ms")
-            #expect(abs(jittered.median / whole.median - 1) <= 0.02)
+            #expect(abs(jittered.median / whole.median - 1) <= 0.005)
         }
     }
 
