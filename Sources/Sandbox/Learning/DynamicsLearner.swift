@@ -247,8 +247,12 @@ package struct DynamicsLearner: Sendable, Hashable {
                 return BaumWelch.lognormalParameters(
                     binWeights: binWeights, sum: sum, squares: squares, bins: model.latencyBins)
             }
-            // The same calls weighed again, each by its posterior under the lognormals written
-            // (`writtenModelWeights`), for the figures that look inside a bin.
+            // The lognormals refitted with every call's latency its own bin (`refitOnEachValue`),
+            // and the same calls weighed again, each by its posterior under the lognormals
+            // written (`writtenModelWeights`), for the figures that look inside a bin.
+            lognormals = Self.refitOnEachValue(
+                model: model, fitter: fitter, sequences: sequences, logLatencies: logLatencies,
+                binnedWeights: weights, lognormals: lognormals)
             weights = Self.writtenModelWeights(
                 model: model, sequences: sequences, logLatencies: logLatencies, binnedWeights: weights,
                 lognormals: lognormals)
@@ -319,6 +323,60 @@ package struct DynamicsLearner: Sendable, Hashable {
         model: HiddenMarkovModel, sequences: [[CallObservation]], logLatencies: [Double], binnedWeights: [[Double]],
         lognormals: [BinnedLognormalFit.Parameters?]
     ) -> [[Double]] {
+        let written = writtenModel(
+            model: model, logLatencies: logLatencies, binnedWeights: binnedWeights, lognormals: lognormals)
+        return posteriorWeights(
+            of: written, sequences: sequences, regimes: model.regimeCount, calls: logLatencies.count)
+    }
+
+    /// How many Baum–Welch steps `refitOnEachValue` takes from the chosen model.
+    static let refitSteps = 5
+
+    /// The chosen binned lognormal model's lognormals refitted with every call's latency its own
+    /// bin: from `model` with each regime's emission the lognormal written for it (`writtenModel`),
+    /// `refitSteps` Baum–Welch steps on the calls binned by `LatencyBins(eachValueOf:)`, then each
+    /// regime's binned maximum-likelihood lognormal at that model's posterior. A regime whose
+    /// bins did not resolve its shape (`lognormals[i] == nil`) stays `nil`. The model's choice
+    /// (regime count, family, BIC) is unchanged: only the lognormals written move.
+    ///
+    /// Why: on the model's bins a small regime's tail depends on where the bins' edges fall
+    /// (the retail store's degraded regime, the same calls recorded four ways: p99 4,324 to
+    /// 5,396 ms); on each call's own latency there are no edges to fall.
+    static func refitOnEachValue(
+        model: HiddenMarkovModel, fitter: BaumWelch, sequences: [[CallObservation]], logLatencies: [Double],
+        binnedWeights: [[Double]], lognormals: [BinnedLognormalFit.Parameters?]
+    ) -> [BinnedLognormalFit.Parameters?] {
+        precondition(model.latencyFamily == .lognormal, "only a binned lognormal model is refitted")
+        var written = writtenModel(
+            model: model, logLatencies: logLatencies, binnedWeights: binnedWeights, lognormals: lognormals)
+        let block = ObservationBlock(sequences, latencyBins: written.latencyBins)
+        let workspace = BaumWelch.Workspace(block, regimes: model.regimeCount)
+        for _ in 0..<refitSteps { written = fitter.step(written, block, workspace).0 }
+        let weights = posteriorWeights(
+            of: written, sequences: sequences, regimes: model.regimeCount, calls: logLatencies.count)
+        let bins = written.latencyBins
+        return lognormals.indices.map { i in
+            guard lognormals[i] != nil else { return nil }
+            var binWeights = Array(repeating: 0.0, count: bins.count)
+            var sum = 0.0
+            var squares = 0.0
+            for (x, weight) in zip(logLatencies, weights[i]) {
+                binWeights[bins.bin(of: x)] += weight
+                sum += weight * x
+                squares += weight * x * x
+            }
+            return BaumWelch.lognormalParameters(binWeights: binWeights, sum: sum, squares: squares, bins: bins)
+                ?? lognormals[i]
+        }
+    }
+
+    /// `model` with every call's latency its own bin (`LatencyBins(eachValueOf:)`) and each
+    /// regime's latency emission the lognormal written for it: `lognormals[i]`, or where that is
+    /// `nil` the lognormal of its calls' weighted moments under `binnedWeights`.
+    static func writtenModel(
+        model: HiddenMarkovModel, logLatencies: [Double], binnedWeights: [[Double]],
+        lognormals: [BinnedLognormalFit.Parameters?]
+    ) -> HiddenMarkovModel {
         let bins = LatencyBins(eachValueOf: logLatencies.sorted())
         var written = model
         written.latencyBins = bins
@@ -337,10 +395,18 @@ package struct DynamicsLearner: Sendable, Hashable {
                 }()
             return bins.lognormalShares(mean: lognormal.mean, deviation: lognormal.deviation)
         }
-        var weights = Array(repeating: [Double](), count: model.regimeCount)
-        for i in weights.indices { weights[i].reserveCapacity(logLatencies.count) }
+        return written
+    }
+
+    /// Each call's posterior weight per regime under `model` (one array per regime, one weight
+    /// per call with a latency, `calls` of them, in the sequences' order).
+    static func posteriorWeights(
+        of model: HiddenMarkovModel, sequences: [[CallObservation]], regimes: Int, calls: Int
+    ) -> [[Double]] {
+        var weights = Array(repeating: [Double](), count: regimes)
+        for i in weights.indices { weights[i].reserveCapacity(calls) }
         for sequence in sequences {
-            let posterior = written.forwardBackward(sequence)
+            let posterior = model.forwardBackward(sequence)
             for (t, observation) in sequence.enumerated() where observation.logLatency != nil {
                 for i in weights.indices { weights[i].append(posterior.gamma[t][i]) }
             }

@@ -26,7 +26,13 @@ package struct ObservationBlock: Sendable {
 
     /// The sequences' calls, in order; empty sequences are dropped.
     package init(_ sequences: [[CallObservation]]) {
-        let latencyBins = LatencyBins(sequences)
+        self.init(sequences, latencyBins: LatencyBins(sequences))
+    }
+
+    /// The sequences' calls, in order, binned on `latencyBins` (which must cover their log
+    /// latencies; `DynamicsLearner`'s refit uses every latency its own bin); empty sequences are
+    /// dropped.
+    package init(_ sequences: [[CallObservation]], latencyBins: LatencyBins) {
         var outcomes: [Int] = []
         var bins: [Int] = []
         var logLatencies: [Double] = []
