@@ -218,7 +218,23 @@ package struct BaumWelch: Sendable, Hashable {
     func step(_ model: HiddenMarkovModel, _ block: ObservationBlock, _ workspace: Workspace) -> (
         HiddenMarkovModel, Double
     ) {
-        let k = model.regimeCount
+        // The loops over regimes run with their count a compile-time constant for the counts BIC
+        // chooses among, so the compiler unrolls them; the arithmetic, and its order, is the same.
+        switch model.regimeCount {
+        case 1: return step(model, block, workspace, regimes: OneRegime.self)
+        case 2: return step(model, block, workspace, regimes: TwoRegimes.self)
+        case 3: return step(model, block, workspace, regimes: ThreeRegimes.self)
+        case 4: return step(model, block, workspace, regimes: FourRegimes.self)
+        default: return step(model, block, workspace, regimes: AnyRegimeCount.self)
+        }
+    }
+
+    /// `step` for `R.count(model)` regimes.
+    @inline(__always)
+    private func step<R: RegimeCount>(
+        _ model: HiddenMarkovModel, _ block: ObservationBlock, _ workspace: Workspace, regimes: R.Type
+    ) -> (HiddenMarkovModel, Double) {
+        let k = R.count(model)
         precondition(workspace.regimes == k, "a workspace serves one regime count")
         let c = CallObservation.classCount
         let nb = workspace.bins
