@@ -235,17 +235,11 @@ package struct DynamicsLearner: Sendable, Hashable {
         var lognormals: [BinnedLognormalFit.Parameters?] = Array(repeating: nil, count: k)
         if fit.family == .lognormal && k > 1 && !latencies.isEmpty {
             lognormals = weights.map { w in
-                var binWeights = Array(repeating: 0.0, count: model.latencyBins.count)
-                var sum = 0.0
-                var squares = 0.0
-                for (x, weight) in zip(logLatencies, w) {
-                    binWeights[model.latencyBins.bin(of: x)] += weight
-                    sum += weight * x
-                    squares += weight * x * x
-                }
-                guard Self.binsResolveShape(binWeights) else { return nil }
+                let statistics = Self.latencyStatistics(logLatencies, weights: w, bins: model.latencyBins)
+                guard Self.binsResolveShape(statistics.binWeights) else { return nil }
                 return BaumWelch.lognormalParameters(
-                    binWeights: binWeights, sum: sum, squares: squares, bins: model.latencyBins)
+                    binWeights: statistics.binWeights, sum: statistics.sum, squares: statistics.squares,
+                    bins: model.latencyBins)
             }
             // The lognormals refitted with every call's latency its own bin (`refitOnEachValue`),
             // and the same calls weighed again, each by its posterior under the lognormals
@@ -357,17 +351,28 @@ package struct DynamicsLearner: Sendable, Hashable {
         let bins = written.latencyBins
         return lognormals.indices.map { i in
             guard lognormals[i] != nil else { return nil }
-            var binWeights = Array(repeating: 0.0, count: bins.count)
-            var sum = 0.0
-            var squares = 0.0
-            for (x, weight) in zip(logLatencies, weights[i]) {
-                binWeights[bins.bin(of: x)] += weight
-                sum += weight * x
-                squares += weight * x * x
-            }
-            return BaumWelch.lognormalParameters(binWeights: binWeights, sum: sum, squares: squares, bins: bins)
+            let statistics = Self.latencyStatistics(logLatencies, weights: weights[i], bins: bins)
+            return BaumWelch.lognormalParameters(
+                binWeights: statistics.binWeights, sum: statistics.sum, squares: statistics.squares, bins: bins)
                 ?? lognormals[i]
         }
+    }
+
+    /// A regime's posterior-weighted latency statistics, what its binned lognormal M-step
+    /// (`BaumWelch.lognormalParameters`) takes: the weight of its calls in each of `bins`, and
+    /// the weighted sums of their log latencies and of their squares.
+    static func latencyStatistics(_ logLatencies: [Double], weights: [Double], bins: LatencyBins) -> (
+        binWeights: [Double], sum: Double, squares: Double
+    ) {
+        var binWeights = Array(repeating: 0.0, count: bins.count)
+        var sum = 0.0
+        var squares = 0.0
+        for (x, weight) in zip(logLatencies, weights) {
+            binWeights[bins.bin(of: x)] += weight
+            sum += weight * x
+            squares += weight * x * x
+        }
+        return (binWeights, sum, squares)
     }
 
     /// `model` with every call's latency its own bin (`LatencyBins(eachValueOf:)`) and each
